@@ -1,0 +1,110 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "cognate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cognate", targets: ["Cognate"]),
+        .library(name: "CognateStorageConformance", targets: ["CognateStorageConformance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // Shapes, enums, error codes and constraints generated from the botocore model (Scripts/generate-model.sh).
+        .target(
+            name: "CognitoModel",
+            swiftSettings: upcoming
+        ),
+        // AWS JSON 1.1 wire layer: decoding, constraint checking, error bodies, the operation table.
+        .target(
+            name: "CognateWire",
+            dependencies: ["CognitoModel", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming
+        ),
+        // The storage protocol and the records it stores.
+        .target(
+            name: "CognateStorage",
+            dependencies: ["CognitoModel"],
+            swiftSettings: upcoming
+        ),
+        // SQLite backend of the storage protocol (SQLite bundled by sqlite-nio).
+        .target(
+            name: "CognateSQLite",
+            dependencies: [
+                "CognateStorage",
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // Checks every storage backend must pass; backends' test targets call them.
+        .target(
+            name: "CognateStorageConformance",
+            dependencies: ["CognateStorage"],
+            swiftSettings: upcoming
+        ),
+        // Domain services: user pools, app clients, users, groups, tags, outbox.
+        .target(
+            name: "CognateServices",
+            dependencies: [
+                "CognitoModel", "CognateWire", "CognateStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // HTTP front on Hummingbird 2: the AWS endpoint and Cognate's own endpoints.
+        .target(
+            name: "CognateHTTP",
+            dependencies: [
+                "CognitoModel", "CognateWire", "CognateStorage", "CognateServices",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // The `cognate` executable.
+        .executableTarget(
+            name: "Cognate",
+            dependencies: [
+                "CognateHTTP", "CognateSQLite", "CognateServices", "CognateWire", "CognateStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "CognitoModelTests",
+            dependencies: ["CognitoModel", "CognateWire"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "CognateSQLiteTests",
+            dependencies: ["CognateSQLite", "CognateStorage", "CognateStorageConformance"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "CognateServicesTests",
+            dependencies: [
+                "CognateServices", "CognateHTTP", "CognateSQLite", "CognateStorage", "CognateWire", "CognitoModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: upcoming
+        ),
+    ]
+)

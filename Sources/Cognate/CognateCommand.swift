@@ -1,0 +1,72 @@
+import ArgumentParser
+import CognateHTTP
+import CognateSQLite
+import CognateServices
+import CognateStorage
+import CognateWire
+import CognitoModel
+import Foundation
+import Hummingbird
+import Logging
+
+/// `cognate`: serves the Cognito user pools API; `cognate coverage` prints the coverage table.
+@main
+struct CognateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cognate",
+        abstract: "A server implementing the Amazon Cognito user pools (cognito-idp) API.",
+        subcommands: [Serve.self, Coverage.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the API (the default).")
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 9229
+
+    @Option(help: "SQLite database file. Created if missing.")
+    var db = "./.cognate/cognate.sqlite"
+
+    @Flag(help: "Keep all state in memory; nothing survives a restart.")
+    var inMemory = false
+
+    @Option(help: "Region for new IDs and ARNs when a request's SigV4 credential scope names none.")
+    var region = "us-east-1"
+
+    @Option(help: "Account ID in ARNs.")
+    var accountId = "000000000000"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "cognate")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let storage = try await SQLiteStorage.open(inMemory ? .memory : .file(path: db), logger: logger)
+        let dependencies = ServiceDependencies(
+            storage: storage, configuration: ServiceConfiguration(defaultRegion: region, accountID: accountId), logger: logger
+        )
+        let app = CognateApp.build(
+            configuration: AppConfiguration(host: host, port: port, region: region), dependencies: dependencies, logger: logger
+        )
+        logger.notice("Cognate serving the cognito-idp API on http://\(host):\(port) (database: \(inMemory ? "in memory" : db))")
+        try await app.runService()
+    }
+}
+
+struct Coverage: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the coverage table (Markdown) of the 153 operations.")
+
+    func run() async throws {
+        var logger = Logger(label: "cognate")
+        logger.logLevel = .error
+        let storage = try await SQLiteStorage.open(.memory, logger: logger)
+        let table = Services.operationTable(ServiceDependencies(storage: storage, logger: logger))
+        print(CoverageReport.markdown(implemented: table.implemented))
+    }
+}

@@ -1,0 +1,54 @@
+import CognateWire
+import CognitoModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `POST /`: the AWS JSON 1.1 endpoint. Reads the target and body, hands them to the dispatch table,
+/// and writes its answer with the AWS headers.
+struct AWSEndpoint {
+    let table: OperationTable
+    let configuration: AppConfiguration
+
+    static let contentType = "application/x-amz-json-1.1"
+    static let requestIDHeader = HTTPField.Name("x-amzn-RequestId")!
+    static let errorTypeHeader = HTTPField.Name("x-amzn-ErrorType")!
+    static let targetHeader = HTTPField.Name("X-Amz-Target")!
+
+    static func requestID() -> String { UUID().uuidString.lowercased() }
+
+    func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+        var request = request
+        let requestID = Self.requestID()
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodySize {
+            return Self.tooLarge(requestID)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: configuration.maxBodySize)
+        } catch {
+            return Self.tooLarge(requestID)
+        }
+        let region = CredentialScope.region(fromAuthorization: request.headers[.authorization]) ?? configuration.region
+        let answer = await table.dispatch(
+            target: request.headers[Self.targetHeader], body: Data(buffer.readableBytesView),
+            context: OperationContext(region: region, requestID: requestID), logger: context.logger
+        )
+        return Self.response(answer, requestID: requestID)
+    }
+
+    private static func tooLarge(_ requestID: String) -> Response {
+        response(.error(CognitoError(.requestEntityTooLargeException, "The request body is larger than the limit of 1 MiB."), status: 413), requestID: requestID)
+    }
+
+    static func response(_ answer: WireResponse, requestID: String) -> Response {
+        var headers: HTTPFields = [.contentType: contentType, requestIDHeader: requestID]
+        if let code = answer.errorCode { headers[errorTypeHeader] = code.rawValue }
+        return Response(
+            status: .init(code: answer.status),
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.body))
+        )
+    }
+}

@@ -1,0 +1,15 @@
+/// How the server is run: address, region and limits.
+public struct AppConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var region: String
+    /// Request bodies above this size are refused before they are read whole.
+    public var maxBodySize: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 9229, region: String = "us-east-1", maxBodySize: Int = 1 << 20) {
+        self.host = host
+        self.port = port
+        self.region = region
+        self.maxBodySize = maxBodySize
+    }
+}

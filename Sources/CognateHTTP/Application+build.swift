@@ -1,0 +1,27 @@
+import CognateServices
+import CognateStorage
+import CognateWire
+import Hummingbird
+import Logging
+
+/// Builds the Cognate application from its configuration and services; tests build the very same one.
+public enum CognateApp {
+    public static func router(configuration: AppConfiguration, dependencies: ServiceDependencies) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: AWSErrorMiddleware())
+        let endpoint = AWSEndpoint(table: Services.operationTable(dependencies), configuration: configuration)
+        router.post("/") { request, context in try await endpoint.handle(request, context: context) }
+        TestSupportEndpoints(storage: dependencies.storage).add(to: router)
+        return router
+    }
+
+    public static func build(
+        configuration: AppConfiguration, dependencies: ServiceDependencies, logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(configuration: configuration, dependencies: dependencies),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Cognate"),
+            logger: logger
+        )
+    }
+}

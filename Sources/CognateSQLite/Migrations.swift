@@ -1,0 +1,87 @@
+/// The schema, as numbered migrations; each runs once, in its own transaction. Never edit a released
+/// migration: add the next number.
+enum Migrations {
+    static let all: [(version: Int, statements: [String])] = [
+        (1, [
+            """
+            CREATE TABLE user_pools (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                data TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE app_clients (
+                client_id TEXT PRIMARY KEY NOT NULL,
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                data TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX app_clients_by_pool ON app_clients(pool_id, client_id)",
+            """
+            CREATE TABLE users (
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                username_key TEXT NOT NULL,
+                sub TEXT NOT NULL,
+                email TEXT,
+                phone_number TEXT,
+                name TEXT,
+                given_name TEXT,
+                family_name TEXT,
+                preferred_username TEXT,
+                user_status TEXT NOT NULL,
+                enabled_status TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (pool_id, username_key),
+                UNIQUE (pool_id, sub)
+            )
+            """,
+            "CREATE INDEX users_by_email ON users(pool_id, email, username_key)",
+            "CREATE INDEX users_by_phone_number ON users(pool_id, phone_number, username_key)",
+            "CREATE INDEX users_by_name ON users(pool_id, name, username_key)",
+            "CREATE INDEX users_by_given_name ON users(pool_id, given_name, username_key)",
+            "CREATE INDEX users_by_family_name ON users(pool_id, family_name, username_key)",
+            "CREATE INDEX users_by_preferred_username ON users(pool_id, preferred_username, username_key)",
+            "CREATE INDEX users_by_user_status ON users(pool_id, user_status, username_key)",
+            "CREATE INDEX users_by_enabled_status ON users(pool_id, enabled_status, username_key)",
+            """
+            CREATE TABLE user_aliases (
+                pool_id TEXT NOT NULL,
+                alias_key TEXT NOT NULL,
+                username_key TEXT NOT NULL,
+                PRIMARY KEY (pool_id, alias_key),
+                FOREIGN KEY (pool_id, username_key) REFERENCES users(pool_id, username_key) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX user_aliases_by_user ON user_aliases(pool_id, username_key)",
+            """
+            CREATE TABLE groups (
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (pool_id, name)
+            )
+            """,
+            """
+            CREATE TABLE group_members (
+                pool_id TEXT NOT NULL,
+                group_name TEXT NOT NULL,
+                username_key TEXT NOT NULL,
+                PRIMARY KEY (pool_id, group_name, username_key),
+                FOREIGN KEY (pool_id, group_name) REFERENCES groups(pool_id, name) ON DELETE CASCADE,
+                FOREIGN KEY (pool_id, username_key) REFERENCES users(pool_id, username_key) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX group_members_by_user ON group_members(pool_id, username_key, group_name)",
+            """
+            CREATE TABLE outbox (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                pool_id TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                data TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX outbox_by_recipient ON outbox(pool_id, recipient, sequence)",
+        ]),
+    ]
+}

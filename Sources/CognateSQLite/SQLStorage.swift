@@ -1,0 +1,515 @@
+import CognateStorage
+import Foundation
+import SQLKit
+
+/// The storage protocol over SQLKit. The SQL is written once against `SQLDatabase`; binds are rendered
+/// by the connection's dialect. All access goes through one connection, serialized by a FIFO lock so
+/// that each `update` is one atomic read-change-write transaction.
+public final class SQLStorage: Storage {
+    let database: any SQLDatabase
+    private let mutex = AsyncMutex()
+    private let translate: @Sendable (any Error) -> any Error
+
+    /// - Parameter translate: maps the driver's errors to `StorageError` (unique violations → `alreadyExists`).
+    init(database: any SQLDatabase, translate: @escaping @Sendable (any Error) -> any Error) {
+        self.database = database
+        self.translate = translate
+    }
+
+    // MARK: Plumbing
+
+    private func locked<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await mutex.withLock { try await body(self.database) }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await locked { db in
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await locked(body)
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    static func record<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(json.utf8))
+    }
+
+    private static func one<T: Decodable>(_ type: T.Type, _ db: any SQLDatabase, _ query: SQLQueryString) async throws -> T {
+        guard let json = try await db.raw(query).first(decodingColumn: "data", as: String.self) else {
+            throw StorageError.notFound
+        }
+        return try record(T.self, json)
+    }
+
+    private static func page<T: Decodable & Sendable>(
+        _ type: T.Type, _ db: any SQLDatabase, _ query: SQLQueryString, limit: Int, key: (T) -> [String]
+    ) async throws -> Page<T> {
+        var q = query
+        q.appendInterpolation(unsafeRaw: " LIMIT \(limit + 1)")
+        let rows = try await db.raw(q).all(decodingColumn: "data", as: String.self)
+        var items = try rows.map { try record(T.self, $0) }
+        var next: String?
+        if items.count > limit {
+            items.removeLast()
+            next = items.last.map { PageToken.encode(key($0)) }
+        }
+        return Page(items: items, nextToken: next)
+    }
+
+    // MARK: Migrations
+
+    func migrate() async throws {
+        try await locked { db in
+            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL)").run()
+        }
+        let applied = try await read { db in
+            try await db.raw("SELECT version FROM schema_migrations").all(decodingColumn: "version", as: Int.self)
+        }
+        for migration in Migrations.all where !applied.contains(migration.version) {
+            try await transaction { db in
+                for statement in migration.statements {
+                    try await db.raw("\(unsafeRaw: statement)").run()
+                }
+                try await db.raw("INSERT INTO schema_migrations (version) VALUES (\(bind: migration.version))").run()
+            }
+        }
+    }
+
+    // MARK: User pools
+
+    public func createUserPool(_ pool: UserPool) async throws {
+        let data = try Self.json(pool)
+        try await transaction { db in
+            try await db.raw("INSERT INTO user_pools (id, name, data) VALUES (\(bind: pool.id), \(bind: pool.name), \(bind: data))").run()
+        }
+    }
+
+    public func userPool(id: String) async throws -> UserPool {
+        try await read { db in try await Self.one(UserPool.self, db, "SELECT data FROM user_pools WHERE id = \(bind: id)") }
+    }
+
+    public func listUserPools(_ page: PageRequest) async throws -> Page<UserPool> {
+        let after = try PageToken.decode(page.token, parts: 1)
+        return try await read { db in
+            var q: SQLQueryString = "SELECT data FROM user_pools"
+            if let after { q = "SELECT data FROM user_pools WHERE id > \(bind: after[0])" }
+            q.appendInterpolation(unsafeRaw: " ORDER BY id")
+            return try await Self.page(UserPool.self, db, q, limit: page.limit) { [$0.id] }
+        }
+    }
+
+    public func updateUserPool(id: String, _ change: @Sendable (inout UserPool) throws -> Void) async throws -> UserPool {
+        try await transaction { db in
+            var pool = try await Self.one(UserPool.self, db, "SELECT data FROM user_pools WHERE id = \(bind: id)")
+            try change(&pool)
+            pool.id = id
+            let data = try Self.json(pool)
+            try await db.raw("UPDATE user_pools SET name = \(bind: pool.name), data = \(bind: data) WHERE id = \(bind: id)").run()
+            return pool
+        }
+    }
+
+    public func deleteUserPool(id: String) async throws {
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT id AS data FROM user_pools WHERE id = \(bind: id)")
+            try await db.raw("DELETE FROM user_pools WHERE id = \(bind: id)").run()
+        }
+    }
+
+    private static func requireRow(_ db: any SQLDatabase, _ query: SQLQueryString) async throws {
+        guard try await db.raw(query).first() != nil else { throw StorageError.notFound }
+    }
+
+    // MARK: App clients
+
+    public func createAppClient(_ client: AppClient) async throws {
+        let data = try Self.json(client)
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: client.poolID)")
+            try await db.raw("""
+                INSERT INTO app_clients (client_id, pool_id, data)
+                VALUES (\(bind: client.clientID), \(bind: client.poolID), \(bind: data))
+                """).run()
+        }
+    }
+
+    public func appClient(poolID: String, clientID: String) async throws -> AppClient {
+        try await read { db in
+            try await Self.one(AppClient.self, db, "SELECT data FROM app_clients WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)")
+        }
+    }
+
+    public func listAppClients(poolID: String, _ page: PageRequest) async throws -> Page<AppClient> {
+        let after = try PageToken.decode(page.token, parts: 1)
+        return try await read { db in
+            var q: SQLQueryString = "SELECT data FROM app_clients WHERE pool_id = \(bind: poolID)"
+            if let after { q = "SELECT data FROM app_clients WHERE pool_id = \(bind: poolID) AND client_id > \(bind: after[0])" }
+            q.appendInterpolation(unsafeRaw: " ORDER BY client_id")
+            return try await Self.page(AppClient.self, db, q, limit: page.limit) { [$0.clientID] }
+        }
+    }
+
+    public func updateAppClient(
+        poolID: String, clientID: String, _ change: @Sendable (inout AppClient) throws -> Void
+    ) async throws -> AppClient {
+        try await transaction { db in
+            var client = try await Self.one(
+                AppClient.self, db, "SELECT data FROM app_clients WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)")
+            try change(&client)
+            client.poolID = poolID
+            client.clientID = clientID
+            let data = try Self.json(client)
+            try await db.raw("UPDATE app_clients SET data = \(bind: data) WHERE client_id = \(bind: clientID)").run()
+            return client
+        }
+    }
+
+    public func deleteAppClient(poolID: String, clientID: String) async throws {
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT client_id FROM app_clients WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)")
+            try await db.raw("DELETE FROM app_clients WHERE client_id = \(bind: clientID)").run()
+        }
+    }
+
+    // MARK: Users
+
+    /// The indexed column behind each filterable field.
+    static func column(_ field: UserFilter.Field) -> String {
+        switch field {
+        case .username: return "username_key"
+        case .email: return "email"
+        case .phoneNumber: return "phone_number"
+        case .name: return "name"
+        case .givenName: return "given_name"
+        case .familyName: return "family_name"
+        case .preferredUsername: return "preferred_username"
+        case .userStatus: return "user_status"
+        case .status: return "enabled_status"
+        case .sub: return "sub"
+        }
+    }
+
+    private static let indexedFields: [UserFilter.Field] = [
+        .email, .phoneNumber, .name, .givenName, .familyName, .preferredUsername, .userStatus, .status,
+    ]
+
+    private static func writeAliases(_ db: any SQLDatabase, _ user: User) async throws {
+        try await db.raw("DELETE FROM user_aliases WHERE pool_id = \(bind: user.poolID) AND username_key = \(bind: user.usernameKey)").run()
+        for alias in user.aliasKeys {
+            if try await db.raw("SELECT username_key FROM user_aliases WHERE pool_id = \(bind: user.poolID) AND alias_key = \(bind: alias)").first() != nil {
+                throw StorageError.alreadyExists(key: "alias")
+            }
+            try await db.raw("""
+                INSERT INTO user_aliases (pool_id, alias_key, username_key)
+                VALUES (\(bind: user.poolID), \(bind: alias), \(bind: user.usernameKey))
+                """).run()
+        }
+    }
+
+    public func createUser(_ user: User) async throws {
+        let data = try Self.json(user)
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: user.poolID)")
+            if try await db.raw("SELECT sub FROM users WHERE pool_id = \(bind: user.poolID) AND username_key = \(bind: user.usernameKey)").first() != nil {
+                throw StorageError.alreadyExists(key: "username")
+            }
+            if try await db.raw("SELECT sub FROM users WHERE pool_id = \(bind: user.poolID) AND sub = \(bind: user.sub)").first() != nil {
+                throw StorageError.alreadyExists(key: "sub")
+            }
+            let v = Self.indexedFields.map { user.filterValue($0) }
+            try await db.raw("""
+                INSERT INTO users (pool_id, username_key, sub, email, phone_number, name, given_name, family_name,
+                    preferred_username, user_status, enabled_status, data)
+                VALUES (\(bind: user.poolID), \(bind: user.usernameKey), \(bind: user.sub), \(bind: v[0]), \(bind: v[1]),
+                    \(bind: v[2]), \(bind: v[3]), \(bind: v[4]), \(bind: v[5]), \(bind: v[6] ?? ""), \(bind: v[7] ?? ""), \(bind: data))
+                """).run()
+            try await Self.writeAliases(db, user)
+        }
+    }
+
+    public func user(poolID: String, usernameKey: String) async throws -> User {
+        try await read { db in
+            try await Self.one(User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+        }
+    }
+
+    public func user(poolID: String, sub: String) async throws -> User {
+        try await read { db in
+            try await Self.one(User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
+        }
+    }
+
+    public func user(poolID: String, aliasKey: String) async throws -> User {
+        try await read { db in
+            try await Self.one(User.self, db, """
+                SELECT u.data AS data FROM user_aliases a
+                JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
+                WHERE a.pool_id = \(bind: poolID) AND a.alias_key = \(bind: aliasKey)
+                """)
+        }
+    }
+
+    public func listUsers(poolID: String, filter: UserFilter?, _ page: PageRequest) async throws -> Page<User> {
+        if let filter, filter.field != .username {
+            let column = Self.column(filter.field)
+            let after = try PageToken.decode(page.token, parts: 2)
+            return try await read { db in
+                var q: SQLQueryString = "SELECT data FROM users WHERE pool_id = \(bind: poolID)"
+                switch filter.match {
+                case .equals:
+                    q.appendInterpolation(unsafeRaw: " AND \(column) = ")
+                    q.appendInterpolation(bind: filter.value)
+                case .prefix:
+                    q.appendInterpolation(unsafeRaw: " AND \(column) >= ")
+                    q.appendInterpolation(bind: filter.value)
+                    q.appendInterpolation(unsafeRaw: " AND \(column) < ")
+                    q.appendInterpolation(bind: filter.value + "\u{10FFFF}")
+                }
+                if let after {
+                    q.appendInterpolation(unsafeRaw: " AND (\(column) > ")
+                    q.appendInterpolation(bind: after[0])
+                    q.appendInterpolation(unsafeRaw: " OR (\(column) = ")
+                    q.appendInterpolation(bind: after[0])
+                    q.appendInterpolation(unsafeRaw: " AND username_key > ")
+                    q.appendInterpolation(bind: after[1])
+                    q.appendInterpolation(unsafeRaw: "))")
+                }
+                q.appendInterpolation(unsafeRaw: " ORDER BY \(column), username_key")
+                return try await Self.page(User.self, db, q, limit: page.limit) { [$0.filterValue(filter.field) ?? "", $0.usernameKey] }
+            }
+        }
+        let after = try PageToken.decode(page.token, parts: 1)
+        return try await read { db in
+            var q: SQLQueryString = "SELECT data FROM users WHERE pool_id = \(bind: poolID)"
+            if let filter {
+                switch filter.match {
+                case .equals:
+                    q.appendInterpolation(unsafeRaw: " AND username_key = ")
+                    q.appendInterpolation(bind: filter.value)
+                case .prefix:
+                    q.appendInterpolation(unsafeRaw: " AND username_key >= ")
+                    q.appendInterpolation(bind: filter.value)
+                    q.appendInterpolation(unsafeRaw: " AND username_key < ")
+                    q.appendInterpolation(bind: filter.value + "\u{10FFFF}")
+                }
+            }
+            if let after {
+                q.appendInterpolation(unsafeRaw: " AND username_key > ")
+                q.appendInterpolation(bind: after[0])
+            }
+            q.appendInterpolation(unsafeRaw: " ORDER BY username_key")
+            return try await Self.page(User.self, db, q, limit: page.limit) { [$0.usernameKey] }
+        }
+    }
+
+    public func countUsers(poolID: String) async throws -> Int {
+        try await read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM users WHERE pool_id = \(bind: poolID)").first(decodingColumn: "n", as: Int.self) ?? 0
+        }
+    }
+
+    public func updateUser(poolID: String, usernameKey: String, _ change: @Sendable (inout User) throws -> Void) async throws -> User {
+        try await transaction { db in
+            var user = try await Self.one(
+                User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            let before = user.aliasKeys
+            try change(&user)
+            // Identity columns never change through an update.
+            user.poolID = poolID
+            user.usernameKey = usernameKey
+            let data = try Self.json(user)
+            let v = Self.indexedFields.map { user.filterValue($0) }
+            try await db.raw("""
+                UPDATE users SET email = \(bind: v[0]), phone_number = \(bind: v[1]), name = \(bind: v[2]),
+                    given_name = \(bind: v[3]), family_name = \(bind: v[4]), preferred_username = \(bind: v[5]),
+                    user_status = \(bind: v[6] ?? ""), enabled_status = \(bind: v[7] ?? ""), data = \(bind: data)
+                WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)
+                """).run()
+            if before != user.aliasKeys {
+                try await Self.writeAliases(db, user)
+            }
+            return user
+        }
+    }
+
+    public func deleteUser(poolID: String, usernameKey: String) async throws {
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            try await db.raw("DELETE FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)").run()
+        }
+    }
+
+    // MARK: Groups
+
+    public func createGroup(_ group: Group) async throws {
+        let data = try Self.json(group)
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: group.poolID)")
+            if try await db.raw("SELECT name FROM groups WHERE pool_id = \(bind: group.poolID) AND name = \(bind: group.name)").first() != nil {
+                throw StorageError.alreadyExists(key: "group")
+            }
+            try await db.raw("INSERT INTO groups (pool_id, name, data) VALUES (\(bind: group.poolID), \(bind: group.name), \(bind: data))").run()
+        }
+    }
+
+    public func group(poolID: String, name: String) async throws -> Group {
+        try await read { db in
+            try await Self.one(Group.self, db, "SELECT data FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: name)")
+        }
+    }
+
+    public func listGroups(poolID: String, _ page: PageRequest) async throws -> Page<Group> {
+        let after = try PageToken.decode(page.token, parts: 1)
+        return try await read { db in
+            var q: SQLQueryString = "SELECT data FROM groups WHERE pool_id = \(bind: poolID)"
+            if let after {
+                q.appendInterpolation(unsafeRaw: " AND name > ")
+                q.appendInterpolation(bind: after[0])
+            }
+            q.appendInterpolation(unsafeRaw: " ORDER BY name")
+            return try await Self.page(Group.self, db, q, limit: page.limit) { [$0.name] }
+        }
+    }
+
+    public func updateGroup(poolID: String, name: String, _ change: @Sendable (inout Group) throws -> Void) async throws -> Group {
+        try await transaction { db in
+            var group = try await Self.one(Group.self, db, "SELECT data FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: name)")
+            try change(&group)
+            group.poolID = poolID
+            group.name = name
+            let data = try Self.json(group)
+            try await db.raw("UPDATE groups SET data = \(bind: data) WHERE pool_id = \(bind: poolID) AND name = \(bind: name)").run()
+            return group
+        }
+    }
+
+    public func deleteGroup(poolID: String, name: String) async throws {
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT name FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: name)")
+            try await db.raw("DELETE FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: name)").run()
+        }
+    }
+
+    // MARK: Group membership
+
+    public func addMember(poolID: String, groupName: String, usernameKey: String) async throws {
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT name FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: groupName)")
+            try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            try await db.raw("""
+                INSERT OR IGNORE INTO group_members (pool_id, group_name, username_key)
+                VALUES (\(bind: poolID), \(bind: groupName), \(bind: usernameKey))
+                """).run()
+        }
+    }
+
+    public func removeMember(poolID: String, groupName: String, usernameKey: String) async throws {
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT name FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: groupName)")
+            try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            try await db.raw("""
+                DELETE FROM group_members
+                WHERE pool_id = \(bind: poolID) AND group_name = \(bind: groupName) AND username_key = \(bind: usernameKey)
+                """).run()
+        }
+    }
+
+    public func listGroups(poolID: String, memberKey: String, _ page: PageRequest) async throws -> Page<Group> {
+        let after = try PageToken.decode(page.token, parts: 1)
+        return try await read { db in
+            try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: memberKey)")
+            var q: SQLQueryString = """
+                SELECT g.data AS data FROM group_members m
+                JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+                WHERE m.pool_id = \(bind: poolID) AND m.username_key = \(bind: memberKey)
+                """
+            if let after {
+                q.appendInterpolation(unsafeRaw: " AND m.group_name > ")
+                q.appendInterpolation(bind: after[0])
+            }
+            q.appendInterpolation(unsafeRaw: " ORDER BY m.group_name")
+            return try await Self.page(Group.self, db, q, limit: page.limit) { [$0.name] }
+        }
+    }
+
+    public func listMembers(poolID: String, groupName: String, _ page: PageRequest) async throws -> Page<User> {
+        let after = try PageToken.decode(page.token, parts: 1)
+        return try await read { db in
+            try await Self.requireRow(db, "SELECT name FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: groupName)")
+            var q: SQLQueryString = """
+                SELECT u.data AS data FROM group_members m
+                JOIN users u ON u.pool_id = m.pool_id AND u.username_key = m.username_key
+                WHERE m.pool_id = \(bind: poolID) AND m.group_name = \(bind: groupName)
+                """
+            if let after {
+                q.appendInterpolation(unsafeRaw: " AND m.username_key > ")
+                q.appendInterpolation(bind: after[0])
+            }
+            q.appendInterpolation(unsafeRaw: " ORDER BY m.username_key")
+            return try await Self.page(User.self, db, q, limit: page.limit) { [$0.usernameKey] }
+        }
+    }
+
+    // MARK: Outbox
+
+    public func appendMessage(_ message: OutboxMessage) async throws -> OutboxMessage {
+        try await transaction { db in
+            let next = try await db.raw("SELECT COALESCE(MAX(sequence), 0) + 1 AS n FROM outbox").first(decodingColumn: "n", as: Int64.self) ?? 1
+            var stored = message
+            stored.sequence = next
+            let data = try Self.json(stored)
+            try await db.raw("""
+                INSERT INTO outbox (sequence, pool_id, recipient, data)
+                VALUES (\(bind: next), \(bind: stored.poolID), \(bind: stored.recipient), \(bind: data))
+                """).run()
+            return stored
+        }
+    }
+
+    public func listMessages(poolID: String?, recipient: String?) async throws -> [OutboxMessage] {
+        try await read { db in
+            var q: SQLQueryString = "SELECT data FROM outbox WHERE 1 = 1"
+            if let poolID {
+                q.appendInterpolation(unsafeRaw: " AND pool_id = ")
+                q.appendInterpolation(bind: poolID)
+            }
+            if let recipient {
+                q.appendInterpolation(unsafeRaw: " AND recipient = ")
+                q.appendInterpolation(bind: recipient)
+            }
+            q.appendInterpolation(unsafeRaw: " ORDER BY sequence")
+            return try await db.raw(q).all(decodingColumn: "data", as: String.self).map { try Self.record(OutboxMessage.self, $0) }
+        }
+    }
+
+    // MARK: Maintenance
+
+    public func reset() async throws {
+        try await transaction { db in
+            for table in ["group_members", "user_aliases", "groups", "users", "app_clients", "user_pools", "outbox"] {
+                try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import CognateStorage
+import Foundation
+import Logging
+import SQLKit
+import SQLiteKit
+
+/// Opens the SQLite backend: a file (or in-memory) database in WAL mode with foreign keys on,
+/// migrated to the current schema.
+public enum SQLiteStorage {
+    public enum Location: Sendable {
+        case memory
+        case file(path: String)
+    }
+
+    public static func open(_ location: Location, logger: Logger) async throws -> SQLStorage {
+        let storage: SQLiteConnection.Storage
+        switch location {
+        case .memory:
+            storage = .memory
+        case .file(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            storage = .file(path: path)
+        }
+        let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        let db = connection.sql()
+        // WAL: a committed transaction is in the log before COMMIT returns, so it survives the
+        // process being killed; synchronous=FULL also makes it survive power loss.
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] {
+            try await db.raw("\(unsafeRaw: pragma)").run()
+        }
+        let sqlStorage = SQLStorage(database: db, translate: translate)
+        try await sqlStorage.migrate()
+        return sqlStorage
+    }
+
+    /// Unique and primary-key violations become `alreadyExists`; other driver errors pass through.
+    @Sendable static func translate(_ error: any Error) -> any Error {
+        if let error = error as? SQLiteError, error.reason == .constraint || error.reason == .constraintUniqueFailed
+            || error.reason == .constraintPrimaryKeyFailed {
+            return StorageError.alreadyExists(key: error.message)
+        }
+        return error
+    }
+}

@@ -1,0 +1,10 @@
+/// Character sets for generated identifiers and passwords.
+enum Alphabets {
+    static let digits = Array("0123456789")
+    static let lower = Array("abcdefghijklmnopqrstuvwxyz")
+    static let upper = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    static let alphanumeric = digits + lower + upper
+    static let lowerAlphanumeric = digits + lower
+    /// The symbols Cognito's password policy counts as special characters.
+    static let symbols = Array("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")
+}

@@ -1,0 +1,36 @@
+import CognateStorage
+import CognateWire
+import Logging
+
+/// What every service needs: storage, time, randomness, configuration and a logger.
+public struct ServiceDependencies: Sendable {
+    public var storage: any Storage
+    public var clock: any Clock
+    public var random: any RandomSource
+    public var configuration: ServiceConfiguration
+    public var logger: Logger
+
+    public init(
+        storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
+        configuration: ServiceConfiguration = .init(), logger: Logger
+    ) {
+        self.storage = storage
+        self.clock = clock
+        self.random = random
+        self.configuration = configuration
+        self.logger = logger
+    }
+}
+
+/// Builds the dispatch table from every area's handlers.
+public enum Services {
+    public static func operationTable(_ deps: ServiceDependencies) -> OperationTable {
+        var table = OperationTable()
+        UserPoolService(deps).register(in: &table)
+        AppClientService(deps).register(in: &table)
+        UserAdminService(deps).register(in: &table)
+        GroupService(deps).register(in: &table)
+        TagService(deps).register(in: &table)
+        return table
+    }
+}

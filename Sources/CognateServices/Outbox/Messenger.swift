@@ -1,0 +1,50 @@
+import CognateStorage
+import CognitoModel
+import Foundation
+import Logging
+
+/// Renders the messages Cognito would send from the pool's templates and puts them in the outbox
+/// (and the log) instead of sending them.
+struct Messenger {
+    let deps: ServiceDependencies
+
+    static let defaultInviteSMS = "Your username is {username} and temporary password is {####}."
+    static let defaultInviteEmail = "Your username is {username} and temporary password is {####}."
+    static let defaultInviteSubject = "Your temporary password"
+
+    static func render(_ template: String, username: String, code: String) -> String {
+        template.replacingOccurrences(of: "{username}", with: username).replacingOccurrences(of: "{####}", with: code)
+    }
+
+    /// Sends the AdminCreateUser invitation by each medium the user has an address for.
+    func sendInvitation(pool: UserPool, user: User, temporaryPassword: String, mediums: [DeliveryMediumType]) async throws {
+        let template = pool.settings.adminCreateUserConfig?.inviteMessageTemplate
+        for medium in mediums {
+            switch medium {
+            case .email:
+                guard let email = user.attribute("email") else { continue }
+                let body = Self.render(template?.emailMessage ?? Self.defaultInviteEmail, username: user.username, code: temporaryPassword)
+                try await deliver(pool: pool, user: user, medium: .email, recipient: email,
+                                  subject: template?.emailSubject ?? Self.defaultInviteSubject, body: body, code: temporaryPassword)
+            default:
+                guard let phone = user.attribute("phone_number") else { continue }
+                let body = Self.render(template?.smsMessage ?? Self.defaultInviteSMS, username: user.username, code: temporaryPassword)
+                try await deliver(pool: pool, user: user, medium: .sms, recipient: phone, subject: nil, body: body, code: temporaryPassword)
+            }
+        }
+    }
+
+    private func deliver(
+        pool: UserPool, user: User, medium: OutboxMessage.Medium, recipient: String, subject: String?, body: String, code: String
+    ) async throws {
+        let message = OutboxMessage(
+            poolID: pool.id, username: user.username, medium: medium, recipient: recipient, purpose: "invitation",
+            subject: subject, body: body, code: code, sentAt: deps.clock.now()
+        )
+        let stored = try await deps.storage.appendMessage(message)
+        deps.logger.info("outbox: \(medium.rawValue) to \(recipient)", metadata: [
+            "pool": "\(pool.id)", "username": "\(user.username)", "purpose": "invitation", "sequence": "\(stored.sequence)",
+            "body": "\(body)",
+        ])
+    }
+}

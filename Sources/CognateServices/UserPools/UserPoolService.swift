@@ -1,0 +1,179 @@
+import CognateStorage
+import CognateWire
+import CognitoModel
+import Foundation
+
+/// CreateUserPool, DescribeUserPool, UpdateUserPool, DeleteUserPool, ListUserPools, AddCustomAttributes.
+struct UserPoolService {
+    let deps: ServiceDependencies
+    init(_ deps: ServiceDependencies) { self.deps = deps }
+
+    /// The tag whose value becomes the ID of a new pool or client, so test configurations can pin IDs.
+    static let customIDTag = "_custom_id_"
+    static let maxCustomAttributes = 50
+
+    func register(in table: inout OperationTable) {
+        table.register(Operations.CreateUserPool.self) { try await create($0, $1) }
+        table.register(Operations.DescribeUserPool.self) { input, _ in
+            let pool = try await load(input.userPoolId)
+            return DescribeUserPoolResponse(userPool: try await describe(pool))
+        }
+        table.register(Operations.UpdateUserPool.self) { try await update($0, $1) }
+        table.register(Operations.DeleteUserPool.self) { input, _ in
+            let pool = try await load(input.userPoolId)
+            if pool.settings.deletionProtection == .active {
+                throw Errors.invalidParameter("The user pool \(pool.id) cannot be deleted because deletion protection is activated.")
+            }
+            try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
+                try await deps.storage.deleteUserPool(id: input.userPoolId)
+            }
+            return .init()
+        }
+        table.register(Operations.ListUserPools.self) { input, _ in
+            let page = try await StorageError.map(notFound: Errors.invalidToken) {
+                try await deps.storage.listUserPools(PageRequest(token: input.nextToken, limit: input.maxResults))
+            }
+            return ListUserPoolsResponse(userPools: page.items.map(\.summary), nextToken: page.nextToken)
+        }
+        table.register(Operations.AddCustomAttributes.self) { input, _ in
+            try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
+                try await deps.storage.updateUserPool(id: input.userPoolId) { pool in
+                    for attribute in input.customAttributes {
+                        pool.schema.append(try StandardSchema.customAttribute(attribute, existing: pool.schema))
+                    }
+                    if pool.schema.filter({ $0.name?.hasPrefix("custom:") == true }).count > Self.maxCustomAttributes {
+                        throw Errors.invalidParameter("A user pool can have at most \(Self.maxCustomAttributes) custom attributes.")
+                    }
+                    pool.lastModifiedDate = deps.clock.now()
+                }
+            }
+            return .init()
+        }
+    }
+
+    func load(_ id: String) async throws -> UserPool {
+        try await StorageError.map(notFound: Errors.poolNotFound(id)) { try await deps.storage.userPool(id: id) }
+    }
+
+    func describe(_ pool: UserPool) async throws -> UserPoolType {
+        pool.description(estimatedNumberOfUsers: try await deps.storage.countUsers(poolID: pool.id))
+    }
+
+    private func create(_ input: CreateUserPoolRequest, _ context: OperationContext) async throws -> CreateUserPoolResponse {
+        if input.aliasAttributes?.isEmpty == false && input.usernameAttributes?.isEmpty == false {
+            throw Errors.invalidParameter("Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.")
+        }
+        let schema = try StandardSchema.build(from: input.schema ?? [])
+        if schema.filter({ $0.name?.hasPrefix("custom:") == true }).count > Self.maxCustomAttributes {
+            throw Errors.invalidParameter("A user pool can have at most \(Self.maxCustomAttributes) custom attributes.")
+        }
+        var settings = UserPoolSettings()
+        settings.usernameAttributes = input.usernameAttributes
+        settings.aliasAttributes = input.aliasAttributes
+        settings.usernameConfiguration = input.usernameConfiguration
+        Self.apply(
+            to: &settings, policies: input.policies, deletionProtection: input.deletionProtection,
+            lambdaConfig: input.lambdaConfig, autoVerifiedAttributes: input.autoVerifiedAttributes,
+            smsVerificationMessage: input.smsVerificationMessage, emailVerificationMessage: input.emailVerificationMessage,
+            emailVerificationSubject: input.emailVerificationSubject, verificationMessageTemplate: input.verificationMessageTemplate,
+            smsAuthenticationMessage: input.smsAuthenticationMessage, mfaConfiguration: input.mfaConfiguration,
+            userAttributeUpdateSettings: input.userAttributeUpdateSettings, deviceConfiguration: input.deviceConfiguration,
+            emailConfiguration: input.emailConfiguration, smsConfiguration: input.smsConfiguration,
+            adminCreateUserConfig: input.adminCreateUserConfig, userPoolAddOns: input.userPoolAddOns,
+            dcrConfiguration: input.dcrConfiguration, accountRecoverySetting: input.accountRecoverySetting,
+            userPoolTier: input.userPoolTier, keyConfiguration: input.keyConfiguration,
+            issuerConfiguration: input.issuerConfiguration, acrConfiguration: input.acrConfiguration
+        )
+        let tags = input.userPoolTags ?? [:]
+        let id = tags[Self.customIDTag] ?? Identifiers(random: deps.random).userPoolID(region: context.region)
+        let now = deps.clock.now()
+        let pool = UserPool(
+            id: id, name: input.poolName,
+            arn: ARN.userPool(region: context.region, account: deps.configuration.accountID, poolID: id),
+            creationDate: now, lastModifiedDate: now, settings: settings, schema: schema, tags: tags
+        )
+        do {
+            try await deps.storage.createUserPool(pool)
+        } catch StorageError.alreadyExists {
+            throw Errors.invalidParameter("A user pool with the ID \(id) already exists.")
+        }
+        return CreateUserPoolResponse(userPool: pool.description(estimatedNumberOfUsers: 0))
+    }
+
+    private func update(_ input: UpdateUserPoolRequest, _ context: OperationContext) async throws -> UpdateUserPoolResponse {
+        // As AWS documents: settings the request leaves out return to their defaults.
+        try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
+            try await deps.storage.updateUserPool(id: input.userPoolId) { pool in
+                if let name = input.poolName { pool.name = name }
+                Self.apply(
+                    to: &pool.settings, policies: input.policies, deletionProtection: input.deletionProtection,
+                    lambdaConfig: input.lambdaConfig, autoVerifiedAttributes: input.autoVerifiedAttributes,
+                    smsVerificationMessage: input.smsVerificationMessage, emailVerificationMessage: input.emailVerificationMessage,
+                    emailVerificationSubject: input.emailVerificationSubject,
+                    verificationMessageTemplate: input.verificationMessageTemplate,
+                    smsAuthenticationMessage: input.smsAuthenticationMessage, mfaConfiguration: input.mfaConfiguration,
+                    userAttributeUpdateSettings: input.userAttributeUpdateSettings, deviceConfiguration: input.deviceConfiguration,
+                    emailConfiguration: input.emailConfiguration, smsConfiguration: input.smsConfiguration,
+                    adminCreateUserConfig: input.adminCreateUserConfig, userPoolAddOns: input.userPoolAddOns,
+                    dcrConfiguration: input.dcrConfiguration, accountRecoverySetting: input.accountRecoverySetting,
+                    userPoolTier: input.userPoolTier ?? pool.settings.userPoolTier, keyConfiguration: input.keyConfiguration,
+                    issuerConfiguration: input.issuerConfiguration, acrConfiguration: input.acrConfiguration
+                )
+                if let tags = input.userPoolTags { pool.tags = tags }
+                pool.lastModifiedDate = deps.clock.now()
+            }
+        }
+        return .init()
+    }
+
+    /// Sets the settings Create and Update share, filling in Cognito's defaults for the ones left out.
+    static func apply(
+        to s: inout UserPoolSettings, policies: UserPoolPolicyType?, deletionProtection: DeletionProtectionType?,
+        lambdaConfig: LambdaConfigType?, autoVerifiedAttributes: [VerifiedAttributeType]?,
+        smsVerificationMessage: String?, emailVerificationMessage: String?, emailVerificationSubject: String?,
+        verificationMessageTemplate: VerificationMessageTemplateType?, smsAuthenticationMessage: String?,
+        mfaConfiguration: UserPoolMfaType?, userAttributeUpdateSettings: UserAttributeUpdateSettingsType?,
+        deviceConfiguration: DeviceConfigurationType?, emailConfiguration: EmailConfigurationType?,
+        smsConfiguration: SmsConfigurationType?, adminCreateUserConfig: AdminCreateUserConfigType?,
+        userPoolAddOns: UserPoolAddOnsType?, dcrConfiguration: DcrConfigurationType?,
+        accountRecoverySetting: AccountRecoverySettingType?, userPoolTier: UserPoolTierType?,
+        keyConfiguration: KeyConfigurationType?, issuerConfiguration: IssuerConfigurationType?,
+        acrConfiguration: [String: AcrLevelConfigType]?
+    ) {
+        var policies = policies ?? UserPoolPolicyType()
+        if policies.passwordPolicy == nil { policies.passwordPolicy = PasswordRules.defaultPolicy }
+        if policies.signInPolicy == nil { policies.signInPolicy = SignInPolicyType(allowedFirstAuthFactors: [.password]) }
+        s.policies = policies
+        s.deletionProtection = deletionProtection ?? .inactive
+        s.lambdaConfig = lambdaConfig
+        s.autoVerifiedAttributes = autoVerifiedAttributes
+        s.smsVerificationMessage = smsVerificationMessage
+        s.emailVerificationMessage = emailVerificationMessage
+        s.emailVerificationSubject = emailVerificationSubject
+        var template = verificationMessageTemplate ?? VerificationMessageTemplateType()
+        if template.defaultEmailOption == nil { template.defaultEmailOption = .confirmWithCode }
+        if template.smsMessage == nil { template.smsMessage = smsVerificationMessage }
+        if template.emailMessage == nil { template.emailMessage = emailVerificationMessage }
+        if template.emailSubject == nil { template.emailSubject = emailVerificationSubject }
+        s.verificationMessageTemplate = template
+        s.smsAuthenticationMessage = smsAuthenticationMessage
+        s.mfaConfiguration = mfaConfiguration ?? .off
+        s.userAttributeUpdateSettings = userAttributeUpdateSettings
+        s.deviceConfiguration = deviceConfiguration
+        s.emailConfiguration = emailConfiguration ?? EmailConfigurationType(emailSendingAccount: .cognitoDefault)
+        s.smsConfiguration = smsConfiguration
+        var adminConfig = adminCreateUserConfig ?? AdminCreateUserConfigType()
+        if adminConfig.allowAdminCreateUserOnly == nil { adminConfig.allowAdminCreateUserOnly = false }
+        if adminConfig.unusedAccountValidityDays == nil {
+            adminConfig.unusedAccountValidityDays = policies.passwordPolicy?.temporaryPasswordValidityDays ?? 7
+        }
+        s.adminCreateUserConfig = adminConfig
+        s.userPoolAddOns = userPoolAddOns
+        s.dcrConfiguration = dcrConfiguration
+        s.accountRecoverySetting = accountRecoverySetting
+        s.userPoolTier = userPoolTier ?? .essentials
+        s.keyConfiguration = keyConfiguration
+        s.issuerConfiguration = issuerConfiguration
+        s.acrConfiguration = acrConfiguration
+    }
+}

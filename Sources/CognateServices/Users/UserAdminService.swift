@@ -1,0 +1,248 @@
+import CognateStorage
+import CognateWire
+import CognitoModel
+import Foundation
+
+/// The administrator's user operations: AdminCreateUser, AdminGetUser, AdminDeleteUser, attribute updates,
+/// enable/disable, AdminSetUserPassword, AdminConfirmSignUp and ListUsers.
+struct UserAdminService {
+    let deps: ServiceDependencies
+    init(_ deps: ServiceDependencies) { self.deps = deps }
+
+    func register(in table: inout OperationTable) {
+        table.register(Operations.AdminCreateUser.self) { input, _ in try await create(input) }
+        table.register(Operations.AdminGetUser.self) { input, _ in
+            let user = try await find(input.userPoolId, input.username).user
+            return AdminGetUserResponse(
+                username: user.username, userAttributes: user.wireAttributes, userCreateDate: user.creationDate,
+                userLastModifiedDate: user.lastModifiedDate, enabled: user.enabled, userStatus: UserStatusType(rawValue: user.status),
+                userMFASettingList: []
+            )
+        }
+        table.register(Operations.AdminDeleteUser.self) { input, _ in
+            let (_, user) = try await find(input.userPoolId, input.username)
+            try await StorageError.map(notFound: Errors.userNotFound) {
+                try await deps.storage.deleteUser(poolID: input.userPoolId, usernameKey: user.usernameKey)
+            }
+            return .init()
+        }
+        table.register(Operations.AdminUpdateUserAttributes.self) { input, _ in
+            let (pool, user) = try await find(input.userPoolId, input.username)
+            try AttributeRules(pool: pool).check(input.userAttributes, creating: false)
+            try await update(pool, user) { user in
+                for attribute in input.userAttributes {
+                    let old = user.attribute(attribute.name)
+                    user.setAttribute(attribute.name, attribute.value ?? "")
+                    // A changed address is unverified until proven, unless the request says otherwise.
+                    for address in ["email", "phone_number"] where attribute.name == address && old != attribute.value {
+                        if !input.userAttributes.contains(where: { $0.name == address + "_verified" }) {
+                            user.setAttribute(address + "_verified", "false")
+                        }
+                    }
+                }
+            }
+            return .init()
+        }
+        table.register(Operations.AdminDeleteUserAttributes.self) { input, _ in
+            let (pool, user) = try await find(input.userPoolId, input.username)
+            for name in input.userAttributeNames {
+                guard let definition = pool.schema.first(where: { $0.name == name }) else {
+                    throw Errors.invalidParameter("Attribute does not exist in the schema: \(name)")
+                }
+                if definition.required == true || name == "sub" {
+                    throw Errors.invalidParameter("Cannot delete the required attribute \(name).")
+                }
+                if definition.mutable == false {
+                    throw Errors.invalidParameter("Cannot modify the non-mutable attribute \(name).")
+                }
+            }
+            try await update(pool, user) { user in
+                for name in input.userAttributeNames { user.setAttribute(name, nil) }
+            }
+            return .init()
+        }
+        table.register(Operations.AdminDisableUser.self) { input, _ in
+            let (pool, user) = try await find(input.userPoolId, input.username)
+            try await update(pool, user) { $0.enabled = false }
+            return .init()
+        }
+        table.register(Operations.AdminEnableUser.self) { input, _ in
+            let (pool, user) = try await find(input.userPoolId, input.username)
+            try await update(pool, user) { $0.enabled = true }
+            return .init()
+        }
+        table.register(Operations.AdminSetUserPassword.self) { input, _ in
+            let (pool, user) = try await find(input.userPoolId, input.username)
+            let rules = PasswordRules(pool.settings.policies?.passwordPolicy)
+            try rules.check(input.password)
+            let now = deps.clock.now()
+            let credential = PasswordHasher(random: deps.random).credential(for: input.password, at: now)
+            let permanent = input.permanent ?? false
+            try await update(pool, user) { user in
+                user.password = credential
+                if permanent {
+                    user.status = "CONFIRMED"
+                    user.temporaryPasswordExpiry = nil
+                } else {
+                    user.status = "FORCE_CHANGE_PASSWORD"
+                    user.temporaryPasswordExpiry = now.addingTimeInterval(Double(rules.temporaryPasswordValidityDays) * 86_400)
+                }
+            }
+            return .init()
+        }
+        table.register(Operations.AdminConfirmSignUp.self) { input, _ in
+            let (pool, user) = try await find(input.userPoolId, input.username)
+            try await update(pool, user) { user in
+                guard user.status == "UNCONFIRMED" else {
+                    throw CognitoError(.notAuthorizedException, "User cannot be confirmed. Current status is \(user.status)")
+                }
+                user.status = "CONFIRMED"
+            }
+            return .init()
+        }
+        table.register(Operations.ListUsers.self) { input, _ in try await list(input) }
+    }
+
+    /// The pool and the user a name refers to (username or active alias).
+    func find(_ poolID: String, _ name: String) async throws -> (pool: UserPool, user: User) {
+        let pool = try await UserPoolService(deps).load(poolID)
+        return (pool, try await UserDirectory(pool: pool, storage: deps.storage).find(name))
+    }
+
+    /// Applies a change to a user, keeping the modification date and alias keys current.
+    @discardableResult
+    func update(_ pool: UserPool, _ user: User, _ change: @escaping @Sendable (inout User) throws -> Void) async throws -> User {
+        let directory = UserDirectory(pool: pool, storage: deps.storage)
+        let now = deps.clock.now()
+        do {
+            return try await StorageError.map(notFound: Errors.userNotFound) {
+                try await deps.storage.updateUser(poolID: pool.id, usernameKey: user.usernameKey) { user in
+                    try change(&user)
+                    user.lastModifiedDate = now
+                    user.aliasKeys = directory.aliasKeys(of: user)
+                }
+            }
+        } catch StorageError.alreadyExists {
+            throw CognitoError(.aliasExistsException, "An account with the given email or phone number already exists.")
+        }
+    }
+
+    private func create(_ input: AdminCreateUserRequest) async throws -> AdminCreateUserResponse {
+        let pool = try await UserPoolService(deps).load(input.userPoolId)
+        let directory = UserDirectory(pool: pool, storage: deps.storage)
+        let rules = PasswordRules(pool.settings.policies?.passwordPolicy)
+        let attributes = input.userAttributes ?? []
+        try AttributeRules(pool: pool).check(attributes, creating: true)
+        let messenger = Messenger(deps: deps)
+        let mediums = input.desiredDeliveryMediums ?? [.sms]
+        let now = deps.clock.now()
+
+        if input.messageAction == .resend {
+            let existing = try await directory.find(input.username)
+            guard existing.status == "FORCE_CHANGE_PASSWORD" else {
+                throw CognitoError(.unsupportedUserStateException, "Resend not possible. \(existing.username) status is not FORCE_CHANGE_PASSWORD.")
+            }
+            let password = input.temporaryPassword ?? rules.temporaryPassword(deps.random)
+            try rules.check(password)
+            let credential = PasswordHasher(random: deps.random).credential(for: password, at: now)
+            let user = try await update(pool, existing) { user in
+                user.password = credential
+                user.temporaryPasswordExpiry = now.addingTimeInterval(Double(rules.temporaryPasswordValidityDays) * 86_400)
+            }
+            try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums)
+            return AdminCreateUserResponse(user: user.wireType)
+        }
+
+        let sub = Identifiers(random: deps.random).sub()
+        var username = input.username
+        var given = attributes
+        // In pools that sign in with email or phone number, the username is one of those and the
+        // user's real username is their sub.
+        if let usernameAttributes = pool.settings.usernameAttributes, !usernameAttributes.isEmpty {
+            if usernameAttributes.contains(.email) && AttributeRules.isEmail(input.username) {
+                if !given.contains(where: { $0.name == "email" }) { given.append(AttributeType(name: "email", value: input.username)) }
+            } else if usernameAttributes.contains(.phoneNumber) && AttributeRules.isPhoneNumber(input.username) {
+                if !given.contains(where: { $0.name == "phone_number" }) {
+                    given.append(AttributeType(name: "phone_number", value: input.username))
+                }
+            } else {
+                throw Errors.invalidParameter("Username should be either an email or a phone number.")
+            }
+            username = sub
+        } else if pool.settings.aliasAttributes?.contains(.email) == true && AttributeRules.isEmail(input.username) {
+            throw Errors.invalidParameter("Username cannot be of email format, since user pool is configured for email alias.")
+        } else if pool.settings.aliasAttributes?.contains(.phoneNumber) == true && AttributeRules.isPhoneNumber(input.username) {
+            throw Errors.invalidParameter("Username cannot be of phone number format, since user pool is configured for phone number alias.")
+        }
+
+        let password = input.temporaryPassword ?? rules.temporaryPassword(deps.random)
+        try rules.check(password)
+        var user = User(
+            poolID: pool.id, username: username, usernameKey: directory.usernameKey(username), sub: sub,
+            attributes: [UserAttribute(name: "sub", value: sub)], status: "FORCE_CHANGE_PASSWORD", enabled: true,
+            creationDate: now, lastModifiedDate: now,
+            password: PasswordHasher(random: deps.random).credential(for: password, at: now),
+            temporaryPasswordExpiry: now.addingTimeInterval(Double(rules.temporaryPasswordValidityDays) * 86_400)
+        )
+        for attribute in given { user.setAttribute(attribute.name, attribute.value ?? "") }
+        try AttributeRules(pool: pool).checkRequired(user)
+        user.aliasKeys = directory.aliasKeys(of: user)
+        for mediumValue in mediums where input.messageAction != .suppress {
+            let needed = mediumValue == .email ? "email" : "phone_number"
+            if user.attribute(needed) == nil {
+                throw Errors.invalidParameter("User has no attribute matching desired delivery mediums: \(needed) is missing.")
+            }
+        }
+        do {
+            try await deps.storage.createUser(user)
+        } catch StorageError.alreadyExists(let key) {
+            if key == "alias" {
+                if pool.settings.usernameAttributes?.isEmpty == false {
+                    throw CognitoError(.usernameExistsException, "An account with the given email or phone number already exists.")
+                }
+                throw CognitoError(.aliasExistsException, "An account with the given email or phone number already exists.")
+            }
+            throw CognitoError(.usernameExistsException, "User account already exists")
+        } catch StorageError.notFound {
+            throw Errors.poolNotFound(pool.id)
+        }
+        if input.messageAction != .suppress {
+            try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums)
+        }
+        return AdminCreateUserResponse(user: user.wireType)
+    }
+
+    private func list(_ input: ListUsersRequest) async throws -> ListUsersResponse {
+        let pool = try await UserPoolService(deps).load(input.userPoolId)
+        var filter = try input.filter.flatMap { text throws(CognitoError) in try FilterParser.parse(text) }
+        if var f = filter, f.field == .username {
+            f.value = UserDirectory(pool: pool, storage: deps.storage).usernameKey(f.value)
+            filter = f
+        }
+        let limit = input.limit ?? 60
+        let page = try await StorageError.map(notFound: Errors.invalidToken) {
+            try await deps.storage.listUsers(poolID: pool.id, filter: filter, PageRequest(token: input.paginationToken, limit: limit == 0 ? 60 : limit))
+        }
+        var users = page.items.map(\.wireType)
+        if let wanted = input.attributesToGet {
+            let names = Set(wanted)
+            for index in users.indices {
+                users[index].attributes = users[index].attributes?.filter { names.contains($0.name) }
+            }
+        }
+        return ListUsersResponse(users: users, paginationToken: page.nextToken)
+    }
+}
+
+extension User {
+    var wireAttributes: [AttributeType] {
+        attributes.map { AttributeType(name: $0.name, value: $0.value) }
+    }
+
+    var wireType: UserType {
+        UserType(
+            username: username, attributes: wireAttributes, userCreateDate: creationDate, userLastModifiedDate: lastModifiedDate,
+            enabled: enabled, userStatus: UserStatusType(rawValue: status)
+        )
+    }
+}

@@ -1,0 +1,59 @@
+import CognateStorage
+import CognitoModel
+
+/// How a pool names its users: username keys, alias keys, and finding a user by any name they sign in with.
+struct UserDirectory {
+    let pool: UserPool
+    let storage: any Storage
+
+    /// The key a username is stored and compared under.
+    func usernameKey(_ username: String) -> String {
+        pool.isCaseSensitive ? username : username.lowercased()
+    }
+
+    private var usesEmailAsUsername: Bool { pool.settings.usernameAttributes?.contains(.email) == true }
+    private var usesPhoneAsUsername: Bool { pool.settings.usernameAttributes?.contains(.phoneNumber) == true }
+
+    /// The attributes that can stand in for the username, and whether each counts only once verified.
+    var signInAttributes: [(name: String, needsVerification: Bool)] {
+        var out: [(String, Bool)] = []
+        if usesEmailAsUsername { out.append(("email", false)) }
+        if usesPhoneAsUsername { out.append(("phone_number", false)) }
+        for alias in pool.settings.aliasAttributes ?? [] {
+            switch alias {
+            case .email: out.append(("email", true))
+            case .phoneNumber: out.append(("phone_number", true))
+            default: out.append(("preferred_username", false))
+            }
+        }
+        return out
+    }
+
+    func aliasKey(_ attribute: String, _ value: String) -> String {
+        let comparable = (attribute == "phone_number" || pool.isCaseSensitive) ? value : value.lowercased()
+        return attribute + ":" + comparable
+    }
+
+    /// The user's active aliases: the sign-in attributes they hold (verified where that is required).
+    func aliasKeys(of user: User) -> [String] {
+        signInAttributes.compactMap { attribute in
+            guard let value = user.attribute(attribute.name) else { return nil }
+            if attribute.needsVerification && user.attribute(attribute.name + "_verified") != "true" { return nil }
+            return aliasKey(attribute.name, value)
+        }
+    }
+
+    /// The user a name refers to: their username, or an active alias of theirs.
+    func find(_ name: String) async throws -> User {
+        do {
+            return try await storage.user(poolID: pool.id, usernameKey: usernameKey(name))
+        } catch StorageError.notFound {
+            for attribute in signInAttributes {
+                if let user = try? await storage.user(poolID: pool.id, aliasKey: aliasKey(attribute.name, name)) {
+                    return user
+                }
+            }
+            throw Errors.userNotFound
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import CognitoModel
+import Foundation
+
+/// An app client of a user pool. Its settings reuse the model's description type, which holds
+/// exactly what Create/UpdateUserPoolClient set; secrets are kept apart so each has its own ID and date.
+public struct AppClient: Codable, Sendable, Equatable {
+    public var poolID: String
+    public var clientID: String
+    public var settings: UserPoolClientType
+    public var secrets: [ClientSecret]
+
+    public init(poolID: String, clientID: String, settings: UserPoolClientType, secrets: [ClientSecret]) {
+        self.poolID = poolID
+        self.clientID = clientID
+        self.settings = settings
+        self.secrets = secrets
+    }
+}
+
+/// One secret of an app client; a client may hold up to two at once, to rotate them.
+public struct ClientSecret: Codable, Sendable, Equatable {
+    public var id: String
+    public var value: String
+    public var creationDate: Date
+
+    public init(id: String, value: String, creationDate: Date) {
+        self.id = id
+        self.value = value
+        self.creationDate = creationDate
+    }
+}

@@ -1,0 +1,66 @@
+/// Everything Cognate keeps, behind one protocol with uniform verbs. Backends translate their driver's
+/// errors into `StorageError`; every backend passes the suite in `CognateStorageConformance`.
+///
+/// `update` verbs run their closure inside one transaction: the record read, changed and written back
+/// atomically, so concurrent writers never lose each other's changes. A closure that throws leaves
+/// the record as it was and rethrows.
+public protocol Storage: Sendable {
+    // MARK: User pools
+    func createUserPool(_ pool: UserPool) async throws
+    func userPool(id: String) async throws -> UserPool
+    func listUserPools(_ page: PageRequest) async throws -> Page<UserPool>
+    @discardableResult
+    func updateUserPool(id: String, _ change: @Sendable (inout UserPool) throws -> Void) async throws -> UserPool
+    /// Deletes the pool and everything in it: clients, users, groups, memberships.
+    func deleteUserPool(id: String) async throws
+
+    // MARK: App clients
+    func createAppClient(_ client: AppClient) async throws
+    func appClient(poolID: String, clientID: String) async throws -> AppClient
+    func listAppClients(poolID: String, _ page: PageRequest) async throws -> Page<AppClient>
+    @discardableResult
+    func updateAppClient(poolID: String, clientID: String, _ change: @Sendable (inout AppClient) throws -> Void) async throws -> AppClient
+    func deleteAppClient(poolID: String, clientID: String) async throws
+
+    // MARK: Users
+    /// Fails with `alreadyExists` when the pool holds the same username key, sub or active alias.
+    func createUser(_ user: User) async throws
+    func user(poolID: String, usernameKey: String) async throws -> User
+    func user(poolID: String, sub: String) async throws -> User
+    /// The user whose active alias (a verified email or phone number, or a preferred username) has this key.
+    func user(poolID: String, aliasKey: String) async throws -> User
+    func listUsers(poolID: String, filter: UserFilter?, _ page: PageRequest) async throws -> Page<User>
+    func countUsers(poolID: String) async throws -> Int
+    @discardableResult
+    func updateUser(poolID: String, usernameKey: String, _ change: @Sendable (inout User) throws -> Void) async throws -> User
+    /// Deletes the user and their group memberships.
+    func deleteUser(poolID: String, usernameKey: String) async throws
+
+    // MARK: Groups
+    func createGroup(_ group: Group) async throws
+    func group(poolID: String, name: String) async throws -> Group
+    func listGroups(poolID: String, _ page: PageRequest) async throws -> Page<Group>
+    @discardableResult
+    func updateGroup(poolID: String, name: String, _ change: @Sendable (inout Group) throws -> Void) async throws -> Group
+    /// Deletes the group and its memberships.
+    func deleteGroup(poolID: String, name: String) async throws
+
+    // MARK: Group membership
+    /// Adding a member twice is not an error.
+    func addMember(poolID: String, groupName: String, usernameKey: String) async throws
+    /// Removing a user who is not a member is not an error.
+    func removeMember(poolID: String, groupName: String, usernameKey: String) async throws
+    func listGroups(poolID: String, memberKey: String, _ page: PageRequest) async throws -> Page<Group>
+    func listMembers(poolID: String, groupName: String, _ page: PageRequest) async throws -> Page<User>
+
+    // MARK: Outbox
+    /// Appends a message and answers it with its sequence number set.
+    @discardableResult
+    func appendMessage(_ message: OutboxMessage) async throws -> OutboxMessage
+    /// Messages in the order they were sent, optionally for one pool and one recipient.
+    func listMessages(poolID: String?, recipient: String?) async throws -> [OutboxMessage]
+
+    // MARK: Maintenance
+    /// Wipes every record.
+    func reset() async throws
+}

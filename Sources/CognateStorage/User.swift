@@ -1,0 +1,99 @@
+import Foundation
+
+/// A user of a pool.
+public struct User: Codable, Sendable, Equatable {
+    public var poolID: String
+    /// The username as it was created.
+    public var username: String
+    /// The username as lookups compare it: lowered in case-insensitive pools.
+    public var usernameKey: String
+    public var sub: String
+    /// Attributes in the order they were first set (`sub` included, as AWS returns it).
+    public var attributes: [UserAttribute]
+    /// UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, …
+    public var status: String
+    public var enabled: Bool
+    public var creationDate: Date
+    public var lastModifiedDate: Date
+    /// The non-reversible form of the password; nil until one is set.
+    public var password: PasswordCredential?
+    /// When a temporary password stops being accepted.
+    public var temporaryPasswordExpiry: Date?
+    /// Keys of the user's active aliases (see `Storage.user(poolID:aliasKey:)`); unique in the pool.
+    public var aliasKeys: [String]
+
+    public init(
+        poolID: String, username: String, usernameKey: String, sub: String, attributes: [UserAttribute],
+        status: String, enabled: Bool, creationDate: Date, lastModifiedDate: Date,
+        password: PasswordCredential? = nil, temporaryPasswordExpiry: Date? = nil, aliasKeys: [String] = []
+    ) {
+        self.poolID = poolID
+        self.username = username
+        self.usernameKey = usernameKey
+        self.sub = sub
+        self.attributes = attributes
+        self.status = status
+        self.enabled = enabled
+        self.creationDate = creationDate
+        self.lastModifiedDate = lastModifiedDate
+        self.password = password
+        self.temporaryPasswordExpiry = temporaryPasswordExpiry
+        self.aliasKeys = aliasKeys
+    }
+
+    public func attribute(_ name: String) -> String? {
+        attributes.first { $0.name == name }?.value
+    }
+
+    /// Sets, replaces or (with nil) removes an attribute, keeping the order of the others.
+    public mutating func setAttribute(_ name: String, _ value: String?) {
+        if let index = attributes.firstIndex(where: { $0.name == name }) {
+            if let value { attributes[index].value = value } else { attributes.remove(at: index) }
+        } else if let value {
+            attributes.append(UserAttribute(name: name, value: value))
+        }
+    }
+
+    /// The value a ListUsers filter on `field` compares with.
+    public func filterValue(_ field: UserFilter.Field) -> String? {
+        switch field {
+        case .username: return usernameKey
+        case .email: return attribute("email")
+        case .phoneNumber: return attribute("phone_number")
+        case .name: return attribute("name")
+        case .givenName: return attribute("given_name")
+        case .familyName: return attribute("family_name")
+        case .preferredUsername: return attribute("preferred_username")
+        case .userStatus: return status
+        case .status: return enabled ? "Enabled" : "Disabled"
+        case .sub: return sub
+        }
+    }
+}
+
+/// One attribute of a user.
+public struct UserAttribute: Codable, Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A password in a form that cannot be turned back into it.
+public struct PasswordCredential: Codable, Sendable, Equatable {
+    /// Names the derivation, so a later scheme can tell old credentials apart.
+    public var scheme: String
+    public var salt: Data
+    public var digest: Data
+    public var setAt: Date
+
+    public init(scheme: String, salt: Data, digest: Data, setAt: Date) {
+        self.scheme = scheme
+        self.salt = salt
+        self.digest = digest
+        self.setAt = setAt
+    }
+}

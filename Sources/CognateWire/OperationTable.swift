@@ -1,0 +1,45 @@
+import CognitoModel
+import Foundation
+import Logging
+
+/// The dispatch table: each implemented operation's handler, behind one shared decode → check → handle
+/// → encode path, so no handler can skip a step.
+public struct OperationTable: Sendable {
+    typealias ErasedHandler = @Sendable (Data, OperationContext) async throws -> Data
+
+    private var handlers: [CognitoOperation: ErasedHandler] = [:]
+
+    public init() {}
+
+    /// Registers the handler of one operation; the input it receives has passed every model constraint.
+    public mutating func register<Op: OperationShape>(
+        _ op: Op.Type,
+        _ handler: @escaping @Sendable (Op.Input, OperationContext) async throws -> Op.Output
+    ) {
+        handlers[Op.operation] = { body, context in
+            let input: Op.Input = try RequestDecoder.decode(Op.Input.self, from: body)
+            let output = try await handler(input, context)
+            return try WireCodec.encode(output)
+        }
+    }
+
+    /// The operations with a handler, for the coverage table.
+    public var implemented: Set<CognitoOperation> { Set(handlers.keys) }
+
+    /// Answers one request of the AWS JSON endpoint. Never throws: every failure becomes an AWS error body.
+    public func dispatch(target: String?, body: Data, context: OperationContext, logger: Logger) async -> WireResponse {
+        do {
+            let operation = try Target.operation(from: target)
+            guard let handler = handlers[operation] else {
+                throw CognitoError(.unsupportedOperationException, "Cognate does not implement \(operation.rawValue) yet.")
+            }
+            let output = try await handler(body, context)
+            return WireResponse(status: 200, body: output)
+        } catch let error as CognitoError {
+            return .error(error)
+        } catch {
+            logger.error("internal error", metadata: ["error": "\(String(reflecting: error))", "requestID": "\(context.requestID)"])
+            return .error(CognitoError(.internalErrorException, "An internal error occurred (request \(context.requestID))."))
+        }
+    }
+}

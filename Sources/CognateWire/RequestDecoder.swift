@@ -1,0 +1,63 @@
+import CognitoModel
+import Foundation
+
+/// Turns a request body into an operation's input, answering AWS's errors for malformed JSON
+/// (SerializationException) and for violated model constraints (InvalidParameterException).
+public enum RequestDecoder {
+    public static func decode<T: Decodable & ValidatableShape>(_ type: T.Type, from body: Data) throws(CognitoError) -> T {
+        let missing = MissingMembers()
+        let data = body.isEmpty ? Data("{}".utf8) : body
+        let value: T
+        do {
+            value = try WireCodec.decoder(missing: missing).decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw CognitoError(.serializationException, describe(error))
+        } catch {
+            throw CognitoError(.serializationException, "The request body is not valid JSON.")
+        }
+        var checker = ConstraintChecker()
+        for path in missing.wirePaths { checker.missing(path) }
+        value.validate(&checker, parent: "")
+        if let message = checker.message {
+            throw CognitoError(.invalidParameterException, message)
+        }
+        return value
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "Unexpected value type at '\(path(context))': expected \(name(of: type))."
+        case .valueNotFound(let type, let context):
+            return "Missing value at '\(path(context))': expected \(name(of: type))."
+        case .keyNotFound(let key, _):
+            return "Missing member '\(key.stringValue)'."
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return "The request body is not valid JSON."
+            }
+            return "Invalid value at '\(path(context))'."
+        @unknown default:
+            return "The request body could not be read."
+        }
+    }
+
+    private static func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.isEmpty ? "(body)" : MissingMembers.wirePath(context.codingPath)
+    }
+
+    private static func name(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type, is Double.Type: return "a number"
+        case is Bool.Type: return "a boolean"
+        case is Date.Type: return "a timestamp (epoch seconds)"
+        case is Data.Type: return "base64-encoded bytes"
+        default:
+            let text = String(describing: type)
+            if text.hasPrefix("Array") { return "a list" }
+            if text.hasPrefix("Dictionary") { return "an object" }
+            return "an object"
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// One violated constraint, worded as AWS words it.
+public struct ConstraintViolation: Sendable, Equatable {
+    public var path: String
+    /// The offending value as AWS renders it, or nil for a missing or sensitive one.
+    public var renderedValue: String?
+    public var sensitive: Bool
+    public var constraint: String
+
+    public var message: String {
+        if sensitive {
+            return "Value at '\(path)' failed to satisfy constraint: \(constraint)"
+        }
+        let value = renderedValue.map { "'\($0)'" } ?? "null"
+        return "Value \(value) at '\(path)' failed to satisfy constraint: \(constraint)"
+    }
+}
+
+/// A value that can appear in a constraint message.
+public protocol ConstraintRendered {
+    var renderedForConstraint: String { get }
+}
+
+extension String: ConstraintRendered { public var renderedForConstraint: String { self } }
+extension Int: ConstraintRendered { public var renderedForConstraint: String { String(self) } }
+extension Int64: ConstraintRendered { public var renderedForConstraint: String { String(self) } }
+extension ModelEnum { public var renderedForConstraint: String { rawValue } }
+
+/// A check on each element of a list or each value of a map.
+public enum ConstraintRule: Sendable {
+    case oneOf([String])
+    case string(min: Int? = nil, max: Int? = nil, pattern: ConstraintPattern? = nil)
+    case number(min: Int64? = nil, max: Int64? = nil)
+}
+
+/// Walks a decoded request and collects every violated constraint of the model.
+public struct ConstraintChecker: Sendable {
+    public private(set) var violations: [ConstraintViolation] = []
+
+    public init() {}
+
+    /// Records a required member that was absent.
+    public mutating func missing(_ path: String) {
+        violations.append(.init(path: path, renderedValue: nil, sensitive: false, constraint: "Member must not be null"))
+    }
+
+    public func join(_ parent: String, _ name: String) -> String {
+        parent.isEmpty ? name : parent + "." + name
+    }
+
+    public mutating func string(
+        _ value: String, _ parent: String, _ name: String,
+        min: Int? = nil, max: Int? = nil, pattern: ConstraintPattern? = nil, sensitive: Bool = false
+    ) {
+        for constraint in Self.stringFailures(value, min: min, max: max, pattern: pattern) {
+            violations.append(.init(path: join(parent, name), renderedValue: value, sensitive: sensitive, constraint: constraint))
+        }
+    }
+
+    public mutating func number(_ value: Int64, _ parent: String, _ name: String, min: Int64? = nil, max: Int64? = nil) {
+        for constraint in Self.numberFailures(value, min: min, max: max) {
+            violations.append(.init(path: join(parent, name), renderedValue: String(value), sensitive: false, constraint: constraint))
+        }
+    }
+
+    public mutating func count<T: ConstraintRenderable>(_ count: Int, _ value: T, _ parent: String, _ name: String, min: Int? = nil, max: Int? = nil) {
+        for constraint in Self.lengthFailures(count, min: min, max: max) {
+            violations.append(.init(path: join(parent, name), renderedValue: value.renderedCollection, sensitive: false, constraint: constraint))
+        }
+    }
+
+    public mutating func oneOf(_ value: String, _ allowed: [String], _ parent: String, _ name: String) {
+        if !allowed.contains(value) {
+            violations.append(.init(path: join(parent, name), renderedValue: value, sensitive: false, constraint: Self.enumConstraint(allowed)))
+        }
+    }
+
+    /// Checks each element; AWS reports element failures once, on the collection.
+    public mutating func elements<E: ConstraintRendered>(_ values: [E], _ rule: ConstraintRule, _ parent: String, _ name: String) {
+        var failures: [String] = []
+        for element in values {
+            let text = element.renderedForConstraint
+            let found: [String]
+            switch rule {
+            case .oneOf(let allowed):
+                found = allowed.contains(text) ? [] : [Self.enumConstraint(allowed)]
+            case .string(let min, let max, let pattern):
+                found = Self.stringFailures(text, min: min, max: max, pattern: pattern)
+            case .number(let min, let max):
+                found = Self.numberFailures(Int64(text) ?? 0, min: min, max: max)
+            }
+            for f in found where !failures.contains(f) { failures.append(f) }
+        }
+        if !failures.isEmpty {
+            let rendered = "[" + values.map(\.renderedForConstraint).joined(separator: ", ") + "]"
+            violations.append(.init(
+                path: join(parent, name), renderedValue: rendered, sensitive: false,
+                constraint: "Member must satisfy constraint: [" + failures.joined(separator: ", ") + "]"
+            ))
+        }
+    }
+
+    /// The message of an InvalidParameterException for the collected violations, or nil when there are none.
+    public var message: String? {
+        guard !violations.isEmpty else { return nil }
+        let count = violations.count
+        let head = count == 1 ? "1 validation error detected: " : "\(count) validation errors detected: "
+        return head + violations.map(\.message).joined(separator: "; ")
+    }
+
+    static func enumConstraint(_ allowed: [String]) -> String {
+        "Member must satisfy enum value set: [" + allowed.joined(separator: ", ") + "]"
+    }
+
+    static func lengthFailures(_ length: Int, min: Int?, max: Int?) -> [String] {
+        var out: [String] = []
+        if let min, length < min { out.append("Member must have length greater than or equal to \(min)") }
+        if let max, length > max { out.append("Member must have length less than or equal to \(max)") }
+        return out
+    }
+
+    static func stringFailures(_ value: String, min: Int?, max: Int?, pattern: ConstraintPattern?) -> [String] {
+        // AWS counts length in UTF-16 code units (Java strings).
+        var out = lengthFailures(value.utf16.count, min: min, max: max)
+        if let pattern, !pattern.matches(value) {
+            out.append("Member must satisfy regular expression pattern: \(pattern.source)")
+        }
+        return out
+    }
+
+    static func numberFailures(_ value: Int64, min: Int64?, max: Int64?) -> [String] {
+        var out: [String] = []
+        if let min, value < min { out.append("Member must have value greater than or equal to \(min)") }
+        if let max, value > max { out.append("Member must have value less than or equal to \(max)") }
+        return out
+    }
+}
+
+/// A list or map as it appears in a constraint message.
+public protocol ConstraintRenderable {
+    var renderedCollection: String { get }
+}
+
+extension Array: ConstraintRenderable {
+    public var renderedCollection: String {
+        "[" + map { ($0 as? any ConstraintRendered)?.renderedForConstraint ?? String(describing: $0) }.joined(separator: ", ") + "]"
+    }
+}
+
+extension Dictionary: ConstraintRenderable {
+    public var renderedCollection: String {
+        "{" + map { "\($0.key)=\(($0.value as? any ConstraintRendered)?.renderedForConstraint ?? String(describing: $0.value))" }
+            .sorted().joined(separator: ", ") + "}"
+    }
+}
