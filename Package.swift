@@ -53,7 +53,7 @@ let package = Package(
         // Checks every storage backend must pass; backends' test targets call them.
         .target(
             name: "CognateStorageConformance",
-            dependencies: ["CognateStorage"],
+            dependencies: ["CognateStorage", "CognitoModel"],
             swiftSettings: upcoming
         ),
         // Domain services: user pools, app clients, users, groups, tags, outbox.

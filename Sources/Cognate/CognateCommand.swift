@@ -56,6 +56,7 @@ struct Serve: AsyncParsableCommand {
         )
         logger.notice("Cognate serving the cognito-idp API on http://\(host):\(port) (database: \(inMemory ? "in memory" : db))")
         try await app.runService()
+        try await storage.close()
     }
 }
 
@@ -68,5 +69,6 @@ struct Coverage: AsyncParsableCommand {
         let storage = try await SQLiteStorage.open(.memory, logger: logger)
         let table = Services.operationTable(ServiceDependencies(storage: storage, logger: logger))
         print(CoverageReport.markdown(implemented: table.implemented))
+        try await storage.close()
     }
 }

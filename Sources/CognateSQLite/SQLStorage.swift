@@ -9,11 +9,23 @@ public final class SQLStorage: Storage {
     let database: any SQLDatabase
     private let mutex = AsyncMutex()
     private let translate: @Sendable (any Error) -> any Error
+    private let closeConnection: @Sendable () async throws -> Void
 
-    /// - Parameter translate: maps the driver's errors to `StorageError` (unique violations → `alreadyExists`).
-    init(database: any SQLDatabase, translate: @escaping @Sendable (any Error) -> any Error) {
+    /// - Parameters:
+    ///   - translate: maps the driver's errors to `StorageError` (unique violations → `alreadyExists`).
+    ///   - close: closes the underlying connection.
+    init(
+        database: any SQLDatabase, translate: @escaping @Sendable (any Error) -> any Error,
+        close: @escaping @Sendable () async throws -> Void
+    ) {
         self.database = database
         self.translate = translate
+        self.closeConnection = close
+    }
+
+    /// Closes the connection once every queued transaction has finished.
+    public func close() async throws {
+        try await locked { _ in try await self.closeConnection() }
     }
 
     // MARK: Plumbing

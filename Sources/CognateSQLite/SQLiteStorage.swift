@@ -24,14 +24,28 @@ public enum SQLiteStorage {
         }
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
         let db = connection.sql()
-        // WAL: a committed transaction is in the log before COMMIT returns, so it survives the
-        // process being killed; synchronous=FULL also makes it survive power loss.
+        do {
+            try await configure(db)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        let sqlStorage = SQLStorage(database: db, translate: translate, close: { try await connection.close() })
+        do {
+            try await sqlStorage.migrate()
+        } catch {
+            try? await sqlStorage.close()
+            throw error
+        }
+        return sqlStorage
+    }
+
+    /// WAL: a committed transaction is in the log before COMMIT returns, so it survives the process
+    /// being killed; synchronous=FULL also makes it survive power loss.
+    private static func configure(_ db: any SQLDatabase) async throws {
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"] {
             try await db.raw("\(unsafeRaw: pragma)").run()
         }
-        let sqlStorage = SQLStorage(database: db, translate: translate)
-        try await sqlStorage.migrate()
-        return sqlStorage
     }
 
     /// Unique and primary-key violations become `alreadyExists`; other driver errors pass through.

@@ -16,8 +16,11 @@ public enum RequestDecoder {
             throw CognitoError(.serializationException, "The request body is not valid JSON.")
         }
         var checker = ConstraintChecker()
-        for path in missing.wirePaths { checker.missing(path) }
+        let missingPaths = missing.wirePaths
+        for path in missingPaths { checker.missing(path) }
         value.validate(&checker, parent: "")
+        // A missing member was decoded as a stand-in value: only its absence is reported.
+        checker.dropViolations(at: Set(missingPaths), keepingFirst: missingPaths.count)
         if let message = checker.message {
             throw CognitoError(.invalidParameterException, message)
         }

@@ -45,6 +45,12 @@ public struct ConstraintChecker: Sendable {
         violations.append(.init(path: path, renderedValue: nil, sensitive: false, constraint: "Member must not be null"))
     }
 
+    /// Removes violations found after the first `count` at the given paths.
+    public mutating func dropViolations(at paths: Set<String>, keepingFirst count: Int) {
+        guard !paths.isEmpty else { return }
+        violations = Array(violations.prefix(count)) + violations.dropFirst(count).filter { !paths.contains($0.path) }
+    }
+
     public func join(_ parent: String, _ name: String) -> String {
         parent.isEmpty ? name : parent + "." + name
     }

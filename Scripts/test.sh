@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: Swift unit tests, then the end-to-end suite that
+# starts the real `cognate` binary and drives it with boto3/botocore 1.44.8 and the AWS CLI.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+echo "==> swift build"
+swift build
+echo "==> swift test"
+swift test
+
+echo "==> coverage table is current"
+.build/debug/cognate coverage > /tmp/cognate-coverage.md
+if ! diff -u docs/COVERAGE.md /tmp/cognate-coverage.md; then
+    echo "docs/COVERAGE.md is stale: run Scripts/coverage.sh" >&2
+    exit 1
+fi
+
+echo "==> Python clients for the end-to-end suite"
+python3 -m venv .venv-e2e
+.venv-e2e/bin/pip install --quiet --disable-pip-version-check -r e2e/requirements.txt
+python3 -m venv .venv-cli
+.venv-cli/bin/pip install --quiet --disable-pip-version-check -r e2e/requirements-cli.txt
+
+echo "==> end-to-end suite"
+COGNATE_BIN="$root/.build/debug/cognate" AWS_CLI="$root/.venv-cli/bin/aws" \
+    .venv-e2e/bin/python -m pytest e2e -q -p no:cacheprovider "$@"

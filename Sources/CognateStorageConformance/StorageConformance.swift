@@ -1,0 +1,318 @@
+import CognateStorage
+import CognitoModel
+import Foundation
+
+/// The checks every storage backend must pass. A backend's test target runs each one against a fresh,
+/// empty storage (see `CognateSQLiteTests`). Checks throw `ConformanceFailure` when the backend misbehaves.
+public enum StorageConformance {
+    public typealias Check = @Sendable (any Storage) async throws -> Void
+
+    /// Every check, by name.
+    public static let checks: [String: Check] = [
+        "userPoolCRUD": userPoolCRUD,
+        "userPoolIDIsUnique": userPoolIDIsUnique,
+        "appClientCRUD": appClientCRUD,
+        "userCRUD": userCRUD,
+        "usernameAndSubAreUniquePerPool": usernameAndSubAreUniquePerPool,
+        "activeAliasesAreUniquePerPool": activeAliasesAreUniquePerPool,
+        "updateIsAtomicUnderConcurrentWriters": updateIsAtomicUnderConcurrentWriters,
+        "failedUpdateLeavesRecordUnchanged": failedUpdateLeavesRecordUnchanged,
+        "usersPaginateToTheLastPage": usersPaginateToTheLastPage,
+        "filteredUsersPaginate": filteredUsersPaginate,
+        "foreignPageTokenIsRefused": foreignPageTokenIsRefused,
+        "groupsAndMembership": groupsAndMembership,
+        "deletingPoolDeletesEverythingInIt": deletingPoolDeletesEverythingInIt,
+        "outboxKeepsOrderAndFilters": outboxKeepsOrderAndFilters,
+        "resetWipesEverything": resetWipesEverything,
+    ]
+
+    // MARK: Fixtures
+
+    static let date = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static func pool(_ id: String = "us-east-1_Pool1") -> UserPool {
+        UserPool(
+            id: id, name: "pool-\(id)", arn: "arn:aws:cognito-idp:us-east-1:000000000000:userpool/\(id)",
+            creationDate: date, lastModifiedDate: date, settings: UserPoolSettings(), schema: [], tags: [:]
+        )
+    }
+
+    static func user(_ name: String, pool: String = "us-east-1_Pool1", sub: String? = nil, email: String? = nil, aliases: [String] = []) -> User {
+        var attributes = [UserAttribute(name: "sub", value: sub ?? "sub-\(name)")]
+        if let email { attributes.append(UserAttribute(name: "email", value: email)) }
+        return User(
+            poolID: pool, username: name, usernameKey: name, sub: sub ?? "sub-\(name)", attributes: attributes,
+            status: "CONFIRMED", enabled: true, creationDate: date, lastModifiedDate: date, aliasKeys: aliases
+        )
+    }
+
+    static func client(_ id: String, pool: String = "us-east-1_Pool1") -> AppClient {
+        AppClient(poolID: pool, clientID: id, settings: UserPoolClientType(userPoolId: pool, clientName: "c-\(id)", clientId: id), secrets: [])
+    }
+
+    static func expectError(_ expected: StorageError, _ label: String, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as StorageError {
+            switch (expected, error) {
+            case (.notFound, .notFound), (.invalidPageToken, .invalidPageToken), (.alreadyExists, .alreadyExists):
+                return
+            default:
+                throw ConformanceFailure("\(label): expected \(expected), got \(error)")
+            }
+        }
+        throw ConformanceFailure("\(label): expected \(expected), got success")
+    }
+
+    // MARK: Checks
+
+    static func userPoolCRUD(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try expect(try await s.userPool(id: "us-east-1_Pool1") == pool(), "get returns what was created")
+        let updated = try await s.updateUserPool(id: "us-east-1_Pool1") { $0.name = "renamed" }
+        try expect(updated.name == "renamed", "update returns the new record")
+        try expect(try await s.userPool(id: "us-east-1_Pool1").name == "renamed", "update is stored")
+        try expect(try await s.listUserPools(PageRequest(limit: 10)).items.count == 1, "list holds the pool")
+        try await s.deleteUserPool(id: "us-east-1_Pool1")
+        try await expectError(.notFound, "get after delete") { _ = try await s.userPool(id: "us-east-1_Pool1") }
+        try await expectError(.notFound, "delete twice") { try await s.deleteUserPool(id: "us-east-1_Pool1") }
+        try await expectError(.notFound, "update missing") { _ = try await s.updateUserPool(id: "us-east-1_Pool1") { _ in } }
+    }
+
+    static func userPoolIDIsUnique(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await expectError(.alreadyExists(key: ""), "same pool ID twice") { try await s.createUserPool(pool()) }
+    }
+
+    static func appClientCRUD(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await expectError(.notFound, "client of a missing pool") { try await s.createAppClient(client("a", pool: "us-east-1_None")) }
+        for id in ["c", "a", "b"] { try await s.createAppClient(client(id)) }
+        try await expectError(.alreadyExists(key: ""), "same client ID twice") { try await s.createAppClient(client("a")) }
+        let first = try await s.listAppClients(poolID: "us-east-1_Pool1", PageRequest(limit: 2))
+        try expect(first.items.map(\.clientID) == ["a", "b"] && first.nextToken != nil, "first page of clients")
+        let second = try await s.listAppClients(poolID: "us-east-1_Pool1", PageRequest(token: first.nextToken, limit: 2))
+        try expect(second.items.map(\.clientID) == ["c"] && second.nextToken == nil, "last page of clients")
+        try await s.updateAppClient(poolID: "us-east-1_Pool1", clientID: "a") { $0.settings.clientName = "new" }
+        try expect(try await s.appClient(poolID: "us-east-1_Pool1", clientID: "a").settings.clientName == "new", "client update")
+        try await expectError(.notFound, "client looked up in another pool") { _ = try await s.appClient(poolID: "us-east-1_Other", clientID: "a") }
+        try await s.deleteAppClient(poolID: "us-east-1_Pool1", clientID: "a")
+        try await expectError(.notFound, "deleted client") { _ = try await s.appClient(poolID: "us-east-1_Pool1", clientID: "a") }
+    }
+
+    static func userCRUD(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await expectError(.notFound, "user in a missing pool") { try await s.createUser(user("x", pool: "us-east-1_None")) }
+        try await s.createUser(user("alice", email: "a@example.com", aliases: ["email:a@example.com"]))
+        try expect(try await s.user(poolID: "us-east-1_Pool1", usernameKey: "alice").username == "alice", "by username key")
+        try expect(try await s.user(poolID: "us-east-1_Pool1", sub: "sub-alice").username == "alice", "by sub")
+        try expect(try await s.user(poolID: "us-east-1_Pool1", aliasKey: "email:a@example.com").username == "alice", "by alias")
+        try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == 1, "count")
+        let updated = try await s.updateUser(poolID: "us-east-1_Pool1", usernameKey: "alice") {
+            $0.setAttribute("email", "b@example.com")
+            $0.aliasKeys = ["email:b@example.com"]
+        }
+        try expect(updated.attribute("email") == "b@example.com", "update returns the new record")
+        try await expectError(.notFound, "old alias is gone") { _ = try await s.user(poolID: "us-east-1_Pool1", aliasKey: "email:a@example.com") }
+        try expect(try await s.user(poolID: "us-east-1_Pool1", aliasKey: "email:b@example.com").username == "alice", "new alias")
+        try await s.deleteUser(poolID: "us-east-1_Pool1", usernameKey: "alice")
+        try await expectError(.notFound, "deleted user") { _ = try await s.user(poolID: "us-east-1_Pool1", usernameKey: "alice") }
+        try await expectError(.notFound, "deleted user's alias") { _ = try await s.user(poolID: "us-east-1_Pool1", aliasKey: "email:b@example.com") }
+        try await expectError(.notFound, "delete missing user") { try await s.deleteUser(poolID: "us-east-1_Pool1", usernameKey: "alice") }
+    }
+
+    static func usernameAndSubAreUniquePerPool(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await s.createUserPool(pool("us-east-1_Pool2"))
+        try await s.createUser(user("bob"))
+        try await expectError(.alreadyExists(key: ""), "same username") { try await s.createUser(user("bob", sub: "other")) }
+        try await expectError(.alreadyExists(key: ""), "same sub") { try await s.createUser(user("carol", sub: "sub-bob")) }
+        // The same username in another pool is a different user.
+        try await s.createUser(user("bob", pool: "us-east-1_Pool2"))
+        try expect(try await s.countUsers(poolID: "us-east-1_Pool2") == 1, "other pool holds its own bob")
+    }
+
+    static func activeAliasesAreUniquePerPool(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await s.createUser(user("a", aliases: ["email:x@example.com"]))
+        do {
+            try await s.createUser(user("b", aliases: ["email:x@example.com"]))
+            throw ConformanceFailure("a second user with the same alias was accepted")
+        } catch StorageError.alreadyExists(let key) {
+            try expect(key == "alias", "alias collisions are reported as key 'alias', got \(key)")
+        }
+        try await expectError(.notFound, "failed create leaves no user") { _ = try await s.user(poolID: "us-east-1_Pool1", usernameKey: "b") }
+        try await s.createUser(user("c"))
+        try await expectError(.alreadyExists(key: ""), "update to a taken alias") {
+            _ = try await s.updateUser(poolID: "us-east-1_Pool1", usernameKey: "c") { $0.aliasKeys = ["email:x@example.com"] }
+        }
+        try expect(try await s.user(poolID: "us-east-1_Pool1", usernameKey: "c").aliasKeys.isEmpty, "failed update changes nothing")
+    }
+
+    static func updateIsAtomicUnderConcurrentWriters(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await s.createUser(user("counter"))
+        let writers = 40
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<writers {
+                group.addTask {
+                    try await s.updateUser(poolID: "us-east-1_Pool1", usernameKey: "counter") { user in
+                        let n = Int(user.attribute("custom:n") ?? "0") ?? 0
+                        user.setAttribute("custom:n", String(n + 1))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let final = try await s.user(poolID: "us-east-1_Pool1", usernameKey: "counter").attribute("custom:n")
+        try expect(final == String(writers), "\(writers) concurrent increments gave \(final ?? "nil")")
+    }
+
+    struct Refused: Error {}
+
+    static func failedUpdateLeavesRecordUnchanged(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        do {
+            try await s.updateUserPool(id: "us-east-1_Pool1") { pool in
+                pool.name = "half-done"
+                throw Refused()
+            }
+            throw ConformanceFailure("update whose closure throws succeeded")
+        } catch is Refused {}
+        try expect(try await s.userPool(id: "us-east-1_Pool1").name == pool().name, "record unchanged after a failed update")
+    }
+
+    static func usersPaginateToTheLastPage(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        let names = (0..<25).map { String(format: "user%02d", $0) }
+        for name in names.shuffled() { try await s.createUser(user(name)) }
+        var seen: [String] = []
+        var token: String?
+        var pages = 0
+        repeat {
+            let page = try await s.listUsers(poolID: "us-east-1_Pool1", filter: nil, PageRequest(token: token, limit: 10))
+            seen += page.items.map(\.username)
+            token = page.nextToken
+            pages += 1
+        } while token != nil && pages < 10
+        try expect(pages == 3, "25 users at 10 a page take 3 pages, took \(pages)")
+        try expect(seen == names, "every user once, in order")
+        let exact = try await s.listUsers(poolID: "us-east-1_Pool1", filter: nil, PageRequest(limit: 25))
+        try expect(exact.items.count == 25 && exact.nextToken == nil, "a full last page has no next token")
+    }
+
+    static func filteredUsersPaginate(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        for i in 0..<12 {
+            try await s.createUser(user("m\(i)", email: i % 2 == 0 ? "even\(i)@example.com" : "odd\(i)@example.com"))
+        }
+        var emails: [String] = []
+        var token: String?
+        repeat {
+            let page = try await s.listUsers(
+                poolID: "us-east-1_Pool1", filter: UserFilter(field: .email, match: .prefix, value: "even"), PageRequest(token: token, limit: 4))
+            emails += page.items.compactMap { $0.attribute("email") }
+            token = page.nextToken
+        } while token != nil && emails.count < 100
+        try expect(emails.count == 6 && emails.allSatisfy { $0.hasPrefix("even") }, "prefix filter over pages: \(emails)")
+        let exact = try await s.listUsers(
+            poolID: "us-east-1_Pool1", filter: UserFilter(field: .email, match: .equals, value: "odd3@example.com"), PageRequest(limit: 10))
+        try expect(exact.items.map(\.username) == ["m3"], "exact filter")
+        let status = try await s.listUsers(
+            poolID: "us-east-1_Pool1", filter: UserFilter(field: .status, match: .equals, value: "Enabled"), PageRequest(limit: 60))
+        try expect(status.items.count == 12, "status filter")
+        let byName = try await s.listUsers(
+            poolID: "us-east-1_Pool1", filter: UserFilter(field: .username, match: .prefix, value: "m1"), PageRequest(limit: 60))
+        try expect(Set(byName.items.map(\.username)) == ["m1", "m10", "m11"], "username prefix filter")
+    }
+
+    static func foreignPageTokenIsRefused(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await expectError(.invalidPageToken, "garbage token") {
+            _ = try await s.listUsers(poolID: "us-east-1_Pool1", filter: nil, PageRequest(token: "not-a-token", limit: 10))
+        }
+    }
+
+    static func groupsAndMembership(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        for name in ["admins", "readers"] {
+            try await s.createGroup(Group(poolID: "us-east-1_Pool1", name: name, precedence: 1, creationDate: date, lastModifiedDate: date))
+        }
+        try await expectError(.alreadyExists(key: ""), "same group twice") {
+            try await s.createGroup(Group(poolID: "us-east-1_Pool1", name: "admins", creationDate: date, lastModifiedDate: date))
+        }
+        try await s.createUser(user("u1"))
+        try await s.createUser(user("u2"))
+        try await s.addMember(poolID: "us-east-1_Pool1", groupName: "admins", usernameKey: "u1")
+        try await s.addMember(poolID: "us-east-1_Pool1", groupName: "admins", usernameKey: "u1")
+        try await s.addMember(poolID: "us-east-1_Pool1", groupName: "readers", usernameKey: "u1")
+        try await s.addMember(poolID: "us-east-1_Pool1", groupName: "admins", usernameKey: "u2")
+        try await expectError(.notFound, "member of a missing group") {
+            try await s.addMember(poolID: "us-east-1_Pool1", groupName: "nope", usernameKey: "u1")
+        }
+        try await expectError(.notFound, "missing user as member") {
+            try await s.addMember(poolID: "us-east-1_Pool1", groupName: "admins", usernameKey: "ghost")
+        }
+        let groups = try await s.listGroups(poolID: "us-east-1_Pool1", memberKey: "u1", PageRequest(limit: 1))
+        try expect(groups.items.map(\.name) == ["admins"] && groups.nextToken != nil, "first page of u1's groups")
+        let members = try await s.listMembers(poolID: "us-east-1_Pool1", groupName: "admins", PageRequest(limit: 10))
+        try expect(members.items.map(\.username) == ["u1", "u2"], "admins' members")
+        try await s.removeMember(poolID: "us-east-1_Pool1", groupName: "admins", usernameKey: "u2")
+        try await s.removeMember(poolID: "us-east-1_Pool1", groupName: "admins", usernameKey: "u2")
+        try await s.deleteUser(poolID: "us-east-1_Pool1", usernameKey: "u1")
+        try expect(try await s.listMembers(poolID: "us-east-1_Pool1", groupName: "admins", PageRequest(limit: 10)).items.isEmpty,
+                   "deleting a user removes their memberships")
+        try await s.updateGroup(poolID: "us-east-1_Pool1", name: "readers") { $0.description = "d" }
+        try expect(try await s.group(poolID: "us-east-1_Pool1", name: "readers").description == "d", "group update")
+        try await s.deleteGroup(poolID: "us-east-1_Pool1", name: "readers")
+        try expect(try await s.listGroups(poolID: "us-east-1_Pool1", PageRequest(limit: 10)).items.map(\.name) == ["admins"], "group list after delete")
+    }
+
+    static func deletingPoolDeletesEverythingInIt(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await s.createAppClient(client("c1"))
+        try await s.createUser(user("u1", aliases: ["email:u@example.com"]))
+        try await s.createGroup(Group(poolID: "us-east-1_Pool1", name: "g", creationDate: date, lastModifiedDate: date))
+        try await s.addMember(poolID: "us-east-1_Pool1", groupName: "g", usernameKey: "u1")
+        try await s.deleteUserPool(id: "us-east-1_Pool1")
+        try await s.createUserPool(pool())
+        try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == 0, "users gone")
+        try expect(try await s.listAppClients(poolID: "us-east-1_Pool1", PageRequest(limit: 10)).items.isEmpty, "clients gone")
+        try expect(try await s.listGroups(poolID: "us-east-1_Pool1", PageRequest(limit: 10)).items.isEmpty, "groups gone")
+        try await s.createUser(user("u1", aliases: ["email:u@example.com"]))
+    }
+
+    static func outboxKeepsOrderAndFilters(_ s: any Storage) async throws {
+        for (i, (pool, to)) in [("p1", "a@x.com"), ("p1", "b@x.com"), ("p2", "a@x.com")].enumerated() {
+            try await s.appendMessage(OutboxMessage(
+                poolID: pool, username: "u", medium: .email, recipient: to, purpose: "test", subject: nil, body: "m\(i)", code: "\(i)", sentAt: date))
+        }
+        let all = try await s.listMessages(poolID: nil, recipient: nil)
+        try expect(all.map(\.body) == ["m0", "m1", "m2"], "all messages in order")
+        try expect(Set(all.map(\.sequence)).count == 3, "distinct sequence numbers")
+        try expect(try await s.listMessages(poolID: "p1", recipient: "a@x.com").map(\.body) == ["m0"], "by pool and recipient")
+        try expect(try await s.listMessages(poolID: nil, recipient: "a@x.com").map(\.body) == ["m0", "m2"], "by recipient")
+    }
+
+    static func resetWipesEverything(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await s.createUser(user("u"))
+        try await s.appendMessage(OutboxMessage(
+            poolID: "p", username: "u", medium: .sms, recipient: "+1555", purpose: "t", subject: nil, body: "b", code: nil, sentAt: date))
+        try await s.reset()
+        try expect(try await s.listUserPools(PageRequest(limit: 10)).items.isEmpty, "no pools")
+        try expect(try await s.listMessages(poolID: nil, recipient: nil).isEmpty, "no messages")
+        try await s.createUserPool(pool())
+        try await s.createUser(user("u"))
+    }
+}
+
+/// A conformance check that failed, with what it expected.
+public struct ConformanceFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+func expect(_ condition: Bool, _ message: String) throws {
+    if !condition { throw ConformanceFailure(message) }
+}

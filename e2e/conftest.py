@@ -1,0 +1,100 @@
+"""Starts the real `cognate` binary and hands tests boto3 clients pointed at it."""
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.environ.get("COGNATE_BIN", os.path.join(ROOT, ".build", "debug", "cognate"))
+REGION = "us-east-1"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One cognate process on a free port, with its own database file."""
+
+    def __init__(self, db_path, extra_args=()):
+        self.db_path = db_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.extra_args = list(extra_args)
+        self.process = None
+        self.log_path = db_path + ".log"
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        args = [BINARY, "--port", str(self.port), "--db", self.db_path, "--log-level", "warning", *self.extra_args]
+        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"cognate exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                if requests.get(self.url + "/_cognate/health", timeout=0.5).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise RuntimeError("cognate did not start within 30 seconds")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def client(self, region=REGION):
+        return boto3.client(
+            "cognito-idp",
+            endpoint_url=self.url,
+            region_name=region,
+            aws_access_key_id="AKIDTEST",
+            aws_secret_access_key="secret",
+            config=Config(retries={"max_attempts": 1}),
+        )
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    s = Server(str(tmp_path_factory.mktemp("cognate") / "cognate.sqlite")).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def cognito(server):
+    return server.client()
+
+
+@pytest.fixture
+def pool(cognito):
+    """A fresh pool with default settings; deleted afterwards."""
+    pool_id = cognito.create_user_pool(PoolName="pool-" + uuid.uuid4().hex[:8])["UserPool"]["Id"]
+    yield pool_id
+    try:
+        cognito.delete_user_pool(UserPoolId=pool_id)
+    except cognito.exceptions.ResourceNotFoundException:
+        pass
+
+
+def outbox(server, **params):
+    return requests.get(server.url + "/_cognate/outbox", params=params, timeout=5).json()["messages"]
+
+
+def error_code(excinfo):
+    return excinfo.value.response["Error"]["Code"]

@@ -1,0 +1,38 @@
+"""The AWS CLI, unmodified, against Cognate."""
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+AWS = os.environ.get("AWS_CLI") or shutil.which("aws")
+
+
+def aws(server, *args):
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDTEST", AWS_SECRET_ACCESS_KEY="secret", AWS_DEFAULT_REGION="us-east-1")
+    out = subprocess.run([AWS, "--endpoint-url", server.url, "--output", "json", "cognito-idp", *args],
+                         capture_output=True, text=True, env=env, timeout=60)
+    return out
+
+
+@pytest.fixture
+def cli():
+    if not AWS:
+        pytest.fail("the AWS CLI is not installed: set AWS_CLI or put aws on PATH (Scripts/test.sh installs it)")
+    return AWS
+
+
+def test_cli_admin_flow(server, cli):
+    created = aws(server, "create-user-pool", "--pool-name", "cli-pool")
+    assert created.returncode == 0, created.stderr
+    pool = json.loads(created.stdout)["UserPool"]["Id"]
+    made = aws(server, "admin-create-user", "--user-pool-id", pool, "--username", "cliuser",
+               "--user-attributes", "Name=email,Value=cli@example.com", "--message-action", "SUPPRESS")
+    assert made.returncode == 0, made.stderr
+    listed = aws(server, "list-users", "--user-pool-id", pool, "--filter", 'email = "cli@example.com"')
+    assert listed.returncode == 0, listed.stderr
+    assert [u["Username"] for u in json.loads(listed.stdout)["Users"]] == ["cliuser"]
+    missing = aws(server, "admin-get-user", "--user-pool-id", pool, "--username", "nobody")
+    assert missing.returncode != 0 and "UserNotFoundException" in missing.stderr
+    assert aws(server, "delete-user-pool", "--user-pool-id", pool).returncode == 0

@@ -1,0 +1,66 @@
+"""State survives a clean restart and a kill -9; reset wipes it."""
+import signal
+
+import requests
+
+from conftest import Server
+
+
+def test_restart_keeps_state(tmp_path):
+    db = str(tmp_path / "persist.sqlite")
+    server = Server(db).start()
+    client = server.client()
+    pool = client.create_user_pool(PoolName="durable")["UserPool"]["Id"]
+    client.admin_create_user(UserPoolId=pool, Username="kept", MessageAction="SUPPRESS")
+    client.create_group(UserPoolId=pool, GroupName="g")
+    server.stop()
+
+    again = Server(db).start()
+    client = again.client()
+    assert client.describe_user_pool(UserPoolId=pool)["UserPool"]["Name"] == "durable"
+    assert client.admin_get_user(UserPoolId=pool, Username="kept")["Username"] == "kept"
+    assert client.get_group(UserPoolId=pool, GroupName="g")["Group"]["GroupName"] == "g"
+    again.stop()
+
+
+def test_acknowledged_writes_survive_kill_9(tmp_path):
+    db = str(tmp_path / "kill.sqlite")
+    server = Server(db).start()
+    client = server.client()
+    pool = client.create_user_pool(PoolName="crash")["UserPool"]["Id"]
+    for i in range(50):
+        client.admin_create_user(UserPoolId=pool, Username=f"user{i}", MessageAction="SUPPRESS")
+    server.stop(sig=signal.SIGKILL)
+
+    again = Server(db).start()
+    client = again.client()
+    users = []
+    for page in client.get_paginator("list_users").paginate(UserPoolId=pool):
+        users += page["Users"]
+    assert len(users) == 50
+    again.stop()
+
+
+def test_sigterm_stops_cleanly(tmp_path):
+    server = Server(str(tmp_path / "term.sqlite")).start()
+    server.stop(sig=signal.SIGTERM)
+    assert server.process.returncode == 0
+
+
+def test_in_memory_flag(tmp_path):
+    server = Server(str(tmp_path / "unused.sqlite"), extra_args=["--in-memory"]).start()
+    server.client().create_user_pool(PoolName="volatile")
+    server.stop()
+    again = Server(str(tmp_path / "unused.sqlite"), extra_args=["--in-memory"]).start()
+    assert again.client().list_user_pools(MaxResults=10)["UserPools"] == []
+    again.stop()
+
+
+def test_reset_endpoints(tmp_path):
+    server = Server(str(tmp_path / "reset.sqlite")).start()
+    client = server.client()
+    for path in ("/moto-api/reset", "/_cognate/reset"):
+        client.create_user_pool(PoolName="gone")
+        assert requests.post(server.url + path, timeout=5).ok
+        assert client.list_user_pools(MaxResults=10)["UserPools"] == []
+    server.stop()
