@@ -231,3 +231,16 @@ def test_list_users_attributes_to_get_and_paging(cognito, pool):
 def test_estimated_number_of_users(cognito, pool):
     seed(cognito, pool)
     assert cognito.describe_user_pool(UserPoolId=pool)["UserPool"]["EstimatedNumberOfUsers"] == 5
+
+
+def test_default_sms_medium_without_phone_still_creates(server, cognito, pool):
+    # DesiredDeliveryMediums defaults to SMS; a user with only an email is still created, and no SMS is sent.
+    user = cognito.admin_create_user(UserPoolId=pool, Username="nophone",
+                                     UserAttributes=[{"Name": "email", "Value": "np@example.com"}])["User"]
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    assert outbox(server, poolId=pool) == []
+    cognito.admin_create_user(UserPoolId=pool, Username="both", DesiredDeliveryMediums=["EMAIL", "SMS"],
+                              UserAttributes=[{"Name": "email", "Value": "b@example.com"},
+                                              {"Name": "phone_number", "Value": "+15555550111"}])
+    mediums = sorted(m["medium"] for m in outbox(server, poolId=pool))
+    assert mediums == ["EMAIL", "SMS"]

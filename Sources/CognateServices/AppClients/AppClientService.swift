@@ -24,18 +24,7 @@ struct AppClientService {
                 secrets.append(ClientSecret(id: ids.clientSecretID(clientID: clientID), value: ids.clientSecret(), creationDate: now))
             }
             let settings = try Self.settings(
-                pool: pool, clientID: clientID, name: input.clientName, created: now, modified: now,
-                refreshTokenValidity: input.refreshTokenValidity, accessTokenValidity: input.accessTokenValidity,
-                idTokenValidity: input.idTokenValidity, tokenValidityUnits: input.tokenValidityUnits,
-                readAttributes: input.readAttributes, writeAttributes: input.writeAttributes,
-                explicitAuthFlows: input.explicitAuthFlows, supportedIdentityProviders: input.supportedIdentityProviders,
-                callbackURLs: input.callbackURLs, logoutURLs: input.logoutURLs, defaultRedirectURI: input.defaultRedirectURI,
-                allowedOAuthFlows: input.allowedOAuthFlows, allowedOAuthScopes: input.allowedOAuthScopes,
-                allowedOAuthFlowsUserPoolClient: input.allowedOAuthFlowsUserPoolClient,
-                analyticsConfiguration: input.analyticsConfiguration, preventUserExistenceErrors: input.preventUserExistenceErrors,
-                enableTokenRevocation: input.enableTokenRevocation,
-                enablePropagateAdditionalUserContextData: input.enablePropagateAdditionalUserContextData,
-                authSessionValidity: input.authSessionValidity, refreshTokenRotation: input.refreshTokenRotation
+                input, pool: pool, clientID: clientID, name: input.clientName, created: now, modified: now
             )
             let client = AppClient(poolID: pool.id, clientID: clientID, settings: settings, secrets: secrets)
             try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
@@ -51,19 +40,8 @@ struct AppClientService {
             let existing = try await load(input.userPoolId, input.clientId)
             // As AWS documents: settings the request leaves out return to their defaults.
             let settings = try Self.settings(
-                pool: pool, clientID: input.clientId, name: input.clientName ?? existing.settings.clientName ?? "",
-                created: existing.settings.creationDate ?? deps.clock.now(), modified: deps.clock.now(),
-                refreshTokenValidity: input.refreshTokenValidity, accessTokenValidity: input.accessTokenValidity,
-                idTokenValidity: input.idTokenValidity, tokenValidityUnits: input.tokenValidityUnits,
-                readAttributes: input.readAttributes, writeAttributes: input.writeAttributes,
-                explicitAuthFlows: input.explicitAuthFlows, supportedIdentityProviders: input.supportedIdentityProviders,
-                callbackURLs: input.callbackURLs, logoutURLs: input.logoutURLs, defaultRedirectURI: input.defaultRedirectURI,
-                allowedOAuthFlows: input.allowedOAuthFlows, allowedOAuthScopes: input.allowedOAuthScopes,
-                allowedOAuthFlowsUserPoolClient: input.allowedOAuthFlowsUserPoolClient,
-                analyticsConfiguration: input.analyticsConfiguration, preventUserExistenceErrors: input.preventUserExistenceErrors,
-                enableTokenRevocation: input.enableTokenRevocation,
-                enablePropagateAdditionalUserContextData: input.enablePropagateAdditionalUserContextData,
-                authSessionValidity: input.authSessionValidity, refreshTokenRotation: input.refreshTokenRotation
+                input, pool: pool, clientID: input.clientId, name: input.clientName ?? existing.settings.clientName ?? "",
+                created: existing.settings.creationDate ?? deps.clock.now(), modified: deps.clock.now()
             )
             let client = try await StorageError.map(notFound: Errors.clientNotFound(input.clientId)) {
                 try await deps.storage.updateAppClient(poolID: input.userPoolId, clientID: input.clientId) { $0.settings = settings }
@@ -153,27 +131,20 @@ struct AppClientService {
 
     /// The stored description of a client, with Cognito's defaults and the checks Create and Update share.
     static func settings(
-        pool: UserPool, clientID: String, name: String, created: Date, modified: Date,
-        refreshTokenValidity: Int?, accessTokenValidity: Int?, idTokenValidity: Int?, tokenValidityUnits: TokenValidityUnitsType?,
-        readAttributes: [String]?, writeAttributes: [String]?, explicitAuthFlows: [ExplicitAuthFlowsType]?,
-        supportedIdentityProviders: [String]?, callbackURLs: [String]?, logoutURLs: [String]?, defaultRedirectURI: String?,
-        allowedOAuthFlows: [OAuthFlowType]?, allowedOAuthScopes: [String]?, allowedOAuthFlowsUserPoolClient: Bool?,
-        analyticsConfiguration: AnalyticsConfigurationType?, preventUserExistenceErrors: PreventUserExistenceErrorTypes?,
-        enableTokenRevocation: Bool?, enablePropagateAdditionalUserContextData: Bool?, authSessionValidity: Int?,
-        refreshTokenRotation: RefreshTokenRotationType?
+        _ input: some ClientSettingsInput, pool: UserPool, clientID: String, name: String, created: Date, modified: Date
     ) throws(CognitoError) -> UserPoolClientType {
-        if let access = accessTokenValidity, !accessRange.contains(seconds(access, tokenValidityUnits?.accessToken, default: .hours)) {
+        if let access = input.accessTokenValidity, !accessRange.contains(seconds(access, input.tokenValidityUnits?.accessToken, default: .hours)) {
             throw Errors.invalidParameter("Invalid range for token validity: AccessTokenValidity must be between 5 minutes and 1 day.")
         }
-        if let id = idTokenValidity, !accessRange.contains(seconds(id, tokenValidityUnits?.idToken, default: .hours)) {
+        if let id = input.idTokenValidity, !accessRange.contains(seconds(id, input.tokenValidityUnits?.idToken, default: .hours)) {
             throw Errors.invalidParameter("Invalid range for token validity: IdTokenValidity must be between 5 minutes and 1 day.")
         }
-        var refresh = refreshTokenValidity ?? 30
+        var refresh = input.refreshTokenValidity ?? 30
         if refresh == 0 { refresh = 30 }
-        if !refreshRange.contains(seconds(refresh, tokenValidityUnits?.refreshToken, default: .days)) {
+        if !refreshRange.contains(seconds(refresh, input.tokenValidityUnits?.refreshToken, default: .days)) {
             throw Errors.invalidParameter("Invalid range for token validity: RefreshTokenValidity must be between 60 minutes and 10 years.")
         }
-        if let flows = explicitAuthFlows {
+        if let flows = input.explicitAuthFlows {
             let legacy: Set<ExplicitAuthFlowsType> = [.adminNoSrpAuth, .customAuthFlowOnly, .userPasswordAuth]
             let hasLegacy = flows.contains { legacy.contains($0) }
             let hasAllow = flows.contains { !legacy.contains($0) }
@@ -182,37 +153,37 @@ struct AppClientService {
             }
         }
         let known = Set(pool.schema.compactMap(\.name))
-        for (label, list) in [("read", readAttributes), ("write", writeAttributes)] {
+        for (label, list) in [("read", input.readAttributes), ("write", input.writeAttributes)] {
             if let list, list.contains(where: { !known.contains($0) }) {
                 throw Errors.invalidParameter("Invalid \(label) attributes specified while creating a client")
             }
         }
-        if let sessions = authSessionValidity, !(3...15).contains(sessions) {
+        if let sessions = input.authSessionValidity, !(3...15).contains(sessions) {
             throw Errors.invalidParameter("AuthSessionValidity must be between 3 and 15 minutes.")
         }
-        if allowedOAuthFlowsUserPoolClient == true {
-            if allowedOAuthFlows?.isEmpty ?? true {
+        if input.allowedOAuthFlowsUserPoolClient == true {
+            if input.allowedOAuthFlows?.isEmpty ?? true {
                 throw Errors.invalidParameter("AllowedOAuthFlows is required when AllowedOAuthFlowsUserPoolClient is true.")
             }
-            if allowedOAuthFlows?.contains(where: { $0 != .clientCredentials }) == true, callbackURLs?.isEmpty ?? true {
+            if input.allowedOAuthFlows?.contains(where: { $0 != .clientCredentials }) == true, input.callbackURLs?.isEmpty ?? true {
                 throw Errors.invalidParameter("A redirect URI (CallbackURLs) is required for the code and implicit OAuth flows.")
             }
         }
-        if let redirect = defaultRedirectURI, !(callbackURLs ?? []).contains(redirect) {
+        if let redirect = input.defaultRedirectURI, !(input.callbackURLs ?? []).contains(redirect) {
             throw Errors.invalidParameter("DefaultRedirectURI must be one of the CallbackURLs.")
         }
         return UserPoolClientType(
             userPoolId: pool.id, clientName: name, clientId: clientID, lastModifiedDate: modified, creationDate: created,
-            refreshTokenValidity: refresh, accessTokenValidity: accessTokenValidity, idTokenValidity: idTokenValidity,
-            tokenValidityUnits: tokenValidityUnits, readAttributes: readAttributes, writeAttributes: writeAttributes,
-            explicitAuthFlows: explicitAuthFlows, supportedIdentityProviders: supportedIdentityProviders,
-            callbackURLs: callbackURLs, logoutURLs: logoutURLs, defaultRedirectURI: defaultRedirectURI,
-            allowedOAuthFlows: allowedOAuthFlows, allowedOAuthScopes: allowedOAuthScopes,
-            allowedOAuthFlowsUserPoolClient: allowedOAuthFlowsUserPoolClient ?? false,
-            analyticsConfiguration: analyticsConfiguration, preventUserExistenceErrors: preventUserExistenceErrors ?? .legacy,
-            enableTokenRevocation: enableTokenRevocation ?? true,
-            enablePropagateAdditionalUserContextData: enablePropagateAdditionalUserContextData ?? false,
-            authSessionValidity: authSessionValidity ?? 3, refreshTokenRotation: refreshTokenRotation
+            refreshTokenValidity: refresh, accessTokenValidity: input.accessTokenValidity, idTokenValidity: input.idTokenValidity,
+            tokenValidityUnits: input.tokenValidityUnits, readAttributes: input.readAttributes, writeAttributes: input.writeAttributes,
+            explicitAuthFlows: input.explicitAuthFlows, supportedIdentityProviders: input.supportedIdentityProviders,
+            callbackURLs: input.callbackURLs, logoutURLs: input.logoutURLs, defaultRedirectURI: input.defaultRedirectURI,
+            allowedOAuthFlows: input.allowedOAuthFlows, allowedOAuthScopes: input.allowedOAuthScopes,
+            allowedOAuthFlowsUserPoolClient: input.allowedOAuthFlowsUserPoolClient ?? false,
+            analyticsConfiguration: input.analyticsConfiguration, preventUserExistenceErrors: input.preventUserExistenceErrors ?? .legacy,
+            enableTokenRevocation: input.enableTokenRevocation ?? true,
+            enablePropagateAdditionalUserContextData: input.enablePropagateAdditionalUserContextData ?? false,
+            authSessionValidity: input.authSessionValidity ?? 3, refreshTokenRotation: input.refreshTokenRotation
         )
     }
 }
@@ -231,3 +202,30 @@ extension ClientSecret {
         ClientSecretDescriptorType(clientSecretId: id, clientSecretValue: withValue ? value : nil, clientSecretCreateDate: creationDate)
     }
 }
+
+/// The client settings Create and UpdateUserPoolClient share; both requests provide them.
+protocol ClientSettingsInput {
+    var refreshTokenValidity: Int? { get }
+    var accessTokenValidity: Int? { get }
+    var idTokenValidity: Int? { get }
+    var tokenValidityUnits: TokenValidityUnitsType? { get }
+    var readAttributes: [String]? { get }
+    var writeAttributes: [String]? { get }
+    var explicitAuthFlows: [ExplicitAuthFlowsType]? { get }
+    var supportedIdentityProviders: [String]? { get }
+    var callbackURLs: [String]? { get }
+    var logoutURLs: [String]? { get }
+    var defaultRedirectURI: String? { get }
+    var allowedOAuthFlows: [OAuthFlowType]? { get }
+    var allowedOAuthScopes: [String]? { get }
+    var allowedOAuthFlowsUserPoolClient: Bool? { get }
+    var analyticsConfiguration: AnalyticsConfigurationType? { get }
+    var preventUserExistenceErrors: PreventUserExistenceErrorTypes? { get }
+    var enableTokenRevocation: Bool? { get }
+    var enablePropagateAdditionalUserContextData: Bool? { get }
+    var authSessionValidity: Int? { get }
+    var refreshTokenRotation: RefreshTokenRotationType? { get }
+}
+
+extension CreateUserPoolClientRequest: ClientSettingsInput {}
+extension UpdateUserPoolClientRequest: ClientSettingsInput {}

@@ -16,7 +16,8 @@ struct Messenger {
         template.replacingOccurrences(of: "{username}", with: username).replacingOccurrences(of: "{####}", with: code)
     }
 
-    /// Sends the AdminCreateUser invitation by each medium the user has an address for.
+    /// Sends the AdminCreateUser invitation by each requested medium the user has an address for; a
+    /// medium without an address is skipped (the user is still created, as the medium list defaults to SMS).
     func sendInvitation(pool: UserPool, user: User, temporaryPassword: String, mediums: [DeliveryMediumType]) async throws {
         let template = pool.settings.adminCreateUserConfig?.inviteMessageTemplate
         for medium in mediums {

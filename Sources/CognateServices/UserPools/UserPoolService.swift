@@ -71,19 +71,7 @@ struct UserPoolService {
         settings.usernameAttributes = input.usernameAttributes
         settings.aliasAttributes = input.aliasAttributes
         settings.usernameConfiguration = input.usernameConfiguration
-        Self.apply(
-            to: &settings, policies: input.policies, deletionProtection: input.deletionProtection,
-            lambdaConfig: input.lambdaConfig, autoVerifiedAttributes: input.autoVerifiedAttributes,
-            smsVerificationMessage: input.smsVerificationMessage, emailVerificationMessage: input.emailVerificationMessage,
-            emailVerificationSubject: input.emailVerificationSubject, verificationMessageTemplate: input.verificationMessageTemplate,
-            smsAuthenticationMessage: input.smsAuthenticationMessage, mfaConfiguration: input.mfaConfiguration,
-            userAttributeUpdateSettings: input.userAttributeUpdateSettings, deviceConfiguration: input.deviceConfiguration,
-            emailConfiguration: input.emailConfiguration, smsConfiguration: input.smsConfiguration,
-            adminCreateUserConfig: input.adminCreateUserConfig, userPoolAddOns: input.userPoolAddOns,
-            dcrConfiguration: input.dcrConfiguration, accountRecoverySetting: input.accountRecoverySetting,
-            userPoolTier: input.userPoolTier, keyConfiguration: input.keyConfiguration,
-            issuerConfiguration: input.issuerConfiguration, acrConfiguration: input.acrConfiguration
-        )
+        Self.apply(input, to: &settings, previousTier: nil)
         let tags = input.userPoolTags ?? [:]
         let id = tags[Self.customIDTag] ?? Identifiers(random: deps.random).userPoolID(region: context.region)
         let now = deps.clock.now()
@@ -105,20 +93,7 @@ struct UserPoolService {
         try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
             try await deps.storage.updateUserPool(id: input.userPoolId) { pool in
                 if let name = input.poolName { pool.name = name }
-                Self.apply(
-                    to: &pool.settings, policies: input.policies, deletionProtection: input.deletionProtection,
-                    lambdaConfig: input.lambdaConfig, autoVerifiedAttributes: input.autoVerifiedAttributes,
-                    smsVerificationMessage: input.smsVerificationMessage, emailVerificationMessage: input.emailVerificationMessage,
-                    emailVerificationSubject: input.emailVerificationSubject,
-                    verificationMessageTemplate: input.verificationMessageTemplate,
-                    smsAuthenticationMessage: input.smsAuthenticationMessage, mfaConfiguration: input.mfaConfiguration,
-                    userAttributeUpdateSettings: input.userAttributeUpdateSettings, deviceConfiguration: input.deviceConfiguration,
-                    emailConfiguration: input.emailConfiguration, smsConfiguration: input.smsConfiguration,
-                    adminCreateUserConfig: input.adminCreateUserConfig, userPoolAddOns: input.userPoolAddOns,
-                    dcrConfiguration: input.dcrConfiguration, accountRecoverySetting: input.accountRecoverySetting,
-                    userPoolTier: input.userPoolTier ?? pool.settings.userPoolTier, keyConfiguration: input.keyConfiguration,
-                    issuerConfiguration: input.issuerConfiguration, acrConfiguration: input.acrConfiguration
-                )
+                Self.apply(input, to: &pool.settings, previousTier: pool.settings.userPoolTier)
                 if let tags = input.userPoolTags { pool.tags = tags }
                 pool.lastModifiedDate = deps.clock.now()
             }
@@ -126,54 +101,72 @@ struct UserPoolService {
         return .init()
     }
 
-    /// Sets the settings Create and Update share, filling in Cognito's defaults for the ones left out.
-    static func apply(
-        to s: inout UserPoolSettings, policies: UserPoolPolicyType?, deletionProtection: DeletionProtectionType?,
-        lambdaConfig: LambdaConfigType?, autoVerifiedAttributes: [VerifiedAttributeType]?,
-        smsVerificationMessage: String?, emailVerificationMessage: String?, emailVerificationSubject: String?,
-        verificationMessageTemplate: VerificationMessageTemplateType?, smsAuthenticationMessage: String?,
-        mfaConfiguration: UserPoolMfaType?, userAttributeUpdateSettings: UserAttributeUpdateSettingsType?,
-        deviceConfiguration: DeviceConfigurationType?, emailConfiguration: EmailConfigurationType?,
-        smsConfiguration: SmsConfigurationType?, adminCreateUserConfig: AdminCreateUserConfigType?,
-        userPoolAddOns: UserPoolAddOnsType?, dcrConfiguration: DcrConfigurationType?,
-        accountRecoverySetting: AccountRecoverySettingType?, userPoolTier: UserPoolTierType?,
-        keyConfiguration: KeyConfigurationType?, issuerConfiguration: IssuerConfigurationType?,
-        acrConfiguration: [String: AcrLevelConfigType]?
-    ) {
-        var policies = policies ?? UserPoolPolicyType()
+    /// Sets the settings Create and Update share, filling in Cognito's defaults for the ones left out
+    /// (the tier keeps its previous value when an update leaves it out).
+    static func apply(_ input: some PoolSettingsInput, to s: inout UserPoolSettings, previousTier: UserPoolTierType?) {
+        var policies = input.policies ?? UserPoolPolicyType()
         if policies.passwordPolicy == nil { policies.passwordPolicy = PasswordRules.defaultPolicy }
         if policies.signInPolicy == nil { policies.signInPolicy = SignInPolicyType(allowedFirstAuthFactors: [.password]) }
         s.policies = policies
-        s.deletionProtection = deletionProtection ?? .inactive
-        s.lambdaConfig = lambdaConfig
-        s.autoVerifiedAttributes = autoVerifiedAttributes
-        s.smsVerificationMessage = smsVerificationMessage
-        s.emailVerificationMessage = emailVerificationMessage
-        s.emailVerificationSubject = emailVerificationSubject
-        var template = verificationMessageTemplate ?? VerificationMessageTemplateType()
+        s.deletionProtection = input.deletionProtection ?? .inactive
+        s.lambdaConfig = input.lambdaConfig
+        s.autoVerifiedAttributes = input.autoVerifiedAttributes
+        s.smsVerificationMessage = input.smsVerificationMessage
+        s.emailVerificationMessage = input.emailVerificationMessage
+        s.emailVerificationSubject = input.emailVerificationSubject
+        var template = input.verificationMessageTemplate ?? VerificationMessageTemplateType()
         if template.defaultEmailOption == nil { template.defaultEmailOption = .confirmWithCode }
-        if template.smsMessage == nil { template.smsMessage = smsVerificationMessage }
-        if template.emailMessage == nil { template.emailMessage = emailVerificationMessage }
-        if template.emailSubject == nil { template.emailSubject = emailVerificationSubject }
+        if template.smsMessage == nil { template.smsMessage = input.smsVerificationMessage }
+        if template.emailMessage == nil { template.emailMessage = input.emailVerificationMessage }
+        if template.emailSubject == nil { template.emailSubject = input.emailVerificationSubject }
         s.verificationMessageTemplate = template
-        s.smsAuthenticationMessage = smsAuthenticationMessage
-        s.mfaConfiguration = mfaConfiguration ?? .off
-        s.userAttributeUpdateSettings = userAttributeUpdateSettings
-        s.deviceConfiguration = deviceConfiguration
-        s.emailConfiguration = emailConfiguration ?? EmailConfigurationType(emailSendingAccount: .cognitoDefault)
-        s.smsConfiguration = smsConfiguration
-        var adminConfig = adminCreateUserConfig ?? AdminCreateUserConfigType()
+        s.smsAuthenticationMessage = input.smsAuthenticationMessage
+        s.mfaConfiguration = input.mfaConfiguration ?? .off
+        s.userAttributeUpdateSettings = input.userAttributeUpdateSettings
+        s.deviceConfiguration = input.deviceConfiguration
+        s.emailConfiguration = input.emailConfiguration ?? EmailConfigurationType(emailSendingAccount: .cognitoDefault)
+        s.smsConfiguration = input.smsConfiguration
+        var adminConfig = input.adminCreateUserConfig ?? AdminCreateUserConfigType()
         if adminConfig.allowAdminCreateUserOnly == nil { adminConfig.allowAdminCreateUserOnly = false }
         if adminConfig.unusedAccountValidityDays == nil {
             adminConfig.unusedAccountValidityDays = policies.passwordPolicy?.temporaryPasswordValidityDays ?? 7
         }
         s.adminCreateUserConfig = adminConfig
-        s.userPoolAddOns = userPoolAddOns
-        s.dcrConfiguration = dcrConfiguration
-        s.accountRecoverySetting = accountRecoverySetting
-        s.userPoolTier = userPoolTier ?? .essentials
-        s.keyConfiguration = keyConfiguration
-        s.issuerConfiguration = issuerConfiguration
-        s.acrConfiguration = acrConfiguration
+        s.userPoolAddOns = input.userPoolAddOns
+        s.dcrConfiguration = input.dcrConfiguration
+        s.accountRecoverySetting = input.accountRecoverySetting
+        s.userPoolTier = input.userPoolTier ?? previousTier ?? .essentials
+        s.keyConfiguration = input.keyConfiguration
+        s.issuerConfiguration = input.issuerConfiguration
+        s.acrConfiguration = input.acrConfiguration
     }
 }
+
+/// The pool settings Create and UpdateUserPool share; both requests provide them.
+protocol PoolSettingsInput {
+    var policies: UserPoolPolicyType? { get }
+    var deletionProtection: DeletionProtectionType? { get }
+    var lambdaConfig: LambdaConfigType? { get }
+    var autoVerifiedAttributes: [VerifiedAttributeType]? { get }
+    var smsVerificationMessage: String? { get }
+    var emailVerificationMessage: String? { get }
+    var emailVerificationSubject: String? { get }
+    var verificationMessageTemplate: VerificationMessageTemplateType? { get }
+    var smsAuthenticationMessage: String? { get }
+    var mfaConfiguration: UserPoolMfaType? { get }
+    var userAttributeUpdateSettings: UserAttributeUpdateSettingsType? { get }
+    var deviceConfiguration: DeviceConfigurationType? { get }
+    var emailConfiguration: EmailConfigurationType? { get }
+    var smsConfiguration: SmsConfigurationType? { get }
+    var adminCreateUserConfig: AdminCreateUserConfigType? { get }
+    var userPoolAddOns: UserPoolAddOnsType? { get }
+    var dcrConfiguration: DcrConfigurationType? { get }
+    var accountRecoverySetting: AccountRecoverySettingType? { get }
+    var userPoolTier: UserPoolTierType? { get }
+    var keyConfiguration: KeyConfigurationType? { get }
+    var issuerConfiguration: IssuerConfigurationType? { get }
+    var acrConfiguration: [String: AcrLevelConfigType]? { get }
+}
+
+extension CreateUserPoolRequest: PoolSettingsInput {}
+extension UpdateUserPoolRequest: PoolSettingsInput {}

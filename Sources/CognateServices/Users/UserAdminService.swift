@@ -15,8 +15,7 @@ struct UserAdminService {
             let user = try await find(input.userPoolId, input.username).user
             return AdminGetUserResponse(
                 username: user.username, userAttributes: user.wireAttributes, userCreateDate: user.creationDate,
-                userLastModifiedDate: user.lastModifiedDate, enabled: user.enabled, userStatus: UserStatusType(rawValue: user.status),
-                userMFASettingList: []
+                userLastModifiedDate: user.lastModifiedDate, enabled: user.enabled, userStatus: UserStatusType(rawValue: user.status)
             )
         }
         table.register(Operations.AdminDeleteUser.self) { input, _ in
@@ -187,12 +186,6 @@ struct UserAdminService {
         for attribute in given { user.setAttribute(attribute.name, attribute.value ?? "") }
         try AttributeRules(pool: pool).checkRequired(user)
         user.aliasKeys = directory.aliasKeys(of: user)
-        for mediumValue in mediums where input.messageAction != .suppress {
-            let needed = mediumValue == .email ? "email" : "phone_number"
-            if user.attribute(needed) == nil {
-                throw Errors.invalidParameter("User has no attribute matching desired delivery mediums: \(needed) is missing.")
-            }
-        }
         do {
             try await deps.storage.createUser(user)
         } catch StorageError.alreadyExists(let key) {
