@@ -97,3 +97,15 @@ def test_secret_rotation(cognito, pool):
     with pytest.raises(ClientError) as e:
         cognito.delete_user_pool_client_secret(UserPoolId=pool, ClientId=cid, ClientSecretId=added["ClientSecretId"])
     assert error_code(e) == "InvalidParameterException"
+
+
+def test_pinned_client_id_through_the_pool_tag(cognito):
+    pool = cognito.create_user_pool(PoolName="pin", UserPoolTags={"_custom_id_:web": "pinnedwebclient1"})["UserPool"]["Id"]
+    web = cognito.create_user_pool_client(UserPoolId=pool, ClientName="web")["UserPoolClient"]
+    assert web["ClientId"] == "pinnedwebclient1"
+    other = cognito.create_user_pool_client(UserPoolId=pool, ClientName="other")["UserPoolClient"]
+    assert other["ClientId"] != "pinnedwebclient1"
+    with pytest.raises(ClientError) as e:
+        cognito.create_user_pool_client(UserPoolId=pool, ClientName="web")
+    assert error_code(e) == "InvalidParameterException"
+    cognito.delete_user_pool(UserPoolId=pool)

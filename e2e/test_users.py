@@ -172,6 +172,12 @@ def test_email_alias(cognito):
     assert cognito.admin_get_user(UserPoolId=pool, Username="g@example.com")["Username"] == "grace"
     with pytest.raises(cognito.exceptions.AliasExistsException):
         cognito.admin_create_user(UserPoolId=pool, Username="henry", UserAttributes=verified, MessageAction="SUPPRESS")
+    # ForceAliasCreation moves the alias to the new user; the previous owner keeps the email, unverified.
+    cognito.admin_create_user(UserPoolId=pool, Username="judy", UserAttributes=verified, MessageAction="SUPPRESS",
+                              ForceAliasCreation=True)
+    assert cognito.admin_get_user(UserPoolId=pool, Username="g@example.com")["Username"] == "judy"
+    grace = attrs(cognito.admin_get_user(UserPoolId=pool, Username="grace"), "UserAttributes")
+    assert grace["email"] == "g@example.com" and grace["email_verified"] == "false"
     # An unverified email is not an alias, so another user may hold it.
     cognito.admin_create_user(UserPoolId=pool, Username="ivan", UserAttributes=[{"Name": "email", "Value": "g@example.com"}],
                               MessageAction="SUPPRESS")

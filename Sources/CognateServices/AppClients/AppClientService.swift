@@ -15,7 +15,7 @@ struct AppClientService {
         table.register(Operations.CreateUserPoolClient.self) { input, _ in
             let pool = try await UserPoolService(deps).load(input.userPoolId)
             let ids = Identifiers(random: deps.random)
-            let clientID = ids.clientID()
+            let clientID = pool.tags[UserPoolService.customIDTag + ":" + input.clientName] ?? ids.clientID()
             let now = deps.clock.now()
             var secrets: [ClientSecret] = []
             if let custom = input.clientSecret {
@@ -27,8 +27,12 @@ struct AppClientService {
                 input, pool: pool, clientID: clientID, name: input.clientName, created: now, modified: now
             )
             let client = AppClient(poolID: pool.id, clientID: clientID, settings: settings, secrets: secrets)
-            try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
+            do {
                 try await deps.storage.createAppClient(client)
+            } catch StorageError.notFound {
+                throw Errors.poolNotFound(input.userPoolId)
+            } catch StorageError.alreadyExists {
+                throw Errors.invalidParameter("An app client with the ID \(clientID) already exists.")
             }
             return CreateUserPoolClientResponse(userPoolClient: client.description)
         }

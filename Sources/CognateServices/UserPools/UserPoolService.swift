@@ -8,7 +8,8 @@ struct UserPoolService {
     let deps: ServiceDependencies
     init(_ deps: ServiceDependencies) { self.deps = deps }
 
-    /// The tag whose value becomes the ID of a new pool or client, so test configurations can pin IDs.
+    /// The tag whose value becomes the ID of a new pool, so test configurations can pin IDs. App clients
+    /// have no tags: a pool tag `_custom_id_:<ClientName>` pins the ID of the pool's client of that name.
     static let customIDTag = "_custom_id_"
     static let maxCustomAttributes = 50
 

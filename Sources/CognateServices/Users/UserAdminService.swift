@@ -186,6 +186,9 @@ struct UserAdminService {
         for attribute in given { user.setAttribute(attribute.name, attribute.value ?? "") }
         try AttributeRules(pool: pool).checkRequired(user)
         user.aliasKeys = directory.aliasKeys(of: user)
+        if input.forceAliasCreation == true {
+            try await migrateAliases(of: user, in: pool)
+        }
         do {
             try await deps.storage.createUser(user)
         } catch StorageError.alreadyExists(let key) {
@@ -203,6 +206,18 @@ struct UserAdminService {
             try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums)
         }
         return AdminCreateUserResponse(user: user.wireType)
+    }
+
+    /// ForceAliasCreation: a verified email or phone number that is another user's alias stops being
+    /// theirs (it becomes unverified for them) so the new user can take it.
+    private func migrateAliases(of user: User, in pool: UserPool) async throws {
+        let directory = UserDirectory(pool: pool, storage: deps.storage)
+        for attribute in ["email", "phone_number"] {
+            guard let value = user.attribute(attribute), user.attribute(attribute + "_verified") == "true" else { continue }
+            let key = directory.aliasKey(attribute, value)
+            guard let owner = try? await deps.storage.user(poolID: pool.id, aliasKey: key) else { continue }
+            try await update(pool, owner) { $0.setAttribute(attribute + "_verified", "false") }
+        }
     }
 
     private func list(_ input: ListUsersRequest) async throws -> ListUsersResponse {
