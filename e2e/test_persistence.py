@@ -64,3 +64,16 @@ def test_reset_endpoints(tmp_path):
         assert requests.post(server.url + path, timeout=5).ok
         assert client.list_user_pools(MaxResults=10)["UserPools"] == []
     server.stop()
+
+
+def test_startup_to_first_answer_is_well_under_a_second(tmp_path):
+    import time
+    started = time.monotonic()
+    server = Server(str(tmp_path / "fast.sqlite")).start()
+    elapsed = time.monotonic() - started
+    server.stop()
+    assert elapsed < 1.0, f"first answer after {elapsed:.3f} s"
+
+
+def test_request_id_on_cognate_endpoints(server):
+    assert requests.get(server.url + "/_cognate/health", timeout=5).headers["x-amzn-RequestId"]

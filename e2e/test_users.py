@@ -181,6 +181,10 @@ def test_email_alias(cognito):
     # An unverified email is not an alias, so another user may hold it.
     cognito.admin_create_user(UserPoolId=pool, Username="ivan", UserAttributes=[{"Name": "email", "Value": "g@example.com"}],
                               MessageAction="SUPPRESS")
+    # ...but verifying it while judy holds it as an alias is refused.
+    with pytest.raises(cognito.exceptions.AliasExistsException):
+        cognito.admin_update_user_attributes(UserPoolId=pool, Username="ivan",
+                                             UserAttributes=[{"Name": "email_verified", "Value": "true"}])
     cognito.delete_user_pool(UserPoolId=pool)
 
 

@@ -4,12 +4,16 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Renders every error that escapes a route — unknown path, wrong method, oversized body — as an AWS
+/// Gives every response an `x-amzn-RequestId`, and renders every error that escapes a route — unknown path, wrong method, oversized body — as an AWS
 /// JSON error body with a clear message, so no framework default body reaches a client.
 struct AWSErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
-            return try await next(request, context)
+            var response = try await next(request, context)
+            if response.headers[AWSEndpoint.requestIDHeader] == nil {
+                response.headers[AWSEndpoint.requestIDHeader] = AWSEndpoint.requestID()
+            }
+            return response
         } catch let error as HTTPError {
             let code: ErrorCode
             let message: String
