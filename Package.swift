@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        // Tests and benchmarks only: an independent general-purpose big integer to check SRP against.
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
     ],
     targets: [
         // Shapes, enums, error codes and constraints generated from the botocore model (Scripts/generate-model.sh).
@@ -56,6 +58,15 @@ let package = Package(
             dependencies: ["CognateStorage", "CognitoModel"],
             swiftSettings: upcoming
         ),
+        // Cryptography: Montgomery arithmetic, Cognito's SRP, token signing.
+        .target(
+            name: "CognateCrypto",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
         // Domain services: user pools, app clients, users, groups, tags, outbox.
         .target(
             name: "CognateServices",
@@ -84,6 +95,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "CognateCryptoTests",
+            dependencies: [
+                "CognateCrypto", .product(name: "Crypto", package: "swift-crypto"), .product(name: "BigInt", package: "BigInt"),
             ],
             swiftSettings: upcoming
         ),
