@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "cognate", targets: ["Cognate"]),
         .library(name: "CognateStorageConformance", targets: ["CognateStorageConformance"]),
+        .library(name: "CognateCrypto", targets: ["CognateCrypto"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -20,7 +21,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
-        // Tests and benchmarks only: an independent general-purpose big integer to check SRP against.
+        // Tests only: an independent general-purpose big integer to check SRP against.
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
     ],
     targets: [

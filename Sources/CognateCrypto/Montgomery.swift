@@ -120,6 +120,9 @@ public struct Montgomery: Sendable {
 
     /// base^exponent mod N, for a base below the modulus and a big-endian exponent of any length.
     public func power(_ base: [UInt64], _ exponent: [UInt8]) -> [UInt64] {
+        if base[0] == 2 && base.dropFirst().allSatisfy({ $0 == 0 }) {
+            return powerOfTwo(exponent)
+        }
         let n = width
         // Table of base^0 … base^15 in Montgomery form.
         var table = [UInt64](repeating: 0, count: 16 * n)
@@ -153,6 +156,42 @@ public struct Montgomery: Sendable {
         return montMul(result, one)
     }
 
+    /// 2^exponent mod N: square, and double where the exponent has a one bit (a doubling is an addition,
+    /// far cheaper than a multiplication). Both branches are computed and one is kept, bit by bit.
+    func powerOfTwo(_ exponent: [UInt8]) -> [UInt64] {
+        let n = width
+        var result = rModN
+        var scratch = [UInt64](repeating: 0, count: 2 * n + 2)
+        var doubled = [UInt64](repeating: 0, count: n)
+        var diff = [UInt64](repeating: 0, count: n)
+        for byte in exponent {
+            for shift in stride(from: 7, through: 0, by: -1) {
+                square(&result, &scratch)
+                let bit = UInt64((byte >> UInt8(shift)) & 1)
+                result.withUnsafeMutableBufferPointer { r in
+                    doubled.withUnsafeMutableBufferPointer { d in
+                        modulus.withUnsafeBufferPointer { np in
+                            diff.withUnsafeMutableBufferPointer { dp in
+                                var top: UInt64 = 0
+                                for i in 0..<n {
+                                    let v = r[i]
+                                    d[i] = (v << 1) | top
+                                    top = v >> 63
+                                }
+                                Self.finalSubtract(d, np, n, extra: top, diff: dp)
+                                let keep = 0 &- bit
+                                for i in 0..<n { r[i] = (d[i] & keep) | (r[i] & ~keep) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var one = [UInt64](repeating: 0, count: n)
+        one[0] = 1
+        return montMul(result, one)
+    }
+
     // MARK: Montgomery core
 
     /// a · b · R⁻¹ mod N (CIOS).
@@ -163,9 +202,95 @@ public struct Montgomery: Sendable {
         return out
     }
 
-    /// a ← a · b · R⁻¹ mod N.
+    /// a ← a · b · R⁻¹ mod N by product scanning (column by column, the reduction interleaved): the
+    /// multiplications of a column are independent of each other, and the products of a·b and of m·N
+    /// go to two accumulators, so the processor can overlap them instead of waiting on one carry chain.
     @inline(__always)
     func multiplyInPlace(_ a: inout [UInt64], _ b: [UInt64], _ scratch: inout [UInt64]) {
+        let n = width
+        a.withUnsafeMutableBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                modulus.withUnsafeBufferPointer { np in
+                    scratch.withUnsafeMutableBufferPointer { mp in
+                        // mp[0..<n]: the reduction multipliers m; mp[n..<2n]: the result.
+                        var accA: UInt128 = 0, topA: UInt64 = 0
+                        var accM: UInt128 = 0, topM: UInt64 = 0
+                        for k in 0..<n {
+                            for j in 0..<k {
+                                Self.mac(&accA, &topA, ap[j], bp[k - j])
+                                Self.mac(&accM, &topM, mp[j], np[k - j])
+                            }
+                            Self.mac(&accA, &topA, ap[k], bp[0])
+                            Self.merge(&accA, &topA, &accM, &topM)
+                            let m = UInt64(truncatingIfNeeded: accA) &* n0inv
+                            mp[k] = m
+                            Self.mac(&accA, &topA, m, np[0])
+                            Self.shift(&accA, &topA)
+                        }
+                        for k in n..<(2 * n - 1) {
+                            for j in (k - n + 1)..<n {
+                                Self.mac(&accA, &topA, ap[j], bp[k - j])
+                                Self.mac(&accM, &topM, mp[j], np[k - j])
+                            }
+                            Self.merge(&accA, &topA, &accM, &topM)
+                            mp[k] = UInt64(truncatingIfNeeded: accA)
+                            Self.shift(&accA, &topA)
+                        }
+                        mp[2 * n - 1] = UInt64(truncatingIfNeeded: accA)
+                        let extra = UInt64(truncatingIfNeeded: accA >> 64)
+                        for i in 0..<n { ap[i] = mp[n + i] }
+                        Self.finalSubtract(ap, np, n, extra: extra, diff: mp)
+                    }
+                }
+            }
+        }
+    }
+
+    /// acc += Σ m[j]·N[column − j] for j in from..<to, on two accumulators (the second one, `spare`,
+    /// is left cleared).
+    @inline(__always)
+    static func reductionColumn(
+        _ acc: inout UInt128, _ top: inout UInt64, _ spare: inout UInt128, _ spareTop: inout UInt64,
+        _ mp: UnsafeMutableBufferPointer<UInt64>, _ np: UnsafeBufferPointer<UInt64>, from: Int, to: Int, column k: Int
+    ) {
+        var j = from
+        while j + 1 < to {
+            mac(&acc, &top, mp[j], np[k - j])
+            mac(&spare, &spareTop, mp[j + 1], np[k - j - 1])
+            j += 2
+        }
+        if j < to { mac(&acc, &top, mp[j], np[k - j]) }
+        merge(&acc, &top, &spare, &spareTop)
+    }
+
+    /// acc (with its overflow word) += x · y.
+    @inline(__always)
+    static func mac(_ acc: inout UInt128, _ top: inout UInt64, _ x: UInt64, _ y: UInt64) {
+        let (sum, overflow) = acc.addingReportingOverflow(UInt128(x) &* UInt128(y))
+        acc = sum
+        top &+= UInt64(unsafeBitCast(overflow, to: UInt8.self))
+    }
+
+    /// Folds the second accumulator into the first and clears it.
+    @inline(__always)
+    static func merge(_ acc: inout UInt128, _ top: inout UInt64, _ other: inout UInt128, _ otherTop: inout UInt64) {
+        let (sum, overflow) = acc.addingReportingOverflow(other)
+        acc = sum
+        top &+= otherTop &+ UInt64(unsafeBitCast(overflow, to: UInt8.self))
+        other = 0
+        otherTop = 0
+    }
+
+    /// Moves the accumulator one word down: the low word is done.
+    @inline(__always)
+    static func shift(_ acc: inout UInt128, _ top: inout UInt64) {
+        acc = (acc >> 64) | (UInt128(top) << 64)
+        top = 0
+    }
+
+    /// a ← a · b · R⁻¹ mod N (CIOS, operand scanning).
+    @inline(__always)
+    func multiplyInPlaceCIOS(_ a: inout [UInt64], _ b: [UInt64], _ scratch: inout [UInt64]) {
         let n = width
         a.withUnsafeMutableBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
@@ -176,15 +301,13 @@ public struct Montgomery: Sendable {
                             let bi = bp[i]
                             var carry: UInt64 = 0
                             for j in 0..<n {
-                                let (hi, lo) = ap[j].multipliedFullWidth(by: bi)
-                                let (s1, c1) = lo.addingReportingOverflow(tp[j])
-                                let (s2, c2) = s1.addingReportingOverflow(carry)
-                                tp[j] = s2
-                                carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
+                                let p = UInt128(ap[j]) &* UInt128(bi) &+ UInt128(tp[j]) &+ UInt128(carry)
+                                tp[j] = UInt64(truncatingIfNeeded: p)
+                                carry = UInt64(truncatingIfNeeded: p >> 64)
                             }
-                            let (s, c) = tp[n].addingReportingOverflow(carry)
-                            tp[n] = s
-                            tp[n + 1] = c ? 1 : 0
+                            let top = UInt128(tp[n]) &+ UInt128(carry)
+                            tp[n] = UInt64(truncatingIfNeeded: top)
+                            tp[n + 1] = UInt64(truncatingIfNeeded: top >> 64)
                             Self.reduceStep(tp, np, n, n0inv)
                         }
                         for i in 0..<n { ap[i] = tp[i] }
@@ -195,73 +318,53 @@ public struct Montgomery: Sendable {
         }
     }
 
-    /// a ← a² · R⁻¹ mod N: the full square (each cross product once, then doubled), then n reduction steps.
+    /// a ← a² · R⁻¹ mod N by product scanning: each column's cross products a[i]·a[j] (i < j) are summed
+    /// once and doubled, the square term added, and the reduction interleaved as in `multiplyInPlace`.
     @inline(__always)
     func square(_ a: inout [UInt64], _ scratch: inout [UInt64]) {
         let n = width
         a.withUnsafeMutableBufferPointer { ap in
             modulus.withUnsafeBufferPointer { np in
-                scratch.withUnsafeMutableBufferPointer { tp in
-                    for i in 0..<(2 * n + 2) { tp[i] = 0 }
-                    // Cross products a[i]·a[j], i < j.
-                    for i in 0..<n {
-                        let ai = ap[i]
-                        var carry: UInt64 = 0
-                        var j = i + 1
-                        while j < n {
-                            let (hi, lo) = ai.multipliedFullWidth(by: ap[j])
-                            let (s1, c1) = lo.addingReportingOverflow(tp[i + j])
-                            let (s2, c2) = s1.addingReportingOverflow(carry)
-                            tp[i + j] = s2
-                            carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
+                scratch.withUnsafeMutableBufferPointer { mp in
+                    var acc: UInt128 = 0, top: UInt64 = 0
+                    var accC: UInt128 = 0, topC: UInt64 = 0
+                    var accM: UInt128 = 0, topM: UInt64 = 0
+                    for k in 0..<(2 * n - 1) {
+                        let low = k < n ? 0 : k - n + 1
+                        // Cross products a[j]·a[k−j] with j < k − j, alternating between two accumulators.
+                        var j = low
+                        while j + 1 < k - j - 1 {
+                            Self.mac(&accC, &topC, ap[j], ap[k - j])
+                            Self.mac(&accM, &topM, ap[j + 1], ap[k - j - 1])
+                            j += 2
+                        }
+                        while j < k - j {
+                            Self.mac(&accC, &topC, ap[j], ap[k - j])
                             j += 1
                         }
-                        tp[i + n] = carry
-                    }
-                    // Double them.
-                    var top: UInt64 = 0
-                    for k in 0..<(2 * n) {
-                        let v = tp[k]
-                        tp[k] = (v << 1) | top
-                        top = v >> 63
-                    }
-                    // Add the squares a[i]².
-                    var carry: UInt64 = 0
-                    for i in 0..<n {
-                        let (hi, lo) = ap[i].multipliedFullWidth(by: ap[i])
-                        let (s1, c1) = tp[2 * i].addingReportingOverflow(lo)
-                        let (s2, c2) = s1.addingReportingOverflow(carry)
-                        tp[2 * i] = s2
-                        let c: UInt64 = (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
-                        let (s3, c3) = tp[2 * i + 1].addingReportingOverflow(hi)
-                        let (s4, c4) = s3.addingReportingOverflow(c)
-                        tp[2 * i + 1] = s4
-                        carry = (c3 ? 1 : 0) &+ (c4 ? 1 : 0)
-                    }
-                    // Montgomery reduction of the 2n-limb square, one limb at a time.
-                    var extra: UInt64 = carry
-                    for i in 0..<n {
-                        let m = tp[i] &* n0inv
-                        var c: UInt64 = 0
-                        for j in 0..<n {
-                            let (hi, lo) = m.multipliedFullWidth(by: np[j])
-                            let (s1, c1) = lo.addingReportingOverflow(tp[i + j])
-                            let (s2, c2) = s1.addingReportingOverflow(c)
-                            tp[i + j] = s2
-                            c = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
+                        Self.merge(&accC, &topC, &accM, &topM)
+                        topC = (topC << 1) | UInt64(truncatingIfNeeded: accC >> 127)
+                        accC <<= 1
+                        if k & 1 == 0 {
+                            Self.mac(&acc, &top, ap[k >> 1], ap[k >> 1])
                         }
-                        // Propagate the carry upward.
-                        var k = i + n
-                        while c != 0 && k < 2 * n {
-                            let (s, o) = tp[k].addingReportingOverflow(c)
-                            tp[k] = s
-                            c = o ? 1 : 0
-                            k += 1
+                        Self.merge(&acc, &top, &accC, &topC)
+                        // Reduction products m[j]·N[k−j].
+                        if k < n {
+                            Self.reductionColumn(&acc, &top, &accM, &topM, mp, np, from: 0, to: k, column: k)
+                            let m = UInt64(truncatingIfNeeded: acc) &* n0inv
+                            mp[k] = m
+                            Self.mac(&acc, &top, m, np[0])
+                        } else {
+                            Self.reductionColumn(&acc, &top, &accM, &topM, mp, np, from: low, to: n, column: k)
+                            mp[k] = UInt64(truncatingIfNeeded: acc)
                         }
-                        extra &+= c
+                        Self.shift(&acc, &top)
                     }
-                    for i in 0..<n { ap[i] = tp[n + i] }
-                    Self.finalSubtract(ap, np, n, extra: extra, diff: tp)
+                    mp[2 * n - 1] = UInt64(truncatingIfNeeded: acc)
+                    let extra = UInt64(truncatingIfNeeded: acc >> 64)
+                    for i in 0..<n { ap[i] = mp[n + i] }
+                    Self.finalSubtract(ap, np, n, extra: extra, diff: mp)
                 }
             }
         }
@@ -271,19 +374,15 @@ public struct Montgomery: Sendable {
     @inline(__always)
     static func reduceStep(_ tp: UnsafeMutableBufferPointer<UInt64>, _ np: UnsafeBufferPointer<UInt64>, _ n: Int, _ n0inv: UInt64) {
         let m = tp[0] &* n0inv
-        let (hi0, lo0) = m.multipliedFullWidth(by: np[0])
-        let (_, c0) = lo0.addingReportingOverflow(tp[0])
-        var carry = hi0 &+ (c0 ? 1 : 0)
+        var carry = UInt64(truncatingIfNeeded: (UInt128(m) &* UInt128(np[0]) &+ UInt128(tp[0])) >> 64)
         for j in 1..<n {
-            let (hi, lo) = m.multipliedFullWidth(by: np[j])
-            let (s1, c1) = lo.addingReportingOverflow(tp[j])
-            let (s2, c2) = s1.addingReportingOverflow(carry)
-            tp[j - 1] = s2
-            carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
+            let p = UInt128(m) &* UInt128(np[j]) &+ UInt128(tp[j]) &+ UInt128(carry)
+            tp[j - 1] = UInt64(truncatingIfNeeded: p)
+            carry = UInt64(truncatingIfNeeded: p >> 64)
         }
-        let (s, c) = tp[n].addingReportingOverflow(carry)
-        tp[n - 1] = s
-        tp[n] = tp[n + 1] &+ (c ? 1 : 0)
+        let top = UInt128(tp[n]) &+ UInt128(carry)
+        tp[n - 1] = UInt64(truncatingIfNeeded: top)
+        tp[n] = tp[n + 1] &+ UInt64(truncatingIfNeeded: top >> 64)
     }
 
     /// a ← a − N when a (with `extra` above its top limb) is at least N; constant time. `diff` is
@@ -295,13 +394,15 @@ public struct Montgomery: Sendable {
     ) {
         var borrow: UInt64 = 0
         for i in 0..<n {
-            let (d1, o1) = ap[i].subtractingReportingOverflow(np[i])
-            let (d2, o2) = d1.subtractingReportingOverflow(borrow)
-            diff[i] = d2
-            borrow = (o1 ? 1 : 0) | (o2 ? 1 : 0)
+            // Two's-complement borrow: the top word of the 128-bit difference is all ones on underflow.
+            let d = UInt128(ap[i]) &- UInt128(np[i]) &- UInt128(borrow)
+            diff[i] = UInt64(truncatingIfNeeded: d)
+            borrow = UInt64(truncatingIfNeeded: d >> 64) & 1
         }
         // Keep the difference unless it borrowed past the extra limb.
-        let keep: UInt64 = (extra != 0 || borrow == 0) ? ~0 : 0
+        // keep = all ones when extra != 0 or borrow == 0 (branch-free).
+        let extraBit = (extra | (0 &- extra)) >> 63
+        let keep: UInt64 = 0 &- ((1 &- borrow) | extraBit)
         for i in 0..<n { ap[i] = (diff[i] & keep) | (ap[i] & ~keep) }
     }
 
@@ -332,7 +433,8 @@ public struct Montgomery: Sendable {
             out.withUnsafeMutableBufferPointer { o in
                 for i in 0..<n { o[i] = 0 }
                 for k in 0..<16 {
-                    let mask: UInt64 = k == index ? ~0 : 0
+                    let difference = UInt64(truncatingIfNeeded: k ^ index)
+                    let mask: UInt64 = ((difference | (0 &- difference)) >> 63) &- 1
                     let base = k * n
                     for i in 0..<n { o[i] |= t[base + i] & mask }
                 }

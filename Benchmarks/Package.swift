@@ -1,0 +1,26 @@
+// swift-tools-version:6.1
+// Benchmarks live in their own package so the main build and test suite never build them.
+// Run from the repository root: Scripts/bench-modexp.sh
+import PackageDescription
+
+let package = Package(
+    name: "cognate-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+    ],
+    targets: [
+        // The system's OpenSSL libcrypto (Debian: libssl-dev), the reference for modular exponentiation.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .executableTarget(
+            name: "cognate-modexp-bench",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "CognateCrypto", package: "main"),
+                .product(name: "BigInt", package: "BigInt"),
+            ],
+            path: "Sources/ModExpBenchmark"
+        ),
+    ]
+)

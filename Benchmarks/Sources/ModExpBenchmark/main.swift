@@ -1,0 +1,72 @@
+// Times one 3072-bit modular exponentiation with a 256-bit exponent — the operation SRP repeats on
+// every sign-in — in Cognate's Montgomery code, in the system's OpenSSL, and in a general-purpose
+// big-integer package, and prints them side by side. Run: Scripts/bench-modexp.sh
+import BigInt
+import COpenSSL
+import CognateCrypto
+import Foundation
+
+let srp = CognitoSRP.shared
+let modulus = Montgomery.bigEndianBytes(srp.group.modulus)
+var generator = SystemRandomNumberGenerator()
+let exponents = (0..<64).map { _ in (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+let base = (0..<384).map { _ in UInt8.random(in: 0...255, using: &generator) }
+let baseLimbs = srp.group.reducedOnce(Montgomery.limbs(fromBigEndian: base, width: srp.group.width))
+let baseBytes = Montgomery.bigEndianBytes(baseLimbs)
+
+func time(_ label: String, iterations: Int, _ body: (Int) -> Void) -> Double {
+    body(0)  // warm up
+    let start = DispatchTime.now().uptimeNanoseconds
+    for i in 0..<iterations { body(i) }
+    let perOp = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(iterations) / 1_000_000
+    return perOp
+}
+
+// Cognate.
+var cognateResult: [UInt64] = []
+let cognate = time("cognate", iterations: 400) { i in
+    cognateResult = srp.group.power(baseLimbs, exponents[i % exponents.count])
+}
+
+// Cognate, fixed base g = 2 (the verifier g^x and the server's g^b).
+var two = [UInt64](repeating: 0, count: srp.group.width)
+two[0] = 2
+let cognateG = time("cognate-g", iterations: 400) { i in
+    cognateResult = srp.group.power(two, exponents[i % exponents.count])
+}
+
+// OpenSSL, constant-time Montgomery exponentiation with a prepared Montgomery context.
+let ctx = BN_CTX_new()!
+let n = BN_bin2bn(modulus, Int32(modulus.count), nil)!
+let a = BN_bin2bn(baseBytes, Int32(baseBytes.count), nil)!
+let mont = BN_MONT_CTX_new()!
+_ = BN_MONT_CTX_set(mont, n, ctx)
+let r = BN_new()!
+let opensslExponents = exponents.map { BN_bin2bn($0, Int32($0.count), nil)! }
+let openssl = time("openssl", iterations: 400) { i in
+    _ = BN_mod_exp_mont_consttime(r, a, opensslExponents[i % exponents.count], n, ctx, mont)
+}
+
+// The same answers?
+var check = [UInt8](repeating: 0, count: 384)
+_ = BN_mod_exp_mont_consttime(r, a, opensslExponents[0], n, ctx, mont)
+_ = BN_bn2binpad(r, &check, 384)
+let agree = Montgomery.bigEndianBytes(srp.group.power(baseLimbs, exponents[0])) == check
+
+// A general-purpose big integer (attaswift/BigInt).
+let bigN = BigUInt(Data(modulus))
+let bigBase = BigUInt(Data(baseBytes))
+let bigExponents = exponents.map { BigUInt(Data($0)) }
+let general = time("bigint", iterations: 10) { i in
+    _ = bigBase.power(bigExponents[i % exponents.count], modulus: bigN)
+}
+
+print("3072-bit modular exponentiation, 256-bit exponent (ms per operation)")
+print("| implementation | ms/op | × OpenSSL |")
+print("| --- | ---: | ---: |")
+print(String(format: "| Cognate (Montgomery, 4-bit fixed window) | %.3f | %.2f |", cognate, cognate / openssl))
+print(String(format: "| Cognate, base g = 2 (g^x, g^b) | %.3f | %.2f |", cognateG, cognateG / openssl))
+print(String(format: "| OpenSSL BN_mod_exp_mont_consttime | %.3f | 1.00 |", openssl))
+print(String(format: "| attaswift/BigInt power(_:modulus:) | %.3f | %.2f |", general, general / openssl))
+print("results agree: \(agree)")
+if !agree { exit(1) }
