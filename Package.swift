@@ -66,13 +66,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
-            swiftSettings: upcoming + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            // Optimized in debug builds too: SRP runs on every sign-in, also in tests against the debug binary.
+            swiftSettings: upcoming + [
+                .unsafeFlags(["-O"], .when(configuration: .debug)),
+                .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+            ]
         ),
         // Domain services: user pools, app clients, users, groups, tags, outbox.
         .target(
             name: "CognateServices",
             dependencies: [
-                "CognitoModel", "CognateWire", "CognateStorage",
+                "CognitoModel", "CognateWire", "CognateStorage", "CognateCrypto",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

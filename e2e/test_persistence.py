@@ -77,3 +77,17 @@ def test_startup_to_first_answer_is_well_under_a_second(tmp_path):
 
 def test_request_id_on_cognate_endpoints(server):
     assert requests.get(server.url + "/_cognate/health", timeout=5).headers["x-amzn-RequestId"]
+
+
+def test_passwords_are_never_stored_in_clear(tmp_path):
+    db = tmp_path / "secrets.sqlite"
+    server = Server(str(db)).start()
+    client = server.client()
+    pool = client.create_user_pool(PoolName="secrets")["UserPool"]["Id"]
+    client.admin_create_user(UserPoolId=pool, Username="u1", TemporaryPassword="Temp-Clear-Text-1!", MessageAction="SUPPRESS")
+    client.admin_set_user_password(UserPoolId=pool, Username="u1", Password="Perm-Clear-Text-2!", Permanent=True)
+    server.stop()
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("secrets.sqlite") and not p.name.endswith(".log"))
+    assert b"Clear-Text" not in stored
+    log = (tmp_path / "secrets.sqlite.log").read_bytes()
+    assert b"Clear-Text" not in log

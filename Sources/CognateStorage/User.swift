@@ -82,18 +82,18 @@ public struct UserAttribute: Codable, Sendable, Equatable {
     }
 }
 
-/// A password in a form that cannot be turned back into it.
+/// A password in a form that cannot be turned back into it: Cognito's SRP verifier v = g^x mod N with
+/// its salt. Sign-in with SRP needs exactly this; sign-in with the password itself recomputes v and compares.
 public struct PasswordCredential: Codable, Sendable, Equatable {
-    /// Names the derivation, so a later scheme can tell old credentials apart.
-    public var scheme: String
-    public var salt: Data
-    public var digest: Data
+    /// The salt as SRP clients receive it (hex, no leading zeros).
+    public var saltHex: String
+    /// The verifier, big-endian, the modulus' length.
+    public var verifier: Data
     public var setAt: Date
 
-    public init(scheme: String, salt: Data, digest: Data, setAt: Date) {
-        self.scheme = scheme
-        self.salt = salt
-        self.digest = digest
+    public init(saltHex: String, verifier: Data, setAt: Date) {
+        self.saltHex = saltHex
+        self.verifier = verifier
         self.setAt = setAt
     }
 }

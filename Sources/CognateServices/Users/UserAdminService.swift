@@ -75,7 +75,7 @@ struct UserAdminService {
             let rules = PasswordRules(pool.settings.policies?.passwordPolicy)
             try rules.check(input.password)
             let now = deps.clock.now()
-            let credential = PasswordHasher(random: deps.random).credential(for: input.password, at: now)
+            let credential = PasswordHasher(random: deps.random).credential(for: input.password, poolID: pool.id, username: user.username, at: now)
             let permanent = input.permanent ?? false
             try await update(pool, user) { user in
                 user.password = credential
@@ -143,7 +143,7 @@ struct UserAdminService {
             }
             let password = input.temporaryPassword ?? rules.temporaryPassword(deps.random)
             try rules.check(password)
-            let credential = PasswordHasher(random: deps.random).credential(for: password, at: now)
+            let credential = PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: existing.username, at: now)
             let user = try await update(pool, existing) { user in
                 user.password = credential
                 user.temporaryPasswordExpiry = now.addingTimeInterval(Double(rules.temporaryPasswordValidityDays) * 86_400)
@@ -180,7 +180,7 @@ struct UserAdminService {
             poolID: pool.id, username: username, usernameKey: directory.usernameKey(username), sub: sub,
             attributes: [UserAttribute(name: "sub", value: sub)], status: "FORCE_CHANGE_PASSWORD", enabled: true,
             creationDate: now, lastModifiedDate: now,
-            password: PasswordHasher(random: deps.random).credential(for: password, at: now),
+            password: PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: username, at: now),
             temporaryPasswordExpiry: now.addingTimeInterval(Double(rules.temporaryPasswordValidityDays) * 86_400)
         )
         for attribute in given { user.setAttribute(attribute.name, attribute.value ?? "") }
