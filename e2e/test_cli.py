@@ -36,3 +36,26 @@ def test_cli_admin_flow(server, cli):
     missing = aws(server, "admin-get-user", "--user-pool-id", pool, "--username", "nobody")
     assert missing.returncode != 0 and "UserNotFoundException" in missing.stderr
     assert aws(server, "delete-user-pool", "--user-pool-id", pool).returncode == 0
+
+
+def test_cli_sign_in_flow(server, cli):
+    pool = json.loads(aws(server, "create-user-pool", "--pool-name", "cli-auth").stdout)["UserPool"]["Id"]
+    client = json.loads(aws(server, "create-user-pool-client", "--user-pool-id", pool, "--client-name", "cli",
+                            "--explicit-auth-flows", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH").stdout)
+    cid = client["UserPoolClient"]["ClientId"]
+    assert aws(server, "admin-create-user", "--user-pool-id", pool, "--username", "cliauth",
+               "--temporary-password", "Temp-Passw0rd!", "--message-action", "SUPPRESS").returncode == 0
+    started = aws(server, "initiate-auth", "--client-id", cid, "--auth-flow", "USER_PASSWORD_AUTH",
+                  "--auth-parameters", "USERNAME=cliauth,PASSWORD=Temp-Passw0rd!")
+    assert started.returncode == 0, started.stderr
+    challenge = json.loads(started.stdout)
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    answered = aws(server, "respond-to-auth-challenge", "--client-id", cid, "--challenge-name", "NEW_PASSWORD_REQUIRED",
+                   "--session", challenge["Session"], "--challenge-responses", "USERNAME=cliauth,NEW_PASSWORD=Perm-Passw0rd!")
+    assert answered.returncode == 0, answered.stderr
+    access = json.loads(answered.stdout)["AuthenticationResult"]["AccessToken"]
+    me = aws(server, "get-user", "--access-token", access)
+    assert me.returncode == 0 and json.loads(me.stdout)["Username"] == "cliauth"
+    wrong = aws(server, "initiate-auth", "--client-id", cid, "--auth-flow", "USER_PASSWORD_AUTH",
+                "--auth-parameters", "USERNAME=cliauth,PASSWORD=Wrong-Passw0rd!")
+    assert wrong.returncode != 0 and "NotAuthorizedException" in wrong.stderr

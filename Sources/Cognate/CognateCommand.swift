@@ -41,6 +41,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Account ID in ARNs.")
     var accountId = "000000000000"
 
+    @Option(help: "The URL clients reach Cognate at (token issuers are this plus the pool ID). Default: http://HOST:PORT.")
+    var publicUrl: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -49,7 +52,11 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let storage = try await SQLiteStorage.open(inMemory ? .memory : .file(path: db), logger: logger)
         let dependencies = ServiceDependencies(
-            storage: storage, configuration: ServiceConfiguration(defaultRegion: region, accountID: accountId), logger: logger
+            storage: storage,
+            configuration: ServiceConfiguration(
+                defaultRegion: region, accountID: accountId,
+                publicBaseURL: (publicUrl ?? "http://\(host):\(port)").trimmingSuffix("/")),
+            logger: logger
         )
         let app = CognateApp.build(
             configuration: AppConfiguration(host: host, port: port, region: region), dependencies: dependencies, logger: logger
@@ -70,5 +77,13 @@ struct Coverage: AsyncParsableCommand {
         let table = Services.operationTable(ServiceDependencies(storage: storage, logger: logger))
         print(CoverageReport.markdown(implemented: table.implemented))
         try await storage.close()
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: Character) -> String {
+        var s = self
+        while s.last == suffix { s.removeLast() }
+        return s
     }
 }

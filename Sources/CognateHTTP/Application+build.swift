@@ -11,7 +11,8 @@ public enum CognateApp {
         router.add(middleware: AWSErrorMiddleware())
         let endpoint = AWSEndpoint(table: Services.operationTable(dependencies), configuration: configuration)
         router.post("/") { request, context in try await endpoint.handle(request, context: context) }
-        TestSupportEndpoints(storage: dependencies.storage).add(to: router)
+        TestSupportEndpoints(storage: dependencies.storage, keyRing: dependencies.keyRing).add(to: router)
+        WellKnownEndpoints(dependencies: dependencies).add(to: router)
         return router
     }
 

@@ -1,3 +1,4 @@
+import CognateServices
 import CognateStorage
 import Foundation
 import Hummingbird
@@ -6,6 +7,7 @@ import Hummingbird
 /// of all state (also at moto's `/moto-api/reset`, so suites written for moto's server switch unchanged).
 struct TestSupportEndpoints {
     let storage: any Storage
+    let keyRing: KeyRing
 
     func add(to router: Router<some RequestContext>) {
         router.get("/_cognate/outbox") { request, _ -> Response in
@@ -22,6 +24,7 @@ struct TestSupportEndpoints {
 
     private func reset() async throws -> Response {
         try await storage.reset()
+        keyRing.forget()
         return try Self.json(["status": "reset"])
     }
 

@@ -83,5 +83,35 @@ enum Migrations {
             """,
             "CREATE INDEX outbox_by_recipient ON outbox(pool_id, recipient, sequence)",
         ]),
+        (2, [
+            """
+            CREATE TABLE signing_keys (
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                kid TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (pool_id, kid)
+            )
+            """,
+            """
+            CREATE TABLE auth_sessions (
+                id TEXT PRIMARY KEY NOT NULL,
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                expires_at REAL NOT NULL,
+                data TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX auth_sessions_by_expiry ON auth_sessions(expires_at)",
+            """
+            CREATE TABLE refresh_tokens (
+                token_hash TEXT PRIMARY KEY NOT NULL,
+                pool_id TEXT NOT NULL,
+                username_key TEXT NOT NULL,
+                data TEXT NOT NULL,
+                FOREIGN KEY (pool_id, username_key) REFERENCES users(pool_id, username_key) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX refresh_tokens_by_user ON refresh_tokens(pool_id, username_key)",
+        ]),
     ]
 }

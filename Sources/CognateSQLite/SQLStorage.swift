@@ -172,6 +172,12 @@ public final class SQLStorage: Storage {
         }
     }
 
+    public func appClient(clientID: String) async throws -> AppClient {
+        try await read { db in
+            try await Self.one(AppClient.self, db, "SELECT data FROM app_clients WHERE client_id = \(bind: clientID)")
+        }
+    }
+
     public func listAppClients(poolID: String, _ page: PageRequest) async throws -> Page<AppClient> {
         let after = try PageToken.decode(page.token, parts: 1)
         return try await read { db in
@@ -483,6 +489,99 @@ public final class SQLStorage: Storage {
         }
     }
 
+    // MARK: Signing keys
+
+    public func ensureSigningKey(_ candidate: SigningKey) async throws -> SigningKey {
+        let data = try Self.json(candidate)
+        return try await transaction { db in
+            try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: candidate.poolID)")
+            if let existing = try await db.raw("""
+                SELECT data FROM signing_keys WHERE pool_id = \(bind: candidate.poolID) ORDER BY created_at DESC LIMIT 1
+                """).first(decodingColumn: "data", as: String.self) {
+                return try Self.record(SigningKey.self, existing)
+            }
+            try await db.raw("""
+                INSERT INTO signing_keys (pool_id, kid, created_at, data)
+                VALUES (\(bind: candidate.poolID), \(bind: candidate.kid), \(bind: candidate.createdAt.timeIntervalSince1970), \(bind: data))
+                """).run()
+            return candidate
+        }
+    }
+
+    public func signingKeys(poolID: String) async throws -> [SigningKey] {
+        try await read { db in
+            try await db.raw("SELECT data FROM signing_keys WHERE pool_id = \(bind: poolID) ORDER BY created_at DESC")
+                .all(decodingColumn: "data", as: String.self).map { try Self.record(SigningKey.self, $0) }
+        }
+    }
+
+    // MARK: Authentication sessions
+
+    public func createSession(_ session: AuthSession) async throws {
+        let data = try Self.json(session)
+        try await transaction { db in
+            try await db.raw("""
+                INSERT INTO auth_sessions (id, pool_id, expires_at, data)
+                VALUES (\(bind: session.id), \(bind: session.poolID), \(bind: session.expiresAt.timeIntervalSince1970), \(bind: data))
+                """).run()
+            // Sessions are short-lived; sweeping the expired ones here keeps the table small.
+            try await db.raw("DELETE FROM auth_sessions WHERE expires_at < \(bind: session.expiresAt.timeIntervalSince1970 - 86_400)").run()
+        }
+    }
+
+    public func takeSession(id: String) async throws -> AuthSession {
+        try await transaction { db in
+            let session = try await Self.one(AuthSession.self, db, "SELECT data FROM auth_sessions WHERE id = \(bind: id)")
+            try await db.raw("DELETE FROM auth_sessions WHERE id = \(bind: id)").run()
+            return session
+        }
+    }
+
+    // MARK: Refresh tokens
+
+    public func createRefreshToken(_ record: RefreshTokenRecord) async throws {
+        let data = try Self.json(record)
+        try await transaction { db in
+            try await db.raw("""
+                INSERT INTO refresh_tokens (token_hash, pool_id, username_key, data)
+                VALUES (\(bind: record.tokenHash), \(bind: record.poolID), \(bind: record.usernameKey), \(bind: data))
+                """).run()
+        }
+    }
+
+    public func refreshToken(hash: String) async throws -> RefreshTokenRecord {
+        try await read { db in
+            try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE token_hash = \(bind: hash)")
+        }
+    }
+
+    public func revokeRefreshTokens(poolID: String, usernameKey: String) async throws -> Int {
+        try await transaction { db in
+            let rows = try await db.raw("""
+                SELECT data FROM refresh_tokens WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)
+                """).all(decodingColumn: "data", as: String.self)
+            var live = 0
+            for json in rows {
+                var record = try Self.record(RefreshTokenRecord.self, json)
+                if record.revoked { continue }
+                live += 1
+                record.revoked = true
+                let data = try Self.json(record)
+                try await db.raw("UPDATE refresh_tokens SET data = \(bind: data) WHERE token_hash = \(bind: record.tokenHash)").run()
+            }
+            return live
+        }
+    }
+
+    public func revokeRefreshToken(hash: String) async throws {
+        try await transaction { db in
+            var record = try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE token_hash = \(bind: hash)")
+            record.revoked = true
+            let data = try Self.json(record)
+            try await db.raw("UPDATE refresh_tokens SET data = \(bind: data) WHERE token_hash = \(bind: hash)").run()
+        }
+    }
+
     // MARK: Outbox
 
     public func appendMessage(_ message: OutboxMessage) async throws -> OutboxMessage {
@@ -519,7 +618,10 @@ public final class SQLStorage: Storage {
 
     public func reset() async throws {
         try await transaction { db in
-            for table in ["group_members", "user_aliases", "groups", "users", "app_clients", "user_pools", "outbox"] {
+            for table in [
+                "refresh_tokens", "auth_sessions", "signing_keys", "group_members", "user_aliases", "groups", "users",
+                "app_clients", "user_pools", "outbox",
+            ] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }
         }

@@ -17,6 +17,8 @@ public protocol Storage: Sendable {
     // MARK: App clients
     func createAppClient(_ client: AppClient) async throws
     func appClient(poolID: String, clientID: String) async throws -> AppClient
+    /// The client with this ID in any pool (client IDs are unique across pools).
+    func appClient(clientID: String) async throws -> AppClient
     func listAppClients(poolID: String, _ page: PageRequest) async throws -> Page<AppClient>
     @discardableResult
     func updateAppClient(poolID: String, clientID: String, _ change: @Sendable (inout AppClient) throws -> Void) async throws -> AppClient
@@ -52,6 +54,27 @@ public protocol Storage: Sendable {
     func removeMember(poolID: String, groupName: String, usernameKey: String) async throws
     func listGroups(poolID: String, memberKey: String, _ page: PageRequest) async throws -> Page<Group>
     func listMembers(poolID: String, groupName: String, _ page: PageRequest) async throws -> Page<User>
+
+    // MARK: Signing keys
+    /// Stores `candidate` as the pool's signing key unless the pool has one already; answers the key in
+    /// force. Generating a key is slow, so callers generate outside and race here: exactly one wins.
+    func ensureSigningKey(_ candidate: SigningKey) async throws -> SigningKey
+    /// The pool's signing keys, newest first.
+    func signingKeys(poolID: String) async throws -> [SigningKey]
+
+    // MARK: Authentication sessions
+    func createSession(_ session: AuthSession) async throws
+    /// Removes and answers the session: a session can be answered only once.
+    func takeSession(id: String) async throws -> AuthSession
+
+    // MARK: Refresh tokens
+    func createRefreshToken(_ record: RefreshTokenRecord) async throws
+    func refreshToken(hash: String) async throws -> RefreshTokenRecord
+    /// Revokes every refresh token of a user (GlobalSignOut); answers how many were live.
+    @discardableResult
+    func revokeRefreshTokens(poolID: String, usernameKey: String) async throws -> Int
+    /// Revokes one refresh token.
+    func revokeRefreshToken(hash: String) async throws
 
     // MARK: Outbox
     /// Appends a message and answers it with its sequence number set.

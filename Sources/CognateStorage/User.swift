@@ -21,6 +21,10 @@ public struct User: Codable, Sendable, Equatable {
     public var temporaryPasswordExpiry: Date?
     /// Keys of the user's active aliases (see `Storage.user(poolID:aliasKey:)`); unique in the pool.
     public var aliasKeys: [String]
+    /// Failed sign-ins since the last successful one, for the lockout back-off.
+    public var failedSignIns: Int?
+    /// When the last failed sign-in happened.
+    public var lastFailedSignIn: Date?
 
     public init(
         poolID: String, username: String, usernameKey: String, sub: String, attributes: [UserAttribute],

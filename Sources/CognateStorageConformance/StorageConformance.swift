@@ -24,6 +24,9 @@ public enum StorageConformance {
         "deletingPoolDeletesEverythingInIt": deletingPoolDeletesEverythingInIt,
         "outboxKeepsOrderAndFilters": outboxKeepsOrderAndFilters,
         "resetWipesEverything": resetWipesEverything,
+        "firstSigningKeyWins": firstSigningKeyWins,
+        "sessionsAreTakenOnce": sessionsAreTakenOnce,
+        "refreshTokensRevoke": refreshTokensRevoke,
     ]
 
     // MARK: Fixtures
@@ -96,6 +99,7 @@ public enum StorageConformance {
         try await s.updateAppClient(poolID: "us-east-1_Pool1", clientID: "a") { $0.settings.clientName = "new" }
         try expect(try await s.appClient(poolID: "us-east-1_Pool1", clientID: "a").settings.clientName == "new", "client update")
         try await expectError(.notFound, "client looked up in another pool") { _ = try await s.appClient(poolID: "us-east-1_Other", clientID: "a") }
+        try expect(try await s.appClient(clientID: "a").poolID == "us-east-1_Pool1", "client by ID alone")
         try await s.deleteAppClient(poolID: "us-east-1_Pool1", clientID: "a")
         try await expectError(.notFound, "deleted client") { _ = try await s.appClient(poolID: "us-east-1_Pool1", clientID: "a") }
     }
@@ -304,6 +308,59 @@ public enum StorageConformance {
         try expect(try await s.listMessages(poolID: nil, recipient: nil).isEmpty, "no messages")
         try await s.createUserPool(pool())
         try await s.createUser(user("u"))
+    }
+}
+
+extension StorageConformance {
+    static func firstSigningKeyWins(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        let first = SigningKey(poolID: "us-east-1_Pool1", kid: "k1", privateKeyPEM: "pem1", createdAt: date)
+        let second = SigningKey(poolID: "us-east-1_Pool1", kid: "k2", privateKeyPEM: "pem2", createdAt: date.addingTimeInterval(1))
+        let results = try await withThrowingTaskGroup(of: SigningKey.self) { group in
+            group.addTask { try await s.ensureSigningKey(first) }
+            group.addTask { try await s.ensureSigningKey(second) }
+            return try await group.reduce(into: [SigningKey]()) { $0.append($1) }
+        }
+        try expect(results[0] == results[1], "both racers get the same key")
+        try expect(try await s.signingKeys(poolID: "us-east-1_Pool1") == [results[0]], "one key stored")
+        try await expectError(.notFound, "key for a missing pool") {
+            _ = try await s.ensureSigningKey(SigningKey(poolID: "us-east-1_None", kid: "k", privateKeyPEM: "p", createdAt: date))
+        }
+        try await s.deleteUserPool(id: "us-east-1_Pool1")
+        try expect(try await s.signingKeys(poolID: "us-east-1_Pool1").isEmpty, "keys go with their pool")
+    }
+
+    static func sessionsAreTakenOnce(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        let session = AuthSession(
+            id: "h1", poolID: "us-east-1_Pool1", clientID: "c", usernameKey: "u", challenge: "NEW_PASSWORD_REQUIRED",
+            state: ["k": "v"], expiresAt: date.addingTimeInterval(180))
+        try await s.createSession(session)
+        let taken = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<4 {
+                group.addTask { (try? await s.takeSession(id: "h1")) != nil }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        try expect(taken == 1, "a session is taken exactly once, was taken \(taken) times")
+        try await expectError(.notFound, "unknown session") { _ = try await s.takeSession(id: "nope") }
+    }
+
+    static func refreshTokensRevoke(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await s.createUser(user("u"))
+        for hash in ["t1", "t2"] {
+            try await s.createRefreshToken(RefreshTokenRecord(
+                tokenHash: hash, poolID: "us-east-1_Pool1", clientID: "c", usernameKey: "u", originJTI: "o-\(hash)",
+                authTime: date, issuedAt: date, expiresAt: date.addingTimeInterval(3600)))
+        }
+        try await s.revokeRefreshToken(hash: "t1")
+        try expect(try await s.refreshToken(hash: "t1").revoked, "one revoked")
+        try expect(!(try await s.refreshToken(hash: "t2").revoked), "the other live")
+        try expect(try await s.revokeRefreshTokens(poolID: "us-east-1_Pool1", usernameKey: "u") == 1, "one was still live")
+        try expect(try await s.refreshToken(hash: "t2").revoked, "all revoked")
+        try await s.deleteUser(poolID: "us-east-1_Pool1", usernameKey: "u")
+        try await expectError(.notFound, "tokens go with their user") { _ = try await s.refreshToken(hash: "t1") }
     }
 }
 

@@ -4,9 +4,15 @@ public struct ServiceConfiguration: Sendable {
     public var defaultRegion: String
     /// The account ID in ARNs.
     public var accountID: String
+    /// The URL clients reach Cognate at, without a trailing slash: token issuers are this plus the pool ID.
+    public var publicBaseURL: String
 
-    public init(defaultRegion: String = "us-east-1", accountID: String = "000000000000") {
+    public init(defaultRegion: String = "us-east-1", accountID: String = "000000000000", publicBaseURL: String = "http://127.0.0.1:9229") {
         self.defaultRegion = defaultRegion
         self.accountID = accountID
+        self.publicBaseURL = publicBaseURL
     }
+
+    /// The `iss` of a pool's tokens.
+    public func issuer(poolID: String) -> String { publicBaseURL + "/" + poolID }
 }

@@ -9,6 +9,8 @@ public struct ServiceDependencies: Sendable {
     public var random: any RandomSource
     public var configuration: ServiceConfiguration
     public var logger: Logger
+    /// The pools' token-signing keys, parsed once.
+    public var keyRing: KeyRing
 
     public init(
         storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
@@ -19,6 +21,7 @@ public struct ServiceDependencies: Sendable {
         self.random = random
         self.configuration = configuration
         self.logger = logger
+        self.keyRing = KeyRing(storage: storage, clock: clock)
     }
 }
 
@@ -31,6 +34,8 @@ public enum Services {
         UserAdminService(deps).register(in: &table)
         GroupService(deps).register(in: &table)
         TagService(deps).register(in: &table)
+        AuthService(deps).register(in: &table)
+        SelfService(deps).register(in: &table)
         return table
     }
 }

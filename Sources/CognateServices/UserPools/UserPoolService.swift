@@ -28,6 +28,7 @@ struct UserPoolService {
             try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
                 try await deps.storage.deleteUserPool(id: input.userPoolId)
             }
+            deps.keyRing.forget(poolID: input.userPoolId)
             return .init()
         }
         table.register(Operations.ListUserPools.self) { input, _ in

@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+import _CryptoExtras
+
+/// An RSA key that signs JWTs with RS256 and describes its public half as a JWK. Parsing a PEM is slow,
+/// so a signer is built once per key and kept.
+public struct TokenSigner: Sendable {
+    public let kid: String
+    let privateKey: _RSA.Signing.PrivateKey
+    let publicKey: _RSA.Signing.PublicKey
+
+    public init(privateKeyPEM: String, kid: String) throws {
+        privateKey = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
+        publicKey = privateKey.publicKey
+        self.kid = kid
+    }
+
+    /// A new RSA-2048 key: its PKCS#8 PEM and a `kid` derived from its public key.
+    public static func generateKey() throws -> (pem: String, kid: String) {
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let digest = SHA256.hash(data: key.publicKey.derRepresentation)
+        return (key.pkcs8PEMRepresentation, Data(digest).base64EncodedString())
+    }
+
+    /// `header.payload.signature` for a JSON payload.
+    public func sign(payload: Data) throws -> String {
+        let header = try JSONSerialization.data(withJSONObject: ["kid": kid, "alg": "RS256"], options: [.sortedKeys])
+        let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
+        let signature = try privateKey.signature(for: Data(signingInput.utf8), padding: .insecurePKCS1v1_5)
+        return signingInput + "." + Base64URL.encode(signature.rawRepresentation)
+    }
+
+    /// Whether `signingInput` carries a valid RS256 signature by this key.
+    public func isValidSignature(_ signature: Data, for signingInput: String) -> Bool {
+        publicKey.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: Data(signingInput.utf8), padding: .insecurePKCS1v1_5)
+    }
+
+    /// The public key as a JWK: kty, alg, use, kid, n, e.
+    public func jwk() throws -> [String: String] {
+        let primitives = try publicKey.getKeyPrimitives()
+        return [
+            "kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
+            "n": Base64URL.encode(primitives.modulus.drop { $0 == 0 }),
+            "e": Base64URL.encode(primitives.publicExponent.drop { $0 == 0 }),
+        ]
+    }
+}
+
+/// The parts of a compact JWS, before anything is trusted.
+public struct JWTParts: Sendable {
+    public var kid: String?
+    public var alg: String?
+    public var payload: Data
+    public var signature: Data
+    public var signingInput: String
+
+    public init?(_ token: String) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerData = Base64URL.decode(String(parts[0])),
+              let payload = Base64URL.decode(String(parts[1])), let signature = Base64URL.decode(String(parts[2])),
+              let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any]
+        else { return nil }
+        kid = header["kid"] as? String
+        alg = header["alg"] as? String
+        self.payload = payload
+        self.signature = signature
+        signingInput = parts[0] + "." + parts[1]
+    }
+}

@@ -1,0 +1,58 @@
+import CognateServices
+import CognateStorage
+import Foundation
+import Hummingbird
+
+/// `/{poolId}/.well-known/jwks.json` and `/{poolId}/.well-known/openid-configuration`: what JWT and OIDC
+/// libraries fetch to verify a pool's tokens.
+struct WellKnownEndpoints {
+    let dependencies: ServiceDependencies
+
+    func add(to router: Router<some RequestContext>) {
+        router.get("/:poolId/.well-known/jwks.json") { _, context -> Response in
+            let poolID = try context.parameters.require("poolId")
+            guard (try? await dependencies.storage.userPool(id: poolID)) != nil else { return Self.notFound(poolID) }
+            return try TestSupportEndpoints.json(try await dependencies.keyRing.jwks(poolID: poolID))
+        }
+        router.get("/:poolId/.well-known/openid-configuration") { _, context -> Response in
+            let poolID = try context.parameters.require("poolId")
+            guard (try? await dependencies.storage.userPool(id: poolID)) != nil else { return Self.notFound(poolID) }
+            let issuer = dependencies.configuration.issuer(poolID: poolID)
+            return try TestSupportEndpoints.json(OpenIDConfiguration(issuer: issuer))
+        }
+    }
+
+    static func notFound(_ poolID: String) -> Response {
+        let body = #"{"message":"User pool \#(poolID) does not exist."}"#
+        return Response(status: .notFound, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// The OIDC discovery document of a pool. The OAuth2 endpoints join it when Cognate serves them.
+struct OpenIDConfiguration: Encodable {
+    var issuer: String
+    var jwksURI: String
+    var responseTypesSupported = ["code", "token"]
+    var subjectTypesSupported = ["public"]
+    var idTokenSigningAlgValuesSupported = ["RS256"]
+    var scopesSupported = ["openid", "email", "phone", "profile"]
+    var claimsSupported = [
+        "sub", "iss", "aud", "exp", "iat", "auth_time", "email", "email_verified", "phone_number", "phone_number_verified",
+        "cognito:username", "cognito:groups",
+    ]
+
+    init(issuer: String) {
+        self.issuer = issuer
+        jwksURI = issuer + "/.well-known/jwks.json"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case issuer
+        case jwksURI = "jwks_uri"
+        case responseTypesSupported = "response_types_supported"
+        case subjectTypesSupported = "subject_types_supported"
+        case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"
+        case scopesSupported = "scopes_supported"
+        case claimsSupported = "claims_supported"
+    }
+}

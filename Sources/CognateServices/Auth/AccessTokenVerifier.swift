@@ -1,0 +1,34 @@
+import CognateCrypto
+import CognateStorage
+import CognitoModel
+import Foundation
+
+/// Verifies an access token a client presents: signature by one of the pool's keys, issuer, expiry and
+/// token_use; answers the pool and the user it speaks for.
+struct AccessTokenVerifier {
+    let deps: ServiceDependencies
+
+    static let invalid = CognitoError(.notAuthorizedException, "Invalid Access Token")
+
+    func verify(_ token: String) async throws -> (pool: UserPool, user: User, claims: [String: Claim]) {
+        guard let parts = JWTParts(token), parts.alg == "RS256", let kid = parts.kid,
+              let claims = try? JSONDecoder().decode([String: Claim].self, from: parts.payload),
+              let issuer = claims["iss"]?.string
+        else { throw Self.invalid }
+        let prefix = deps.configuration.publicBaseURL + "/"
+        guard issuer.hasPrefix(prefix) else { throw Self.invalid }
+        let poolID = String(issuer.dropFirst(prefix.count))
+        guard let signer = try await deps.keyRing.signers(poolID: poolID).first(where: { $0.kid == kid }),
+              signer.isValidSignature(parts.signature, for: parts.signingInput)
+        else { throw Self.invalid }
+        guard claims["token_use"]?.string == "access" else { throw Self.invalid }
+        guard let exp = claims["exp"]?.int, Double(exp) > deps.clock.now().timeIntervalSince1970 else {
+            throw CognitoError(.notAuthorizedException, "Access Token has expired")
+        }
+        let pool = try await StorageError.map(notFound: Self.invalid) { try await deps.storage.userPool(id: poolID) }
+        guard let sub = claims["sub"]?.string else { throw Self.invalid }
+        let user = try await StorageError.map(notFound: Errors.userNotFound) { try await deps.storage.user(poolID: poolID, sub: sub) }
+        guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
+        return (pool, user, claims)
+    }
+}

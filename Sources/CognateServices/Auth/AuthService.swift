@@ -1,0 +1,232 @@
+import CognateCrypto
+import CognateStorage
+import CognateWire
+import CognitoModel
+import Foundation
+
+/// What an authentication step answers: a challenge to meet, or the tokens.
+struct AuthOutcome {
+    var challengeName: ChallengeNameType?
+    var session: String?
+    var parameters: [String: String]?
+    var result: AuthenticationResultType?
+}
+
+/// InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge and AdminRespondToAuthChallenge for the
+/// password flows (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH, USER_SRP_AUTH),
+/// REFRESH_TOKEN_AUTH, and the PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED challenges.
+struct AuthService {
+    let deps: ServiceDependencies
+    init(_ deps: ServiceDependencies) { self.deps = deps }
+
+    var gate: ClientGate { ClientGate(deps: deps) }
+    var users: SignInPolicy { SignInPolicy(deps: deps) }
+
+    func register(in table: inout OperationTable) {
+        table.register(Operations.InitiateAuth.self) { input, _ in
+            let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: nil)
+            return InitiateAuthResponse(challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result)
+        }
+        table.register(Operations.AdminInitiateAuth.self) { input, _ in
+            let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: input.userPoolId)
+            return AdminInitiateAuthResponse(challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result)
+        }
+        table.register(Operations.RespondToAuthChallenge.self) { input, _ in
+            let o = try await respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: nil)
+            return RespondToAuthChallengeResponse(challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result)
+        }
+        table.register(Operations.AdminRespondToAuthChallenge.self) { input, _ in
+            let o = try await respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: input.userPoolId)
+            return AdminRespondToAuthChallengeResponse(challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result)
+        }
+    }
+
+    // MARK: Initiate
+
+    private func initiate(_ flow: AuthFlowType, _ params: [String: String], clientID: String, poolID: String?) async throws -> AuthOutcome {
+        let (pool, client) = try await gate.resolve(clientID: clientID, poolID: poolID)
+        let adminFlows: Set<AuthFlowType> = [.adminUserPasswordAuth, .adminNoSrpAuth]
+        if (poolID != nil) != adminFlows.contains(flow) && flow != .refreshTokenAuth && flow != .refreshToken && flow != .userSrpAuth {
+            throw Errors.invalidParameter("Initiate Auth method not supported.")
+        }
+        switch flow {
+        case .userPasswordAuth, .adminUserPasswordAuth, .adminNoSrpAuth:
+            try gate.requireFlow(flow, client)
+            let username = try Self.required("USERNAME", params)
+            let password = try Self.required("PASSWORD", params)
+            try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
+            let user = try await users.find(username, pool: pool, client: client)
+            try await users.checkPassword(password, user: user, pool: pool)
+            return try await afterPassword(user: user, pool: pool, client: client)
+        case .userSrpAuth:
+            try gate.requireFlow(flow, client)
+            let username = try Self.required("USERNAME", params)
+            let srpA = try Self.required("SRP_A", params)
+            try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
+            let user = try await users.find(username, pool: pool, client: client)
+            return try await passwordVerifierChallenge(user: user, srpA: srpA, pool: pool, client: client)
+        case .refreshTokenAuth, .refreshToken:
+            try gate.requireFlow(flow, client)
+            return try await refresh(try Self.required("REFRESH_TOKEN", params), secretHash: params["SECRET_HASH"], username: params["USERNAME"], pool: pool, client: client)
+        default:
+            throw Errors.invalidParameter("Cognate does not support the \(flow.rawValue) flow yet.")
+        }
+    }
+
+    static func required(_ name: String, _ params: [String: String]) throws(CognitoError) -> String {
+        guard let value = params[name], !value.isEmpty else {
+            throw Errors.invalidParameter("Missing required parameter \(name)")
+        }
+        return value
+    }
+
+    /// After a verified password: a new password if the current one is temporary, else the tokens.
+    private func afterPassword(user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+        if user.status == "FORCE_CHANGE_PASSWORD" {
+            var attributes: [String: String] = [:]
+            for attribute in user.attributes where attribute.name != "sub" { attributes[attribute.name] = attribute.value }
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]), as: UTF8.self)
+            let session = try await newSession(challenge: .newPasswordRequired, user: user, pool: pool, client: client, state: [:])
+            return AuthOutcome(
+                challengeName: .newPasswordRequired, session: session,
+                parameters: ["USER_ID_FOR_SRP": user.username, "requiredAttributes": "[]", "userAttributes": json]
+            )
+        }
+        return AuthOutcome(result: try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: user))
+    }
+
+    /// Stores a session and answers the opaque string the client holds for it.
+    private func newSession(
+        challenge: ChallengeNameType, user: User, pool: UserPool, client: AppClient, state: [String: String], handle: String? = nil
+    ) async throws -> String {
+        let token = handle ?? TokenIssuer.opaqueToken(deps.random, bytes: 64)
+        let minutes = client.settings.authSessionValidity ?? 3
+        try await deps.storage.createSession(AuthSession(
+            id: TokenIssuer.hash(token), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
+            challenge: challenge.rawValue, state: state, expiresAt: deps.clock.now().addingTimeInterval(Double(minutes) * 60)))
+        return token
+    }
+
+    // MARK: SRP
+
+    private func passwordVerifierChallenge(user: User, srpA: String, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+        guard let credential = user.password else {
+            throw CognitoError(.notAuthorizedException, "Incorrect username or password.")
+        }
+        guard let aBytes = BigEndian.bytes(fromHex: srpA), aBytes.contains(where: { $0 != 0 }) else {
+            throw Errors.invalidParameter("SRP_A is not a valid hexadecimal number.")
+        }
+        let b = deps.random.bytes(32)
+        let bigB = CognitoSRP.shared.serverPublic(verifier: Array(credential.verifier), secret: b)
+        let secretBlock = Data(deps.random.bytes(64)).base64EncodedString()
+        _ = try await newSession(
+            challenge: .passwordVerifier, user: user, pool: pool, client: client,
+            state: ["b": BigEndian.hexWithoutLeadingZeros(b), "B": BigEndian.hexWithoutLeadingZeros(bigB), "A": srpA],
+            handle: secretBlock)
+        return AuthOutcome(
+            challengeName: .passwordVerifier, session: nil,
+            parameters: [
+                "SALT": credential.saltHex, "SECRET_BLOCK": secretBlock, "SRP_B": BigEndian.hexWithoutLeadingZeros(bigB),
+                "USERNAME": user.username, "USER_ID_FOR_SRP": user.username,
+            ]
+        )
+    }
+
+    private func verifyPasswordClaim(_ responses: [String: String], session: AuthSession, user: User, pool: UserPool) async throws {
+        let failure = CognitoError(.notAuthorizedException, "Incorrect username or password.")
+        guard let credential = user.password,
+              let signature = responses["PASSWORD_CLAIM_SIGNATURE"].flatMap({ Data(base64Encoded: $0) }),
+              let block = responses["PASSWORD_CLAIM_SECRET_BLOCK"].flatMap({ Data(base64Encoded: $0) }),
+              let timestamp = responses["TIMESTAMP"],
+              let b = session.state["b"].flatMap(BigEndian.bytes(fromHex:)),
+              let bigB = session.state["B"].flatMap(BigEndian.bytes(fromHex:)),
+              let a = session.state["A"].flatMap(BigEndian.bytes(fromHex:))
+        else { throw failure }
+        guard let date = SRPTimestamp.parse(timestamp), abs(date.timeIntervalSince(deps.clock.now())) <= 300 else {
+            throw CognitoError(.notAuthorizedException, "The TIMESTAMP is not in Cognito's format or is too far from the server's time.")
+        }
+        guard let key = CognitoSRP.shared.sessionKey(clientPublic: a, serverPublic: bigB, serverSecret: b, verifier: Array(credential.verifier)) else {
+            throw failure
+        }
+        let expected = CognitoSRP.claimSignature(key: key, poolID: pool.id, userID: user.username, secretBlock: Array(block), timestamp: timestamp)
+        guard CognitoSRP.constantTimeEqual(expected, Array(signature)) else {
+            try await users.recordFailure(user: user, pool: pool)
+            throw failure
+        }
+        try await users.recordSuccess(user: user, pool: pool)
+    }
+
+    // MARK: Refresh
+
+    private func refresh(_ token: String, secretHash: String?, username: String?, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+        let invalid = CognitoError(.notAuthorizedException, "Invalid Refresh Token")
+        guard let record = try? await deps.storage.refreshToken(hash: TokenIssuer.hash(token)),
+              record.poolID == pool.id, record.clientID == client.clientID, !record.revoked,
+              record.expiresAt > deps.clock.now()
+        else { throw invalid }
+        let user = try await StorageError.map(notFound: invalid) {
+            try await deps.storage.user(poolID: pool.id, usernameKey: record.usernameKey)
+        }
+        try gate.requireSecretHash(secretHash, usernames: [username, user.username, user.sub].compactMap { $0 }, client)
+        guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
+        let result = try await TokenIssuer(deps: deps).tokens(pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime)
+        return AuthOutcome(result: result)
+    }
+
+    // MARK: Respond
+
+    private func respond(
+        _ challenge: ChallengeNameType, _ responses: [String: String], session: String?, clientID: String, poolID: String?
+    ) async throws -> AuthOutcome {
+        let (pool, client) = try await gate.resolve(clientID: clientID, poolID: poolID)
+        let username = try Self.required("USERNAME", responses)
+        try gate.requireSecretHash(responses["SECRET_HASH"], usernames: [username], client)
+        let handle: String?
+        switch challenge {
+        case .passwordVerifier: handle = responses["PASSWORD_CLAIM_SECRET_BLOCK"]
+        case .newPasswordRequired: handle = session
+        default: throw Errors.invalidParameter("Cognate does not support the \(challenge.rawValue) challenge yet.")
+        }
+        let expired = CognitoError(.notAuthorizedException, "Invalid session for the user, session is expired.")
+        guard let handle else { throw expired }
+        let stored = try await StorageError.map(notFound: expired) { try await deps.storage.takeSession(id: TokenIssuer.hash(handle)) }
+        guard stored.expiresAt > deps.clock.now(), stored.clientID == client.clientID, stored.poolID == pool.id else { throw expired }
+        guard stored.challenge == challenge.rawValue else {
+            throw Errors.invalidParameter("The session does not belong to the \(challenge.rawValue) challenge.")
+        }
+        let user = try await users.find(username, pool: pool, client: client)
+        guard user.usernameKey == stored.usernameKey else { throw expired }
+        guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
+
+        switch challenge {
+        case .passwordVerifier:
+            try await verifyPasswordClaim(responses, session: stored, user: user, pool: pool)
+            try users.checkState(user)
+            return try await afterPassword(user: user, pool: pool, client: client)
+        default:
+            do {
+                let updated = try await setNewPassword(responses, user: user, pool: pool)
+                return AuthOutcome(result: try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: updated))
+            } catch let error as CognitoError where error.code == .invalidPasswordException || error.code == .invalidParameterException {
+                // A rejected new password does not use up the session: the user may try another.
+                try await deps.storage.createSession(stored)
+                throw error
+            }
+        }
+    }
+
+    private func setNewPassword(_ responses: [String: String], user: User, pool: UserPool) async throws -> User {
+        let password = try Self.required("NEW_PASSWORD", responses)
+        try PasswordRules(pool.settings.policies?.passwordPolicy).check(password)
+        let attributes = responses.filter { $0.key.hasPrefix("userAttributes.") }
+            .map { AttributeType(name: String($0.key.dropFirst("userAttributes.".count)), value: $0.value) }
+        try AttributeRules(pool: pool).check(attributes, creating: false)
+        let credential = PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: user.username, at: deps.clock.now())
+        return try await UserAdminService(deps).update(pool, user) { user in
+            user.password = credential
+            user.status = "CONFIRMED"
+            user.temporaryPasswordExpiry = nil
+            for attribute in attributes { user.setAttribute(attribute.name, attribute.value ?? "") }
+        }
+    }
+}

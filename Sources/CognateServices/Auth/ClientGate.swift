@@ -1,0 +1,61 @@
+import CognateCrypto
+import CognateStorage
+import CognitoModel
+import Crypto
+import Foundation
+
+/// The checks every authentication call makes of its app client, in one place: the client exists,
+/// allows the flow, and — when it has a secret — the request carries a SECRET_HASH made with it.
+struct ClientGate {
+    let deps: ServiceDependencies
+
+    /// The client and its pool. `poolID` is checked when the call names one (the Admin variants).
+    func resolve(clientID: String, poolID: String? = nil) async throws -> (pool: UserPool, client: AppClient) {
+        let client = try await StorageError.map(notFound: Errors.clientNotFound(clientID)) {
+            try await deps.storage.appClient(clientID: clientID)
+        }
+        if let poolID, poolID != client.poolID { throw Errors.clientNotFound(clientID) }
+        let pool = try await UserPoolService(deps).load(client.poolID)
+        return (pool, client)
+    }
+
+    /// The flows a client allows when it names none.
+    static let defaultFlows: [ExplicitAuthFlowsType] = [.allowRefreshTokenAuth, .allowUserSrpAuth, .allowCustomAuth]
+
+    func requireFlow(_ flow: AuthFlowType, _ client: AppClient) throws(CognitoError) {
+        let flows = Set(client.settings.explicitAuthFlows ?? Self.defaultFlows)
+        let legacyOnly = !flows.contains { $0.rawValue.hasPrefix("ALLOW_") }
+        let allowed: Bool
+        switch flow {
+        case .userPasswordAuth:
+            allowed = flows.contains(.allowUserPasswordAuth) || flows.contains(.userPasswordAuth)
+        case .adminUserPasswordAuth, .adminNoSrpAuth:
+            allowed = flows.contains(.allowAdminUserPasswordAuth) || flows.contains(.adminNoSrpAuth)
+        case .userSrpAuth:
+            allowed = flows.contains(.allowUserSrpAuth) || legacyOnly
+        case .refreshTokenAuth, .refreshToken:
+            allowed = flows.contains(.allowRefreshTokenAuth) || legacyOnly
+        default:
+            allowed = false
+        }
+        guard allowed else {
+            throw Errors.invalidParameter("\(flow.rawValue) flow not enabled for this client")
+        }
+    }
+
+    /// Checks SECRET_HASH against each of the client's secrets; `usernames` are the names it may have been
+    /// computed with. A client without a secret takes none.
+    func requireSecretHash(_ given: String?, usernames: [String], _ client: AppClient) throws(CognitoError) {
+        guard !client.secrets.isEmpty else { return }
+        let failure = CognitoError(.notAuthorizedException, "Unable to verify secret hash for client \(client.clientID)")
+        guard let given, let givenBytes = Data(base64Encoded: given) else { throw failure }
+        for secret in client.secrets {
+            for username in usernames {
+                let expected = HMAC<SHA256>.authenticationCode(
+                    for: Data((username + client.clientID).utf8), using: SymmetricKey(data: Data(secret.value.utf8)))
+                if CognitoSRP.constantTimeEqual(Array(expected), Array(givenBytes)) { return }
+            }
+        }
+        throw failure
+    }
+}

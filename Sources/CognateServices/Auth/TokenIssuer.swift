@@ -1,0 +1,117 @@
+import CognateCrypto
+import CognateStorage
+import CognitoModel
+import Crypto
+import Foundation
+
+/// A claim value of a token payload.
+enum Claim: Codable, Equatable {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case strings([String])
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .string(let v): try c.encode(v)
+        case .int(let v): try c.encode(v)
+        case .bool(let v): try c.encode(v)
+        case .strings(let v): try c.encode(v)
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let v = try? c.decode(Bool.self) { self = .bool(v) }
+        else if let v = try? c.decode(Int.self) { self = .int(v) }
+        else if let v = try? c.decode(String.self) { self = .string(v) }
+        else { self = .strings(try c.decode([String].self)) }
+    }
+
+    var string: String? { if case .string(let v) = self { v } else { nil } }
+    var int: Int? { if case .int(let v) = self { v } else { nil } }
+}
+
+/// Mints the ID, access and refresh tokens of a successful sign-in, as Cognito shapes them.
+struct TokenIssuer {
+    let deps: ServiceDependencies
+
+    /// Lifetimes from the client's settings (defaults: access and ID 60 minutes, refresh 30 days).
+    static func lifetimes(_ client: UserPoolClientType) -> (access: Int, id: Int, refresh: Int) {
+        let units = client.tokenValidityUnits
+        let access = client.accessTokenValidity.map { AppClientService.seconds($0, units?.accessToken, default: .hours) } ?? 3_600
+        let id = client.idTokenValidity.map { AppClientService.seconds($0, units?.idToken, default: .hours) } ?? 3_600
+        let refresh = AppClientService.seconds(client.refreshTokenValidity ?? 30, units?.refreshToken, default: .days)
+        return (access, id, refresh)
+    }
+
+    /// Tokens for a new sign-in: a new refresh token whose `origin_jti` the access and ID tokens carry.
+    func signIn(pool: UserPool, client: AppClient, user: User) async throws -> AuthenticationResultType {
+        let now = deps.clock.now()
+        let lifetimes = Self.lifetimes(client.settings)
+        let refreshToken = Self.opaqueToken(deps.random)
+        let originJTI = deps.random.uuid()
+        try await deps.storage.createRefreshToken(RefreshTokenRecord(
+            tokenHash: Self.hash(refreshToken), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
+            originJTI: originJTI, authTime: now, issuedAt: now, expiresAt: now.addingTimeInterval(Double(lifetimes.refresh))))
+        var result = try await tokens(pool: pool, client: client, user: user, originJTI: originJTI, authTime: now)
+        result.refreshToken = refreshToken
+        return result
+    }
+
+    /// Access and ID tokens for a user, without a refresh token (REFRESH_TOKEN_AUTH keeps the old one).
+    func tokens(pool: UserPool, client: AppClient, user: User, originJTI: String, authTime: Date) async throws -> AuthenticationResultType {
+        let now = deps.clock.now()
+        let lifetimes = Self.lifetimes(client.settings)
+        let signer = try await deps.keyRing.signer(poolID: pool.id)
+        let groups = try await deps.storage.listGroups(poolID: pool.id, memberKey: user.usernameKey, PageRequest(limit: 200)).items
+            .sorted { ($0.precedence ?? Int.max, $0.name) < ($1.precedence ?? Int.max, $1.name) }.map(\.name)
+        let eventID = deps.random.uuid()
+        let issuer = deps.configuration.issuer(poolID: pool.id)
+        let iat = Int(now.timeIntervalSince1970)
+        let auth = Int(authTime.timeIntervalSince1970)
+
+        var access: [String: Claim] = [
+            "sub": .string(user.sub), "iss": .string(issuer), "client_id": .string(client.clientID),
+            "origin_jti": .string(originJTI), "event_id": .string(eventID), "token_use": .string("access"),
+            "scope": .string("aws.cognito.signin.user.admin"), "auth_time": .int(auth), "iat": .int(iat),
+            "exp": .int(iat + lifetimes.access), "jti": .string(deps.random.uuid()), "username": .string(user.username),
+        ]
+        var id: [String: Claim] = [
+            "sub": .string(user.sub), "iss": .string(issuer), "aud": .string(client.clientID),
+            "cognito:username": .string(user.username), "origin_jti": .string(originJTI), "event_id": .string(eventID),
+            "token_use": .string("id"), "auth_time": .int(auth), "iat": .int(iat), "exp": .int(iat + lifetimes.id),
+            "jti": .string(deps.random.uuid()),
+        ]
+        if !groups.isEmpty {
+            access["cognito:groups"] = .strings(groups)
+            id["cognito:groups"] = .strings(groups)
+        }
+        let readable = client.settings.readAttributes.map(Set.init)
+        for attribute in user.attributes where attribute.name != "sub" {
+            if let readable, !readable.contains(attribute.name) { continue }
+            switch attribute.name {
+            case "email_verified", "phone_number_verified":
+                id[attribute.name] = .bool(attribute.value == "true")
+            default:
+                id[attribute.name] = .string(attribute.value)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return AuthenticationResultType(
+            accessToken: try signer.sign(payload: encoder.encode(access)), expiresIn: lifetimes.access, tokenType: "Bearer",
+            idToken: try signer.sign(payload: encoder.encode(id))
+        )
+    }
+
+    /// A random opaque token (refresh tokens, sessions).
+    static func opaqueToken(_ random: any RandomSource, bytes: Int = 48) -> String {
+        Base64URL.encode(random.bytes(bytes))
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

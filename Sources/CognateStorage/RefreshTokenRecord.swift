@@ -1,0 +1,31 @@
+import Foundation
+
+/// A refresh token as Cognate remembers it: only its hash is kept, so the store never holds a usable token.
+public struct RefreshTokenRecord: Codable, Sendable, Equatable {
+    /// SHA-256 of the token, hex.
+    public var tokenHash: String
+    public var poolID: String
+    public var clientID: String
+    public var usernameKey: String
+    /// The `origin_jti` of every access and ID token minted from this refresh token.
+    public var originJTI: String
+    public var authTime: Date
+    public var issuedAt: Date
+    public var expiresAt: Date
+    public var revoked: Bool
+
+    public init(
+        tokenHash: String, poolID: String, clientID: String, usernameKey: String, originJTI: String, authTime: Date,
+        issuedAt: Date, expiresAt: Date, revoked: Bool = false
+    ) {
+        self.tokenHash = tokenHash
+        self.poolID = poolID
+        self.clientID = clientID
+        self.usernameKey = usernameKey
+        self.originJTI = originJTI
+        self.authTime = authTime
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.revoked = revoked
+    }
+}
