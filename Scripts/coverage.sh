@@ -4,4 +4,4 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 swift build --product cognate
-.build/debug/cognate coverage > docs/COVERAGE.md
+.build/debug/cognate --print-coverage > docs/COVERAGE.md

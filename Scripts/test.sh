@@ -11,7 +11,7 @@ echo "==> swift test"
 swift test
 
 echo "==> coverage table is current"
-.build/debug/cognate coverage > /tmp/cognate-coverage.md
+.build/debug/cognate --print-coverage > /tmp/cognate-coverage.md
 if ! diff -u docs/COVERAGE.md /tmp/cognate-coverage.md; then
     echo "docs/COVERAGE.md is stale: run Scripts/coverage.sh" >&2
     exit 1

@@ -91,3 +91,12 @@ def test_passwords_are_never_stored_in_clear(tmp_path):
     assert b"Clear-Text" not in stored
     log = (tmp_path / "secrets.sqlite.log").read_bytes()
     assert b"Clear-Text" not in log
+
+
+def test_help_explains_every_flag():
+    import subprocess
+    from conftest import BINARY
+    out = subprocess.run([BINARY, "--help"], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0
+    for flag in ("--host", "--port", "--db", "--in-memory", "--region", "--public-url"):
+        assert flag in out.stdout, flag

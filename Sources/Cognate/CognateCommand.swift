@@ -9,19 +9,14 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// `cognate`: serves the Cognito user pools API; `cognate coverage` prints the coverage table.
+/// `cognate`: serves the Cognito user pools API (`cognate --print-coverage` prints the coverage table).
 @main
 struct CognateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cognate",
         abstract: "A server implementing the Amazon Cognito user pools (cognito-idp) API.",
-        subcommands: [Serve.self, Coverage.self],
-        defaultSubcommand: Serve.self
+        discussion: "With no options it serves on http://127.0.0.1:9229 with its database in ./.cognate/."
     )
-}
-
-struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the API (the default).")
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -47,7 +42,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Flag(help: "Print the coverage table of the 153 operations (Markdown) and exit.")
+    var printCoverage = false
+
     func run() async throws {
+        if printCoverage {
+            try await Self.printCoverage()
+            return
+        }
         var logger = Logger(label: "cognate")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let storage = try await SQLiteStorage.open(inMemory ? .memory : .file(path: db), logger: logger)
@@ -67,10 +69,8 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-struct Coverage: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the coverage table (Markdown) of the 153 operations.")
-
-    func run() async throws {
+extension CognateCommand {
+    static func printCoverage() async throws {
         var logger = Logger(label: "cognate")
         logger.logLevel = .error
         let storage = try await SQLiteStorage.open(.memory, logger: logger)
