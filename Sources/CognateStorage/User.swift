@@ -25,6 +25,8 @@ public struct User: Codable, Sendable, Equatable {
     public var failedSignIns: Int?
     /// When the last failed sign-in happened.
     public var lastFailedSignIn: Date?
+    /// Codes sent to the user and not yet used, by purpose (`signup`, `forgot-password`, `verify:email`, …).
+    public var codes: [String: PendingCode]?
 
     public init(
         poolID: String, username: String, usernameKey: String, sub: String, attributes: [UserAttribute],
@@ -99,5 +101,19 @@ public struct PasswordCredential: Codable, Sendable, Equatable {
         self.saltHex = saltHex
         self.verifier = verifier
         self.setAt = setAt
+    }
+}
+
+/// A code sent to a user: kept only as a hash, used once, valid until it expires.
+public struct PendingCode: Codable, Sendable, Equatable {
+    public var hash: String
+    public var expiresAt: Date
+    /// Where it went, so a confirmation can mark that address verified.
+    public var attribute: String?
+
+    public init(hash: String, expiresAt: Date, attribute: String?) {
+        self.hash = hash
+        self.expiresAt = expiresAt
+        self.attribute = attribute
     }
 }

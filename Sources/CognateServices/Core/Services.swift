@@ -36,6 +36,8 @@ public enum Services {
         TagService(deps).register(in: &table)
         AuthService(deps).register(in: &table)
         SelfService(deps).register(in: &table)
+        SignUpService(deps).register(in: &table)
+        PasswordRecoveryService(deps).register(in: &table)
         return table
     }
 }

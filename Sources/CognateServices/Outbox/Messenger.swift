@@ -35,16 +35,37 @@ struct Messenger {
         }
     }
 
+    static let defaultVerificationMessage = "Your verification code is {####}."
+    static let defaultVerificationSubject = "Your verification code"
+
+    /// Sends a one-time code to the user's email address or phone number, rendered from the pool's
+    /// verification template; answers the delivery details Cognito reports (destination masked).
+    func sendCode(_ code: String, purpose: String, attribute: String, pool: UserPool, user: User) async throws -> CodeDeliveryDetailsType {
+        let template = pool.settings.verificationMessageTemplate
+        let medium: DeliveryMediumType = attribute == "email" ? .email : .sms
+        let destination = user.attribute(attribute) ?? ""
+        if medium == .email {
+            let body = Self.render(template?.emailMessage ?? Self.defaultVerificationMessage, username: user.username, code: code)
+            try await deliver(pool: pool, user: user, medium: .email, recipient: destination,
+                              subject: template?.emailSubject ?? Self.defaultVerificationSubject, body: body, code: code, purpose: purpose)
+        } else {
+            let body = Self.render(template?.smsMessage ?? Self.defaultVerificationMessage, username: user.username, code: code)
+            try await deliver(pool: pool, user: user, medium: .sms, recipient: destination, subject: nil, body: body, code: code, purpose: purpose)
+        }
+        return CodeDeliveryDetailsType(destination: Codes.mask(destination, medium: medium), deliveryMedium: medium, attributeName: attribute)
+    }
+
     private func deliver(
-        pool: UserPool, user: User, medium: OutboxMessage.Medium, recipient: String, subject: String?, body: String, code: String
+        pool: UserPool, user: User, medium: OutboxMessage.Medium, recipient: String, subject: String?, body: String, code: String,
+        purpose: String = "invitation"
     ) async throws {
         let message = OutboxMessage(
-            poolID: pool.id, username: user.username, medium: medium, recipient: recipient, purpose: "invitation",
+            poolID: pool.id, username: user.username, medium: medium, recipient: recipient, purpose: purpose,
             subject: subject, body: body, code: code, sentAt: deps.clock.now()
         )
         let stored = try await deps.storage.appendMessage(message)
         deps.logger.info("outbox: \(medium.rawValue) to \(recipient)", metadata: [
-            "pool": "\(pool.id)", "username": "\(user.username)", "purpose": "invitation", "sequence": "\(stored.sequence)",
+            "pool": "\(pool.id)", "username": "\(user.username)", "purpose": "\(purpose)", "sequence": "\(stored.sequence)",
             "body": "\(body)",
         ])
     }

@@ -2,15 +2,99 @@ import CognateStorage
 import CognateWire
 import CognitoModel
 
-/// The operations users call with their own access token.
+/// The operations users call with their own access token: GetUser, ChangePassword, UpdateUserAttributes,
+/// DeleteUserAttributes, DeleteUser, GetUserAttributeVerificationCode and VerifyUserAttribute.
 struct SelfService {
     let deps: ServiceDependencies
     init(_ deps: ServiceDependencies) { self.deps = deps }
 
+    var verifier: AccessTokenVerifier { AccessTokenVerifier(deps: deps) }
+    var admin: UserAdminService { UserAdminService(deps) }
+
     func register(in table: inout OperationTable) {
         table.register(Operations.GetUser.self) { input, _ in
-            let (_, user, _) = try await AccessTokenVerifier(deps: deps).verify(input.accessToken)
+            let (_, user, _) = try await verifier.verify(input.accessToken)
             return GetUserResponse(username: user.username, userAttributes: user.wireAttributes)
+        }
+        table.register(Operations.ChangePassword.self) { input, _ in
+            let (pool, user, _) = try await verifier.verify(input.accessToken)
+            let policy = SignInPolicy(deps: deps)
+            if policy.lockout(user) != nil { throw CognitoError(.notAuthorizedException, "Password attempts exceeded") }
+            guard let previous = input.previousPassword, let credential = user.password,
+                  PasswordHasher.matches(previous, poolID: pool.id, username: user.username, credential)
+            else {
+                try await policy.recordFailure(user: user, pool: pool)
+                throw SignInPolicy.incorrect
+            }
+            try PasswordRules(pool.settings.policies?.passwordPolicy).check(input.proposedPassword)
+            let updated = PasswordHasher(random: deps.random).credential(
+                for: input.proposedPassword, poolID: pool.id, username: user.username, at: deps.clock.now())
+            try await admin.update(pool, user) { user in
+                user.password = updated
+                user.failedSignIns = nil
+                user.lastFailedSignIn = nil
+            }
+            return ChangePasswordResponse()
+        }
+        table.register(Operations.UpdateUserAttributes.self) { input, _ in
+            let (pool, user, _) = try await verifier.verify(input.accessToken)
+            try AttributeRules(pool: pool).check(input.userAttributes, creating: false)
+            if input.userAttributes.contains(where: { $0.name.hasSuffix("_verified") }) {
+                throw CognitoError(.notAuthorizedException, "A client cannot set email_verified or phone_number_verified.")
+            }
+            // A new email address or phone number is unverified until its code comes back.
+            let changed = input.userAttributes.filter { ["email", "phone_number"].contains($0.name) && user.attribute($0.name) != $0.value }
+            let updated = try await admin.update(pool, user) { user in
+                for attribute in input.userAttributes { user.setAttribute(attribute.name, attribute.value ?? "") }
+                for attribute in changed { user.setAttribute(attribute.name + "_verified", "false") }
+            }
+            var deliveries: [CodeDeliveryDetailsType] = []
+            let verified = Set((pool.settings.autoVerifiedAttributes ?? []).map(\.rawValue))
+            for attribute in changed where verified.contains(attribute.name) {
+                deliveries.append(try await SignUpService(deps).sendCode(Codes.verify(attribute.name), attribute: attribute.name, pool: pool, user: updated))
+            }
+            return UpdateUserAttributesResponse(codeDeliveryDetailsList: deliveries.isEmpty ? nil : deliveries)
+        }
+        table.register(Operations.DeleteUserAttributes.self) { input, _ in
+            let (pool, user, _) = try await verifier.verify(input.accessToken)
+            for name in input.userAttributeNames {
+                guard let definition = pool.schema.first(where: { $0.name == name }) else {
+                    throw Errors.invalidParameter("Attribute does not exist in the schema: \(name)")
+                }
+                if definition.required == true || name == "sub" || definition.mutable == false {
+                    throw Errors.invalidParameter("Cannot delete the required or non-mutable attribute \(name).")
+                }
+            }
+            try await admin.update(pool, user) { user in
+                for name in input.userAttributeNames { user.setAttribute(name, nil) }
+            }
+            return DeleteUserAttributesResponse()
+        }
+        table.register(Operations.DeleteUser.self) { input, _ in
+            let (pool, user, _) = try await verifier.verify(input.accessToken)
+            try await StorageError.map(notFound: Errors.userNotFound) {
+                try await deps.storage.deleteUser(poolID: pool.id, usernameKey: user.usernameKey)
+            }
+            return .init()
+        }
+        table.register(Operations.GetUserAttributeVerificationCode.self) { input, _ in
+            let (pool, user, _) = try await verifier.verify(input.accessToken)
+            guard ["email", "phone_number"].contains(input.attributeName), user.attribute(input.attributeName) != nil else {
+                throw Errors.invalidParameter("The user has no \(input.attributeName) to verify.")
+            }
+            let delivery = try await SignUpService(deps).sendCode(
+                Codes.verify(input.attributeName), attribute: input.attributeName, pool: pool, user: user)
+            return GetUserAttributeVerificationCodeResponse(codeDeliveryDetails: delivery)
+        }
+        table.register(Operations.VerifyUserAttribute.self) { input, _ in
+            let (pool, user, _) = try await verifier.verify(input.accessToken)
+            let purpose = Codes.verify(input.attributeName)
+            _ = try Codes.check(input.code, purpose: purpose, user: user, now: deps.clock.now())
+            try await admin.update(pool, user) { user in
+                user.codes?[purpose] = nil
+                user.setAttribute(input.attributeName + "_verified", "true")
+            }
+            return VerifyUserAttributeResponse()
         }
     }
 }

@@ -1,0 +1,70 @@
+import CognateStorage
+import CognateWire
+import CognitoModel
+import Foundation
+
+/// ForgotPassword, ConfirmForgotPassword and AdminResetUserPassword.
+struct PasswordRecoveryService {
+    let deps: ServiceDependencies
+    init(_ deps: ServiceDependencies) { self.deps = deps }
+
+    var gate: ClientGate { ClientGate(deps: deps) }
+
+    func register(in table: inout OperationTable) {
+        table.register(Operations.ForgotPassword.self) { input, _ in
+            let (pool, client) = try await gate.resolve(clientID: input.clientId)
+            try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+            let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+            guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
+            return ForgotPasswordResponse(codeDeliveryDetails: try await sendResetCode(pool: pool, user: user))
+        }
+        table.register(Operations.ConfirmForgotPassword.self) { input, _ in
+            let (pool, client) = try await gate.resolve(clientID: input.clientId)
+            try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+            let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+            _ = try Codes.check(input.confirmationCode, purpose: Codes.forgotPassword, user: user, now: deps.clock.now())
+            try PasswordRules(pool.settings.policies?.passwordPolicy).check(input.password)
+            let credential = PasswordHasher(random: deps.random).credential(
+                for: input.password, poolID: pool.id, username: user.username, at: deps.clock.now())
+            try await UserAdminService(deps).update(pool, user) { user in
+                user.codes?[Codes.forgotPassword] = nil
+                user.password = credential
+                user.temporaryPasswordExpiry = nil
+                if user.status == "RESET_REQUIRED" || user.status == "FORCE_CHANGE_PASSWORD" { user.status = "CONFIRMED" }
+                user.failedSignIns = nil
+                user.lastFailedSignIn = nil
+            }
+            return ConfirmForgotPasswordResponse()
+        }
+        table.register(Operations.AdminResetUserPassword.self) { input, _ in
+            let (pool, user) = try await UserAdminService(deps).find(input.userPoolId, input.username)
+            let delivery = try? await sendResetCode(pool: pool, user: user)
+            if delivery == nil && user.status == "UNCONFIRMED" {
+                throw CognitoError(.notAuthorizedException, "User password cannot be reset in the current state.")
+            }
+            try await UserAdminService(deps).update(pool, user) { $0.status = "RESET_REQUIRED" }
+            return AdminResetUserPasswordResponse()
+        }
+    }
+
+    /// The verified address a reset code goes to, by the pool's recovery setting (default: phone, then email).
+    static func recoveryAttribute(_ pool: UserPool, _ user: User) -> String? {
+        let mechanisms = pool.settings.accountRecoverySetting?.recoveryMechanisms?
+            .sorted { $0.priority < $1.priority }.map(\.name)
+            ?? [.verifiedPhoneNumber, .verifiedEmail]
+        for mechanism in mechanisms {
+            let attribute = mechanism == .verifiedEmail ? "email" : mechanism == .verifiedPhoneNumber ? "phone_number" : nil
+            if let attribute, user.attribute(attribute) != nil, user.attribute(attribute + "_verified") == "true" {
+                return attribute
+            }
+        }
+        return nil
+    }
+
+    private func sendResetCode(pool: UserPool, user: User) async throws -> CodeDeliveryDetailsType {
+        guard let attribute = Self.recoveryAttribute(pool, user) else {
+            throw Errors.invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
+        }
+        return try await SignUpService(deps).sendCode(Codes.forgotPassword, attribute: attribute, pool: pool, user: user)
+    }
+}

@@ -1,0 +1,114 @@
+import CognateStorage
+import CognateWire
+import CognitoModel
+import Foundation
+
+/// SignUp, ConfirmSignUp and ResendConfirmationCode.
+struct SignUpService {
+    let deps: ServiceDependencies
+    init(_ deps: ServiceDependencies) { self.deps = deps }
+
+    var gate: ClientGate { ClientGate(deps: deps) }
+
+    func register(in table: inout OperationTable) {
+        table.register(Operations.SignUp.self) { input, _ in try await signUp(input) }
+        table.register(Operations.ConfirmSignUp.self) { input, _ in
+            let (pool, client) = try await gate.resolve(clientID: input.clientId)
+            try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+            let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+            guard user.status == "UNCONFIRMED" else {
+                throw CognitoError(.notAuthorizedException, "User cannot be confirmed. Current status is \(user.status)")
+            }
+            let pending = try Codes.check(input.confirmationCode, purpose: Codes.signUp, user: user, now: deps.clock.now())
+            try await UserAdminService(deps).update(pool, user) { user in
+                user.status = "CONFIRMED"
+                user.codes?[Codes.signUp] = nil
+                if let attribute = pending.attribute { user.setAttribute(attribute + "_verified", "true") }
+            }
+            return ConfirmSignUpResponse()
+        }
+        table.register(Operations.ResendConfirmationCode.self) { input, _ in
+            let (pool, client) = try await gate.resolve(clientID: input.clientId)
+            try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+            let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+            guard user.status == "UNCONFIRMED" else { throw Errors.invalidParameter("User is already confirmed.") }
+            guard let attribute = Self.confirmationAttribute(pool, user) else {
+                throw Errors.invalidParameter("Auto verification not turned on.")
+            }
+            return ResendConfirmationCodeResponse(codeDeliveryDetails: try await sendCode(Codes.signUp, attribute: attribute, pool: pool, user: user))
+        }
+    }
+
+    /// The attribute a sign-up code goes to: a phone number if the pool verifies them, else an email address.
+    static func confirmationAttribute(_ pool: UserPool, _ user: User) -> String? {
+        let verified = pool.settings.autoVerifiedAttributes ?? []
+        if verified.contains(.phoneNumber), user.attribute("phone_number") != nil { return "phone_number" }
+        if verified.contains(.email), user.attribute("email") != nil { return "email" }
+        return nil
+    }
+
+    /// Generates a code for `purpose`, stores its hash on the user, and delivers it.
+    func sendCode(_ purpose: String, attribute: String, pool: UserPool, user: User) async throws -> CodeDeliveryDetailsType {
+        let code = Codes.generate(deps.random)
+        let pending = PendingCode(hash: Codes.hash(code), expiresAt: deps.clock.now().addingTimeInterval(Codes.lifetime(purpose)), attribute: attribute)
+        let updated = try await UserAdminService(deps).update(pool, user) { user in
+            var codes = user.codes ?? [:]
+            codes[purpose] = pending
+            user.codes = codes
+        }
+        return try await Messenger(deps: deps).sendCode(code, purpose: purpose, attribute: attribute, pool: pool, user: updated)
+    }
+
+    private func signUp(_ input: SignUpRequest) async throws -> SignUpResponse {
+        let (pool, client) = try await gate.resolve(clientID: input.clientId)
+        if pool.settings.adminCreateUserConfig?.allowAdminCreateUserOnly == true {
+            throw CognitoError(.notAuthorizedException, "SignUp is not permitted for this user pool")
+        }
+        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+        guard let password = input.password else {
+            throw Errors.invalidParameter("Password is required to sign up with a password.")
+        }
+        try PasswordRules(pool.settings.policies?.passwordPolicy).check(password)
+        let attributes = input.userAttributes ?? []
+        try AttributeRules(pool: pool).check(attributes, creating: true)
+        if attributes.contains(where: { $0.name.hasSuffix("_verified") }) {
+            throw CognitoError(.notAuthorizedException, "A client cannot set email_verified or phone_number_verified.")
+        }
+        let directory = UserDirectory(pool: pool, storage: deps.storage)
+        let sub = Identifiers(random: deps.random).sub()
+        var username = input.username
+        var given = attributes
+        if let usernameAttributes = pool.settings.usernameAttributes, !usernameAttributes.isEmpty {
+            if usernameAttributes.contains(.email) && AttributeRules.isEmail(input.username) {
+                if !given.contains(where: { $0.name == "email" }) { given.append(AttributeType(name: "email", value: input.username)) }
+            } else if usernameAttributes.contains(.phoneNumber) && AttributeRules.isPhoneNumber(input.username) {
+                if !given.contains(where: { $0.name == "phone_number" }) { given.append(AttributeType(name: "phone_number", value: input.username)) }
+            } else {
+                throw Errors.invalidParameter("Username should be either an email or a phone number.")
+            }
+            username = sub
+        } else if pool.settings.aliasAttributes?.contains(.email) == true && AttributeRules.isEmail(input.username) {
+            throw Errors.invalidParameter("Username cannot be of email format, since user pool is configured for email alias.")
+        }
+        let now = deps.clock.now()
+        var user = User(
+            poolID: pool.id, username: username, usernameKey: directory.usernameKey(username), sub: sub,
+            attributes: [UserAttribute(name: "sub", value: sub)], status: "UNCONFIRMED", enabled: true,
+            creationDate: now, lastModifiedDate: now,
+            password: PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: username, at: now)
+        )
+        for attribute in given { user.setAttribute(attribute.name, attribute.value ?? "") }
+        try AttributeRules(pool: pool).checkRequired(user)
+        user.aliasKeys = directory.aliasKeys(of: user)
+        do {
+            try await deps.storage.createUser(user)
+        } catch StorageError.alreadyExists {
+            throw CognitoError(.usernameExistsException, "User already exists")
+        }
+        var delivery: CodeDeliveryDetailsType?
+        if let attribute = Self.confirmationAttribute(pool, user) {
+            delivery = try await sendCode(Codes.signUp, attribute: attribute, pool: pool, user: user)
+        }
+        return SignUpResponse(userConfirmed: false, codeDeliveryDetails: delivery, userSub: sub)
+    }
+}

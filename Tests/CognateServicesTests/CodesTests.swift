@@ -1,0 +1,47 @@
+@testable import CognateServices
+import CognateStorage
+import CognitoModel
+import Foundation
+import Testing
+
+/// One-time codes: the right code within its lifetime passes, a wrong one and an old one are refused.
+@Suite struct CodesTests {
+    func user(with code: String, purpose: String, expiresAt: Date) -> User {
+        var user = User(poolID: "p", username: "u", usernameKey: "u", sub: "s", attributes: [], status: "UNCONFIRMED",
+                        enabled: true, creationDate: expiresAt, lastModifiedDate: expiresAt)
+        user.codes = [purpose: PendingCode(hash: Codes.hash(code), expiresAt: expiresAt, attribute: "email")]
+        return user
+    }
+
+    @Test func lifetimesAreAWSs() {
+        #expect(Codes.lifetime(Codes.signUp) == 86_400)
+        #expect(Codes.lifetime(Codes.verify("email")) == 86_400)
+        #expect(Codes.lifetime(Codes.forgotPassword) == 3_600)
+    }
+
+    @Test func rightWrongAndExpired() throws {
+        let clock = TestClock()
+        let u = user(with: "123456", purpose: Codes.signUp, expiresAt: clock.now().addingTimeInterval(Codes.lifetime(Codes.signUp)))
+        #expect(try Codes.check("123456", purpose: Codes.signUp, user: u, now: clock.now()).attribute == "email")
+        #expect(throws: CognitoError(.codeMismatchException, "Invalid verification code provided, please try again.")) {
+            try Codes.check("654321", purpose: Codes.signUp, user: u, now: clock.now())
+        }
+        #expect(throws: CognitoError.self) { try Codes.check("123456", purpose: Codes.forgotPassword, user: u, now: clock.now()) }
+        clock.advance(86_401)
+        #expect(throws: CognitoError(.expiredCodeException, "Invalid code provided, please request a code again.")) {
+            try Codes.check("123456", purpose: Codes.signUp, user: u, now: clock.now())
+        }
+    }
+
+    @Test func codesAreSixDigits() {
+        for _ in 0..<50 {
+            let code = Codes.generate(SystemRandom())
+            #expect(code.count == 6 && code.allSatisfy(\.isASCIIDigit))
+        }
+    }
+
+    @Test func destinationsAreMasked() {
+        #expect(Codes.mask("sam@example.com", medium: .email) == "s***@e***")
+        #expect(Codes.mask("+15555550100", medium: .sms) == "+*******0100")
+    }
+}
