@@ -113,5 +113,11 @@ enum Migrations {
             """,
             "CREATE INDEX refresh_tokens_by_user ON refresh_tokens(pool_id, username_key)",
         ]),
+        (3, [
+            // Presented access and ID tokens are checked for revocation through their origin_jti.
+            "ALTER TABLE refresh_tokens ADD COLUMN origin_jti TEXT",
+            "UPDATE refresh_tokens SET origin_jti = json_extract(data, '$.originJTI')",
+            "CREATE INDEX refresh_tokens_by_origin ON refresh_tokens(origin_jti)",
+        ]),
     ]
 }

@@ -543,8 +543,8 @@ public final class SQLStorage: Storage {
         let data = try Self.json(record)
         try await transaction { db in
             try await db.raw("""
-                INSERT INTO refresh_tokens (token_hash, pool_id, username_key, data)
-                VALUES (\(bind: record.tokenHash), \(bind: record.poolID), \(bind: record.usernameKey), \(bind: data))
+                INSERT INTO refresh_tokens (token_hash, pool_id, username_key, origin_jti, data)
+                VALUES (\(bind: record.tokenHash), \(bind: record.poolID), \(bind: record.usernameKey), \(bind: record.originJTI), \(bind: data))
                 """).run()
         }
     }
@@ -552,6 +552,12 @@ public final class SQLStorage: Storage {
     public func refreshToken(hash: String) async throws -> RefreshTokenRecord {
         try await read { db in
             try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE token_hash = \(bind: hash)")
+        }
+    }
+
+    public func refreshToken(originJTI: String) async throws -> RefreshTokenRecord {
+        try await read { db in
+            try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE origin_jti = \(bind: originJTI)")
         }
     }
 

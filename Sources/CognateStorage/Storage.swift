@@ -70,6 +70,8 @@ public protocol Storage: Sendable {
     // MARK: Refresh tokens
     func createRefreshToken(_ record: RefreshTokenRecord) async throws
     func refreshToken(hash: String) async throws -> RefreshTokenRecord
+    /// The refresh token whose sign-in minted tokens carrying this `origin_jti`.
+    func refreshToken(originJTI: String) async throws -> RefreshTokenRecord
     /// Revokes every refresh token of a user (GlobalSignOut); answers how many were live.
     @discardableResult
     func revokeRefreshTokens(poolID: String, usernameKey: String) async throws -> Int

@@ -354,6 +354,7 @@ extension StorageConformance {
                 tokenHash: hash, poolID: "us-east-1_Pool1", clientID: "c", usernameKey: "u", originJTI: "o-\(hash)",
                 authTime: date, issuedAt: date, expiresAt: date.addingTimeInterval(3600)))
         }
+        try expect(try await s.refreshToken(originJTI: "o-t2").tokenHash == "t2", "by origin_jti")
         try await s.revokeRefreshToken(hash: "t1")
         try expect(try await s.refreshToken(hash: "t1").revoked, "one revoked")
         try expect(!(try await s.refreshToken(hash: "t2").revoked), "the other live")

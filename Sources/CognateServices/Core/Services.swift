@@ -38,6 +38,7 @@ public enum Services {
         SelfService(deps).register(in: &table)
         SignUpService(deps).register(in: &table)
         PasswordRecoveryService(deps).register(in: &table)
+        SignOutService(deps).register(in: &table)
         return table
     }
 }
