@@ -67,3 +67,35 @@ def test_revoke_token_checks_the_client(cognito, pool):
     no_revocation = client_id(cognito, pool, EnableTokenRevocation=False)
     with pytest.raises(cognito.exceptions.UnsupportedOperationException):
         cognito.revoke_token(Token="x", ClientId=no_revocation["ClientId"])
+
+
+def test_get_tokens_from_refresh_token_without_rotation(cognito, pool):
+    confirmed_user(cognito, pool)
+    cid = client_id(cognito, pool)["ClientId"]
+    tokens = password_auth(cognito, cid)["AuthenticationResult"]
+    result = cognito.get_tokens_from_refresh_token(RefreshToken=tokens["RefreshToken"], ClientId=cid)["AuthenticationResult"]
+    assert result["AccessToken"] and "RefreshToken" not in result
+    assert cognito.get_tokens_from_refresh_token(RefreshToken=tokens["RefreshToken"], ClientId=cid)["AuthenticationResult"]
+
+
+def test_refresh_token_rotation(cognito, pool):
+    confirmed_user(cognito, pool)
+    cid = client_id(cognito, pool, RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0})["ClientId"]
+    tokens = password_auth(cognito, cid)["AuthenticationResult"]
+    rotated = cognito.get_tokens_from_refresh_token(RefreshToken=tokens["RefreshToken"], ClientId=cid)["AuthenticationResult"]
+    assert rotated["RefreshToken"] and rotated["RefreshToken"] != tokens["RefreshToken"]
+    with pytest.raises(cognito.exceptions.RefreshTokenReuseException):
+        cognito.get_tokens_from_refresh_token(RefreshToken=tokens["RefreshToken"], ClientId=cid)
+    again = cognito.get_tokens_from_refresh_token(RefreshToken=rotated["RefreshToken"], ClientId=cid)["AuthenticationResult"]
+    assert again["RefreshToken"] not in (tokens["RefreshToken"], rotated["RefreshToken"])
+    # Rotation retires the refresh token, not the access tokens already minted.
+    assert cognito.get_user(AccessToken=tokens["AccessToken"])["Username"] == "alice"
+
+
+def test_rotation_grace_period(cognito, pool):
+    confirmed_user(cognito, pool)
+    cid = client_id(cognito, pool, RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 30})["ClientId"]
+    tokens = password_auth(cognito, cid)["AuthenticationResult"]
+    first = cognito.get_tokens_from_refresh_token(RefreshToken=tokens["RefreshToken"], ClientId=cid)["AuthenticationResult"]
+    retry = cognito.get_tokens_from_refresh_token(RefreshToken=tokens["RefreshToken"], ClientId=cid)["AuthenticationResult"]
+    assert first["RefreshToken"] and retry["RefreshToken"]

@@ -588,6 +588,18 @@ public final class SQLStorage: Storage {
         }
     }
 
+    public func markRotated(hash: String, at date: Date) async throws -> RefreshTokenRecord {
+        try await transaction { db in
+            let before = try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE token_hash = \(bind: hash)")
+            guard before.rotatedAt == nil else { return before }
+            var record = before
+            record.rotatedAt = date
+            let data = try Self.json(record)
+            try await db.raw("UPDATE refresh_tokens SET data = \(bind: data) WHERE token_hash = \(bind: hash)").run()
+            return before
+        }
+    }
+
     // MARK: Outbox
 
     public func appendMessage(_ message: OutboxMessage) async throws -> OutboxMessage {

@@ -12,7 +12,10 @@ public struct RefreshTokenRecord: Codable, Sendable, Equatable {
     public var authTime: Date
     public var issuedAt: Date
     public var expiresAt: Date
+    /// Revoked by RevokeToken or a global sign-out: the token and every token minted from it are void.
     public var revoked: Bool
+    /// When refresh-token rotation replaced it; it still refreshes during the client's grace period.
+    public var rotatedAt: Date?
 
     public init(
         tokenHash: String, poolID: String, clientID: String, usernameKey: String, originJTI: String, authTime: Date,

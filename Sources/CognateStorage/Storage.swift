@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything Cognate keeps, behind one protocol with uniform verbs. Backends translate their driver's
 /// errors into `StorageError`; every backend passes the suite in `CognateStorageConformance`.
 ///
@@ -77,6 +79,8 @@ public protocol Storage: Sendable {
     func revokeRefreshTokens(poolID: String, usernameKey: String) async throws -> Int
     /// Revokes one refresh token.
     func revokeRefreshToken(hash: String) async throws
+    /// Marks a refresh token as rotated out, unless it already is; answers the record as it was before.
+    func markRotated(hash: String, at date: Date) async throws -> RefreshTokenRecord
 
     // MARK: Outbox
     /// Appends a message and answers it with its sequence number set.

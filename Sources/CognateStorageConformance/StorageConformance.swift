@@ -355,6 +355,9 @@ extension StorageConformance {
                 authTime: date, issuedAt: date, expiresAt: date.addingTimeInterval(3600)))
         }
         try expect(try await s.refreshToken(originJTI: "o-t2").tokenHash == "t2", "by origin_jti")
+        let date2 = date.addingTimeInterval(5)
+        try expect(try await s.markRotated(hash: "t2", at: date2).rotatedAt == nil, "first rotation sees it unrotated")
+        try expect(try await s.markRotated(hash: "t2", at: date2.addingTimeInterval(9)).rotatedAt == date2, "second rotation sees the first")
         try await s.revokeRefreshToken(hash: "t1")
         try expect(try await s.refreshToken(hash: "t1").revoked, "one revoked")
         try expect(!(try await s.refreshToken(hash: "t2").revoked), "the other live")

@@ -159,16 +159,8 @@ struct AuthService {
     // MARK: Refresh
 
     private func refresh(_ token: String, secretHash: String?, username: String?, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
-        let invalid = CognitoError(.notAuthorizedException, "Invalid Refresh Token")
-        guard let record = try? await deps.storage.refreshToken(hash: TokenIssuer.hash(token)),
-              record.poolID == pool.id, record.clientID == client.clientID, !record.revoked,
-              record.expiresAt > deps.clock.now()
-        else { throw invalid }
-        let user = try await StorageError.map(notFound: invalid) {
-            try await deps.storage.user(poolID: pool.id, usernameKey: record.usernameKey)
-        }
+        let (record, user) = try await RefreshTokens(deps: deps).validate(token, pool: pool, client: client)
         try gate.requireSecretHash(secretHash, usernames: [username, user.username, user.sub].compactMap { $0 }, client)
-        guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
         let result = try await TokenIssuer(deps: deps).tokens(pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime)
         return AuthOutcome(result: result)
     }

@@ -46,16 +46,18 @@ struct TokenIssuer {
         return (access, id, refresh)
     }
 
-    /// Tokens for a new sign-in: a new refresh token whose `origin_jti` the access and ID tokens carry.
-    func signIn(pool: UserPool, client: AppClient, user: User) async throws -> AuthenticationResultType {
+    /// Tokens for a new sign-in (or a rotation, which keeps the original `authTime`): a new refresh token
+    /// whose `origin_jti` the access and ID tokens carry.
+    func signIn(pool: UserPool, client: AppClient, user: User, authTime: Date? = nil) async throws -> AuthenticationResultType {
         let now = deps.clock.now()
+        let authTime = authTime ?? now
         let lifetimes = Self.lifetimes(client.settings)
         let refreshToken = Self.opaqueToken(deps.random)
         let originJTI = deps.random.uuid()
         try await deps.storage.createRefreshToken(RefreshTokenRecord(
             tokenHash: Self.hash(refreshToken), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
-            originJTI: originJTI, authTime: now, issuedAt: now, expiresAt: now.addingTimeInterval(Double(lifetimes.refresh))))
-        var result = try await tokens(pool: pool, client: client, user: user, originJTI: originJTI, authTime: now)
+            originJTI: originJTI, authTime: authTime, issuedAt: now, expiresAt: now.addingTimeInterval(Double(lifetimes.refresh))))
+        var result = try await tokens(pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime)
         result.refreshToken = refreshToken
         return result
     }

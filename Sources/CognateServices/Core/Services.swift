@@ -39,6 +39,7 @@ public enum Services {
         SignUpService(deps).register(in: &table)
         PasswordRecoveryService(deps).register(in: &table)
         SignOutService(deps).register(in: &table)
+        RefreshTokens(deps: deps).register(in: &table)
         return table
     }
 }

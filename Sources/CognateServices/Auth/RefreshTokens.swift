@@ -1,0 +1,52 @@
+import CognateStorage
+import CognateWire
+import CognitoModel
+import Foundation
+
+/// Refresh tokens: which ones still refresh, and GetTokensFromRefreshToken with the client's rotation.
+struct RefreshTokens {
+    let deps: ServiceDependencies
+
+    static let invalid = CognitoError(.notAuthorizedException, "Invalid Refresh Token")
+
+    /// The record and its user, when the token is the client's, live, not revoked, and not rotated out
+    /// beyond the client's grace period.
+    func validate(_ token: String, pool: UserPool, client: AppClient) async throws -> (RefreshTokenRecord, User) {
+        let now = deps.clock.now()
+        guard let record = try? await deps.storage.refreshToken(hash: TokenIssuer.hash(token)),
+              record.poolID == pool.id, record.clientID == client.clientID, !record.revoked, record.expiresAt > now
+        else { throw Self.invalid }
+        if let rotated = record.rotatedAt, now >= rotated.addingTimeInterval(Self.grace(client)) {
+            throw CognitoError(.refreshTokenReuseException, "The refresh token was already rotated and may not be used again.")
+        }
+        let user = try await StorageError.map(notFound: Self.invalid) {
+            try await deps.storage.user(poolID: pool.id, usernameKey: record.usernameKey)
+        }
+        guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
+        return (record, user)
+    }
+
+    static func grace(_ client: AppClient) -> TimeInterval {
+        TimeInterval(client.settings.refreshTokenRotation?.retryGracePeriodSeconds ?? 0)
+    }
+
+    func register(in table: inout OperationTable) {
+        table.register(Operations.GetTokensFromRefreshToken.self) { input, _ in
+            let (pool, client) = try await ClientGate(deps: deps).resolve(clientID: input.clientId)
+            if !client.secrets.isEmpty {
+                guard let secret = input.clientSecret, client.secrets.contains(where: { $0.value == secret }) else {
+                    throw CognitoError(.notAuthorizedException, "Unable to verify the client secret for client \(client.clientID).")
+                }
+            }
+            let (record, user) = try await validate(input.refreshToken, pool: pool, client: client)
+            let issuer = TokenIssuer(deps: deps)
+            guard client.settings.refreshTokenRotation?.feature == .enabled else {
+                return GetTokensFromRefreshTokenResponse(authenticationResult: try await issuer.tokens(
+                    pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime))
+            }
+            _ = try await deps.storage.markRotated(hash: record.tokenHash, at: deps.clock.now())
+            let result = try await issuer.signIn(pool: pool, client: client, user: user, authTime: record.authTime)
+            return GetTokensFromRefreshTokenResponse(authenticationResult: result)
+        }
+    }
+}
