@@ -182,3 +182,21 @@ def test_email_username_pool_sign_up(server, cognito):
     tokens = sign_in(cognito, cid, "ema@example.com")["AuthenticationResult"]
     assert cognito.get_user(AccessToken=tokens["AccessToken"])["Username"] == sub
     cognito.delete_user_pool(UserPoolId=pool)
+
+
+def test_password_history(server, cognito):
+    pool = cognito.create_user_pool(PoolName="history", Policies={"PasswordPolicy": {"MinimumLength": 8, "PasswordHistorySize": 2}})["UserPool"]["Id"]
+    cid = cognito.create_user_pool_client(UserPoolId=pool, ClientName="c", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool, Username="h", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool, Username="h", Password="First-Passw0rd!", Permanent=True)
+    cognito.admin_set_user_password(UserPoolId=pool, Username="h", Password="Second-Passw0rd!", Permanent=True)
+    token = sign_in(cognito, cid, "h", "Second-Passw0rd!")["AuthenticationResult"]["AccessToken"]
+    for reused in ("First-Passw0rd!", "Second-Passw0rd!"):
+        with pytest.raises(cognito.exceptions.PasswordHistoryPolicyViolationException):
+            cognito.change_password(PreviousPassword="Second-Passw0rd!", ProposedPassword=reused, AccessToken=token)
+        with pytest.raises(cognito.exceptions.PasswordHistoryPolicyViolationException):
+            cognito.admin_set_user_password(UserPoolId=pool, Username="h", Password=reused, Permanent=True)
+    cognito.change_password(PreviousPassword="Second-Passw0rd!", ProposedPassword="Third-Passw0rd!", AccessToken=token)
+    # Only the last two are remembered: the first may come back now.
+    cognito.admin_set_user_password(UserPoolId=pool, Username="h", Password="First-Passw0rd!", Permanent=True)
+    cognito.delete_user_pool(UserPoolId=pool)

@@ -17,6 +17,8 @@ public struct User: Codable, Sendable, Equatable {
     public var lastModifiedDate: Date
     /// The non-reversible form of the password; nil until one is set.
     public var password: PasswordCredential?
+    /// Earlier passwords, most recent first, as many as the pool's password history keeps.
+    public var passwordHistory: [PasswordCredential]?
     /// When a temporary password stops being accepted.
     public var temporaryPasswordExpiry: Date?
     /// Keys of the user's active aliases (see `Storage.user(poolID:aliasKey:)`); unique in the pool.

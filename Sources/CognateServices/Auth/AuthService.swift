@@ -199,7 +199,8 @@ struct AuthService {
             do {
                 let updated = try await setNewPassword(responses, user: user, pool: pool)
                 return AuthOutcome(result: try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: updated))
-            } catch let error as CognitoError where error.code == .invalidPasswordException || error.code == .invalidParameterException {
+            } catch let error as CognitoError
+                where [.invalidPasswordException, .invalidParameterException, .passwordHistoryPolicyViolationException].contains(error.code) {
                 // A rejected new password does not use up the session: the user may try another.
                 try await deps.storage.createSession(stored)
                 throw error
@@ -209,13 +210,12 @@ struct AuthService {
 
     private func setNewPassword(_ responses: [String: String], user: User, pool: UserPool) async throws -> User {
         let password = try Self.required("NEW_PASSWORD", responses)
-        try PasswordRules(pool.settings.policies?.passwordPolicy).check(password)
+        let credential = try PasswordChange(deps: deps).credential(for: password, pool: pool, user: user)
         let attributes = responses.filter { $0.key.hasPrefix("userAttributes.") }
             .map { AttributeType(name: String($0.key.dropFirst("userAttributes.".count)), value: $0.value) }
         try AttributeRules(pool: pool).check(attributes, creating: false)
-        let credential = PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: user.username, at: deps.clock.now())
         return try await UserAdminService(deps).update(pool, user) { user in
-            user.password = credential
+            PasswordChange.apply(credential, to: &user, pool: pool)
             user.status = "CONFIRMED"
             user.temporaryPasswordExpiry = nil
             for attribute in attributes { user.setAttribute(attribute.name, attribute.value ?? "") }

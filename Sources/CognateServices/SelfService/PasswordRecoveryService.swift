@@ -23,12 +23,10 @@ struct PasswordRecoveryService {
             try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
             let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
             _ = try Codes.check(input.confirmationCode, purpose: Codes.forgotPassword, user: user, now: deps.clock.now())
-            try PasswordRules(pool.settings.policies?.passwordPolicy).check(input.password)
-            let credential = PasswordHasher(random: deps.random).credential(
-                for: input.password, poolID: pool.id, username: user.username, at: deps.clock.now())
+            let credential = try PasswordChange(deps: deps).credential(for: input.password, pool: pool, user: user)
             try await UserAdminService(deps).update(pool, user) { user in
                 user.codes?[Codes.forgotPassword] = nil
-                user.password = credential
+                PasswordChange.apply(credential, to: &user, pool: pool)
                 user.temporaryPasswordExpiry = nil
                 if user.status == "RESET_REQUIRED" || user.status == "FORCE_CHANGE_PASSWORD" { user.status = "CONFIRMED" }
                 user.failedSignIns = nil

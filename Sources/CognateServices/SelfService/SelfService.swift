@@ -26,11 +26,9 @@ struct SelfService {
                 try await policy.recordFailure(user: user, pool: pool)
                 throw SignInPolicy.incorrect
             }
-            try PasswordRules(pool.settings.policies?.passwordPolicy).check(input.proposedPassword)
-            let updated = PasswordHasher(random: deps.random).credential(
-                for: input.proposedPassword, poolID: pool.id, username: user.username, at: deps.clock.now())
+            let updated = try PasswordChange(deps: deps).credential(for: input.proposedPassword, pool: pool, user: user)
             try await admin.update(pool, user) { user in
-                user.password = updated
+                PasswordChange.apply(updated, to: &user, pool: pool)
                 user.failedSignIns = nil
                 user.lastFailedSignIn = nil
             }

@@ -73,12 +73,11 @@ struct UserAdminService {
         table.register(Operations.AdminSetUserPassword.self) { input, _ in
             let (pool, user) = try await find(input.userPoolId, input.username)
             let rules = PasswordRules(pool.settings.policies?.passwordPolicy)
-            try rules.check(input.password)
             let now = deps.clock.now()
-            let credential = PasswordHasher(random: deps.random).credential(for: input.password, poolID: pool.id, username: user.username, at: now)
+            let credential = try PasswordChange(deps: deps).credential(for: input.password, pool: pool, user: user)
             let permanent = input.permanent ?? false
             try await update(pool, user) { user in
-                user.password = credential
+                PasswordChange.apply(credential, to: &user, pool: pool)
                 if permanent {
                     user.status = "CONFIRMED"
                     user.temporaryPasswordExpiry = nil
