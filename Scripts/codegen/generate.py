@@ -66,6 +66,11 @@ def escape(ident):
     return f"`{ident}`" if ident in SWIFT_KEYWORDS else ident
 
 
+def escape_label(ident):
+    """Argument labels need backticks only for the few keywords Swift does not accept there."""
+    return f"`{ident}`" if ident in ("inout", "var", "let") else ident
+
+
 def enum_case_name(value):
     parts = re.split(r"[^A-Za-z0-9]+", value)
     parts = [p for p in parts if p]
@@ -250,7 +255,7 @@ class Generator:
         # memberwise init
         params = []
         for mname, prop, st, req, _ in props:
-            params.append(f"{escape(prop)}: {st}" + ("" if req else "? = nil"))
+            params.append(f"{escape_label(prop)}: {st}" + ("" if req else "? = nil"))
         lines.append("")
         if params:
             lines.append(f"    public init({', '.join(params)}) {{")
@@ -261,7 +266,7 @@ class Generator:
             lines.append("    public init() {}")
         # zero value
         lines.append("")
-        zero_args = [f"{escape(prop)}: .zeroValue" for _, prop, _, req, _ in props if req]
+        zero_args = [f"{escape_label(prop)}: .zeroValue" for _, prop, _, req, _ in props if req]
         lines.append(f"    public static var zeroValue: Self {{ Self({', '.join(zero_args)}) }}")
         if props:
             lines.append("")

@@ -288,36 +288,6 @@ public struct Montgomery: Sendable {
         top = 0
     }
 
-    /// a ← a · b · R⁻¹ mod N (CIOS, operand scanning).
-    @inline(__always)
-    func multiplyInPlaceCIOS(_ a: inout [UInt64], _ b: [UInt64], _ scratch: inout [UInt64]) {
-        let n = width
-        a.withUnsafeMutableBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                modulus.withUnsafeBufferPointer { np in
-                    scratch.withUnsafeMutableBufferPointer { tp in
-                        for i in 0..<(n + 2) { tp[i] = 0 }
-                        for i in 0..<n {
-                            let bi = bp[i]
-                            var carry: UInt64 = 0
-                            for j in 0..<n {
-                                let p = UInt128(ap[j]) &* UInt128(bi) &+ UInt128(tp[j]) &+ UInt128(carry)
-                                tp[j] = UInt64(truncatingIfNeeded: p)
-                                carry = UInt64(truncatingIfNeeded: p >> 64)
-                            }
-                            let top = UInt128(tp[n]) &+ UInt128(carry)
-                            tp[n] = UInt64(truncatingIfNeeded: top)
-                            tp[n + 1] = UInt64(truncatingIfNeeded: top >> 64)
-                            Self.reduceStep(tp, np, n, n0inv)
-                        }
-                        for i in 0..<n { ap[i] = tp[i] }
-                        Self.finalSubtract(ap, np, n, extra: tp[n], diff: tp)
-                    }
-                }
-            }
-        }
-    }
-
     /// a ← a² · R⁻¹ mod N by product scanning: each column's cross products a[i]·a[j] (i < j) are summed
     /// once and doubled, the square term added, and the reduction interleaved as in `multiplyInPlace`.
     @inline(__always)
@@ -368,21 +338,6 @@ public struct Montgomery: Sendable {
                 }
             }
         }
-    }
-
-    /// One CIOS reduction step: t ← (t + m·N) / 2⁶⁴ with m chosen to clear the low limb.
-    @inline(__always)
-    static func reduceStep(_ tp: UnsafeMutableBufferPointer<UInt64>, _ np: UnsafeBufferPointer<UInt64>, _ n: Int, _ n0inv: UInt64) {
-        let m = tp[0] &* n0inv
-        var carry = UInt64(truncatingIfNeeded: (UInt128(m) &* UInt128(np[0]) &+ UInt128(tp[0])) >> 64)
-        for j in 1..<n {
-            let p = UInt128(m) &* UInt128(np[j]) &+ UInt128(tp[j]) &+ UInt128(carry)
-            tp[j - 1] = UInt64(truncatingIfNeeded: p)
-            carry = UInt64(truncatingIfNeeded: p >> 64)
-        }
-        let top = UInt128(tp[n]) &+ UInt128(carry)
-        tp[n - 1] = UInt64(truncatingIfNeeded: top)
-        tp[n] = tp[n + 1] &+ UInt64(truncatingIfNeeded: top >> 64)
     }
 
     /// a ← a − N when a (with `extra` above its top limb) is at least N; constant time. `diff` is

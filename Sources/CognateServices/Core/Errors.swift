@@ -22,6 +22,7 @@ enum Errors {
 
 extension StorageError {
     /// Maps `notFound` to `missing` and a bad page token to InvalidParameterException; other errors pass.
+    @discardableResult
     static func map<T>(notFound missing: CognitoError, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

@@ -76,20 +76,7 @@ struct SignUpService {
         }
         let directory = UserDirectory(pool: pool, storage: deps.storage)
         let sub = Identifiers(random: deps.random).sub()
-        var username = input.username
-        var given = attributes
-        if let usernameAttributes = pool.settings.usernameAttributes, !usernameAttributes.isEmpty {
-            if usernameAttributes.contains(.email) && AttributeRules.isEmail(input.username) {
-                if !given.contains(where: { $0.name == "email" }) { given.append(AttributeType(name: "email", value: input.username)) }
-            } else if usernameAttributes.contains(.phoneNumber) && AttributeRules.isPhoneNumber(input.username) {
-                if !given.contains(where: { $0.name == "phone_number" }) { given.append(AttributeType(name: "phone_number", value: input.username)) }
-            } else {
-                throw Errors.invalidParameter("Username should be either an email or a phone number.")
-            }
-            username = sub
-        } else if pool.settings.aliasAttributes?.contains(.email) == true && AttributeRules.isEmail(input.username) {
-            throw Errors.invalidParameter("Username cannot be of email format, since user pool is configured for email alias.")
-        }
+        let (username, given) = try directory.newUser(name: input.username, sub: sub, attributes: attributes)
         let now = deps.clock.now()
         var user = User(
             poolID: pool.id, username: username, usernameKey: directory.usernameKey(username), sub: sub,

@@ -12,7 +12,7 @@ struct TagService {
     func register(in table: inout OperationTable) {
         table.register(Operations.TagResource.self) { input, _ in
             try await changeTags(input.resourceArn) { tags in
-                for (key, value) in input.tags ?? [:] { tags[key] = value }
+                for (key, value) in input.tags { tags[key] = value }
                 if tags.count > Self.maxTags {
                     throw Errors.invalidParameter("A resource can have at most \(Self.maxTags) tags.")
                 }
@@ -21,7 +21,7 @@ struct TagService {
         }
         table.register(Operations.UntagResource.self) { input, _ in
             try await changeTags(input.resourceArn) { tags in
-                for key in input.tagKeys ?? [] { tags.removeValue(forKey: key) }
+                for key in input.tagKeys { tags.removeValue(forKey: key) }
             }
             return UntagResourceResponse()
         }

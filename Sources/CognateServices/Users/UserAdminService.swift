@@ -152,26 +152,7 @@ struct UserAdminService {
         }
 
         let sub = Identifiers(random: deps.random).sub()
-        var username = input.username
-        var given = attributes
-        // In pools that sign in with email or phone number, the username is one of those and the
-        // user's real username is their sub.
-        if let usernameAttributes = pool.settings.usernameAttributes, !usernameAttributes.isEmpty {
-            if usernameAttributes.contains(.email) && AttributeRules.isEmail(input.username) {
-                if !given.contains(where: { $0.name == "email" }) { given.append(AttributeType(name: "email", value: input.username)) }
-            } else if usernameAttributes.contains(.phoneNumber) && AttributeRules.isPhoneNumber(input.username) {
-                if !given.contains(where: { $0.name == "phone_number" }) {
-                    given.append(AttributeType(name: "phone_number", value: input.username))
-                }
-            } else {
-                throw Errors.invalidParameter("Username should be either an email or a phone number.")
-            }
-            username = sub
-        } else if pool.settings.aliasAttributes?.contains(.email) == true && AttributeRules.isEmail(input.username) {
-            throw Errors.invalidParameter("Username cannot be of email format, since user pool is configured for email alias.")
-        } else if pool.settings.aliasAttributes?.contains(.phoneNumber) == true && AttributeRules.isPhoneNumber(input.username) {
-            throw Errors.invalidParameter("Username cannot be of phone number format, since user pool is configured for phone number alias.")
-        }
+        let (username, given) = try directory.newUser(name: input.username, sub: sub, attributes: attributes)
 
         let password = input.temporaryPassword ?? rules.temporaryPassword(deps.random)
         try rules.check(password)

@@ -56,4 +56,30 @@ struct UserDirectory {
             throw Errors.userNotFound
         }
     }
+
+    /// The username and attributes of a new user signing up (or created) with `name`: in pools that sign
+    /// in with an email address or phone number, `name` must be one, becomes that attribute, and the
+    /// user's real username is their `sub`; in pools with an email or phone alias, `name` may not look like one.
+    func newUser(name: String, sub: String, attributes: [AttributeType]) throws(CognitoError) -> (username: String, attributes: [AttributeType]) {
+        var given = attributes
+        if let usernameAttributes = pool.settings.usernameAttributes, !usernameAttributes.isEmpty {
+            let attribute: String
+            if usernameAttributes.contains(.email) && AttributeRules.isEmail(name) {
+                attribute = "email"
+            } else if usernameAttributes.contains(.phoneNumber) && AttributeRules.isPhoneNumber(name) {
+                attribute = "phone_number"
+            } else {
+                throw Errors.invalidParameter("Username should be either an email or a phone number.")
+            }
+            if !given.contains(where: { $0.name == attribute }) { given.append(AttributeType(name: attribute, value: name)) }
+            return (sub, given)
+        }
+        if pool.settings.aliasAttributes?.contains(.email) == true && AttributeRules.isEmail(name) {
+            throw Errors.invalidParameter("Username cannot be of email format, since user pool is configured for email alias.")
+        }
+        if pool.settings.aliasAttributes?.contains(.phoneNumber) == true && AttributeRules.isPhoneNumber(name) {
+            throw Errors.invalidParameter("Username cannot be of phone number format, since user pool is configured for phone number alias.")
+        }
+        return (name, given)
+    }
 }

@@ -2011,7 +2011,7 @@ public struct AssetType: Codable, Sendable, Equatable, ValidatableShape, ZeroVal
     public var bytes: Data?
     public var resourceId: String?
 
-    public init(category: AssetCategoryType, colorMode: ColorSchemeModeType, `extension`: AssetExtensionType, bytes: Data? = nil, resourceId: String? = nil) {
+    public init(category: AssetCategoryType, colorMode: ColorSchemeModeType, extension: AssetExtensionType, bytes: Data? = nil, resourceId: String? = nil) {
         self.category = category
         self.colorMode = colorMode
         self.extension = `extension`
@@ -2019,7 +2019,7 @@ public struct AssetType: Codable, Sendable, Equatable, ValidatableShape, ZeroVal
         self.resourceId = resourceId
     }
 
-    public static var zeroValue: Self { Self(category: .zeroValue, colorMode: .zeroValue, `extension`: .zeroValue) }
+    public static var zeroValue: Self { Self(category: .zeroValue, colorMode: .zeroValue, extension: .zeroValue) }
 
     private enum CodingKeys: String, CodingKey {
         case category = "Category"
