@@ -1,6 +1,7 @@
 @testable import CognateServices
 import CognateSQLite
 import CognateStorage
+import CognitoModel
 import Foundation
 import Logging
 import Synchronization
@@ -40,6 +41,20 @@ final class TestClock: Clock, Sendable {
         #expect(policy.lockout(locked) == 0.5)
         clock.advance(0.6)
         #expect(policy.lockout(locked) == nil)
+        try await storage.close()
+    }
+
+    @Test func temporaryPasswordExpires() async throws {
+        let clock = TestClock()
+        let (policy, storage) = try await policy(clock)
+        var temporary = user(failures: 0, at: clock.now())
+        temporary.status = "FORCE_CHANGE_PASSWORD"
+        temporary.temporaryPasswordExpiry = clock.now().addingTimeInterval(7 * 86_400)
+        #expect(throws: Never.self) { try policy.checkState(temporary) }
+        clock.advance(7 * 86_400 + 1)
+        #expect(throws: CognitoError(.notAuthorizedException, "Temporary password has expired and must be reset by an administrator.")) {
+            try policy.checkState(temporary)
+        }
         try await storage.close()
     }
 }
