@@ -200,3 +200,22 @@ def test_password_history(server, cognito):
     # Only the last two are remembered: the first may come back now.
     cognito.admin_set_user_password(UserPoolId=pool, Username="h", Password="First-Passw0rd!", Permanent=True)
     cognito.delete_user_pool(UserPoolId=pool)
+
+
+def test_five_wrong_codes_exhaust_the_code(server, cognito, verifying_pool):
+    pool, cid = verifying_pool
+    signed_up(server, cognito, pool, cid)
+    cognito.forgot_password(ClientId=cid, Username="sam")
+    code = last_code(server, pool, "sam@example.com", "forgot-password")["code"]
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        with pytest.raises(cognito.exceptions.CodeMismatchException):
+            cognito.confirm_forgot_password(ClientId=cid, Username="sam", ConfirmationCode=wrong, Password="N3w-Passw0rd!")
+    with pytest.raises(cognito.exceptions.LimitExceededException) as e:
+        cognito.confirm_forgot_password(ClientId=cid, Username="sam", ConfirmationCode=code, Password="N3w-Passw0rd!")
+    assert e.value.response["Error"]["Message"] == "Attempt limit exceeded, please try after some time."
+    # A new code starts a new count.
+    cognito.forgot_password(ClientId=cid, Username="sam")
+    fresh = last_code(server, pool, "sam@example.com", "forgot-password")["code"]
+    cognito.confirm_forgot_password(ClientId=cid, Username="sam", ConfirmationCode=fresh, Password="N3w-Passw0rd!")
+    assert sign_in(cognito, cid, "sam", "N3w-Passw0rd!")["AuthenticationResult"]

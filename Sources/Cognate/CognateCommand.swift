@@ -42,6 +42,12 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Serve the endpoints for test suites: /_cognate/outbox (every message sent, codes included), /_cognate/reset, /moto-api/reset and /_cognate/clock. Turn them off (--no-test-endpoints) wherever others can reach the server."
+    )
+    var testEndpoints = true
+
     @Flag(help: "Print the coverage table of the 153 operations (Markdown) and exit.")
     var printCoverage = false
 
@@ -55,13 +61,15 @@ struct CognateCommand: AsyncParsableCommand {
         let storage = try await SQLiteStorage.open(inMemory ? .memory : .file(path: db), logger: logger)
         let dependencies = ServiceDependencies(
             storage: storage,
+            clock: testEndpoints ? OffsetClock() : SystemClock(),
             configuration: ServiceConfiguration(
                 defaultRegion: region, accountID: accountId,
                 publicBaseURL: (publicUrl ?? "http://\(host):\(port)").trimmingSuffix("/")),
             logger: logger
         )
         let app = CognateApp.build(
-            configuration: AppConfiguration(host: host, port: port, region: region), dependencies: dependencies, logger: logger
+            configuration: AppConfiguration(host: host, port: port, region: region, testEndpoints: testEndpoints),
+            dependencies: dependencies, logger: logger
         )
         logger.notice("Cognate serving the cognito-idp API on http://\(host):\(port) (database: \(inMemory ? "in memory" : db))")
         try await app.runService()

@@ -5,11 +5,18 @@ public struct AppConfiguration: Sendable {
     public var region: String
     /// Request bodies above this size are refused before they are read whole.
     public var maxBodySize: Int
+    /// Serve the test-suite endpoints under `/_cognate/` (outbox, reset, clock) and `/moto-api/reset`.
+    /// They read every code sent and wipe all data, so a shared or public deployment turns them off.
+    public var testEndpoints: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 9229, region: String = "us-east-1", maxBodySize: Int = 1 << 20) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 9229, region: String = "us-east-1", maxBodySize: Int = 1 << 20,
+        testEndpoints: Bool = true
+    ) {
         self.host = host
         self.port = port
         self.region = region
         self.maxBodySize = maxBodySize
+        self.testEndpoints = testEndpoints
     }
 }

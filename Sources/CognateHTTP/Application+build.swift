@@ -11,7 +11,12 @@ public enum CognateApp {
         router.add(middleware: AWSErrorMiddleware())
         let endpoint = AWSEndpoint(table: Services.operationTable(dependencies), configuration: configuration)
         router.post("/") { request, context in try await endpoint.handle(request, context: context) }
-        TestSupportEndpoints(storage: dependencies.storage, keyRing: dependencies.keyRing).add(to: router)
+        router.get("/_cognate/health") { _, _ -> Response in try TestSupportEndpoints.json(["status": "ok"]) }
+        if configuration.testEndpoints {
+            TestSupportEndpoints(
+                storage: dependencies.storage, keyRing: dependencies.keyRing, clock: dependencies.clock as? OffsetClock
+            ).add(to: router)
+        }
         WellKnownEndpoints(dependencies: dependencies).add(to: router)
         return router
     }

@@ -3,11 +3,14 @@ import CognateStorage
 import Foundation
 import Hummingbird
 
-/// Cognate's own endpoints for test suites: the outbox of messages it would have sent, and a reset
-/// of all state (also at moto's `/moto-api/reset`, so suites written for moto's server switch unchanged).
+/// Cognate's own endpoints for test suites: the outbox of messages it would have sent, a reset of all
+/// state (also at moto's `/moto-api/reset`, so suites written for moto's server switch unchanged), and
+/// the server's clock, which a suite can move forward to see codes and passwords expire.
 struct TestSupportEndpoints {
     let storage: any Storage
     let keyRing: KeyRing
+    /// The services' clock, when it can be moved.
+    let clock: OffsetClock?
 
     func add(to router: Router<some RequestContext>) {
         router.get("/_cognate/outbox") { request, _ -> Response in
@@ -19,12 +22,21 @@ struct TestSupportEndpoints {
         }
         router.post("/_cognate/reset") { _, _ -> Response in try await reset() }
         router.post("/moto-api/reset") { _, _ -> Response in try await reset() }
-        router.get("/_cognate/health") { _, _ -> Response in try Self.json(["status": "ok"]) }
+        if let clock {
+            router.get("/_cognate/clock") { _, _ -> Response in try Self.json(ClockState(clock)) }
+            router.post("/_cognate/clock") { request, context -> Response in
+                let change = try await request.decode(as: ClockChange.self, context: context)
+                if let offset = change.offsetSeconds { clock.setOffset(offset) }
+                if let advance = change.advanceSeconds { clock.advance(by: advance) }
+                return try Self.json(ClockState(clock))
+            }
+        }
     }
 
     private func reset() async throws -> Response {
         try await storage.reset()
         keyRing.forget()
+        clock?.setOffset(0)
         return try Self.json(["status": "reset"])
     }
 
@@ -66,4 +78,21 @@ struct OutboxListing: Encodable {
     }
 
     var messages: [Entry]
+}
+
+/// `POST /_cognate/clock`: set the offset from the wall clock, or move the clock forward, in seconds.
+struct ClockChange: Decodable {
+    var offsetSeconds: Double?
+    var advanceSeconds: Double?
+}
+
+/// The server's clock as `/_cognate/clock` answers it.
+struct ClockState: Encodable {
+    var now: Double
+    var offsetSeconds: Double
+
+    init(_ clock: OffsetClock) {
+        now = clock.now().timeIntervalSince1970
+        offsetSeconds = clock.offset
+    }
 }

@@ -112,10 +112,13 @@ public struct PendingCode: Codable, Sendable, Equatable {
     public var expiresAt: Date
     /// Where it went, so a confirmation can mark that address verified.
     public var attribute: String?
+    /// Wrong codes presented against this one so far (absent: none).
+    public var failedAttempts: Int?
 
-    public init(hash: String, expiresAt: Date, attribute: String?) {
+    public init(hash: String, expiresAt: Date, attribute: String?, failedAttempts: Int? = nil) {
         self.hash = hash
         self.expiresAt = expiresAt
         self.attribute = attribute
+        self.failedAttempts = failedAttempts
     }
 }

@@ -4,7 +4,8 @@ import CognitoModel
 import Foundation
 import Testing
 
-/// One-time codes: the right code within its lifetime passes, a wrong one and an old one are refused.
+/// One-time codes: the right code within its lifetime passes once; a wrong one, an old one, and any code
+/// after five wrong ones are refused.
 @Suite struct CodesTests {
     func user(with code: String, purpose: String, expiresAt: Date) -> User {
         var user = User(poolID: "p", username: "u", usernameKey: "u", sub: "s", attributes: [], status: "UNCONFIRMED",
@@ -22,15 +23,36 @@ import Testing
     @Test func rightWrongAndExpired() throws {
         let clock = TestClock()
         let u = user(with: "123456", purpose: Codes.signUp, expiresAt: clock.now().addingTimeInterval(Codes.lifetime(Codes.signUp)))
-        #expect(try Codes.check("123456", purpose: Codes.signUp, user: u, now: clock.now()).attribute == "email")
+        #expect(try Codes.matching("123456", purpose: Codes.signUp, user: u, now: clock.now()).attribute == "email")
         #expect(throws: CognitoError(.codeMismatchException, "Invalid verification code provided, please try again.")) {
-            try Codes.check("654321", purpose: Codes.signUp, user: u, now: clock.now())
+            try Codes.matching("654321", purpose: Codes.signUp, user: u, now: clock.now())
         }
-        #expect(throws: CognitoError.self) { try Codes.check("123456", purpose: Codes.forgotPassword, user: u, now: clock.now()) }
+        #expect(throws: CognitoError.self) { try Codes.matching("123456", purpose: Codes.forgotPassword, user: u, now: clock.now()) }
         clock.advance(86_401)
         #expect(throws: CognitoError(.expiredCodeException, "Invalid code provided, please request a code again.")) {
-            try Codes.check("123456", purpose: Codes.signUp, user: u, now: clock.now())
+            try Codes.matching("123456", purpose: Codes.signUp, user: u, now: clock.now())
         }
+    }
+
+    @Test func fiveWrongCodesExhaustTheCode() throws {
+        let clock = TestClock()
+        var u = user(with: "123456", purpose: Codes.forgotPassword, expiresAt: clock.now().addingTimeInterval(3_600))
+        u.codes?[Codes.forgotPassword]?.failedAttempts = Codes.attemptLimit - 1
+        #expect(try Codes.matching("123456", purpose: Codes.forgotPassword, user: u, now: clock.now()).attribute == "email")
+        u.codes?[Codes.forgotPassword]?.failedAttempts = Codes.attemptLimit
+        #expect(throws: CognitoError(.limitExceededException, "Attempt limit exceeded, please try after some time.")) {
+            try Codes.matching("123456", purpose: Codes.forgotPassword, user: u, now: clock.now())
+        }
+    }
+
+    @Test func consumingRemovesTheCode() throws {
+        let clock = TestClock()
+        var u = user(with: "123456", purpose: Codes.signUp, expiresAt: clock.now().addingTimeInterval(60))
+        #expect(throws: CognitoError.self) { try Codes.consume("111111", purpose: Codes.signUp, from: &u, now: clock.now()) }
+        #expect(u.codes?[Codes.signUp] != nil)
+        _ = try Codes.consume("123456", purpose: Codes.signUp, from: &u, now: clock.now())
+        #expect(u.codes?[Codes.signUp] == nil)
+        #expect(throws: CognitoError.self) { try Codes.consume("123456", purpose: Codes.signUp, from: &u, now: clock.now()) }
     }
 
     @Test func codesAreSixDigits() {

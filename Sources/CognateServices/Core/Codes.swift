@@ -22,17 +22,39 @@ enum Codes {
         SHA256.hash(data: Data(code.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Checks `code` against the user's code for `purpose`; answers it (to be removed by the caller's update).
-    static func check(_ code: String, purpose: String, user: User, now: Date) throws(CognitoError) -> PendingCode {
-        guard let pending = user.codes?[purpose] else {
-            throw CognitoError(.codeMismatchException, "Invalid verification code provided, please try again.")
+    /// Wrong codes allowed against one sent code; after them every attempt is refused until a new code is sent.
+    static let attemptLimit = 5
+
+    /// What presenting a code for a purpose comes to, given the user's stored code.
+    enum Outcome: Equatable {
+        case match(PendingCode)
+        case mismatch
+        case expired
+        case attemptsExhausted
+    }
+
+    static func evaluate(_ code: String, purpose: String, user: User, now: Date) -> Outcome {
+        guard let pending = user.codes?[purpose] else { return .mismatch }
+        if (pending.failedAttempts ?? 0) >= attemptLimit { return .attemptsExhausted }
+        if pending.expiresAt <= now { return .expired }
+        return pending.hash == hash(code) ? .match(pending) : .mismatch
+    }
+
+    /// The stored code for `purpose` when `code` matches it; else the error AWS answers.
+    static func matching(_ code: String, purpose: String, user: User, now: Date) throws(CognitoError) -> PendingCode {
+        switch evaluate(code, purpose: purpose, user: user, now: now) {
+        case .match(let pending): return pending
+        case .mismatch: throw CognitoError(.codeMismatchException, "Invalid verification code provided, please try again.")
+        case .expired: throw CognitoError(.expiredCodeException, "Invalid code provided, please request a code again.")
+        case .attemptsExhausted: throw CognitoError(.limitExceededException, "Attempt limit exceeded, please try after some time.")
         }
-        guard pending.expiresAt > now else {
-            throw CognitoError(.expiredCodeException, "Invalid code provided, please request a code again.")
-        }
-        guard pending.hash == hash(code) else {
-            throw CognitoError(.codeMismatchException, "Invalid verification code provided, please try again.")
-        }
+    }
+
+    /// Inside a user update: checks `code` again against the stored state and removes it when it matches,
+    /// so a code is redeemed once even when two requests present it at the same time.
+    static func consume(_ code: String, purpose: String, from user: inout User, now: Date) throws(CognitoError) -> PendingCode {
+        let pending = try matching(code, purpose: purpose, user: user, now: now)
+        user.codes?[purpose] = nil
         return pending
     }
 

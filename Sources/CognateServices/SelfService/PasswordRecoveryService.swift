@@ -22,10 +22,11 @@ struct PasswordRecoveryService {
             let (pool, client) = try await gate.resolve(clientID: input.clientId)
             try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
             let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
-            _ = try Codes.check(input.confirmationCode, purpose: Codes.forgotPassword, user: user, now: deps.clock.now())
+            try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.forgotPassword, pool: pool, user: user)
             let credential = try PasswordChange(deps: deps).credential(for: input.password, pool: pool, user: user)
+            let now = deps.clock.now()
             try await UserAdminService(deps).update(pool, user) { user in
-                user.codes?[Codes.forgotPassword] = nil
+                _ = try Codes.consume(input.confirmationCode, purpose: Codes.forgotPassword, from: &user, now: now)
                 PasswordChange.apply(credential, to: &user, pool: pool)
                 user.temporaryPasswordExpiry = nil
                 if user.status == "RESET_REQUIRED" || user.status == "FORCE_CHANGE_PASSWORD" { user.status = "CONFIRMED" }

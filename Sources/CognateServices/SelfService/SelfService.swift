@@ -87,9 +87,10 @@ struct SelfService {
         table.register(Operations.VerifyUserAttribute.self) { input, _ in
             let (pool, user, _) = try await verifier.verify(input.accessToken)
             let purpose = Codes.verify(input.attributeName)
-            _ = try Codes.check(input.code, purpose: purpose, user: user, now: deps.clock.now())
+            try await CodeRedemption(deps: deps).check(input.code, purpose: purpose, pool: pool, user: user)
+            let now = deps.clock.now()
             try await admin.update(pool, user) { user in
-                user.codes?[purpose] = nil
+                _ = try Codes.consume(input.code, purpose: purpose, from: &user, now: now)
                 user.setAttribute(input.attributeName + "_verified", "true")
             }
             return VerifyUserAttributeResponse()

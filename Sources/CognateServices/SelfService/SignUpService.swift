@@ -19,10 +19,11 @@ struct SignUpService {
             guard user.status == "UNCONFIRMED" else {
                 throw CognitoError(.notAuthorizedException, "User cannot be confirmed. Current status is \(user.status)")
             }
-            let pending = try Codes.check(input.confirmationCode, purpose: Codes.signUp, user: user, now: deps.clock.now())
+            try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.signUp, pool: pool, user: user)
+            let now = deps.clock.now()
             try await UserAdminService(deps).update(pool, user) { user in
+                let pending = try Codes.consume(input.confirmationCode, purpose: Codes.signUp, from: &user, now: now)
                 user.status = "CONFIRMED"
-                user.codes?[Codes.signUp] = nil
                 if let attribute = pending.attribute { user.setAttribute(attribute + "_verified", "true") }
             }
             return ConfirmSignUpResponse()
