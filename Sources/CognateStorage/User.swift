@@ -29,6 +29,8 @@ public struct User: Codable, Sendable, Equatable {
     public var lastFailedSignIn: Date?
     /// Codes sent to the user and not yet used, by purpose (`signup`, `forgot-password`, `verify:email`, …).
     public var codes: [String: PendingCode]?
+    /// Multi-factor settings; absent until the user or an administrator sets any.
+    public var mfa: UserMFA?
 
     public init(
         poolID: String, username: String, usernameKey: String, sub: String, attributes: [UserAttribute],

@@ -61,6 +61,21 @@ public struct UserPoolSettings: Codable, Sendable, Equatable {
     public var keyConfiguration: KeyConfigurationType?
     public var issuerConfiguration: IssuerConfigurationType?
     public var acrConfiguration: [String: AcrLevelConfigType]?
+    /// SMS MFA as SetUserPoolMfaConfig set it; absent: on when the pool has an SMS configuration.
+    public var smsMfaEnabled: Bool?
+    public var softwareTokenMfaEnabled: Bool?
+    /// Email MFA is on when this is set.
+    public var emailMfaConfiguration: EmailMfaConfigType?
+    public var webAuthnConfiguration: WebAuthnConfigurationType?
 
     public init() {}
+
+    /// The MFA factors the pool offers, in Cognito's order.
+    public var mfaFactors: [MfaFactor] {
+        var factors: [MfaFactor] = []
+        if smsMfaEnabled ?? (smsConfiguration != nil) { factors.append(.sms) }
+        if softwareTokenMfaEnabled == true { factors.append(.softwareToken) }
+        if emailMfaConfiguration != nil { factors.append(.email) }
+        return factors
+    }
 }

@@ -21,6 +21,7 @@ struct AuthService {
 
     var gate: ClientGate { ClientGate(deps: deps) }
     var users: SignInPolicy { SignInPolicy(deps: deps) }
+    var sessions: SessionStore { SessionStore(deps: deps) }
 
     func register(in table: inout OperationTable) {
         table.register(Operations.InitiateAuth.self) { input, _ in
@@ -80,31 +81,32 @@ struct AuthService {
         return value
     }
 
-    /// After a verified password: a new password if the current one is temporary, else the tokens.
+    /// After a verified password: a new password if the current one is temporary, then the second factor
+    /// the pool and user call for, else the tokens.
     private func afterPassword(user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
         if user.status == "FORCE_CHANGE_PASSWORD" {
             var attributes: [String: String] = [:]
             for attribute in user.attributes where attribute.name != "sub" { attributes[attribute.name] = attribute.value }
             let json = String(decoding: try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]), as: UTF8.self)
-            let session = try await newSession(challenge: .newPasswordRequired, user: user, pool: pool, client: client, state: [:])
+            let session = try await sessions.create(challenge: .newPasswordRequired, user: user, pool: pool, client: client, state: [:])
             return AuthOutcome(
                 challengeName: .newPasswordRequired, session: session,
                 parameters: ["USER_ID_FOR_SRP": user.username, "requiredAttributes": "[]", "userAttributes": json]
             )
         }
-        return AuthOutcome(result: try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: user))
+        if var outcome = try await MfaChallenges(deps: deps).challenge(user: user, pool: pool, client: client) {
+            var parameters = outcome.parameters ?? [:]
+            parameters["USER_ID_FOR_SRP"] = user.username
+            outcome.parameters = parameters
+            return outcome
+        }
+        return try await signedIn(user: user, pool: pool, client: client)
     }
 
-    /// Stores a session and answers the opaque string the client holds for it.
-    private func newSession(
-        challenge: ChallengeNameType, user: User, pool: UserPool, client: AppClient, state: [String: String], handle: String? = nil
-    ) async throws -> String {
-        let token = handle ?? TokenIssuer.opaqueToken(deps.random, bytes: 64)
-        let minutes = client.settings.authSessionValidity ?? 3
-        try await deps.storage.createSession(AuthSession(
-            id: TokenIssuer.hash(token), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
-            challenge: challenge.rawValue, state: state, expiresAt: deps.clock.now().addingTimeInterval(Double(minutes) * 60)))
-        return token
+    /// The end of a sign-in: the failure count cleared, the tokens issued.
+    private func signedIn(user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+        try await users.recordSuccess(user: user, pool: pool)
+        return AuthOutcome(result: try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: user))
     }
 
     // MARK: SRP
@@ -119,7 +121,7 @@ struct AuthService {
         let b = deps.random.bytes(32)
         let bigB = CognitoSRP.shared.serverPublic(verifier: Array(credential.verifier), secret: b)
         let secretBlock = Data(deps.random.bytes(64)).base64EncodedString()
-        _ = try await newSession(
+        _ = try await sessions.create(
             challenge: .passwordVerifier, user: user, pool: pool, client: client,
             state: ["b": BigEndian.hexWithoutLeadingZeros(b), "B": BigEndian.hexWithoutLeadingZeros(bigB), "A": srpA],
             handle: secretBlock)
@@ -153,7 +155,6 @@ struct AuthService {
             try await users.recordFailure(user: user, pool: pool)
             throw failure
         }
-        try await users.recordSuccess(user: user, pool: pool)
     }
 
     // MARK: Refresh
@@ -173,39 +174,63 @@ struct AuthService {
         let (pool, client) = try await gate.resolve(clientID: clientID, poolID: poolID)
         let username = try Self.required("USERNAME", responses)
         try gate.requireSecretHash(responses["SECRET_HASH"], usernames: [username], client)
-        let handle: String?
-        switch challenge {
-        case .passwordVerifier: handle = responses["PASSWORD_CLAIM_SECRET_BLOCK"]
-        case .newPasswordRequired: handle = session
-        default: throw Errors.invalidParameter("Cognate does not support the \(challenge.rawValue) challenge yet.")
+        let supported: Set<ChallengeNameType> = [
+            .passwordVerifier, .newPasswordRequired, .smsMfa, .emailOtp, .softwareTokenMfa, .selectMfaType, .mfaSetup,
+        ]
+        guard supported.contains(challenge) else {
+            throw Errors.invalidParameter("Cognate does not support the \(challenge.rawValue) challenge yet.")
         }
-        let expired = CognitoError(.notAuthorizedException, "Invalid session for the user, session is expired.")
-        guard let handle else { throw expired }
-        let stored = try await StorageError.map(notFound: expired) { try await deps.storage.takeSession(id: TokenIssuer.hash(handle)) }
-        guard stored.expiresAt > deps.clock.now(), stored.clientID == client.clientID, stored.poolID == pool.id else { throw expired }
+        // SRP's second step names its session by the secret block; every other step by the session string.
+        let stored = try await sessions.take(challenge == .passwordVerifier ? responses["PASSWORD_CLAIM_SECRET_BLOCK"] : session)
+        guard stored.clientID == client.clientID, stored.poolID == pool.id else { throw SessionStore.expired }
         guard stored.challenge == challenge.rawValue else {
             throw Errors.invalidParameter("The session does not belong to the \(challenge.rawValue) challenge.")
         }
         let user = try await users.find(username, pool: pool, client: client)
-        guard user.usernameKey == stored.usernameKey else { throw expired }
+        guard user.usernameKey == stored.usernameKey else { throw SessionStore.expired }
         guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
+        let mfa = MfaChallenges(deps: deps)
 
         switch challenge {
         case .passwordVerifier:
             try await verifyPasswordClaim(responses, session: stored, user: user, pool: pool)
             try users.checkState(user)
             return try await afterPassword(user: user, pool: pool, client: client)
+        case .smsMfa, .emailOtp, .softwareTokenMfa:
+            try await mfa.verifyCode(challenge, responses, session: stored, user: user, pool: pool)
+            return try await signedIn(user: user, pool: pool, client: client)
+        case .selectMfaType:
+            let choices = (stored.state["choices"] ?? "").split(separator: ",").map(String.init)
+            let answer = try Self.required("ANSWER", responses)
+            guard choices.contains(answer), let factor = MfaFactor(rawValue: answer) else {
+                try await sessions.restore(stored)
+                throw Errors.invalidParameter("ANSWER must be one of \(choices.joined(separator: ", ")).")
+            }
+            var outcome = try await mfa.issue(factor, user: user, pool: pool, client: client)
+            outcome.parameters?["USER_ID_FOR_SRP"] = user.username
+            return outcome
+        case .mfaSetup:
+            guard stored.state["verified"] == "true" else {
+                throw Errors.invalidParameter("Set up an MFA factor first: AssociateSoftwareToken and VerifySoftwareToken with this session.")
+            }
+            return try await signedIn(user: user, pool: pool, client: client)
         default:
             do {
                 let updated = try await setNewPassword(responses, user: user, pool: pool)
-                return AuthOutcome(result: try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: updated))
+                return try await afterNewPassword(user: updated, pool: pool, client: client)
             } catch let error as CognitoError
                 where [.invalidPasswordException, .invalidParameterException, .passwordHistoryPolicyViolationException].contains(error.code) {
                 // A rejected new password does not use up the session: the user may try another.
-                try await deps.storage.createSession(stored)
+                try await sessions.restore(stored)
                 throw error
             }
         }
+    }
+
+    /// After NEW_PASSWORD_REQUIRED: the second factor, if the pool and user call for one, else the tokens.
+    private func afterNewPassword(user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+        if let outcome = try await MfaChallenges(deps: deps).challenge(user: user, pool: pool, client: client) { return outcome }
+        return try await signedIn(user: user, pool: pool, client: client)
     }
 
     private func setNewPassword(_ responses: [String: String], user: User, pool: UserPool) async throws -> User {

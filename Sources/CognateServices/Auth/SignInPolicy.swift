@@ -41,7 +41,8 @@ struct SignInPolicy {
             try await recordFailure(user: user, pool: pool)
             throw Self.incorrect
         }
-        try await recordSuccess(user: user, pool: pool)
+        // The failure count is cleared when the sign-in completes, so wrong MFA codes after a right
+        // password still add up to a lockout.
         try checkState(user)
     }
 

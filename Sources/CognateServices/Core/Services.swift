@@ -40,6 +40,9 @@ public enum Services {
         PasswordRecoveryService(deps).register(in: &table)
         SignOutService(deps).register(in: &table)
         RefreshTokens(deps: deps).register(in: &table)
+        PoolMfaService(deps).register(in: &table)
+        UserMfaService(deps).register(in: &table)
+        SoftwareTokenService(deps).register(in: &table)
         return table
     }
 }

@@ -55,6 +55,27 @@ struct Messenger {
         return CodeDeliveryDetailsType(destination: Codes.mask(destination, medium: medium), deliveryMedium: medium, attributeName: attribute)
     }
 
+    static let defaultAuthenticationMessage = "Your authentication code is {####}. "
+    static let defaultAuthenticationSubject = "Your authentication code"
+
+    /// Sends a sign-in code (SMS or email MFA) rendered from the pool's MFA templates; answers the
+    /// masked destination.
+    func sendAuthenticationCode(_ code: String, factor: MfaFactor, pool: UserPool, user: User) async throws -> String {
+        if factor == .email {
+            let destination = user.attribute("email") ?? ""
+            let configuration = pool.settings.emailMfaConfiguration
+            let body = Self.render(configuration?.message ?? Self.defaultAuthenticationMessage, username: user.username, code: code)
+            try await deliver(pool: pool, user: user, medium: .email, recipient: destination,
+                              subject: configuration?.subject ?? Self.defaultAuthenticationSubject, body: body, code: code,
+                              purpose: "mfa")
+            return Codes.mask(destination, medium: .email)
+        }
+        let destination = user.attribute("phone_number") ?? ""
+        let body = Self.render(pool.settings.smsAuthenticationMessage ?? Self.defaultAuthenticationMessage, username: user.username, code: code)
+        try await deliver(pool: pool, user: user, medium: .sms, recipient: destination, subject: nil, body: body, code: code, purpose: "mfa")
+        return Codes.mask(destination, medium: .sms)
+    }
+
     private func deliver(
         pool: UserPool, user: User, medium: OutboxMessage.Medium, recipient: String, subject: String?, body: String, code: String,
         purpose: String = "invitation"

@@ -14,7 +14,10 @@ struct SelfService {
     func register(in table: inout OperationTable) {
         table.register(Operations.GetUser.self) { input, _ in
             let (_, user, _) = try await verifier.verify(input.accessToken)
-            return GetUserResponse(username: user.username, userAttributes: user.wireAttributes)
+            let mfa = UserMfaService.view(user)
+            return GetUserResponse(
+                username: user.username, userAttributes: user.wireAttributes, mfaOptions: mfa.options,
+                preferredMfaSetting: mfa.preferred, userMFASettingList: mfa.list)
         }
         table.register(Operations.ChangePassword.self) { input, _ in
             let (pool, user, _) = try await verifier.verify(input.accessToken)

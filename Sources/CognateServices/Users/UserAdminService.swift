@@ -13,9 +13,11 @@ struct UserAdminService {
         table.register(Operations.AdminCreateUser.self) { input, _ in try await create(input) }
         table.register(Operations.AdminGetUser.self) { input, _ in
             let user = try await find(input.userPoolId, input.username).user
+            let mfa = UserMfaService.view(user)
             return AdminGetUserResponse(
                 username: user.username, userAttributes: user.wireAttributes, userCreateDate: user.creationDate,
-                userLastModifiedDate: user.lastModifiedDate, enabled: user.enabled, userStatus: UserStatusType(rawValue: user.status)
+                userLastModifiedDate: user.lastModifiedDate, enabled: user.enabled, userStatus: UserStatusType(rawValue: user.status),
+                mfaOptions: mfa.options, preferredMfaSetting: mfa.preferred, userMFASettingList: mfa.list
             )
         }
         table.register(Operations.AdminDeleteUser.self) { input, _ in
