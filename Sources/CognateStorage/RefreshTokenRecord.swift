@@ -16,6 +16,8 @@ public struct RefreshTokenRecord: Codable, Sendable, Equatable {
     public var revoked: Bool
     /// When refresh-token rotation replaced it; it still refreshes during the client's grace period.
     public var rotatedAt: Date?
+    /// The device the sign-in was made from, when the pool tracks devices.
+    public var deviceKey: String?
 
     public init(
         tokenHash: String, poolID: String, clientID: String, usernameKey: String, originJTI: String, authTime: Date,

@@ -31,6 +31,8 @@ public struct User: Codable, Sendable, Equatable {
     public var codes: [String: PendingCode]?
     /// Multi-factor settings; absent until the user or an administrator sets any.
     public var mfa: UserMFA?
+    /// Devices handed out at sign-in (device tracking), confirmed or not, oldest first.
+    public var devices: [Device]?
 
     public init(
         poolID: String, username: String, usernameKey: String, sub: String, attributes: [UserAttribute],
@@ -49,6 +51,12 @@ public struct User: Codable, Sendable, Equatable {
         self.password = password
         self.temporaryPasswordExpiry = temporaryPasswordExpiry
         self.aliasKeys = aliasKeys
+    }
+
+    /// The device with this key, if the user has it.
+    public func device(_ key: String?) -> Device? {
+        guard let key else { return nil }
+        return devices?.first { $0.key == key }
     }
 
     public func attribute(_ name: String) -> String? {

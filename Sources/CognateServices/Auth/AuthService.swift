@@ -58,17 +58,19 @@ struct AuthService {
             try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
             let user = try await users.find(username, pool: pool, client: client)
             try await users.checkPassword(password, user: user, pool: pool)
-            return try await afterPassword(user: user, pool: pool, client: client)
+            return try await afterPassword(user: user, pool: pool, client: client, deviceKey: params["DEVICE_KEY"])
         case .userSrpAuth:
             try gate.requireFlow(flow, client)
             let username = try Self.required("USERNAME", params)
             let srpA = try Self.required("SRP_A", params)
             try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
             let user = try await users.find(username, pool: pool, client: client)
-            return try await passwordVerifierChallenge(user: user, srpA: srpA, pool: pool, client: client)
+            return try await passwordVerifierChallenge(user: user, srpA: srpA, deviceKey: params["DEVICE_KEY"], pool: pool, client: client)
         case .refreshTokenAuth, .refreshToken:
             try gate.requireFlow(flow, client)
-            return try await refresh(try Self.required("REFRESH_TOKEN", params), secretHash: params["SECRET_HASH"], username: params["USERNAME"], pool: pool, client: client)
+            return try await refresh(
+                try Self.required("REFRESH_TOKEN", params), secretHash: params["SECRET_HASH"], username: params["USERNAME"],
+                deviceKey: params["DEVICE_KEY"], pool: pool, client: client)
         default:
             throw Errors.invalidParameter("Cognate does not support the \(flow.rawValue) flow yet.")
         }
@@ -81,54 +83,69 @@ struct AuthService {
         return value
     }
 
-    /// After a verified password: a new password if the current one is temporary, then the second factor
-    /// the pool and user call for, else the tokens.
-    private func afterPassword(user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+    /// After a verified password: a new password if the current one is temporary, then device SRP for a
+    /// confirmed device, then the second factor the pool and user call for, else the tokens. `deviceKey` is
+    /// the device the client named; it travels in the sessions of the steps that follow.
+    private func afterPassword(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
+        let carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
         if user.status == "FORCE_CHANGE_PASSWORD" {
             var attributes: [String: String] = [:]
             for attribute in user.attributes where attribute.name != "sub" { attributes[attribute.name] = attribute.value }
             let json = String(decoding: try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]), as: UTF8.self)
-            let session = try await sessions.create(challenge: .newPasswordRequired, user: user, pool: pool, client: client, state: [:])
+            let session = try await sessions.create(challenge: .newPasswordRequired, user: user, pool: pool, client: client, state: carried)
             return AuthOutcome(
                 challengeName: .newPasswordRequired, session: session,
                 parameters: ["USER_ID_FOR_SRP": user.username, "requiredAttributes": "[]", "userAttributes": json]
             )
         }
-        if var outcome = try await MfaChallenges(deps: deps).challenge(user: user, pool: pool, client: client) {
+        if let outcome = try await DeviceAuthentication(deps: deps).challenge(deviceKey: deviceKey, user: user, pool: pool, client: client) {
+            return outcome
+        }
+        return try await secondFactor(user: user, pool: pool, client: client, deviceKey: deviceKey)
+    }
+
+    /// The MFA challenge the pool and user call for, else the tokens.
+    private func secondFactor(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
+        let carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
+        if var outcome = try await MfaChallenges(deps: deps).challenge(user: user, pool: pool, client: client, carrying: carried) {
             var parameters = outcome.parameters ?? [:]
             parameters["USER_ID_FOR_SRP"] = user.username
             outcome.parameters = parameters
             return outcome
         }
-        return try await signedIn(user: user, pool: pool, client: client)
+        return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
     }
 
-    /// The end of a sign-in: the failure count cleared, the tokens issued.
-    private func signedIn(user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+    /// The end of a sign-in: the failure count cleared, and the tokens, bound to the user's device when the
+    /// pool tracks devices (a sign-in from an unknown device gets a new one in NewDeviceMetadata).
+    private func signedIn(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
         try await users.recordSuccess(user: user, pool: pool)
-        return AuthOutcome(result: try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: user))
+        var device = user.device(deviceKey)?.key
+        var metadata: NewDeviceMetadataType?
+        if DeviceAuthentication.tracksDevices(pool) && device == nil {
+            metadata = try await DeviceAuthentication(deps: deps).register(user: user, pool: pool)
+            device = metadata?.deviceKey
+        }
+        var result = try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: user, deviceKey: device)
+        result.newDeviceMetadata = metadata
+        return AuthOutcome(result: result)
     }
 
     // MARK: SRP
 
-    private func passwordVerifierChallenge(user: User, srpA: String, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+    private func passwordVerifierChallenge(
+        user: User, srpA: String, deviceKey: String?, pool: UserPool, client: AppClient
+    ) async throws -> AuthOutcome {
         guard let credential = user.password else {
             throw CognitoError(.notAuthorizedException, "Incorrect username or password.")
         }
-        guard let aBytes = BigEndian.bytes(fromHex: srpA), aBytes.contains(where: { $0 != 0 }) else {
-            throw Errors.invalidParameter("SRP_A is not a valid hexadecimal number.")
-        }
-        let b = deps.random.bytes(32)
-        let bigB = CognitoSRP.shared.serverPublic(verifier: Array(credential.verifier), secret: b)
-        let secretBlock = Data(deps.random.bytes(64)).base64EncodedString()
-        _ = try await sessions.create(
-            challenge: .passwordVerifier, user: user, pool: pool, client: client,
-            state: ["b": BigEndian.hexWithoutLeadingZeros(b), "B": BigEndian.hexWithoutLeadingZeros(bigB), "A": srpA],
-            handle: secretBlock)
+        var (state, srpB, secretBlock) = try SRPExchange(deps: deps).start(srpA: srpA, verifier: Array(credential.verifier))
+        state["deviceKey"] = deviceKey
+        _ = try await sessions.create(challenge: .passwordVerifier, user: user, pool: pool, client: client, state: state, handle: secretBlock)
         return AuthOutcome(
             challengeName: .passwordVerifier, session: nil,
             parameters: [
-                "SALT": credential.saltHex, "SECRET_BLOCK": secretBlock, "SRP_B": BigEndian.hexWithoutLeadingZeros(bigB),
+                "SALT": credential.saltHex, "SECRET_BLOCK": secretBlock, "SRP_B": srpB,
                 "USERNAME": user.username, "USER_ID_FOR_SRP": user.username,
             ]
         )
@@ -137,21 +154,9 @@ struct AuthService {
     private func verifyPasswordClaim(_ responses: [String: String], session: AuthSession, user: User, pool: UserPool) async throws {
         let failure = CognitoError(.notAuthorizedException, "Incorrect username or password.")
         guard let credential = user.password,
-              let signature = responses["PASSWORD_CLAIM_SIGNATURE"].flatMap({ Data(base64Encoded: $0) }),
-              let block = responses["PASSWORD_CLAIM_SECRET_BLOCK"].flatMap({ Data(base64Encoded: $0) }),
-              let timestamp = responses["TIMESTAMP"],
-              let b = session.state["b"].flatMap(BigEndian.bytes(fromHex:)),
-              let bigB = session.state["B"].flatMap(BigEndian.bytes(fromHex:)),
-              let a = session.state["A"].flatMap(BigEndian.bytes(fromHex:))
-        else { throw failure }
-        guard let date = SRPTimestamp.parse(timestamp), abs(date.timeIntervalSince(deps.clock.now())) <= 300 else {
-            throw CognitoError(.notAuthorizedException, "The TIMESTAMP is not in Cognito's format or is too far from the server's time.")
-        }
-        guard let key = CognitoSRP.shared.sessionKey(clientPublic: a, serverPublic: bigB, serverSecret: b, verifier: Array(credential.verifier)) else {
-            throw failure
-        }
-        let expected = CognitoSRP.claimSignature(key: key, poolID: pool.id, userID: user.username, secretBlock: Array(block), timestamp: timestamp)
-        guard CognitoSRP.constantTimeEqual(expected, Array(signature)) else {
+              try SRPExchange(deps: deps).claimHolds(
+                responses, state: session.state, verifier: Array(credential.verifier), signingName: pool.id, userID: user.username)
+        else {
             try await users.recordFailure(user: user, pool: pool)
             throw failure
         }
@@ -159,10 +164,13 @@ struct AuthService {
 
     // MARK: Refresh
 
-    private func refresh(_ token: String, secretHash: String?, username: String?, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
-        let (record, user) = try await RefreshTokens(deps: deps).validate(token, pool: pool, client: client)
+    private func refresh(
+        _ token: String, secretHash: String?, username: String?, deviceKey: String?, pool: UserPool, client: AppClient
+    ) async throws -> AuthOutcome {
+        let (record, user) = try await RefreshTokens(deps: deps).validate(token, pool: pool, client: client, deviceKey: deviceKey)
         try gate.requireSecretHash(secretHash, usernames: [username, user.username, user.sub].compactMap { $0 }, client)
-        let result = try await TokenIssuer(deps: deps).tokens(pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime)
+        let result = try await TokenIssuer(deps: deps).tokens(
+            pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime, deviceKey: record.deviceKey)
         return AuthOutcome(result: result)
     }
 
@@ -176,12 +184,28 @@ struct AuthService {
         try gate.requireSecretHash(responses["SECRET_HASH"], usernames: [username], client)
         let supported: Set<ChallengeNameType> = [
             .passwordVerifier, .newPasswordRequired, .smsMfa, .emailOtp, .softwareTokenMfa, .selectMfaType, .mfaSetup,
+            .deviceSrpAuth, .devicePasswordVerifier,
         ]
         guard supported.contains(challenge) else {
             throw Errors.invalidParameter("Cognate does not support the \(challenge.rawValue) challenge yet.")
         }
-        // SRP's second step names its session by the secret block; every other step by the session string.
-        let stored = try await sessions.take(challenge == .passwordVerifier ? responses["PASSWORD_CLAIM_SECRET_BLOCK"] : session)
+        // SRP's second steps name their session by the secret block; DEVICE_SRP_AUTH may come without a session
+        // (pycognito sends none), its session is then found by user and device; the other steps by the session.
+        let handle: String?
+        switch challenge {
+        case .passwordVerifier: handle = responses["PASSWORD_CLAIM_SECRET_BLOCK"]
+        case .devicePasswordVerifier: handle = responses["PASSWORD_CLAIM_SECRET_BLOCK"] ?? session
+        case .deviceSrpAuth:
+            if let session {
+                handle = session
+            } else if let key = responses["DEVICE_KEY"], let user = try? await users.find(username, pool: pool, client: client) {
+                handle = DeviceAuthentication.handle(pool: pool, client: client, user: user, deviceKey: key)
+            } else {
+                handle = nil
+            }
+        default: handle = session
+        }
+        let stored = try await sessions.take(handle)
         guard stored.clientID == client.clientID, stored.poolID == pool.id else { throw SessionStore.expired }
         guard stored.challenge == challenge.rawValue else {
             throw Errors.invalidParameter("The session does not belong to the \(challenge.rawValue) challenge.")
@@ -190,15 +214,24 @@ struct AuthService {
         guard user.usernameKey == stored.usernameKey else { throw SessionStore.expired }
         guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
         let mfa = MfaChallenges(deps: deps)
+        let devices = DeviceAuthentication(deps: deps)
+        let deviceKey = stored.state["deviceKey"]
 
         switch challenge {
         case .passwordVerifier:
             try await verifyPasswordClaim(responses, session: stored, user: user, pool: pool)
             try users.checkState(user)
-            return try await afterPassword(user: user, pool: pool, client: client)
+            return try await afterPassword(user: user, pool: pool, client: client, deviceKey: responses["DEVICE_KEY"] ?? deviceKey)
+        case .deviceSrpAuth:
+            return try await devices.start(responses, session: stored, user: user, pool: pool, client: client)
+        case .devicePasswordVerifier:
+            let device = try await devices.verify(responses, session: stored, user: user, pool: pool)
+            // A remembered device stands in for MFA.
+            if device.remembered { return try await signedIn(user: user, pool: pool, client: client, deviceKey: device.key) }
+            return try await secondFactor(user: user, pool: pool, client: client, deviceKey: device.key)
         case .smsMfa, .emailOtp, .softwareTokenMfa:
             try await mfa.verifyCode(challenge, responses, session: stored, user: user, pool: pool)
-            return try await signedIn(user: user, pool: pool, client: client)
+            return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
         case .selectMfaType:
             let choices = (stored.state["choices"] ?? "").split(separator: ",").map(String.init)
             let answer = try Self.required("ANSWER", responses)
@@ -206,18 +239,18 @@ struct AuthService {
                 try await sessions.restore(stored)
                 throw Errors.invalidParameter("ANSWER must be one of \(choices.joined(separator: ", ")).")
             }
-            var outcome = try await mfa.issue(factor, user: user, pool: pool, client: client)
+            var outcome = try await mfa.issue(factor, user: user, pool: pool, client: client, carrying: deviceKey.map { ["deviceKey": $0] } ?? [:])
             outcome.parameters?["USER_ID_FOR_SRP"] = user.username
             return outcome
         case .mfaSetup:
             guard stored.state["verified"] == "true" else {
                 throw Errors.invalidParameter("Set up an MFA factor first: AssociateSoftwareToken and VerifySoftwareToken with this session.")
             }
-            return try await signedIn(user: user, pool: pool, client: client)
+            return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
         default:
             do {
                 let updated = try await setNewPassword(responses, user: user, pool: pool)
-                return try await afterNewPassword(user: updated, pool: pool, client: client)
+                return try await secondFactor(user: updated, pool: pool, client: client, deviceKey: deviceKey)
             } catch let error as CognitoError
                 where [.invalidPasswordException, .invalidParameterException, .passwordHistoryPolicyViolationException].contains(error.code) {
                 // A rejected new password does not use up the session: the user may try another.
@@ -225,12 +258,6 @@ struct AuthService {
                 throw error
             }
         }
-    }
-
-    /// After NEW_PASSWORD_REQUIRED: the second factor, if the pool and user call for one, else the tokens.
-    private func afterNewPassword(user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
-        if let outcome = try await MfaChallenges(deps: deps).challenge(user: user, pool: pool, client: client) { return outcome }
-        return try await signedIn(user: user, pool: pool, client: client)
     }
 
     private func setNewPassword(_ responses: [String: String], user: User, pool: UserPool) async throws -> User {

@@ -29,7 +29,7 @@ struct MfaChallenges {
     }
 
     /// The challenge after a verified password, or nil when the user gets their tokens.
-    func challenge(user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome? {
+    func challenge(user: User, pool: UserPool, client: AppClient, carrying carried: [String: String] = [:]) async throws -> AuthOutcome? {
         let mode = pool.settings.mfaConfiguration ?? .off
         guard mode != .off else { return nil }
         let factors = Self.usableFactors(user, pool)
@@ -38,30 +38,33 @@ struct MfaChallenges {
             // Required MFA: a phone number or email address the pool can send codes to serves as the factor.
             let offered = pool.settings.mfaFactors
             if offered.contains(.sms), user.attribute("phone_number") != nil {
-                return try await issue(.sms, user: user, pool: pool, client: client)
+                return try await issue(.sms, user: user, pool: pool, client: client, carrying: carried)
             }
             if offered.contains(.email), user.attribute("email") != nil {
-                return try await issue(.email, user: user, pool: pool, client: client)
+                return try await issue(.email, user: user, pool: pool, client: client, carrying: carried)
             }
-            let session = try await sessions.create(challenge: .mfaSetup, user: user, pool: pool, client: client, state: [:])
+            let session = try await sessions.create(challenge: .mfaSetup, user: user, pool: pool, client: client, state: carried)
             return AuthOutcome(challengeName: .mfaSetup, session: session,
                                parameters: ["MFAS_CAN_SETUP": Self.jsonList(offered.map(\.rawValue))])
         }
-        if factors.count == 1 { return try await issue(factors[0], user: user, pool: pool, client: client) }
+        if factors.count == 1 { return try await issue(factors[0], user: user, pool: pool, client: client, carrying: carried) }
         if let preferred = user.mfa?.preferred, factors.contains(preferred) {
-            return try await issue(preferred, user: user, pool: pool, client: client)
+            return try await issue(preferred, user: user, pool: pool, client: client, carrying: carried)
         }
         let choices = factors.map(\.rawValue)
         let session = try await sessions.create(
-            challenge: .selectMfaType, user: user, pool: pool, client: client, state: ["choices": choices.joined(separator: ",")])
+            challenge: .selectMfaType, user: user, pool: pool, client: client,
+            state: carried.merging(["choices": choices.joined(separator: ",")]) { $1 })
         return AuthOutcome(challengeName: .selectMfaType, session: session, parameters: ["MFAS_CAN_CHOOSE": Self.jsonList(choices)])
     }
 
     /// Sends the code (SMS, email) and answers the factor's challenge.
-    func issue(_ factor: MfaFactor, user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+    func issue(
+        _ factor: MfaFactor, user: User, pool: UserPool, client: AppClient, carrying carried: [String: String] = [:]
+    ) async throws -> AuthOutcome {
         switch factor {
         case .softwareToken:
-            let session = try await sessions.create(challenge: .softwareTokenMfa, user: user, pool: pool, client: client, state: [:])
+            let session = try await sessions.create(challenge: .softwareTokenMfa, user: user, pool: pool, client: client, state: carried)
             var parameters: [String: String] = [:]
             if let name = user.mfa?.softwareToken?.friendlyName { parameters["FRIENDLY_DEVICE_NAME"] = name }
             return AuthOutcome(challengeName: .softwareTokenMfa, session: session, parameters: parameters)
@@ -70,7 +73,8 @@ struct MfaChallenges {
             let destination = try await Messenger(deps: deps).sendAuthenticationCode(code, factor: factor, pool: pool, user: user)
             let challenge: ChallengeNameType = factor == .sms ? .smsMfa : .emailOtp
             let session = try await sessions.create(
-                challenge: challenge, user: user, pool: pool, client: client, state: ["code": Codes.hash(code), "attempts": "0"])
+                challenge: challenge, user: user, pool: pool, client: client,
+                state: carried.merging(["code": Codes.hash(code), "attempts": "0"]) { $1 })
             return AuthOutcome(challengeName: challenge, session: session, parameters: [
                 "CODE_DELIVERY_DELIVERY_MEDIUM": factor == .sms ? "SMS" : "EMAIL", "CODE_DELIVERY_DESTINATION": destination,
             ])

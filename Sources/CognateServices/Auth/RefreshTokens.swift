@@ -11,7 +11,9 @@ struct RefreshTokens {
 
     /// The record and its user, when the token is the client's, live, not revoked, and not rotated out
     /// beyond the client's grace period.
-    func validate(_ token: String, pool: UserPool, client: AppClient) async throws -> (RefreshTokenRecord, User) {
+    /// The record and user of a refresh token that may refresh now. A token issued to a device the user has
+    /// confirmed refreshes only with that device's key, as in Cognito.
+    func validate(_ token: String, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> (RefreshTokenRecord, User) {
         let now = deps.clock.now()
         guard let record = try? await deps.storage.refreshToken(hash: TokenIssuer.hash(token)),
               record.poolID == pool.id, record.clientID == client.clientID, !record.revoked, record.expiresAt > now
@@ -23,6 +25,7 @@ struct RefreshTokens {
             try await deps.storage.user(poolID: pool.id, usernameKey: record.usernameKey)
         }
         guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
+        if let bound = record.deviceKey, user.device(bound)?.isConfirmed == true, deviceKey != bound { throw Self.invalid }
         return (record, user)
     }
 
@@ -38,14 +41,16 @@ struct RefreshTokens {
                     throw CognitoError(.notAuthorizedException, "Unable to verify the client secret for client \(client.clientID).")
                 }
             }
-            let (record, user) = try await validate(input.refreshToken, pool: pool, client: client)
+            let (record, user) = try await validate(input.refreshToken, pool: pool, client: client, deviceKey: input.deviceKey)
             let issuer = TokenIssuer(deps: deps)
             guard client.settings.refreshTokenRotation?.feature == .enabled else {
                 return GetTokensFromRefreshTokenResponse(authenticationResult: try await issuer.tokens(
-                    pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime))
+                    pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
+                    deviceKey: record.deviceKey))
             }
             _ = try await deps.storage.markRotated(hash: record.tokenHash, at: deps.clock.now())
-            let result = try await issuer.signIn(pool: pool, client: client, user: user, authTime: record.authTime)
+            let result = try await issuer.signIn(
+                pool: pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey)
             return GetTokensFromRefreshTokenResponse(authenticationResult: result)
         }
     }

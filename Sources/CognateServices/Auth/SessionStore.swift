@@ -23,13 +23,14 @@ struct SessionStore {
         return token
     }
 
-    /// Stores a follow-up of `session` for another step (a new string, the same pool, client and user).
+    /// Stores a follow-up of `session` for another step (a new string, the same pool, client and user); the
+    /// state is added to what the session carried.
     func renew(_ session: AuthSession, challenge: ChallengeNameType, state: [String: String]) async throws -> String {
         let token = TokenIssuer.opaqueToken(deps.random, bytes: 64)
         var next = session
         next.id = TokenIssuer.hash(token)
         next.challenge = challenge.rawValue
-        next.state = state
+        next.state = session.state.merging(state) { $1 }
         try await deps.storage.createSession(next)
         return token
     }

@@ -48,22 +48,28 @@ struct TokenIssuer {
 
     /// Tokens for a new sign-in (or a rotation, which keeps the original `authTime`): a new refresh token
     /// whose `origin_jti` the access and ID tokens carry.
-    func signIn(pool: UserPool, client: AppClient, user: User, authTime: Date? = nil) async throws -> AuthenticationResultType {
+    func signIn(
+        pool: UserPool, client: AppClient, user: User, authTime: Date? = nil, deviceKey: String? = nil
+    ) async throws -> AuthenticationResultType {
         let now = deps.clock.now()
         let authTime = authTime ?? now
         let lifetimes = Self.lifetimes(client.settings)
         let refreshToken = Self.opaqueToken(deps.random)
         let originJTI = deps.random.uuid()
-        try await deps.storage.createRefreshToken(RefreshTokenRecord(
+        var record = RefreshTokenRecord(
             tokenHash: Self.hash(refreshToken), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
-            originJTI: originJTI, authTime: authTime, issuedAt: now, expiresAt: now.addingTimeInterval(Double(lifetimes.refresh))))
-        var result = try await tokens(pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime)
+            originJTI: originJTI, authTime: authTime, issuedAt: now, expiresAt: now.addingTimeInterval(Double(lifetimes.refresh)))
+        record.deviceKey = deviceKey
+        try await deps.storage.createRefreshToken(record)
+        var result = try await tokens(pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime, deviceKey: deviceKey)
         result.refreshToken = refreshToken
         return result
     }
 
     /// Access and ID tokens for a user, without a refresh token (REFRESH_TOKEN_AUTH keeps the old one).
-    func tokens(pool: UserPool, client: AppClient, user: User, originJTI: String, authTime: Date) async throws -> AuthenticationResultType {
+    func tokens(
+        pool: UserPool, client: AppClient, user: User, originJTI: String, authTime: Date, deviceKey: String? = nil
+    ) async throws -> AuthenticationResultType {
         let now = deps.clock.now()
         let lifetimes = Self.lifetimes(client.settings)
         let signer = try await deps.keyRing.signer(poolID: pool.id)
@@ -86,6 +92,7 @@ struct TokenIssuer {
             "token_use": .string("id"), "auth_time": .int(auth), "iat": .int(iat), "exp": .int(iat + lifetimes.id),
             "jti": .string(deps.random.uuid()),
         ]
+        if let deviceKey { access["device_key"] = .string(deviceKey) }
         if !groups.isEmpty {
             access["cognito:groups"] = .strings(groups)
             id["cognito:groups"] = .strings(groups)

@@ -43,6 +43,7 @@ public enum Services {
         PoolMfaService(deps).register(in: &table)
         UserMfaService(deps).register(in: &table)
         SoftwareTokenService(deps).register(in: &table)
+        DeviceService(deps).register(in: &table)
         return table
     }
 }
