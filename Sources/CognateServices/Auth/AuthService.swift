@@ -10,6 +10,8 @@ struct AuthOutcome {
     var session: String?
     var parameters: [String: String]?
     var result: AuthenticationResultType?
+    /// The first factors a USER_AUTH sign-in can choose from (SELECT_CHALLENGE).
+    var availableChallenges: [ChallengeNameType]?
 }
 
 /// InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge and AdminRespondToAuthChallenge for the
@@ -26,19 +28,27 @@ struct AuthService {
     func register(in table: inout OperationTable) {
         table.register(Operations.InitiateAuth.self) { input, _ in
             let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: nil)
-            return InitiateAuthResponse(challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result)
+            return InitiateAuthResponse(
+                challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result,
+                availableChallenges: o.availableChallenges)
         }
         table.register(Operations.AdminInitiateAuth.self) { input, _ in
             let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: input.userPoolId)
-            return AdminInitiateAuthResponse(challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result)
+            return AdminInitiateAuthResponse(
+                challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result,
+                availableChallenges: o.availableChallenges)
         }
         table.register(Operations.RespondToAuthChallenge.self) { input, _ in
             let o = try await respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: nil)
-            return RespondToAuthChallengeResponse(challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result)
+            return RespondToAuthChallengeResponse(
+                challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result,
+                availableChallenges: o.availableChallenges)
         }
         table.register(Operations.AdminRespondToAuthChallenge.self) { input, _ in
             let o = try await respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: input.userPoolId)
-            return AdminRespondToAuthChallengeResponse(challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result)
+            return AdminRespondToAuthChallengeResponse(
+                challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result,
+                availableChallenges: o.availableChallenges)
         }
     }
 
@@ -47,7 +57,8 @@ struct AuthService {
     private func initiate(_ flow: AuthFlowType, _ params: [String: String], clientID: String, poolID: String?) async throws -> AuthOutcome {
         let (pool, client) = try await gate.resolve(clientID: clientID, poolID: poolID)
         let adminFlows: Set<AuthFlowType> = [.adminUserPasswordAuth, .adminNoSrpAuth]
-        if (poolID != nil) != adminFlows.contains(flow) && flow != .refreshTokenAuth && flow != .refreshToken && flow != .userSrpAuth {
+        let eitherForm: Set<AuthFlowType> = [.refreshTokenAuth, .refreshToken, .userSrpAuth, .userAuth]
+        if (poolID != nil) != adminFlows.contains(flow) && !eitherForm.contains(flow) {
             throw Errors.invalidParameter("Initiate Auth method not supported.")
         }
         switch flow {
@@ -66,6 +77,12 @@ struct AuthService {
             try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
             let user = try await users.find(username, pool: pool, client: client)
             return try await passwordVerifierChallenge(user: user, srpA: srpA, deviceKey: params["DEVICE_KEY"], pool: pool, client: client)
+        case .userAuth:
+            try gate.requireFlow(flow, client)
+            let username = try Self.required("USERNAME", params)
+            try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
+            let user = try await users.find(username, pool: pool, client: client)
+            return try await ChoiceBasedSignIn(deps: deps, auth: self).initiate(params, user: user, pool: pool, client: client)
         case .refreshTokenAuth, .refreshToken:
             try gate.requireFlow(flow, client)
             return try await refresh(
@@ -86,7 +103,7 @@ struct AuthService {
     /// After a verified password: a new password if the current one is temporary, then device SRP for a
     /// confirmed device, then the second factor the pool and user call for, else the tokens. `deviceKey` is
     /// the device the client named; it travels in the sessions of the steps that follow.
-    private func afterPassword(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
+    func afterPassword(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
         let carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
         if user.status == "FORCE_CHANGE_PASSWORD" {
             var attributes: [String: String] = [:]
@@ -105,7 +122,7 @@ struct AuthService {
     }
 
     /// The MFA challenge the pool and user call for, else the tokens.
-    private func secondFactor(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
+    func secondFactor(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
         let carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
         if var outcome = try await MfaChallenges(deps: deps).challenge(user: user, pool: pool, client: client, carrying: carried) {
             var parameters = outcome.parameters ?? [:]
@@ -118,7 +135,7 @@ struct AuthService {
 
     /// The end of a sign-in: the failure count cleared, and the tokens, bound to the user's device when the
     /// pool tracks devices (a sign-in from an unknown device gets a new one in NewDeviceMetadata).
-    private func signedIn(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
+    func signedIn(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
         try await users.recordSuccess(user: user, pool: pool)
         var device = user.device(deviceKey)?.key
         var metadata: NewDeviceMetadataType?
@@ -133,7 +150,7 @@ struct AuthService {
 
     // MARK: SRP
 
-    private func passwordVerifierChallenge(
+    func passwordVerifierChallenge(
         user: User, srpA: String, deviceKey: String?, pool: UserPool, client: AppClient
     ) async throws -> AuthOutcome {
         guard let credential = user.password else {
@@ -184,7 +201,7 @@ struct AuthService {
         try gate.requireSecretHash(responses["SECRET_HASH"], usernames: [username], client)
         let supported: Set<ChallengeNameType> = [
             .passwordVerifier, .newPasswordRequired, .smsMfa, .emailOtp, .softwareTokenMfa, .selectMfaType, .mfaSetup,
-            .deviceSrpAuth, .devicePasswordVerifier,
+            .deviceSrpAuth, .devicePasswordVerifier, .selectChallenge, .password, .passwordSrp, .smsOtp,
         ]
         guard supported.contains(challenge) else {
             throw Errors.invalidParameter("Cognate does not support the \(challenge.rawValue) challenge yet.")
@@ -229,7 +246,10 @@ struct AuthService {
             // A remembered device stands in for MFA.
             if device.remembered { return try await signedIn(user: user, pool: pool, client: client, deviceKey: device.key) }
             return try await secondFactor(user: user, pool: pool, client: client, deviceKey: device.key)
-        case .smsMfa, .emailOtp, .softwareTokenMfa:
+        case .selectChallenge, .password, .passwordSrp:
+            return try await ChoiceBasedSignIn(deps: deps, auth: self).answer(
+                challenge, responses, session: stored, user: user, pool: pool, client: client)
+        case .smsMfa, .emailOtp, .softwareTokenMfa, .smsOtp:
             try await mfa.verifyCode(challenge, responses, session: stored, user: user, pool: pool)
             return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
         case .selectMfaType:

@@ -35,6 +35,8 @@ struct ClientGate {
             allowed = flows.contains(.allowUserSrpAuth) || legacyOnly
         case .refreshTokenAuth, .refreshToken:
             allowed = flows.contains(.allowRefreshTokenAuth) || legacyOnly
+        case .userAuth:
+            allowed = flows.contains(.allowUserAuth)
         default:
             allowed = false
         }

@@ -58,6 +58,22 @@ struct MfaChallenges {
         return AuthOutcome(challengeName: .selectMfaType, session: session, parameters: ["MFAS_CAN_CHOOSE": Self.jsonList(choices)])
     }
 
+    /// Sends a sign-in code by SMS or email and answers `challenge` (SMS_MFA, SMS_OTP or EMAIL_OTP) with the
+    /// code's hash in its session.
+    func sendCode(
+        _ factor: MfaFactor, as challenge: ChallengeNameType, user: User, pool: UserPool, client: AppClient,
+        carrying carried: [String: String] = [:]
+    ) async throws -> AuthOutcome {
+        let code = Codes.generate(deps.random)
+        let destination = try await Messenger(deps: deps).sendAuthenticationCode(code, factor: factor, pool: pool, user: user)
+        let session = try await sessions.create(
+            challenge: challenge, user: user, pool: pool, client: client,
+            state: carried.merging(["code": Codes.hash(code), "attempts": "0"]) { $1 })
+        return AuthOutcome(challengeName: challenge, session: session, parameters: [
+            "CODE_DELIVERY_DELIVERY_MEDIUM": factor == .sms ? "SMS" : "EMAIL", "CODE_DELIVERY_DESTINATION": destination,
+        ])
+    }
+
     /// Sends the code (SMS, email) and answers the factor's challenge.
     func issue(
         _ factor: MfaFactor, user: User, pool: UserPool, client: AppClient, carrying carried: [String: String] = [:]
@@ -69,15 +85,8 @@ struct MfaChallenges {
             if let name = user.mfa?.softwareToken?.friendlyName { parameters["FRIENDLY_DEVICE_NAME"] = name }
             return AuthOutcome(challengeName: .softwareTokenMfa, session: session, parameters: parameters)
         case .sms, .email:
-            let code = Codes.generate(deps.random)
-            let destination = try await Messenger(deps: deps).sendAuthenticationCode(code, factor: factor, pool: pool, user: user)
-            let challenge: ChallengeNameType = factor == .sms ? .smsMfa : .emailOtp
-            let session = try await sessions.create(
-                challenge: challenge, user: user, pool: pool, client: client,
-                state: carried.merging(["code": Codes.hash(code), "attempts": "0"]) { $1 })
-            return AuthOutcome(challengeName: challenge, session: session, parameters: [
-                "CODE_DELIVERY_DELIVERY_MEDIUM": factor == .sms ? "SMS" : "EMAIL", "CODE_DELIVERY_DESTINATION": destination,
-            ])
+            return try await sendCode(factor, as: factor == .sms ? .smsMfa : .emailOtp, user: user, pool: pool, client: client,
+                                      carrying: carried)
         }
     }
 
@@ -92,7 +101,7 @@ struct MfaChallenges {
             let code = try AuthService.required("SOFTWARE_TOKEN_MFA_CODE", responses)
             matched = try await redeemSoftwareTokenCode(code, user: user, pool: pool)
         default:
-            let name = challenge == .smsMfa ? "SMS_MFA_CODE" : "EMAIL_OTP_CODE"
+            let name = challenge == .smsMfa ? "SMS_MFA_CODE" : challenge == .smsOtp ? "SMS_OTP_CODE" : "EMAIL_OTP_CODE"
             let code = try AuthService.required(name, responses)
             matched = session.state["code"].map { CognitoSRP.constantTimeEqual(Array($0.utf8), Array(Codes.hash(code).utf8)) } ?? false
         }

@@ -1,0 +1,86 @@
+import CognateStorage
+import CognitoModel
+import Foundation
+
+/// USER_AUTH, choice-based sign-in: the first factor comes from the pool's AllowedFirstAuthFactors and what
+/// the user has set up (a password; a verified email address or phone number for one-time codes). The
+/// client names a PREFERRED_CHALLENGE, or gets SELECT_CHALLENGE with the AvailableChallenges and answers it.
+struct ChoiceBasedSignIn {
+    let deps: ServiceDependencies
+    let auth: AuthService
+
+    var sessions: SessionStore { SessionStore(deps: deps) }
+
+    /// The first factors this user can start with. One-time codes are not offered where MFA is required,
+    /// since a code alone would skip the second factor.
+    static func available(_ user: User, _ pool: UserPool) -> [ChallengeNameType] {
+        let allowed = pool.settings.policies?.signInPolicy?.allowedFirstAuthFactors ?? [.password]
+        let mfaRequired = pool.settings.mfaConfiguration == .on
+        var challenges: [ChallengeNameType] = []
+        if allowed.contains(.password), user.password != nil { challenges += [.password, .passwordSrp] }
+        if allowed.contains(.emailOtp), !mfaRequired, user.attribute("email_verified") == "true" { challenges.append(.emailOtp) }
+        if allowed.contains(.smsOtp), !mfaRequired, user.attribute("phone_number_verified") == "true" { challenges.append(.smsOtp) }
+        return challenges
+    }
+
+    func initiate(_ params: [String: String], user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+        if pool.settings.userPoolTier == .lite {
+            throw CognitoError(.featureUnavailableInTierException, "Choice-based sign-in (USER_AUTH) needs the Essentials tier or higher.")
+        }
+        let available = Self.available(user, pool)
+        if let preferred = params["PREFERRED_CHALLENGE"].map(ChallengeNameType.init(rawValue:)), available.contains(preferred) {
+            return try await start(preferred, params, user: user, pool: pool, client: client)
+        }
+        let session = try await sessions.create(
+            challenge: .selectChallenge, user: user, pool: pool, client: client,
+            state: ["choices": available.map(\.rawValue).joined(separator: ",")])
+        return AuthOutcome(challengeName: .selectChallenge, session: session, parameters: [:], availableChallenges: available)
+    }
+
+    /// Answers to SELECT_CHALLENGE (ANSWER plus that factor's parameters), PASSWORD and PASSWORD_SRP.
+    func answer(
+        _ challenge: ChallengeNameType, _ responses: [String: String], session: AuthSession, user: User, pool: UserPool,
+        client: AppClient
+    ) async throws -> AuthOutcome {
+        guard challenge == .selectChallenge else {
+            return try await start(challenge, responses, user: user, pool: pool, client: client)
+        }
+        let choices = (session.state["choices"] ?? "").split(separator: ",").map { ChallengeNameType(rawValue: String($0)) }
+        let answer = ChallengeNameType(rawValue: try AuthService.required("ANSWER", responses))
+        guard choices.contains(answer) else {
+            try await sessions.restore(session)
+            throw Errors.invalidParameter("ANSWER must be one of \(choices.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return try await start(answer, responses, user: user, pool: pool, client: client)
+    }
+
+    /// Starts the chosen first factor with the parameters that came with the choice: a password signs in
+    /// (or moves on to MFA), SRP_A starts PASSWORD_VERIFIER, and a one-time code is sent. Without its
+    /// parameter, PASSWORD or PASSWORD_SRP is asked for as a challenge of its own.
+    private func start(
+        _ factor: ChallengeNameType, _ params: [String: String], user: User, pool: UserPool, client: AppClient
+    ) async throws -> AuthOutcome {
+        let deviceKey = params["DEVICE_KEY"]
+        switch factor {
+        case .password:
+            guard let password = params["PASSWORD"], !password.isEmpty else {
+                let session = try await sessions.create(challenge: .password, user: user, pool: pool, client: client, state: [:])
+                return AuthOutcome(challengeName: .password, session: session, parameters: [:])
+            }
+            try await SignInPolicy(deps: deps).checkPassword(password, user: user, pool: pool)
+            return try await auth.afterPassword(user: user, pool: pool, client: client, deviceKey: deviceKey)
+        case .passwordSrp:
+            guard let srpA = params["SRP_A"], !srpA.isEmpty else {
+                let session = try await sessions.create(challenge: .passwordSrp, user: user, pool: pool, client: client, state: [:])
+                return AuthOutcome(challengeName: .passwordSrp, session: session, parameters: [:])
+            }
+            return try await auth.passwordVerifierChallenge(user: user, srpA: srpA, deviceKey: deviceKey, pool: pool, client: client)
+        case .emailOtp:
+            return try await MfaChallenges(deps: deps).sendCode(.email, as: .emailOtp, user: user, pool: pool, client: client)
+        case .smsOtp:
+            return try await MfaChallenges(deps: deps).sendCode(.sms, as: .smsOtp, user: user, pool: pool, client: client)
+        default:
+            throw Errors.invalidParameter("\(factor.rawValue) is not a first factor Cognate offers.")
+        }
+    }
+}
