@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         // Tests only: an independent general-purpose big integer to check SRP against.
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
     ],
@@ -67,16 +69,25 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             // Optimized in debug builds too: SRP runs on every sign-in, also in tests against the debug binary.
-            swiftSettings: upcoming + [
-                .unsafeFlags(["-O"], .when(configuration: .debug)),
-                .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
-            ]
+            swiftSettings: upcoming + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
+        // WebAuthn for passkeys: CBOR, COSE keys, authenticator data, attestation and assertion checks.
+        .target(
+            name: "CognateWebAuthn",
+            dependencies: [
+                "CognateCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: upcoming
         ),
         // Domain services: user pools, app clients, users, groups, tags, outbox.
         .target(
             name: "CognateServices",
             dependencies: [
-                "CognitoModel", "CognateWire", "CognateStorage", "CognateCrypto",
+                "CognitoModel", "CognateWire", "CognateStorage", "CognateCrypto", "CognateWebAuthn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -106,7 +117,8 @@ let package = Package(
         .testTarget(
             name: "CognateCryptoTests",
             dependencies: [
-                "CognateCrypto", .product(name: "Crypto", package: "swift-crypto"), .product(name: "BigInt", package: "BigInt"),
+                "CognateCrypto", "CognateWebAuthn", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "BigInt", package: "BigInt"),
             ],
             swiftSettings: upcoming
         ),

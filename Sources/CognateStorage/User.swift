@@ -33,6 +33,10 @@ public struct User: Codable, Sendable, Equatable {
     public var mfa: UserMFA?
     /// Devices handed out at sign-in (device tracking), confirmed or not, oldest first.
     public var devices: [Device]?
+    /// Registered passkeys, oldest first.
+    public var webAuthnCredentials: [WebAuthnCredential]?
+    /// A passkey registration in progress.
+    public var pendingWebAuthnRegistration: PendingWebAuthnRegistration?
 
     public init(
         poolID: String, username: String, usernameKey: String, sub: String, attributes: [UserAttribute],

@@ -201,7 +201,7 @@ struct AuthService {
         try gate.requireSecretHash(responses["SECRET_HASH"], usernames: [username], client)
         let supported: Set<ChallengeNameType> = [
             .passwordVerifier, .newPasswordRequired, .smsMfa, .emailOtp, .softwareTokenMfa, .selectMfaType, .mfaSetup,
-            .deviceSrpAuth, .devicePasswordVerifier, .selectChallenge, .password, .passwordSrp, .smsOtp,
+            .deviceSrpAuth, .devicePasswordVerifier, .selectChallenge, .password, .passwordSrp, .smsOtp, .webAuthn,
         ]
         guard supported.contains(challenge) else {
             throw Errors.invalidParameter("Cognate does not support the \(challenge.rawValue) challenge yet.")
@@ -249,6 +249,9 @@ struct AuthService {
         case .selectChallenge, .password, .passwordSrp:
             return try await ChoiceBasedSignIn(deps: deps, auth: self).answer(
                 challenge, responses, session: stored, user: user, pool: pool, client: client)
+        case .webAuthn:
+            try await ChoiceBasedSignIn(deps: deps, auth: self).verifyPasskey(responses, session: stored, user: user, pool: pool)
+            return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
         case .smsMfa, .emailOtp, .softwareTokenMfa, .smsOtp:
             try await mfa.verifyCode(challenge, responses, session: stored, user: user, pool: pool)
             return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)

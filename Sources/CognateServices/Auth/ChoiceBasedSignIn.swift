@@ -1,4 +1,6 @@
+import CognateCrypto
 import CognateStorage
+import CognateWebAuthn
 import CognitoModel
 import Foundation
 
@@ -20,6 +22,10 @@ struct ChoiceBasedSignIn {
         if allowed.contains(.password), user.password != nil { challenges += [.password, .passwordSrp] }
         if allowed.contains(.emailOtp), !mfaRequired, user.attribute("email_verified") == "true" { challenges.append(.emailOtp) }
         if allowed.contains(.smsOtp), !mfaRequired, user.attribute("phone_number_verified") == "true" { challenges.append(.smsOtp) }
+        if allowed.contains(.webAuthn), user.webAuthnCredentials?.isEmpty == false,
+           !mfaRequired || pool.settings.webAuthnConfiguration?.factorConfiguration == .multiFactorWithUserVerification {
+            challenges.append(.webAuthn)
+        }
         return challenges
     }
 
@@ -54,6 +60,59 @@ struct ChoiceBasedSignIn {
         return try await start(answer, responses, user: user, pool: pool, client: client)
     }
 
+    /// WEB_AUTHN: the PublicKeyCredentialRequestOptions for the user's passkeys, the challenge in the session.
+    private func passkeyChallenge(user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+        let rp = try RelyingParty(pool)
+        let challenge = Base64URL.encode(deps.random.bytes(32))
+        let options: JSONValue = .object([
+            "challenge": .string(challenge), "rpId": .string(rp.id), "timeout": .number(Double(PasskeyService.timeout)),
+            "userVerification": .string(rp.userVerification.rawValue),
+            "allowCredentials": .array((user.webAuthnCredentials ?? []).map { credential in
+                .object(["type": .string("public-key"), "id": .string(credential.credentialID),
+                         "transports": .array(credential.transports.map(JSONValue.string))])
+            }),
+        ])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = String(decoding: try encoder.encode(options), as: UTF8.self)
+        let session = try await sessions.create(challenge: .webAuthn, user: user, pool: pool, client: client,
+                                                state: ["webAuthnChallenge": challenge])
+        return AuthOutcome(challengeName: .webAuthn, session: session, parameters: ["CREDENTIAL_REQUEST_OPTIONS": json])
+    }
+
+    /// The answer to WEB_AUTHN: an assertion by one of the user's passkeys over the session's challenge.
+    func verifyPasskey(_ responses: [String: String], session: AuthSession, user: User, pool: UserPool) async throws {
+        let rp = try RelyingParty(pool)
+        let failure = CognitoError(.notAuthorizedException, "The passkey could not be verified.")
+        let parsed = try PublicKeyCredentialJSON(json: try AuthService.required("CREDENTIAL", responses))
+        guard let challenge = session.state["webAuthnChallenge"],
+              let stored = user.webAuthnCredentials?.first(where: { $0.credentialID == parsed.id })
+        else {
+            try await SignInPolicy(deps: deps).recordFailure(user: user, pool: pool)
+            throw failure
+        }
+        let outcome: (signCount: UInt32, userVerified: Bool)
+        do {
+            outcome = try WebAuthnVerifier.verifyAssertion(
+                clientDataJSON: try parsed.bytes("clientDataJSON"), authenticatorData: try parsed.bytes("authenticatorData"),
+                signature: try parsed.bytes("signature"), publicKey: Array(stored.publicKey), storedSignCount: stored.signCount,
+                expecting: rp.expectation(challenge: challenge))
+        } catch let error as WebAuthnError {
+            try await SignInPolicy(deps: deps).recordFailure(user: user, pool: pool)
+            switch error {
+            case .originNotAllowed: throw CognitoError(.webAuthnOriginNotAllowedException, error.message)
+            case .relyingPartyMismatch: throw CognitoError(.webAuthnRelyingPartyMismatchException, error.message)
+            default: throw CognitoError(.notAuthorizedException, error.message)
+            }
+        }
+        let now = deps.clock.now()
+        try await UserAdminService(deps).update(pool, user) { user in
+            guard let index = user.webAuthnCredentials?.firstIndex(where: { $0.credentialID == parsed.id }) else { return }
+            user.webAuthnCredentials?[index].signCount = outcome.signCount
+            user.webAuthnCredentials?[index].lastUsedAt = now
+        }
+    }
+
     /// Starts the chosen first factor with the parameters that came with the choice: a password signs in
     /// (or moves on to MFA), SRP_A starts PASSWORD_VERIFIER, and a one-time code is sent. Without its
     /// parameter, PASSWORD or PASSWORD_SRP is asked for as a challenge of its own.
@@ -79,6 +138,8 @@ struct ChoiceBasedSignIn {
             return try await MfaChallenges(deps: deps).sendCode(.email, as: .emailOtp, user: user, pool: pool, client: client)
         case .smsOtp:
             return try await MfaChallenges(deps: deps).sendCode(.sms, as: .smsOtp, user: user, pool: pool, client: client)
+        case .webAuthn:
+            return try await passkeyChallenge(user: user, pool: pool, client: client)
         default:
             throw Errors.invalidParameter("\(factor.rawValue) is not a first factor Cognate offers.")
         }

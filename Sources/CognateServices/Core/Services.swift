@@ -44,6 +44,7 @@ public enum Services {
         UserMfaService(deps).register(in: &table)
         SoftwareTokenService(deps).register(in: &table)
         DeviceService(deps).register(in: &table)
+        PasskeyService(deps).register(in: &table)
         return table
     }
 }
