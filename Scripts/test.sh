@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: Swift unit tests, then the end-to-end suite that
-# starts the real `cognate` binary and drives it with boto3/botocore 1.44.8 and the AWS CLI.
+# starts the real `cognate` binary and drives it with boto3/botocore 1.44.8, the AWS CLI, pycognito,
+# PyJWT, pyotp, and Debian's chromium through Selenium (passkeys).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,6 +16,14 @@ echo "==> coverage table is current"
 if ! diff -u docs/COVERAGE.md /tmp/cognate-coverage.md; then
     echo "docs/COVERAGE.md is stale: run Scripts/coverage.sh" >&2
     exit 1
+fi
+
+echo "==> chromium for the passkey tests"
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    sudo=""
+    if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
 echo "==> Python clients for the end-to-end suite"
