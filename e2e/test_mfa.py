@@ -116,6 +116,16 @@ def test_totp_set_up_with_an_access_token(cognito, mfa_pool):
     with pytest.raises(cognito.exceptions.CodeMismatchException):
         respond(cognito, cid, "tina", "SOFTWARE_TOKEN_MFA", again["Session"], SOFTWARE_TOKEN_MFA_CODE=following)
 
+    # An administrator deletes the token (a lost phone): sign-in needs the password alone, and a new token can be set up.
+    cognito.admin_delete_software_token(UserPoolId=pool, Username="tina")
+    assert "UserMFASettingList" not in cognito.admin_get_user(UserPoolId=pool, Username="tina")
+    assert "AuthenticationResult" in sign_in(cognito, cid, "tina")
+    with pytest.raises(cognito.exceptions.ResourceNotFoundException):
+        cognito.admin_delete_software_token(UserPoolId=pool, Username="tina")
+    secret = cognito.associate_software_token(AccessToken=tokens["AuthenticationResult"]["AccessToken"])["SecretCode"]
+    cognito.verify_software_token(AccessToken=tokens["AuthenticationResult"]["AccessToken"], UserCode=pyotp.TOTP(secret).now())
+    assert sign_in(cognito, cid, "tina")["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+
     # The user turns TOTP off: sign-in needs the password alone again.
     cognito.set_user_mfa_preference(AccessToken=tokens["AuthenticationResult"]["AccessToken"], SoftwareTokenMfaSettings={"Enabled": False})
     assert "AuthenticationResult" in sign_in(cognito, cid, "tina")

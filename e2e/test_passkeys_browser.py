@@ -176,3 +176,16 @@ def test_passkeys_need_the_pool_to_allow_them(cognito, pool):
     cognito.update_user_pool(UserPoolId=pool, Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "WEB_AUTHN"]}})
     with pytest.raises(cognito.exceptions.WebAuthnConfigurationMissingException):
         cognito.start_web_authn_registration(AccessToken=access)
+
+
+def test_a_registration_completes_with_the_client_that_started_it(cognito, passkey_pool):
+    pool, cid, access = passkey_pool
+    other = cognito.create_user_pool_client(UserPoolId=pool, ClientName="other",
+                                            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    other_access = cognito.initiate_auth(ClientId=other, AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "paula", "PASSWORD": PASSWORD})["AuthenticationResult"]["AccessToken"]
+    cognito.start_web_authn_registration(AccessToken=access)
+    credential = {"id": "AAAA", "rawId": "AAAA", "type": "public-key",
+                  "response": {"clientDataJSON": "e30", "attestationObject": "oA"}}
+    with pytest.raises(cognito.exceptions.WebAuthnClientMismatchException):
+        cognito.complete_web_authn_registration(AccessToken=other_access, Credential=credential)

@@ -4,7 +4,7 @@ import CognitoModel
 import Foundation
 
 /// A user's second factors: SetUserMFAPreference and AdminSetUserMFAPreference, the legacy SetUserSettings
-/// and AdminSetUserSettings, and GetUserAuthFactors and AdminGetUserAuthFactors.
+/// and AdminSetUserSettings, GetUserAuthFactors and AdminGetUserAuthFactors, and AdminDeleteSoftwareToken.
 struct UserMfaService {
     let deps: ServiceDependencies
     init(_ deps: ServiceDependencies) { self.deps = deps }
@@ -33,6 +33,18 @@ struct UserMfaService {
         table.register(Operations.AdminSetUserSettings.self) { input, _ in
             let (pool, user) = try await admin.find(input.userPoolId, input.username)
             try await setOptions(input.mfaOptions, pool: pool, user: user)
+            return .init()
+        }
+        table.register(Operations.AdminDeleteSoftwareToken.self) { input, _ in
+            let (pool, user) = try await admin.find(input.userPoolId, input.username)
+            try await admin.update(pool, user) { user in
+                guard user.mfa?.softwareToken != nil || user.mfa?.pendingSecret != nil else {
+                    throw CognitoError(.resourceNotFoundException, "The user has no software token.")
+                }
+                user.mfa?.softwareToken = nil
+                user.mfa?.pendingSecret = nil
+                user.mfa?.set(.softwareToken, enabled: false)
+            }
             return .init()
         }
         table.register(Operations.GetUserAuthFactors.self) { input, _ in
