@@ -207,6 +207,9 @@ def test_select_mfa_type_and_preference(server, cognito, mfa_pool):
     with pytest.raises(cognito.exceptions.InvalidParameterException):
         cognito.set_user_mfa_preference(AccessToken=access, SMSMfaSettings={"PreferredMfa": True},
                                         SoftwareTokenMfaSettings={"PreferredMfa": True})
+    cognito.sign_up(ClientId=cid, Username="pending", Password=PASSWORD)
+    with pytest.raises(cognito.exceptions.UserNotConfirmedException):
+        cognito.admin_set_user_mfa_preference(UserPoolId=pool, Username="pending", SMSMfaSettings={"Enabled": True})
     choose = sign_in(cognito, cid, "both")
     assert choose["ChallengeName"] == "SELECT_MFA_TYPE"
     assert choose["ChallengeParameters"]["MFAS_CAN_CHOOSE"] == '["SMS_MFA","SOFTWARE_TOKEN_MFA"]'
