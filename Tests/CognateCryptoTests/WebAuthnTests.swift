@@ -30,7 +30,10 @@ import _CryptoExtras
         case .bytes(let b): return head(2, UInt64(b.count)) + b
         case .text(let t): return head(3, UInt64(t.utf8.count)) + Array(t.utf8)
         case .array(let a): return head(4, UInt64(a.count)) + a.flatMap(cbor)
-        case .map(let m): return head(5, UInt64(m.count)) + m.flatMap { cbor($0.key) + cbor($0.value) }
+        case .map(let m):
+            // Canonical order (keys sorted by their encoding), so equal maps encode to equal bytes.
+            let entries = m.map { (cbor($0.key), cbor($0.value)) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+            return head(5, UInt64(m.count)) + entries.flatMap { $0.0 + $0.1 }
         default: fatalError("not needed")
         }
     }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Benchmarks Cognate (release build) against moto's server in one run and writes docs/BENCHMARKS.md.
+# Options go to Benchmarks/bench.py: --users N (default 1000), --duration S (10), --connections C (32),
+# --srp-processes P (4), --scale 10000,100000 (Cognate alone at growing pool sizes), --out FILE.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+if ! command -v wrk >/dev/null; then
+    sudo=""
+    if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
+fi
+echo "==> swift build -c release"
+swift build -c release --product cognate
+echo "==> moto[server] and the load generator's Python packages"
+python3 -m venv .venv-bench
+.venv-bench/bin/pip install --quiet --disable-pip-version-check -r Benchmarks/requirements.txt
+echo "==> benchmark"
+.venv-bench/bin/python Benchmarks/bench.py --cognate "$root/.build/release/cognate" \
+    --moto-server "$root/.venv-bench/bin/moto_server" --moto-version 5.2.5 --out docs/BENCHMARKS.md "$@"
