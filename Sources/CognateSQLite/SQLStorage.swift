@@ -8,6 +8,7 @@ import SQLKit
 public final class SQLStorage: Storage {
     let database: any SQLDatabase
     private let mutex = AsyncMutex()
+    private let cache = RecordCache()
     private let translate: @Sendable (any Error) -> any Error
     private let closeConnection: @Sendable () async throws -> Void
 
@@ -40,13 +41,17 @@ public final class SQLStorage: Storage {
         }
     }
 
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. `committed`
+    /// runs after the commit, still under the lock (the place to update the cache).
+    func transaction<T: Sendable>(
+        _ body: @Sendable (any SQLDatabase) async throws -> T, committed: @Sendable (T) -> Void = { _ in }
+    ) async throws -> T {
         try await locked { db in
             try await db.raw("BEGIN IMMEDIATE").run()
             do {
                 let result = try await body(db)
                 try await db.raw("COMMIT").run()
+                committed(result)
                 return result
             } catch {
                 try? await db.raw("ROLLBACK").run()
@@ -114,11 +119,16 @@ public final class SQLStorage: Storage {
         let data = try Self.json(pool)
         try await transaction { db in
             try await db.raw("INSERT INTO user_pools (id, name, data) VALUES (\(bind: pool.id), \(bind: pool.name), \(bind: data))").run()
-        }
+        } committed: { _ in self.cache.storeUserCount(0, poolID: pool.id) }
     }
 
     public func userPool(id: String) async throws -> UserPool {
-        try await read { db in try await Self.one(UserPool.self, db, "SELECT data FROM user_pools WHERE id = \(bind: id)") }
+        if let pool = cache.pool(id) { return pool }
+        return try await read { db in
+            let pool = try await Self.one(UserPool.self, db, "SELECT data FROM user_pools WHERE id = \(bind: id)")
+            self.cache.store(pool)
+            return pool
+        }
     }
 
     public func listUserPools(_ page: PageRequest) async throws -> Page<UserPool> {
@@ -139,14 +149,14 @@ public final class SQLStorage: Storage {
             let data = try Self.json(pool)
             try await db.raw("UPDATE user_pools SET name = \(bind: pool.name), data = \(bind: data) WHERE id = \(bind: id)").run()
             return pool
-        }
+        } committed: { self.cache.store($0) }
     }
 
     public func deleteUserPool(id: String) async throws {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT id AS data FROM user_pools WHERE id = \(bind: id)")
             try await db.raw("DELETE FROM user_pools WHERE id = \(bind: id)").run()
-        }
+        } committed: { _ in self.cache.forgetPool(id) }
     }
 
     private static func requireRow(_ db: any SQLDatabase, _ query: SQLQueryString) async throws {
@@ -167,14 +177,17 @@ public final class SQLStorage: Storage {
     }
 
     public func appClient(poolID: String, clientID: String) async throws -> AppClient {
-        try await read { db in
-            try await Self.one(AppClient.self, db, "SELECT data FROM app_clients WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)")
-        }
+        let client = try await appClient(clientID: clientID)
+        guard client.poolID == poolID else { throw StorageError.notFound }
+        return client
     }
 
     public func appClient(clientID: String) async throws -> AppClient {
-        try await read { db in
-            try await Self.one(AppClient.self, db, "SELECT data FROM app_clients WHERE client_id = \(bind: clientID)")
+        if let client = cache.client(clientID) { return client }
+        return try await read { db in
+            let client = try await Self.one(AppClient.self, db, "SELECT data FROM app_clients WHERE client_id = \(bind: clientID)")
+            self.cache.store(client)
+            return client
         }
     }
 
@@ -200,14 +213,14 @@ public final class SQLStorage: Storage {
             let data = try Self.json(client)
             try await db.raw("UPDATE app_clients SET data = \(bind: data) WHERE client_id = \(bind: clientID)").run()
             return client
-        }
+        } committed: { self.cache.store($0) }
     }
 
     public func deleteAppClient(poolID: String, clientID: String) async throws {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT client_id FROM app_clients WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)")
             try await db.raw("DELETE FROM app_clients WHERE client_id = \(bind: clientID)").run()
-        }
+        } committed: { _ in self.cache.forgetClient(clientID) }
     }
 
     // MARK: Users
@@ -263,7 +276,7 @@ public final class SQLStorage: Storage {
                     \(bind: v[2]), \(bind: v[3]), \(bind: v[4]), \(bind: v[5]), \(bind: v[6] ?? ""), \(bind: v[7] ?? ""), \(bind: data))
                 """).run()
             try await Self.writeAliases(db, user)
-        }
+        } committed: { _ in self.cache.adjustUserCount(user.poolID, by: 1) }
     }
 
     public func user(poolID: String, usernameKey: String) async throws -> User {
@@ -342,8 +355,12 @@ public final class SQLStorage: Storage {
     }
 
     public func countUsers(poolID: String) async throws -> Int {
-        try await read { db in
-            try await db.raw("SELECT COUNT(*) AS n FROM users WHERE pool_id = \(bind: poolID)").first(decodingColumn: "n", as: Int.self) ?? 0
+        if let count = cache.userCount(poolID) { return count }
+        return try await read { db in
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM users WHERE pool_id = \(bind: poolID)")
+                .first(decodingColumn: "n", as: Int.self) ?? 0
+            self.cache.storeUserCount(count, poolID: poolID)
+            return count
         }
     }
 
@@ -375,7 +392,7 @@ public final class SQLStorage: Storage {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
             try await db.raw("DELETE FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)").run()
-        }
+        } committed: { _ in self.cache.adjustUserCount(poolID, by: -1) }
     }
 
     // MARK: Groups
@@ -642,6 +659,6 @@ public final class SQLStorage: Storage {
             ] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }
-        }
+        } committed: { _ in self.cache.clear() }
     }
 }

@@ -27,6 +27,7 @@ public enum StorageConformance {
         "firstSigningKeyWins": firstSigningKeyWins,
         "sessionsAreTakenOnce": sessionsAreTakenOnce,
         "refreshTokensRevoke": refreshTokensRevoke,
+        "readsSeeEveryWrite": readsSeeEveryWrite,
     ]
 
     // MARK: Fixtures
@@ -296,6 +297,37 @@ public enum StorageConformance {
         try expect(Set(all.map(\.sequence)).count == 3, "distinct sequence numbers")
         try expect(try await s.listMessages(poolID: "p1", recipient: "a@x.com").map(\.body) == ["m0"], "by pool and recipient")
         try expect(try await s.listMessages(poolID: nil, recipient: "a@x.com").map(\.body) == ["m0", "m2"], "by recipient")
+    }
+
+    /// Repeated reads of pools, clients and user counts (which a backend may cache) follow every write.
+    static func readsSeeEveryWrite(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await s.createAppClient(client("c1"))
+        try expect(try await s.userPool(id: "us-east-1_Pool1").name == pool().name, "first read")
+        _ = try await s.updateUserPool(id: "us-east-1_Pool1") { $0.name = "second" }
+        try expect(try await s.userPool(id: "us-east-1_Pool1").name == "second", "read after update")
+        try expect(try await s.appClient(clientID: "c1").settings.clientName == "c-c1", "client read")
+        _ = try await s.updateAppClient(poolID: "us-east-1_Pool1", clientID: "c1") { $0.settings.clientName = "renamed" }
+        try expect(try await s.appClient(clientID: "c1").settings.clientName == "renamed", "client read after update")
+        try await expectError(.notFound, "client of another pool") { _ = try await s.appClient(poolID: "us-east-1_Other", clientID: "c1") }
+        try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == 0, "no users yet")
+        try await s.createUser(user("u1"))
+        try await s.createUser(user("u2"))
+        try await expectError(.alreadyExists(key: "username"), "duplicate") { try await s.createUser(user("u2")) }
+        try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == 2, "two users")
+        try await s.deleteUser(poolID: "us-east-1_Pool1", usernameKey: "u1")
+        try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == 1, "one user after a delete")
+        try await s.deleteAppClient(poolID: "us-east-1_Pool1", clientID: "c1")
+        try await expectError(.notFound, "deleted client") { _ = try await s.appClient(clientID: "c1") }
+        try await s.createAppClient(client("c2"))
+        _ = try await s.appClient(clientID: "c2")
+        try await s.deleteUserPool(id: "us-east-1_Pool1")
+        try await expectError(.notFound, "client of a deleted pool") { _ = try await s.appClient(clientID: "c2") }
+        try await expectError(.notFound, "deleted pool") { _ = try await s.userPool(id: "us-east-1_Pool1") }
+        try await s.createUserPool(pool())
+        try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == 0, "a new pool of the same ID starts empty")
+        try await s.reset()
+        try await expectError(.notFound, "pool after reset") { _ = try await s.userPool(id: "us-east-1_Pool1") }
     }
 
     static func resetWipesEverything(_ s: any Storage) async throws {
