@@ -274,7 +274,11 @@ def report(args, cognate, moto, cognate_meta, moto_meta, scale):
         for row in scale:
             cells = " | ".join(f"{s['rps']:.0f} ({s['p99']:.2f})" for s in row["scenarios"].values())
             lines.append(f"| {row['size']:,} | {row['seed_rate']:.0f} | {row['bytes_per_user']:.0f} | {row['rss_after']:.0f} | {cells} |")
-    lines += ["", "Reproduce: `Scripts/bench.sh` (see the README for its options).", ""]
+    lines += ["", "Notes: CPU ms/req is the server's own CPU time divided by the requests it answered; with the load",
+              "generator on the same two cores it includes contention. The full SRP sign-in row is bound by its Python",
+              "clients, which compute two 3072-bit exponentiations per sign-in on the same cores (moto does no SRP",
+              "arithmetic, and answers at the same rate).",
+              "", "Reproduce: `Scripts/bench.sh` (see the README for its options).", ""]
     return "\n".join(lines)
 
 
