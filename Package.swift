@@ -69,7 +69,10 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             // Optimized in debug builds too: SRP runs on every sign-in, also in tests against the debug binary.
-            swiftSettings: upcoming + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+            swiftSettings: upcoming + [
+                .unsafeFlags(["-O"], .when(configuration: .debug)),
+                .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+            ]
         ),
         // WebAuthn for passkeys: CBOR, COSE keys, authenticator data, attestation and assertion checks.
         .target(

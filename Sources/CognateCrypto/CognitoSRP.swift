@@ -21,6 +21,8 @@ public struct CognitoSRP: Sendable {
     public let group: Montgomery
     let generator: [UInt64]
     let multiplier: [UInt64]
+    /// g^e for exponents of up to 32 bytes (x is a SHA-256, b 32 random bytes) without squarings.
+    let generatorPowers: FixedBasePower
 
     /// Byte length of the modulus (384).
     public var modulusLength: Int { group.width * 8 }
@@ -31,6 +33,7 @@ public struct CognitoSRP: Sendable {
         var g = [UInt64](repeating: 0, count: group.width)
         g[0] = 2
         generator = g
+        generatorPowers = FixedBasePower(group: group, base: g, exponentBytes: 32)
         let k = Array(SHA256.hash(data: [0] + n + [2]))
         multiplier = Montgomery.limbs(fromBigEndian: k, width: group.width)
     }
@@ -52,7 +55,12 @@ public struct CognitoSRP: Sendable {
     /// v = g^x mod N, as big-endian bytes of the modulus' length.
     public func verifier(poolID: String, userID: String, password: String, saltHex: String) -> [UInt8] {
         let x = privateKey(poolID: poolID, userID: userID, password: password, saltHex: saltHex)
-        return Montgomery.bigEndianBytes(group.power(generator, x))
+        return Montgomery.bigEndianBytes(generatorPower(x))
+    }
+
+    /// g^e mod N: from the fixed-base table when the exponent fits it.
+    func generatorPower(_ exponent: [UInt8]) -> [UInt64] {
+        exponent.count <= 32 ? generatorPowers.power(exponent) : group.power(generator, exponent)
     }
 
     /// A salt as Cognito sends it: hex without leading zeros, so clients pad it as the server does.
@@ -66,7 +74,7 @@ public struct CognitoSRP: Sendable {
     public func serverPublic(verifier: [UInt8], secret b: [UInt8]) -> [UInt8] {
         let v = Montgomery.limbs(fromBigEndian: verifier, width: group.width)
         let kv = group.multiply(multiplier, v)
-        let gb = group.power(generator, b)
+        let gb = generatorPower(b)
         return Montgomery.bigEndianBytes(group.add(kv, gb))
     }
 

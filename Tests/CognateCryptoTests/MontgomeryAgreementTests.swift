@@ -71,4 +71,19 @@ import Testing
             #expect(Self.big(group.power(two, exponent)) == BigUInt(2).power(BigUInt(Data(exponent)), modulus: n))
         }
     }
+
+    @Test func fixedBasePowersAgree() {
+        var rng = SplitMix64(state: 16)
+        let group = CognitoSRP.shared.group
+        let n = Self.big(group.modulus)
+        for baseValue in [BigUInt(2), BigUInt(Data(Self.bytes(384, &rng))) % n] {
+            let base = Montgomery.limbs(fromBigEndian: Array(baseValue.serialize()), width: group.width)
+            let table = FixedBasePower(group: group, base: base, exponentBytes: 32)
+            for length in [0, 1, 5, 31, 32] {
+                let exponent = Self.bytes(length, &rng)
+                #expect(Self.big(table.power(exponent)) == baseValue.power(BigUInt(Data(exponent)), modulus: n), "length \(length)")
+            }
+            #expect(Self.big(table.power([UInt8](repeating: 0xFF, count: 32))) == baseValue.power(BigUInt(Data([UInt8](repeating: 0xFF, count: 32))), modulus: n))
+        }
+    }
 }
