@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The system's OpenSSL libcrypto (Debian: libssl-dev), the reference for modular exponentiation.
@@ -19,6 +20,7 @@ let package = Package(
                 "COpenSSL",
                 .product(name: "CognateCrypto", package: "main"),
                 .product(name: "BigInt", package: "BigInt"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/ModExpBenchmark"
         ),

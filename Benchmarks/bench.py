@@ -122,13 +122,20 @@ def write_lines(path, lines):
     return path
 
 
-def run_wrk(server, operation, body, items_file, duration, connections, threads=2):
+def run_wrk(server, operation, body, items_file, duration, connections, threads=2, perf_file=None):
     before = server.cpu_seconds()
+    perf = None
+    if perf_file:  # development runs: a CPU profile of the server during the scenario
+        perf = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-g", "-p", str(server.process.pid), "-o", perf_file],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     output = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", os.path.join(HERE, "load", "cognito.lua"),
          server.url, "--", operation, items_file or "-", body],
         capture_output=True, text=True, check=True).stdout
     cpu = server.cpu_seconds() - before
+    if perf:
+        perf.send_signal(2)
+        perf.wait()
     total = int(re.search(r"(\d+) requests in", output).group(1))
     errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
@@ -194,14 +201,22 @@ def measure(server, users, args, workdir, skip=()):
     files = data_files(workdir, server.name, users, access, refresh)
     rows = {}
     for name, operation, body, items in scenarios(pool, app):
-        if name in skip:
+        if name in skip or not selected(args, name):
             continue
-        rows[name] = run_wrk(server, operation, body, files.get(items), args.duration, args.connections)
+        perf_file = os.path.join(args.perf, re.sub(r"\W+", "-", name).strip("-") + ".data") if args.perf else None
+        rows[name] = run_wrk(server, operation, body, files.get(items), args.duration, args.connections, perf_file=perf_file)
         print(f"  {server.name:8} {name:32} {rows[name]['rps']:10.0f}/s p99 {rows[name]['p99']:.2f} ms", flush=True)
+    if not selected(args, "Full SRP sign-in"):
+        return rows, seed_rate
     srp_users = write_lines(os.path.join(workdir, f"{server.name}-srp-users.txt"), [f"user{i:07d}" for i in range(min(users, 50))])
     rows["Full SRP sign-in"] = run_srp(server, pool, app, srp_users, args.duration, args.srp_processes)
     print(f"  {server.name:8} {'Full SRP sign-in':32} {rows['Full SRP sign-in']['rps']:10.0f}/s", flush=True)
     return rows, seed_rate
+
+
+def selected(args, name):
+    """--only keeps the scenarios whose name contains one of its comma-separated parts (for development runs)."""
+    return not args.only or any(part.lower() in name.lower() for part in args.only.split(","))
 
 
 def scale_run(cognate_command, sizes, args, workdir):
@@ -294,6 +309,9 @@ def main():
     parser.add_argument("--seed-threads", type=int, default=8)
     parser.add_argument("--scale", default="", help="comma-separated pool sizes for Cognate alone, e.g. 10000,100000")
     parser.add_argument("--out", default="")
+    parser.add_argument("--perf", default="", help="development runs: write a perf profile of each scenario to this folder")
+    parser.add_argument("--servers", default="cognate,moto", help="development runs: measure only these servers")
+    parser.add_argument("--only", default="", help="development runs: only scenarios whose name contains one of these")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="cognate-bench-")
@@ -302,7 +320,7 @@ def main():
         return [args.cognate, "--port", str(port), "--db", db, "--log-level", "error", "--no-test-endpoints"]
 
     results, meta = {}, {}
-    for name in ("cognate", "moto"):
+    for name in args.servers.split(","):
         if name == "cognate":
             port = free_port()
             server = Server("cognate", cognate_command(os.path.join(workdir, "bench.sqlite"), port), port, workdir)
@@ -322,6 +340,9 @@ def main():
     if args.scale:
         sizes = [int(s) for s in args.scale.split(",") if s]
         scale = scale_run(cognate_command, sizes, args, workdir)
+    if set(results) != {"cognate", "moto"}:
+        print(json.dumps({"results": results, "meta": meta, "scale": scale}, indent=1))
+        return
     text = report(args, results["cognate"], results["moto"], meta["cognate"], meta["moto"], scale)
     if args.out:
         with open(args.out, "w") as f:

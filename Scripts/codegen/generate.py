@@ -243,7 +243,7 @@ class Generator:
         members = s.get("members", {})
         required = set(s.get("required", []))
         lines = []
-        conformances = "Codable, Sendable, Equatable, ValidatableShape, ZeroValued"
+        conformances = "Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable"
         lines.append(f"public struct {name}: {conformances} {{")
         props = []
         for mname, m in members.items():
@@ -291,6 +291,17 @@ class Generator:
             lines.append("    public func encode(to encoder: any Encoder) throws {")
             lines.append("        _ = encoder.container(keyedBy: EmptyCodingKeys.self)")
             lines.append("    }")
+        # the wire encoding, without Encoder (see JSONWriter)
+        lines.append("")
+        lines.append("    public func write(to json: inout JSONWriter) {")
+        lines.append("        json.beginObject()")
+        for mname, prop, st, req, _ in props:
+            if req:
+                lines.append(f'        json.member("{mname}", self.{escape(prop)})')
+            else:
+                lines.append(f'        if let v = self.{escape(prop)} {{ json.member("{mname}", v) }}')
+        lines.append("        json.endObject()")
+        lines.append("    }")
         # validation
         checks = []
         for mname, prop, st, req, mshape in props:
@@ -312,7 +323,7 @@ class Generator:
 
     def gen_enum(self, name):
         values = self.shapes[name]["enum"]
-        lines = [f"public struct {name}: RawRepresentable, Codable, Hashable, Sendable, ModelEnum {{"]
+        lines = [f"public struct {name}: RawRepresentable, Codable, Hashable, Sendable, ModelEnum, WireEncodable {{"]
         lines.append("    public var rawValue: String")
         lines.append("    public init(rawValue: String) { self.rawValue = rawValue }")
         lines.append("")
@@ -381,6 +392,12 @@ class Generator:
             lines.append(f"        public static let operation = CognitoOperation.{lower_camel(name)}")
             lines.append(f"        public static let errors: [ErrorCode] = [{errs}]")
             lines.append("    }")
+        lines.append("")
+        lines.append("    /// Every operation's descriptor, for tests that go over all of them.")
+        lines.append("    public static let all: [any OperationShape.Type] = [")
+        for name in sorted(ops):
+            lines.append(f"        {name}.self,")
+        lines.append("    ]")
         lines.append("}")
         return "\n".join(lines) + "\n"
 

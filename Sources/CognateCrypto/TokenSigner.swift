@@ -8,11 +8,15 @@ public struct TokenSigner: Sendable {
     public let kid: String
     let privateKey: _RSA.Signing.PrivateKey
     let publicKey: _RSA.Signing.PublicKey
+    /// The encoded JOSE header, the same for every token of this key.
+    let headerSegment: String
 
     public init(privateKeyPEM: String, kid: String) throws {
         privateKey = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
         publicKey = privateKey.publicKey
         self.kid = kid
+        let header = try JSONSerialization.data(withJSONObject: ["kid": kid, "alg": "RS256"], options: [.sortedKeys])
+        headerSegment = Base64URL.encode(header)
     }
 
     /// A new RSA-2048 key: its PKCS#8 PEM and a `kid` derived from its public key.
@@ -24,8 +28,7 @@ public struct TokenSigner: Sendable {
 
     /// `header.payload.signature` for a JSON payload.
     public func sign(payload: Data) throws -> String {
-        let header = try JSONSerialization.data(withJSONObject: ["kid": kid, "alg": "RS256"], options: [.sortedKeys])
-        let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
+        let signingInput = headerSegment + "." + Base64URL.encode(payload)
         let signature = try privateKey.signature(for: Data(signingInput.utf8), padding: .insecurePKCS1v1_5)
         return signingInput + "." + Base64URL.encode(signature.rawRepresentation)
     }

@@ -9,17 +9,20 @@ public final class SQLStorage: Storage {
     let database: any SQLDatabase
     private let mutex = AsyncMutex()
     private let cache = RecordCache()
+    private let users: UserCache
     private let translate: @Sendable (any Error) -> any Error
     private let closeConnection: @Sendable () async throws -> Void
 
     /// - Parameters:
     ///   - translate: maps the driver's errors to `StorageError` (unique violations → `alreadyExists`).
     ///   - close: closes the underlying connection.
+    ///   - cachedUsers: how many decoded users to keep in memory (0 turns the user cache off).
     init(
         database: any SQLDatabase, translate: @escaping @Sendable (any Error) -> any Error,
-        close: @escaping @Sendable () async throws -> Void
+        close: @escaping @Sendable () async throws -> Void, cachedUsers: Int = 20_000
     ) {
         self.database = database
+        self.users = UserCache(capacity: cachedUsers)
         self.translate = translate
         self.closeConnection = close
     }
@@ -156,7 +159,10 @@ public final class SQLStorage: Storage {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT id AS data FROM user_pools WHERE id = \(bind: id)")
             try await db.raw("DELETE FROM user_pools WHERE id = \(bind: id)").run()
-        } committed: { _ in self.cache.forgetPool(id) }
+        } committed: { _ in
+            self.cache.forgetPool(id)
+            self.users.forgetPool(id)
+        }
     }
 
     private static func requireRow(_ db: any SQLDatabase, _ query: SQLQueryString) async throws {
@@ -276,28 +282,40 @@ public final class SQLStorage: Storage {
                     \(bind: v[2]), \(bind: v[3]), \(bind: v[4]), \(bind: v[5]), \(bind: v[6] ?? ""), \(bind: v[7] ?? ""), \(bind: data))
                 """).run()
             try await Self.writeAliases(db, user)
-        } committed: { _ in self.cache.adjustUserCount(user.poolID, by: 1) }
+        } committed: { _ in
+            self.cache.adjustUserCount(user.poolID, by: 1)
+            self.users.store(user)
+        }
     }
 
     public func user(poolID: String, usernameKey: String) async throws -> User {
-        try await read { db in
-            try await Self.one(User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+        if let user = users.user(poolID: poolID, usernameKey: usernameKey) { return user }
+        return try await read { db in
+            let user = try await Self.one(
+                User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            self.users.store(user)
+            return user
         }
     }
 
     public func user(poolID: String, sub: String) async throws -> User {
-        try await read { db in
-            try await Self.one(User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
+        if let user = users.user(poolID: poolID, sub: sub) { return user }
+        return try await read { db in
+            let user = try await Self.one(User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
+            self.users.store(user)
+            return user
         }
     }
 
     public func user(poolID: String, aliasKey: String) async throws -> User {
         try await read { db in
-            try await Self.one(User.self, db, """
+            let user = try await Self.one(User.self, db, """
                 SELECT u.data AS data FROM user_aliases a
                 JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
                 WHERE a.pool_id = \(bind: poolID) AND a.alias_key = \(bind: aliasKey)
                 """)
+            self.users.store(user)
+            return user
         }
     }
 
@@ -366,8 +384,14 @@ public final class SQLStorage: Storage {
 
     public func updateUser(poolID: String, usernameKey: String, _ change: @Sendable (inout User) throws -> Void) async throws -> User {
         try await transaction { db in
-            var user = try await Self.one(
-                User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            // Under the lock the cached copy is the stored one: every write goes through this class.
+            var user: User
+            if let cached = self.users.user(poolID: poolID, usernameKey: usernameKey) {
+                user = cached
+            } else {
+                user = try await Self.one(
+                    User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            }
             let before = user.aliasKeys
             try change(&user)
             // Identity columns never change through an update.
@@ -385,14 +409,17 @@ public final class SQLStorage: Storage {
                 try await Self.writeAliases(db, user)
             }
             return user
-        }
+        } committed: { self.users.store($0) }
     }
 
     public func deleteUser(poolID: String, usernameKey: String) async throws {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
             try await db.raw("DELETE FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)").run()
-        } committed: { _ in self.cache.adjustUserCount(poolID, by: -1) }
+        } committed: { _ in
+            self.cache.adjustUserCount(poolID, by: -1)
+            self.users.forget(poolID: poolID, usernameKey: usernameKey)
+        }
     }
 
     // MARK: Groups
@@ -659,6 +686,9 @@ public final class SQLStorage: Storage {
             ] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }
-        } committed: { _ in self.cache.clear() }
+        } committed: { _ in
+            self.cache.clear()
+            self.users.clear()
+        }
     }
 }

@@ -12,7 +12,8 @@ public enum SQLiteStorage {
         case file(path: String)
     }
 
-    public static func open(_ location: Location, logger: Logger) async throws -> SQLStorage {
+    /// - Parameter cachedUsers: how many decoded users to keep in memory for fast reads.
+    public static func open(_ location: Location, logger: Logger, cachedUsers: Int = 20_000) async throws -> SQLStorage {
         let storage: SQLiteConnection.Storage
         switch location {
         case .memory:
@@ -30,7 +31,8 @@ public enum SQLiteStorage {
             try? await connection.close()
             throw error
         }
-        let sqlStorage = SQLStorage(database: db, translate: translate, close: { try await connection.close() })
+        let sqlStorage = SQLStorage(
+            database: db, translate: translate, close: { try await connection.close() }, cachedUsers: cachedUsers)
         do {
             try await sqlStorage.migrate()
         } catch {

@@ -315,14 +315,30 @@ public enum StorageConformance {
         try await s.createUser(user("u2"))
         try await expectError(.alreadyExists(key: "username"), "duplicate") { try await s.createUser(user("u2")) }
         try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == 2, "two users")
+        // Users read by name and by sub, then changed, renamed in sub, deleted: no read sees an older value.
+        try expect(try await s.user(poolID: "us-east-1_Pool1", usernameKey: "u2").status == "CONFIRMED", "user read")
+        try expect(try await s.user(poolID: "us-east-1_Pool1", sub: "sub-u2").usernameKey == "u2", "user read by sub")
+        _ = try await s.updateUser(poolID: "us-east-1_Pool1", usernameKey: "u2") { $0.status = "RESET_REQUIRED" }
+        try expect(try await s.user(poolID: "us-east-1_Pool1", usernameKey: "u2").status == "RESET_REQUIRED", "user read after update")
+        try expect(try await s.user(poolID: "us-east-1_Pool1", sub: "sub-u2").status == "RESET_REQUIRED", "by sub after update")
+        try await expectError(.notFound, "failed update leaves the user") {
+            _ = try await s.updateUser(poolID: "us-east-1_Pool1", usernameKey: "u2") { _ in throw StorageError.notFound }
+        }
+        try expect(try await s.user(poolID: "us-east-1_Pool1", usernameKey: "u2").status == "RESET_REQUIRED", "after a failed update")
         try await s.deleteUser(poolID: "us-east-1_Pool1", usernameKey: "u1")
         try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == 1, "one user after a delete")
+        try await expectError(.notFound, "deleted user") { _ = try await s.user(poolID: "us-east-1_Pool1", usernameKey: "u1") }
+        try await expectError(.notFound, "deleted user by sub") { _ = try await s.user(poolID: "us-east-1_Pool1", sub: "sub-u1") }
+        try await s.createUser(user("u1", sub: "sub-new"))
+        try expect(try await s.user(poolID: "us-east-1_Pool1", usernameKey: "u1").sub == "sub-new", "re-created user")
+        try await expectError(.notFound, "old sub of a re-created user") { _ = try await s.user(poolID: "us-east-1_Pool1", sub: "sub-u1") }
         try await s.deleteAppClient(poolID: "us-east-1_Pool1", clientID: "c1")
         try await expectError(.notFound, "deleted client") { _ = try await s.appClient(clientID: "c1") }
         try await s.createAppClient(client("c2"))
         _ = try await s.appClient(clientID: "c2")
         try await s.deleteUserPool(id: "us-east-1_Pool1")
         try await expectError(.notFound, "client of a deleted pool") { _ = try await s.appClient(clientID: "c2") }
+        try await expectError(.notFound, "user of a deleted pool") { _ = try await s.user(poolID: "us-east-1_Pool1", usernameKey: "u2") }
         try await expectError(.notFound, "deleted pool") { _ = try await s.userPool(id: "us-east-1_Pool1") }
         try await s.createUserPool(pool())
         try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == 0, "a new pool of the same ID starts empty")

@@ -5,7 +5,7 @@ import Logging
 /// The dispatch table: each implemented operation's handler, behind one shared decode → check → handle
 /// → encode path, so no handler can skip a step.
 public struct OperationTable: Sendable {
-    typealias ErasedHandler = @Sendable (Data, OperationContext) async throws -> Data
+    typealias ErasedHandler = @Sendable (Data, OperationContext) async throws -> [UInt8]
 
     private var handlers: [CognitoOperation: ErasedHandler] = [:]
 
@@ -19,7 +19,7 @@ public struct OperationTable: Sendable {
         handlers[Op.operation] = { body, context in
             let input: Op.Input = try RequestDecoder.decode(Op.Input.self, from: body)
             let output = try await handler(input, context)
-            return try WireCodec.encode(output)
+            return JSONWriter.encode(output)
         }
     }
 

@@ -1,7 +1,8 @@
 import CognitoModel
 import Foundation
 
-/// JSON coders configured for AWS JSON 1.1: timestamps are epoch seconds, blobs base64.
+/// The request decoder configured for AWS JSON 1.1: timestamps are epoch seconds, blobs base64. Answers
+/// are written by `JSONWriter`; `encoder` remains as the reference the wire tests compare it with.
 enum WireCodec {
     static func decoder(missing: MissingMembers) -> JSONDecoder {
         let decoder = JSONDecoder()

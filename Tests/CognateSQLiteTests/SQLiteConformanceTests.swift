@@ -8,7 +8,17 @@ import Testing
 @Suite struct SQLiteConformanceTests {
     @Test(arguments: StorageConformance.checks.keys.sorted())
     func conformance(_ check: String) async throws {
-        let storage = try await SQLiteStorage.open(.memory, logger: Logger(label: "test"))
+        try await run(check, cachedUsers: 20_000)
+    }
+
+    /// Again with a user cache of one entry, so every check also runs through evictions.
+    @Test(arguments: StorageConformance.checks.keys.sorted())
+    func conformanceWithATinyUserCache(_ check: String) async throws {
+        try await run(check, cachedUsers: 1)
+    }
+
+    private func run(_ check: String, cachedUsers: Int) async throws {
+        let storage = try await SQLiteStorage.open(.memory, logger: Logger(label: "test"), cachedUsers: cachedUsers)
         do {
             try await StorageConformance.checks[check]!(storage)
         } catch {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct AccountRecoverySettingType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AccountRecoverySettingType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var recoveryMechanisms: [RecoveryOptionType]?
 
     public init(recoveryMechanisms: [RecoveryOptionType]? = nil) {
@@ -21,12 +21,18 @@ public struct AccountRecoverySettingType: Codable, Sendable, Equatable, Validata
         self.recoveryMechanisms = try container.decodeIfPresent([RecoveryOptionType].self, forKey: .recoveryMechanisms)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.recoveryMechanisms { json.member("RecoveryMechanisms", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.recoveryMechanisms { checker.count(v.count, v, parent, "recoveryMechanisms", min: 1, max: 2); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "recoveryMechanisms.\(i + 1).member")) } }
     }
 }
 
-public struct AccountTakeoverActionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AccountTakeoverActionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var notify: Bool
     public var eventAction: AccountTakeoverEventActionType
 
@@ -48,12 +54,19 @@ public struct AccountTakeoverActionType: Codable, Sendable, Equatable, Validatab
         self.eventAction = try container.decodeRequired(AccountTakeoverEventActionType.self, forKey: .eventAction, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Notify", self.notify)
+        json.member("EventAction", self.eventAction)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.eventAction; checker.oneOf(v.rawValue, AccountTakeoverEventActionType.allRawValues, parent, "eventAction") }
     }
 }
 
-public struct AccountTakeoverActionsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AccountTakeoverActionsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var lowAction: AccountTakeoverActionType?
     public var mediumAction: AccountTakeoverActionType?
     public var highAction: AccountTakeoverActionType?
@@ -79,6 +92,14 @@ public struct AccountTakeoverActionsType: Codable, Sendable, Equatable, Validata
         self.highAction = try container.decodeIfPresent(AccountTakeoverActionType.self, forKey: .highAction)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.lowAction { json.member("LowAction", v) }
+        if let v = self.mediumAction { json.member("MediumAction", v) }
+        if let v = self.highAction { json.member("HighAction", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.lowAction { v.validate(&checker, parent: checker.join(parent, "lowAction")) }
         if let v = self.mediumAction { v.validate(&checker, parent: checker.join(parent, "mediumAction")) }
@@ -86,7 +107,7 @@ public struct AccountTakeoverActionsType: Codable, Sendable, Equatable, Validata
     }
 }
 
-public struct AccountTakeoverRiskConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AccountTakeoverRiskConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var notifyConfiguration: NotifyConfigurationType?
     public var actions: AccountTakeoverActionsType
 
@@ -108,13 +129,20 @@ public struct AccountTakeoverRiskConfigurationType: Codable, Sendable, Equatable
         self.actions = try container.decodeRequired(AccountTakeoverActionsType.self, forKey: .actions, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.notifyConfiguration { json.member("NotifyConfiguration", v) }
+        json.member("Actions", self.actions)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.notifyConfiguration { v.validate(&checker, parent: checker.join(parent, "notifyConfiguration")) }
         do { let v = self.actions; v.validate(&checker, parent: checker.join(parent, "actions")) }
     }
 }
 
-public struct AcrLevelConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AcrLevelConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var acrValue: String
 
     public init(acrValue: String) {
@@ -132,12 +160,18 @@ public struct AcrLevelConfigType: Codable, Sendable, Equatable, ValidatableShape
         self.acrValue = try container.decodeRequired(String.self, forKey: .acrValue, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AcrValue", self.acrValue)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.acrValue; checker.string(v, parent, "acrValue", min: 1, max: 64, pattern: ModelPatterns.p0) }
     }
 }
 
-public struct AddCustomAttributesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AddCustomAttributesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var customAttributes: [SchemaAttributeType]
 
@@ -159,13 +193,20 @@ public struct AddCustomAttributesRequest: Codable, Sendable, Equatable, Validata
         self.customAttributes = try container.decodeRequired([SchemaAttributeType].self, forKey: .customAttributes, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("CustomAttributes", self.customAttributes)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.customAttributes; checker.count(v.count, v, parent, "customAttributes", min: 1, max: 25); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "customAttributes.\(i + 1).member")) } }
     }
 }
 
-public struct AddCustomAttributesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AddCustomAttributesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -176,10 +217,15 @@ public struct AddCustomAttributesResponse: Codable, Sendable, Equatable, Validat
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AddUserPoolClientSecretRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AddUserPoolClientSecretRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var clientSecret: String?
@@ -205,6 +251,14 @@ public struct AddUserPoolClientSecretRequest: Codable, Sendable, Equatable, Vali
         self.clientSecret = try container.decodeIfPresent(String.self, forKey: .clientSecret)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        if let v = self.clientSecret { json.member("ClientSecret", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -212,7 +266,7 @@ public struct AddUserPoolClientSecretRequest: Codable, Sendable, Equatable, Vali
     }
 }
 
-public struct AddUserPoolClientSecretResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AddUserPoolClientSecretResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientSecretDescriptor: ClientSecretDescriptorType?
 
     public init(clientSecretDescriptor: ClientSecretDescriptorType? = nil) {
@@ -230,12 +284,18 @@ public struct AddUserPoolClientSecretResponse: Codable, Sendable, Equatable, Val
         self.clientSecretDescriptor = try container.decodeIfPresent(ClientSecretDescriptorType.self, forKey: .clientSecretDescriptor)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.clientSecretDescriptor { json.member("ClientSecretDescriptor", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.clientSecretDescriptor { v.validate(&checker, parent: checker.join(parent, "clientSecretDescriptor")) }
     }
 }
 
-public struct AdminAddUserToGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminAddUserToGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var groupName: String
@@ -261,6 +321,14 @@ public struct AdminAddUserToGroupRequest: Codable, Sendable, Equatable, Validata
         self.groupName = try container.decodeRequired(String.self, forKey: .groupName, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("GroupName", self.groupName)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -268,7 +336,7 @@ public struct AdminAddUserToGroupRequest: Codable, Sendable, Equatable, Validata
     }
 }
 
-public struct AdminConfirmSignUpRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminConfirmSignUpRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var clientMetadata: [String: String]?
@@ -294,6 +362,14 @@ public struct AdminConfirmSignUpRequest: Codable, Sendable, Equatable, Validatab
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -301,7 +377,7 @@ public struct AdminConfirmSignUpRequest: Codable, Sendable, Equatable, Validatab
     }
 }
 
-public struct AdminConfirmSignUpResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminConfirmSignUpResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -312,10 +388,15 @@ public struct AdminConfirmSignUpResponse: Codable, Sendable, Equatable, Validata
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminCreateUserConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminCreateUserConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var allowAdminCreateUserOnly: Bool?
     public var unusedAccountValidityDays: Int?
     public var inviteMessageTemplate: MessageTemplateType?
@@ -341,13 +422,21 @@ public struct AdminCreateUserConfigType: Codable, Sendable, Equatable, Validatab
         self.inviteMessageTemplate = try container.decodeIfPresent(MessageTemplateType.self, forKey: .inviteMessageTemplate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.allowAdminCreateUserOnly { json.member("AllowAdminCreateUserOnly", v) }
+        if let v = self.unusedAccountValidityDays { json.member("UnusedAccountValidityDays", v) }
+        if let v = self.inviteMessageTemplate { json.member("InviteMessageTemplate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.unusedAccountValidityDays { checker.number(Int64(v), parent, "unusedAccountValidityDays", min: 0, max: 365) }
         if let v = self.inviteMessageTemplate { v.validate(&checker, parent: checker.join(parent, "inviteMessageTemplate")) }
     }
 }
 
-public struct AdminCreateUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminCreateUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var userAttributes: [AttributeType]?
@@ -397,6 +486,20 @@ public struct AdminCreateUserRequest: Codable, Sendable, Equatable, ValidatableS
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        if let v = self.userAttributes { json.member("UserAttributes", v) }
+        if let v = self.validationData { json.member("ValidationData", v) }
+        if let v = self.temporaryPassword { json.member("TemporaryPassword", v) }
+        if let v = self.forceAliasCreation { json.member("ForceAliasCreation", v) }
+        if let v = self.messageAction { json.member("MessageAction", v) }
+        if let v = self.desiredDeliveryMediums { json.member("DesiredDeliveryMediums", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -409,7 +512,7 @@ public struct AdminCreateUserRequest: Codable, Sendable, Equatable, ValidatableS
     }
 }
 
-public struct AdminCreateUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminCreateUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var user: UserType?
 
     public init(user: UserType? = nil) {
@@ -427,12 +530,18 @@ public struct AdminCreateUserResponse: Codable, Sendable, Equatable, Validatable
         self.user = try container.decodeIfPresent(UserType.self, forKey: .user)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.user { json.member("User", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.user { v.validate(&checker, parent: checker.join(parent, "user")) }
     }
 }
 
-public struct AdminDeleteSoftwareTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminDeleteSoftwareTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
 
@@ -454,13 +563,20 @@ public struct AdminDeleteSoftwareTokenRequest: Codable, Sendable, Equatable, Val
         self.username = try container.decodeRequired(String.self, forKey: .username, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
     }
 }
 
-public struct AdminDeleteSoftwareTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminDeleteSoftwareTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -471,10 +587,15 @@ public struct AdminDeleteSoftwareTokenResponse: Codable, Sendable, Equatable, Va
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminDeleteUserAttributesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminDeleteUserAttributesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var userAttributeNames: [String]
@@ -500,6 +621,14 @@ public struct AdminDeleteUserAttributesRequest: Codable, Sendable, Equatable, Va
         self.userAttributeNames = try container.decodeRequired([String].self, forKey: .userAttributeNames, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("UserAttributeNames", self.userAttributeNames)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -507,7 +636,7 @@ public struct AdminDeleteUserAttributesRequest: Codable, Sendable, Equatable, Va
     }
 }
 
-public struct AdminDeleteUserAttributesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminDeleteUserAttributesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -518,10 +647,15 @@ public struct AdminDeleteUserAttributesResponse: Codable, Sendable, Equatable, V
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminDeleteUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminDeleteUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
 
@@ -543,13 +677,20 @@ public struct AdminDeleteUserRequest: Codable, Sendable, Equatable, ValidatableS
         self.username = try container.decodeRequired(String.self, forKey: .username, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
     }
 }
 
-public struct AdminDisableProviderForUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminDisableProviderForUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var user: ProviderUserIdentifierType
 
@@ -571,13 +712,20 @@ public struct AdminDisableProviderForUserRequest: Codable, Sendable, Equatable, 
         self.user = try container.decodeRequired(ProviderUserIdentifierType.self, forKey: .user, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("User", self.user)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 0, max: 131072) }
         do { let v = self.user; v.validate(&checker, parent: checker.join(parent, "user")) }
     }
 }
 
-public struct AdminDisableProviderForUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminDisableProviderForUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -588,10 +736,15 @@ public struct AdminDisableProviderForUserResponse: Codable, Sendable, Equatable,
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminDisableUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminDisableUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
 
@@ -613,13 +766,20 @@ public struct AdminDisableUserRequest: Codable, Sendable, Equatable, Validatable
         self.username = try container.decodeRequired(String.self, forKey: .username, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
     }
 }
 
-public struct AdminDisableUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminDisableUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -630,10 +790,15 @@ public struct AdminDisableUserResponse: Codable, Sendable, Equatable, Validatabl
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminEnableUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminEnableUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
 
@@ -655,13 +820,20 @@ public struct AdminEnableUserRequest: Codable, Sendable, Equatable, ValidatableS
         self.username = try container.decodeRequired(String.self, forKey: .username, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
     }
 }
 
-public struct AdminEnableUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminEnableUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -672,10 +844,15 @@ public struct AdminEnableUserResponse: Codable, Sendable, Equatable, Validatable
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminForgetDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminForgetDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var deviceKey: String
@@ -701,6 +878,14 @@ public struct AdminForgetDeviceRequest: Codable, Sendable, Equatable, Validatabl
         self.deviceKey = try container.decodeRequired(String.self, forKey: .deviceKey, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("DeviceKey", self.deviceKey)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -708,7 +893,7 @@ public struct AdminForgetDeviceRequest: Codable, Sendable, Equatable, Validatabl
     }
 }
 
-public struct AdminGetDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminGetDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var deviceKey: String
     public var userPoolId: String
     public var username: String
@@ -734,6 +919,14 @@ public struct AdminGetDeviceRequest: Codable, Sendable, Equatable, ValidatableSh
         self.username = try container.decodeRequired(String.self, forKey: .username, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("DeviceKey", self.deviceKey)
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.deviceKey; checker.string(v, parent, "deviceKey", min: 1, max: 55, pattern: ModelPatterns.p6) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -741,7 +934,7 @@ public struct AdminGetDeviceRequest: Codable, Sendable, Equatable, ValidatableSh
     }
 }
 
-public struct AdminGetDeviceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminGetDeviceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var device: DeviceType
 
     public init(device: DeviceType) {
@@ -759,12 +952,18 @@ public struct AdminGetDeviceResponse: Codable, Sendable, Equatable, ValidatableS
         self.device = try container.decodeRequired(DeviceType.self, forKey: .device, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Device", self.device)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.device; v.validate(&checker, parent: checker.join(parent, "device")) }
     }
 }
 
-public struct AdminGetUserAuthFactorsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminGetUserAuthFactorsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
 
@@ -786,13 +985,20 @@ public struct AdminGetUserAuthFactorsRequest: Codable, Sendable, Equatable, Vali
         self.username = try container.decodeRequired(String.self, forKey: .username, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
     }
 }
 
-public struct AdminGetUserAuthFactorsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminGetUserAuthFactorsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var username: String
     public var preferredMfaSetting: String?
     public var userMFASettingList: [String]?
@@ -822,6 +1028,15 @@ public struct AdminGetUserAuthFactorsResponse: Codable, Sendable, Equatable, Val
         self.configuredUserAuthFactors = try container.decodeIfPresent([AuthFactorType].self, forKey: .configuredUserAuthFactors)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Username", self.username)
+        if let v = self.preferredMfaSetting { json.member("PreferredMfaSetting", v) }
+        if let v = self.userMFASettingList { json.member("UserMFASettingList", v) }
+        if let v = self.configuredUserAuthFactors { json.member("ConfiguredUserAuthFactors", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         if let v = self.preferredMfaSetting { checker.string(v, parent, "preferredMfaSetting", min: 0, max: 131072) }
@@ -830,7 +1045,7 @@ public struct AdminGetUserAuthFactorsResponse: Codable, Sendable, Equatable, Val
     }
 }
 
-public struct AdminGetUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminGetUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
 
@@ -852,13 +1067,20 @@ public struct AdminGetUserRequest: Codable, Sendable, Equatable, ValidatableShap
         self.username = try container.decodeRequired(String.self, forKey: .username, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
     }
 }
 
-public struct AdminGetUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminGetUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var username: String
     public var userAttributes: [AttributeType]?
     public var userCreateDate: Date?
@@ -908,6 +1130,20 @@ public struct AdminGetUserResponse: Codable, Sendable, Equatable, ValidatableSha
         self.userMFASettingList = try container.decodeIfPresent([String].self, forKey: .userMFASettingList)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Username", self.username)
+        if let v = self.userAttributes { json.member("UserAttributes", v) }
+        if let v = self.userCreateDate { json.member("UserCreateDate", v) }
+        if let v = self.userLastModifiedDate { json.member("UserLastModifiedDate", v) }
+        if let v = self.enabled { json.member("Enabled", v) }
+        if let v = self.userStatus { json.member("UserStatus", v) }
+        if let v = self.mfaOptions { json.member("MFAOptions", v) }
+        if let v = self.preferredMfaSetting { json.member("PreferredMfaSetting", v) }
+        if let v = self.userMFASettingList { json.member("UserMFASettingList", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         if let v = self.userAttributes { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "userAttributes.\(i + 1).member")) } }
@@ -918,7 +1154,7 @@ public struct AdminGetUserResponse: Codable, Sendable, Equatable, ValidatableSha
     }
 }
 
-public struct AdminInitiateAuthRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminInitiateAuthRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var authFlow: AuthFlowType
@@ -964,6 +1200,19 @@ public struct AdminInitiateAuthRequest: Codable, Sendable, Equatable, Validatabl
         self.session = try container.decodeIfPresent(String.self, forKey: .session)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        json.member("AuthFlow", self.authFlow)
+        if let v = self.authParameters { json.member("AuthParameters", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        if let v = self.analyticsMetadata { json.member("AnalyticsMetadata", v) }
+        if let v = self.contextData { json.member("ContextData", v) }
+        if let v = self.session { json.member("Session", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -976,7 +1225,7 @@ public struct AdminInitiateAuthRequest: Codable, Sendable, Equatable, Validatabl
     }
 }
 
-public struct AdminInitiateAuthResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminInitiateAuthResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var challengeName: ChallengeNameType?
     public var session: String?
     public var challengeParameters: [String: String]?
@@ -1010,6 +1259,16 @@ public struct AdminInitiateAuthResponse: Codable, Sendable, Equatable, Validatab
         self.availableChallenges = try container.decodeIfPresent([ChallengeNameType].self, forKey: .availableChallenges)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.challengeName { json.member("ChallengeName", v) }
+        if let v = self.session { json.member("Session", v) }
+        if let v = self.challengeParameters { json.member("ChallengeParameters", v) }
+        if let v = self.authenticationResult { json.member("AuthenticationResult", v) }
+        if let v = self.availableChallenges { json.member("AvailableChallenges", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.challengeName { checker.oneOf(v.rawValue, ChallengeNameType.allRawValues, parent, "challengeName") }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
@@ -1019,7 +1278,7 @@ public struct AdminInitiateAuthResponse: Codable, Sendable, Equatable, Validatab
     }
 }
 
-public struct AdminLinkProviderForUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminLinkProviderForUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var destinationUser: ProviderUserIdentifierType
     public var sourceUser: ProviderUserIdentifierType
@@ -1045,6 +1304,14 @@ public struct AdminLinkProviderForUserRequest: Codable, Sendable, Equatable, Val
         self.sourceUser = try container.decodeRequired(ProviderUserIdentifierType.self, forKey: .sourceUser, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("DestinationUser", self.destinationUser)
+        json.member("SourceUser", self.sourceUser)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 0, max: 131072) }
         do { let v = self.destinationUser; v.validate(&checker, parent: checker.join(parent, "destinationUser")) }
@@ -1052,7 +1319,7 @@ public struct AdminLinkProviderForUserRequest: Codable, Sendable, Equatable, Val
     }
 }
 
-public struct AdminLinkProviderForUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminLinkProviderForUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1063,10 +1330,15 @@ public struct AdminLinkProviderForUserResponse: Codable, Sendable, Equatable, Va
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminListDevicesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminListDevicesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var limit: Int?
@@ -1096,6 +1368,15 @@ public struct AdminListDevicesRequest: Codable, Sendable, Equatable, Validatable
         self.paginationToken = try container.decodeIfPresent(String.self, forKey: .paginationToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        if let v = self.limit { json.member("Limit", v) }
+        if let v = self.paginationToken { json.member("PaginationToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1104,7 +1385,7 @@ public struct AdminListDevicesRequest: Codable, Sendable, Equatable, Validatable
     }
 }
 
-public struct AdminListDevicesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminListDevicesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var devices: [DeviceType]?
     public var paginationToken: String?
 
@@ -1126,13 +1407,20 @@ public struct AdminListDevicesResponse: Codable, Sendable, Equatable, Validatabl
         self.paginationToken = try container.decodeIfPresent(String.self, forKey: .paginationToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.devices { json.member("Devices", v) }
+        if let v = self.paginationToken { json.member("PaginationToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.devices { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "devices.\(i + 1).member")) } }
         if let v = self.paginationToken { checker.string(v, parent, "paginationToken", min: 1, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct AdminListGroupsForUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminListGroupsForUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var username: String
     public var userPoolId: String
     public var limit: Int?
@@ -1162,6 +1450,15 @@ public struct AdminListGroupsForUserRequest: Codable, Sendable, Equatable, Valid
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Username", self.username)
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.limit { json.member("Limit", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -1170,7 +1467,7 @@ public struct AdminListGroupsForUserRequest: Codable, Sendable, Equatable, Valid
     }
 }
 
-public struct AdminListGroupsForUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminListGroupsForUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var groups: [GroupType]?
     public var nextToken: String?
 
@@ -1192,13 +1489,20 @@ public struct AdminListGroupsForUserResponse: Codable, Sendable, Equatable, Vali
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.groups { json.member("Groups", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.groups { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "groups.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct AdminListUserAuthEventsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminListUserAuthEventsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var maxResults: Int?
@@ -1228,6 +1532,15 @@ public struct AdminListUserAuthEventsRequest: Codable, Sendable, Equatable, Vali
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        if let v = self.maxResults { json.member("MaxResults", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1236,7 +1549,7 @@ public struct AdminListUserAuthEventsRequest: Codable, Sendable, Equatable, Vali
     }
 }
 
-public struct AdminListUserAuthEventsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminListUserAuthEventsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var authEvents: [AuthEventType]?
     public var nextToken: String?
 
@@ -1258,13 +1571,20 @@ public struct AdminListUserAuthEventsResponse: Codable, Sendable, Equatable, Val
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.authEvents { json.member("AuthEvents", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.authEvents { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "authEvents.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct AdminListUserSessionsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminListUserSessionsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var nextToken: String?
@@ -1290,6 +1610,14 @@ public struct AdminListUserSessionsRequest: Codable, Sendable, Equatable, Valida
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1297,7 +1625,7 @@ public struct AdminListUserSessionsRequest: Codable, Sendable, Equatable, Valida
     }
 }
 
-public struct AdminListUserSessionsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminListUserSessionsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var sessions: [SessionDescriptionType]?
     public var nextToken: String?
 
@@ -1319,13 +1647,20 @@ public struct AdminListUserSessionsResponse: Codable, Sendable, Equatable, Valid
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.sessions { json.member("Sessions", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.sessions { checker.count(v.count, v, parent, "sessions", min: 0, max: 125); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "sessions.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct AdminRemoveUserFromGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminRemoveUserFromGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var groupName: String
@@ -1351,6 +1686,14 @@ public struct AdminRemoveUserFromGroupRequest: Codable, Sendable, Equatable, Val
         self.groupName = try container.decodeRequired(String.self, forKey: .groupName, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("GroupName", self.groupName)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1358,7 +1701,7 @@ public struct AdminRemoveUserFromGroupRequest: Codable, Sendable, Equatable, Val
     }
 }
 
-public struct AdminResetUserPasswordRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminResetUserPasswordRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var clientMetadata: [String: String]?
@@ -1384,6 +1727,14 @@ public struct AdminResetUserPasswordRequest: Codable, Sendable, Equatable, Valid
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1391,7 +1742,7 @@ public struct AdminResetUserPasswordRequest: Codable, Sendable, Equatable, Valid
     }
 }
 
-public struct AdminResetUserPasswordResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminResetUserPasswordResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1402,10 +1753,15 @@ public struct AdminResetUserPasswordResponse: Codable, Sendable, Equatable, Vali
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminRespondToAuthChallengeRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminRespondToAuthChallengeRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var challengeName: ChallengeNameType
@@ -1451,6 +1807,19 @@ public struct AdminRespondToAuthChallengeRequest: Codable, Sendable, Equatable, 
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        json.member("ChallengeName", self.challengeName)
+        if let v = self.challengeResponses { json.member("ChallengeResponses", v) }
+        if let v = self.session { json.member("Session", v) }
+        if let v = self.analyticsMetadata { json.member("AnalyticsMetadata", v) }
+        if let v = self.contextData { json.member("ContextData", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -1463,7 +1832,7 @@ public struct AdminRespondToAuthChallengeRequest: Codable, Sendable, Equatable, 
     }
 }
 
-public struct AdminRespondToAuthChallengeResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminRespondToAuthChallengeResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var challengeName: ChallengeNameType?
     public var session: String?
     public var challengeParameters: [String: String]?
@@ -1497,6 +1866,16 @@ public struct AdminRespondToAuthChallengeResponse: Codable, Sendable, Equatable,
         self.availableChallenges = try container.decodeIfPresent([ChallengeNameType].self, forKey: .availableChallenges)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.challengeName { json.member("ChallengeName", v) }
+        if let v = self.session { json.member("Session", v) }
+        if let v = self.challengeParameters { json.member("ChallengeParameters", v) }
+        if let v = self.authenticationResult { json.member("AuthenticationResult", v) }
+        if let v = self.availableChallenges { json.member("AvailableChallenges", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.challengeName { checker.oneOf(v.rawValue, ChallengeNameType.allRawValues, parent, "challengeName") }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
@@ -1506,7 +1885,7 @@ public struct AdminRespondToAuthChallengeResponse: Codable, Sendable, Equatable,
     }
 }
 
-public struct AdminRevokeUserSessionRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminRevokeUserSessionRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var sessionId: String
@@ -1536,6 +1915,15 @@ public struct AdminRevokeUserSessionRequest: Codable, Sendable, Equatable, Valid
         self.revokeAssociatedSessions = try container.decodeIfPresent(RevokeAssociatedSessionsType.self, forKey: .revokeAssociatedSessions)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("SessionId", self.sessionId)
+        if let v = self.revokeAssociatedSessions { json.member("RevokeAssociatedSessions", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1544,7 +1932,7 @@ public struct AdminRevokeUserSessionRequest: Codable, Sendable, Equatable, Valid
     }
 }
 
-public struct AdminRevokeUserSessionResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminRevokeUserSessionResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1555,10 +1943,15 @@ public struct AdminRevokeUserSessionResponse: Codable, Sendable, Equatable, Vali
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminSetUserMFAPreferenceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminSetUserMFAPreferenceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var smsMfaSettings: SMSMfaSettingsType?
     public var softwareTokenMfaSettings: SoftwareTokenMfaSettingsType?
     public var emailMfaSettings: EmailMfaSettingsType?
@@ -1596,6 +1989,17 @@ public struct AdminSetUserMFAPreferenceRequest: Codable, Sendable, Equatable, Va
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.smsMfaSettings { json.member("SMSMfaSettings", v) }
+        if let v = self.softwareTokenMfaSettings { json.member("SoftwareTokenMfaSettings", v) }
+        if let v = self.emailMfaSettings { json.member("EmailMfaSettings", v) }
+        if let v = self.webAuthnMfaSettings { json.member("WebAuthnMfaSettings", v) }
+        json.member("Username", self.username)
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.smsMfaSettings { v.validate(&checker, parent: checker.join(parent, "sMSMfaSettings")) }
         if let v = self.softwareTokenMfaSettings { v.validate(&checker, parent: checker.join(parent, "softwareTokenMfaSettings")) }
@@ -1606,7 +2010,7 @@ public struct AdminSetUserMFAPreferenceRequest: Codable, Sendable, Equatable, Va
     }
 }
 
-public struct AdminSetUserMFAPreferenceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminSetUserMFAPreferenceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1617,10 +2021,15 @@ public struct AdminSetUserMFAPreferenceResponse: Codable, Sendable, Equatable, V
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminSetUserPasswordRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminSetUserPasswordRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var password: String
@@ -1650,6 +2059,15 @@ public struct AdminSetUserPasswordRequest: Codable, Sendable, Equatable, Validat
         self.permanent = try container.decodeIfPresent(Bool.self, forKey: .permanent)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("Password", self.password)
+        if let v = self.permanent { json.member("Permanent", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1657,7 +2075,7 @@ public struct AdminSetUserPasswordRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct AdminSetUserPasswordResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminSetUserPasswordResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1668,10 +2086,15 @@ public struct AdminSetUserPasswordResponse: Codable, Sendable, Equatable, Valida
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminSetUserSettingsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminSetUserSettingsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var mfaOptions: [MFAOptionType]
@@ -1697,6 +2120,14 @@ public struct AdminSetUserSettingsRequest: Codable, Sendable, Equatable, Validat
         self.mfaOptions = try container.decodeRequired([MFAOptionType].self, forKey: .mfaOptions, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("MFAOptions", self.mfaOptions)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1704,7 +2135,7 @@ public struct AdminSetUserSettingsRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct AdminSetUserSettingsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminSetUserSettingsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1715,10 +2146,15 @@ public struct AdminSetUserSettingsResponse: Codable, Sendable, Equatable, Valida
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminUpdateAuthEventFeedbackRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminUpdateAuthEventFeedbackRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var eventId: String
@@ -1748,6 +2184,15 @@ public struct AdminUpdateAuthEventFeedbackRequest: Codable, Sendable, Equatable,
         self.feedbackValue = try container.decodeRequired(FeedbackValueType.self, forKey: .feedbackValue, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("EventId", self.eventId)
+        json.member("FeedbackValue", self.feedbackValue)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1756,7 +2201,7 @@ public struct AdminUpdateAuthEventFeedbackRequest: Codable, Sendable, Equatable,
     }
 }
 
-public struct AdminUpdateAuthEventFeedbackResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminUpdateAuthEventFeedbackResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1767,10 +2212,15 @@ public struct AdminUpdateAuthEventFeedbackResponse: Codable, Sendable, Equatable
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminUpdateDeviceStatusRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminUpdateDeviceStatusRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var deviceKey: String
@@ -1800,6 +2250,15 @@ public struct AdminUpdateDeviceStatusRequest: Codable, Sendable, Equatable, Vali
         self.deviceRememberedStatus = try container.decodeIfPresent(DeviceRememberedStatusType.self, forKey: .deviceRememberedStatus)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("DeviceKey", self.deviceKey)
+        if let v = self.deviceRememberedStatus { json.member("DeviceRememberedStatus", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1808,7 +2267,7 @@ public struct AdminUpdateDeviceStatusRequest: Codable, Sendable, Equatable, Vali
     }
 }
 
-public struct AdminUpdateDeviceStatusResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminUpdateDeviceStatusResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1819,10 +2278,15 @@ public struct AdminUpdateDeviceStatusResponse: Codable, Sendable, Equatable, Val
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminUpdateUserAttributesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminUpdateUserAttributesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var userAttributes: [AttributeType]
@@ -1852,6 +2316,15 @@ public struct AdminUpdateUserAttributesRequest: Codable, Sendable, Equatable, Va
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("UserAttributes", self.userAttributes)
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -1860,7 +2333,7 @@ public struct AdminUpdateUserAttributesRequest: Codable, Sendable, Equatable, Va
     }
 }
 
-public struct AdminUpdateUserAttributesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminUpdateUserAttributesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1871,10 +2344,15 @@ public struct AdminUpdateUserAttributesResponse: Codable, Sendable, Equatable, V
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdminUserGlobalSignOutRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminUserGlobalSignOutRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
 
@@ -1896,13 +2374,20 @@ public struct AdminUserGlobalSignOutRequest: Codable, Sendable, Equatable, Valid
         self.username = try container.decodeRequired(String.self, forKey: .username, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
     }
 }
 
-public struct AdminUserGlobalSignOutResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdminUserGlobalSignOutResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1913,10 +2398,15 @@ public struct AdminUserGlobalSignOutResponse: Codable, Sendable, Equatable, Vali
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct AdvancedSecurityAdditionalFlowsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AdvancedSecurityAdditionalFlowsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var customAuthMode: AdvancedSecurityEnabledModeType?
 
     public init(customAuthMode: AdvancedSecurityEnabledModeType? = nil) {
@@ -1934,12 +2424,18 @@ public struct AdvancedSecurityAdditionalFlowsType: Codable, Sendable, Equatable,
         self.customAuthMode = try container.decodeIfPresent(AdvancedSecurityEnabledModeType.self, forKey: .customAuthMode)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.customAuthMode { json.member("CustomAuthMode", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.customAuthMode { checker.oneOf(v.rawValue, AdvancedSecurityEnabledModeType.allRawValues, parent, "customAuthMode") }
     }
 }
 
-public struct AnalyticsConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AnalyticsConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var applicationId: String?
     public var applicationArn: String?
     public var roleArn: String?
@@ -1973,6 +2469,16 @@ public struct AnalyticsConfigurationType: Codable, Sendable, Equatable, Validata
         self.userDataShared = try container.decodeIfPresent(Bool.self, forKey: .userDataShared)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.applicationId { json.member("ApplicationId", v) }
+        if let v = self.applicationArn { json.member("ApplicationArn", v) }
+        if let v = self.roleArn { json.member("RoleArn", v) }
+        if let v = self.externalId { json.member("ExternalId", v) }
+        if let v = self.userDataShared { json.member("UserDataShared", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.applicationId { checker.string(v, parent, "applicationId", pattern: ModelPatterns.p9) }
         if let v = self.applicationArn { checker.string(v, parent, "applicationArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
@@ -1981,7 +2487,7 @@ public struct AnalyticsConfigurationType: Codable, Sendable, Equatable, Validata
     }
 }
 
-public struct AnalyticsMetadataType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AnalyticsMetadataType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var analyticsEndpointId: String?
 
     public init(analyticsEndpointId: String? = nil) {
@@ -1999,12 +2505,18 @@ public struct AnalyticsMetadataType: Codable, Sendable, Equatable, ValidatableSh
         self.analyticsEndpointId = try container.decodeIfPresent(String.self, forKey: .analyticsEndpointId)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.analyticsEndpointId { json.member("AnalyticsEndpointId", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.analyticsEndpointId { checker.string(v, parent, "analyticsEndpointId", min: 0, max: 131072) }
     }
 }
 
-public struct AssetType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AssetType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var category: AssetCategoryType
     public var colorMode: ColorSchemeModeType
     public var `extension`: AssetExtensionType
@@ -2038,6 +2550,16 @@ public struct AssetType: Codable, Sendable, Equatable, ValidatableShape, ZeroVal
         self.resourceId = try container.decodeIfPresent(String.self, forKey: .resourceId)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Category", self.category)
+        json.member("ColorMode", self.colorMode)
+        json.member("Extension", self.`extension`)
+        if let v = self.bytes { json.member("Bytes", v) }
+        if let v = self.resourceId { json.member("ResourceId", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.category; checker.oneOf(v.rawValue, AssetCategoryType.allRawValues, parent, "category") }
         do { let v = self.colorMode; checker.oneOf(v.rawValue, ColorSchemeModeType.allRawValues, parent, "colorMode") }
@@ -2046,7 +2568,7 @@ public struct AssetType: Codable, Sendable, Equatable, ValidatableShape, ZeroVal
     }
 }
 
-public struct AssociateSoftwareTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AssociateSoftwareTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String?
     public var session: String?
 
@@ -2068,13 +2590,20 @@ public struct AssociateSoftwareTokenRequest: Codable, Sendable, Equatable, Valid
         self.session = try container.decodeIfPresent(String.self, forKey: .session)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.accessToken { json.member("AccessToken", v) }
+        if let v = self.session { json.member("Session", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.accessToken { checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
     }
 }
 
-public struct AssociateSoftwareTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AssociateSoftwareTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var secretCode: String?
     public var session: String?
 
@@ -2096,13 +2625,20 @@ public struct AssociateSoftwareTokenResponse: Codable, Sendable, Equatable, Vali
         self.session = try container.decodeIfPresent(String.self, forKey: .session)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.secretCode { json.member("SecretCode", v) }
+        if let v = self.session { json.member("Session", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.secretCode { checker.string(v, parent, "secretCode", min: 16, pattern: ModelPatterns.p13, sensitive: true) }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
     }
 }
 
-public struct AttributeType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AttributeType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var name: String
     public var value: String?
 
@@ -2124,13 +2660,20 @@ public struct AttributeType: Codable, Sendable, Equatable, ValidatableShape, Zer
         self.value = try container.decodeIfPresent(String.self, forKey: .value)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Name", self.name)
+        if let v = self.value { json.member("Value", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.name; checker.string(v, parent, "name", min: 1, max: 32, pattern: ModelPatterns.p5) }
         if let v = self.value { checker.string(v, parent, "value", max: 2048, sensitive: true) }
     }
 }
 
-public struct AuthEventType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AuthEventType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var eventId: String?
     public var eventType: EventType?
     public var creationDate: Date?
@@ -2176,6 +2719,19 @@ public struct AuthEventType: Codable, Sendable, Equatable, ValidatableShape, Zer
         self.eventFeedback = try container.decodeIfPresent(EventFeedbackType.self, forKey: .eventFeedback)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.eventId { json.member("EventId", v) }
+        if let v = self.eventType { json.member("EventType", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        if let v = self.eventResponse { json.member("EventResponse", v) }
+        if let v = self.eventRisk { json.member("EventRisk", v) }
+        if let v = self.challengeResponses { json.member("ChallengeResponses", v) }
+        if let v = self.eventContextData { json.member("EventContextData", v) }
+        if let v = self.eventFeedback { json.member("EventFeedback", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.eventId { checker.string(v, parent, "eventId", min: 0, max: 131072) }
         if let v = self.eventType { checker.oneOf(v.rawValue, EventType.allRawValues, parent, "eventType") }
@@ -2187,7 +2743,7 @@ public struct AuthEventType: Codable, Sendable, Equatable, ValidatableShape, Zer
     }
 }
 
-public struct AuthenticationResultType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct AuthenticationResultType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String?
     public var expiresIn: Int?
     public var tokenType: String?
@@ -2223,6 +2779,17 @@ public struct AuthenticationResultType: Codable, Sendable, Equatable, Validatabl
         self.refreshToken = try container.decodeIfPresent(String.self, forKey: .refreshToken)
         self.idToken = try container.decodeIfPresent(String.self, forKey: .idToken)
         self.newDeviceMetadata = try container.decodeIfPresent(NewDeviceMetadataType.self, forKey: .newDeviceMetadata)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.accessToken { json.member("AccessToken", v) }
+        if let v = self.expiresIn { json.member("ExpiresIn", v) }
+        if let v = self.tokenType { json.member("TokenType", v) }
+        if let v = self.refreshToken { json.member("RefreshToken", v) }
+        if let v = self.idToken { json.member("IdToken", v) }
+        if let v = self.newDeviceMetadata { json.member("NewDeviceMetadata", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

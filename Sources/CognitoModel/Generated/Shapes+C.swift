@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct CIMDPolicySummaryType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CIMDPolicySummaryType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var cimdPolicyId: String
     public var clientId: String?
     public var policyName: String
@@ -41,6 +41,17 @@ public struct CIMDPolicySummaryType: Codable, Sendable, Equatable, ValidatableSh
         self.lastModifiedDate = try container.decodeIfPresent(Date.self, forKey: .lastModifiedDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("CIMDPolicyId", self.cimdPolicyId)
+        if let v = self.clientId { json.member("ClientId", v) }
+        json.member("PolicyName", self.policyName)
+        if let v = self.cacheDuration { json.member("CacheDuration", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.cimdPolicyId; checker.string(v, parent, "cIMDPolicyId", min: 1, max: 64, pattern: ModelPatterns.p14) }
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -49,7 +60,7 @@ public struct CIMDPolicySummaryType: Codable, Sendable, Equatable, ValidatableSh
     }
 }
 
-public struct CIMDPolicyType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CIMDPolicyType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var cimdPolicyId: String
     public var clientId: String?
@@ -95,6 +106,19 @@ public struct CIMDPolicyType: Codable, Sendable, Equatable, ValidatableShape, Ze
         self.lastModifiedDate = try container.decodeIfPresent(Date.self, forKey: .lastModifiedDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("CIMDPolicyId", self.cimdPolicyId)
+        if let v = self.clientId { json.member("ClientId", v) }
+        json.member("PolicyName", self.policyName)
+        if let v = self.cacheDuration { json.member("CacheDuration", v) }
+        if let v = self.urlPatterns { json.member("URLPatterns", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.cimdPolicyId; checker.string(v, parent, "cIMDPolicyId", min: 1, max: 64, pattern: ModelPatterns.p14) }
@@ -105,7 +129,7 @@ public struct CIMDPolicyType: Codable, Sendable, Equatable, ValidatableShape, Ze
     }
 }
 
-public struct CancelPointInTimeRecoveryRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CancelPointInTimeRecoveryRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var restoreId: String
 
@@ -127,13 +151,20 @@ public struct CancelPointInTimeRecoveryRequest: Codable, Sendable, Equatable, Va
         self.restoreId = try container.decodeRequired(String.self, forKey: .restoreId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("RestoreId", self.restoreId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.restoreId; checker.string(v, parent, "restoreId", min: 36, max: 36, pattern: ModelPatterns.p17) }
     }
 }
 
-public struct CancelPointInTimeRecoveryResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CancelPointInTimeRecoveryResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var restoration: RestorationType?
 
     public init(restoration: RestorationType? = nil) {
@@ -151,12 +182,18 @@ public struct CancelPointInTimeRecoveryResponse: Codable, Sendable, Equatable, V
         self.restoration = try container.decodeIfPresent(RestorationType.self, forKey: .restoration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.restoration { json.member("Restoration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.restoration { v.validate(&checker, parent: checker.join(parent, "restoration")) }
     }
 }
 
-public struct ChallengeResponseType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ChallengeResponseType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var challengeName: ChallengeName?
     public var challengeResponse: ChallengeResponse?
 
@@ -178,13 +215,20 @@ public struct ChallengeResponseType: Codable, Sendable, Equatable, ValidatableSh
         self.challengeResponse = try container.decodeIfPresent(ChallengeResponse.self, forKey: .challengeResponse)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.challengeName { json.member("ChallengeName", v) }
+        if let v = self.challengeResponse { json.member("ChallengeResponse", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.challengeName { checker.oneOf(v.rawValue, ChallengeName.allRawValues, parent, "challengeName") }
         if let v = self.challengeResponse { checker.oneOf(v.rawValue, ChallengeResponse.allRawValues, parent, "challengeResponse") }
     }
 }
 
-public struct ChangePasswordRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ChangePasswordRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var previousPassword: String?
     public var proposedPassword: String
     public var accessToken: String
@@ -210,6 +254,14 @@ public struct ChangePasswordRequest: Codable, Sendable, Equatable, ValidatableSh
         self.accessToken = try container.decodeRequired(String.self, forKey: .accessToken, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.previousPassword { json.member("PreviousPassword", v) }
+        json.member("ProposedPassword", self.proposedPassword)
+        json.member("AccessToken", self.accessToken)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.previousPassword { checker.string(v, parent, "previousPassword", max: 256, pattern: ModelPatterns.p4, sensitive: true) }
         do { let v = self.proposedPassword; checker.string(v, parent, "proposedPassword", max: 256, pattern: ModelPatterns.p4, sensitive: true) }
@@ -217,7 +269,7 @@ public struct ChangePasswordRequest: Codable, Sendable, Equatable, ValidatableSh
     }
 }
 
-public struct ChangePasswordResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ChangePasswordResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -228,10 +280,15 @@ public struct ChangePasswordResponse: Codable, Sendable, Equatable, ValidatableS
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct ClientAuthenticationResultType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ClientAuthenticationResultType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String?
     public var expiresIn: Int?
     public var tokenType: String?
@@ -257,13 +314,21 @@ public struct ClientAuthenticationResultType: Codable, Sendable, Equatable, Vali
         self.tokenType = try container.decodeIfPresent(String.self, forKey: .tokenType)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.accessToken { json.member("AccessToken", v) }
+        if let v = self.expiresIn { json.member("ExpiresIn", v) }
+        if let v = self.tokenType { json.member("TokenType", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.accessToken { checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         if let v = self.tokenType { checker.string(v, parent, "tokenType", min: 0, max: 131072) }
     }
 }
 
-public struct ClientMetadataURLType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ClientMetadataURLType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var url: String
     public var cachedDate: Date?
     public var expirationDate: Date?
@@ -289,12 +354,20 @@ public struct ClientMetadataURLType: Codable, Sendable, Equatable, ValidatableSh
         self.expirationDate = try container.decodeIfPresent(Date.self, forKey: .expirationDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("URL", self.url)
+        if let v = self.cachedDate { json.member("CachedDate", v) }
+        if let v = self.expirationDate { json.member("ExpirationDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.url; checker.string(v, parent, "uRL", min: 12, max: 256, pattern: ModelPatterns.p18) }
     }
 }
 
-public struct ClientSSOSessionConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ClientSSOSessionConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var maxValidityMinutes: Int
 
     public init(maxValidityMinutes: Int) {
@@ -312,12 +385,18 @@ public struct ClientSSOSessionConfigType: Codable, Sendable, Equatable, Validata
         self.maxValidityMinutes = try container.decodeRequired(Int.self, forKey: .maxValidityMinutes, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("MaxValidityMinutes", self.maxValidityMinutes)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.maxValidityMinutes; checker.number(Int64(v), parent, "maxValidityMinutes", min: 0, max: 129600) }
     }
 }
 
-public struct ClientSecretDescriptorType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ClientSecretDescriptorType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientSecretId: String?
     public var clientSecretValue: String?
     public var clientSecretCreateDate: Date?
@@ -343,13 +422,21 @@ public struct ClientSecretDescriptorType: Codable, Sendable, Equatable, Validata
         self.clientSecretCreateDate = try container.decodeIfPresent(Date.self, forKey: .clientSecretCreateDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.clientSecretId { json.member("ClientSecretId", v) }
+        if let v = self.clientSecretValue { json.member("ClientSecretValue", v) }
+        if let v = self.clientSecretCreateDate { json.member("ClientSecretCreateDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.clientSecretId { checker.string(v, parent, "clientSecretId", min: 1, max: 128) }
         if let v = self.clientSecretValue { checker.string(v, parent, "clientSecretValue", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
     }
 }
 
-public struct CloudWatchLogsConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CloudWatchLogsConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var logGroupArn: String?
 
     public init(logGroupArn: String? = nil) {
@@ -367,12 +454,18 @@ public struct CloudWatchLogsConfigurationType: Codable, Sendable, Equatable, Val
         self.logGroupArn = try container.decodeIfPresent(String.self, forKey: .logGroupArn)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.logGroupArn { json.member("LogGroupArn", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.logGroupArn { checker.string(v, parent, "logGroupArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
     }
 }
 
-public struct CodeDeliveryDetailsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CodeDeliveryDetailsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var destination: String?
     public var deliveryMedium: DeliveryMediumType?
     public var attributeName: String?
@@ -398,6 +491,14 @@ public struct CodeDeliveryDetailsType: Codable, Sendable, Equatable, Validatable
         self.attributeName = try container.decodeIfPresent(String.self, forKey: .attributeName)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.destination { json.member("Destination", v) }
+        if let v = self.deliveryMedium { json.member("DeliveryMedium", v) }
+        if let v = self.attributeName { json.member("AttributeName", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.destination { checker.string(v, parent, "destination", min: 0, max: 131072) }
         if let v = self.deliveryMedium { checker.oneOf(v.rawValue, DeliveryMediumType.allRawValues, parent, "deliveryMedium") }
@@ -405,7 +506,7 @@ public struct CodeDeliveryDetailsType: Codable, Sendable, Equatable, Validatable
     }
 }
 
-public struct CompleteWebAuthnRegistrationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CompleteWebAuthnRegistrationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var credential: JSONValue
 
@@ -427,12 +528,19 @@ public struct CompleteWebAuthnRegistrationRequest: Codable, Sendable, Equatable,
         self.credential = try container.decodeRequired(JSONValue.self, forKey: .credential, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.member("Credential", self.credential)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
     }
 }
 
-public struct CompleteWebAuthnRegistrationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CompleteWebAuthnRegistrationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -443,10 +551,15 @@ public struct CompleteWebAuthnRegistrationResponse: Codable, Sendable, Equatable
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct CompromisedCredentialsActionsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CompromisedCredentialsActionsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var eventAction: CompromisedCredentialsEventActionType
 
     public init(eventAction: CompromisedCredentialsEventActionType) {
@@ -464,12 +577,18 @@ public struct CompromisedCredentialsActionsType: Codable, Sendable, Equatable, V
         self.eventAction = try container.decodeRequired(CompromisedCredentialsEventActionType.self, forKey: .eventAction, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("EventAction", self.eventAction)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.eventAction; checker.oneOf(v.rawValue, CompromisedCredentialsEventActionType.allRawValues, parent, "eventAction") }
     }
 }
 
-public struct CompromisedCredentialsRiskConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CompromisedCredentialsRiskConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var eventFilter: [EventFilterType]?
     public var actions: CompromisedCredentialsActionsType
 
@@ -491,13 +610,20 @@ public struct CompromisedCredentialsRiskConfigurationType: Codable, Sendable, Eq
         self.actions = try container.decodeRequired(CompromisedCredentialsActionsType.self, forKey: .actions, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.eventFilter { json.member("EventFilter", v) }
+        json.member("Actions", self.actions)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.eventFilter { checker.elements(v, ConstraintRule.oneOf(EventFilterType.allRawValues), parent, "eventFilter") }
         do { let v = self.actions; v.validate(&checker, parent: checker.join(parent, "actions")) }
     }
 }
 
-public struct ConfirmDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ConfirmDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var deviceKey: String
     public var deviceSecretVerifierConfig: DeviceSecretVerifierConfigType?
@@ -527,6 +653,15 @@ public struct ConfirmDeviceRequest: Codable, Sendable, Equatable, ValidatableSha
         self.deviceName = try container.decodeIfPresent(String.self, forKey: .deviceName)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.member("DeviceKey", self.deviceKey)
+        if let v = self.deviceSecretVerifierConfig { json.member("DeviceSecretVerifierConfig", v) }
+        if let v = self.deviceName { json.member("DeviceName", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.deviceKey; checker.string(v, parent, "deviceKey", min: 1, max: 55, pattern: ModelPatterns.p6) }
@@ -535,7 +670,7 @@ public struct ConfirmDeviceRequest: Codable, Sendable, Equatable, ValidatableSha
     }
 }
 
-public struct ConfirmDeviceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ConfirmDeviceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userConfirmationNecessary: Bool?
 
     public init(userConfirmationNecessary: Bool? = nil) {
@@ -553,10 +688,16 @@ public struct ConfirmDeviceResponse: Codable, Sendable, Equatable, ValidatableSh
         self.userConfirmationNecessary = try container.decodeIfPresent(Bool.self, forKey: .userConfirmationNecessary)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userConfirmationNecessary { json.member("UserConfirmationNecessary", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct ConfirmForgotPasswordRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ConfirmForgotPasswordRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientId: String
     public var secretHash: String?
     public var username: String
@@ -602,6 +743,19 @@ public struct ConfirmForgotPasswordRequest: Codable, Sendable, Equatable, Valida
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ClientId", self.clientId)
+        if let v = self.secretHash { json.member("SecretHash", v) }
+        json.member("Username", self.username)
+        json.member("ConfirmationCode", self.confirmationCode)
+        json.member("Password", self.password)
+        if let v = self.analyticsMetadata { json.member("AnalyticsMetadata", v) }
+        if let v = self.userContextData { json.member("UserContextData", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
@@ -614,7 +768,7 @@ public struct ConfirmForgotPasswordRequest: Codable, Sendable, Equatable, Valida
     }
 }
 
-public struct ConfirmForgotPasswordResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ConfirmForgotPasswordResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -625,10 +779,15 @@ public struct ConfirmForgotPasswordResponse: Codable, Sendable, Equatable, Valid
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct ConfirmSignUpRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ConfirmSignUpRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientId: String
     public var secretHash: String?
     public var username: String
@@ -678,6 +837,20 @@ public struct ConfirmSignUpRequest: Codable, Sendable, Equatable, ValidatableSha
         self.session = try container.decodeIfPresent(String.self, forKey: .session)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ClientId", self.clientId)
+        if let v = self.secretHash { json.member("SecretHash", v) }
+        json.member("Username", self.username)
+        json.member("ConfirmationCode", self.confirmationCode)
+        if let v = self.forceAliasCreation { json.member("ForceAliasCreation", v) }
+        if let v = self.analyticsMetadata { json.member("AnalyticsMetadata", v) }
+        if let v = self.userContextData { json.member("UserContextData", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        if let v = self.session { json.member("Session", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
@@ -690,7 +863,7 @@ public struct ConfirmSignUpRequest: Codable, Sendable, Equatable, ValidatableSha
     }
 }
 
-public struct ConfirmSignUpResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ConfirmSignUpResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var session: String?
 
     public init(session: String? = nil) {
@@ -708,12 +881,18 @@ public struct ConfirmSignUpResponse: Codable, Sendable, Equatable, ValidatableSh
         self.session = try container.decodeIfPresent(String.self, forKey: .session)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.session { json.member("Session", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
     }
 }
 
-public struct ContextDataType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ContextDataType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var ipAddress: String
     public var serverName: String
     public var serverPath: String
@@ -747,6 +926,16 @@ public struct ContextDataType: Codable, Sendable, Equatable, ValidatableShape, Z
         self.encodedData = try container.decodeIfPresent(String.self, forKey: .encodedData)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("IpAddress", self.ipAddress)
+        json.member("ServerName", self.serverName)
+        json.member("ServerPath", self.serverPath)
+        json.member("HttpHeaders", self.httpHeaders)
+        if let v = self.encodedData { json.member("EncodedData", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.ipAddress; checker.string(v, parent, "ipAddress", min: 0, max: 131072) }
         do { let v = self.serverName; checker.string(v, parent, "serverName", min: 0, max: 131072) }
@@ -756,7 +945,7 @@ public struct ContextDataType: Codable, Sendable, Equatable, ValidatableShape, Z
     }
 }
 
-public struct CreateCIMDPolicyRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateCIMDPolicyRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var policyName: String
@@ -790,6 +979,16 @@ public struct CreateCIMDPolicyRequest: Codable, Sendable, Equatable, Validatable
         self.urlPatterns = try container.decodeRequired([String].self, forKey: .urlPatterns, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        json.member("PolicyName", self.policyName)
+        if let v = self.cacheDuration { json.member("CacheDuration", v) }
+        json.member("URLPatterns", self.urlPatterns)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -799,7 +998,7 @@ public struct CreateCIMDPolicyRequest: Codable, Sendable, Equatable, Validatable
     }
 }
 
-public struct CreateCIMDPolicyResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateCIMDPolicyResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var cimdPolicy: CIMDPolicyType
 
     public init(cimdPolicy: CIMDPolicyType) {
@@ -817,12 +1016,18 @@ public struct CreateCIMDPolicyResponse: Codable, Sendable, Equatable, Validatabl
         self.cimdPolicy = try container.decodeRequired(CIMDPolicyType.self, forKey: .cimdPolicy, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("CIMDPolicy", self.cimdPolicy)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.cimdPolicy; v.validate(&checker, parent: checker.join(parent, "cIMDPolicy")) }
     }
 }
 
-public struct CreateGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var groupName: String
     public var userPoolId: String
     public var description: String?
@@ -856,6 +1061,16 @@ public struct CreateGroupRequest: Codable, Sendable, Equatable, ValidatableShape
         self.precedence = try container.decodeIfPresent(Int.self, forKey: .precedence)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("GroupName", self.groupName)
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.description { json.member("Description", v) }
+        if let v = self.roleArn { json.member("RoleArn", v) }
+        if let v = self.precedence { json.member("Precedence", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.groupName; checker.string(v, parent, "groupName", min: 1, max: 128, pattern: ModelPatterns.p3) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -865,7 +1080,7 @@ public struct CreateGroupRequest: Codable, Sendable, Equatable, ValidatableShape
     }
 }
 
-public struct CreateGroupResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateGroupResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var group: GroupType?
 
     public init(group: GroupType? = nil) {
@@ -883,12 +1098,18 @@ public struct CreateGroupResponse: Codable, Sendable, Equatable, ValidatableShap
         self.group = try container.decodeIfPresent(GroupType.self, forKey: .group)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.group { json.member("Group", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.group { v.validate(&checker, parent: checker.join(parent, "group")) }
     }
 }
 
-public struct CreateIdentityProviderRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateIdentityProviderRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var providerName: String
     public var providerType: IdentityProviderTypeType
@@ -930,6 +1151,18 @@ public struct CreateIdentityProviderRequest: Codable, Sendable, Equatable, Valid
         self.acrMapping = try container.decodeIfPresent([String: String].self, forKey: .acrMapping)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ProviderName", self.providerName)
+        json.member("ProviderType", self.providerType)
+        json.member("ProviderDetails", self.providerDetails)
+        if let v = self.attributeMapping { json.member("AttributeMapping", v) }
+        if let v = self.idpIdentifiers { json.member("IdpIdentifiers", v) }
+        if let v = self.acrMapping { json.member("AcrMapping", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.providerName; checker.string(v, parent, "providerName", min: 1, max: 32, pattern: ModelPatterns.p20) }
@@ -941,7 +1174,7 @@ public struct CreateIdentityProviderRequest: Codable, Sendable, Equatable, Valid
     }
 }
 
-public struct CreateIdentityProviderResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateIdentityProviderResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var identityProvider: IdentityProviderType
 
     public init(identityProvider: IdentityProviderType) {
@@ -959,12 +1192,18 @@ public struct CreateIdentityProviderResponse: Codable, Sendable, Equatable, Vali
         self.identityProvider = try container.decodeRequired(IdentityProviderType.self, forKey: .identityProvider, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("IdentityProvider", self.identityProvider)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.identityProvider; v.validate(&checker, parent: checker.join(parent, "identityProvider")) }
     }
 }
 
-public struct CreateManagedLoginBrandingRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateManagedLoginBrandingRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var useCognitoProvidedValues: Bool?
@@ -998,6 +1237,16 @@ public struct CreateManagedLoginBrandingRequest: Codable, Sendable, Equatable, V
         self.assets = try container.decodeIfPresent([AssetType].self, forKey: .assets)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        if let v = self.useCognitoProvidedValues { json.member("UseCognitoProvidedValues", v) }
+        if let v = self.settings { json.member("Settings", v) }
+        if let v = self.assets { json.member("Assets", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -1005,7 +1254,7 @@ public struct CreateManagedLoginBrandingRequest: Codable, Sendable, Equatable, V
     }
 }
 
-public struct CreateManagedLoginBrandingResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateManagedLoginBrandingResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var managedLoginBranding: ManagedLoginBrandingType?
 
     public init(managedLoginBranding: ManagedLoginBrandingType? = nil) {
@@ -1023,12 +1272,18 @@ public struct CreateManagedLoginBrandingResponse: Codable, Sendable, Equatable, 
         self.managedLoginBranding = try container.decodeIfPresent(ManagedLoginBrandingType.self, forKey: .managedLoginBranding)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.managedLoginBranding { json.member("ManagedLoginBranding", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.managedLoginBranding { v.validate(&checker, parent: checker.join(parent, "managedLoginBranding")) }
     }
 }
 
-public struct CreateResourceServerRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateResourceServerRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var identifier: String
     public var name: String
@@ -1058,6 +1313,15 @@ public struct CreateResourceServerRequest: Codable, Sendable, Equatable, Validat
         self.scopes = try container.decodeIfPresent([ResourceServerScopeType].self, forKey: .scopes)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Identifier", self.identifier)
+        json.member("Name", self.name)
+        if let v = self.scopes { json.member("Scopes", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.identifier; checker.string(v, parent, "identifier", min: 1, max: 256, pattern: ModelPatterns.p0) }
@@ -1066,7 +1330,7 @@ public struct CreateResourceServerRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct CreateResourceServerResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateResourceServerResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var resourceServer: ResourceServerType
 
     public init(resourceServer: ResourceServerType) {
@@ -1084,12 +1348,18 @@ public struct CreateResourceServerResponse: Codable, Sendable, Equatable, Valida
         self.resourceServer = try container.decodeRequired(ResourceServerType.self, forKey: .resourceServer, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ResourceServer", self.resourceServer)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.resourceServer; v.validate(&checker, parent: checker.join(parent, "resourceServer")) }
     }
 }
 
-public struct CreateTermsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateTermsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var termsName: String
@@ -1127,6 +1397,17 @@ public struct CreateTermsRequest: Codable, Sendable, Equatable, ValidatableShape
         self.links = try container.decodeIfPresent([String: String].self, forKey: .links)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        json.member("TermsName", self.termsName)
+        json.member("TermsSource", self.termsSource)
+        json.member("Enforcement", self.enforcement)
+        if let v = self.links { json.member("Links", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -1137,7 +1418,7 @@ public struct CreateTermsRequest: Codable, Sendable, Equatable, ValidatableShape
     }
 }
 
-public struct CreateTermsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateTermsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var terms: TermsType?
 
     public init(terms: TermsType? = nil) {
@@ -1155,12 +1436,18 @@ public struct CreateTermsResponse: Codable, Sendable, Equatable, ValidatableShap
         self.terms = try container.decodeIfPresent(TermsType.self, forKey: .terms)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.terms { json.member("Terms", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.terms { v.validate(&checker, parent: checker.join(parent, "terms")) }
     }
 }
 
-public struct CreateUserImportJobRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateUserImportJobRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var jobName: String
     public var userPoolId: String
     public var cloudWatchLogsRoleArn: String
@@ -1190,6 +1477,15 @@ public struct CreateUserImportJobRequest: Codable, Sendable, Equatable, Validata
         self.passwordHashingAlgorithm = try container.decodeIfPresent(PasswordHashingAlgorithmType.self, forKey: .passwordHashingAlgorithm)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("JobName", self.jobName)
+        json.member("UserPoolId", self.userPoolId)
+        json.member("CloudWatchLogsRoleArn", self.cloudWatchLogsRoleArn)
+        if let v = self.passwordHashingAlgorithm { json.member("PasswordHashingAlgorithm", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.jobName; checker.string(v, parent, "jobName", min: 1, max: 128, pattern: ModelPatterns.p22) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -1198,7 +1494,7 @@ public struct CreateUserImportJobRequest: Codable, Sendable, Equatable, Validata
     }
 }
 
-public struct CreateUserImportJobResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateUserImportJobResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userImportJob: UserImportJobType?
 
     public init(userImportJob: UserImportJobType? = nil) {
@@ -1216,12 +1512,18 @@ public struct CreateUserImportJobResponse: Codable, Sendable, Equatable, Validat
         self.userImportJob = try container.decodeIfPresent(UserImportJobType.self, forKey: .userImportJob)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userImportJob { json.member("UserImportJob", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userImportJob { v.validate(&checker, parent: checker.join(parent, "userImportJob")) }
     }
 }
 
-public struct CreateUserPoolClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateUserPoolClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientName: String
     public var generateSecret: Bool?
@@ -1335,6 +1637,36 @@ public struct CreateUserPoolClientRequest: Codable, Sendable, Equatable, Validat
         self.publishSecretsInAWSSecretsManager = try container.decodeIfPresent(Bool.self, forKey: .publishSecretsInAWSSecretsManager)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientName", self.clientName)
+        if let v = self.generateSecret { json.member("GenerateSecret", v) }
+        if let v = self.clientSecret { json.member("ClientSecret", v) }
+        if let v = self.refreshTokenValidity { json.member("RefreshTokenValidity", v) }
+        if let v = self.accessTokenValidity { json.member("AccessTokenValidity", v) }
+        if let v = self.idTokenValidity { json.member("IdTokenValidity", v) }
+        if let v = self.tokenValidityUnits { json.member("TokenValidityUnits", v) }
+        if let v = self.readAttributes { json.member("ReadAttributes", v) }
+        if let v = self.writeAttributes { json.member("WriteAttributes", v) }
+        if let v = self.explicitAuthFlows { json.member("ExplicitAuthFlows", v) }
+        if let v = self.supportedIdentityProviders { json.member("SupportedIdentityProviders", v) }
+        if let v = self.callbackURLs { json.member("CallbackURLs", v) }
+        if let v = self.logoutURLs { json.member("LogoutURLs", v) }
+        if let v = self.defaultRedirectURI { json.member("DefaultRedirectURI", v) }
+        if let v = self.allowedOAuthFlows { json.member("AllowedOAuthFlows", v) }
+        if let v = self.allowedOAuthScopes { json.member("AllowedOAuthScopes", v) }
+        if let v = self.allowedOAuthFlowsUserPoolClient { json.member("AllowedOAuthFlowsUserPoolClient", v) }
+        if let v = self.analyticsConfiguration { json.member("AnalyticsConfiguration", v) }
+        if let v = self.preventUserExistenceErrors { json.member("PreventUserExistenceErrors", v) }
+        if let v = self.enableTokenRevocation { json.member("EnableTokenRevocation", v) }
+        if let v = self.enablePropagateAdditionalUserContextData { json.member("EnablePropagateAdditionalUserContextData", v) }
+        if let v = self.authSessionValidity { json.member("AuthSessionValidity", v) }
+        if let v = self.refreshTokenRotation { json.member("RefreshTokenRotation", v) }
+        if let v = self.publishSecretsInAWSSecretsManager { json.member("PublishSecretsInAWSSecretsManager", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientName; checker.string(v, parent, "clientName", min: 1, max: 128, pattern: ModelPatterns.p22) }
@@ -1359,7 +1691,7 @@ public struct CreateUserPoolClientRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct CreateUserPoolClientResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateUserPoolClientResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolClient: UserPoolClientType?
 
     public init(userPoolClient: UserPoolClientType? = nil) {
@@ -1377,12 +1709,18 @@ public struct CreateUserPoolClientResponse: Codable, Sendable, Equatable, Valida
         self.userPoolClient = try container.decodeIfPresent(UserPoolClientType.self, forKey: .userPoolClient)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolClient { json.member("UserPoolClient", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolClient { v.validate(&checker, parent: checker.join(parent, "userPoolClient")) }
     }
 }
 
-public struct CreateUserPoolDomainRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateUserPoolDomainRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var domain: String
     public var userPoolId: String
     public var managedLoginVersion: Int?
@@ -1416,6 +1754,16 @@ public struct CreateUserPoolDomainRequest: Codable, Sendable, Equatable, Validat
         self.routing = try container.decodeIfPresent(RoutingType.self, forKey: .routing)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Domain", self.domain)
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.managedLoginVersion { json.member("ManagedLoginVersion", v) }
+        if let v = self.customDomainConfig { json.member("CustomDomainConfig", v) }
+        if let v = self.routing { json.member("Routing", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.domain; checker.string(v, parent, "domain", min: 1, max: 63, pattern: ModelPatterns.p25) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -1424,7 +1772,7 @@ public struct CreateUserPoolDomainRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct CreateUserPoolDomainResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateUserPoolDomainResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var managedLoginVersion: Int?
     public var cloudFrontDomain: String?
     public var routing: RoutingType?
@@ -1450,13 +1798,21 @@ public struct CreateUserPoolDomainResponse: Codable, Sendable, Equatable, Valida
         self.routing = try container.decodeIfPresent(RoutingType.self, forKey: .routing)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.managedLoginVersion { json.member("ManagedLoginVersion", v) }
+        if let v = self.cloudFrontDomain { json.member("CloudFrontDomain", v) }
+        if let v = self.routing { json.member("Routing", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.cloudFrontDomain { checker.string(v, parent, "cloudFrontDomain", min: 1, max: 63, pattern: ModelPatterns.p25) }
         if let v = self.routing { v.validate(&checker, parent: checker.join(parent, "routing")) }
     }
 }
 
-public struct CreateUserPoolReplicaRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateUserPoolReplicaRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var regionName: String
     public var userPoolTags: [String: String]?
@@ -1482,6 +1838,14 @@ public struct CreateUserPoolReplicaRequest: Codable, Sendable, Equatable, Valida
         self.userPoolTags = try container.decodeIfPresent([String: String].self, forKey: .userPoolTags)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("RegionName", self.regionName)
+        if let v = self.userPoolTags { json.member("UserPoolTags", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.regionName; checker.string(v, parent, "regionName", min: 5, max: 32) }
@@ -1489,7 +1853,7 @@ public struct CreateUserPoolReplicaRequest: Codable, Sendable, Equatable, Valida
     }
 }
 
-public struct CreateUserPoolReplicaResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateUserPoolReplicaResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolReplica: UserPoolReplicaType?
 
     public init(userPoolReplica: UserPoolReplicaType? = nil) {
@@ -1507,12 +1871,18 @@ public struct CreateUserPoolReplicaResponse: Codable, Sendable, Equatable, Valid
         self.userPoolReplica = try container.decodeIfPresent(UserPoolReplicaType.self, forKey: .userPoolReplica)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolReplica { json.member("UserPoolReplica", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolReplica { v.validate(&checker, parent: checker.join(parent, "userPoolReplica")) }
     }
 }
 
-public struct CreateUserPoolRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateUserPoolRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var poolName: String
     public var policies: UserPoolPolicyType?
     public var deletionProtection: DeletionProtectionType?
@@ -1638,6 +2008,39 @@ public struct CreateUserPoolRequest: Codable, Sendable, Equatable, ValidatableSh
         self.acrConfiguration = try container.decodeIfPresent([String: AcrLevelConfigType].self, forKey: .acrConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("PoolName", self.poolName)
+        if let v = self.policies { json.member("Policies", v) }
+        if let v = self.deletionProtection { json.member("DeletionProtection", v) }
+        if let v = self.lambdaConfig { json.member("LambdaConfig", v) }
+        if let v = self.autoVerifiedAttributes { json.member("AutoVerifiedAttributes", v) }
+        if let v = self.aliasAttributes { json.member("AliasAttributes", v) }
+        if let v = self.usernameAttributes { json.member("UsernameAttributes", v) }
+        if let v = self.smsVerificationMessage { json.member("SmsVerificationMessage", v) }
+        if let v = self.emailVerificationMessage { json.member("EmailVerificationMessage", v) }
+        if let v = self.emailVerificationSubject { json.member("EmailVerificationSubject", v) }
+        if let v = self.verificationMessageTemplate { json.member("VerificationMessageTemplate", v) }
+        if let v = self.smsAuthenticationMessage { json.member("SmsAuthenticationMessage", v) }
+        if let v = self.mfaConfiguration { json.member("MfaConfiguration", v) }
+        if let v = self.userAttributeUpdateSettings { json.member("UserAttributeUpdateSettings", v) }
+        if let v = self.deviceConfiguration { json.member("DeviceConfiguration", v) }
+        if let v = self.emailConfiguration { json.member("EmailConfiguration", v) }
+        if let v = self.smsConfiguration { json.member("SmsConfiguration", v) }
+        if let v = self.userPoolTags { json.member("UserPoolTags", v) }
+        if let v = self.adminCreateUserConfig { json.member("AdminCreateUserConfig", v) }
+        if let v = self.schema { json.member("Schema", v) }
+        if let v = self.userPoolAddOns { json.member("UserPoolAddOns", v) }
+        if let v = self.dcrConfiguration { json.member("DcrConfiguration", v) }
+        if let v = self.usernameConfiguration { json.member("UsernameConfiguration", v) }
+        if let v = self.accountRecoverySetting { json.member("AccountRecoverySetting", v) }
+        if let v = self.userPoolTier { json.member("UserPoolTier", v) }
+        if let v = self.keyConfiguration { json.member("KeyConfiguration", v) }
+        if let v = self.issuerConfiguration { json.member("IssuerConfiguration", v) }
+        if let v = self.acrConfiguration { json.member("AcrConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.poolName; checker.string(v, parent, "poolName", min: 1, max: 128, pattern: ModelPatterns.p22) }
         if let v = self.policies { v.validate(&checker, parent: checker.join(parent, "policies")) }
@@ -1670,7 +2073,7 @@ public struct CreateUserPoolRequest: Codable, Sendable, Equatable, ValidatableSh
     }
 }
 
-public struct CreateUserPoolResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CreateUserPoolResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPool: UserPoolType?
 
     public init(userPool: UserPoolType? = nil) {
@@ -1688,12 +2091,18 @@ public struct CreateUserPoolResponse: Codable, Sendable, Equatable, ValidatableS
         self.userPool = try container.decodeIfPresent(UserPoolType.self, forKey: .userPool)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPool { json.member("UserPool", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPool { v.validate(&checker, parent: checker.join(parent, "userPool")) }
     }
 }
 
-public struct CustomDomainConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CustomDomainConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var certificateArn: String
     public var securityPolicy: SecurityPolicyType?
 
@@ -1715,13 +2124,20 @@ public struct CustomDomainConfigType: Codable, Sendable, Equatable, ValidatableS
         self.securityPolicy = try container.decodeIfPresent(SecurityPolicyType.self, forKey: .securityPolicy)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("CertificateArn", self.certificateArn)
+        if let v = self.securityPolicy { json.member("SecurityPolicy", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.certificateArn; checker.string(v, parent, "certificateArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
         if let v = self.securityPolicy { checker.oneOf(v.rawValue, SecurityPolicyType.allRawValues, parent, "securityPolicy") }
     }
 }
 
-public struct CustomEmailLambdaVersionConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CustomEmailLambdaVersionConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var lambdaVersion: CustomEmailSenderLambdaVersionType
     public var lambdaArn: String
 
@@ -1743,13 +2159,20 @@ public struct CustomEmailLambdaVersionConfigType: Codable, Sendable, Equatable, 
         self.lambdaArn = try container.decodeRequired(String.self, forKey: .lambdaArn, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("LambdaVersion", self.lambdaVersion)
+        json.member("LambdaArn", self.lambdaArn)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.lambdaVersion; checker.oneOf(v.rawValue, CustomEmailSenderLambdaVersionType.allRawValues, parent, "lambdaVersion") }
         do { let v = self.lambdaArn; checker.string(v, parent, "lambdaArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
     }
 }
 
-public struct CustomSMSLambdaVersionConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct CustomSMSLambdaVersionConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var lambdaVersion: CustomSMSSenderLambdaVersionType
     public var lambdaArn: String
 
@@ -1769,6 +2192,13 @@ public struct CustomSMSLambdaVersionConfigType: Codable, Sendable, Equatable, Va
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.lambdaVersion = try container.decodeRequired(CustomSMSSenderLambdaVersionType.self, forKey: .lambdaVersion, decoder)
         self.lambdaArn = try container.decodeRequired(String.self, forKey: .lambdaArn, decoder)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("LambdaVersion", self.lambdaVersion)
+        json.member("LambdaArn", self.lambdaArn)
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

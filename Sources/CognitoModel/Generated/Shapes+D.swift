@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct DcrConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DcrConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var enableStatus: StatusType?
     public var openDcrEnabled: Bool?
     public var authenticatedGrantTypes: [OAuthFlowType]?
@@ -37,6 +37,16 @@ public struct DcrConfigurationType: Codable, Sendable, Equatable, ValidatableSha
         self.allowedScopes = try container.decodeIfPresent([String].self, forKey: .allowedScopes)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.enableStatus { json.member("EnableStatus", v) }
+        if let v = self.openDcrEnabled { json.member("OpenDcrEnabled", v) }
+        if let v = self.authenticatedGrantTypes { json.member("AuthenticatedGrantTypes", v) }
+        if let v = self.openDcrGrantTypes { json.member("OpenDcrGrantTypes", v) }
+        if let v = self.allowedScopes { json.member("AllowedScopes", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.enableStatus { checker.oneOf(v.rawValue, StatusType.allRawValues, parent, "enableStatus") }
         if let v = self.authenticatedGrantTypes { checker.count(v.count, v, parent, "authenticatedGrantTypes", min: 0, max: 3); checker.elements(v, ConstraintRule.oneOf(OAuthFlowType.allRawValues), parent, "authenticatedGrantTypes") }
@@ -45,7 +55,7 @@ public struct DcrConfigurationType: Codable, Sendable, Equatable, ValidatableSha
     }
 }
 
-public struct DeleteCIMDPolicyRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteCIMDPolicyRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var cimdPolicyId: String
 
@@ -67,13 +77,20 @@ public struct DeleteCIMDPolicyRequest: Codable, Sendable, Equatable, Validatable
         self.cimdPolicyId = try container.decodeRequired(String.self, forKey: .cimdPolicyId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("CIMDPolicyId", self.cimdPolicyId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.cimdPolicyId; checker.string(v, parent, "cIMDPolicyId", min: 1, max: 64, pattern: ModelPatterns.p14) }
     }
 }
 
-public struct DeleteCIMDPolicyResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteCIMDPolicyResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -84,10 +101,15 @@ public struct DeleteCIMDPolicyResponse: Codable, Sendable, Equatable, Validatabl
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct DeleteGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var groupName: String
     public var userPoolId: String
 
@@ -109,13 +131,20 @@ public struct DeleteGroupRequest: Codable, Sendable, Equatable, ValidatableShape
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("GroupName", self.groupName)
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.groupName; checker.string(v, parent, "groupName", min: 1, max: 128, pattern: ModelPatterns.p3) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct DeleteIdentityProviderRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteIdentityProviderRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var providerName: String
 
@@ -137,13 +166,20 @@ public struct DeleteIdentityProviderRequest: Codable, Sendable, Equatable, Valid
         self.providerName = try container.decodeRequired(String.self, forKey: .providerName, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ProviderName", self.providerName)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.providerName; checker.string(v, parent, "providerName", min: 1, max: 32, pattern: ModelPatterns.p15) }
     }
 }
 
-public struct DeleteManagedLoginBrandingRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteManagedLoginBrandingRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var managedLoginBrandingId: String
     public var userPoolId: String
 
@@ -165,13 +201,20 @@ public struct DeleteManagedLoginBrandingRequest: Codable, Sendable, Equatable, V
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ManagedLoginBrandingId", self.managedLoginBrandingId)
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.managedLoginBrandingId; checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p29) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct DeleteResourceServerRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteResourceServerRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var identifier: String
 
@@ -193,13 +236,20 @@ public struct DeleteResourceServerRequest: Codable, Sendable, Equatable, Validat
         self.identifier = try container.decodeRequired(String.self, forKey: .identifier, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Identifier", self.identifier)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.identifier; checker.string(v, parent, "identifier", min: 1, max: 256, pattern: ModelPatterns.p0) }
     }
 }
 
-public struct DeleteTermsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteTermsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var termsId: String
     public var userPoolId: String
 
@@ -221,13 +271,20 @@ public struct DeleteTermsRequest: Codable, Sendable, Equatable, ValidatableShape
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("TermsId", self.termsId)
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p29) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct DeleteUserAttributesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserAttributesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userAttributeNames: [String]
     public var accessToken: String
 
@@ -249,13 +306,20 @@ public struct DeleteUserAttributesRequest: Codable, Sendable, Equatable, Validat
         self.accessToken = try container.decodeRequired(String.self, forKey: .accessToken, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserAttributeNames", self.userAttributeNames)
+        json.member("AccessToken", self.accessToken)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userAttributeNames; checker.elements(v, ConstraintRule.string(min: 1, max: 32, pattern: ModelPatterns.p5), parent, "userAttributeNames") }
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
     }
 }
 
-public struct DeleteUserAttributesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserAttributesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -266,10 +330,15 @@ public struct DeleteUserAttributesResponse: Codable, Sendable, Equatable, Valida
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct DeleteUserPoolClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserPoolClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
 
@@ -291,13 +360,20 @@ public struct DeleteUserPoolClientRequest: Codable, Sendable, Equatable, Validat
         self.clientId = try container.decodeRequired(String.self, forKey: .clientId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
     }
 }
 
-public struct DeleteUserPoolClientSecretRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserPoolClientSecretRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var clientSecretId: String
@@ -323,6 +399,14 @@ public struct DeleteUserPoolClientSecretRequest: Codable, Sendable, Equatable, V
         self.clientSecretId = try container.decodeRequired(String.self, forKey: .clientSecretId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        json.member("ClientSecretId", self.clientSecretId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -330,7 +414,7 @@ public struct DeleteUserPoolClientSecretRequest: Codable, Sendable, Equatable, V
     }
 }
 
-public struct DeleteUserPoolClientSecretResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserPoolClientSecretResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -341,10 +425,15 @@ public struct DeleteUserPoolClientSecretResponse: Codable, Sendable, Equatable, 
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct DeleteUserPoolDomainRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserPoolDomainRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var domain: String
     public var userPoolId: String
 
@@ -366,13 +455,20 @@ public struct DeleteUserPoolDomainRequest: Codable, Sendable, Equatable, Validat
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Domain", self.domain)
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.domain; checker.string(v, parent, "domain", min: 1, max: 63, pattern: ModelPatterns.p25) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct DeleteUserPoolDomainResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserPoolDomainResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -383,10 +479,15 @@ public struct DeleteUserPoolDomainResponse: Codable, Sendable, Equatable, Valida
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct DeleteUserPoolReplicaRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserPoolReplicaRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var regionName: String
 
@@ -408,13 +509,20 @@ public struct DeleteUserPoolReplicaRequest: Codable, Sendable, Equatable, Valida
         self.regionName = try container.decodeRequired(String.self, forKey: .regionName, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("RegionName", self.regionName)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.regionName; checker.string(v, parent, "regionName", min: 5, max: 32) }
     }
 }
 
-public struct DeleteUserPoolReplicaResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserPoolReplicaResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolReplica: UserPoolReplicaType?
 
     public init(userPoolReplica: UserPoolReplicaType? = nil) {
@@ -432,12 +540,18 @@ public struct DeleteUserPoolReplicaResponse: Codable, Sendable, Equatable, Valid
         self.userPoolReplica = try container.decodeIfPresent(UserPoolReplicaType.self, forKey: .userPoolReplica)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolReplica { json.member("UserPoolReplica", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolReplica { v.validate(&checker, parent: checker.join(parent, "userPoolReplica")) }
     }
 }
 
-public struct DeleteUserPoolRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserPoolRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
 
     public init(userPoolId: String) {
@@ -455,12 +569,18 @@ public struct DeleteUserPoolRequest: Codable, Sendable, Equatable, ValidatableSh
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct DeleteUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
 
     public init(accessToken: String) {
@@ -478,12 +598,18 @@ public struct DeleteUserRequest: Codable, Sendable, Equatable, ValidatableShape,
         self.accessToken = try container.decodeRequired(String.self, forKey: .accessToken, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
     }
 }
 
-public struct DeleteWebAuthnCredentialRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteWebAuthnCredentialRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var credentialId: String
 
@@ -505,13 +631,20 @@ public struct DeleteWebAuthnCredentialRequest: Codable, Sendable, Equatable, Val
         self.credentialId = try container.decodeRequired(String.self, forKey: .credentialId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.member("CredentialId", self.credentialId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.credentialId; checker.string(v, parent, "credentialId", min: 0, max: 131072) }
     }
 }
 
-public struct DeleteWebAuthnCredentialResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeleteWebAuthnCredentialResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -522,10 +655,15 @@ public struct DeleteWebAuthnCredentialResponse: Codable, Sendable, Equatable, Va
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct DescribeCIMDPolicyRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeCIMDPolicyRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var cimdPolicyId: String
 
@@ -547,13 +685,20 @@ public struct DescribeCIMDPolicyRequest: Codable, Sendable, Equatable, Validatab
         self.cimdPolicyId = try container.decodeRequired(String.self, forKey: .cimdPolicyId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("CIMDPolicyId", self.cimdPolicyId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.cimdPolicyId; checker.string(v, parent, "cIMDPolicyId", min: 1, max: 64, pattern: ModelPatterns.p14) }
     }
 }
 
-public struct DescribeCIMDPolicyResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeCIMDPolicyResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var cimdPolicy: CIMDPolicyType
 
     public init(cimdPolicy: CIMDPolicyType) {
@@ -571,12 +716,18 @@ public struct DescribeCIMDPolicyResponse: Codable, Sendable, Equatable, Validata
         self.cimdPolicy = try container.decodeRequired(CIMDPolicyType.self, forKey: .cimdPolicy, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("CIMDPolicy", self.cimdPolicy)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.cimdPolicy; v.validate(&checker, parent: checker.join(parent, "cIMDPolicy")) }
     }
 }
 
-public struct DescribeIdentityProviderRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeIdentityProviderRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var providerName: String
 
@@ -598,13 +749,20 @@ public struct DescribeIdentityProviderRequest: Codable, Sendable, Equatable, Val
         self.providerName = try container.decodeRequired(String.self, forKey: .providerName, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ProviderName", self.providerName)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.providerName; checker.string(v, parent, "providerName", min: 1, max: 32, pattern: ModelPatterns.p15) }
     }
 }
 
-public struct DescribeIdentityProviderResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeIdentityProviderResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var identityProvider: IdentityProviderType
 
     public init(identityProvider: IdentityProviderType) {
@@ -622,12 +780,18 @@ public struct DescribeIdentityProviderResponse: Codable, Sendable, Equatable, Va
         self.identityProvider = try container.decodeRequired(IdentityProviderType.self, forKey: .identityProvider, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("IdentityProvider", self.identityProvider)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.identityProvider; v.validate(&checker, parent: checker.join(parent, "identityProvider")) }
     }
 }
 
-public struct DescribeManagedLoginBrandingByClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeManagedLoginBrandingByClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var returnMergedResources: Bool?
@@ -653,13 +817,21 @@ public struct DescribeManagedLoginBrandingByClientRequest: Codable, Sendable, Eq
         self.returnMergedResources = try container.decodeIfPresent(Bool.self, forKey: .returnMergedResources)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        if let v = self.returnMergedResources { json.member("ReturnMergedResources", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
     }
 }
 
-public struct DescribeManagedLoginBrandingByClientResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeManagedLoginBrandingByClientResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var managedLoginBranding: ManagedLoginBrandingType?
 
     public init(managedLoginBranding: ManagedLoginBrandingType? = nil) {
@@ -677,12 +849,18 @@ public struct DescribeManagedLoginBrandingByClientResponse: Codable, Sendable, E
         self.managedLoginBranding = try container.decodeIfPresent(ManagedLoginBrandingType.self, forKey: .managedLoginBranding)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.managedLoginBranding { json.member("ManagedLoginBranding", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.managedLoginBranding { v.validate(&checker, parent: checker.join(parent, "managedLoginBranding")) }
     }
 }
 
-public struct DescribeManagedLoginBrandingRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeManagedLoginBrandingRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var managedLoginBrandingId: String
     public var returnMergedResources: Bool?
@@ -708,13 +886,21 @@ public struct DescribeManagedLoginBrandingRequest: Codable, Sendable, Equatable,
         self.returnMergedResources = try container.decodeIfPresent(Bool.self, forKey: .returnMergedResources)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ManagedLoginBrandingId", self.managedLoginBrandingId)
+        if let v = self.returnMergedResources { json.member("ReturnMergedResources", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.managedLoginBrandingId; checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p29) }
     }
 }
 
-public struct DescribeManagedLoginBrandingResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeManagedLoginBrandingResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var managedLoginBranding: ManagedLoginBrandingType?
 
     public init(managedLoginBranding: ManagedLoginBrandingType? = nil) {
@@ -732,12 +918,18 @@ public struct DescribeManagedLoginBrandingResponse: Codable, Sendable, Equatable
         self.managedLoginBranding = try container.decodeIfPresent(ManagedLoginBrandingType.self, forKey: .managedLoginBranding)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.managedLoginBranding { json.member("ManagedLoginBranding", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.managedLoginBranding { v.validate(&checker, parent: checker.join(parent, "managedLoginBranding")) }
     }
 }
 
-public struct DescribePointInTimeRecoveryRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribePointInTimeRecoveryRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var restoreId: String
 
@@ -759,13 +951,20 @@ public struct DescribePointInTimeRecoveryRequest: Codable, Sendable, Equatable, 
         self.restoreId = try container.decodeRequired(String.self, forKey: .restoreId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("RestoreId", self.restoreId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.restoreId; checker.string(v, parent, "restoreId", min: 36, max: 36, pattern: ModelPatterns.p17) }
     }
 }
 
-public struct DescribePointInTimeRecoveryResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribePointInTimeRecoveryResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var restoration: RestorationType?
 
     public init(restoration: RestorationType? = nil) {
@@ -783,12 +982,18 @@ public struct DescribePointInTimeRecoveryResponse: Codable, Sendable, Equatable,
         self.restoration = try container.decodeIfPresent(RestorationType.self, forKey: .restoration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.restoration { json.member("Restoration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.restoration { v.validate(&checker, parent: checker.join(parent, "restoration")) }
     }
 }
 
-public struct DescribeResourceServerRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeResourceServerRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var identifier: String
 
@@ -810,13 +1015,20 @@ public struct DescribeResourceServerRequest: Codable, Sendable, Equatable, Valid
         self.identifier = try container.decodeRequired(String.self, forKey: .identifier, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Identifier", self.identifier)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.identifier; checker.string(v, parent, "identifier", min: 1, max: 256, pattern: ModelPatterns.p0) }
     }
 }
 
-public struct DescribeResourceServerResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeResourceServerResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var resourceServer: ResourceServerType
 
     public init(resourceServer: ResourceServerType) {
@@ -834,12 +1046,18 @@ public struct DescribeResourceServerResponse: Codable, Sendable, Equatable, Vali
         self.resourceServer = try container.decodeRequired(ResourceServerType.self, forKey: .resourceServer, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ResourceServer", self.resourceServer)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.resourceServer; v.validate(&checker, parent: checker.join(parent, "resourceServer")) }
     }
 }
 
-public struct DescribeRiskConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeRiskConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String?
 
@@ -861,13 +1079,20 @@ public struct DescribeRiskConfigurationRequest: Codable, Sendable, Equatable, Va
         self.clientId = try container.decodeIfPresent(String.self, forKey: .clientId)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.clientId { json.member("ClientId", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
     }
 }
 
-public struct DescribeRiskConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeRiskConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var riskConfiguration: RiskConfigurationType
 
     public init(riskConfiguration: RiskConfigurationType) {
@@ -885,12 +1110,18 @@ public struct DescribeRiskConfigurationResponse: Codable, Sendable, Equatable, V
         self.riskConfiguration = try container.decodeRequired(RiskConfigurationType.self, forKey: .riskConfiguration, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("RiskConfiguration", self.riskConfiguration)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.riskConfiguration; v.validate(&checker, parent: checker.join(parent, "riskConfiguration")) }
     }
 }
 
-public struct DescribeTermsByClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeTermsByClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientId: String
     public var userPoolId: String
     public var termsName: String
@@ -916,6 +1147,14 @@ public struct DescribeTermsByClientRequest: Codable, Sendable, Equatable, Valida
         self.termsName = try container.decodeRequired(String.self, forKey: .termsName, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ClientId", self.clientId)
+        json.member("UserPoolId", self.userPoolId)
+        json.member("TermsName", self.termsName)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -923,7 +1162,7 @@ public struct DescribeTermsByClientRequest: Codable, Sendable, Equatable, Valida
     }
 }
 
-public struct DescribeTermsByClientResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeTermsByClientResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var terms: TermsType?
 
     public init(terms: TermsType? = nil) {
@@ -941,12 +1180,18 @@ public struct DescribeTermsByClientResponse: Codable, Sendable, Equatable, Valid
         self.terms = try container.decodeIfPresent(TermsType.self, forKey: .terms)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.terms { json.member("Terms", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.terms { v.validate(&checker, parent: checker.join(parent, "terms")) }
     }
 }
 
-public struct DescribeTermsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeTermsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var termsId: String
     public var userPoolId: String
 
@@ -968,13 +1213,20 @@ public struct DescribeTermsRequest: Codable, Sendable, Equatable, ValidatableSha
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("TermsId", self.termsId)
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p29) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct DescribeTermsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeTermsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var terms: TermsType?
 
     public init(terms: TermsType? = nil) {
@@ -992,12 +1244,18 @@ public struct DescribeTermsResponse: Codable, Sendable, Equatable, ValidatableSh
         self.terms = try container.decodeIfPresent(TermsType.self, forKey: .terms)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.terms { json.member("Terms", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.terms { v.validate(&checker, parent: checker.join(parent, "terms")) }
     }
 }
 
-public struct DescribeUserImportJobRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeUserImportJobRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var jobId: String
 
@@ -1019,13 +1277,20 @@ public struct DescribeUserImportJobRequest: Codable, Sendable, Equatable, Valida
         self.jobId = try container.decodeRequired(String.self, forKey: .jobId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("JobId", self.jobId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.jobId; checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p30) }
     }
 }
 
-public struct DescribeUserImportJobResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeUserImportJobResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userImportJob: UserImportJobType?
 
     public init(userImportJob: UserImportJobType? = nil) {
@@ -1043,12 +1308,18 @@ public struct DescribeUserImportJobResponse: Codable, Sendable, Equatable, Valid
         self.userImportJob = try container.decodeIfPresent(UserImportJobType.self, forKey: .userImportJob)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userImportJob { json.member("UserImportJob", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userImportJob { v.validate(&checker, parent: checker.join(parent, "userImportJob")) }
     }
 }
 
-public struct DescribeUserPoolClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeUserPoolClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
 
@@ -1070,13 +1341,20 @@ public struct DescribeUserPoolClientRequest: Codable, Sendable, Equatable, Valid
         self.clientId = try container.decodeRequired(String.self, forKey: .clientId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
     }
 }
 
-public struct DescribeUserPoolClientResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeUserPoolClientResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolClient: UserPoolClientType?
 
     public init(userPoolClient: UserPoolClientType? = nil) {
@@ -1094,12 +1372,18 @@ public struct DescribeUserPoolClientResponse: Codable, Sendable, Equatable, Vali
         self.userPoolClient = try container.decodeIfPresent(UserPoolClientType.self, forKey: .userPoolClient)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolClient { json.member("UserPoolClient", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolClient { v.validate(&checker, parent: checker.join(parent, "userPoolClient")) }
     }
 }
 
-public struct DescribeUserPoolDomainRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeUserPoolDomainRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var domain: String
 
     public init(domain: String) {
@@ -1117,12 +1401,18 @@ public struct DescribeUserPoolDomainRequest: Codable, Sendable, Equatable, Valid
         self.domain = try container.decodeRequired(String.self, forKey: .domain, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Domain", self.domain)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.domain; checker.string(v, parent, "domain", min: 1, max: 63, pattern: ModelPatterns.p25) }
     }
 }
 
-public struct DescribeUserPoolDomainResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeUserPoolDomainResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var domainDescription: DomainDescriptionType?
 
     public init(domainDescription: DomainDescriptionType? = nil) {
@@ -1140,12 +1430,18 @@ public struct DescribeUserPoolDomainResponse: Codable, Sendable, Equatable, Vali
         self.domainDescription = try container.decodeIfPresent(DomainDescriptionType.self, forKey: .domainDescription)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.domainDescription { json.member("DomainDescription", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.domainDescription { v.validate(&checker, parent: checker.join(parent, "domainDescription")) }
     }
 }
 
-public struct DescribeUserPoolRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeUserPoolRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
 
     public init(userPoolId: String) {
@@ -1163,12 +1459,18 @@ public struct DescribeUserPoolRequest: Codable, Sendable, Equatable, Validatable
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct DescribeUserPoolResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DescribeUserPoolResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPool: UserPoolType?
 
     public init(userPool: UserPoolType? = nil) {
@@ -1186,12 +1488,18 @@ public struct DescribeUserPoolResponse: Codable, Sendable, Equatable, Validatabl
         self.userPool = try container.decodeIfPresent(UserPoolType.self, forKey: .userPool)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPool { json.member("UserPool", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPool { v.validate(&checker, parent: checker.join(parent, "userPool")) }
     }
 }
 
-public struct DeviceConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeviceConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var challengeRequiredOnNewDevice: Bool?
     public var deviceOnlyRememberedOnUserPrompt: Bool?
 
@@ -1213,10 +1521,17 @@ public struct DeviceConfigurationType: Codable, Sendable, Equatable, Validatable
         self.deviceOnlyRememberedOnUserPrompt = try container.decodeIfPresent(Bool.self, forKey: .deviceOnlyRememberedOnUserPrompt)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.challengeRequiredOnNewDevice { json.member("ChallengeRequiredOnNewDevice", v) }
+        if let v = self.deviceOnlyRememberedOnUserPrompt { json.member("DeviceOnlyRememberedOnUserPrompt", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct DeviceSecretVerifierConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeviceSecretVerifierConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var passwordVerifier: String?
     public var salt: String?
 
@@ -1238,13 +1553,20 @@ public struct DeviceSecretVerifierConfigType: Codable, Sendable, Equatable, Vali
         self.salt = try container.decodeIfPresent(String.self, forKey: .salt)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.passwordVerifier { json.member("PasswordVerifier", v) }
+        if let v = self.salt { json.member("Salt", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.passwordVerifier { checker.string(v, parent, "passwordVerifier", min: 0, max: 131072) }
         if let v = self.salt { checker.string(v, parent, "salt", min: 0, max: 131072) }
     }
 }
 
-public struct DeviceType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DeviceType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var deviceKey: String?
     public var deviceAttributes: [AttributeType]?
     public var deviceCreateDate: Date?
@@ -1278,13 +1600,23 @@ public struct DeviceType: Codable, Sendable, Equatable, ValidatableShape, ZeroVa
         self.deviceLastAuthenticatedDate = try container.decodeIfPresent(Date.self, forKey: .deviceLastAuthenticatedDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.deviceKey { json.member("DeviceKey", v) }
+        if let v = self.deviceAttributes { json.member("DeviceAttributes", v) }
+        if let v = self.deviceCreateDate { json.member("DeviceCreateDate", v) }
+        if let v = self.deviceLastModifiedDate { json.member("DeviceLastModifiedDate", v) }
+        if let v = self.deviceLastAuthenticatedDate { json.member("DeviceLastAuthenticatedDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.deviceKey { checker.string(v, parent, "deviceKey", min: 1, max: 55, pattern: ModelPatterns.p6) }
         if let v = self.deviceAttributes { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "deviceAttributes.\(i + 1).member")) } }
     }
 }
 
-public struct DomainDescriptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct DomainDescriptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var awsAccountId: String?
     public var domain: String?
@@ -1336,6 +1668,21 @@ public struct DomainDescriptionType: Codable, Sendable, Equatable, ValidatableSh
         self.customDomainConfig = try container.decodeIfPresent(CustomDomainConfigType.self, forKey: .customDomainConfig)
         self.managedLoginVersion = try container.decodeIfPresent(Int.self, forKey: .managedLoginVersion)
         self.routing = try container.decodeIfPresent(RoutingType.self, forKey: .routing)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.awsAccountId { json.member("AWSAccountId", v) }
+        if let v = self.domain { json.member("Domain", v) }
+        if let v = self.s3Bucket { json.member("S3Bucket", v) }
+        if let v = self.cloudFrontDistribution { json.member("CloudFrontDistribution", v) }
+        if let v = self.version { json.member("Version", v) }
+        if let v = self.status { json.member("Status", v) }
+        if let v = self.customDomainConfig { json.member("CustomDomainConfig", v) }
+        if let v = self.managedLoginVersion { json.member("ManagedLoginVersion", v) }
+        if let v = self.routing { json.member("Routing", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct EmailConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct EmailConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var sourceArn: String?
     public var replyToEmailAddress: String?
     public var emailSendingAccount: EmailSendingAccountType?
@@ -37,6 +37,16 @@ public struct EmailConfigurationType: Codable, Sendable, Equatable, ValidatableS
         self.configurationSet = try container.decodeIfPresent(String.self, forKey: .configurationSet)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.sourceArn { json.member("SourceArn", v) }
+        if let v = self.replyToEmailAddress { json.member("ReplyToEmailAddress", v) }
+        if let v = self.emailSendingAccount { json.member("EmailSendingAccount", v) }
+        if let v = self.from { json.member("From", v) }
+        if let v = self.configurationSet { json.member("ConfigurationSet", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.sourceArn { checker.string(v, parent, "sourceArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
         if let v = self.replyToEmailAddress { checker.string(v, parent, "replyToEmailAddress", pattern: ModelPatterns.p33) }
@@ -46,7 +56,7 @@ public struct EmailConfigurationType: Codable, Sendable, Equatable, ValidatableS
     }
 }
 
-public struct EmailMfaConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct EmailMfaConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var message: String?
     public var subject: String?
 
@@ -68,13 +78,20 @@ public struct EmailMfaConfigType: Codable, Sendable, Equatable, ValidatableShape
         self.subject = try container.decodeIfPresent(String.self, forKey: .subject)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.message { json.member("Message", v) }
+        if let v = self.subject { json.member("Subject", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.message { checker.string(v, parent, "message", min: 6, max: 20000, pattern: ModelPatterns.p27) }
         if let v = self.subject { checker.string(v, parent, "subject", pattern: ModelPatterns.p28) }
     }
 }
 
-public struct EmailMfaSettingsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct EmailMfaSettingsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var enabled: Bool?
     public var preferredMfa: Bool?
 
@@ -96,10 +113,17 @@ public struct EmailMfaSettingsType: Codable, Sendable, Equatable, ValidatableSha
         self.preferredMfa = try container.decodeIfPresent(Bool.self, forKey: .preferredMfa)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.enabled { json.member("Enabled", v) }
+        if let v = self.preferredMfa { json.member("PreferredMfa", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct EumsSmsConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct EumsSmsConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var callerArn: String
     public var externalId: String?
     public var originationIdentity: String?
@@ -141,6 +165,18 @@ public struct EumsSmsConfigurationType: Codable, Sendable, Equatable, Validatabl
         self.region = try container.decodeIfPresent(String.self, forKey: .region)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("CallerArn", self.callerArn)
+        if let v = self.externalId { json.member("ExternalId", v) }
+        if let v = self.originationIdentity { json.member("OriginationIdentity", v) }
+        if let v = self.configurationSetName { json.member("ConfigurationSetName", v) }
+        if let v = self.inEntityId { json.member("InEntityId", v) }
+        if let v = self.inTemplateId { json.member("InTemplateId", v) }
+        if let v = self.region { json.member("Region", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.callerArn; checker.string(v, parent, "callerArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
         if let v = self.externalId { checker.string(v, parent, "externalId", min: 0, max: 131072) }
@@ -152,7 +188,7 @@ public struct EumsSmsConfigurationType: Codable, Sendable, Equatable, Validatabl
     }
 }
 
-public struct EventContextDataType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct EventContextDataType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var ipAddress: String?
     public var deviceName: String?
     public var timezone: String?
@@ -186,6 +222,16 @@ public struct EventContextDataType: Codable, Sendable, Equatable, ValidatableSha
         self.country = try container.decodeIfPresent(String.self, forKey: .country)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.ipAddress { json.member("IpAddress", v) }
+        if let v = self.deviceName { json.member("DeviceName", v) }
+        if let v = self.timezone { json.member("Timezone", v) }
+        if let v = self.city { json.member("City", v) }
+        if let v = self.country { json.member("Country", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.ipAddress { checker.string(v, parent, "ipAddress", min: 0, max: 131072) }
         if let v = self.deviceName { checker.string(v, parent, "deviceName", min: 0, max: 131072) }
@@ -195,7 +241,7 @@ public struct EventContextDataType: Codable, Sendable, Equatable, ValidatableSha
     }
 }
 
-public struct EventFeedbackType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct EventFeedbackType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var feedbackValue: FeedbackValueType
     public var provider: String
     public var feedbackDate: Date?
@@ -221,13 +267,21 @@ public struct EventFeedbackType: Codable, Sendable, Equatable, ValidatableShape,
         self.feedbackDate = try container.decodeIfPresent(Date.self, forKey: .feedbackDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("FeedbackValue", self.feedbackValue)
+        json.member("Provider", self.provider)
+        if let v = self.feedbackDate { json.member("FeedbackDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.feedbackValue; checker.oneOf(v.rawValue, FeedbackValueType.allRawValues, parent, "feedbackValue") }
         do { let v = self.provider; checker.string(v, parent, "provider", min: 0, max: 131072) }
     }
 }
 
-public struct EventRiskType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct EventRiskType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var riskDecision: RiskDecisionType?
     public var riskLevel: RiskLevelType?
     public var compromisedCredentialsDetected: Bool?
@@ -251,6 +305,14 @@ public struct EventRiskType: Codable, Sendable, Equatable, ValidatableShape, Zer
         self.riskDecision = try container.decodeIfPresent(RiskDecisionType.self, forKey: .riskDecision)
         self.riskLevel = try container.decodeIfPresent(RiskLevelType.self, forKey: .riskLevel)
         self.compromisedCredentialsDetected = try container.decodeIfPresent(Bool.self, forKey: .compromisedCredentialsDetected)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.riskDecision { json.member("RiskDecision", v) }
+        if let v = self.riskLevel { json.member("RiskLevel", v) }
+        if let v = self.compromisedCredentialsDetected { json.member("CompromisedCredentialsDetected", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct FailoverType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct FailoverType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var secondaryRegion: String
     public var primaryRoute53HealthCheckId: String
 
@@ -25,13 +25,20 @@ public struct FailoverType: Codable, Sendable, Equatable, ValidatableShape, Zero
         self.primaryRoute53HealthCheckId = try container.decodeRequired(String.self, forKey: .primaryRoute53HealthCheckId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("SecondaryRegion", self.secondaryRegion)
+        json.member("PrimaryRoute53HealthCheckId", self.primaryRoute53HealthCheckId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.secondaryRegion; checker.string(v, parent, "secondaryRegion", min: 5, max: 32) }
         do { let v = self.primaryRoute53HealthCheckId; checker.string(v, parent, "primaryRoute53HealthCheckId", max: 64) }
     }
 }
 
-public struct FirehoseConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct FirehoseConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var streamArn: String?
 
     public init(streamArn: String? = nil) {
@@ -49,12 +56,18 @@ public struct FirehoseConfigurationType: Codable, Sendable, Equatable, Validatab
         self.streamArn = try container.decodeIfPresent(String.self, forKey: .streamArn)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.streamArn { json.member("StreamArn", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.streamArn { checker.string(v, parent, "streamArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
     }
 }
 
-public struct ForgetDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ForgetDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String?
     public var deviceKey: String
 
@@ -76,13 +89,20 @@ public struct ForgetDeviceRequest: Codable, Sendable, Equatable, ValidatableShap
         self.deviceKey = try container.decodeRequired(String.self, forKey: .deviceKey, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.accessToken { json.member("AccessToken", v) }
+        json.member("DeviceKey", self.deviceKey)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.accessToken { checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.deviceKey; checker.string(v, parent, "deviceKey", min: 1, max: 55, pattern: ModelPatterns.p6) }
     }
 }
 
-public struct ForgotPasswordRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ForgotPasswordRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientId: String
     public var secretHash: String?
     public var userContextData: UserContextDataType?
@@ -120,6 +140,17 @@ public struct ForgotPasswordRequest: Codable, Sendable, Equatable, ValidatableSh
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ClientId", self.clientId)
+        if let v = self.secretHash { json.member("SecretHash", v) }
+        if let v = self.userContextData { json.member("UserContextData", v) }
+        json.member("Username", self.username)
+        if let v = self.analyticsMetadata { json.member("AnalyticsMetadata", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
@@ -130,7 +161,7 @@ public struct ForgotPasswordRequest: Codable, Sendable, Equatable, ValidatableSh
     }
 }
 
-public struct ForgotPasswordResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ForgotPasswordResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var codeDeliveryDetails: CodeDeliveryDetailsType?
 
     public init(codeDeliveryDetails: CodeDeliveryDetailsType? = nil) {
@@ -146,6 +177,12 @@ public struct ForgotPasswordResponse: Codable, Sendable, Equatable, ValidatableS
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.codeDeliveryDetails = try container.decodeIfPresent(CodeDeliveryDetailsType.self, forKey: .codeDeliveryDetails)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.codeDeliveryDetails { json.member("CodeDeliveryDetails", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct GetCSVHeaderRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetCSVHeaderRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
 
     public init(userPoolId: String) {
@@ -21,12 +21,18 @@ public struct GetCSVHeaderRequest: Codable, Sendable, Equatable, ValidatableShap
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct GetCSVHeaderResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetCSVHeaderResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var csvHeader: [String]?
 
@@ -48,13 +54,20 @@ public struct GetCSVHeaderResponse: Codable, Sendable, Equatable, ValidatableSha
         self.csvHeader = try container.decodeIfPresent([String].self, forKey: .csvHeader)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.csvHeader { json.member("CSVHeader", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.csvHeader { checker.elements(v, ConstraintRule.string(min: 0, max: 131072), parent, "cSVHeader") }
     }
 }
 
-public struct GetClientTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetClientTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientId: String
     public var secret: String
     public var scopes: [String]?
@@ -84,6 +97,15 @@ public struct GetClientTokenRequest: Codable, Sendable, Equatable, ValidatableSh
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ClientId", self.clientId)
+        json.member("Secret", self.secret)
+        if let v = self.scopes { json.member("Scopes", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         do { let v = self.secret; checker.string(v, parent, "secret", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
@@ -92,7 +114,7 @@ public struct GetClientTokenRequest: Codable, Sendable, Equatable, ValidatableSh
     }
 }
 
-public struct GetClientTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetClientTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientAuthenticationResult: ClientAuthenticationResultType?
 
     public init(clientAuthenticationResult: ClientAuthenticationResultType? = nil) {
@@ -110,12 +132,18 @@ public struct GetClientTokenResponse: Codable, Sendable, Equatable, ValidatableS
         self.clientAuthenticationResult = try container.decodeIfPresent(ClientAuthenticationResultType.self, forKey: .clientAuthenticationResult)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.clientAuthenticationResult { json.member("ClientAuthenticationResult", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.clientAuthenticationResult { v.validate(&checker, parent: checker.join(parent, "clientAuthenticationResult")) }
     }
 }
 
-public struct GetDerivedTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetDerivedTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientId: String
     public var clientSecret: String?
     public var subjectToken: String
@@ -177,6 +205,23 @@ public struct GetDerivedTokenRequest: Codable, Sendable, Equatable, ValidatableS
         self.requestedTokenType = try container.decodeIfPresent(IssuedTokenTypeIdentifierType.self, forKey: .requestedTokenType)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ClientId", self.clientId)
+        if let v = self.clientSecret { json.member("ClientSecret", v) }
+        json.member("SubjectToken", self.subjectToken)
+        json.member("SubjectTokenType", self.subjectTokenType)
+        if let v = self.subjectTokenProviderName { json.member("SubjectTokenProviderName", v) }
+        if let v = self.actorToken { json.member("ActorToken", v) }
+        if let v = self.actorTokenType { json.member("ActorTokenType", v) }
+        if let v = self.actorTokenProviderName { json.member("ActorTokenProviderName", v) }
+        if let v = self.scopes { json.member("Scopes", v) }
+        if let v = self.audiences { json.member("Audiences", v) }
+        if let v = self.resources { json.member("Resources", v) }
+        if let v = self.requestedTokenType { json.member("RequestedTokenType", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.clientSecret { checker.string(v, parent, "clientSecret", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
@@ -193,7 +238,7 @@ public struct GetDerivedTokenRequest: Codable, Sendable, Equatable, ValidatableS
     }
 }
 
-public struct GetDerivedTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetDerivedTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var issuedToken: String
     public var issuedTokenType: IssuedTokenTypeIdentifierType
     public var tokenType: OAuthTokenTypeType
@@ -227,6 +272,16 @@ public struct GetDerivedTokenResponse: Codable, Sendable, Equatable, Validatable
         self.scopes = try container.decodeIfPresent([String].self, forKey: .scopes)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("IssuedToken", self.issuedToken)
+        json.member("IssuedTokenType", self.issuedTokenType)
+        json.member("TokenType", self.tokenType)
+        if let v = self.expiresIn { json.member("ExpiresIn", v) }
+        if let v = self.scopes { json.member("Scopes", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.issuedToken; checker.string(v, parent, "issuedToken", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.issuedTokenType; checker.oneOf(v.rawValue, IssuedTokenTypeIdentifierType.allRawValues, parent, "issuedTokenType") }
@@ -235,7 +290,7 @@ public struct GetDerivedTokenResponse: Codable, Sendable, Equatable, Validatable
     }
 }
 
-public struct GetDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var deviceKey: String
     public var accessToken: String?
 
@@ -257,13 +312,20 @@ public struct GetDeviceRequest: Codable, Sendable, Equatable, ValidatableShape, 
         self.accessToken = try container.decodeIfPresent(String.self, forKey: .accessToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("DeviceKey", self.deviceKey)
+        if let v = self.accessToken { json.member("AccessToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.deviceKey; checker.string(v, parent, "deviceKey", min: 1, max: 55, pattern: ModelPatterns.p6) }
         if let v = self.accessToken { checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
     }
 }
 
-public struct GetDeviceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetDeviceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var device: DeviceType
 
     public init(device: DeviceType) {
@@ -281,12 +343,18 @@ public struct GetDeviceResponse: Codable, Sendable, Equatable, ValidatableShape,
         self.device = try container.decodeRequired(DeviceType.self, forKey: .device, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Device", self.device)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.device; v.validate(&checker, parent: checker.join(parent, "device")) }
     }
 }
 
-public struct GetGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var groupName: String
     public var userPoolId: String
 
@@ -308,13 +376,20 @@ public struct GetGroupRequest: Codable, Sendable, Equatable, ValidatableShape, Z
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("GroupName", self.groupName)
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.groupName; checker.string(v, parent, "groupName", min: 1, max: 128, pattern: ModelPatterns.p3) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct GetGroupResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetGroupResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var group: GroupType?
 
     public init(group: GroupType? = nil) {
@@ -332,12 +407,18 @@ public struct GetGroupResponse: Codable, Sendable, Equatable, ValidatableShape, 
         self.group = try container.decodeIfPresent(GroupType.self, forKey: .group)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.group { json.member("Group", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.group { v.validate(&checker, parent: checker.join(parent, "group")) }
     }
 }
 
-public struct GetIdentityProviderByIdentifierRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetIdentityProviderByIdentifierRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var idpIdentifier: String
 
@@ -359,13 +440,20 @@ public struct GetIdentityProviderByIdentifierRequest: Codable, Sendable, Equatab
         self.idpIdentifier = try container.decodeRequired(String.self, forKey: .idpIdentifier, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("IdpIdentifier", self.idpIdentifier)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.idpIdentifier; checker.string(v, parent, "idpIdentifier", min: 1, max: 40, pattern: ModelPatterns.p21) }
     }
 }
 
-public struct GetIdentityProviderByIdentifierResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetIdentityProviderByIdentifierResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var identityProvider: IdentityProviderType
 
     public init(identityProvider: IdentityProviderType) {
@@ -383,12 +471,18 @@ public struct GetIdentityProviderByIdentifierResponse: Codable, Sendable, Equata
         self.identityProvider = try container.decodeRequired(IdentityProviderType.self, forKey: .identityProvider, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("IdentityProvider", self.identityProvider)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.identityProvider; v.validate(&checker, parent: checker.join(parent, "identityProvider")) }
     }
 }
 
-public struct GetLogDeliveryConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetLogDeliveryConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
 
     public init(userPoolId: String) {
@@ -406,12 +500,18 @@ public struct GetLogDeliveryConfigurationRequest: Codable, Sendable, Equatable, 
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct GetLogDeliveryConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetLogDeliveryConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var logDeliveryConfiguration: LogDeliveryConfigurationType?
 
     public init(logDeliveryConfiguration: LogDeliveryConfigurationType? = nil) {
@@ -429,12 +529,18 @@ public struct GetLogDeliveryConfigurationResponse: Codable, Sendable, Equatable,
         self.logDeliveryConfiguration = try container.decodeIfPresent(LogDeliveryConfigurationType.self, forKey: .logDeliveryConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.logDeliveryConfiguration { json.member("LogDeliveryConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.logDeliveryConfiguration { v.validate(&checker, parent: checker.join(parent, "logDeliveryConfiguration")) }
     }
 }
 
-public struct GetProvisionedLimitRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetProvisionedLimitRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var limitDefinition: LimitDefinitionType
 
     public init(limitDefinition: LimitDefinitionType) {
@@ -452,12 +558,18 @@ public struct GetProvisionedLimitRequest: Codable, Sendable, Equatable, Validata
         self.limitDefinition = try container.decodeRequired(LimitDefinitionType.self, forKey: .limitDefinition, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("LimitDefinition", self.limitDefinition)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.limitDefinition; v.validate(&checker, parent: checker.join(parent, "limitDefinition")) }
     }
 }
 
-public struct GetProvisionedLimitResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetProvisionedLimitResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var limit: LimitType
 
     public init(limit: LimitType) {
@@ -475,12 +587,18 @@ public struct GetProvisionedLimitResponse: Codable, Sendable, Equatable, Validat
         self.limit = try container.decodeRequired(LimitType.self, forKey: .limit, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Limit", self.limit)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.limit; v.validate(&checker, parent: checker.join(parent, "limit")) }
     }
 }
 
-public struct GetSigningCertificateRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetSigningCertificateRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
 
     public init(userPoolId: String) {
@@ -498,12 +616,18 @@ public struct GetSigningCertificateRequest: Codable, Sendable, Equatable, Valida
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct GetSigningCertificateResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetSigningCertificateResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var certificate: String?
 
     public init(certificate: String? = nil) {
@@ -521,12 +645,18 @@ public struct GetSigningCertificateResponse: Codable, Sendable, Equatable, Valid
         self.certificate = try container.decodeIfPresent(String.self, forKey: .certificate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.certificate { json.member("Certificate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.certificate { checker.string(v, parent, "certificate", min: 0, max: 131072) }
     }
 }
 
-public struct GetTokensFromRefreshTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetTokensFromRefreshTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var refreshToken: String
     public var clientId: String
     public var clientSecret: String?
@@ -560,6 +690,16 @@ public struct GetTokensFromRefreshTokenRequest: Codable, Sendable, Equatable, Va
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("RefreshToken", self.refreshToken)
+        json.member("ClientId", self.clientId)
+        if let v = self.clientSecret { json.member("ClientSecret", v) }
+        if let v = self.deviceKey { json.member("DeviceKey", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.refreshToken; checker.string(v, parent, "refreshToken", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -569,7 +709,7 @@ public struct GetTokensFromRefreshTokenRequest: Codable, Sendable, Equatable, Va
     }
 }
 
-public struct GetTokensFromRefreshTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetTokensFromRefreshTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var authenticationResult: AuthenticationResultType?
 
     public init(authenticationResult: AuthenticationResultType? = nil) {
@@ -587,12 +727,18 @@ public struct GetTokensFromRefreshTokenResponse: Codable, Sendable, Equatable, V
         self.authenticationResult = try container.decodeIfPresent(AuthenticationResultType.self, forKey: .authenticationResult)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.authenticationResult { json.member("AuthenticationResult", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.authenticationResult { v.validate(&checker, parent: checker.join(parent, "authenticationResult")) }
     }
 }
 
-public struct GetUICustomizationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUICustomizationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String?
 
@@ -614,13 +760,20 @@ public struct GetUICustomizationRequest: Codable, Sendable, Equatable, Validatab
         self.clientId = try container.decodeIfPresent(String.self, forKey: .clientId)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.clientId { json.member("ClientId", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
     }
 }
 
-public struct GetUICustomizationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUICustomizationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var uiCustomization: UICustomizationType
 
     public init(uiCustomization: UICustomizationType) {
@@ -638,12 +791,18 @@ public struct GetUICustomizationResponse: Codable, Sendable, Equatable, Validata
         self.uiCustomization = try container.decodeRequired(UICustomizationType.self, forKey: .uiCustomization, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UICustomization", self.uiCustomization)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.uiCustomization; v.validate(&checker, parent: checker.join(parent, "uICustomization")) }
     }
 }
 
-public struct GetUserAttributeVerificationCodeRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserAttributeVerificationCodeRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var attributeName: String
     public var clientMetadata: [String: String]?
@@ -669,6 +828,14 @@ public struct GetUserAttributeVerificationCodeRequest: Codable, Sendable, Equata
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.member("AttributeName", self.attributeName)
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.attributeName; checker.string(v, parent, "attributeName", min: 1, max: 32, pattern: ModelPatterns.p5) }
@@ -676,7 +843,7 @@ public struct GetUserAttributeVerificationCodeRequest: Codable, Sendable, Equata
     }
 }
 
-public struct GetUserAttributeVerificationCodeResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserAttributeVerificationCodeResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var codeDeliveryDetails: CodeDeliveryDetailsType?
 
     public init(codeDeliveryDetails: CodeDeliveryDetailsType? = nil) {
@@ -694,12 +861,18 @@ public struct GetUserAttributeVerificationCodeResponse: Codable, Sendable, Equat
         self.codeDeliveryDetails = try container.decodeIfPresent(CodeDeliveryDetailsType.self, forKey: .codeDeliveryDetails)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.codeDeliveryDetails { json.member("CodeDeliveryDetails", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.codeDeliveryDetails { v.validate(&checker, parent: checker.join(parent, "codeDeliveryDetails")) }
     }
 }
 
-public struct GetUserAuthFactorsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserAuthFactorsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
 
     public init(accessToken: String) {
@@ -717,12 +890,18 @@ public struct GetUserAuthFactorsRequest: Codable, Sendable, Equatable, Validatab
         self.accessToken = try container.decodeRequired(String.self, forKey: .accessToken, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
     }
 }
 
-public struct GetUserAuthFactorsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserAuthFactorsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var username: String
     public var preferredMfaSetting: String?
     public var userMFASettingList: [String]?
@@ -752,6 +931,15 @@ public struct GetUserAuthFactorsResponse: Codable, Sendable, Equatable, Validata
         self.configuredUserAuthFactors = try container.decodeIfPresent([AuthFactorType].self, forKey: .configuredUserAuthFactors)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Username", self.username)
+        if let v = self.preferredMfaSetting { json.member("PreferredMfaSetting", v) }
+        if let v = self.userMFASettingList { json.member("UserMFASettingList", v) }
+        if let v = self.configuredUserAuthFactors { json.member("ConfiguredUserAuthFactors", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         if let v = self.preferredMfaSetting { checker.string(v, parent, "preferredMfaSetting", min: 0, max: 131072) }
@@ -760,7 +948,7 @@ public struct GetUserAuthFactorsResponse: Codable, Sendable, Equatable, Validata
     }
 }
 
-public struct GetUserPoolClientSessionConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserPoolClientSessionConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
 
@@ -782,13 +970,20 @@ public struct GetUserPoolClientSessionConfigurationRequest: Codable, Sendable, E
         self.clientId = try container.decodeRequired(String.self, forKey: .clientId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
     }
 }
 
-public struct GetUserPoolClientSessionConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserPoolClientSessionConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var clientId: String?
     public var ssoSession: ClientSSOSessionConfigType?
@@ -814,6 +1009,14 @@ public struct GetUserPoolClientSessionConfigurationResponse: Codable, Sendable, 
         self.ssoSession = try container.decodeIfPresent(ClientSSOSessionConfigType.self, forKey: .ssoSession)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.clientId { json.member("ClientId", v) }
+        if let v = self.ssoSession { json.member("SSOSession", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -821,7 +1024,7 @@ public struct GetUserPoolClientSessionConfigurationResponse: Codable, Sendable, 
     }
 }
 
-public struct GetUserPoolMfaConfigRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserPoolMfaConfigRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
 
     public init(userPoolId: String) {
@@ -839,12 +1042,18 @@ public struct GetUserPoolMfaConfigRequest: Codable, Sendable, Equatable, Validat
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct GetUserPoolMfaConfigResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserPoolMfaConfigResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var smsMfaConfiguration: SmsMfaConfigType?
     public var softwareTokenMfaConfiguration: SoftwareTokenMfaConfigType?
     public var emailMfaConfiguration: EmailMfaConfigType?
@@ -878,6 +1087,16 @@ public struct GetUserPoolMfaConfigResponse: Codable, Sendable, Equatable, Valida
         self.webAuthnConfiguration = try container.decodeIfPresent(WebAuthnConfigurationType.self, forKey: .webAuthnConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.smsMfaConfiguration { json.member("SmsMfaConfiguration", v) }
+        if let v = self.softwareTokenMfaConfiguration { json.member("SoftwareTokenMfaConfiguration", v) }
+        if let v = self.emailMfaConfiguration { json.member("EmailMfaConfiguration", v) }
+        if let v = self.mfaConfiguration { json.member("MfaConfiguration", v) }
+        if let v = self.webAuthnConfiguration { json.member("WebAuthnConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.smsMfaConfiguration { v.validate(&checker, parent: checker.join(parent, "smsMfaConfiguration")) }
         if let v = self.softwareTokenMfaConfiguration { v.validate(&checker, parent: checker.join(parent, "softwareTokenMfaConfiguration")) }
@@ -887,7 +1106,7 @@ public struct GetUserPoolMfaConfigResponse: Codable, Sendable, Equatable, Valida
     }
 }
 
-public struct GetUserPoolSessionConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserPoolSessionConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
 
     public init(userPoolId: String) {
@@ -905,12 +1124,18 @@ public struct GetUserPoolSessionConfigurationRequest: Codable, Sendable, Equatab
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct GetUserPoolSessionConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserPoolSessionConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var userSessionTracking: UserSessionTrackingType?
     public var tokenSession: UserPoolTokenSessionConfigType?
@@ -936,6 +1161,14 @@ public struct GetUserPoolSessionConfigurationResponse: Codable, Sendable, Equata
         self.tokenSession = try container.decodeIfPresent(UserPoolTokenSessionConfigType.self, forKey: .tokenSession)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.userSessionTracking { json.member("UserSessionTracking", v) }
+        if let v = self.tokenSession { json.member("TokenSession", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.userSessionTracking { checker.oneOf(v.rawValue, UserSessionTrackingType.allRawValues, parent, "userSessionTracking") }
@@ -943,7 +1176,7 @@ public struct GetUserPoolSessionConfigurationResponse: Codable, Sendable, Equata
     }
 }
 
-public struct GetUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
 
     public init(accessToken: String) {
@@ -961,12 +1194,18 @@ public struct GetUserRequest: Codable, Sendable, Equatable, ValidatableShape, Ze
         self.accessToken = try container.decodeRequired(String.self, forKey: .accessToken, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
     }
 }
 
-public struct GetUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GetUserResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var username: String
     public var userAttributes: [AttributeType]
     public var mfaOptions: [MFAOptionType]?
@@ -1000,6 +1239,16 @@ public struct GetUserResponse: Codable, Sendable, Equatable, ValidatableShape, Z
         self.userMFASettingList = try container.decodeIfPresent([String].self, forKey: .userMFASettingList)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Username", self.username)
+        json.member("UserAttributes", self.userAttributes)
+        if let v = self.mfaOptions { json.member("MFAOptions", v) }
+        if let v = self.preferredMfaSetting { json.member("PreferredMfaSetting", v) }
+        if let v = self.userMFASettingList { json.member("UserMFASettingList", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         do { let v = self.userAttributes; for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "userAttributes.\(i + 1).member")) } }
@@ -1009,7 +1258,7 @@ public struct GetUserResponse: Codable, Sendable, Equatable, ValidatableShape, Z
     }
 }
 
-public struct GlobalSignOutRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GlobalSignOutRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
 
     public init(accessToken: String) {
@@ -1027,12 +1276,18 @@ public struct GlobalSignOutRequest: Codable, Sendable, Equatable, ValidatableSha
         self.accessToken = try container.decodeRequired(String.self, forKey: .accessToken, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
     }
 }
 
-public struct GlobalSignOutResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GlobalSignOutResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1043,10 +1298,15 @@ public struct GlobalSignOutResponse: Codable, Sendable, Equatable, ValidatableSh
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct GroupType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct GroupType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var groupName: String?
     public var userPoolId: String?
     public var description: String?
@@ -1086,6 +1346,18 @@ public struct GroupType: Codable, Sendable, Equatable, ValidatableShape, ZeroVal
         self.precedence = try container.decodeIfPresent(Int.self, forKey: .precedence)
         self.lastModifiedDate = try container.decodeIfPresent(Date.self, forKey: .lastModifiedDate)
         self.creationDate = try container.decodeIfPresent(Date.self, forKey: .creationDate)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.groupName { json.member("GroupName", v) }
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.description { json.member("Description", v) }
+        if let v = self.roleArn { json.member("RoleArn", v) }
+        if let v = self.precedence { json.member("Precedence", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct HttpHeader: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct HttpHeader: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var headerName: String?
     public var headerValue: String?
 
@@ -23,6 +23,13 @@ public struct HttpHeader: Codable, Sendable, Equatable, ValidatableShape, ZeroVa
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.headerName = try container.decodeIfPresent(String.self, forKey: .headerName)
         self.headerValue = try container.decodeIfPresent(String.self, forKey: .headerValue)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.headerName { json.member("headerName", v) }
+        if let v = self.headerValue { json.member("headerValue", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

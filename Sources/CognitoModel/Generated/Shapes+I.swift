@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct IdentityProviderType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct IdentityProviderType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var providerName: String?
     public var providerType: IdentityProviderTypeType?
@@ -53,6 +53,20 @@ public struct IdentityProviderType: Codable, Sendable, Equatable, ValidatableSha
         self.creationDate = try container.decodeIfPresent(Date.self, forKey: .creationDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.providerName { json.member("ProviderName", v) }
+        if let v = self.providerType { json.member("ProviderType", v) }
+        if let v = self.providerDetails { json.member("ProviderDetails", v) }
+        if let v = self.attributeMapping { json.member("AttributeMapping", v) }
+        if let v = self.idpIdentifiers { json.member("IdpIdentifiers", v) }
+        if let v = self.acrMapping { json.member("AcrMapping", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.providerName { checker.string(v, parent, "providerName", min: 1, max: 32, pattern: ModelPatterns.p15) }
@@ -64,7 +78,7 @@ public struct IdentityProviderType: Codable, Sendable, Equatable, ValidatableSha
     }
 }
 
-public struct InboundFederationLambdaType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct InboundFederationLambdaType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var lambdaVersion: InboundFederationLambdaVersionType
     public var lambdaArn: String
 
@@ -86,13 +100,20 @@ public struct InboundFederationLambdaType: Codable, Sendable, Equatable, Validat
         self.lambdaArn = try container.decodeRequired(String.self, forKey: .lambdaArn, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("LambdaVersion", self.lambdaVersion)
+        json.member("LambdaArn", self.lambdaArn)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.lambdaVersion; checker.oneOf(v.rawValue, InboundFederationLambdaVersionType.allRawValues, parent, "lambdaVersion") }
         do { let v = self.lambdaArn; checker.string(v, parent, "lambdaArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
     }
 }
 
-public struct InitiateAuthRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct InitiateAuthRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var authFlow: AuthFlowType
     public var authParameters: [String: String]?
     public var clientMetadata: [String: String]?
@@ -134,6 +155,18 @@ public struct InitiateAuthRequest: Codable, Sendable, Equatable, ValidatableShap
         self.session = try container.decodeIfPresent(String.self, forKey: .session)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AuthFlow", self.authFlow)
+        if let v = self.authParameters { json.member("AuthParameters", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.member("ClientId", self.clientId)
+        if let v = self.analyticsMetadata { json.member("AnalyticsMetadata", v) }
+        if let v = self.userContextData { json.member("UserContextData", v) }
+        if let v = self.session { json.member("Session", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.authFlow; checker.oneOf(v.rawValue, AuthFlowType.allRawValues, parent, "authFlow") }
         if let v = self.authParameters { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "authParameters") }
@@ -145,7 +178,7 @@ public struct InitiateAuthRequest: Codable, Sendable, Equatable, ValidatableShap
     }
 }
 
-public struct InitiateAuthResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct InitiateAuthResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var challengeName: ChallengeNameType?
     public var session: String?
     public var challengeParameters: [String: String]?
@@ -179,6 +212,16 @@ public struct InitiateAuthResponse: Codable, Sendable, Equatable, ValidatableSha
         self.availableChallenges = try container.decodeIfPresent([ChallengeNameType].self, forKey: .availableChallenges)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.challengeName { json.member("ChallengeName", v) }
+        if let v = self.session { json.member("Session", v) }
+        if let v = self.challengeParameters { json.member("ChallengeParameters", v) }
+        if let v = self.authenticationResult { json.member("AuthenticationResult", v) }
+        if let v = self.availableChallenges { json.member("AvailableChallenges", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.challengeName { checker.oneOf(v.rawValue, ChallengeNameType.allRawValues, parent, "challengeName") }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
@@ -188,7 +231,7 @@ public struct InitiateAuthResponse: Codable, Sendable, Equatable, ValidatableSha
     }
 }
 
-public struct InitiatePointInTimeRecoveryRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct InitiatePointInTimeRecoveryRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var restoreTimestamp: Date
 
@@ -210,12 +253,19 @@ public struct InitiatePointInTimeRecoveryRequest: Codable, Sendable, Equatable, 
         self.restoreTimestamp = try container.decodeRequired(Date.self, forKey: .restoreTimestamp, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("RestoreTimestamp", self.restoreTimestamp)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
 
-public struct InitiatePointInTimeRecoveryResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct InitiatePointInTimeRecoveryResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var restoration: RestorationType?
 
     public init(restoration: RestorationType? = nil) {
@@ -233,12 +283,18 @@ public struct InitiatePointInTimeRecoveryResponse: Codable, Sendable, Equatable,
         self.restoration = try container.decodeIfPresent(RestorationType.self, forKey: .restoration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.restoration { json.member("Restoration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.restoration { v.validate(&checker, parent: checker.join(parent, "restoration")) }
     }
 }
 
-public struct IssuerConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct IssuerConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var type: IssuerType?
 
     public init(type: IssuerType? = nil) {
@@ -254,6 +310,12 @@ public struct IssuerConfigurationType: Codable, Sendable, Equatable, Validatable
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.type = try container.decodeIfPresent(IssuerType.self, forKey: .type)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.type { json.member("Type", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct KeyConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct KeyConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var keyType: EncryptionKeyType?
     public var kmsKeyArn: String?
 
@@ -23,6 +23,13 @@ public struct KeyConfigurationType: Codable, Sendable, Equatable, ValidatableSha
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.keyType = try container.decodeIfPresent(EncryptionKeyType.self, forKey: .keyType)
         self.kmsKeyArn = try container.decodeIfPresent(String.self, forKey: .kmsKeyArn)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.keyType { json.member("KeyType", v) }
+        if let v = self.kmsKeyArn { json.member("KmsKeyArn", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct LambdaConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct LambdaConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var preSignUp: String?
     public var customMessage: String?
     public var postConfirmation: String?
@@ -77,6 +77,26 @@ public struct LambdaConfigType: Codable, Sendable, Equatable, ValidatableShape, 
         self.inboundFederation = try container.decodeIfPresent(InboundFederationLambdaType.self, forKey: .inboundFederation)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.preSignUp { json.member("PreSignUp", v) }
+        if let v = self.customMessage { json.member("CustomMessage", v) }
+        if let v = self.postConfirmation { json.member("PostConfirmation", v) }
+        if let v = self.preAuthentication { json.member("PreAuthentication", v) }
+        if let v = self.postAuthentication { json.member("PostAuthentication", v) }
+        if let v = self.defineAuthChallenge { json.member("DefineAuthChallenge", v) }
+        if let v = self.createAuthChallenge { json.member("CreateAuthChallenge", v) }
+        if let v = self.verifyAuthChallengeResponse { json.member("VerifyAuthChallengeResponse", v) }
+        if let v = self.preTokenGeneration { json.member("PreTokenGeneration", v) }
+        if let v = self.userMigration { json.member("UserMigration", v) }
+        if let v = self.preTokenGenerationConfig { json.member("PreTokenGenerationConfig", v) }
+        if let v = self.customSMSSender { json.member("CustomSMSSender", v) }
+        if let v = self.customEmailSender { json.member("CustomEmailSender", v) }
+        if let v = self.kmsKeyID { json.member("KMSKeyID", v) }
+        if let v = self.inboundFederation { json.member("InboundFederation", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.preSignUp { checker.string(v, parent, "preSignUp", min: 20, max: 2048, pattern: ModelPatterns.p10) }
         if let v = self.customMessage { checker.string(v, parent, "customMessage", min: 20, max: 2048, pattern: ModelPatterns.p10) }
@@ -96,7 +116,7 @@ public struct LambdaConfigType: Codable, Sendable, Equatable, ValidatableShape, 
     }
 }
 
-public struct LimitDefinitionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct LimitDefinitionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var limitClass: LimitClass
     public var attributes: [String: String]
 
@@ -118,13 +138,20 @@ public struct LimitDefinitionType: Codable, Sendable, Equatable, ValidatableShap
         self.attributes = try container.decodeRequired([String: String].self, forKey: .attributes, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("LimitClass", self.limitClass)
+        json.member("Attributes", self.attributes)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.limitClass; checker.oneOf(v.rawValue, LimitClass.allRawValues, parent, "limitClass") }
         do { let v = self.attributes; checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "attributes") }
     }
 }
 
-public struct LimitType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct LimitType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var limitDefinition: LimitDefinitionType
     public var provisionedLimitValue: Int
     public var freeLimitValue: Int
@@ -150,12 +177,20 @@ public struct LimitType: Codable, Sendable, Equatable, ValidatableShape, ZeroVal
         self.freeLimitValue = try container.decodeRequired(Int.self, forKey: .freeLimitValue, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("LimitDefinition", self.limitDefinition)
+        json.member("ProvisionedLimitValue", self.provisionedLimitValue)
+        json.member("FreeLimitValue", self.freeLimitValue)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.limitDefinition; v.validate(&checker, parent: checker.join(parent, "limitDefinition")) }
     }
 }
 
-public struct ListCIMDPoliciesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListCIMDPoliciesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var nextToken: String?
     public var maxResults: Int?
@@ -181,6 +216,14 @@ public struct ListCIMDPoliciesRequest: Codable, Sendable, Equatable, Validatable
         self.maxResults = try container.decodeIfPresent(Int.self, forKey: .maxResults)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        if let v = self.maxResults { json.member("MaxResults", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
@@ -188,7 +231,7 @@ public struct ListCIMDPoliciesRequest: Codable, Sendable, Equatable, Validatable
     }
 }
 
-public struct ListCIMDPoliciesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListCIMDPoliciesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var nextToken: String?
     public var cimdPolicies: [CIMDPolicySummaryType]
 
@@ -210,13 +253,20 @@ public struct ListCIMDPoliciesResponse: Codable, Sendable, Equatable, Validatabl
         self.cimdPolicies = try container.decodeRequired([CIMDPolicySummaryType].self, forKey: .cimdPolicies, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.member("CIMDPolicies", self.cimdPolicies)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
         do { let v = self.cimdPolicies; for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "cIMDPolicies.\(i + 1).member")) } }
     }
 }
 
-public struct ListClientMetadataURLsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListClientMetadataURLsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var cimdPolicyId: String
     public var nextToken: String?
@@ -246,6 +296,15 @@ public struct ListClientMetadataURLsRequest: Codable, Sendable, Equatable, Valid
         self.maxResults = try container.decodeIfPresent(Int.self, forKey: .maxResults)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("CIMDPolicyId", self.cimdPolicyId)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        if let v = self.maxResults { json.member("MaxResults", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.cimdPolicyId; checker.string(v, parent, "cIMDPolicyId", min: 1, max: 64, pattern: ModelPatterns.p14) }
@@ -254,7 +313,7 @@ public struct ListClientMetadataURLsRequest: Codable, Sendable, Equatable, Valid
     }
 }
 
-public struct ListClientMetadataURLsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListClientMetadataURLsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var nextToken: String?
     public var clientMetadataURLs: [ClientMetadataURLType]
 
@@ -276,13 +335,20 @@ public struct ListClientMetadataURLsResponse: Codable, Sendable, Equatable, Vali
         self.clientMetadataURLs = try container.decodeRequired([ClientMetadataURLType].self, forKey: .clientMetadataURLs, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.member("ClientMetadataURLs", self.clientMetadataURLs)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
         do { let v = self.clientMetadataURLs; checker.count(v.count, v, parent, "clientMetadataURLs", min: 0, max: 60); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "clientMetadataURLs.\(i + 1).member")) } }
     }
 }
 
-public struct ListDevicesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListDevicesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var limit: Int?
     public var paginationToken: String?
@@ -308,6 +374,14 @@ public struct ListDevicesRequest: Codable, Sendable, Equatable, ValidatableShape
         self.paginationToken = try container.decodeIfPresent(String.self, forKey: .paginationToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        if let v = self.limit { json.member("Limit", v) }
+        if let v = self.paginationToken { json.member("PaginationToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         if let v = self.limit { checker.number(Int64(v), parent, "limit", min: 0, max: 60) }
@@ -315,7 +389,7 @@ public struct ListDevicesRequest: Codable, Sendable, Equatable, ValidatableShape
     }
 }
 
-public struct ListDevicesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListDevicesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var devices: [DeviceType]?
     public var paginationToken: String?
 
@@ -337,13 +411,20 @@ public struct ListDevicesResponse: Codable, Sendable, Equatable, ValidatableShap
         self.paginationToken = try container.decodeIfPresent(String.self, forKey: .paginationToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.devices { json.member("Devices", v) }
+        if let v = self.paginationToken { json.member("PaginationToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.devices { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "devices.\(i + 1).member")) } }
         if let v = self.paginationToken { checker.string(v, parent, "paginationToken", min: 1, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListGroupsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListGroupsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var limit: Int?
     public var nextToken: String?
@@ -369,6 +450,14 @@ public struct ListGroupsRequest: Codable, Sendable, Equatable, ValidatableShape,
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.limit { json.member("Limit", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.limit { checker.number(Int64(v), parent, "limit", min: 0, max: 60) }
@@ -376,7 +465,7 @@ public struct ListGroupsRequest: Codable, Sendable, Equatable, ValidatableShape,
     }
 }
 
-public struct ListGroupsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListGroupsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var groups: [GroupType]?
     public var nextToken: String?
 
@@ -398,13 +487,20 @@ public struct ListGroupsResponse: Codable, Sendable, Equatable, ValidatableShape
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.groups { json.member("Groups", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.groups { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "groups.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListIdentityProvidersRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListIdentityProvidersRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var maxResults: Int?
     public var nextToken: String?
@@ -430,6 +526,14 @@ public struct ListIdentityProvidersRequest: Codable, Sendable, Equatable, Valida
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.maxResults { json.member("MaxResults", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.maxResults { checker.number(Int64(v), parent, "maxResults", min: 0, max: 60) }
@@ -437,7 +541,7 @@ public struct ListIdentityProvidersRequest: Codable, Sendable, Equatable, Valida
     }
 }
 
-public struct ListIdentityProvidersResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListIdentityProvidersResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var providers: [ProviderDescription]
     public var nextToken: String?
 
@@ -459,13 +563,20 @@ public struct ListIdentityProvidersResponse: Codable, Sendable, Equatable, Valid
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Providers", self.providers)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.providers; checker.count(v.count, v, parent, "providers", min: 0, max: 50); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "providers.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListPointInTimeRecoveriesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListPointInTimeRecoveriesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var nextToken: String?
     public var maxResults: Int?
@@ -491,6 +602,14 @@ public struct ListPointInTimeRecoveriesRequest: Codable, Sendable, Equatable, Va
         self.maxResults = try container.decodeIfPresent(Int.self, forKey: .maxResults)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        if let v = self.maxResults { json.member("MaxResults", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
@@ -498,7 +617,7 @@ public struct ListPointInTimeRecoveriesRequest: Codable, Sendable, Equatable, Va
     }
 }
 
-public struct ListPointInTimeRecoveriesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListPointInTimeRecoveriesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var restorations: [RestorationDescriptionType]?
     public var nextToken: String?
 
@@ -520,13 +639,20 @@ public struct ListPointInTimeRecoveriesResponse: Codable, Sendable, Equatable, V
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.restorations { json.member("Restorations", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.restorations { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "restorations.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListResourceServersRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListResourceServersRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var maxResults: Int?
     public var nextToken: String?
@@ -552,6 +678,14 @@ public struct ListResourceServersRequest: Codable, Sendable, Equatable, Validata
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.maxResults { json.member("MaxResults", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.maxResults { checker.number(Int64(v), parent, "maxResults", min: 1, max: 50) }
@@ -559,7 +693,7 @@ public struct ListResourceServersRequest: Codable, Sendable, Equatable, Validata
     }
 }
 
-public struct ListResourceServersResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListResourceServersResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var resourceServers: [ResourceServerType]
     public var nextToken: String?
 
@@ -581,13 +715,20 @@ public struct ListResourceServersResponse: Codable, Sendable, Equatable, Validat
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ResourceServers", self.resourceServers)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.resourceServers; for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "resourceServers.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListTagsForResourceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListTagsForResourceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var resourceArn: String
 
     public init(resourceArn: String) {
@@ -605,12 +746,18 @@ public struct ListTagsForResourceRequest: Codable, Sendable, Equatable, Validata
         self.resourceArn = try container.decodeRequired(String.self, forKey: .resourceArn, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ResourceArn", self.resourceArn)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.resourceArn; checker.string(v, parent, "resourceArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
     }
 }
 
-public struct ListTagsForResourceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListTagsForResourceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var tags: [String: String]?
 
     public init(tags: [String: String]? = nil) {
@@ -628,12 +775,18 @@ public struct ListTagsForResourceResponse: Codable, Sendable, Equatable, Validat
         self.tags = try container.decodeIfPresent([String: String].self, forKey: .tags)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.tags { json.member("Tags", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.tags { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 256), parent, "tags") }
     }
 }
 
-public struct ListTermsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListTermsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var maxResults: Int?
     public var nextToken: String?
@@ -659,6 +812,14 @@ public struct ListTermsRequest: Codable, Sendable, Equatable, ValidatableShape, 
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.maxResults { json.member("MaxResults", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.maxResults { checker.number(Int64(v), parent, "maxResults", min: 1, max: 60) }
@@ -666,7 +827,7 @@ public struct ListTermsRequest: Codable, Sendable, Equatable, ValidatableShape, 
     }
 }
 
-public struct ListTermsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListTermsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var terms: [TermsDescriptionType]
     public var nextToken: String?
 
@@ -688,13 +849,20 @@ public struct ListTermsResponse: Codable, Sendable, Equatable, ValidatableShape,
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Terms", self.terms)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.terms; for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "terms.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 0, max: 131072) }
     }
 }
 
-public struct ListUserImportJobsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserImportJobsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var maxResults: Int
     public var paginationToken: String?
@@ -720,6 +888,14 @@ public struct ListUserImportJobsRequest: Codable, Sendable, Equatable, Validatab
         self.paginationToken = try container.decodeIfPresent(String.self, forKey: .paginationToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("MaxResults", self.maxResults)
+        if let v = self.paginationToken { json.member("PaginationToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.maxResults; checker.number(Int64(v), parent, "maxResults", min: 1, max: 60) }
@@ -727,7 +903,7 @@ public struct ListUserImportJobsRequest: Codable, Sendable, Equatable, Validatab
     }
 }
 
-public struct ListUserImportJobsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserImportJobsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userImportJobs: [UserImportJobType]?
     public var paginationToken: String?
 
@@ -749,13 +925,20 @@ public struct ListUserImportJobsResponse: Codable, Sendable, Equatable, Validata
         self.paginationToken = try container.decodeIfPresent(String.self, forKey: .paginationToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userImportJobs { json.member("UserImportJobs", v) }
+        if let v = self.paginationToken { json.member("PaginationToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userImportJobs { checker.count(v.count, v, parent, "userImportJobs", min: 1, max: 50); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "userImportJobs.\(i + 1).member")) } }
         if let v = self.paginationToken { checker.string(v, parent, "paginationToken", min: 1, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListUserPoolClientSecretsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserPoolClientSecretsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var nextToken: String?
@@ -781,6 +964,14 @@ public struct ListUserPoolClientSecretsRequest: Codable, Sendable, Equatable, Va
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -788,7 +979,7 @@ public struct ListUserPoolClientSecretsRequest: Codable, Sendable, Equatable, Va
     }
 }
 
-public struct ListUserPoolClientSecretsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserPoolClientSecretsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientSecrets: [ClientSecretDescriptorType]?
     public var nextToken: String?
 
@@ -810,13 +1001,20 @@ public struct ListUserPoolClientSecretsResponse: Codable, Sendable, Equatable, V
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.clientSecrets { json.member("ClientSecrets", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.clientSecrets { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "clientSecrets.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListUserPoolClientsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserPoolClientsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var maxResults: Int?
     public var nextToken: String?
@@ -846,6 +1044,15 @@ public struct ListUserPoolClientsRequest: Codable, Sendable, Equatable, Validata
         self.clientType = try container.decodeIfPresent(ClientTypeType.self, forKey: .clientType)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.maxResults { json.member("MaxResults", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        if let v = self.clientType { json.member("ClientType", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.maxResults { checker.number(Int64(v), parent, "maxResults", min: 1, max: 60) }
@@ -854,7 +1061,7 @@ public struct ListUserPoolClientsRequest: Codable, Sendable, Equatable, Validata
     }
 }
 
-public struct ListUserPoolClientsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserPoolClientsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolClients: [UserPoolClientDescription]?
     public var nextToken: String?
 
@@ -876,13 +1083,20 @@ public struct ListUserPoolClientsResponse: Codable, Sendable, Equatable, Validat
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolClients { json.member("UserPoolClients", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolClients { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "userPoolClients.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListUserPoolReplicasRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserPoolReplicasRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var nextToken: String?
 
@@ -904,13 +1118,20 @@ public struct ListUserPoolReplicasRequest: Codable, Sendable, Equatable, Validat
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListUserPoolReplicasResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserPoolReplicasResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolReplicas: [UserPoolReplicaType]?
     public var nextToken: String?
 
@@ -932,13 +1153,20 @@ public struct ListUserPoolReplicasResponse: Codable, Sendable, Equatable, Valida
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolReplicas { json.member("UserPoolReplicas", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolReplicas { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "userPoolReplicas.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListUserPoolsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserPoolsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var nextToken: String?
     public var maxResults: Int
 
@@ -960,13 +1188,20 @@ public struct ListUserPoolsRequest: Codable, Sendable, Equatable, ValidatableSha
         self.maxResults = try container.decodeRequired(Int.self, forKey: .maxResults, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.member("MaxResults", self.maxResults)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
         do { let v = self.maxResults; checker.number(Int64(v), parent, "maxResults", min: 1, max: 60) }
     }
 }
 
-public struct ListUserPoolsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserPoolsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPools: [UserPoolDescriptionType]?
     public var nextToken: String?
 
@@ -988,13 +1223,20 @@ public struct ListUserPoolsResponse: Codable, Sendable, Equatable, ValidatableSh
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPools { json.member("UserPools", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPools { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "userPools.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListUserSessionsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserSessionsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var nextToken: String?
 
@@ -1016,13 +1258,20 @@ public struct ListUserSessionsRequest: Codable, Sendable, Equatable, Validatable
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListUserSessionsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUserSessionsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var sessions: [SessionDescriptionType]?
     public var nextToken: String?
 
@@ -1044,13 +1293,20 @@ public struct ListUserSessionsResponse: Codable, Sendable, Equatable, Validatabl
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.sessions { json.member("Sessions", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.sessions { checker.count(v.count, v, parent, "sessions", min: 0, max: 125); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "sessions.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListUsersInGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUsersInGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var groupName: String
     public var limit: Int?
@@ -1080,6 +1336,15 @@ public struct ListUsersInGroupRequest: Codable, Sendable, Equatable, Validatable
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("GroupName", self.groupName)
+        if let v = self.limit { json.member("Limit", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.groupName; checker.string(v, parent, "groupName", min: 1, max: 128, pattern: ModelPatterns.p3) }
@@ -1088,7 +1353,7 @@ public struct ListUsersInGroupRequest: Codable, Sendable, Equatable, Validatable
     }
 }
 
-public struct ListUsersInGroupResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUsersInGroupResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var users: [UserType]?
     public var nextToken: String?
 
@@ -1110,13 +1375,20 @@ public struct ListUsersInGroupResponse: Codable, Sendable, Equatable, Validatabl
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.users { json.member("Users", v) }
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.users { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "users.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListUsersRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUsersRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var attributesToGet: [String]?
     public var limit: Int?
@@ -1150,6 +1422,16 @@ public struct ListUsersRequest: Codable, Sendable, Equatable, ValidatableShape, 
         self.filter = try container.decodeIfPresent(String.self, forKey: .filter)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.attributesToGet { json.member("AttributesToGet", v) }
+        if let v = self.limit { json.member("Limit", v) }
+        if let v = self.paginationToken { json.member("PaginationToken", v) }
+        if let v = self.filter { json.member("Filter", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.attributesToGet { checker.elements(v, ConstraintRule.string(min: 1, max: 32, pattern: ModelPatterns.p5), parent, "attributesToGet") }
@@ -1159,7 +1441,7 @@ public struct ListUsersRequest: Codable, Sendable, Equatable, ValidatableShape, 
     }
 }
 
-public struct ListUsersResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListUsersResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var users: [UserType]?
     public var paginationToken: String?
 
@@ -1181,13 +1463,20 @@ public struct ListUsersResponse: Codable, Sendable, Equatable, ValidatableShape,
         self.paginationToken = try container.decodeIfPresent(String.self, forKey: .paginationToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.users { json.member("Users", v) }
+        if let v = self.paginationToken { json.member("PaginationToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.users { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "users.\(i + 1).member")) } }
         if let v = self.paginationToken { checker.string(v, parent, "paginationToken", min: 1, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct ListWebAuthnCredentialsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListWebAuthnCredentialsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var nextToken: String?
     public var maxResults: Int?
@@ -1213,6 +1502,14 @@ public struct ListWebAuthnCredentialsRequest: Codable, Sendable, Equatable, Vali
         self.maxResults = try container.decodeIfPresent(Int.self, forKey: .maxResults)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        if let v = self.maxResults { json.member("MaxResults", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
@@ -1220,7 +1517,7 @@ public struct ListWebAuthnCredentialsRequest: Codable, Sendable, Equatable, Vali
     }
 }
 
-public struct ListWebAuthnCredentialsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ListWebAuthnCredentialsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var credentials: [WebAuthnCredentialDescription]
     public var nextToken: String?
 
@@ -1242,13 +1539,20 @@ public struct ListWebAuthnCredentialsResponse: Codable, Sendable, Equatable, Val
         self.nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Credentials", self.credentials)
+        if let v = self.nextToken { json.member("NextToken", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.credentials; for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "credentials.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
 
-public struct LogConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct LogConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var logLevel: LogLevel
     public var eventSource: EventSourceName
     public var cloudWatchLogsConfiguration: CloudWatchLogsConfigurationType?
@@ -1282,6 +1586,16 @@ public struct LogConfigurationType: Codable, Sendable, Equatable, ValidatableSha
         self.firehoseConfiguration = try container.decodeIfPresent(FirehoseConfigurationType.self, forKey: .firehoseConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("LogLevel", self.logLevel)
+        json.member("EventSource", self.eventSource)
+        if let v = self.cloudWatchLogsConfiguration { json.member("CloudWatchLogsConfiguration", v) }
+        if let v = self.s3Configuration { json.member("S3Configuration", v) }
+        if let v = self.firehoseConfiguration { json.member("FirehoseConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.logLevel; checker.oneOf(v.rawValue, LogLevel.allRawValues, parent, "logLevel") }
         do { let v = self.eventSource; checker.oneOf(v.rawValue, EventSourceName.allRawValues, parent, "eventSource") }
@@ -1291,7 +1605,7 @@ public struct LogConfigurationType: Codable, Sendable, Equatable, ValidatableSha
     }
 }
 
-public struct LogDeliveryConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct LogDeliveryConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var logConfigurations: [LogConfigurationType]
 
@@ -1311,6 +1625,13 @@ public struct LogDeliveryConfigurationType: Codable, Sendable, Equatable, Valida
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.userPoolId = try container.decodeRequired(String.self, forKey: .userPoolId, decoder)
         self.logConfigurations = try container.decodeRequired([LogConfigurationType].self, forKey: .logConfigurations, decoder)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("LogConfigurations", self.logConfigurations)
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct MFAOptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct MFAOptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var deliveryMedium: DeliveryMediumType?
     public var attributeName: String?
 
@@ -25,13 +25,20 @@ public struct MFAOptionType: Codable, Sendable, Equatable, ValidatableShape, Zer
         self.attributeName = try container.decodeIfPresent(String.self, forKey: .attributeName)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.deliveryMedium { json.member("DeliveryMedium", v) }
+        if let v = self.attributeName { json.member("AttributeName", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.deliveryMedium { checker.oneOf(v.rawValue, DeliveryMediumType.allRawValues, parent, "deliveryMedium") }
         if let v = self.attributeName { checker.string(v, parent, "attributeName", min: 1, max: 32, pattern: ModelPatterns.p5) }
     }
 }
 
-public struct ManagedLoginBrandingType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ManagedLoginBrandingType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var managedLoginBrandingId: String?
     public var userPoolId: String?
     public var useCognitoProvidedValues: Bool?
@@ -73,6 +80,18 @@ public struct ManagedLoginBrandingType: Codable, Sendable, Equatable, Validatabl
         self.lastModifiedDate = try container.decodeIfPresent(Date.self, forKey: .lastModifiedDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.managedLoginBrandingId { json.member("ManagedLoginBrandingId", v) }
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.useCognitoProvidedValues { json.member("UseCognitoProvidedValues", v) }
+        if let v = self.settings { json.member("Settings", v) }
+        if let v = self.assets { json.member("Assets", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.managedLoginBrandingId { checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p29) }
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -80,7 +99,7 @@ public struct ManagedLoginBrandingType: Codable, Sendable, Equatable, Validatabl
     }
 }
 
-public struct MessageTemplateType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct MessageTemplateType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var smsMessage: String?
     public var emailMessage: String?
     public var emailSubject: String?
@@ -104,6 +123,14 @@ public struct MessageTemplateType: Codable, Sendable, Equatable, ValidatableShap
         self.smsMessage = try container.decodeIfPresent(String.self, forKey: .smsMessage)
         self.emailMessage = try container.decodeIfPresent(String.self, forKey: .emailMessage)
         self.emailSubject = try container.decodeIfPresent(String.self, forKey: .emailSubject)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.smsMessage { json.member("SMSMessage", v) }
+        if let v = self.emailMessage { json.member("EmailMessage", v) }
+        if let v = self.emailSubject { json.member("EmailSubject", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

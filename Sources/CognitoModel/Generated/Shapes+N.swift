@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct NewDeviceMetadataType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct NewDeviceMetadataType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var deviceKey: String?
     public var deviceGroupKey: String?
 
@@ -25,13 +25,20 @@ public struct NewDeviceMetadataType: Codable, Sendable, Equatable, ValidatableSh
         self.deviceGroupKey = try container.decodeIfPresent(String.self, forKey: .deviceGroupKey)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.deviceKey { json.member("DeviceKey", v) }
+        if let v = self.deviceGroupKey { json.member("DeviceGroupKey", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.deviceKey { checker.string(v, parent, "deviceKey", min: 1, max: 55, pattern: ModelPatterns.p6) }
         if let v = self.deviceGroupKey { checker.string(v, parent, "deviceGroupKey", min: 0, max: 131072) }
     }
 }
 
-public struct NotifyConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct NotifyConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var from: String?
     public var replyTo: String?
     public var sourceArn: String
@@ -69,6 +76,17 @@ public struct NotifyConfigurationType: Codable, Sendable, Equatable, Validatable
         self.mfaEmail = try container.decodeIfPresent(NotifyEmailType.self, forKey: .mfaEmail)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.from { json.member("From", v) }
+        if let v = self.replyTo { json.member("ReplyTo", v) }
+        json.member("SourceArn", self.sourceArn)
+        if let v = self.blockEmail { json.member("BlockEmail", v) }
+        if let v = self.noActionEmail { json.member("NoActionEmail", v) }
+        if let v = self.mfaEmail { json.member("MfaEmail", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.from { checker.string(v, parent, "from", min: 0, max: 131072) }
         if let v = self.replyTo { checker.string(v, parent, "replyTo", min: 0, max: 131072) }
@@ -79,7 +97,7 @@ public struct NotifyConfigurationType: Codable, Sendable, Equatable, Validatable
     }
 }
 
-public struct NotifyEmailType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct NotifyEmailType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var subject: String
     public var htmlBody: String?
     public var textBody: String?
@@ -105,6 +123,14 @@ public struct NotifyEmailType: Codable, Sendable, Equatable, ValidatableShape, Z
         self.textBody = try container.decodeIfPresent(String.self, forKey: .textBody)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Subject", self.subject)
+        if let v = self.htmlBody { json.member("HtmlBody", v) }
+        if let v = self.textBody { json.member("TextBody", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.subject; checker.string(v, parent, "subject", min: 1, max: 140, pattern: ModelPatterns.p28) }
         if let v = self.htmlBody { checker.string(v, parent, "htmlBody", min: 6, max: 20000, pattern: ModelPatterns.p38) }
@@ -112,7 +138,7 @@ public struct NotifyEmailType: Codable, Sendable, Equatable, ValidatableShape, Z
     }
 }
 
-public struct NumberAttributeConstraintsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct NumberAttributeConstraintsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var minValue: String?
     public var maxValue: String?
 
@@ -132,6 +158,13 @@ public struct NumberAttributeConstraintsType: Codable, Sendable, Equatable, Vali
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.minValue = try container.decodeIfPresent(String.self, forKey: .minValue)
         self.maxValue = try container.decodeIfPresent(String.self, forKey: .maxValue)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.minValue { json.member("MinValue", v) }
+        if let v = self.maxValue { json.member("MaxValue", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

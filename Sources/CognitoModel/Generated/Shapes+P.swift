@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct PasswordPolicyType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct PasswordPolicyType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var minimumLength: Int?
     public var requireUppercase: Bool?
     public var requireLowercase: Bool?
@@ -45,6 +45,18 @@ public struct PasswordPolicyType: Codable, Sendable, Equatable, ValidatableShape
         self.temporaryPasswordValidityDays = try container.decodeIfPresent(Int.self, forKey: .temporaryPasswordValidityDays)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.minimumLength { json.member("MinimumLength", v) }
+        if let v = self.requireUppercase { json.member("RequireUppercase", v) }
+        if let v = self.requireLowercase { json.member("RequireLowercase", v) }
+        if let v = self.requireNumbers { json.member("RequireNumbers", v) }
+        if let v = self.requireSymbols { json.member("RequireSymbols", v) }
+        if let v = self.passwordHistorySize { json.member("PasswordHistorySize", v) }
+        if let v = self.temporaryPasswordValidityDays { json.member("TemporaryPasswordValidityDays", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.minimumLength { checker.number(Int64(v), parent, "minimumLength", min: 6, max: 99) }
         if let v = self.passwordHistorySize { checker.number(Int64(v), parent, "passwordHistorySize", min: 0, max: 24) }
@@ -52,7 +64,7 @@ public struct PasswordPolicyType: Codable, Sendable, Equatable, ValidatableShape
     }
 }
 
-public struct PreTokenGenerationVersionConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct PreTokenGenerationVersionConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var lambdaVersion: PreTokenGenerationLambdaVersionType
     public var lambdaArn: String
 
@@ -74,13 +86,20 @@ public struct PreTokenGenerationVersionConfigType: Codable, Sendable, Equatable,
         self.lambdaArn = try container.decodeRequired(String.self, forKey: .lambdaArn, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("LambdaVersion", self.lambdaVersion)
+        json.member("LambdaArn", self.lambdaArn)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.lambdaVersion; checker.oneOf(v.rawValue, PreTokenGenerationLambdaVersionType.allRawValues, parent, "lambdaVersion") }
         do { let v = self.lambdaArn; checker.string(v, parent, "lambdaArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
     }
 }
 
-public struct ProviderDescription: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ProviderDescription: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var providerName: String?
     public var providerType: IdentityProviderTypeType?
     public var lastModifiedDate: Date?
@@ -110,13 +129,22 @@ public struct ProviderDescription: Codable, Sendable, Equatable, ValidatableShap
         self.creationDate = try container.decodeIfPresent(Date.self, forKey: .creationDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.providerName { json.member("ProviderName", v) }
+        if let v = self.providerType { json.member("ProviderType", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.providerName { checker.string(v, parent, "providerName", min: 1, max: 32, pattern: ModelPatterns.p15) }
         if let v = self.providerType { checker.oneOf(v.rawValue, IdentityProviderTypeType.allRawValues, parent, "providerType") }
     }
 }
 
-public struct ProviderUserIdentifierType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ProviderUserIdentifierType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var providerName: String?
     public var providerAttributeName: String?
     public var providerAttributeValue: String?
@@ -140,6 +168,14 @@ public struct ProviderUserIdentifierType: Codable, Sendable, Equatable, Validata
         self.providerName = try container.decodeIfPresent(String.self, forKey: .providerName)
         self.providerAttributeName = try container.decodeIfPresent(String.self, forKey: .providerAttributeName)
         self.providerAttributeValue = try container.decodeIfPresent(String.self, forKey: .providerAttributeValue)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.providerName { json.member("ProviderName", v) }
+        if let v = self.providerAttributeName { json.member("ProviderAttributeName", v) }
+        if let v = self.providerAttributeValue { json.member("ProviderAttributeValue", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

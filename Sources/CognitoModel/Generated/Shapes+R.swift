@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct RecoveryOptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RecoveryOptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var priority: Int
     public var name: RecoveryOptionNameType
 
@@ -25,13 +25,20 @@ public struct RecoveryOptionType: Codable, Sendable, Equatable, ValidatableShape
         self.name = try container.decodeRequired(RecoveryOptionNameType.self, forKey: .name, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Priority", self.priority)
+        json.member("Name", self.name)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.priority; checker.number(Int64(v), parent, "priority", min: 1, max: 2) }
         do { let v = self.name; checker.oneOf(v.rawValue, RecoveryOptionNameType.allRawValues, parent, "name") }
     }
 }
 
-public struct RefreshTokenRotationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RefreshTokenRotationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var feature: FeatureType
     public var retryGracePeriodSeconds: Int?
 
@@ -53,13 +60,20 @@ public struct RefreshTokenRotationType: Codable, Sendable, Equatable, Validatabl
         self.retryGracePeriodSeconds = try container.decodeIfPresent(Int.self, forKey: .retryGracePeriodSeconds)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Feature", self.feature)
+        if let v = self.retryGracePeriodSeconds { json.member("RetryGracePeriodSeconds", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.feature; checker.oneOf(v.rawValue, FeatureType.allRawValues, parent, "feature") }
         if let v = self.retryGracePeriodSeconds { checker.number(Int64(v), parent, "retryGracePeriodSeconds", min: 0, max: 60) }
     }
 }
 
-public struct ResendConfirmationCodeRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ResendConfirmationCodeRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientId: String
     public var secretHash: String?
     public var userContextData: UserContextDataType?
@@ -97,6 +111,17 @@ public struct ResendConfirmationCodeRequest: Codable, Sendable, Equatable, Valid
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ClientId", self.clientId)
+        if let v = self.secretHash { json.member("SecretHash", v) }
+        if let v = self.userContextData { json.member("UserContextData", v) }
+        json.member("Username", self.username)
+        if let v = self.analyticsMetadata { json.member("AnalyticsMetadata", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
@@ -107,7 +132,7 @@ public struct ResendConfirmationCodeRequest: Codable, Sendable, Equatable, Valid
     }
 }
 
-public struct ResendConfirmationCodeResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ResendConfirmationCodeResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var codeDeliveryDetails: CodeDeliveryDetailsType?
 
     public init(codeDeliveryDetails: CodeDeliveryDetailsType? = nil) {
@@ -125,12 +150,18 @@ public struct ResendConfirmationCodeResponse: Codable, Sendable, Equatable, Vali
         self.codeDeliveryDetails = try container.decodeIfPresent(CodeDeliveryDetailsType.self, forKey: .codeDeliveryDetails)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.codeDeliveryDetails { json.member("CodeDeliveryDetails", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.codeDeliveryDetails { v.validate(&checker, parent: checker.join(parent, "codeDeliveryDetails")) }
     }
 }
 
-public struct ResourceServerScopeType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ResourceServerScopeType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var scopeName: String
     public var scopeDescription: String
 
@@ -152,13 +183,20 @@ public struct ResourceServerScopeType: Codable, Sendable, Equatable, Validatable
         self.scopeDescription = try container.decodeRequired(String.self, forKey: .scopeDescription, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ScopeName", self.scopeName)
+        json.member("ScopeDescription", self.scopeDescription)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.scopeName; checker.string(v, parent, "scopeName", min: 1, max: 256, pattern: ModelPatterns.p39) }
         do { let v = self.scopeDescription; checker.string(v, parent, "scopeDescription", min: 1, max: 256) }
     }
 }
 
-public struct ResourceServerType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct ResourceServerType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var identifier: String?
     public var name: String?
@@ -192,6 +230,16 @@ public struct ResourceServerType: Codable, Sendable, Equatable, ValidatableShape
         self.managedBy = try container.decodeIfPresent(ResourceServerManagedByType.self, forKey: .managedBy)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.identifier { json.member("Identifier", v) }
+        if let v = self.name { json.member("Name", v) }
+        if let v = self.scopes { json.member("Scopes", v) }
+        if let v = self.managedBy { json.member("ManagedBy", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.identifier { checker.string(v, parent, "identifier", min: 1, max: 256, pattern: ModelPatterns.p0) }
@@ -201,7 +249,7 @@ public struct ResourceServerType: Codable, Sendable, Equatable, ValidatableShape
     }
 }
 
-public struct RespondToAuthChallengeRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RespondToAuthChallengeRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientId: String
     public var challengeName: ChallengeNameType
     public var session: String?
@@ -243,6 +291,18 @@ public struct RespondToAuthChallengeRequest: Codable, Sendable, Equatable, Valid
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ClientId", self.clientId)
+        json.member("ChallengeName", self.challengeName)
+        if let v = self.session { json.member("Session", v) }
+        if let v = self.challengeResponses { json.member("ChallengeResponses", v) }
+        if let v = self.analyticsMetadata { json.member("AnalyticsMetadata", v) }
+        if let v = self.userContextData { json.member("UserContextData", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         do { let v = self.challengeName; checker.oneOf(v.rawValue, ChallengeNameType.allRawValues, parent, "challengeName") }
@@ -254,7 +314,7 @@ public struct RespondToAuthChallengeRequest: Codable, Sendable, Equatable, Valid
     }
 }
 
-public struct RespondToAuthChallengeResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RespondToAuthChallengeResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var challengeName: ChallengeNameType?
     public var session: String?
     public var challengeParameters: [String: String]?
@@ -288,6 +348,16 @@ public struct RespondToAuthChallengeResponse: Codable, Sendable, Equatable, Vali
         self.availableChallenges = try container.decodeIfPresent([ChallengeNameType].self, forKey: .availableChallenges)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.challengeName { json.member("ChallengeName", v) }
+        if let v = self.session { json.member("Session", v) }
+        if let v = self.challengeParameters { json.member("ChallengeParameters", v) }
+        if let v = self.authenticationResult { json.member("AuthenticationResult", v) }
+        if let v = self.availableChallenges { json.member("AvailableChallenges", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.challengeName { checker.oneOf(v.rawValue, ChallengeNameType.allRawValues, parent, "challengeName") }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
@@ -297,7 +367,7 @@ public struct RespondToAuthChallengeResponse: Codable, Sendable, Equatable, Vali
     }
 }
 
-public struct RestorationDescriptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RestorationDescriptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var restoreId: String?
     public var restoreStatus: RestoreStatusType?
     public var restoreTimestamp: Date?
@@ -323,13 +393,21 @@ public struct RestorationDescriptionType: Codable, Sendable, Equatable, Validata
         self.restoreTimestamp = try container.decodeIfPresent(Date.self, forKey: .restoreTimestamp)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.restoreId { json.member("RestoreId", v) }
+        if let v = self.restoreStatus { json.member("RestoreStatus", v) }
+        if let v = self.restoreTimestamp { json.member("RestoreTimestamp", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.restoreId { checker.string(v, parent, "restoreId", min: 36, max: 36, pattern: ModelPatterns.p17) }
         if let v = self.restoreStatus { checker.oneOf(v.rawValue, RestoreStatusType.allRawValues, parent, "restoreStatus") }
     }
 }
 
-public struct RestorationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RestorationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var restoreId: String?
     public var restoreStatus: RestoreStatusType?
     public var restoreTimestamp: Date?
@@ -363,6 +441,16 @@ public struct RestorationType: Codable, Sendable, Equatable, ValidatableShape, Z
         self.restorePreview = try container.decodeIfPresent([RestorePreviewType].self, forKey: .restorePreview)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.restoreId { json.member("RestoreId", v) }
+        if let v = self.restoreStatus { json.member("RestoreStatus", v) }
+        if let v = self.restoreTimestamp { json.member("RestoreTimestamp", v) }
+        if let v = self.triggerTimestamp { json.member("TriggerTimestamp", v) }
+        if let v = self.restorePreview { json.member("RestorePreview", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.restoreId { checker.string(v, parent, "restoreId", min: 36, max: 36, pattern: ModelPatterns.p17) }
         if let v = self.restoreStatus { checker.oneOf(v.rawValue, RestoreStatusType.allRawValues, parent, "restoreStatus") }
@@ -370,7 +458,7 @@ public struct RestorationType: Codable, Sendable, Equatable, ValidatableShape, Z
     }
 }
 
-public struct RestorePreviewType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RestorePreviewType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var entity: String?
     public var createCount: Int64?
     public var updateCount: Int64?
@@ -400,12 +488,21 @@ public struct RestorePreviewType: Codable, Sendable, Equatable, ValidatableShape
         self.deleteCount = try container.decodeIfPresent(Int64.self, forKey: .deleteCount)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.entity { json.member("Entity", v) }
+        if let v = self.createCount { json.member("CreateCount", v) }
+        if let v = self.updateCount { json.member("UpdateCount", v) }
+        if let v = self.deleteCount { json.member("DeleteCount", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.entity { checker.string(v, parent, "entity", min: 0, max: 131072) }
     }
 }
 
-public struct RevokeTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RevokeTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var token: String
     public var clientId: String
     public var clientSecret: String?
@@ -435,6 +532,15 @@ public struct RevokeTokenRequest: Codable, Sendable, Equatable, ValidatableShape
         self.revokeAssociatedSessions = try container.decodeIfPresent(RevokeAssociatedSessionsType.self, forKey: .revokeAssociatedSessions)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Token", self.token)
+        json.member("ClientId", self.clientId)
+        if let v = self.clientSecret { json.member("ClientSecret", v) }
+        if let v = self.revokeAssociatedSessions { json.member("RevokeAssociatedSessions", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.token; checker.string(v, parent, "token", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -443,7 +549,7 @@ public struct RevokeTokenRequest: Codable, Sendable, Equatable, ValidatableShape
     }
 }
 
-public struct RevokeTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RevokeTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -454,10 +560,15 @@ public struct RevokeTokenResponse: Codable, Sendable, Equatable, ValidatableShap
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct RevokeUserSessionRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RevokeUserSessionRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var sessionId: String
     public var revokeAssociatedSessions: RevokeAssociatedSessionsType?
@@ -483,6 +594,14 @@ public struct RevokeUserSessionRequest: Codable, Sendable, Equatable, Validatabl
         self.revokeAssociatedSessions = try container.decodeIfPresent(RevokeAssociatedSessionsType.self, forKey: .revokeAssociatedSessions)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.member("SessionId", self.sessionId)
+        if let v = self.revokeAssociatedSessions { json.member("RevokeAssociatedSessions", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.sessionId; checker.string(v, parent, "sessionId", min: 28, max: 28, pattern: ModelPatterns.p7) }
@@ -490,7 +609,7 @@ public struct RevokeUserSessionRequest: Codable, Sendable, Equatable, Validatabl
     }
 }
 
-public struct RevokeUserSessionResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RevokeUserSessionResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -501,10 +620,15 @@ public struct RevokeUserSessionResponse: Codable, Sendable, Equatable, Validatab
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct RiskConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RiskConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var clientId: String?
     public var compromisedCredentialsRiskConfiguration: CompromisedCredentialsRiskConfigurationType?
@@ -542,6 +666,17 @@ public struct RiskConfigurationType: Codable, Sendable, Equatable, ValidatableSh
         self.lastModifiedDate = try container.decodeIfPresent(Date.self, forKey: .lastModifiedDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.clientId { json.member("ClientId", v) }
+        if let v = self.compromisedCredentialsRiskConfiguration { json.member("CompromisedCredentialsRiskConfiguration", v) }
+        if let v = self.accountTakeoverRiskConfiguration { json.member("AccountTakeoverRiskConfiguration", v) }
+        if let v = self.riskExceptionConfiguration { json.member("RiskExceptionConfiguration", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -551,7 +686,7 @@ public struct RiskConfigurationType: Codable, Sendable, Equatable, ValidatableSh
     }
 }
 
-public struct RiskExceptionConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RiskExceptionConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var blockedIPRangeList: [String]?
     public var skippedIPRangeList: [String]?
 
@@ -573,13 +708,20 @@ public struct RiskExceptionConfigurationType: Codable, Sendable, Equatable, Vali
         self.skippedIPRangeList = try container.decodeIfPresent([String].self, forKey: .skippedIPRangeList)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.blockedIPRangeList { json.member("BlockedIPRangeList", v) }
+        if let v = self.skippedIPRangeList { json.member("SkippedIPRangeList", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.blockedIPRangeList { checker.count(v.count, v, parent, "blockedIPRangeList", max: 200); checker.elements(v, ConstraintRule.string(min: 0, max: 131072), parent, "blockedIPRangeList") }
         if let v = self.skippedIPRangeList { checker.count(v.count, v, parent, "skippedIPRangeList", max: 200); checker.elements(v, ConstraintRule.string(min: 0, max: 131072), parent, "skippedIPRangeList") }
     }
 }
 
-public struct RoutingType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct RoutingType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var failover: FailoverType?
 
     public init(failover: FailoverType? = nil) {
@@ -595,6 +737,12 @@ public struct RoutingType: Codable, Sendable, Equatable, ValidatableShape, ZeroV
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.failover = try container.decodeIfPresent(FailoverType.self, forKey: .failover)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.failover { json.member("Failover", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct S3ConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct S3ConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var bucketArn: String?
 
     public init(bucketArn: String? = nil) {
@@ -21,12 +21,18 @@ public struct S3ConfigurationType: Codable, Sendable, Equatable, ValidatableShap
         self.bucketArn = try container.decodeIfPresent(String.self, forKey: .bucketArn)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.bucketArn { json.member("BucketArn", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.bucketArn { checker.string(v, parent, "bucketArn", min: 3, max: 1024, pattern: ModelPatterns.p40) }
     }
 }
 
-public struct SMSMfaSettingsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SMSMfaSettingsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var enabled: Bool?
     public var preferredMfa: Bool?
 
@@ -48,10 +54,17 @@ public struct SMSMfaSettingsType: Codable, Sendable, Equatable, ValidatableShape
         self.preferredMfa = try container.decodeIfPresent(Bool.self, forKey: .preferredMfa)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.enabled { json.member("Enabled", v) }
+        if let v = self.preferredMfa { json.member("PreferredMfa", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct SchemaAttributeType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SchemaAttributeType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var name: String?
     public var attributeDataType: AttributeDataType?
     public var developerOnlyAttribute: Bool?
@@ -93,6 +106,18 @@ public struct SchemaAttributeType: Codable, Sendable, Equatable, ValidatableShap
         self.stringAttributeConstraints = try container.decodeIfPresent(StringAttributeConstraintsType.self, forKey: .stringAttributeConstraints)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.name { json.member("Name", v) }
+        if let v = self.attributeDataType { json.member("AttributeDataType", v) }
+        if let v = self.developerOnlyAttribute { json.member("DeveloperOnlyAttribute", v) }
+        if let v = self.mutable { json.member("Mutable", v) }
+        if let v = self.required { json.member("Required", v) }
+        if let v = self.numberAttributeConstraints { json.member("NumberAttributeConstraints", v) }
+        if let v = self.stringAttributeConstraints { json.member("StringAttributeConstraints", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.name { checker.string(v, parent, "name", min: 1, max: 20, pattern: ModelPatterns.p3) }
         if let v = self.attributeDataType { checker.oneOf(v.rawValue, AttributeDataType.allRawValues, parent, "attributeDataType") }
@@ -101,7 +126,7 @@ public struct SchemaAttributeType: Codable, Sendable, Equatable, ValidatableShap
     }
 }
 
-public struct SessionDescriptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SessionDescriptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var sessionId: String?
     public var sessionType: SessionTypeType?
     public var clientId: String?
@@ -155,6 +180,21 @@ public struct SessionDescriptionType: Codable, Sendable, Equatable, ValidatableS
         self.isCurrentSession = try container.decodeIfPresent(Bool.self, forKey: .isCurrentSession)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.sessionId { json.member("SessionId", v) }
+        if let v = self.sessionType { json.member("SessionType", v) }
+        if let v = self.clientId { json.member("ClientId", v) }
+        if let v = self.createDate { json.member("CreateDate", v) }
+        if let v = self.lastActiveDate { json.member("LastActiveDate", v) }
+        if let v = self.deviceType { json.member("DeviceType", v) }
+        if let v = self.lastIPAddress { json.member("LastIPAddress", v) }
+        if let v = self.lastLocation { json.member("LastLocation", v) }
+        if let v = self.originSessionId { json.member("OriginSessionId", v) }
+        if let v = self.isCurrentSession { json.member("IsCurrentSession", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.sessionId { checker.string(v, parent, "sessionId", min: 28, max: 28, pattern: ModelPatterns.p7) }
         if let v = self.sessionType { checker.oneOf(v.rawValue, SessionTypeType.allRawValues, parent, "sessionType") }
@@ -166,7 +206,7 @@ public struct SessionDescriptionType: Codable, Sendable, Equatable, ValidatableS
     }
 }
 
-public struct SessionLocationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SessionLocationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var city: String?
     public var country: String?
 
@@ -188,13 +228,20 @@ public struct SessionLocationType: Codable, Sendable, Equatable, ValidatableShap
         self.country = try container.decodeIfPresent(String.self, forKey: .country)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.city { json.member("City", v) }
+        if let v = self.country { json.member("Country", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.city { checker.string(v, parent, "city", min: 0, max: 256) }
         if let v = self.country { checker.string(v, parent, "country", min: 0, max: 256) }
     }
 }
 
-public struct SetLogDeliveryConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetLogDeliveryConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var logConfigurations: [LogConfigurationType]
 
@@ -216,13 +263,20 @@ public struct SetLogDeliveryConfigurationRequest: Codable, Sendable, Equatable, 
         self.logConfigurations = try container.decodeRequired([LogConfigurationType].self, forKey: .logConfigurations, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("LogConfigurations", self.logConfigurations)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.logConfigurations; checker.count(v.count, v, parent, "logConfigurations", min: 0, max: 2); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "logConfigurations.\(i + 1).member")) } }
     }
 }
 
-public struct SetLogDeliveryConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetLogDeliveryConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var logDeliveryConfiguration: LogDeliveryConfigurationType?
 
     public init(logDeliveryConfiguration: LogDeliveryConfigurationType? = nil) {
@@ -240,12 +294,18 @@ public struct SetLogDeliveryConfigurationResponse: Codable, Sendable, Equatable,
         self.logDeliveryConfiguration = try container.decodeIfPresent(LogDeliveryConfigurationType.self, forKey: .logDeliveryConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.logDeliveryConfiguration { json.member("LogDeliveryConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.logDeliveryConfiguration { v.validate(&checker, parent: checker.join(parent, "logDeliveryConfiguration")) }
     }
 }
 
-public struct SetRiskConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetRiskConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String?
     public var compromisedCredentialsRiskConfiguration: CompromisedCredentialsRiskConfigurationType?
@@ -279,6 +339,16 @@ public struct SetRiskConfigurationRequest: Codable, Sendable, Equatable, Validat
         self.riskExceptionConfiguration = try container.decodeIfPresent(RiskExceptionConfigurationType.self, forKey: .riskExceptionConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.clientId { json.member("ClientId", v) }
+        if let v = self.compromisedCredentialsRiskConfiguration { json.member("CompromisedCredentialsRiskConfiguration", v) }
+        if let v = self.accountTakeoverRiskConfiguration { json.member("AccountTakeoverRiskConfiguration", v) }
+        if let v = self.riskExceptionConfiguration { json.member("RiskExceptionConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -288,7 +358,7 @@ public struct SetRiskConfigurationRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct SetRiskConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetRiskConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var riskConfiguration: RiskConfigurationType
 
     public init(riskConfiguration: RiskConfigurationType) {
@@ -306,12 +376,18 @@ public struct SetRiskConfigurationResponse: Codable, Sendable, Equatable, Valida
         self.riskConfiguration = try container.decodeRequired(RiskConfigurationType.self, forKey: .riskConfiguration, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("RiskConfiguration", self.riskConfiguration)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.riskConfiguration; v.validate(&checker, parent: checker.join(parent, "riskConfiguration")) }
     }
 }
 
-public struct SetUICustomizationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUICustomizationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String?
     public var css: String?
@@ -341,6 +417,15 @@ public struct SetUICustomizationRequest: Codable, Sendable, Equatable, Validatab
         self.imageFile = try container.decodeIfPresent(Data.self, forKey: .imageFile)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.clientId { json.member("ClientId", v) }
+        if let v = self.css { json.member("CSS", v) }
+        if let v = self.imageFile { json.member("ImageFile", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -348,7 +433,7 @@ public struct SetUICustomizationRequest: Codable, Sendable, Equatable, Validatab
     }
 }
 
-public struct SetUICustomizationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUICustomizationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var uiCustomization: UICustomizationType
 
     public init(uiCustomization: UICustomizationType) {
@@ -366,12 +451,18 @@ public struct SetUICustomizationResponse: Codable, Sendable, Equatable, Validata
         self.uiCustomization = try container.decodeRequired(UICustomizationType.self, forKey: .uiCustomization, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UICustomization", self.uiCustomization)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.uiCustomization; v.validate(&checker, parent: checker.join(parent, "uICustomization")) }
     }
 }
 
-public struct SetUserMFAPreferenceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUserMFAPreferenceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var smsMfaSettings: SMSMfaSettingsType?
     public var softwareTokenMfaSettings: SoftwareTokenMfaSettingsType?
     public var emailMfaSettings: EmailMfaSettingsType?
@@ -405,6 +496,16 @@ public struct SetUserMFAPreferenceRequest: Codable, Sendable, Equatable, Validat
         self.accessToken = try container.decodeRequired(String.self, forKey: .accessToken, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.smsMfaSettings { json.member("SMSMfaSettings", v) }
+        if let v = self.softwareTokenMfaSettings { json.member("SoftwareTokenMfaSettings", v) }
+        if let v = self.emailMfaSettings { json.member("EmailMfaSettings", v) }
+        if let v = self.webAuthnMfaSettings { json.member("WebAuthnMfaSettings", v) }
+        json.member("AccessToken", self.accessToken)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.smsMfaSettings { v.validate(&checker, parent: checker.join(parent, "sMSMfaSettings")) }
         if let v = self.softwareTokenMfaSettings { v.validate(&checker, parent: checker.join(parent, "softwareTokenMfaSettings")) }
@@ -414,7 +515,7 @@ public struct SetUserMFAPreferenceRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct SetUserMFAPreferenceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUserMFAPreferenceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -425,10 +526,15 @@ public struct SetUserMFAPreferenceResponse: Codable, Sendable, Equatable, Valida
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct SetUserPoolClientSessionConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUserPoolClientSessionConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var ssoSession: ClientSSOSessionConfigType
@@ -454,6 +560,14 @@ public struct SetUserPoolClientSessionConfigurationRequest: Codable, Sendable, E
         self.ssoSession = try container.decodeRequired(ClientSSOSessionConfigType.self, forKey: .ssoSession, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        json.member("SSOSession", self.ssoSession)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -461,7 +575,7 @@ public struct SetUserPoolClientSessionConfigurationRequest: Codable, Sendable, E
     }
 }
 
-public struct SetUserPoolClientSessionConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUserPoolClientSessionConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var clientId: String?
     public var ssoSession: ClientSSOSessionConfigType?
@@ -487,6 +601,14 @@ public struct SetUserPoolClientSessionConfigurationResponse: Codable, Sendable, 
         self.ssoSession = try container.decodeIfPresent(ClientSSOSessionConfigType.self, forKey: .ssoSession)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.clientId { json.member("ClientId", v) }
+        if let v = self.ssoSession { json.member("SSOSession", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -494,7 +616,7 @@ public struct SetUserPoolClientSessionConfigurationResponse: Codable, Sendable, 
     }
 }
 
-public struct SetUserPoolMfaConfigRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUserPoolMfaConfigRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var smsMfaConfiguration: SmsMfaConfigType?
     public var softwareTokenMfaConfiguration: SoftwareTokenMfaConfigType?
@@ -532,6 +654,17 @@ public struct SetUserPoolMfaConfigRequest: Codable, Sendable, Equatable, Validat
         self.webAuthnConfiguration = try container.decodeIfPresent(WebAuthnConfigurationType.self, forKey: .webAuthnConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.smsMfaConfiguration { json.member("SmsMfaConfiguration", v) }
+        if let v = self.softwareTokenMfaConfiguration { json.member("SoftwareTokenMfaConfiguration", v) }
+        if let v = self.emailMfaConfiguration { json.member("EmailMfaConfiguration", v) }
+        if let v = self.mfaConfiguration { json.member("MfaConfiguration", v) }
+        if let v = self.webAuthnConfiguration { json.member("WebAuthnConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.smsMfaConfiguration { v.validate(&checker, parent: checker.join(parent, "smsMfaConfiguration")) }
@@ -542,7 +675,7 @@ public struct SetUserPoolMfaConfigRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct SetUserPoolMfaConfigResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUserPoolMfaConfigResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var smsMfaConfiguration: SmsMfaConfigType?
     public var softwareTokenMfaConfiguration: SoftwareTokenMfaConfigType?
     public var emailMfaConfiguration: EmailMfaConfigType?
@@ -576,6 +709,16 @@ public struct SetUserPoolMfaConfigResponse: Codable, Sendable, Equatable, Valida
         self.webAuthnConfiguration = try container.decodeIfPresent(WebAuthnConfigurationType.self, forKey: .webAuthnConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.smsMfaConfiguration { json.member("SmsMfaConfiguration", v) }
+        if let v = self.softwareTokenMfaConfiguration { json.member("SoftwareTokenMfaConfiguration", v) }
+        if let v = self.emailMfaConfiguration { json.member("EmailMfaConfiguration", v) }
+        if let v = self.mfaConfiguration { json.member("MfaConfiguration", v) }
+        if let v = self.webAuthnConfiguration { json.member("WebAuthnConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.smsMfaConfiguration { v.validate(&checker, parent: checker.join(parent, "smsMfaConfiguration")) }
         if let v = self.softwareTokenMfaConfiguration { v.validate(&checker, parent: checker.join(parent, "softwareTokenMfaConfiguration")) }
@@ -585,7 +728,7 @@ public struct SetUserPoolMfaConfigResponse: Codable, Sendable, Equatable, Valida
     }
 }
 
-public struct SetUserPoolSessionConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUserPoolSessionConfigurationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var userSessionTracking: UserSessionTrackingType
     public var tokenSession: UserPoolTokenSessionConfigType
@@ -611,6 +754,14 @@ public struct SetUserPoolSessionConfigurationRequest: Codable, Sendable, Equatab
         self.tokenSession = try container.decodeRequired(UserPoolTokenSessionConfigType.self, forKey: .tokenSession, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("UserSessionTracking", self.userSessionTracking)
+        json.member("TokenSession", self.tokenSession)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.userSessionTracking; checker.oneOf(v.rawValue, UserSessionTrackingType.allRawValues, parent, "userSessionTracking") }
@@ -618,7 +769,7 @@ public struct SetUserPoolSessionConfigurationRequest: Codable, Sendable, Equatab
     }
 }
 
-public struct SetUserPoolSessionConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUserPoolSessionConfigurationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var userSessionTracking: UserSessionTrackingType?
     public var tokenSession: UserPoolTokenSessionConfigType?
@@ -644,6 +795,14 @@ public struct SetUserPoolSessionConfigurationResponse: Codable, Sendable, Equata
         self.tokenSession = try container.decodeIfPresent(UserPoolTokenSessionConfigType.self, forKey: .tokenSession)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.userSessionTracking { json.member("UserSessionTracking", v) }
+        if let v = self.tokenSession { json.member("TokenSession", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.userSessionTracking { checker.oneOf(v.rawValue, UserSessionTrackingType.allRawValues, parent, "userSessionTracking") }
@@ -651,7 +810,7 @@ public struct SetUserPoolSessionConfigurationResponse: Codable, Sendable, Equata
     }
 }
 
-public struct SetUserSettingsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUserSettingsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var mfaOptions: [MFAOptionType]
 
@@ -673,13 +832,20 @@ public struct SetUserSettingsRequest: Codable, Sendable, Equatable, ValidatableS
         self.mfaOptions = try container.decodeRequired([MFAOptionType].self, forKey: .mfaOptions, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.member("MFAOptions", self.mfaOptions)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.mfaOptions; for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "mFAOptions.\(i + 1).member")) } }
     }
 }
 
-public struct SetUserSettingsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SetUserSettingsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -690,10 +856,15 @@ public struct SetUserSettingsResponse: Codable, Sendable, Equatable, Validatable
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct SignInPolicyType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SignInPolicyType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var allowedFirstAuthFactors: [AuthFactorType]?
 
     public init(allowedFirstAuthFactors: [AuthFactorType]? = nil) {
@@ -711,12 +882,18 @@ public struct SignInPolicyType: Codable, Sendable, Equatable, ValidatableShape, 
         self.allowedFirstAuthFactors = try container.decodeIfPresent([AuthFactorType].self, forKey: .allowedFirstAuthFactors)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.allowedFirstAuthFactors { json.member("AllowedFirstAuthFactors", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.allowedFirstAuthFactors { checker.count(v.count, v, parent, "allowedFirstAuthFactors", min: 1, max: 5); checker.elements(v, ConstraintRule.oneOf(AuthFactorType.allRawValues), parent, "allowedFirstAuthFactors") }
     }
 }
 
-public struct SignUpRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SignUpRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientId: String
     public var secretHash: String?
     public var username: String
@@ -766,6 +943,20 @@ public struct SignUpRequest: Codable, Sendable, Equatable, ValidatableShape, Zer
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ClientId", self.clientId)
+        if let v = self.secretHash { json.member("SecretHash", v) }
+        json.member("Username", self.username)
+        if let v = self.password { json.member("Password", v) }
+        if let v = self.userAttributes { json.member("UserAttributes", v) }
+        if let v = self.validationData { json.member("ValidationData", v) }
+        if let v = self.analyticsMetadata { json.member("AnalyticsMetadata", v) }
+        if let v = self.userContextData { json.member("UserContextData", v) }
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
@@ -779,7 +970,7 @@ public struct SignUpRequest: Codable, Sendable, Equatable, ValidatableShape, Zer
     }
 }
 
-public struct SignUpResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SignUpResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userConfirmed: Bool
     public var codeDeliveryDetails: CodeDeliveryDetailsType?
     public var userSub: String
@@ -809,6 +1000,15 @@ public struct SignUpResponse: Codable, Sendable, Equatable, ValidatableShape, Ze
         self.session = try container.decodeIfPresent(String.self, forKey: .session)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserConfirmed", self.userConfirmed)
+        if let v = self.codeDeliveryDetails { json.member("CodeDeliveryDetails", v) }
+        json.member("UserSub", self.userSub)
+        if let v = self.session { json.member("Session", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.codeDeliveryDetails { v.validate(&checker, parent: checker.join(parent, "codeDeliveryDetails")) }
         do { let v = self.userSub; checker.string(v, parent, "userSub", min: 0, max: 131072) }
@@ -816,7 +1016,7 @@ public struct SignUpResponse: Codable, Sendable, Equatable, ValidatableShape, Ze
     }
 }
 
-public struct SmsConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SmsConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var snsCallerArn: String?
     public var externalId: String?
     public var snsRegion: String?
@@ -846,6 +1046,15 @@ public struct SmsConfigurationType: Codable, Sendable, Equatable, ValidatableSha
         self.eumsSms = try container.decodeIfPresent(EumsSmsConfigurationType.self, forKey: .eumsSms)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.snsCallerArn { json.member("SnsCallerArn", v) }
+        if let v = self.externalId { json.member("ExternalId", v) }
+        if let v = self.snsRegion { json.member("SnsRegion", v) }
+        if let v = self.eumsSms { json.member("EumsSms", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.snsCallerArn { checker.string(v, parent, "snsCallerArn", min: 0, max: 2048, pattern: ModelPatterns.p41) }
         if let v = self.externalId { checker.string(v, parent, "externalId", min: 0, max: 131072) }
@@ -854,7 +1063,7 @@ public struct SmsConfigurationType: Codable, Sendable, Equatable, ValidatableSha
     }
 }
 
-public struct SmsMfaConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SmsMfaConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var smsAuthenticationMessage: String?
     public var smsConfiguration: SmsConfigurationType?
 
@@ -876,13 +1085,20 @@ public struct SmsMfaConfigType: Codable, Sendable, Equatable, ValidatableShape, 
         self.smsConfiguration = try container.decodeIfPresent(SmsConfigurationType.self, forKey: .smsConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.smsAuthenticationMessage { json.member("SmsAuthenticationMessage", v) }
+        if let v = self.smsConfiguration { json.member("SmsConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.smsAuthenticationMessage { checker.string(v, parent, "smsAuthenticationMessage", min: 6, max: 140, pattern: ModelPatterns.p26) }
         if let v = self.smsConfiguration { v.validate(&checker, parent: checker.join(parent, "smsConfiguration")) }
     }
 }
 
-public struct SoftwareTokenMfaConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SoftwareTokenMfaConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var enabled: Bool?
 
     public init(enabled: Bool? = nil) {
@@ -900,10 +1116,16 @@ public struct SoftwareTokenMfaConfigType: Codable, Sendable, Equatable, Validata
         self.enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.enabled { json.member("Enabled", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct SoftwareTokenMfaSettingsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct SoftwareTokenMfaSettingsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var enabled: Bool?
     public var preferredMfa: Bool?
 
@@ -925,10 +1147,17 @@ public struct SoftwareTokenMfaSettingsType: Codable, Sendable, Equatable, Valida
         self.preferredMfa = try container.decodeIfPresent(Bool.self, forKey: .preferredMfa)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.enabled { json.member("Enabled", v) }
+        if let v = self.preferredMfa { json.member("PreferredMfa", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct StartPointInTimeRecoveryRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct StartPointInTimeRecoveryRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var restoreId: String
 
@@ -950,13 +1179,20 @@ public struct StartPointInTimeRecoveryRequest: Codable, Sendable, Equatable, Val
         self.restoreId = try container.decodeRequired(String.self, forKey: .restoreId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("RestoreId", self.restoreId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.restoreId; checker.string(v, parent, "restoreId", min: 36, max: 36, pattern: ModelPatterns.p17) }
     }
 }
 
-public struct StartPointInTimeRecoveryResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct StartPointInTimeRecoveryResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var restoration: RestorationType?
 
     public init(restoration: RestorationType? = nil) {
@@ -974,12 +1210,18 @@ public struct StartPointInTimeRecoveryResponse: Codable, Sendable, Equatable, Va
         self.restoration = try container.decodeIfPresent(RestorationType.self, forKey: .restoration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.restoration { json.member("Restoration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.restoration { v.validate(&checker, parent: checker.join(parent, "restoration")) }
     }
 }
 
-public struct StartUserImportJobRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct StartUserImportJobRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var jobId: String
 
@@ -1001,13 +1243,20 @@ public struct StartUserImportJobRequest: Codable, Sendable, Equatable, Validatab
         self.jobId = try container.decodeRequired(String.self, forKey: .jobId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("JobId", self.jobId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.jobId; checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p30) }
     }
 }
 
-public struct StartUserImportJobResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct StartUserImportJobResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userImportJob: UserImportJobType?
 
     public init(userImportJob: UserImportJobType? = nil) {
@@ -1025,12 +1274,18 @@ public struct StartUserImportJobResponse: Codable, Sendable, Equatable, Validata
         self.userImportJob = try container.decodeIfPresent(UserImportJobType.self, forKey: .userImportJob)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userImportJob { json.member("UserImportJob", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userImportJob { v.validate(&checker, parent: checker.join(parent, "userImportJob")) }
     }
 }
 
-public struct StartWebAuthnRegistrationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct StartWebAuthnRegistrationRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
 
     public init(accessToken: String) {
@@ -1048,12 +1303,18 @@ public struct StartWebAuthnRegistrationRequest: Codable, Sendable, Equatable, Va
         self.accessToken = try container.decodeRequired(String.self, forKey: .accessToken, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
     }
 }
 
-public struct StartWebAuthnRegistrationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct StartWebAuthnRegistrationResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var credentialCreationOptions: JSONValue
 
     public init(credentialCreationOptions: JSONValue) {
@@ -1071,10 +1332,16 @@ public struct StartWebAuthnRegistrationResponse: Codable, Sendable, Equatable, V
         self.credentialCreationOptions = try container.decodeRequired(JSONValue.self, forKey: .credentialCreationOptions, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("CredentialCreationOptions", self.credentialCreationOptions)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct StopUserImportJobRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct StopUserImportJobRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var jobId: String
 
@@ -1096,13 +1363,20 @@ public struct StopUserImportJobRequest: Codable, Sendable, Equatable, Validatabl
         self.jobId = try container.decodeRequired(String.self, forKey: .jobId, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("JobId", self.jobId)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.jobId; checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p30) }
     }
 }
 
-public struct StopUserImportJobResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct StopUserImportJobResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userImportJob: UserImportJobType?
 
     public init(userImportJob: UserImportJobType? = nil) {
@@ -1120,12 +1394,18 @@ public struct StopUserImportJobResponse: Codable, Sendable, Equatable, Validatab
         self.userImportJob = try container.decodeIfPresent(UserImportJobType.self, forKey: .userImportJob)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userImportJob { json.member("UserImportJob", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userImportJob { v.validate(&checker, parent: checker.join(parent, "userImportJob")) }
     }
 }
 
-public struct StringAttributeConstraintsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct StringAttributeConstraintsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var minLength: String?
     public var maxLength: String?
 
@@ -1145,6 +1425,13 @@ public struct StringAttributeConstraintsType: Codable, Sendable, Equatable, Vali
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.minLength = try container.decodeIfPresent(String.self, forKey: .minLength)
         self.maxLength = try container.decodeIfPresent(String.self, forKey: .maxLength)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.minLength { json.member("MinLength", v) }
+        if let v = self.maxLength { json.member("MaxLength", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct TagResourceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct TagResourceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var resourceArn: String
     public var tags: [String: String]
 
@@ -25,13 +25,20 @@ public struct TagResourceRequest: Codable, Sendable, Equatable, ValidatableShape
         self.tags = try container.decodeRequired([String: String].self, forKey: .tags, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ResourceArn", self.resourceArn)
+        json.member("Tags", self.tags)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.resourceArn; checker.string(v, parent, "resourceArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
         do { let v = self.tags; checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 256), parent, "tags") }
     }
 }
 
-public struct TagResourceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct TagResourceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -42,10 +49,15 @@ public struct TagResourceResponse: Codable, Sendable, Equatable, ValidatableShap
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct TermsDescriptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct TermsDescriptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var termsId: String
     public var termsName: String
     public var enforcement: TermsEnforcementType
@@ -79,6 +91,16 @@ public struct TermsDescriptionType: Codable, Sendable, Equatable, ValidatableSha
         self.lastModifiedDate = try container.decodeRequired(Date.self, forKey: .lastModifiedDate, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("TermsId", self.termsId)
+        json.member("TermsName", self.termsName)
+        json.member("Enforcement", self.enforcement)
+        json.member("CreationDate", self.creationDate)
+        json.member("LastModifiedDate", self.lastModifiedDate)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p29) }
         do { let v = self.termsName; checker.string(v, parent, "termsName", pattern: ModelPatterns.p23) }
@@ -86,7 +108,7 @@ public struct TermsDescriptionType: Codable, Sendable, Equatable, ValidatableSha
     }
 }
 
-public struct TermsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct TermsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var termsId: String
     public var userPoolId: String
     public var clientId: String
@@ -136,6 +158,20 @@ public struct TermsType: Codable, Sendable, Equatable, ValidatableShape, ZeroVal
         self.lastModifiedDate = try container.decodeRequired(Date.self, forKey: .lastModifiedDate, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("TermsId", self.termsId)
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        json.member("TermsName", self.termsName)
+        json.member("TermsSource", self.termsSource)
+        json.member("Enforcement", self.enforcement)
+        json.member("Links", self.links)
+        json.member("CreationDate", self.creationDate)
+        json.member("LastModifiedDate", self.lastModifiedDate)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p29) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -147,7 +183,7 @@ public struct TermsType: Codable, Sendable, Equatable, ValidatableShape, ZeroVal
     }
 }
 
-public struct TokenValidityUnitsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct TokenValidityUnitsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: TimeUnitsType?
     public var idToken: TimeUnitsType?
     public var refreshToken: TimeUnitsType?
@@ -171,6 +207,14 @@ public struct TokenValidityUnitsType: Codable, Sendable, Equatable, ValidatableS
         self.accessToken = try container.decodeIfPresent(TimeUnitsType.self, forKey: .accessToken)
         self.idToken = try container.decodeIfPresent(TimeUnitsType.self, forKey: .idToken)
         self.refreshToken = try container.decodeIfPresent(TimeUnitsType.self, forKey: .refreshToken)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.accessToken { json.member("AccessToken", v) }
+        if let v = self.idToken { json.member("IdToken", v) }
+        if let v = self.refreshToken { json.member("RefreshToken", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct UICustomizationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UICustomizationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var clientId: String?
     public var imageUrl: String?
@@ -45,6 +45,18 @@ public struct UICustomizationType: Codable, Sendable, Equatable, ValidatableShap
         self.creationDate = try container.decodeIfPresent(Date.self, forKey: .creationDate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.clientId { json.member("ClientId", v) }
+        if let v = self.imageUrl { json.member("ImageUrl", v) }
+        if let v = self.css { json.member("CSS", v) }
+        if let v = self.cssVersion { json.member("CSSVersion", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -52,7 +64,7 @@ public struct UICustomizationType: Codable, Sendable, Equatable, ValidatableShap
     }
 }
 
-public struct UntagResourceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UntagResourceRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var resourceArn: String
     public var tagKeys: [String]
 
@@ -74,13 +86,20 @@ public struct UntagResourceRequest: Codable, Sendable, Equatable, ValidatableSha
         self.tagKeys = try container.decodeRequired([String].self, forKey: .tagKeys, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ResourceArn", self.resourceArn)
+        json.member("TagKeys", self.tagKeys)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.resourceArn; checker.string(v, parent, "resourceArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
         do { let v = self.tagKeys; checker.elements(v, ConstraintRule.string(min: 1, max: 128), parent, "tagKeys") }
     }
 }
 
-public struct UntagResourceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UntagResourceResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -91,10 +110,15 @@ public struct UntagResourceResponse: Codable, Sendable, Equatable, ValidatableSh
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct UpdateAuthEventFeedbackRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateAuthEventFeedbackRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var username: String
     public var eventId: String
@@ -128,6 +152,16 @@ public struct UpdateAuthEventFeedbackRequest: Codable, Sendable, Equatable, Vali
         self.feedbackValue = try container.decodeRequired(FeedbackValueType.self, forKey: .feedbackValue, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Username", self.username)
+        json.member("EventId", self.eventId)
+        json.member("FeedbackToken", self.feedbackToken)
+        json.member("FeedbackValue", self.feedbackValue)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -137,7 +171,7 @@ public struct UpdateAuthEventFeedbackRequest: Codable, Sendable, Equatable, Vali
     }
 }
 
-public struct UpdateAuthEventFeedbackResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateAuthEventFeedbackResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -148,10 +182,15 @@ public struct UpdateAuthEventFeedbackResponse: Codable, Sendable, Equatable, Val
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct UpdateCIMDPolicyRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateCIMDPolicyRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var cimdPolicyId: String
     public var clientId: String
@@ -189,6 +228,17 @@ public struct UpdateCIMDPolicyRequest: Codable, Sendable, Equatable, Validatable
         self.urlPatterns = try container.decodeRequired([String].self, forKey: .urlPatterns, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("CIMDPolicyId", self.cimdPolicyId)
+        json.member("ClientId", self.clientId)
+        if let v = self.policyName { json.member("PolicyName", v) }
+        if let v = self.cacheDuration { json.member("CacheDuration", v) }
+        json.member("URLPatterns", self.urlPatterns)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.cimdPolicyId; checker.string(v, parent, "cIMDPolicyId", min: 1, max: 64, pattern: ModelPatterns.p14) }
@@ -199,7 +249,7 @@ public struct UpdateCIMDPolicyRequest: Codable, Sendable, Equatable, Validatable
     }
 }
 
-public struct UpdateCIMDPolicyResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateCIMDPolicyResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var cimdPolicy: CIMDPolicyType
 
     public init(cimdPolicy: CIMDPolicyType) {
@@ -217,12 +267,18 @@ public struct UpdateCIMDPolicyResponse: Codable, Sendable, Equatable, Validatabl
         self.cimdPolicy = try container.decodeRequired(CIMDPolicyType.self, forKey: .cimdPolicy, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("CIMDPolicy", self.cimdPolicy)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.cimdPolicy; v.validate(&checker, parent: checker.join(parent, "cIMDPolicy")) }
     }
 }
 
-public struct UpdateClientMetadataURLStateRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateClientMetadataURLStateRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var cimdPolicyId: String
     public var url: String
@@ -252,6 +308,15 @@ public struct UpdateClientMetadataURLStateRequest: Codable, Sendable, Equatable,
         self.action = try container.decodeRequired(CIMDCacheActionType.self, forKey: .action, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("CIMDPolicyId", self.cimdPolicyId)
+        json.member("URL", self.url)
+        json.member("Action", self.action)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.cimdPolicyId; checker.string(v, parent, "cIMDPolicyId", min: 1, max: 64, pattern: ModelPatterns.p14) }
@@ -260,7 +325,7 @@ public struct UpdateClientMetadataURLStateRequest: Codable, Sendable, Equatable,
     }
 }
 
-public struct UpdateClientMetadataURLStateResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateClientMetadataURLStateResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -271,10 +336,15 @@ public struct UpdateClientMetadataURLStateResponse: Codable, Sendable, Equatable
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct UpdateDeviceStatusRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateDeviceStatusRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var deviceKey: String
     public var deviceRememberedStatus: DeviceRememberedStatusType?
@@ -300,6 +370,14 @@ public struct UpdateDeviceStatusRequest: Codable, Sendable, Equatable, Validatab
         self.deviceRememberedStatus = try container.decodeIfPresent(DeviceRememberedStatusType.self, forKey: .deviceRememberedStatus)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.member("DeviceKey", self.deviceKey)
+        if let v = self.deviceRememberedStatus { json.member("DeviceRememberedStatus", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.deviceKey; checker.string(v, parent, "deviceKey", min: 1, max: 55, pattern: ModelPatterns.p6) }
@@ -307,7 +385,7 @@ public struct UpdateDeviceStatusRequest: Codable, Sendable, Equatable, Validatab
     }
 }
 
-public struct UpdateDeviceStatusResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateDeviceStatusResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -318,10 +396,15 @@ public struct UpdateDeviceStatusResponse: Codable, Sendable, Equatable, Validata
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct UpdateGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateGroupRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var groupName: String
     public var userPoolId: String
     public var description: String?
@@ -355,6 +438,16 @@ public struct UpdateGroupRequest: Codable, Sendable, Equatable, ValidatableShape
         self.precedence = try container.decodeIfPresent(Int.self, forKey: .precedence)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("GroupName", self.groupName)
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.description { json.member("Description", v) }
+        if let v = self.roleArn { json.member("RoleArn", v) }
+        if let v = self.precedence { json.member("Precedence", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.groupName; checker.string(v, parent, "groupName", min: 1, max: 128, pattern: ModelPatterns.p3) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -364,7 +457,7 @@ public struct UpdateGroupRequest: Codable, Sendable, Equatable, ValidatableShape
     }
 }
 
-public struct UpdateGroupResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateGroupResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var group: GroupType?
 
     public init(group: GroupType? = nil) {
@@ -382,12 +475,18 @@ public struct UpdateGroupResponse: Codable, Sendable, Equatable, ValidatableShap
         self.group = try container.decodeIfPresent(GroupType.self, forKey: .group)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.group { json.member("Group", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.group { v.validate(&checker, parent: checker.join(parent, "group")) }
     }
 }
 
-public struct UpdateIdentityProviderRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateIdentityProviderRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var providerName: String
     public var providerDetails: [String: String]?
@@ -425,6 +524,17 @@ public struct UpdateIdentityProviderRequest: Codable, Sendable, Equatable, Valid
         self.acrMapping = try container.decodeIfPresent([String: String].self, forKey: .acrMapping)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ProviderName", self.providerName)
+        if let v = self.providerDetails { json.member("ProviderDetails", v) }
+        if let v = self.attributeMapping { json.member("AttributeMapping", v) }
+        if let v = self.idpIdentifiers { json.member("IdpIdentifiers", v) }
+        if let v = self.acrMapping { json.member("AcrMapping", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.providerName; checker.string(v, parent, "providerName", min: 1, max: 32, pattern: ModelPatterns.p15) }
@@ -435,7 +545,7 @@ public struct UpdateIdentityProviderRequest: Codable, Sendable, Equatable, Valid
     }
 }
 
-public struct UpdateIdentityProviderResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateIdentityProviderResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var identityProvider: IdentityProviderType
 
     public init(identityProvider: IdentityProviderType) {
@@ -453,12 +563,18 @@ public struct UpdateIdentityProviderResponse: Codable, Sendable, Equatable, Vali
         self.identityProvider = try container.decodeRequired(IdentityProviderType.self, forKey: .identityProvider, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("IdentityProvider", self.identityProvider)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.identityProvider; v.validate(&checker, parent: checker.join(parent, "identityProvider")) }
     }
 }
 
-public struct UpdateManagedLoginBrandingRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateManagedLoginBrandingRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var managedLoginBrandingId: String?
     public var useCognitoProvidedValues: Bool?
@@ -492,6 +608,16 @@ public struct UpdateManagedLoginBrandingRequest: Codable, Sendable, Equatable, V
         self.assets = try container.decodeIfPresent([AssetType].self, forKey: .assets)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.managedLoginBrandingId { json.member("ManagedLoginBrandingId", v) }
+        if let v = self.useCognitoProvidedValues { json.member("UseCognitoProvidedValues", v) }
+        if let v = self.settings { json.member("Settings", v) }
+        if let v = self.assets { json.member("Assets", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.managedLoginBrandingId { checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p29) }
@@ -499,7 +625,7 @@ public struct UpdateManagedLoginBrandingRequest: Codable, Sendable, Equatable, V
     }
 }
 
-public struct UpdateManagedLoginBrandingResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateManagedLoginBrandingResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var managedLoginBranding: ManagedLoginBrandingType?
 
     public init(managedLoginBranding: ManagedLoginBrandingType? = nil) {
@@ -517,12 +643,18 @@ public struct UpdateManagedLoginBrandingResponse: Codable, Sendable, Equatable, 
         self.managedLoginBranding = try container.decodeIfPresent(ManagedLoginBrandingType.self, forKey: .managedLoginBranding)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.managedLoginBranding { json.member("ManagedLoginBranding", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.managedLoginBranding { v.validate(&checker, parent: checker.join(parent, "managedLoginBranding")) }
     }
 }
 
-public struct UpdateProvisionedLimitRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateProvisionedLimitRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var limitDefinition: LimitDefinitionType
     public var requestedLimitValue: Int
 
@@ -544,12 +676,19 @@ public struct UpdateProvisionedLimitRequest: Codable, Sendable, Equatable, Valid
         self.requestedLimitValue = try container.decodeRequired(Int.self, forKey: .requestedLimitValue, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("LimitDefinition", self.limitDefinition)
+        json.member("RequestedLimitValue", self.requestedLimitValue)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.limitDefinition; v.validate(&checker, parent: checker.join(parent, "limitDefinition")) }
     }
 }
 
-public struct UpdateProvisionedLimitResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateProvisionedLimitResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var limit: LimitType
 
     public init(limit: LimitType) {
@@ -567,12 +706,18 @@ public struct UpdateProvisionedLimitResponse: Codable, Sendable, Equatable, Vali
         self.limit = try container.decodeRequired(LimitType.self, forKey: .limit, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Limit", self.limit)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.limit; v.validate(&checker, parent: checker.join(parent, "limit")) }
     }
 }
 
-public struct UpdateResourceServerRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateResourceServerRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var identifier: String
     public var name: String
@@ -602,6 +747,15 @@ public struct UpdateResourceServerRequest: Codable, Sendable, Equatable, Validat
         self.scopes = try container.decodeIfPresent([ResourceServerScopeType].self, forKey: .scopes)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("Identifier", self.identifier)
+        json.member("Name", self.name)
+        if let v = self.scopes { json.member("Scopes", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.identifier; checker.string(v, parent, "identifier", min: 1, max: 256, pattern: ModelPatterns.p0) }
@@ -610,7 +764,7 @@ public struct UpdateResourceServerRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct UpdateResourceServerResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateResourceServerResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var resourceServer: ResourceServerType
 
     public init(resourceServer: ResourceServerType) {
@@ -628,12 +782,18 @@ public struct UpdateResourceServerResponse: Codable, Sendable, Equatable, Valida
         self.resourceServer = try container.decodeRequired(ResourceServerType.self, forKey: .resourceServer, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("ResourceServer", self.resourceServer)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.resourceServer; v.validate(&checker, parent: checker.join(parent, "resourceServer")) }
     }
 }
 
-public struct UpdateTermsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateTermsRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var termsId: String
     public var userPoolId: String
     public var termsName: String?
@@ -671,6 +831,17 @@ public struct UpdateTermsRequest: Codable, Sendable, Equatable, ValidatableShape
         self.links = try container.decodeIfPresent([String: String].self, forKey: .links)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("TermsId", self.termsId)
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.termsName { json.member("TermsName", v) }
+        if let v = self.termsSource { json.member("TermsSource", v) }
+        if let v = self.enforcement { json.member("Enforcement", v) }
+        if let v = self.links { json.member("Links", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p29) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -681,7 +852,7 @@ public struct UpdateTermsRequest: Codable, Sendable, Equatable, ValidatableShape
     }
 }
 
-public struct UpdateTermsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateTermsResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var terms: TermsType?
 
     public init(terms: TermsType? = nil) {
@@ -699,12 +870,18 @@ public struct UpdateTermsResponse: Codable, Sendable, Equatable, ValidatableShap
         self.terms = try container.decodeIfPresent(TermsType.self, forKey: .terms)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.terms { json.member("Terms", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.terms { v.validate(&checker, parent: checker.join(parent, "terms")) }
     }
 }
 
-public struct UpdateUserAttributesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateUserAttributesRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userAttributes: [AttributeType]
     public var accessToken: String
     public var clientMetadata: [String: String]?
@@ -730,6 +907,14 @@ public struct UpdateUserAttributesRequest: Codable, Sendable, Equatable, Validat
         self.clientMetadata = try container.decodeIfPresent([String: String].self, forKey: .clientMetadata)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserAttributes", self.userAttributes)
+        json.member("AccessToken", self.accessToken)
+        if let v = self.clientMetadata { json.member("ClientMetadata", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userAttributes; for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "userAttributes.\(i + 1).member")) } }
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
@@ -737,7 +922,7 @@ public struct UpdateUserAttributesRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct UpdateUserAttributesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateUserAttributesResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var codeDeliveryDetailsList: [CodeDeliveryDetailsType]?
 
     public init(codeDeliveryDetailsList: [CodeDeliveryDetailsType]? = nil) {
@@ -755,12 +940,18 @@ public struct UpdateUserAttributesResponse: Codable, Sendable, Equatable, Valida
         self.codeDeliveryDetailsList = try container.decodeIfPresent([CodeDeliveryDetailsType].self, forKey: .codeDeliveryDetailsList)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.codeDeliveryDetailsList { json.member("CodeDeliveryDetailsList", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.codeDeliveryDetailsList { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "codeDeliveryDetailsList.\(i + 1).member")) } }
     }
 }
 
-public struct UpdateUserPoolClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateUserPoolClientRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var clientId: String
     public var clientName: String?
@@ -870,6 +1061,35 @@ public struct UpdateUserPoolClientRequest: Codable, Sendable, Equatable, Validat
         self.publishSecretsInAWSSecretsManager = try container.decodeIfPresent(Bool.self, forKey: .publishSecretsInAWSSecretsManager)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("ClientId", self.clientId)
+        if let v = self.clientName { json.member("ClientName", v) }
+        if let v = self.refreshTokenValidity { json.member("RefreshTokenValidity", v) }
+        if let v = self.accessTokenValidity { json.member("AccessTokenValidity", v) }
+        if let v = self.idTokenValidity { json.member("IdTokenValidity", v) }
+        if let v = self.tokenValidityUnits { json.member("TokenValidityUnits", v) }
+        if let v = self.readAttributes { json.member("ReadAttributes", v) }
+        if let v = self.writeAttributes { json.member("WriteAttributes", v) }
+        if let v = self.explicitAuthFlows { json.member("ExplicitAuthFlows", v) }
+        if let v = self.supportedIdentityProviders { json.member("SupportedIdentityProviders", v) }
+        if let v = self.callbackURLs { json.member("CallbackURLs", v) }
+        if let v = self.logoutURLs { json.member("LogoutURLs", v) }
+        if let v = self.defaultRedirectURI { json.member("DefaultRedirectURI", v) }
+        if let v = self.allowedOAuthFlows { json.member("AllowedOAuthFlows", v) }
+        if let v = self.allowedOAuthScopes { json.member("AllowedOAuthScopes", v) }
+        if let v = self.allowedOAuthFlowsUserPoolClient { json.member("AllowedOAuthFlowsUserPoolClient", v) }
+        if let v = self.analyticsConfiguration { json.member("AnalyticsConfiguration", v) }
+        if let v = self.preventUserExistenceErrors { json.member("PreventUserExistenceErrors", v) }
+        if let v = self.enableTokenRevocation { json.member("EnableTokenRevocation", v) }
+        if let v = self.enablePropagateAdditionalUserContextData { json.member("EnablePropagateAdditionalUserContextData", v) }
+        if let v = self.authSessionValidity { json.member("AuthSessionValidity", v) }
+        if let v = self.refreshTokenRotation { json.member("RefreshTokenRotation", v) }
+        if let v = self.publishSecretsInAWSSecretsManager { json.member("PublishSecretsInAWSSecretsManager", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
@@ -894,7 +1114,7 @@ public struct UpdateUserPoolClientRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct UpdateUserPoolClientResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateUserPoolClientResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolClient: UserPoolClientType?
 
     public init(userPoolClient: UserPoolClientType? = nil) {
@@ -912,12 +1132,18 @@ public struct UpdateUserPoolClientResponse: Codable, Sendable, Equatable, Valida
         self.userPoolClient = try container.decodeIfPresent(UserPoolClientType.self, forKey: .userPoolClient)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolClient { json.member("UserPoolClient", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolClient { v.validate(&checker, parent: checker.join(parent, "userPoolClient")) }
     }
 }
 
-public struct UpdateUserPoolDomainRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateUserPoolDomainRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var domain: String
     public var userPoolId: String
     public var managedLoginVersion: Int?
@@ -951,6 +1177,16 @@ public struct UpdateUserPoolDomainRequest: Codable, Sendable, Equatable, Validat
         self.routing = try container.decodeIfPresent(RoutingType.self, forKey: .routing)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("Domain", self.domain)
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.managedLoginVersion { json.member("ManagedLoginVersion", v) }
+        if let v = self.customDomainConfig { json.member("CustomDomainConfig", v) }
+        if let v = self.routing { json.member("Routing", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.domain; checker.string(v, parent, "domain", min: 1, max: 63, pattern: ModelPatterns.p25) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -959,7 +1195,7 @@ public struct UpdateUserPoolDomainRequest: Codable, Sendable, Equatable, Validat
     }
 }
 
-public struct UpdateUserPoolDomainResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateUserPoolDomainResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var managedLoginVersion: Int?
     public var cloudFrontDomain: String?
     public var routing: RoutingType?
@@ -985,13 +1221,21 @@ public struct UpdateUserPoolDomainResponse: Codable, Sendable, Equatable, Valida
         self.routing = try container.decodeIfPresent(RoutingType.self, forKey: .routing)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.managedLoginVersion { json.member("ManagedLoginVersion", v) }
+        if let v = self.cloudFrontDomain { json.member("CloudFrontDomain", v) }
+        if let v = self.routing { json.member("Routing", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.cloudFrontDomain { checker.string(v, parent, "cloudFrontDomain", min: 1, max: 63, pattern: ModelPatterns.p25) }
         if let v = self.routing { v.validate(&checker, parent: checker.join(parent, "routing")) }
     }
 }
 
-public struct UpdateUserPoolReplicaRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateUserPoolReplicaRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var regionName: String
     public var status: UpdateReplicaStatusType
@@ -1017,6 +1261,14 @@ public struct UpdateUserPoolReplicaRequest: Codable, Sendable, Equatable, Valida
         self.status = try container.decodeRequired(UpdateReplicaStatusType.self, forKey: .status, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        json.member("RegionName", self.regionName)
+        json.member("Status", self.status)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.regionName; checker.string(v, parent, "regionName", min: 5, max: 32) }
@@ -1024,7 +1276,7 @@ public struct UpdateUserPoolReplicaRequest: Codable, Sendable, Equatable, Valida
     }
 }
 
-public struct UpdateUserPoolReplicaResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateUserPoolReplicaResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolReplica: UserPoolReplicaType?
 
     public init(userPoolReplica: UserPoolReplicaType? = nil) {
@@ -1042,12 +1294,18 @@ public struct UpdateUserPoolReplicaResponse: Codable, Sendable, Equatable, Valid
         self.userPoolReplica = try container.decodeIfPresent(UserPoolReplicaType.self, forKey: .userPoolReplica)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolReplica { json.member("UserPoolReplica", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolReplica { v.validate(&checker, parent: checker.join(parent, "userPoolReplica")) }
     }
 }
 
-public struct UpdateUserPoolRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateUserPoolRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String
     public var policies: UserPoolPolicyType?
     public var deletionProtection: DeletionProtectionType?
@@ -1161,6 +1419,36 @@ public struct UpdateUserPoolRequest: Codable, Sendable, Equatable, ValidatableSh
         self.acrConfiguration = try container.decodeIfPresent([String: AcrLevelConfigType].self, forKey: .acrConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("UserPoolId", self.userPoolId)
+        if let v = self.policies { json.member("Policies", v) }
+        if let v = self.deletionProtection { json.member("DeletionProtection", v) }
+        if let v = self.lambdaConfig { json.member("LambdaConfig", v) }
+        if let v = self.autoVerifiedAttributes { json.member("AutoVerifiedAttributes", v) }
+        if let v = self.smsVerificationMessage { json.member("SmsVerificationMessage", v) }
+        if let v = self.emailVerificationMessage { json.member("EmailVerificationMessage", v) }
+        if let v = self.emailVerificationSubject { json.member("EmailVerificationSubject", v) }
+        if let v = self.verificationMessageTemplate { json.member("VerificationMessageTemplate", v) }
+        if let v = self.smsAuthenticationMessage { json.member("SmsAuthenticationMessage", v) }
+        if let v = self.userAttributeUpdateSettings { json.member("UserAttributeUpdateSettings", v) }
+        if let v = self.mfaConfiguration { json.member("MfaConfiguration", v) }
+        if let v = self.deviceConfiguration { json.member("DeviceConfiguration", v) }
+        if let v = self.emailConfiguration { json.member("EmailConfiguration", v) }
+        if let v = self.smsConfiguration { json.member("SmsConfiguration", v) }
+        if let v = self.userPoolTags { json.member("UserPoolTags", v) }
+        if let v = self.adminCreateUserConfig { json.member("AdminCreateUserConfig", v) }
+        if let v = self.userPoolAddOns { json.member("UserPoolAddOns", v) }
+        if let v = self.dcrConfiguration { json.member("DcrConfiguration", v) }
+        if let v = self.accountRecoverySetting { json.member("AccountRecoverySetting", v) }
+        if let v = self.poolName { json.member("PoolName", v) }
+        if let v = self.userPoolTier { json.member("UserPoolTier", v) }
+        if let v = self.keyConfiguration { json.member("KeyConfiguration", v) }
+        if let v = self.issuerConfiguration { json.member("IssuerConfiguration", v) }
+        if let v = self.acrConfiguration { json.member("AcrConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.policies { v.validate(&checker, parent: checker.join(parent, "policies")) }
@@ -1190,7 +1478,7 @@ public struct UpdateUserPoolRequest: Codable, Sendable, Equatable, ValidatableSh
     }
 }
 
-public struct UpdateUserPoolResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UpdateUserPoolResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -1201,10 +1489,15 @@ public struct UpdateUserPoolResponse: Codable, Sendable, Equatable, ValidatableS
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}
 }
 
-public struct UserAttributeUpdateSettingsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserAttributeUpdateSettingsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var attributesRequireVerificationBeforeUpdate: [VerifiedAttributeType]?
 
     public init(attributesRequireVerificationBeforeUpdate: [VerifiedAttributeType]? = nil) {
@@ -1222,12 +1515,18 @@ public struct UserAttributeUpdateSettingsType: Codable, Sendable, Equatable, Val
         self.attributesRequireVerificationBeforeUpdate = try container.decodeIfPresent([VerifiedAttributeType].self, forKey: .attributesRequireVerificationBeforeUpdate)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.attributesRequireVerificationBeforeUpdate { json.member("AttributesRequireVerificationBeforeUpdate", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.attributesRequireVerificationBeforeUpdate { checker.elements(v, ConstraintRule.oneOf(VerifiedAttributeType.allRawValues), parent, "attributesRequireVerificationBeforeUpdate") }
     }
 }
 
-public struct UserContextDataType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserContextDataType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var ipAddress: String?
     public var encodedData: String?
 
@@ -1249,13 +1548,20 @@ public struct UserContextDataType: Codable, Sendable, Equatable, ValidatableShap
         self.encodedData = try container.decodeIfPresent(String.self, forKey: .encodedData)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.ipAddress { json.member("IpAddress", v) }
+        if let v = self.encodedData { json.member("EncodedData", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.ipAddress { checker.string(v, parent, "ipAddress", min: 0, max: 131072) }
         if let v = self.encodedData { checker.string(v, parent, "encodedData", min: 0, max: 131072) }
     }
 }
 
-public struct UserImportJobType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserImportJobType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var jobName: String?
     public var jobId: String?
     public var userPoolId: String?
@@ -1325,6 +1631,25 @@ public struct UserImportJobType: Codable, Sendable, Equatable, ValidatableShape,
         self.passwordHashingAlgorithm = try container.decodeIfPresent(PasswordHashingAlgorithmType.self, forKey: .passwordHashingAlgorithm)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.jobName { json.member("JobName", v) }
+        if let v = self.jobId { json.member("JobId", v) }
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.preSignedUrl { json.member("PreSignedUrl", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        if let v = self.startDate { json.member("StartDate", v) }
+        if let v = self.completionDate { json.member("CompletionDate", v) }
+        if let v = self.status { json.member("Status", v) }
+        if let v = self.cloudWatchLogsRoleArn { json.member("CloudWatchLogsRoleArn", v) }
+        if let v = self.importedUsers { json.member("ImportedUsers", v) }
+        if let v = self.skippedUsers { json.member("SkippedUsers", v) }
+        if let v = self.failedUsers { json.member("FailedUsers", v) }
+        if let v = self.completionMessage { json.member("CompletionMessage", v) }
+        if let v = self.passwordHashingAlgorithm { json.member("PasswordHashingAlgorithm", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.jobName { checker.string(v, parent, "jobName", min: 1, max: 128, pattern: ModelPatterns.p22) }
         if let v = self.jobId { checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p30) }
@@ -1337,7 +1662,7 @@ public struct UserImportJobType: Codable, Sendable, Equatable, ValidatableShape,
     }
 }
 
-public struct UserPoolAddOnsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserPoolAddOnsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var advancedSecurityMode: AdvancedSecurityModeType
     public var advancedSecurityAdditionalFlows: AdvancedSecurityAdditionalFlowsType?
 
@@ -1359,13 +1684,20 @@ public struct UserPoolAddOnsType: Codable, Sendable, Equatable, ValidatableShape
         self.advancedSecurityAdditionalFlows = try container.decodeIfPresent(AdvancedSecurityAdditionalFlowsType.self, forKey: .advancedSecurityAdditionalFlows)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AdvancedSecurityMode", self.advancedSecurityMode)
+        if let v = self.advancedSecurityAdditionalFlows { json.member("AdvancedSecurityAdditionalFlows", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.advancedSecurityMode; checker.oneOf(v.rawValue, AdvancedSecurityModeType.allRawValues, parent, "advancedSecurityMode") }
         if let v = self.advancedSecurityAdditionalFlows { v.validate(&checker, parent: checker.join(parent, "advancedSecurityAdditionalFlows")) }
     }
 }
 
-public struct UserPoolClientDescription: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserPoolClientDescription: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var clientId: String?
     public var userPoolId: String?
     public var clientName: String?
@@ -1391,6 +1723,14 @@ public struct UserPoolClientDescription: Codable, Sendable, Equatable, Validatab
         self.clientName = try container.decodeIfPresent(String.self, forKey: .clientName)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.clientId { json.member("ClientId", v) }
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.clientName { json.member("ClientName", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
@@ -1398,7 +1738,7 @@ public struct UserPoolClientDescription: Codable, Sendable, Equatable, Validatab
     }
 }
 
-public struct UserPoolClientType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserPoolClientType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var userPoolId: String?
     public var clientName: String?
     public var clientId: String?
@@ -1524,6 +1864,39 @@ public struct UserPoolClientType: Codable, Sendable, Equatable, ValidatableShape
         self.clientType = try container.decodeIfPresent(ClientTypeType.self, forKey: .clientType)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.userPoolId { json.member("UserPoolId", v) }
+        if let v = self.clientName { json.member("ClientName", v) }
+        if let v = self.clientId { json.member("ClientId", v) }
+        if let v = self.clientSecret { json.member("ClientSecret", v) }
+        if let v = self.clientSecretArn { json.member("ClientSecretArn", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        if let v = self.refreshTokenValidity { json.member("RefreshTokenValidity", v) }
+        if let v = self.accessTokenValidity { json.member("AccessTokenValidity", v) }
+        if let v = self.idTokenValidity { json.member("IdTokenValidity", v) }
+        if let v = self.tokenValidityUnits { json.member("TokenValidityUnits", v) }
+        if let v = self.readAttributes { json.member("ReadAttributes", v) }
+        if let v = self.writeAttributes { json.member("WriteAttributes", v) }
+        if let v = self.explicitAuthFlows { json.member("ExplicitAuthFlows", v) }
+        if let v = self.supportedIdentityProviders { json.member("SupportedIdentityProviders", v) }
+        if let v = self.callbackURLs { json.member("CallbackURLs", v) }
+        if let v = self.logoutURLs { json.member("LogoutURLs", v) }
+        if let v = self.defaultRedirectURI { json.member("DefaultRedirectURI", v) }
+        if let v = self.allowedOAuthFlows { json.member("AllowedOAuthFlows", v) }
+        if let v = self.allowedOAuthScopes { json.member("AllowedOAuthScopes", v) }
+        if let v = self.allowedOAuthFlowsUserPoolClient { json.member("AllowedOAuthFlowsUserPoolClient", v) }
+        if let v = self.analyticsConfiguration { json.member("AnalyticsConfiguration", v) }
+        if let v = self.preventUserExistenceErrors { json.member("PreventUserExistenceErrors", v) }
+        if let v = self.enableTokenRevocation { json.member("EnableTokenRevocation", v) }
+        if let v = self.enablePropagateAdditionalUserContextData { json.member("EnablePropagateAdditionalUserContextData", v) }
+        if let v = self.authSessionValidity { json.member("AuthSessionValidity", v) }
+        if let v = self.refreshTokenRotation { json.member("RefreshTokenRotation", v) }
+        if let v = self.clientType { json.member("ClientType", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientName { checker.string(v, parent, "clientName", min: 1, max: 128, pattern: ModelPatterns.p22) }
@@ -1551,7 +1924,7 @@ public struct UserPoolClientType: Codable, Sendable, Equatable, ValidatableShape
     }
 }
 
-public struct UserPoolDescriptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserPoolDescriptionType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var id: String?
     public var name: String?
     public var lambdaConfig: LambdaConfigType?
@@ -1593,6 +1966,18 @@ public struct UserPoolDescriptionType: Codable, Sendable, Equatable, Validatable
         self.replicaRegions = try container.decodeIfPresent([String].self, forKey: .replicaRegions)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.id { json.member("Id", v) }
+        if let v = self.name { json.member("Name", v) }
+        if let v = self.lambdaConfig { json.member("LambdaConfig", v) }
+        if let v = self.status { json.member("Status", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        if let v = self.replicaRegions { json.member("ReplicaRegions", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.id { checker.string(v, parent, "id", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.name { checker.string(v, parent, "name", min: 1, max: 128, pattern: ModelPatterns.p22) }
@@ -1602,7 +1987,7 @@ public struct UserPoolDescriptionType: Codable, Sendable, Equatable, Validatable
     }
 }
 
-public struct UserPoolPolicyType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserPoolPolicyType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var passwordPolicy: PasswordPolicyType?
     public var signInPolicy: SignInPolicyType?
 
@@ -1624,13 +2009,20 @@ public struct UserPoolPolicyType: Codable, Sendable, Equatable, ValidatableShape
         self.signInPolicy = try container.decodeIfPresent(SignInPolicyType.self, forKey: .signInPolicy)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.passwordPolicy { json.member("PasswordPolicy", v) }
+        if let v = self.signInPolicy { json.member("SignInPolicy", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.passwordPolicy { v.validate(&checker, parent: checker.join(parent, "passwordPolicy")) }
         if let v = self.signInPolicy { v.validate(&checker, parent: checker.join(parent, "signInPolicy")) }
     }
 }
 
-public struct UserPoolReplicaType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserPoolReplicaType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var regionName: String?
     public var status: ReplicaStatusType?
     public var role: ReplicaRoleType?
@@ -1660,6 +2052,15 @@ public struct UserPoolReplicaType: Codable, Sendable, Equatable, ValidatableShap
         self.userPoolArn = try container.decodeIfPresent(String.self, forKey: .userPoolArn)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.regionName { json.member("RegionName", v) }
+        if let v = self.status { json.member("Status", v) }
+        if let v = self.role { json.member("Role", v) }
+        if let v = self.userPoolArn { json.member("UserPoolArn", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.regionName { checker.string(v, parent, "regionName", min: 5, max: 32) }
         if let v = self.status { checker.oneOf(v.rawValue, ReplicaStatusType.allRawValues, parent, "status") }
@@ -1668,7 +2069,7 @@ public struct UserPoolReplicaType: Codable, Sendable, Equatable, ValidatableShap
     }
 }
 
-public struct UserPoolTokenSessionConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserPoolTokenSessionConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var maxPerUser: Int
 
     public init(maxPerUser: Int) {
@@ -1686,12 +2087,18 @@ public struct UserPoolTokenSessionConfigType: Codable, Sendable, Equatable, Vali
         self.maxPerUser = try container.decodeRequired(Int.self, forKey: .maxPerUser, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("MaxPerUser", self.maxPerUser)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.maxPerUser; checker.number(Int64(v), parent, "maxPerUser", min: 1, max: 100) }
     }
 }
 
-public struct UserPoolType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserPoolType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var id: String?
     public var name: String?
     public var policies: UserPoolPolicyType?
@@ -1857,6 +2264,49 @@ public struct UserPoolType: Codable, Sendable, Equatable, ValidatableShape, Zero
         self.acrConfiguration = try container.decodeIfPresent([String: AcrLevelConfigType].self, forKey: .acrConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.id { json.member("Id", v) }
+        if let v = self.name { json.member("Name", v) }
+        if let v = self.policies { json.member("Policies", v) }
+        if let v = self.deletionProtection { json.member("DeletionProtection", v) }
+        if let v = self.lambdaConfig { json.member("LambdaConfig", v) }
+        if let v = self.status { json.member("Status", v) }
+        if let v = self.lastModifiedDate { json.member("LastModifiedDate", v) }
+        if let v = self.creationDate { json.member("CreationDate", v) }
+        if let v = self.schemaAttributes { json.member("SchemaAttributes", v) }
+        if let v = self.autoVerifiedAttributes { json.member("AutoVerifiedAttributes", v) }
+        if let v = self.aliasAttributes { json.member("AliasAttributes", v) }
+        if let v = self.usernameAttributes { json.member("UsernameAttributes", v) }
+        if let v = self.smsVerificationMessage { json.member("SmsVerificationMessage", v) }
+        if let v = self.emailVerificationMessage { json.member("EmailVerificationMessage", v) }
+        if let v = self.emailVerificationSubject { json.member("EmailVerificationSubject", v) }
+        if let v = self.verificationMessageTemplate { json.member("VerificationMessageTemplate", v) }
+        if let v = self.smsAuthenticationMessage { json.member("SmsAuthenticationMessage", v) }
+        if let v = self.userAttributeUpdateSettings { json.member("UserAttributeUpdateSettings", v) }
+        if let v = self.mfaConfiguration { json.member("MfaConfiguration", v) }
+        if let v = self.deviceConfiguration { json.member("DeviceConfiguration", v) }
+        if let v = self.estimatedNumberOfUsers { json.member("EstimatedNumberOfUsers", v) }
+        if let v = self.emailConfiguration { json.member("EmailConfiguration", v) }
+        if let v = self.smsConfiguration { json.member("SmsConfiguration", v) }
+        if let v = self.userPoolTags { json.member("UserPoolTags", v) }
+        if let v = self.smsConfigurationFailure { json.member("SmsConfigurationFailure", v) }
+        if let v = self.emailConfigurationFailure { json.member("EmailConfigurationFailure", v) }
+        if let v = self.domain { json.member("Domain", v) }
+        if let v = self.customDomain { json.member("CustomDomain", v) }
+        if let v = self.adminCreateUserConfig { json.member("AdminCreateUserConfig", v) }
+        if let v = self.userPoolAddOns { json.member("UserPoolAddOns", v) }
+        if let v = self.dcrConfiguration { json.member("DcrConfiguration", v) }
+        if let v = self.usernameConfiguration { json.member("UsernameConfiguration", v) }
+        if let v = self.arn { json.member("Arn", v) }
+        if let v = self.accountRecoverySetting { json.member("AccountRecoverySetting", v) }
+        if let v = self.userPoolTier { json.member("UserPoolTier", v) }
+        if let v = self.keyConfiguration { json.member("KeyConfiguration", v) }
+        if let v = self.issuerConfiguration { json.member("IssuerConfiguration", v) }
+        if let v = self.acrConfiguration { json.member("AcrConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.id { checker.string(v, parent, "id", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.name { checker.string(v, parent, "name", min: 1, max: 128, pattern: ModelPatterns.p22) }
@@ -1896,7 +2346,7 @@ public struct UserPoolType: Codable, Sendable, Equatable, ValidatableShape, Zero
     }
 }
 
-public struct UserType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UserType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var username: String?
     public var attributes: [AttributeType]?
     public var userCreateDate: Date?
@@ -1938,6 +2388,18 @@ public struct UserType: Codable, Sendable, Equatable, ValidatableShape, ZeroValu
         self.mfaOptions = try container.decodeIfPresent([MFAOptionType].self, forKey: .mfaOptions)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.username { json.member("Username", v) }
+        if let v = self.attributes { json.member("Attributes", v) }
+        if let v = self.userCreateDate { json.member("UserCreateDate", v) }
+        if let v = self.userLastModifiedDate { json.member("UserLastModifiedDate", v) }
+        if let v = self.enabled { json.member("Enabled", v) }
+        if let v = self.userStatus { json.member("UserStatus", v) }
+        if let v = self.mfaOptions { json.member("MFAOptions", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.username { checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         if let v = self.attributes { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "attributes.\(i + 1).member")) } }
@@ -1946,7 +2408,7 @@ public struct UserType: Codable, Sendable, Equatable, ValidatableShape, ZeroValu
     }
 }
 
-public struct UsernameConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct UsernameConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var caseSensitive: Bool
 
     public init(caseSensitive: Bool) {
@@ -1962,6 +2424,12 @@ public struct UsernameConfigurationType: Codable, Sendable, Equatable, Validatab
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.caseSensitive = try container.decodeRequired(Bool.self, forKey: .caseSensitive, decoder)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("CaseSensitive", self.caseSensitive)
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}

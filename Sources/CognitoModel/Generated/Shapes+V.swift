@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct VerificationMessageTemplateType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct VerificationMessageTemplateType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var smsMessage: String?
     public var emailMessage: String?
     public var emailSubject: String?
@@ -41,6 +41,17 @@ public struct VerificationMessageTemplateType: Codable, Sendable, Equatable, Val
         self.defaultEmailOption = try container.decodeIfPresent(DefaultEmailOptionType.self, forKey: .defaultEmailOption)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.smsMessage { json.member("SmsMessage", v) }
+        if let v = self.emailMessage { json.member("EmailMessage", v) }
+        if let v = self.emailSubject { json.member("EmailSubject", v) }
+        if let v = self.emailMessageByLink { json.member("EmailMessageByLink", v) }
+        if let v = self.emailSubjectByLink { json.member("EmailSubjectByLink", v) }
+        if let v = self.defaultEmailOption { json.member("DefaultEmailOption", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.smsMessage { checker.string(v, parent, "smsMessage", min: 6, max: 140, pattern: ModelPatterns.p26) }
         if let v = self.emailMessage { checker.string(v, parent, "emailMessage", min: 6, max: 20000, pattern: ModelPatterns.p27) }
@@ -51,7 +62,7 @@ public struct VerificationMessageTemplateType: Codable, Sendable, Equatable, Val
     }
 }
 
-public struct VerifySoftwareTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct VerifySoftwareTokenRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String?
     public var session: String?
     public var userCode: String
@@ -81,6 +92,15 @@ public struct VerifySoftwareTokenRequest: Codable, Sendable, Equatable, Validata
         self.friendlyDeviceName = try container.decodeIfPresent(String.self, forKey: .friendlyDeviceName)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.accessToken { json.member("AccessToken", v) }
+        if let v = self.session { json.member("Session", v) }
+        json.member("UserCode", self.userCode)
+        if let v = self.friendlyDeviceName { json.member("FriendlyDeviceName", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.accessToken { checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
@@ -89,7 +109,7 @@ public struct VerifySoftwareTokenRequest: Codable, Sendable, Equatable, Validata
     }
 }
 
-public struct VerifySoftwareTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct VerifySoftwareTokenResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var status: VerifySoftwareTokenResponseType?
     public var session: String?
 
@@ -111,13 +131,20 @@ public struct VerifySoftwareTokenResponse: Codable, Sendable, Equatable, Validat
         self.session = try container.decodeIfPresent(String.self, forKey: .session)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.status { json.member("Status", v) }
+        if let v = self.session { json.member("Session", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.status { checker.oneOf(v.rawValue, VerifySoftwareTokenResponseType.allRawValues, parent, "status") }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
     }
 }
 
-public struct VerifyUserAttributeRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct VerifyUserAttributeRequest: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var accessToken: String
     public var attributeName: String
     public var code: String
@@ -143,6 +170,14 @@ public struct VerifyUserAttributeRequest: Codable, Sendable, Equatable, Validata
         self.code = try container.decodeRequired(String.self, forKey: .code, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("AccessToken", self.accessToken)
+        json.member("AttributeName", self.attributeName)
+        json.member("Code", self.code)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.accessToken; checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         do { let v = self.attributeName; checker.string(v, parent, "attributeName", min: 1, max: 32, pattern: ModelPatterns.p5) }
@@ -150,7 +185,7 @@ public struct VerifyUserAttributeRequest: Codable, Sendable, Equatable, Validata
     }
 }
 
-public struct VerifyUserAttributeResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct VerifyUserAttributeResponse: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
 
     public init() {}
 
@@ -159,6 +194,11 @@ public struct VerifyUserAttributeResponse: Codable, Sendable, Equatable, Validat
     public init(from decoder: any Decoder) throws {}
     public func encode(to encoder: any Encoder) throws {
         _ = encoder.container(keyedBy: EmptyCodingKeys.self)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public struct WebAuthnConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct WebAuthnConfigurationType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var relyingPartyId: String?
     public var userVerification: UserVerificationType?
     public var factorConfiguration: WebAuthnFactorConfigurationType?
@@ -29,6 +29,14 @@ public struct WebAuthnConfigurationType: Codable, Sendable, Equatable, Validatab
         self.factorConfiguration = try container.decodeIfPresent(WebAuthnFactorConfigurationType.self, forKey: .factorConfiguration)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.relyingPartyId { json.member("RelyingPartyId", v) }
+        if let v = self.userVerification { json.member("UserVerification", v) }
+        if let v = self.factorConfiguration { json.member("FactorConfiguration", v) }
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.relyingPartyId { checker.string(v, parent, "relyingPartyId", min: 1, max: 127) }
         if let v = self.userVerification { checker.oneOf(v.rawValue, UserVerificationType.allRawValues, parent, "userVerification") }
@@ -36,7 +44,7 @@ public struct WebAuthnConfigurationType: Codable, Sendable, Equatable, Validatab
     }
 }
 
-public struct WebAuthnCredentialDescription: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct WebAuthnCredentialDescription: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var credentialId: String
     public var friendlyCredentialName: String
     public var relyingPartyId: String
@@ -74,6 +82,17 @@ public struct WebAuthnCredentialDescription: Codable, Sendable, Equatable, Valid
         self.createdAt = try container.decodeRequired(Date.self, forKey: .createdAt, decoder)
     }
 
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.member("CredentialId", self.credentialId)
+        json.member("FriendlyCredentialName", self.friendlyCredentialName)
+        json.member("RelyingPartyId", self.relyingPartyId)
+        if let v = self.authenticatorAttachment { json.member("AuthenticatorAttachment", v) }
+        json.member("AuthenticatorTransports", self.authenticatorTransports)
+        json.member("CreatedAt", self.createdAt)
+        json.endObject()
+    }
+
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.credentialId; checker.string(v, parent, "credentialId", min: 0, max: 131072) }
         do { let v = self.friendlyCredentialName; checker.string(v, parent, "friendlyCredentialName", min: 0, max: 131072) }
@@ -81,7 +100,7 @@ public struct WebAuthnCredentialDescription: Codable, Sendable, Equatable, Valid
     }
 }
 
-public struct WebAuthnMfaSettingsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued {
+public struct WebAuthnMfaSettingsType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
     public var enabled: Bool?
 
     public init(enabled: Bool? = nil) {
@@ -97,6 +116,12 @@ public struct WebAuthnMfaSettingsType: Codable, Sendable, Equatable, Validatable
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let v = self.enabled { json.member("Enabled", v) }
+        json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {}

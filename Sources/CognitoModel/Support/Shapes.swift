@@ -15,7 +15,7 @@ public protocol ModelEnum: RawRepresentable<String>, ZeroValued, ConstraintRende
 /// The input and output of one operation and the errors the model lists for it.
 public protocol OperationShape: Sendable {
     associatedtype Input: Decodable & ValidatableShape & Sendable
-    associatedtype Output: Encodable & Sendable
+    associatedtype Output: Encodable & WireEncodable & Sendable
     static var operation: CognitoOperation { get }
     static var errors: [ErrorCode] { get }
 }
