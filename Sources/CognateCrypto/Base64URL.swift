@@ -54,20 +54,24 @@ public enum Base64URL {
             }
             let input = UnsafeBufferPointer(rebasing: whole[0..<end])
             guard input.count % 4 != 1 else { return nil }
-            var output = Data(capacity: input.count * 3 / 4)
+            var output = [UInt8]()
+            output.reserveCapacity(input.count * 3 / 4)
             var accumulator: UInt32 = 0
-            var bits = 0
-            for byte in input {
-                let value = values[Int(byte)]
-                guard value != 0xFF else { return nil }
-                accumulator = accumulator << 6 | UInt32(value)
-                bits += 6
-                if bits >= 8 {
-                    bits -= 8
-                    output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            var bits: UInt32 = 0
+            let valid = values.withUnsafeBufferPointer { table -> Bool in
+                for byte in input {
+                    let value = table[Int(byte)]
+                    guard value != 0xFF else { return false }
+                    accumulator = accumulator << 6 | UInt32(value)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        output.append(UInt8(truncatingIfNeeded: accumulator >> bits))
+                    }
                 }
+                return true
             }
-            return output
+            return valid ? Data(output) : nil
         }
     }
 }

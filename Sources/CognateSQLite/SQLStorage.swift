@@ -8,6 +8,7 @@ import SQLKit
 public final class SQLStorage: Storage {
     let database: any SQLDatabase
     private let mutex = AsyncMutex()
+    private let writes = GroupCommit()
     private let cache = RecordCache()
     private let users: UserCache
     private let translate: @Sendable (any Error) -> any Error
@@ -45,22 +46,92 @@ public final class SQLStorage: Storage {
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. `committed`
-    /// runs after the commit, still under the lock (the place to update the cache).
+    /// runs after the commit, still under the lock (the place to update the cache). Concurrent writers
+    /// share commits (see `GroupCommit`); each is answered only once its changes are durable.
     func transaction<T: Sendable>(
-        _ body: @Sendable (any SQLDatabase) async throws -> T, committed: @Sendable (T) -> Void = { _ in }
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T,
+        committed: @escaping @Sendable (T) -> Void = { _ in }
     ) async throws -> T {
-        try await locked { db in
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
+        let outcome = Outcome<T>()
+        let ticket = GroupCommit.Ticket()
+        let job = GroupCommit.Job(
+            run: { db in
                 let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                committed(result)
-                return result
+                return {
+                    committed(result)
+                    outcome.set(.success(result))
+                    ticket.send(.done)
+                }
+            },
+            ticket: ticket,
+            fail: { error in
+                outcome.set(.failure(error))
+                ticket.send(.done)
+            }
+        )
+        if writes.enqueue(job) {
+            await writeBatch()
+        } else if await ticket.wait() == .writeNextBatch {
+            await writeBatch()
+        }
+        // This writer's job was in the batch it wrote, or in one written for it.
+        guard let result = outcome.result else {
+            _ = await ticket.wait()
+            return try outcome.result!.get()
+        }
+        return try result.get()
+    }
+
+    /// Writes the next batch of queued transactions in one SQLite transaction, then hands the queue on.
+    private func writeBatch() async {
+        let batch = writes.takeBatch()
+        await mutex.withLock { await self.commit(batch) }
+        writes.finishBatch()
+    }
+
+    private func commit(_ batch: [GroupCommit.Job]) async {
+        let db = database
+        let translate = self.translate
+        func mapped(_ error: any Error) -> any Error { error as? StorageError ?? translate(error) }
+        // A lone transaction needs no savepoint.
+        let savepoints = batch.count > 1
+        var completions: [@Sendable () -> Void] = []
+        var written: [GroupCommit.Job] = []
+        do {
+            try await db.raw("BEGIN IMMEDIATE").run()
+        } catch {
+            for job in batch { job.fail(mapped(error)) }
+            return
+        }
+        for (index, job) in batch.enumerated() {
+            do {
+                if savepoints { try await db.raw("SAVEPOINT job").run() }
+                let completion = try await job.run(db)
+                if savepoints { try await db.raw("RELEASE job").run() }
+                completions.append(completion)
+                written.append(job)
             } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
+                do {
+                    guard savepoints else { throw error }
+                    try await db.raw("ROLLBACK TO job").run()
+                    try await db.raw("RELEASE job").run()
+                    job.fail(mapped(error))
+                } catch {
+                    // The transaction itself is lost: nothing of this batch is written.
+                    try? await db.raw("ROLLBACK").run()
+                    for failed in written + batch[index...] { failed.fail(mapped(error)) }
+                    return
+                }
             }
         }
+        do {
+            try await db.raw("COMMIT").run()
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            for job in written { job.fail(mapped(error)) }
+            return
+        }
+        for completion in completions { completion() }
     }
 
     private func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -144,7 +215,7 @@ public final class SQLStorage: Storage {
         }
     }
 
-    public func updateUserPool(id: String, _ change: @Sendable (inout UserPool) throws -> Void) async throws -> UserPool {
+    public func updateUserPool(id: String, _ change: @escaping @Sendable (inout UserPool) throws -> Void) async throws -> UserPool {
         try await transaction { db in
             var pool = try await Self.one(UserPool.self, db, "SELECT data FROM user_pools WHERE id = \(bind: id)")
             try change(&pool)
@@ -208,7 +279,7 @@ public final class SQLStorage: Storage {
     }
 
     public func updateAppClient(
-        poolID: String, clientID: String, _ change: @Sendable (inout AppClient) throws -> Void
+        poolID: String, clientID: String, _ change: @escaping @Sendable (inout AppClient) throws -> Void
     ) async throws -> AppClient {
         try await transaction { db in
             var client = try await Self.one(
@@ -324,7 +395,7 @@ public final class SQLStorage: Storage {
             let column = Self.column(filter.field)
             let after = try PageToken.decode(page.token, parts: 2)
             return try await read { db in
-                var q: SQLQueryString = "SELECT data FROM users WHERE pool_id = \(bind: poolID)"
+                var q: SQLQueryString = "SELECT username_key, data FROM users WHERE pool_id = \(bind: poolID)"
                 switch filter.match {
                 case .equals:
                     q.appendInterpolation(unsafeRaw: " AND \(column) = ")
@@ -345,12 +416,12 @@ public final class SQLStorage: Storage {
                     q.appendInterpolation(unsafeRaw: "))")
                 }
                 q.appendInterpolation(unsafeRaw: " ORDER BY \(column), username_key")
-                return try await Self.page(User.self, db, q, limit: page.limit) { [$0.filterValue(filter.field) ?? "", $0.usernameKey] }
+                return try await self.userPage(poolID: poolID, db, q, limit: page.limit) { [$0.filterValue(filter.field) ?? "", $0.usernameKey] }
             }
         }
         let after = try PageToken.decode(page.token, parts: 1)
         return try await read { db in
-            var q: SQLQueryString = "SELECT data FROM users WHERE pool_id = \(bind: poolID)"
+            var q: SQLQueryString = "SELECT username_key, data FROM users WHERE pool_id = \(bind: poolID)"
             if let filter {
                 switch filter.match {
                 case .equals:
@@ -368,8 +439,33 @@ public final class SQLStorage: Storage {
                 q.appendInterpolation(bind: after[0])
             }
             q.appendInterpolation(unsafeRaw: " ORDER BY username_key")
-            return try await Self.page(User.self, db, q, limit: page.limit) { [$0.usernameKey] }
+            return try await self.userPage(poolID: poolID, db, q, limit: page.limit) { [$0.usernameKey] }
         }
+    }
+
+    /// A page of users from rows of `username_key, data`: users in the cache are not decoded again.
+    private func userPage(
+        poolID: String, _ db: any SQLDatabase, _ query: SQLQueryString, limit: Int, key: (User) -> [String]
+    ) async throws -> Page<User> {
+        var q = query
+        q.appendInterpolation(unsafeRaw: " LIMIT \(limit + 1)")
+        let rows = try await db.raw(q).all()
+        var items: [User] = []
+        items.reserveCapacity(rows.count)
+        for row in rows {
+            let name = try row.decode(column: "username_key", as: String.self)
+            if let cached = users.user(poolID: poolID, usernameKey: name) {
+                items.append(cached)
+            } else {
+                items.append(try Self.record(User.self, try row.decode(column: "data", as: String.self)))
+            }
+        }
+        var next: String?
+        if items.count > limit {
+            items.removeLast()
+            next = items.last.map { PageToken.encode(key($0)) }
+        }
+        return Page(items: items, nextToken: next)
     }
 
     public func countUsers(poolID: String) async throws -> Int {
@@ -382,16 +478,12 @@ public final class SQLStorage: Storage {
         }
     }
 
-    public func updateUser(poolID: String, usernameKey: String, _ change: @Sendable (inout User) throws -> Void) async throws -> User {
+    public func updateUser(poolID: String, usernameKey: String, _ change: @escaping @Sendable (inout User) throws -> Void) async throws -> User {
         try await transaction { db in
-            // Under the lock the cached copy is the stored one: every write goes through this class.
-            var user: User
-            if let cached = self.users.user(poolID: poolID, usernameKey: usernameKey) {
-                user = cached
-            } else {
-                user = try await Self.one(
-                    User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
-            }
+            // Read from the database, never the cache: an earlier transaction of the same group commit may
+            // have changed this user, and the cache learns of it only after the commit.
+            var user = try await Self.one(
+                User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
             let before = user.aliasKeys
             try change(&user)
             // Identity columns never change through an update.
@@ -454,7 +546,7 @@ public final class SQLStorage: Storage {
         }
     }
 
-    public func updateGroup(poolID: String, name: String, _ change: @Sendable (inout Group) throws -> Void) async throws -> Group {
+    public func updateGroup(poolID: String, name: String, _ change: @escaping @Sendable (inout Group) throws -> Void) async throws -> Group {
         try await transaction { db in
             var group = try await Self.one(Group.self, db, "SELECT data FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: name)")
             try change(&group)

@@ -12,7 +12,7 @@ public protocol Storage: Sendable {
     func userPool(id: String) async throws -> UserPool
     func listUserPools(_ page: PageRequest) async throws -> Page<UserPool>
     @discardableResult
-    func updateUserPool(id: String, _ change: @Sendable (inout UserPool) throws -> Void) async throws -> UserPool
+    func updateUserPool(id: String, _ change: @escaping @Sendable (inout UserPool) throws -> Void) async throws -> UserPool
     /// Deletes the pool and everything in it: clients, users, groups, memberships.
     func deleteUserPool(id: String) async throws
 
@@ -23,7 +23,7 @@ public protocol Storage: Sendable {
     func appClient(clientID: String) async throws -> AppClient
     func listAppClients(poolID: String, _ page: PageRequest) async throws -> Page<AppClient>
     @discardableResult
-    func updateAppClient(poolID: String, clientID: String, _ change: @Sendable (inout AppClient) throws -> Void) async throws -> AppClient
+    func updateAppClient(poolID: String, clientID: String, _ change: @escaping @Sendable (inout AppClient) throws -> Void) async throws -> AppClient
     func deleteAppClient(poolID: String, clientID: String) async throws
 
     // MARK: Users
@@ -36,7 +36,7 @@ public protocol Storage: Sendable {
     func listUsers(poolID: String, filter: UserFilter?, _ page: PageRequest) async throws -> Page<User>
     func countUsers(poolID: String) async throws -> Int
     @discardableResult
-    func updateUser(poolID: String, usernameKey: String, _ change: @Sendable (inout User) throws -> Void) async throws -> User
+    func updateUser(poolID: String, usernameKey: String, _ change: @escaping @Sendable (inout User) throws -> Void) async throws -> User
     /// Deletes the user and their group memberships.
     func deleteUser(poolID: String, usernameKey: String) async throws
 
@@ -45,7 +45,7 @@ public protocol Storage: Sendable {
     func group(poolID: String, name: String) async throws -> Group
     func listGroups(poolID: String, _ page: PageRequest) async throws -> Page<Group>
     @discardableResult
-    func updateGroup(poolID: String, name: String, _ change: @Sendable (inout Group) throws -> Void) async throws -> Group
+    func updateGroup(poolID: String, name: String, _ change: @escaping @Sendable (inout Group) throws -> Void) async throws -> Group
     /// Deletes the group and its memberships.
     func deleteGroup(poolID: String, name: String) async throws
 

@@ -28,6 +28,7 @@ public enum StorageConformance {
         "sessionsAreTakenOnce": sessionsAreTakenOnce,
         "refreshTokensRevoke": refreshTokensRevoke,
         "readsSeeEveryWrite": readsSeeEveryWrite,
+        "concurrentWritersFailAlone": concurrentWritersFailAlone,
     ]
 
     // MARK: Fixtures
@@ -174,6 +175,46 @@ public enum StorageConformance {
     }
 
     struct Refused: Error {}
+
+    /// Many writers at once, some of which fail (a duplicate username, a refusing update): each failure
+    /// is its writer's alone, and every write that succeeded is there afterwards.
+    static func concurrentWritersFailAlone(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        try await s.createUser(user("taken"))
+        let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            for i in 0..<60 {
+                group.addTask {
+                    do {
+                        switch i % 3 {
+                        case 0: try await s.createUser(user("u\(i)"))
+                        case 1: try await s.createUser(user("taken", sub: "sub-dup-\(i)"))
+                        default:
+                            try await s.updateUser(poolID: "us-east-1_Pool1", usernameKey: "taken") { user in
+                                user.setAttribute("custom:last", "\(i)")
+                                if i % 2 == 0 { throw Refused() }
+                            }
+                        }
+                        return (i, true)
+                    } catch {
+                        return (i, false)
+                    }
+                }
+            }
+            var outcomes: [Int: Bool] = [:]
+            for try await (i, ok) in group { outcomes[i] = ok }
+            return outcomes
+        }
+        for i in 0..<60 {
+            let expected = i % 3 == 0 || (i % 3 == 2 && i % 2 == 1)
+            try expect(outcomes[i] == expected, "writer \(i) \(expected ? "succeeds" : "fails")")
+        }
+        for i in stride(from: 0, to: 60, by: 3) {
+            try expect(try await s.user(poolID: "us-east-1_Pool1", usernameKey: "u\(i)").usernameKey == "u\(i)", "u\(i) was created")
+        }
+        try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == 21, "20 created besides the first")
+        let last = try await s.user(poolID: "us-east-1_Pool1", usernameKey: "taken").attribute("custom:last")
+        try expect(last.map { Int($0)! % 2 == 1 } ?? false, "only successful updates left a value (\(last ?? "nil"))")
+    }
 
     static func failedUpdateLeavesRecordUnchanged(_ s: any Storage) async throws {
         try await s.createUserPool(pool())
