@@ -23,6 +23,8 @@ import boto3
 import requests
 from botocore.config import Config
 
+from bulk_seed import bulk_create
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PASSWORD = "Bench-Passw0rd!"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -220,19 +222,20 @@ def selected(args, name):
 
 
 def scale_run(cognate_command, sizes, args, workdir):
-    """Cognate alone at growing pool sizes: seeding rate, database size per user, RSS and the read scenarios."""
+    """Cognate alone at growing pool sizes: seeding rate, database size per user, RSS and the read scenarios.
+    The first 200 users are seeded through boto3 with permanent passwords (they sign in for GetUser);
+    the rest are created by bulk_seed over raw HTTP with temporary passwords."""
     results = []
     db = os.path.join(workdir, "scale.sqlite")
     port = free_port()
     server = Server("cognate-scale", cognate_command(db, port), port, workdir).start()
     try:
-        pool = app = None
-        seeded = 0
+        pool, app, _ = seed(server, 200, threads=args.seed_threads)
+        access, refresh = sign_in_tokens(server, app, 200)
+        seeded = 200
         for size in sizes:
-            pool, app, rate = seed(server, size - seeded, threads=args.seed_threads, start_index=seeded,
-                                   pool=None if pool is None else (pool, app))
+            rate = bulk_create(server.url, pool, PASSWORD, seeded, size - seeded, processes=args.seed_processes)
             seeded = size
-            access, refresh = sign_in_tokens(server, app, 200)
             files = data_files(workdir, f"scale{size}", size, access, refresh)
             db_bytes = sum(os.path.getsize(db + suffix) for suffix in ("", "-wal") if os.path.exists(db + suffix))
             row = {"size": size, "seed_rate": rate, "bytes_per_user": db_bytes / size, "rss": server.rss_mb(), "scenarios": {}}
@@ -241,7 +244,8 @@ def scale_run(cognate_command, sizes, args, workdir):
                     row["scenarios"][name] = run_wrk(server, operation, body, files.get(items), args.duration, args.connections)
             row["rss_after"] = server.rss_mb()
             results.append(row)
-            print(f"  scale {size}: seeded at {rate:.0f} users/s, {db_bytes / size:.0f} bytes/user, RSS {row['rss_after']:.1f} MB", flush=True)
+            print(f"  scale {size}: seeded at {rate:.0f} users/s, {db_bytes / size:.0f} bytes/user, RSS {row['rss_after']:.1f} MB, "
+                  + ", ".join(f"{n} {s['rps']:.0f}/s" for n, s in row["scenarios"].items()), flush=True)
     finally:
         server.stop()
     return results
@@ -307,6 +311,7 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--srp-processes", type=int, default=4)
     parser.add_argument("--seed-threads", type=int, default=8)
+    parser.add_argument("--seed-processes", type=int, default=4, help="processes creating users for the scale runs")
     parser.add_argument("--scale", default="", help="comma-separated pool sizes for Cognate alone, e.g. 10000,100000")
     parser.add_argument("--out", default="")
     parser.add_argument("--perf", default="", help="development runs: write a perf profile of each scenario to this folder")
@@ -320,7 +325,7 @@ def main():
         return [args.cognate, "--port", str(port), "--db", db, "--log-level", "error", "--no-test-endpoints"]
 
     results, meta = {}, {}
-    for name in args.servers.split(","):
+    for name in [n for n in args.servers.split(",") if n]:
         if name == "cognate":
             port = free_port()
             server = Server("cognate", cognate_command(os.path.join(workdir, "bench.sqlite"), port), port, workdir)
@@ -340,7 +345,7 @@ def main():
     if args.scale:
         sizes = [int(s) for s in args.scale.split(",") if s]
         scale = scale_run(cognate_command, sizes, args, workdir)
-    if set(results) != {"cognate", "moto"}:
+    if set(results) != {"cognate", "moto"}:  # a development run: no report
         print(json.dumps({"results": results, "meta": meta, "scale": scale}, indent=1))
         return
     text = report(args, results["cognate"], results["moto"], meta["cognate"], meta["moto"], scale)

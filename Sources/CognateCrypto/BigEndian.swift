@@ -2,13 +2,23 @@
 public enum BigEndian {
     /// Lowercase hex of the bytes, without leading zero digits ("0" for zero) — Java's `BigInteger.toString(16)`.
     public static func hexWithoutLeadingZeros(_ bytes: [UInt8]) -> String {
-        let hex = bytes.map { byte -> String in
-            let s = String(byte, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }.joined()
+        let hex = self.hex(bytes)
         let trimmed = hex.drop { $0 == "0" }
         return trimmed.isEmpty ? "0" : String(trimmed)
     }
+
+    /// Lowercase hex of the bytes, two digits each.
+    public static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        var text = [UInt8]()
+        text.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Bytes of a hex string (odd lengths get a leading zero digit); nil when it is not hex.
     public static func bytes(fromHex hex: String) -> [UInt8]? {

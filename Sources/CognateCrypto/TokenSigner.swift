@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import _CryptoExtras
 
 /// An RSA key that signs JWTs with RS256 and describes its public half as a JWK. Parsing a PEM is slow,
@@ -59,14 +60,35 @@ public struct JWTParts: Sendable {
 
     public init?(_ token: String) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerData = Base64URL.decode(String(parts[0])),
-              let payload = Base64URL.decode(String(parts[1])), let signature = Base64URL.decode(String(parts[2])),
-              let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any]
+        guard parts.count == 3, let header = Self.header(parts[0]),
+              let payload = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2])
         else { return nil }
-        kid = header["kid"] as? String
-        alg = header["alg"] as? String
+        kid = header.kid
+        alg = header.alg
         self.payload = payload
         self.signature = signature
         signingInput = parts[0] + "." + parts[1]
+    }
+
+    private struct Header: Sendable {
+        var kid: String?
+        var alg: String?
+    }
+
+    /// Recently seen headers: a pool signs every token with the same one, so each is parsed once.
+    private static let seenHeaders = Mutex<[String: Header]>([:])
+
+    private static func header(_ segment: Substring) -> Header? {
+        let key = String(segment)
+        if let known = seenHeaders.withLock({ $0[key] }) { return known }
+        guard let data = Base64URL.decode(segment),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        let header = Header(kid: object["kid"] as? String, alg: object["alg"] as? String)
+        seenHeaders.withLock { seen in
+            if seen.count >= 256 { seen.removeAll() }  // bounded against floods of distinct headers
+            seen[key] = header
+        }
+        return header
     }
 }

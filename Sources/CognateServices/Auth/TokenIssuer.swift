@@ -121,6 +121,6 @@ struct TokenIssuer {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        BigEndian.hex(SHA256.hash(data: Data(token.utf8)))
     }
 }

@@ -1,3 +1,4 @@
+import CognateCrypto
 import CognateStorage
 import CognitoModel
 import Crypto
@@ -19,7 +20,7 @@ enum Codes {
     }
 
     static func hash(_ code: String) -> String {
-        SHA256.hash(data: Data(code.utf8)).map { String(format: "%02x", $0) }.joined()
+        BigEndian.hex(SHA256.hash(data: Data(code.utf8)))
     }
 
     /// Wrong codes allowed against one sent code; after them every attempt is refused until a new code is sent.

@@ -1,3 +1,4 @@
+import CognateCrypto
 import CognateStorage
 import CognateWire
 import CognitoModel
@@ -84,7 +85,7 @@ struct DeviceService {
         try await admin.update(pool, user) { user in
             guard let index = user.devices?.firstIndex(where: { $0.key == input.deviceKey }) else { throw Self.notFound }
             user.devices?[index].verifier = verifier
-            user.devices?[index].saltHex = salt.map { String(format: "%02x", $0) }.joined()
+            user.devices?[index].saltHex = BigEndian.hex(salt)
             user.devices?[index].name = input.deviceName
             user.devices?[index].remembered = !onPrompt
             user.devices?[index].lastModifiedAt = now
