@@ -46,32 +46,34 @@ public enum Base64URL {
 
     /// The bytes of base64url text (padding optional); nil for any other character or an impossible length.
     public static func decode(_ text: some StringProtocol) -> Data? {
-        var text = String(text)
-        return text.withUTF8 { whole -> Data? in
-            var end = whole.count
-            if end % 4 == 0 {
-                while end > 0, end > whole.count - 2, whole[end - 1] == UInt8(ascii: "=") { end -= 1 }
-            }
-            let input = UnsafeBufferPointer(rebasing: whole[0..<end])
-            guard input.count % 4 != 1 else { return nil }
-            var output = [UInt8]()
-            output.reserveCapacity(input.count * 3 / 4)
-            var accumulator: UInt32 = 0
-            var bits: UInt32 = 0
-            let valid = values.withUnsafeBufferPointer { table -> Bool in
-                for byte in input {
-                    let value = table[Int(byte)]
-                    guard value != 0xFF else { return false }
-                    accumulator = accumulator << 6 | UInt32(value)
-                    bits += 6
-                    if bits >= 8 {
-                        bits -= 8
-                        output.append(UInt8(truncatingIfNeeded: accumulator >> bits))
-                    }
-                }
-                return true
-            }
-            return valid ? Data(output) : nil
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(bytes: $0) }) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer { decode(bytes: $0) }
+    }
+
+    private static func decode(bytes whole: UnsafeBufferPointer<UInt8>) -> Data? {
+        var end = whole.count
+        if end % 4 == 0 {
+            while end > 0, end > whole.count - 2, whole[end - 1] == UInt8(ascii: "=") { end -= 1 }
         }
+        let input = UnsafeBufferPointer(rebasing: whole[0..<end])
+        guard input.count % 4 != 1 else { return nil }
+        var output = [UInt8]()
+        output.reserveCapacity(input.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits: UInt32 = 0
+        let valid = values.withUnsafeBufferPointer { table -> Bool in
+            for byte in input {
+                let value = table[Int(byte)]
+                guard value != 0xFF else { return false }
+                accumulator = accumulator << 6 | UInt32(value)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    output.append(UInt8(truncatingIfNeeded: accumulator >> bits))
+                }
+            }
+            return true
+        }
+        return valid ? Data(output) : nil
     }
 }

@@ -59,15 +59,23 @@ public struct JWTParts: Sendable {
     public var signingInput: String
 
     public init?(_ token: String) {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let header = Self.header(parts[0]),
-              let payload = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2])
+        // Split on the two dots by bytes: tokens are ASCII, and Character-wise splitting is slow.
+        let utf8 = token.utf8
+        guard let first = utf8.firstIndex(of: UInt8(ascii: ".")),
+              let second = utf8[utf8.index(after: first)...].firstIndex(of: UInt8(ascii: ".")),
+              !utf8[utf8.index(after: second)...].contains(UInt8(ascii: "."))
+        else { return nil }
+        let headerPart = token[..<first]
+        let payloadPart = token[token.index(after: first)..<second]
+        let signaturePart = token[token.index(after: second)...]
+        guard let header = Self.header(headerPart), let payload = Base64URL.decode(payloadPart),
+              let signature = Base64URL.decode(signaturePart)
         else { return nil }
         kid = header.kid
         alg = header.alg
         self.payload = payload
         self.signature = signature
-        signingInput = parts[0] + "." + parts[1]
+        signingInput = String(token[..<second])
     }
 
     private struct Header: Sendable {

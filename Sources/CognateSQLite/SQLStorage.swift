@@ -10,7 +10,10 @@ public final class SQLStorage: Storage {
     private let mutex = AsyncMutex()
     private let writes = GroupCommit()
     private let cache = RecordCache()
-    private let users: UserCache
+    /// Decoded users by pool and username key, also found by pool and sub.
+    private let users: FIFOCache<User>
+    /// Decoded refresh tokens by hash, also found by origin_jti (every presented access token is checked).
+    private let refreshTokens: FIFOCache<RefreshTokenRecord>
     private let translate: @Sendable (any Error) -> any Error
     private let closeConnection: @Sendable () async throws -> Void
 
@@ -23,7 +26,8 @@ public final class SQLStorage: Storage {
         close: @escaping @Sendable () async throws -> Void, cachedUsers: Int = 20_000
     ) {
         self.database = database
-        self.users = UserCache(capacity: cachedUsers)
+        self.users = FIFOCache(capacity: cachedUsers) { Self.subKey($0.poolID, $0.sub) }
+        self.refreshTokens = FIFOCache(capacity: cachedUsers) { $0.originJTI }
         self.translate = translate
         self.closeConnection = close
     }
@@ -34,6 +38,11 @@ public final class SQLStorage: Storage {
     }
 
     // MARK: Plumbing
+
+    static func userKey(_ poolID: String, _ usernameKey: String) -> String { poolID + "\u{0}" + usernameKey }
+    static func subKey(_ poolID: String, _ sub: String) -> String { poolID + "\u{0}sub\u{0}" + sub }
+
+    private func cache(_ user: User) { users.store(user, key: Self.userKey(user.poolID, user.usernameKey)) }
 
     private func locked<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
@@ -232,7 +241,8 @@ public final class SQLStorage: Storage {
             try await db.raw("DELETE FROM user_pools WHERE id = \(bind: id)").run()
         } committed: { _ in
             self.cache.forgetPool(id)
-            self.users.forgetPool(id)
+            self.users.forgetAll { $0.poolID == id }
+            self.refreshTokens.forgetAll { $0.poolID == id }
         }
     }
 
@@ -355,25 +365,25 @@ public final class SQLStorage: Storage {
             try await Self.writeAliases(db, user)
         } committed: { _ in
             self.cache.adjustUserCount(user.poolID, by: 1)
-            self.users.store(user)
+            self.cache(user)
         }
     }
 
     public func user(poolID: String, usernameKey: String) async throws -> User {
-        if let user = users.user(poolID: poolID, usernameKey: usernameKey) { return user }
+        if let user = users[Self.userKey(poolID, usernameKey)] { return user }
         return try await read { db in
             let user = try await Self.one(
                 User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
-            self.users.store(user)
+            self.cache(user)
             return user
         }
     }
 
     public func user(poolID: String, sub: String) async throws -> User {
-        if let user = users.user(poolID: poolID, sub: sub) { return user }
+        if let user = users.value(secondKey: Self.subKey(poolID, sub)) { return user }
         return try await read { db in
             let user = try await Self.one(User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
-            self.users.store(user)
+            self.cache(user)
             return user
         }
     }
@@ -385,7 +395,7 @@ public final class SQLStorage: Storage {
                 JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
                 WHERE a.pool_id = \(bind: poolID) AND a.alias_key = \(bind: aliasKey)
                 """)
-            self.users.store(user)
+            self.cache(user)
             return user
         }
     }
@@ -454,7 +464,7 @@ public final class SQLStorage: Storage {
         items.reserveCapacity(rows.count)
         for row in rows {
             let name = try row.decode(column: "username_key", as: String.self)
-            if let cached = users.user(poolID: poolID, usernameKey: name) {
+            if let cached = users[Self.userKey(poolID, name)] {
                 items.append(cached)
             } else {
                 items.append(try Self.record(User.self, try row.decode(column: "data", as: String.self)))
@@ -501,7 +511,7 @@ public final class SQLStorage: Storage {
                 try await Self.writeAliases(db, user)
             }
             return user
-        } committed: { self.users.store($0) }
+        } committed: { self.cache($0) }
     }
 
     public func deleteUser(poolID: String, usernameKey: String) async throws {
@@ -510,7 +520,8 @@ public final class SQLStorage: Storage {
             try await db.raw("DELETE FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)").run()
         } committed: { _ in
             self.cache.adjustUserCount(poolID, by: -1)
-            self.users.forget(poolID: poolID, usernameKey: usernameKey)
+            self.users.forget(Self.userKey(poolID, usernameKey))
+            self.refreshTokens.forgetAll { $0.poolID == poolID && $0.usernameKey == usernameKey }
         }
     }
 
@@ -682,37 +693,45 @@ public final class SQLStorage: Storage {
                 INSERT INTO refresh_tokens (token_hash, pool_id, username_key, origin_jti, data)
                 VALUES (\(bind: record.tokenHash), \(bind: record.poolID), \(bind: record.usernameKey), \(bind: record.originJTI), \(bind: data))
                 """).run()
-        }
+        } committed: { self.refreshTokens.store(record, key: record.tokenHash) }
     }
 
     public func refreshToken(hash: String) async throws -> RefreshTokenRecord {
-        try await read { db in
-            try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE token_hash = \(bind: hash)")
+        if let record = refreshTokens[hash] { return record }
+        return try await read { db in
+            let record = try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE token_hash = \(bind: hash)")
+            self.refreshTokens.store(record, key: record.tokenHash)
+            return record
         }
     }
 
     public func refreshToken(originJTI: String) async throws -> RefreshTokenRecord {
-        try await read { db in
-            try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE origin_jti = \(bind: originJTI)")
+        if let record = refreshTokens.value(secondKey: originJTI) { return record }
+        return try await read { db in
+            let record = try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE origin_jti = \(bind: originJTI)")
+            self.refreshTokens.store(record, key: record.tokenHash)
+            return record
         }
     }
 
     public func revokeRefreshTokens(poolID: String, usernameKey: String) async throws -> Int {
-        try await transaction { db in
+        try await transaction { db -> [RefreshTokenRecord] in
             let rows = try await db.raw("""
                 SELECT data FROM refresh_tokens WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)
                 """).all(decodingColumn: "data", as: String.self)
-            var live = 0
+            var revoked: [RefreshTokenRecord] = []
             for json in rows {
                 var record = try Self.record(RefreshTokenRecord.self, json)
                 if record.revoked { continue }
-                live += 1
                 record.revoked = true
                 let data = try Self.json(record)
                 try await db.raw("UPDATE refresh_tokens SET data = \(bind: data) WHERE token_hash = \(bind: record.tokenHash)").run()
+                revoked.append(record)
             }
-            return live
-        }
+            return revoked
+        } committed: { revoked in
+            for record in revoked { self.refreshTokens.store(record, key: record.tokenHash) }
+        }.count
     }
 
     public func revokeRefreshToken(hash: String) async throws {
@@ -721,19 +740,20 @@ public final class SQLStorage: Storage {
             record.revoked = true
             let data = try Self.json(record)
             try await db.raw("UPDATE refresh_tokens SET data = \(bind: data) WHERE token_hash = \(bind: hash)").run()
-        }
+            return record
+        } committed: { self.refreshTokens.store($0, key: $0.tokenHash) }
     }
 
     public func markRotated(hash: String, at date: Date) async throws -> RefreshTokenRecord {
-        try await transaction { db in
+        try await transaction { db -> (before: RefreshTokenRecord, after: RefreshTokenRecord) in
             let before = try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE token_hash = \(bind: hash)")
-            guard before.rotatedAt == nil else { return before }
+            guard before.rotatedAt == nil else { return (before, before) }
             var record = before
             record.rotatedAt = date
             let data = try Self.json(record)
             try await db.raw("UPDATE refresh_tokens SET data = \(bind: data) WHERE token_hash = \(bind: hash)").run()
-            return before
-        }
+            return (before, record)
+        } committed: { self.refreshTokens.store($0.after, key: $0.after.tokenHash) }.before
     }
 
     // MARK: Outbox
@@ -781,6 +801,7 @@ public final class SQLStorage: Storage {
         } committed: { _ in
             self.cache.clear()
             self.users.clear()
+            self.refreshTokens.clear()
         }
     }
 }

@@ -447,13 +447,18 @@ extension StorageConformance {
         let date2 = date.addingTimeInterval(5)
         try expect(try await s.markRotated(hash: "t2", at: date2).rotatedAt == nil, "first rotation sees it unrotated")
         try expect(try await s.markRotated(hash: "t2", at: date2.addingTimeInterval(9)).rotatedAt == date2, "second rotation sees the first")
+        try expect(try await s.refreshToken(originJTI: "o-t2").rotatedAt == date2, "rotation seen by origin_jti")
+        try expect(!(try await s.refreshToken(originJTI: "o-t1").revoked), "live by origin_jti")
         try await s.revokeRefreshToken(hash: "t1")
         try expect(try await s.refreshToken(hash: "t1").revoked, "one revoked")
+        try expect(try await s.refreshToken(originJTI: "o-t1").revoked, "revocation seen by origin_jti")
         try expect(!(try await s.refreshToken(hash: "t2").revoked), "the other live")
         try expect(try await s.revokeRefreshTokens(poolID: "us-east-1_Pool1", usernameKey: "u") == 1, "one was still live")
         try expect(try await s.refreshToken(hash: "t2").revoked, "all revoked")
+        try expect(try await s.refreshToken(originJTI: "o-t2").revoked, "sign-out seen by origin_jti")
         try await s.deleteUser(poolID: "us-east-1_Pool1", usernameKey: "u")
         try await expectError(.notFound, "tokens go with their user") { _ = try await s.refreshToken(hash: "t1") }
+        try await expectError(.notFound, "by origin_jti too") { _ = try await s.refreshToken(originJTI: "o-t2") }
     }
 }
 

@@ -25,6 +25,7 @@ import Testing
 
     @Test func malformedTokensDoNotParse() {
         #expect(JWTParts("a.b") == nil)
+        #expect(JWTParts("a.b.c.d") == nil)
         #expect(JWTParts("!!.??.**") == nil)
         #expect(JWTParts("") == nil)
     }
