@@ -26,6 +26,7 @@ from botocore.config import Config
 from bulk_seed import bulk_create
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+BASELINE = "Baseline: GET /_cognate/health (HTTP only)"
 PASSWORD = "Bench-Passw0rd!"
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -126,18 +127,15 @@ def write_lines(path, lines):
 
 def run_wrk(server, operation, body, items_file, duration, connections, threads=2, perf_file=None):
     before = server.cpu_seconds()
-    perf = None
-    if perf_file:  # development runs: a CPU profile of the server during the scenario
-        perf = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-g", "-p", str(server.process.pid), "-o", perf_file],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", os.path.join(HERE, "load", "cognito.lua"),
-         server.url, "--", operation, items_file or "-", body],
-        capture_output=True, text=True, check=True).stdout
+    perf = start_perf(server, perf_file)
+    if operation is None:  # GET of a fixed path: the HTTP stack alone
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", server.url + body]
+    else:
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s",
+                   os.path.join(HERE, "load", "cognito.lua"), server.url, "--", operation, items_file or "-", body]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     cpu = server.cpu_seconds() - before
-    if perf:
-        perf.send_signal(2)
-        perf.wait()
+    stop_perf(perf)
     total = int(re.search(r"(\d+) requests in", output).group(1))
     errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
@@ -153,14 +151,30 @@ def run_wrk(server, operation, body, items_file, duration, connections, threads=
             "requests": total}
 
 
-def run_srp(server, pool, app, users_file, duration, processes):
+def start_perf(server, perf_file):
+    """Development runs: a CPU profile of the server while a scenario runs (stop it with stop_perf)."""
+    if not perf_file:
+        return None
+    return subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-g", "-p", str(server.process.pid), "-o", perf_file],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_perf(perf):
+    if perf:
+        perf.send_signal(2)
+        perf.wait()
+
+
+def run_srp(server, pool, app, users_file, duration, processes, perf_file=None):
     before = server.cpu_seconds()
+    perf = start_perf(server, perf_file)
     output = subprocess.run(
         [sys.executable, os.path.join(HERE, "srp_load.py"), "--url", server.url, "--pool", pool, "--client", app,
          "--users-file", users_file, "--password", PASSWORD, "--duration", str(duration), "--processes", str(processes)],
         capture_output=True, text=True, check=True).stdout
     result = json.loads(output.strip().splitlines()[-1])
     cpu = server.cpu_seconds() - before
+    stop_perf(perf)
     result["cpu_ms"] = cpu * 1000 / max(result["requests"], 1)
     result["rss"] = server.rss_mb()
     return result
@@ -169,6 +183,8 @@ def run_srp(server, pool, app, users_file, duration, processes):
 def scenarios(pool, app):
     """(name, operation, body, items) for the wrk scenarios; items names a data file prepared per server."""
     return [
+        # Not a Cognito call: Cognate's fixed health answer, the most any request can reach on this machine.
+        (BASELINE, None, "/_cognate/health", None),
         ("DescribeUserPool", "DescribeUserPool", json.dumps({"UserPoolId": pool}), None),
         ("AdminGetUser (random user)", "AdminGetUser", json.dumps({"UserPoolId": pool, "Username": "{item}"}), "users"),
         ("GetUser (access token)", "GetUser", json.dumps({"AccessToken": "{item}"}), "access"),
@@ -205,13 +221,16 @@ def measure(server, users, args, workdir, skip=()):
     for name, operation, body, items in scenarios(pool, app):
         if name in skip or not selected(args, name):
             continue
+        if operation is None and server.name != "cognate":
+            continue
         perf_file = os.path.join(args.perf, re.sub(r"\W+", "-", name).strip("-") + ".data") if args.perf else None
         rows[name] = run_wrk(server, operation, body, files.get(items), args.duration, args.connections, perf_file=perf_file)
         print(f"  {server.name:8} {name:32} {rows[name]['rps']:10.0f}/s p99 {rows[name]['p99']:.2f} ms", flush=True)
     if not selected(args, "Full SRP sign-in"):
         return rows, seed_rate
     srp_users = write_lines(os.path.join(workdir, f"{server.name}-srp-users.txt"), [f"user{i:07d}" for i in range(min(users, 50))])
-    rows["Full SRP sign-in"] = run_srp(server, pool, app, srp_users, args.duration, args.srp_processes)
+    perf_file = os.path.join(args.perf, "Full-SRP-sign-in.data") if args.perf else None
+    rows["Full SRP sign-in"] = run_srp(server, pool, app, srp_users, args.duration, args.srp_processes, perf_file=perf_file)
     print(f"  {server.name:8} {'Full SRP sign-in':32} {rows['Full SRP sign-in']['rps']:10.0f}/s", flush=True)
     return rows, seed_rate
 
@@ -287,17 +306,21 @@ def report(args, cognate, moto, cognate_meta, moto_meta, scale):
                      f"{c['rss']:.0f} | {mcols} | {ratio} | {target or ''} | {met} |")
     if scale:
         lines += ["", "## Cognate at scale", "",
-                  "One pool grown to each size through the public API; the read and ListUsers scenarios repeated at each.", "",
+                  "One pool grown to each size through the public API (AdminCreateUser over keep-alive HTTP from "
+                  f"{args.seed_processes} processes, Benchmarks/bulk_seed.py); the read and ListUsers scenarios repeated "
+                  "at each size. RSS is measured after the scenarios.", "",
                   "| Users | Seeding users/s | DB bytes/user | RSS MB | " + " | ".join(f"{n} req/s (p99 ms)" for n in scale[0]["scenarios"]) + " |",
                   "| ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in scale[0]["scenarios"]) + " |"]
         for row in scale:
             cells = " | ".join(f"{s['rps']:.0f} ({s['p99']:.2f})" for s in row["scenarios"].values())
             lines.append(f"| {row['size']:,} | {row['seed_rate']:.0f} | {row['bytes_per_user']:.0f} | {row['rss_after']:.0f} | {cells} |")
     lines += ["", "Notes: CPU ms/req is the server's own CPU time divided by the requests it answered; with the load",
-              "generator on the same two cores it includes contention. The full SRP sign-in row is bound by its Python",
-              "clients, which compute two 3072-bit exponentiations per sign-in on the same cores (moto does no SRP",
-              "arithmetic, and answers at the same rate).",
+              "generator on the same two cores it includes contention. The full SRP sign-in clients are Python processes",
+              "computing three 3072-bit exponentiations per sign-in on the same cores.",
               "", "Reproduce: `Scripts/bench.sh` (see the README for its options).", ""]
+    # The measured causes of each missed target, written by hand (Benchmarks/analysis.md).
+    with open(os.path.join(HERE, "analysis.md")) as f:
+        lines += ["", f.read().rstrip(), ""]
     return "\n".join(lines)
 
 
