@@ -309,10 +309,10 @@ def report(args, cognate, moto, cognate_meta, moto_meta, scale):
                   "One pool grown to each size through the public API (AdminCreateUser over keep-alive HTTP from "
                   f"{args.seed_processes} processes, Benchmarks/bulk_seed.py); the read and ListUsers scenarios repeated "
                   "at each size. RSS is measured after the scenarios.", "",
-                  "| Users | Seeding users/s | DB bytes/user | RSS MB | " + " | ".join(f"{n} req/s (p99 ms)" for n in scale[0]["scenarios"]) + " |",
+                  "| Users | Seeding users/s | DB bytes/user | RSS MB | " + " | ".join(f"{n} req/s (p50/p99 ms)" for n in scale[0]["scenarios"]) + " |",
                   "| ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in scale[0]["scenarios"]) + " |"]
         for row in scale:
-            cells = " | ".join(f"{s['rps']:.0f} ({s['p99']:.2f})" for s in row["scenarios"].values())
+            cells = " | ".join(f"{s['rps']:.0f} ({s['p50']:.2f}/{s['p99']:.2f})" for s in row["scenarios"].values())
             lines.append(f"| {row['size']:,} | {row['seed_rate']:.0f} | {row['bytes_per_user']:.0f} | {row['rss_after']:.0f} | {cells} |")
     lines += ["", "Notes: CPU ms/req is the server's own CPU time divided by the requests it answered; with the load",
               "generator on the same two cores it includes contention. The full SRP sign-in clients are Python processes",

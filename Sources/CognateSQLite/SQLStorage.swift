@@ -168,12 +168,9 @@ public final class SQLStorage: Storage {
         var q = query
         q.appendInterpolation(unsafeRaw: " LIMIT \(limit + 1)")
         let rows = try await db.raw(q).all(decodingColumn: "data", as: String.self)
-        var items = try rows.map { try record(T.self, $0) }
-        var next: String?
-        if items.count > limit {
-            items.removeLast()
-            next = items.last.map { PageToken.encode(key($0)) }
-        }
+        // The row past the limit only tells that there is a next page: it is not decoded.
+        let items = try rows.prefix(limit).map { try record(T.self, $0) }
+        let next = rows.count > limit ? items.last.map { PageToken.encode(key($0)) } : nil
         return Page(items: items, nextToken: next)
     }
 
@@ -461,8 +458,9 @@ public final class SQLStorage: Storage {
         q.appendInterpolation(unsafeRaw: " LIMIT \(limit + 1)")
         let rows = try await db.raw(q).all()
         var items: [User] = []
-        items.reserveCapacity(rows.count)
-        for row in rows {
+        items.reserveCapacity(min(rows.count, limit))
+        // The row past the limit only tells that there is a next page: it is not decoded.
+        for row in rows.prefix(limit) {
             let name = try row.decode(column: "username_key", as: String.self)
             if let cached = users[Self.userKey(poolID, name)] {
                 items.append(cached)
@@ -470,11 +468,7 @@ public final class SQLStorage: Storage {
                 items.append(try Self.record(User.self, try row.decode(column: "data", as: String.self)))
             }
         }
-        var next: String?
-        if items.count > limit {
-            items.removeLast()
-            next = items.last.map { PageToken.encode(key($0)) }
-        }
+        let next = rows.count > limit ? items.last.map { PageToken.encode(key($0)) } : nil
         return Page(items: items, nextToken: next)
     }
 
