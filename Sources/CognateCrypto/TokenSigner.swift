@@ -93,6 +93,8 @@ public struct JWTParts: Sendable {
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }
         let header = Header(kid: object["kid"] as? String, alg: object["alg"] as? String)
+        // Only short headers are remembered, so tokens made up by a client cannot fill memory.
+        guard key.utf8.count <= 256 else { return header }
         seenHeaders.withLock { seen in
             if seen.count >= 256 { seen.removeAll() }  // bounded against floods of distinct headers
             seen[key] = header

@@ -18,7 +18,8 @@ public final class ConstraintPattern: Sendable {
     private let allowsEmpty: Bool
     private let recent = Mutex<[String: Bool]>([:])
 
-    private static let recentLimit = 4096
+    /// Per pattern; at most about 150 KB each (values over 256 bytes are never remembered).
+    private static let recentLimit = 512
     private static let repeatedClass = try! NSRegularExpression(pattern: #"\A\[((?:\\.|[^\[\]\\])*)\]([+*])\z"#)
 
     public init(_ source: String) {
