@@ -115,9 +115,10 @@ struct TokenIssuer {
         )
     }
 
-    /// A random opaque token (refresh tokens, sessions).
+    /// A random opaque token (refresh tokens, sessions). It starts with a letter: base64url may begin
+    /// with "-", and the AWS CLI then reads `--session -…` as an option and refuses the command.
     static func opaqueToken(_ random: any RandomSource, bytes: Int = 48) -> String {
-        Base64URL.encode(random.bytes(bytes))
+        "c" + Base64URL.encode(random.bytes(bytes))
     }
 
     static func hash(_ token: String) -> String {
