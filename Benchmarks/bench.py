@@ -259,8 +259,11 @@ def scale_run(cognate_command, sizes, args, workdir):
             db_bytes = sum(os.path.getsize(db + suffix) for suffix in ("", "-wal") if os.path.exists(db + suffix))
             row = {"size": size, "seed_rate": rate, "bytes_per_user": db_bytes / size, "rss": server.rss_mb(), "scenarios": {}}
             for name, operation, body, items in scenarios(pool, app):
-                if name.startswith(("AdminGetUser", "GetUser", "ListUsers", "DescribeUserPool")):
-                    row["scenarios"][name] = run_wrk(server, operation, body, files.get(items), args.duration, args.connections)
+                if name.startswith(("AdminGetUser", "GetUser", "ListUsers", "DescribeUserPool")) and selected(args, name):
+                    perf_file = (os.path.join(args.perf, f"scale{size}-" + re.sub(r"\W+", "-", name).strip("-") + ".data")
+                                 if args.perf else None)
+                    row["scenarios"][name] = run_wrk(server, operation, body, files.get(items), args.duration, args.connections,
+                                                     perf_file=perf_file)
             row["rss_after"] = server.rss_mb()
             results.append(row)
             print(f"  scale {size}: seeded at {rate:.0f} users/s, {db_bytes / size:.0f} bytes/user, RSS {row['rss_after']:.1f} MB, "

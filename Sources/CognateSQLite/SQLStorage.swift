@@ -165,13 +165,39 @@ public final class SQLStorage: Storage {
     private static func page<T: Decodable & Sendable>(
         _ type: T.Type, _ db: any SQLDatabase, _ query: SQLQueryString, limit: Int, key: (T) -> [String]
     ) async throws -> Page<T> {
+        try await page(db, query, limit: limit, decode: { try record(T.self, try $0.decode(column: "data", as: String.self)) }, key: key)
+    }
+
+    private static func page<T: Sendable>(
+        _ db: any SQLDatabase, _ query: SQLQueryString, limit: Int, decode: (any SQLRow) throws -> T, key: (T) -> [String]
+    ) async throws -> Page<T> {
         var q = query
         q.appendInterpolation(unsafeRaw: " LIMIT \(limit + 1)")
-        let rows = try await db.raw(q).all(decodingColumn: "data", as: String.self)
+        let rows = try await db.raw(q).all()
         // The row past the limit only tells that there is a next page: it is not decoded.
-        let items = try rows.prefix(limit).map { try record(T.self, $0) }
+        let items = try rows.prefix(limit).map(decode)
         let next = rows.count > limit ? items.last.map { PageToken.encode(key($0)) } : nil
         return Page(items: items, nextToken: next)
+    }
+
+    // MARK: Users' stored form
+
+    /// Users are written in their binary record form (`BinaryRecord`: a fraction of JSON's decoding cost,
+    /// which dominated ListUsers pages that missed the cache); rows written before it hold JSON text.
+    static func userData(_ user: User) -> Data {
+        Data(user.recordBytes)
+    }
+
+    static func user(row: any SQLRow) throws -> User {
+        if let bytes = try? row.decode(column: "data", as: Data.self) {
+            return try User(recordBytes: bytes)
+        }
+        return try record(User.self, try row.decode(column: "data", as: String.self))
+    }
+
+    private static func oneUser(_ db: any SQLDatabase, _ query: SQLQueryString) async throws -> User {
+        guard let row = try await db.raw(query).first() else { throw StorageError.notFound }
+        return try user(row: row)
     }
 
     // MARK: Migrations
@@ -343,7 +369,7 @@ public final class SQLStorage: Storage {
     }
 
     public func createUser(_ user: User) async throws {
-        let data = try Self.json(user)
+        let data = Self.userData(user)
         try await transaction { db in
             try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: user.poolID)")
             if try await db.raw("SELECT sub FROM users WHERE pool_id = \(bind: user.poolID) AND username_key = \(bind: user.usernameKey)").first() != nil {
@@ -369,8 +395,7 @@ public final class SQLStorage: Storage {
     public func user(poolID: String, usernameKey: String) async throws -> User {
         if let user = users[Self.userKey(poolID, usernameKey)] { return user }
         return try await read { db in
-            let user = try await Self.one(
-                User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            let user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
             self.cache(user)
             return user
         }
@@ -379,7 +404,7 @@ public final class SQLStorage: Storage {
     public func user(poolID: String, sub: String) async throws -> User {
         if let user = users.value(secondKey: Self.subKey(poolID, sub)) { return user }
         return try await read { db in
-            let user = try await Self.one(User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
+            let user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
             self.cache(user)
             return user
         }
@@ -387,7 +412,7 @@ public final class SQLStorage: Storage {
 
     public func user(poolID: String, aliasKey: String) async throws -> User {
         try await read { db in
-            let user = try await Self.one(User.self, db, """
+            let user = try await Self.oneUser(db, """
                 SELECT u.data AS data FROM user_aliases a
                 JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
                 WHERE a.pool_id = \(bind: poolID) AND a.alias_key = \(bind: aliasKey)
@@ -465,7 +490,7 @@ public final class SQLStorage: Storage {
             if let cached = users[Self.userKey(poolID, name)] {
                 items.append(cached)
             } else {
-                items.append(try Self.record(User.self, try row.decode(column: "data", as: String.self)))
+                items.append(try Self.user(row: row))
             }
         }
         let next = rows.count > limit ? items.last.map { PageToken.encode(key($0)) } : nil
@@ -486,14 +511,13 @@ public final class SQLStorage: Storage {
         try await transaction { db in
             // Read from the database, never the cache: an earlier transaction of the same group commit may
             // have changed this user, and the cache learns of it only after the commit.
-            var user = try await Self.one(
-                User.self, db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            var user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
             let before = user.aliasKeys
             try change(&user)
             // Identity columns never change through an update.
             user.poolID = poolID
             user.usernameKey = usernameKey
-            let data = try Self.json(user)
+            let data = Self.userData(user)
             let v = Self.indexedFields.map { user.filterValue($0) }
             try await db.raw("""
                 UPDATE users SET email = \(bind: v[0]), phone_number = \(bind: v[1]), name = \(bind: v[2]),
@@ -626,7 +650,7 @@ public final class SQLStorage: Storage {
                 q.appendInterpolation(bind: after[0])
             }
             q.appendInterpolation(unsafeRaw: " ORDER BY m.username_key")
-            return try await Self.page(User.self, db, q, limit: page.limit) { [$0.usernameKey] }
+            return try await Self.page(db, q, limit: page.limit, decode: Self.user(row:)) { [$0.usernameKey] }
         }
     }
 
