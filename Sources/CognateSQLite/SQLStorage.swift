@@ -1,6 +1,7 @@
 import CognateStorage
 import Foundation
 import SQLKit
+import Synchronization
 
 /// The storage protocol over SQLKit. The SQL is written once against `SQLDatabase`; binds are rendered
 /// by the connection's dialect. All access goes through one connection, serialized by a FIFO lock so
@@ -14,6 +15,9 @@ public final class SQLStorage: Storage {
     private let users: FIFOCache<User>
     /// Decoded refresh tokens by hash, also found by origin_jti (every presented access token is checked).
     private let refreshTokens: FIFOCache<RefreshTokenRecord>
+    /// Sessions created since start: every `sessionsPerSweep`-th also removes the expired ones.
+    private let sessionsCreated = Atomic<Int>(0)
+    static let sessionsPerSweep = 64
     private let translate: @Sendable (any Error) -> any Error
     private let closeConnection: @Sendable () async throws -> Void
 
@@ -355,8 +359,11 @@ public final class SQLStorage: Storage {
         .email, .phoneNumber, .name, .givenName, .familyName, .preferredUsername, .userStatus, .status,
     ]
 
-    private static func writeAliases(_ db: any SQLDatabase, _ user: User) async throws {
-        try await db.raw("DELETE FROM user_aliases WHERE pool_id = \(bind: user.poolID) AND username_key = \(bind: user.usernameKey)").run()
+    /// Writes the user's alias rows; `replacing` first removes the ones it had (a new user has none).
+    private static func writeAliases(_ db: any SQLDatabase, _ user: User, replacing: Bool) async throws {
+        if replacing {
+            try await db.raw("DELETE FROM user_aliases WHERE pool_id = \(bind: user.poolID) AND username_key = \(bind: user.usernameKey)").run()
+        }
         for alias in user.aliasKeys {
             if try await db.raw("SELECT username_key FROM user_aliases WHERE pool_id = \(bind: user.poolID) AND alias_key = \(bind: alias)").first() != nil {
                 throw StorageError.alreadyExists(key: "alias")
@@ -371,13 +378,15 @@ public final class SQLStorage: Storage {
     public func createUser(_ user: User) async throws {
         let data = Self.userData(user)
         try await transaction { db in
-            try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: user.poolID)")
-            if try await db.raw("SELECT sub FROM users WHERE pool_id = \(bind: user.poolID) AND username_key = \(bind: user.usernameKey)").first() != nil {
-                throw StorageError.alreadyExists(key: "username")
-            }
-            if try await db.raw("SELECT sub FROM users WHERE pool_id = \(bind: user.poolID) AND sub = \(bind: user.sub)").first() != nil {
-                throw StorageError.alreadyExists(key: "sub")
-            }
+            // The pool and both unique keys in one statement: writes run one at a time, so each statement counts.
+            let row = try await db.raw("""
+                SELECT EXISTS (SELECT 1 FROM user_pools WHERE id = \(bind: user.poolID)) AS pool,
+                    EXISTS (SELECT 1 FROM users WHERE pool_id = \(bind: user.poolID) AND username_key = \(bind: user.usernameKey)) AS username,
+                    EXISTS (SELECT 1 FROM users WHERE pool_id = \(bind: user.poolID) AND sub = \(bind: user.sub)) AS sub
+                """).first()
+            guard let row, try row.decode(column: "pool", as: Bool.self) else { throw StorageError.notFound }
+            if try row.decode(column: "username", as: Bool.self) { throw StorageError.alreadyExists(key: "username") }
+            if try row.decode(column: "sub", as: Bool.self) { throw StorageError.alreadyExists(key: "sub") }
             let v = Self.indexedFields.map { user.filterValue($0) }
             try await db.raw("""
                 INSERT INTO users (pool_id, username_key, sub, email, phone_number, name, given_name, family_name,
@@ -385,7 +394,7 @@ public final class SQLStorage: Storage {
                 VALUES (\(bind: user.poolID), \(bind: user.usernameKey), \(bind: user.sub), \(bind: v[0]), \(bind: v[1]),
                     \(bind: v[2]), \(bind: v[3]), \(bind: v[4]), \(bind: v[5]), \(bind: v[6] ?? ""), \(bind: v[7] ?? ""), \(bind: data))
                 """).run()
-            try await Self.writeAliases(db, user)
+            try await Self.writeAliases(db, user, replacing: false)
         } committed: { _ in
             self.cache.adjustUserCount(user.poolID, by: 1)
             self.cache(user)
@@ -526,7 +535,7 @@ public final class SQLStorage: Storage {
                 WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)
                 """).run()
             if before != user.aliasKeys {
-                try await Self.writeAliases(db, user)
+                try await Self.writeAliases(db, user, replacing: true)
             }
             return user
         } committed: { self.cache($0) }
@@ -684,21 +693,22 @@ public final class SQLStorage: Storage {
 
     public func createSession(_ session: AuthSession) async throws {
         let data = try Self.json(session)
+        let sweep = sessionsCreated.add(1, ordering: .relaxed).oldValue % Self.sessionsPerSweep == 0
         try await transaction { db in
             try await db.raw("""
                 INSERT INTO auth_sessions (id, pool_id, expires_at, data)
                 VALUES (\(bind: session.id), \(bind: session.poolID), \(bind: session.expiresAt.timeIntervalSince1970), \(bind: data))
                 """).run()
-            // Sessions are short-lived; sweeping the expired ones here keeps the table small.
-            try await db.raw("DELETE FROM auth_sessions WHERE expires_at < \(bind: session.expiresAt.timeIntervalSince1970 - 86_400)").run()
+            // Sessions are short-lived; sweeping the expired ones now and then keeps the table small.
+            if sweep {
+                try await db.raw("DELETE FROM auth_sessions WHERE expires_at < \(bind: session.expiresAt.timeIntervalSince1970 - 86_400)").run()
+            }
         }
     }
 
     public func takeSession(id: String) async throws -> AuthSession {
         try await transaction { db in
-            let session = try await Self.one(AuthSession.self, db, "SELECT data FROM auth_sessions WHERE id = \(bind: id)")
-            try await db.raw("DELETE FROM auth_sessions WHERE id = \(bind: id)").run()
-            return session
+            try await Self.one(AuthSession.self, db, "DELETE FROM auth_sessions WHERE id = \(bind: id) RETURNING data")
         }
     }
 
