@@ -4,10 +4,15 @@ import SQLKit
 import Synchronization
 
 /// The storage protocol over SQLKit. The SQL is written once against `SQLDatabase`; binds are rendered
-/// by the connection's dialect. All access goes through one connection, serialized by a FIFO lock so
-/// that each `update` is one atomic read-change-write transaction.
+/// by the connection's dialect. Writes go through one connection, serialized by a FIFO lock so that
+/// each `update` is one atomic read-change-write transaction. Reads use their own connections when the
+/// backend has them (a file database in WAL mode), so they never wait for a commit's fsync; without
+/// them, reads take the writer's lock.
 public final class SQLStorage: Storage {
     let database: any SQLDatabase
+    /// Read-only connections, used in turn; empty: reads use `database`.
+    private let readers: [any SQLDatabase]
+    private let nextReader = Atomic<Int>(0)
     private let mutex = AsyncMutex()
     private let writes = GroupCommit()
     private let cache = RecordCache()
@@ -23,13 +28,15 @@ public final class SQLStorage: Storage {
 
     /// - Parameters:
     ///   - translate: maps the driver's errors to `StorageError` (unique violations → `alreadyExists`).
-    ///   - close: closes the underlying connection.
+    ///   - readers: read-only connections to the same database (none: reads use `database`).
+    ///   - close: closes the underlying connections.
     ///   - cachedUsers: how many decoded users to keep in memory (0 turns the user cache off).
     init(
-        database: any SQLDatabase, translate: @escaping @Sendable (any Error) -> any Error,
+        database: any SQLDatabase, readers: [any SQLDatabase] = [], translate: @escaping @Sendable (any Error) -> any Error,
         close: @escaping @Sendable () async throws -> Void, cachedUsers: Int = 20_000
     ) {
         self.database = database
+        self.readers = readers
         self.users = FIFOCache(capacity: cachedUsers) { Self.subKey($0.poolID, $0.sub) }
         self.refreshTokens = FIFOCache(capacity: cachedUsers) { $0.originJTI }
         self.translate = translate
@@ -46,7 +53,12 @@ public final class SQLStorage: Storage {
     static func userKey(_ poolID: String, _ usernameKey: String) -> String { poolID + "\u{0}" + usernameKey }
     static func subKey(_ poolID: String, _ sub: String) -> String { poolID + "\u{0}sub\u{0}" + sub }
 
+    /// After a commit.
     private func cache(_ user: User) { users.store(user, key: Self.userKey(user.poolID, user.usernameKey)) }
+    /// After a read: kept only if no writer changed the cache since `generation`.
+    private func fill(_ user: User, since generation: UInt64) {
+        users.fill(user, key: Self.userKey(user.poolID, user.usernameKey), since: generation)
+    }
 
     private func locked<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
@@ -147,8 +159,18 @@ public final class SQLStorage: Storage {
         for completion in completions { completion() }
     }
 
+    /// Runs a read on the next reader connection, or under the writer's lock when there are none. A read
+    /// that fills a cache takes the cache's generation before calling this (see `FIFOCache`).
     private func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await locked(body)
+        guard !readers.isEmpty else { return try await locked(body) }
+        let reader = readers[nextReader.add(1, ordering: .relaxed).oldValue % readers.count]
+        do {
+            return try await body(reader)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw translate(error)
+        }
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
@@ -234,9 +256,10 @@ public final class SQLStorage: Storage {
 
     public func userPool(id: String) async throws -> UserPool {
         if let pool = cache.pool(id) { return pool }
+        let generation = cache.generation
         return try await read { db in
             let pool = try await Self.one(UserPool.self, db, "SELECT data FROM user_pools WHERE id = \(bind: id)")
-            self.cache.store(pool)
+            self.cache.store(pool, since: generation)
             return pool
         }
     }
@@ -298,9 +321,10 @@ public final class SQLStorage: Storage {
 
     public func appClient(clientID: String) async throws -> AppClient {
         if let client = cache.client(clientID) { return client }
+        let generation = cache.generation
         return try await read { db in
             let client = try await Self.one(AppClient.self, db, "SELECT data FROM app_clients WHERE client_id = \(bind: clientID)")
-            self.cache.store(client)
+            self.cache.store(client, since: generation)
             return client
         }
     }
@@ -403,30 +427,33 @@ public final class SQLStorage: Storage {
 
     public func user(poolID: String, usernameKey: String) async throws -> User {
         if let user = users[Self.userKey(poolID, usernameKey)] { return user }
+        let generation = users.generation
         return try await read { db in
             let user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
-            self.cache(user)
+            self.fill(user, since: generation)
             return user
         }
     }
 
     public func user(poolID: String, sub: String) async throws -> User {
         if let user = users.value(secondKey: Self.subKey(poolID, sub)) { return user }
+        let generation = users.generation
         return try await read { db in
             let user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
-            self.cache(user)
+            self.fill(user, since: generation)
             return user
         }
     }
 
     public func user(poolID: String, aliasKey: String) async throws -> User {
-        try await read { db in
+        let generation = users.generation
+        return try await read { db in
             let user = try await Self.oneUser(db, """
                 SELECT u.data AS data FROM user_aliases a
                 JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
                 WHERE a.pool_id = \(bind: poolID) AND a.alias_key = \(bind: aliasKey)
                 """)
-            self.cache(user)
+            self.fill(user, since: generation)
             return user
         }
     }
@@ -508,10 +535,11 @@ public final class SQLStorage: Storage {
 
     public func countUsers(poolID: String) async throws -> Int {
         if let count = cache.userCount(poolID) { return count }
+        let generation = cache.generation
         return try await read { db in
             let count = try await db.raw("SELECT COUNT(*) AS n FROM users WHERE pool_id = \(bind: poolID)")
                 .first(decodingColumn: "n", as: Int.self) ?? 0
-            self.cache.storeUserCount(count, poolID: poolID)
+            self.cache.storeUserCount(count, poolID: poolID, since: generation)
             return count
         }
     }
@@ -726,18 +754,20 @@ public final class SQLStorage: Storage {
 
     public func refreshToken(hash: String) async throws -> RefreshTokenRecord {
         if let record = refreshTokens[hash] { return record }
+        let generation = refreshTokens.generation
         return try await read { db in
             let record = try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE token_hash = \(bind: hash)")
-            self.refreshTokens.store(record, key: record.tokenHash)
+            self.refreshTokens.fill(record, key: record.tokenHash, since: generation)
             return record
         }
     }
 
     public func refreshToken(originJTI: String) async throws -> RefreshTokenRecord {
         if let record = refreshTokens.value(secondKey: originJTI) { return record }
+        let generation = refreshTokens.generation
         return try await read { db in
             let record = try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE origin_jti = \(bind: originJTI)")
-            self.refreshTokens.store(record, key: record.tokenHash)
+            self.refreshTokens.fill(record, key: record.tokenHash, since: generation)
             return record
         }
     }

@@ -5,15 +5,20 @@ import SQLKit
 import SQLiteKit
 
 /// Opens the SQLite backend: a file (or in-memory) database in WAL mode with foreign keys on,
-/// migrated to the current schema.
+/// migrated to the current schema; a file database also gets read-only connections for reads.
 public enum SQLiteStorage {
     public enum Location: Sendable {
         case memory
         case file(path: String)
     }
 
-    /// - Parameter cachedUsers: how many decoded users to keep in memory for fast reads.
-    public static func open(_ location: Location, logger: Logger, cachedUsers: Int = 20_000) async throws -> SQLStorage {
+    /// - Parameters:
+    ///   - cachedUsers: how many decoded users to keep in memory for fast reads.
+    ///   - readers: read-only connections for a file database, so that reads never wait behind a commit
+    ///     (an in-memory database has one connection: its data lives in it).
+    public static func open(
+        _ location: Location, logger: Logger, cachedUsers: Int = 20_000, readers: Int = 2
+    ) async throws -> SQLStorage {
         let storage: SQLiteConnection.Storage
         switch location {
         case .memory:
@@ -31,8 +36,29 @@ public enum SQLiteStorage {
             try? await connection.close()
             throw error
         }
+        var readConnections: [SQLiteConnection] = []
+        if case .file = location {
+            do {
+                for _ in 0..<readers {
+                    let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+                    readConnections.append(reader)
+                    for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = ON"] {
+                        try await reader.sql().raw("\(unsafeRaw: pragma)").run()
+                    }
+                }
+            } catch {
+                for reader in readConnections { try? await reader.close() }
+                try? await connection.close()
+                throw error
+            }
+        }
         let sqlStorage = SQLStorage(
-            database: db, translate: translate, close: { try await connection.close() }, cachedUsers: cachedUsers)
+            database: db, readers: readConnections.map { $0.sql() }, translate: translate,
+            close: { [readConnections] in
+                for reader in readConnections { try? await reader.close() }
+                try await connection.close()
+            },
+            cachedUsers: cachedUsers)
         do {
             try await sqlStorage.migrate()
         } catch {
