@@ -1,10 +1,12 @@
 import CognateSQLite
 import CognateStorage
 import CognateStorageConformance
+import Foundation
 import Logging
 import Testing
 
-/// The SQLite backend passes every storage conformance check, each against a fresh database.
+/// The SQLite backend passes every storage conformance check, each against a fresh database: in memory,
+/// with a tiny user cache, and on a file with reader connections.
 @Suite struct SQLiteConformanceTests {
     @Test(arguments: StorageConformance.checks.keys.sorted())
     func conformance(_ check: String) async throws {
@@ -17,8 +19,18 @@ import Testing
         try await run(check, cachedUsers: 1)
     }
 
+    /// Again on a file, where reads go through read-only connections while commits run on the writer.
+    @Test(arguments: StorageConformance.checks.keys.sorted())
+    func conformanceOnAFileWithReaders(_ check: String) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cognate-\(UUID().uuidString)/db.sqlite").path
+        try await run(check, storage: try await SQLiteStorage.open(.file(path: path), logger: Logger(label: "test"), readers: 2))
+    }
+
     private func run(_ check: String, cachedUsers: Int) async throws {
-        let storage = try await SQLiteStorage.open(.memory, logger: Logger(label: "test"), cachedUsers: cachedUsers)
+        try await run(check, storage: try await SQLiteStorage.open(.memory, logger: Logger(label: "test"), cachedUsers: cachedUsers))
+    }
+
+    private func run(_ check: String, storage: SQLStorage) async throws {
         do {
             try await StorageConformance.checks[check]!(storage)
         } catch {

@@ -1,28 +1,15 @@
 import CognateSQLite
 import CognateStorage
-import CognateStorageConformance
 import Foundation
 import Logging
 import Synchronization
 import Testing
 
-/// A file database reads through its own read-only connections, concurrently with commits on the writer.
+/// A file database reads through its own read-only connections, concurrently with commits on the writer
+/// (the conformance suite also runs that way: SQLiteConformanceTests).
 @Suite struct SQLiteReaderTests {
     static func path() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("cognate-\(UUID().uuidString)/db.sqlite").path
-    }
-
-    /// Every conformance check again, on a file with reader connections.
-    @Test(arguments: StorageConformance.checks.keys.sorted())
-    func conformanceWithReaders(_ check: String) async throws {
-        let storage = try await SQLiteStorage.open(.file(path: Self.path()), logger: Logger(label: "test"), readers: 2)
-        do {
-            try await StorageConformance.checks[check]!(storage)
-        } catch {
-            try await storage.close()
-            throw error
-        }
-        try await storage.close()
     }
 
     /// Readers fill the user cache on misses while a writer keeps changing the same users. A reader that
