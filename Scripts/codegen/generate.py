@@ -185,6 +185,24 @@ class Generator:
                 return f"ConstraintRule.number({', '.join(args)})"
         return None
 
+    def is_sensitive_deep(self, name, seen=None):
+        """Whether the shape is sensitive or holds a sensitive value somewhere (AttributeType's Value in a
+        list of attributes, the passwords in AuthParameters): its values must not appear in errors."""
+        seen = seen or set()
+        if name in seen:
+            return False
+        seen.add(name)
+        s = self.shapes[name]
+        if s.get("sensitive"):
+            return True
+        if s["type"] == "structure":
+            return any(self.is_sensitive_deep(m["shape"], seen) for m in s.get("members", {}).values())
+        if s["type"] == "list":
+            return self.is_sensitive_deep(s["member"]["shape"], seen)
+        if s["type"] == "map":
+            return self.is_sensitive_deep(s["value"]["shape"], seen)
+        return False
+
     def member_checks(self, mshape, wire):
         """Swift statements checking one present member, bound to `v`, whose wire name is `wire`."""
         s = self.shapes[mshape]
@@ -204,16 +222,21 @@ class Generator:
             if args:
                 out.append(f"checker.number(Int64(v), parent, {path}, {', '.join(args)})")
         elif t == "structure":
-            out.append(f"v.validate(&checker, parent: checker.join(parent, {path}))")
+            if s.get("sensitive"):
+                # Nothing inside a sensitive structure is echoed in an error.
+                out.append(f"checker.hidingValues {{ v.validate(&$0, parent: $0.join(parent, {path})) }}")
+            else:
+                out.append(f"v.validate(&checker, parent: checker.join(parent, {path}))")
         elif t == "list":
             elem = s["member"]["shape"]
             args = self.scalar_rules(mshape)
+            hide = ", sensitive: true" if self.is_sensitive_deep(mshape) else ""
             body = []
             if args:
-                body.append(f"checker.count(v.count, v, parent, {path}, {', '.join(args)})")
+                body.append(f"checker.count(v.count, v, parent, {path}, {', '.join(args)}{hide})")
             rule = self.element_rule(elem)
             if rule:
-                body.append(f"checker.elements(v, {rule}, parent, {path})")
+                body.append(f"checker.elements(v, {rule}, parent, {path}{hide})")
             if self.is_struct(elem):
                 body.append(
                     f'for (i, e) in v.enumerated() {{ e.validate(&checker, parent: checker.join(parent, "{wire}.\\(i + 1).member")) }}'
@@ -222,13 +245,14 @@ class Generator:
                 out.append("; ".join(body))
         elif t == "map":
             args = self.scalar_rules(mshape)
+            hide = ", sensitive: true" if self.is_sensitive_deep(mshape) else ""
             body = []
             if args:
-                body.append(f"checker.count(v.count, v, parent, {path}, {', '.join(args)})")
+                body.append(f"checker.count(v.count, v, parent, {path}, {', '.join(args)}{hide})")
             vshape = s["value"]["shape"]
             rule = self.element_rule(vshape)
             if rule:
-                body.append(f"checker.elements(Array(v.values), {rule}, parent, {path})")
+                body.append(f"checker.elements(Array(v.values), {rule}, parent, {path}{hide})")
             if self.is_struct(vshape):
                 body.append(
                     f'for (k, e) in v {{ e.validate(&checker, parent: checker.join(parent, "{wire}.\\(k)")) }}'

@@ -48,8 +48,22 @@ struct CognateCommand: AsyncParsableCommand {
     )
     var testEndpoints = true
 
+    @Option(help: "Seconds a connection may stay idle (or take to send a request's head) before it is closed.")
+    var idleTimeout = 60
+
+    @Option(help: "Seconds a request's body may take to arrive after its head.")
+    var requestTimeout = 30
+
+    @Option(help: "Connections held open at once; more are closed as soon as they are accepted.")
+    var maxConnections = 512
+
     @Flag(help: "Print the coverage table of the 153 operations (Markdown) and exit.")
     var printCoverage = false
+
+    func validate() throws {
+        guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("--idle-timeout and --request-timeout must be positive.") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }
+    }
 
     func run() async throws {
         if printCoverage {
@@ -67,8 +81,11 @@ struct CognateCommand: AsyncParsableCommand {
                 publicBaseURL: (publicUrl ?? "http://\(host):\(port)").trimmingSuffix("/")),
             logger: logger
         )
+        let limits = ConnectionLimits(
+            idleTimeout: .seconds(idleTimeout), requestTimeout: .seconds(requestTimeout), maxConnections: maxConnections)
         let app = CognateApp.build(
-            configuration: AppConfiguration(host: host, port: port, region: region, testEndpoints: testEndpoints),
+            configuration: AppConfiguration(
+                host: host, port: port, region: region, testEndpoints: testEndpoints, publicURL: publicUrl, limits: limits),
             dependencies: dependencies, logger: logger
         )
         logger.notice("Cognate serving the cognito-idp API on http://\(host):\(port) (database: \(inMemory ? "in memory" : db))")

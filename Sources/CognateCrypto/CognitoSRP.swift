@@ -78,6 +78,14 @@ public struct CognitoSRP: Sendable {
         return Montgomery.bigEndianBytes(group.add(kv, gb))
     }
 
+    /// Whether a client's A may start an exchange (RFC 5054 §2.5.4): no wider than the modulus once leading
+    /// zeros are dropped, and A mod N ≠ 0.
+    public func acceptsClientPublic(_ a: [UInt8]) -> Bool {
+        let trimmed = a.drop { $0 == 0 }
+        guard !trimmed.isEmpty, trimmed.count <= modulusLength else { return false }
+        return !group.isZero(group.reducedOnce(Montgomery.limbs(fromBigEndian: Array(trimmed), width: group.width)))
+    }
+
     /// The 16-byte key both sides derive, or nil when the client's A is unacceptable (A mod N = 0, or
     /// u = 0, or A wider than the modulus).
     public func sessionKey(clientPublic a: [UInt8], serverPublic b: [UInt8], serverSecret secret: [UInt8], verifier: [UInt8]) -> [UInt8]? {

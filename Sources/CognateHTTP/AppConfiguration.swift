@@ -8,15 +8,21 @@ public struct AppConfiguration: Sendable {
     /// Serve the test-suite endpoints under `/_cognate/` (outbox, reset, clock) and `/moto-api/reset`.
     /// They read every code sent and wipe all data, so a shared or public deployment turns them off.
     public var testEndpoints: Bool
+    /// The URL clients reach Cognate at; its host is one the test endpoints answer to.
+    public var publicURL: String?
+    /// Timeouts and the bound on open connections.
+    public var limits: ConnectionLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 9229, region: String = "us-east-1", maxBodySize: Int = 1 << 20,
-        testEndpoints: Bool = true
+        testEndpoints: Bool = true, publicURL: String? = nil, limits: ConnectionLimits = .init()
     ) {
         self.host = host
         self.port = port
         self.region = region
         self.maxBodySize = maxBodySize
         self.testEndpoints = testEndpoints
+        self.publicURL = publicURL
+        self.limits = limits
     }
 }

@@ -3,6 +3,7 @@ import CognateStorage
 import CognateWire
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Builds the Cognate application from its configuration and services; tests build the very same one.
 public enum CognateApp {
@@ -17,7 +18,8 @@ public enum CognateApp {
         }
         if configuration.testEndpoints {
             TestSupportEndpoints(
-                storage: dependencies.storage, keyRing: dependencies.keyRing, clock: dependencies.clock as? OffsetClock
+                storage: dependencies.storage, keyRing: dependencies.keyRing, clock: dependencies.clock as? OffsetClock,
+                guarding: TestEndpointGuard(publicURL: configuration.publicURL, listenHost: configuration.host)
             ).add(to: router)
         }
         WellKnownEndpoints(dependencies: dependencies).add(to: router)
@@ -27,8 +29,13 @@ public enum CognateApp {
     public static func build(
         configuration: AppConfiguration, dependencies: ServiceDependencies, logger: Logger
     ) -> some ApplicationProtocol {
-        Application(
-            router: router(configuration: configuration, dependencies: dependencies),
+        let limits = configuration.limits
+        let counter = ConnectionCounter()
+        return Application(
+            router: HeadAsGet(router: router(configuration: configuration, dependencies: dependencies)),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter)],
+                idleTimeout: TimeAmount(limits.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Cognate"),
             logger: logger
         )

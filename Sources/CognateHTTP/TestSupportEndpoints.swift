@@ -11,20 +11,27 @@ struct TestSupportEndpoints {
     let keyRing: KeyRing
     /// The services' clock, when it can be moved.
     let clock: OffsetClock?
+    let guarding: TestEndpointGuard
 
     func add(to router: Router<some RequestContext>) {
         router.get("/_cognate/outbox") { request, _ -> Response in
+            if let refusal = guarding.refusal(request) { return refusal }
             let query = request.uri.queryParameters
             let messages = try await storage.listMessages(
                 poolID: query["poolId"].map(String.init), recipient: query["recipient"].map(String.init)
             )
             return try Self.json(OutboxListing(messages: messages.map(OutboxListing.Entry.init)))
         }
-        router.post("/_cognate/reset") { _, _ -> Response in try await reset() }
-        router.post("/moto-api/reset") { _, _ -> Response in try await reset() }
+        for path in ["/_cognate/reset", "/moto-api/reset"] {
+            router.post(RouterPath(path)) { request, _ -> Response in
+                if let refusal = guarding.refusal(request) { return refusal }
+                return try await reset()
+            }
+        }
         if let clock {
-            router.get("/_cognate/clock") { _, _ -> Response in try Self.json(ClockState(clock)) }
+            router.get("/_cognate/clock") { request, _ -> Response in try guarding.refusal(request) ?? Self.json(ClockState(clock)) }
             router.post("/_cognate/clock") { request, context -> Response in
+                if let refusal = guarding.refusal(request) { return refusal }
                 let change = try await request.decode(as: ClockChange.self, context: context)
                 if let offset = change.offsetSeconds { clock.setOffset(offset) }
                 if let advance = change.advanceSeconds { clock.advance(by: advance) }

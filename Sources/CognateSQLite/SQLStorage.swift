@@ -727,9 +727,12 @@ public final class SQLStorage: Storage {
                 INSERT INTO auth_sessions (id, pool_id, expires_at, data)
                 VALUES (\(bind: session.id), \(bind: session.poolID), \(bind: session.expiresAt.timeIntervalSince1970), \(bind: data))
                 """).run()
-            // Sessions are short-lived; sweeping the expired ones now and then keeps the table small.
+            // Sessions are short-lived; sweeping the expired ones now and then keeps the table small. A new
+            // session expires at most `maxSessionLifetime` from now, so whatever expires that long before it
+            // has expired already.
             if sweep {
-                try await db.raw("DELETE FROM auth_sessions WHERE expires_at < \(bind: session.expiresAt.timeIntervalSince1970 - 86_400)").run()
+                let cutoff = session.expiresAt.timeIntervalSince1970 - AuthSession.maxLifetime
+                try await db.raw("DELETE FROM auth_sessions WHERE expires_at < \(bind: cutoff)").run()
             }
         }
     }

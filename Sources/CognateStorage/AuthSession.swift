@@ -14,6 +14,10 @@ public struct AuthSession: Codable, Sendable, Equatable {
     public var state: [String: String]
     public var expiresAt: Date
 
+    /// The longest a session lives (an app client's AuthSessionValidity is 3 to 15 minutes): backends may
+    /// drop a session once it expired this long before a newer one.
+    public static let maxLifetime: TimeInterval = 15 * 60
+
     public init(id: String, poolID: String, clientID: String, usernameKey: String, challenge: String, state: [String: String], expiresAt: Date) {
         self.id = id
         self.poolID = poolID

@@ -18,10 +18,14 @@ public enum CredentialScope {
             let parts = bytes[(start + marker.count)..<end].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             guard parts.count >= 5 else { return nil }
             let region = parts[parts.count - 3]
-            guard !region.isEmpty, region.allSatisfy({ Self.isRegionByte($0) }) else { return nil }
+            guard (1...maxRegionLength).contains(region.count), region.allSatisfy({ Self.isRegionByte($0) }) else { return nil }
             return String(decoding: region, as: UTF8.self)
         }
     }
+
+    /// The longest region name taken from a scope: AWS's are at most 14 characters (`ap-southeast-5`,
+    /// `us-gov-west-1`); a longer one would make pool IDs that no call could name.
+    static let maxRegionLength = 20
 
     private static func isRegionByte(_ byte: UInt8) -> Bool {
         switch byte {

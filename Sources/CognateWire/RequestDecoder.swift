@@ -7,6 +7,9 @@ public enum RequestDecoder {
     public static func decode<T: Decodable & ValidatableShape>(_ type: T.Type, from body: Data) throws(CognitoError) -> T {
         let missing = MissingMembers()
         let data = body.isEmpty ? Data("{}".utf8) : body
+        if let key = DuplicateKeyScan.firstDuplicate(in: data) {
+            throw CognitoError(.serializationException, "The request body names the member '\(key.prefix(64))' twice in one object.")
+        }
         let value: T
         do {
             value = try WireCodec.decoder(missing: missing).decode(T.self, from: data)
@@ -45,8 +48,10 @@ public enum RequestDecoder {
         }
     }
 
+    /// The member's path as the message names it; a path through map keys the client chose is cut short.
     private static func path(_ context: DecodingError.Context) -> String {
-        context.codingPath.isEmpty ? "(body)" : MissingMembers.wirePath(context.codingPath)
+        let path = context.codingPath.isEmpty ? "(body)" : MissingMembers.wirePath(context.codingPath)
+        return path.utf16.count > 256 ? String(path.prefix(256)) + "..." : path
     }
 
     private static func name(of type: Any.Type) -> String {

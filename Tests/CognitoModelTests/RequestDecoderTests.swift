@@ -66,6 +66,43 @@ import Testing
         #expect(e?.message == #"1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\S]+"#)
     }
 
+    @Test func sensitiveMapValuesAreNotEchoed() {
+        let huge = String(repeating: "x", count: 131_073)
+        let e = error(InitiateAuthRequest.self, #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"abc","AuthParameters":{"USERNAME":"bob","PASSWORD":"Secret-1","PAD":"\#(huge)"}}"#)
+        #expect(e?.code == .invalidParameterException)
+        #expect(e?.message.contains("Secret-1") == false)
+        #expect(e?.message.contains("xxxx") == false)
+        #expect(e?.message.hasPrefix("1 validation error detected: Value at 'authParameters' failed to satisfy constraint") == true)
+        // Inside a sensitive structure nothing is echoed either.
+        let context = error(InitiateAuthRequest.self, #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"abc","UserContextData":{"EncodedData":"\#(huge)"}}"#)
+        #expect(context?.code == .invalidParameterException)
+        #expect(context?.message.contains("xxxx") == false)
+    }
+
+    @Test func longValuesAreCutInMessages() {
+        let long = String(repeating: "p", count: 100_000)
+        let e = error(CreateUserPoolRequest.self, #"{"PoolName":"\#(long)"}"#)
+        #expect(e?.message.count ?? .max < 1_000)
+        #expect(e?.message.contains("...' at 'poolName'") == true)
+        let map = error(InitiateAuthRequest.self, #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"abc","AuthParameters":{"\#(long)":5}}"#)
+        #expect(map?.code == .serializationException)
+        #expect(map?.message.count ?? .max < 1_000)
+    }
+
+    @Test func duplicateKeysAreRefused() {
+        let e = error(AdminGetUserRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"a","Username":"b"}"#)
+        #expect(e?.code == .serializationException)
+        #expect(error(AdminGetUserRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"a","Userna\u006de":"b"}"#)?.code == .serializationException)
+        // Keys that differ, equal keys in different objects, and quotes inside strings are no duplicates.
+        #expect(error(AdminCreateUserRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"a\"Username\"","UserAttributes":[{"Name":"n","Value":"v"},{"Name":"m","Value":"w"}]}"#) == nil)
+        #expect(DuplicateKeyScan.firstDuplicate(in: Array(#"{"a":{"b":1,"c":[{"b":2}]},"b":3}"#.utf8)) == nil)
+        #expect(DuplicateKeyScan.firstDuplicate(in: Array(#"{"a":[1,2],"a":3}"#.utf8)) == "a")
+        // Broken input never traps.
+        for text in [#"{"a"#, #"{"a\"#, #"{"\u12"#, "}}]]{", #"{"a":"\ud800\u"#] {
+            _ = DuplicateKeyScan.firstDuplicate(in: Array(text.utf8))
+        }
+    }
+
     @Test func malformedJSONIsASerializationError() {
         #expect(error(AdminGetUserRequest.self, "{not json")?.code == .serializationException)
         #expect(error(AdminGetUserRequest.self, "[1,2]")?.code == .serializationException)
@@ -90,5 +127,7 @@ import Testing
         #expect(CredentialScope.region(fromAuthorization: header) == "eu-west-2")
         #expect(CredentialScope.region(fromAuthorization: nil) == nil)
         #expect(CredentialScope.region(fromAuthorization: "Bearer x") == nil)
+        let absurd = "AWS4-HMAC-SHA256 Credential=AKID/20260101/\(String(repeating: "r", count: 3000))/cognito-idp/aws4_request, SignedHeaders=host, Signature=abc"
+        #expect(CredentialScope.region(fromAuthorization: absurd) == nil)
     }
 }

@@ -36,4 +36,10 @@ struct AccessTokenVerifier {
         guard !record.revoked else { throw CognitoError(.notAuthorizedException, "Access Token has been revoked") }
         return (pool, user, claims)
     }
+
+    /// The app client a verified token was issued to; a token of a deleted client speaks for nobody.
+    func client(of claims: [String: Claim], pool: UserPool) async throws -> AppClient {
+        guard let clientID = claims["client_id"]?.string else { throw Self.invalid }
+        return try await StorageError.map(notFound: Self.invalid) { try await deps.storage.appClient(poolID: pool.id, clientID: clientID) }
+    }
 }

@@ -74,6 +74,7 @@ struct AuthService {
             try gate.requireFlow(flow, client)
             let username = try Self.required("USERNAME", params)
             let srpA = try Self.required("SRP_A", params)
+            try SRPExchange.checkClientPublic(srpA)
             try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
             let user = try await users.find(username, pool: pool, client: client)
             return try await passwordVerifierChallenge(user: user, srpA: srpA, deviceKey: params["DEVICE_KEY"], pool: pool, client: client)
@@ -107,7 +108,9 @@ struct AuthService {
         let carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
         if user.status == "FORCE_CHANGE_PASSWORD" {
             var attributes: [String: String] = [:]
-            for attribute in user.attributes where attribute.name != "sub" { attributes[attribute.name] = attribute.value }
+            for attribute in AttributePermissions(client: client).readable(user.attributes) where attribute.name != "sub" {
+                attributes[attribute.name] = attribute.value
+            }
             let json = String(decoding: try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]), as: UTF8.self)
             let session = try await sessions.create(challenge: .newPasswordRequired, user: user, pool: pool, client: client, state: carried)
             return AuthOutcome(
@@ -169,14 +172,12 @@ struct AuthService {
     }
 
     private func verifyPasswordClaim(_ responses: [String: String], session: AuthSession, user: User, pool: UserPool) async throws {
-        let failure = CognitoError(.notAuthorizedException, "Incorrect username or password.")
-        guard let credential = user.password,
-              try SRPExchange(deps: deps).claimHolds(
+        try users.admit(user)
+        let holds = try user.password.map { credential throws(CognitoError) in
+            try SRPExchange(deps: deps).claimHolds(
                 responses, state: session.state, verifier: Array(credential.verifier), signingName: pool.id, userID: user.username)
-        else {
-            try await users.recordFailure(user: user, pool: pool)
-            throw failure
-        }
+        } ?? false
+        try await users.require(holds, user: user, pool: pool)
     }
 
     // MARK: Refresh
@@ -272,7 +273,7 @@ struct AuthService {
             return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
         default:
             do {
-                let updated = try await setNewPassword(responses, user: user, pool: pool)
+                let updated = try await setNewPassword(responses, user: user, pool: pool, client: client)
                 return try await secondFactor(user: updated, pool: pool, client: client, deviceKey: deviceKey)
             } catch let error as CognitoError
                 where [.invalidPasswordException, .invalidParameterException, .passwordHistoryPolicyViolationException].contains(error.code) {
@@ -283,12 +284,14 @@ struct AuthService {
         }
     }
 
-    private func setNewPassword(_ responses: [String: String], user: User, pool: UserPool) async throws -> User {
+    private func setNewPassword(_ responses: [String: String], user: User, pool: UserPool, client: AppClient) async throws -> User {
         let password = try Self.required("NEW_PASSWORD", responses)
-        let credential = try PasswordChange(deps: deps).credential(for: password, pool: pool, user: user)
         let attributes = responses.filter { $0.key.hasPrefix("userAttributes.") }
             .map { AttributeType(name: String($0.key.dropFirst("userAttributes.".count)), value: $0.value) }
+        // The answer writes attributes on the user's behalf, so it is held to the client's permissions.
+        try AttributePermissions(client: client).checkWrite(attributes.map(\.name))
         try AttributeRules(pool: pool).check(attributes, creating: false)
+        let credential = try PasswordChange(deps: deps).credential(for: password, pool: pool, user: user)
         return try await UserAdminService(deps).update(pool, user) { user in
             PasswordChange.apply(credential, to: &user, pool: pool)
             user.status = "CONFIRMED"

@@ -84,6 +84,7 @@ struct ChoiceBasedSignIn {
     func verifyPasskey(_ responses: [String: String], session: AuthSession, user: User, pool: UserPool) async throws {
         let rp = try RelyingParty(pool)
         let failure = CognitoError(.notAuthorizedException, "The passkey could not be verified.")
+        try SignInPolicy(deps: deps).admit(user)
         let parsed = try PublicKeyCredentialJSON(json: try AuthService.required("CREDENTIAL", responses))
         guard let challenge = session.state["webAuthnChallenge"],
               let stored = user.webAuthnCredentials?.first(where: { $0.credentialID == parsed.id })

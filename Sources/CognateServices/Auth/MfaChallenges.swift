@@ -94,7 +94,7 @@ struct MfaChallenges {
     /// against the lockout and puts the session back for another try while tries remain.
     func verifyCode(_ challenge: ChallengeNameType, _ responses: [String: String], session: AuthSession, user: User, pool: UserPool) async throws {
         let policy = SignInPolicy(deps: deps)
-        if policy.lockout(user) != nil { throw CognitoError(.notAuthorizedException, "Password attempts exceeded") }
+        try policy.admit(user)
         let matched: Bool
         switch challenge {
         case .softwareTokenMfa:

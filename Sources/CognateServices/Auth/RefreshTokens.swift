@@ -18,15 +18,20 @@ struct RefreshTokens {
         guard let record = try? await deps.storage.refreshToken(hash: TokenIssuer.hash(token)),
               record.poolID == pool.id, record.clientID == client.clientID, !record.revoked, record.expiresAt > now
         else { throw Self.invalid }
-        if let rotated = record.rotatedAt, now >= rotated.addingTimeInterval(Self.grace(client)) {
-            throw CognitoError(.refreshTokenReuseException, "The refresh token was already rotated and may not be used again.")
-        }
+        try Self.checkNotRotatedOut(record, client: client, now: now)
         let user = try await StorageError.map(notFound: Self.invalid) {
             try await deps.storage.user(poolID: pool.id, usernameKey: record.usernameKey)
         }
         guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
         if let bound = record.deviceKey, user.device(bound)?.isConfirmed == true, deviceKey != bound { throw Self.invalid }
         return (record, user)
+    }
+
+    static let reused = CognitoError(.refreshTokenReuseException, "The refresh token was already rotated and may not be used again.")
+
+    /// A rotated token refreshes only within the client's grace period after its rotation.
+    static func checkNotRotatedOut(_ record: RefreshTokenRecord, client: AppClient, now: Date) throws(CognitoError) {
+        if let rotated = record.rotatedAt, now >= rotated.addingTimeInterval(grace(client)) { throw reused }
     }
 
     static func grace(_ client: AppClient) -> TimeInterval {
@@ -48,7 +53,13 @@ struct RefreshTokens {
                     pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
                     deviceKey: record.deviceKey))
             }
-            _ = try await deps.storage.markRotated(hash: record.tokenHash, at: deps.clock.now())
+            // The rotation is decided in storage: of concurrent refreshes with one token, exactly one finds it
+            // unrotated; the others see the rotation and are held to the grace period like any later reuse.
+            let now = deps.clock.now()
+            let before = try await StorageError.map(notFound: Self.invalid) {
+                try await deps.storage.markRotated(hash: record.tokenHash, at: now)
+            }
+            try Self.checkNotRotatedOut(before, client: client, now: now)
             let result = try await issuer.signIn(
                 pool: pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey)
             return GetTokensFromRefreshTokenResponse(authenticationResult: result)

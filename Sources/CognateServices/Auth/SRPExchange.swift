@@ -9,13 +9,25 @@ struct SRPExchange {
 
     /// Starts an exchange for the client's SRP_A: the state the session keeps, SRP_B and the secret block.
     func start(srpA: String, verifier: [UInt8]) throws(CognitoError) -> (state: [String: String], srpB: String, secretBlock: String) {
-        guard let aBytes = BigEndian.bytes(fromHex: srpA), aBytes.contains(where: { $0 != 0 }) else {
-            throw Errors.invalidParameter("SRP_A is not a valid hexadecimal number.")
-        }
+        try Self.checkClientPublic(srpA)
         let b = deps.random.bytes(32)
         let bigB = BigEndian.hexWithoutLeadingZeros(CognitoSRP.shared.serverPublic(verifier: verifier, secret: b))
         let secretBlock = Data(deps.random.bytes(64)).base64EncodedString()
         return (["b": BigEndian.hexWithoutLeadingZeros(b), "B": bigB, "A": srpA], bigB, secretBlock)
+    }
+
+    /// Longest SRP_A accepted as text: the modulus in hex, with room for sign and padding zeros.
+    static let maxClientPublicHex = 2 * 384 + 64
+
+    /// Refuses an SRP_A the group does not allow before anything is stored for it: not hexadecimal, wider
+    /// than the modulus, or a multiple of N (which would fix the session key whatever the password).
+    static func checkClientPublic(_ srpA: String) throws(CognitoError) {
+        guard srpA.utf8.count <= maxClientPublicHex, let bytes = BigEndian.bytes(fromHex: srpA) else {
+            throw Errors.invalidParameter("SRP_A is not a valid hexadecimal number of the 3072-bit group.")
+        }
+        guard CognitoSRP.shared.acceptsClientPublic(bytes) else {
+            throw CognitoError(.notAuthorizedException, "SRP_A is not valid: it must not be 0 modulo N.")
+        }
     }
 
     /// Whether the claim in `responses` proves the secret behind `verifier`. `signingName` and `userID` are

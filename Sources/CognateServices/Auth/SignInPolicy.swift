@@ -27,20 +27,41 @@ struct SignInPolicy {
     func lockout(_ user: User) -> TimeInterval? {
         let failures = user.failedSignIns ?? 0
         guard failures >= Self.freeFailures, let last = user.lastFailedSignIn else { return nil }
-        let wait = min(pow(2, Double(failures - Self.freeFailures)), Self.maxLockout)
-        let remaining = last.addingTimeInterval(wait).timeIntervalSince(deps.clock.now())
+        let remaining = last.addingTimeInterval(Self.wait(failures: failures)).timeIntervalSince(deps.clock.now())
         return remaining > 0 ? remaining : nil
     }
 
-    func checkPassword(_ password: String, user: User, pool: UserPool) async throws {
+    static func wait(failures: Int) -> TimeInterval {
+        min(pow(2, Double(failures - freeFailures)), maxLockout)
+    }
+
+    /// Whether `failures` failures, the last at `last`, still lock the user out now.
+    func lockedAt(_ last: Date, failures: Int) -> Bool {
+        failures >= Self.freeFailures && last.addingTimeInterval(Self.wait(failures: failures)) > deps.clock.now()
+    }
+
+    static let attemptsExceeded = CognitoError(.notAuthorizedException, "Password attempts exceeded")
+
+    /// The checks before any proof of a password (plain, SRP, device SRP, passkey, MFA code) is looked at:
+    /// the user is enabled and not locked out. Every way of signing in calls this, so none can go around
+    /// the lockout.
+    func admit(_ user: User) throws(CognitoError) {
         guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
-        if lockout(user) != nil { throw CognitoError(.notAuthorizedException, "Password attempts exceeded") }
-        guard let credential = user.password,
-              PasswordHasher.matches(password, poolID: pool.id, username: user.username, credential)
-        else {
+        if lockout(user) != nil { throw Self.attemptsExceeded }
+    }
+
+    /// Counts a failed proof against the lockout and throws `failure`; a proof that holds passes.
+    func require(_ holds: Bool, user: User, pool: UserPool, failure: CognitoError = SignInPolicy.incorrect) async throws {
+        guard holds else {
             try await recordFailure(user: user, pool: pool)
-            throw Self.incorrect
+            throw failure
         }
+    }
+
+    func checkPassword(_ password: String, user: User, pool: UserPool) async throws {
+        try admit(user)
+        let holds = user.password.map { PasswordHasher.matches(password, poolID: pool.id, username: user.username, $0) } ?? false
+        try await require(holds, user: user, pool: pool)
         // The failure count is cleared when the sign-in completes, so wrong MFA codes after a right
         // password still add up to a lockout.
         try checkState(user)
@@ -70,9 +91,16 @@ struct SignInPolicy {
         }
     }
 
+    /// Clears the failure count at the end of a sign-in. When failures were counted, the lockout is checked
+    /// again on the stored user inside the same update: a right guess racing wrong ones that locked the user
+    /// meanwhile is refused.
     func recordSuccess(user: User, pool: UserPool) async throws {
         guard (user.failedSignIns ?? 0) > 0 else { return }
+        let policy = self
         try await deps.storage.updateUser(poolID: pool.id, usernameKey: user.usernameKey) { user in
+            if let last = user.lastFailedSignIn, policy.lockedAt(last, failures: user.failedSignIns ?? 0) {
+                throw Self.attemptsExceeded
+            }
             user.failedSignIns = nil
             user.lastFailedSignIn = nil
         }

@@ -97,9 +97,9 @@ struct TokenIssuer {
             access["cognito:groups"] = .strings(groups)
             id["cognito:groups"] = .strings(groups)
         }
-        let readable = client.settings.readAttributes.map(Set.init)
+        let permissions = AttributePermissions(client: client)
         for attribute in user.attributes where attribute.name != "sub" {
-            if let readable, !readable.contains(attribute.name) { continue }
+            if !permissions.canRead(attribute.name) { continue }
             switch attribute.name {
             case "email_verified", "phone_number_verified":
                 id[attribute.name] = .bool(attribute.value == "true")

@@ -54,12 +54,11 @@ struct DeviceAuthentication {
         guard let key = session.state["deviceKey"], responses["DEVICE_KEY"] == nil || responses["DEVICE_KEY"] == key,
               let device = user.device(key), let verifier = device.verifier
         else { throw failure }
-        guard try SRPExchange(deps: deps).claimHolds(
+        let policy = SignInPolicy(deps: deps)
+        try policy.admit(user)
+        let holds = try SRPExchange(deps: deps).claimHolds(
             responses, state: session.state, verifier: Array(verifier), signingName: device.groupKey, userID: device.key)
-        else {
-            try await SignInPolicy(deps: deps).recordFailure(user: user, pool: pool)
-            throw failure
-        }
+        try await policy.require(holds, user: user, pool: pool, failure: failure)
         let now = deps.clock.now()
         try await UserAdminService(deps).update(pool, user) { user in
             if let index = user.devices?.firstIndex(where: { $0.key == key }) { user.devices?[index].lastAuthenticatedAt = now }

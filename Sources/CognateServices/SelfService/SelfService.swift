@@ -13,16 +13,18 @@ struct SelfService {
 
     func register(in table: inout OperationTable) {
         table.register(Operations.GetUser.self) { input, _ in
-            let (_, user, _) = try await verifier.verify(input.accessToken)
+            let (pool, user, claims) = try await verifier.verify(input.accessToken)
+            let permissions = AttributePermissions(client: try await verifier.client(of: claims, pool: pool))
             let mfa = UserMfaService.view(user)
             return GetUserResponse(
-                username: user.username, userAttributes: user.wireAttributes, mfaOptions: mfa.options,
+                username: user.username, userAttributes: permissions.readable(user.attributes).map { AttributeType(name: $0.name, value: $0.value) },
+                mfaOptions: mfa.options,
                 preferredMfaSetting: mfa.preferred, userMFASettingList: mfa.list)
         }
         table.register(Operations.ChangePassword.self) { input, _ in
             let (pool, user, _) = try await verifier.verify(input.accessToken)
             let policy = SignInPolicy(deps: deps)
-            if policy.lockout(user) != nil { throw CognitoError(.notAuthorizedException, "Password attempts exceeded") }
+            if policy.lockout(user) != nil { throw SignInPolicy.attemptsExceeded }
             guard let previous = input.previousPassword, let credential = user.password,
                   PasswordHasher.matches(previous, poolID: pool.id, username: user.username, credential)
             else {
@@ -38,11 +40,9 @@ struct SelfService {
             return ChangePasswordResponse()
         }
         table.register(Operations.UpdateUserAttributes.self) { input, _ in
-            let (pool, user, _) = try await verifier.verify(input.accessToken)
+            let (pool, user, claims) = try await verifier.verify(input.accessToken)
             try AttributeRules(pool: pool).check(input.userAttributes, creating: false)
-            if input.userAttributes.contains(where: { $0.name.hasSuffix("_verified") }) {
-                throw CognitoError(.notAuthorizedException, "A client cannot set email_verified or phone_number_verified.")
-            }
+            try AttributePermissions(client: try await verifier.client(of: claims, pool: pool)).checkWrite(input.userAttributes.map(\.name))
             // A new email address or phone number is unverified until its code comes back.
             let changed = input.userAttributes.filter { ["email", "phone_number"].contains($0.name) && user.attribute($0.name) != $0.value }
             let updated = try await admin.update(pool, user) { user in
@@ -57,7 +57,8 @@ struct SelfService {
             return UpdateUserAttributesResponse(codeDeliveryDetailsList: deliveries.isEmpty ? nil : deliveries)
         }
         table.register(Operations.DeleteUserAttributes.self) { input, _ in
-            let (pool, user, _) = try await verifier.verify(input.accessToken)
+            let (pool, user, claims) = try await verifier.verify(input.accessToken)
+            try AttributePermissions(client: try await verifier.client(of: claims, pool: pool)).checkWrite(input.userAttributeNames)
             for name in input.userAttributeNames {
                 guard let definition = pool.schema.first(where: { $0.name == name }) else {
                     throw Errors.invalidParameter("Attribute does not exist in the schema: \(name)")

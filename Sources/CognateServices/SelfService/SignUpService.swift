@@ -72,9 +72,7 @@ struct SignUpService {
         try PasswordRules(pool.settings.policies?.passwordPolicy).check(password)
         let attributes = input.userAttributes ?? []
         try AttributeRules(pool: pool).check(attributes, creating: true)
-        if attributes.contains(where: { $0.name.hasSuffix("_verified") }) {
-            throw CognitoError(.notAuthorizedException, "A client cannot set email_verified or phone_number_verified.")
-        }
+        try AttributePermissions(client: client).checkWrite(attributes.map(\.name))
         let directory = UserDirectory(pool: pool, storage: deps.storage)
         let sub = Identifiers(random: deps.random).sub()
         let (username, given) = try directory.newUser(name: input.username, sub: sub, attributes: attributes)

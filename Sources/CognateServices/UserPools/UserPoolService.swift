@@ -65,6 +65,12 @@ struct UserPoolService {
         if input.aliasAttributes?.isEmpty == false && input.usernameAttributes?.isEmpty == false {
             throw Errors.invalidParameter("Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.")
         }
+        // MFA turned on at creation is SMS MFA (the other factors come with SetUserPoolMfaConfig), which
+        // needs a way to send texts and verified phone numbers.
+        if let mfa = input.mfaConfiguration, mfa != .off,
+           input.smsConfiguration == nil || !(input.autoVerifiedAttributes ?? []).contains(.phoneNumber) {
+            throw Errors.invalidParameter("SMS configuration and Auto verification for phone_number are required when MFA is required/optional")
+        }
         let schema = try StandardSchema.build(from: input.schema ?? [])
         if schema.filter({ $0.name?.hasPrefix("custom:") == true }).count > Self.maxCustomAttributes {
             throw Errors.invalidParameter("A user pool can have at most \(Self.maxCustomAttributes) custom attributes.")

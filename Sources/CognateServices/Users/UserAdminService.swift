@@ -65,6 +65,8 @@ struct UserAdminService {
         table.register(Operations.AdminDisableUser.self) { input, _ in
             let (pool, user) = try await find(input.userPoolId, input.username)
             try await update(pool, user) { $0.enabled = false }
+            // As in Cognito, disabling signs the user out everywhere: enabling them again brings no old token back.
+            try await deps.storage.revokeRefreshTokens(poolID: pool.id, usernameKey: user.usernameKey)
             return .init()
         }
         table.register(Operations.AdminEnableUser.self) { input, _ in

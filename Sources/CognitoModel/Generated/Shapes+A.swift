@@ -1217,7 +1217,7 @@ public struct AdminInitiateAuthRequest: Codable, Sendable, Equatable, Validatabl
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         do { let v = self.authFlow; checker.oneOf(v.rawValue, AuthFlowType.allRawValues, parent, "authFlow") }
-        if let v = self.authParameters { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "authParameters") }
+        if let v = self.authParameters { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "authParameters", sensitive: true) }
         if let v = self.clientMetadata { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "clientMetadata") }
         if let v = self.analyticsMetadata { v.validate(&checker, parent: checker.join(parent, "analyticsMetadata")) }
         if let v = self.contextData { v.validate(&checker, parent: checker.join(parent, "contextData")) }
@@ -1655,7 +1655,7 @@ public struct AdminListUserSessionsResponse: Codable, Sendable, Equatable, Valid
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.sessions { checker.count(v.count, v, parent, "sessions", min: 0, max: 125); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "sessions.\(i + 1).member")) } }
+        if let v = self.sessions { checker.count(v.count, v, parent, "sessions", min: 0, max: 125, sensitive: true); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "sessions.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }
@@ -1824,7 +1824,7 @@ public struct AdminRespondToAuthChallengeRequest: Codable, Sendable, Equatable, 
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         do { let v = self.challengeName; checker.oneOf(v.rawValue, ChallengeNameType.allRawValues, parent, "challengeName") }
-        if let v = self.challengeResponses { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "challengeResponses") }
+        if let v = self.challengeResponses { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "challengeResponses", sensitive: true) }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
         if let v = self.analyticsMetadata { v.validate(&checker, parent: checker.join(parent, "analyticsMetadata")) }
         if let v = self.contextData { v.validate(&checker, parent: checker.join(parent, "contextData")) }

@@ -763,7 +763,7 @@ public struct ConfirmForgotPasswordRequest: Codable, Sendable, Equatable, Valida
         do { let v = self.confirmationCode; checker.string(v, parent, "confirmationCode", min: 1, max: 2048, pattern: ModelPatterns.p4) }
         do { let v = self.password; checker.string(v, parent, "password", max: 256, pattern: ModelPatterns.p4, sensitive: true) }
         if let v = self.analyticsMetadata { v.validate(&checker, parent: checker.join(parent, "analyticsMetadata")) }
-        if let v = self.userContextData { v.validate(&checker, parent: checker.join(parent, "userContextData")) }
+        if let v = self.userContextData { checker.hidingValues { v.validate(&$0, parent: $0.join(parent, "userContextData")) } }
         if let v = self.clientMetadata { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "clientMetadata") }
     }
 }
@@ -857,7 +857,7 @@ public struct ConfirmSignUpRequest: Codable, Sendable, Equatable, ValidatableSha
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         do { let v = self.confirmationCode; checker.string(v, parent, "confirmationCode", min: 1, max: 2048, pattern: ModelPatterns.p4) }
         if let v = self.analyticsMetadata { v.validate(&checker, parent: checker.join(parent, "analyticsMetadata")) }
-        if let v = self.userContextData { v.validate(&checker, parent: checker.join(parent, "userContextData")) }
+        if let v = self.userContextData { checker.hidingValues { v.validate(&$0, parent: $0.join(parent, "userContextData")) } }
         if let v = self.clientMetadata { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "clientMetadata") }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
     }

@@ -1301,7 +1301,7 @@ public struct ListUserSessionsResponse: Codable, Sendable, Equatable, Validatabl
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.sessions { checker.count(v.count, v, parent, "sessions", min: 0, max: 125); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "sessions.\(i + 1).member")) } }
+        if let v = self.sessions { checker.count(v.count, v, parent, "sessions", min: 0, max: 125, sensitive: true); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "sessions.\(i + 1).member")) } }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }

@@ -125,7 +125,7 @@ public struct ResendConfirmationCodeRequest: Codable, Sendable, Equatable, Valid
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
-        if let v = self.userContextData { v.validate(&checker, parent: checker.join(parent, "userContextData")) }
+        if let v = self.userContextData { checker.hidingValues { v.validate(&$0, parent: $0.join(parent, "userContextData")) } }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         if let v = self.analyticsMetadata { v.validate(&checker, parent: checker.join(parent, "analyticsMetadata")) }
         if let v = self.clientMetadata { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "clientMetadata") }
@@ -307,9 +307,9 @@ public struct RespondToAuthChallengeRequest: Codable, Sendable, Equatable, Valid
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         do { let v = self.challengeName; checker.oneOf(v.rawValue, ChallengeNameType.allRawValues, parent, "challengeName") }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
-        if let v = self.challengeResponses { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "challengeResponses") }
+        if let v = self.challengeResponses { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "challengeResponses", sensitive: true) }
         if let v = self.analyticsMetadata { v.validate(&checker, parent: checker.join(parent, "analyticsMetadata")) }
-        if let v = self.userContextData { v.validate(&checker, parent: checker.join(parent, "userContextData")) }
+        if let v = self.userContextData { checker.hidingValues { v.validate(&$0, parent: $0.join(parent, "userContextData")) } }
         if let v = self.clientMetadata { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "clientMetadata") }
     }
 }

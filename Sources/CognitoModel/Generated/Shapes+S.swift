@@ -965,7 +965,7 @@ public struct SignUpRequest: Codable, Sendable, Equatable, ValidatableShape, Zer
         if let v = self.userAttributes { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "userAttributes.\(i + 1).member")) } }
         if let v = self.validationData { for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "validationData.\(i + 1).member")) } }
         if let v = self.analyticsMetadata { v.validate(&checker, parent: checker.join(parent, "analyticsMetadata")) }
-        if let v = self.userContextData { v.validate(&checker, parent: checker.join(parent, "userContextData")) }
+        if let v = self.userContextData { checker.hidingValues { v.validate(&$0, parent: $0.join(parent, "userContextData")) } }
         if let v = self.clientMetadata { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "clientMetadata") }
     }
 }

@@ -8,11 +8,16 @@ public struct ConstraintViolation: Sendable, Equatable {
     public var sensitive: Bool
     public var constraint: String
 
+    /// Longest value echoed in a message; a longer one is cut, so an error never repeats megabytes back.
+    public static let maxRenderedLength = 256
+
     public var message: String {
         if sensitive {
             return "Value at '\(path)' failed to satisfy constraint: \(constraint)"
         }
-        let value = renderedValue.map { "'\($0)'" } ?? "null"
+        let value = renderedValue.map { text in
+            text.utf16.count > Self.maxRenderedLength ? "'\(text.prefix(Self.maxRenderedLength))...'" : "'\(text)'"
+        } ?? "null"
         return "Value \(value) at '\(path)' failed to satisfy constraint: \(constraint)"
     }
 }
@@ -37,8 +42,18 @@ public enum ConstraintRule: Sendable {
 /// Walks a decoded request and collects every violated constraint of the model.
 public struct ConstraintChecker: Sendable {
     public private(set) var violations: [ConstraintViolation] = []
+    /// Set while a sensitive structure is checked: no value inside it is echoed.
+    public private(set) var hidesValues = false
 
     public init() {}
+
+    /// Runs `check` with every value it finds left out of the messages.
+    public mutating func hidingValues(_ check: (inout ConstraintChecker) -> Void) {
+        let was = hidesValues
+        hidesValues = true
+        check(&self)
+        hidesValues = was
+    }
 
     /// Records a required member that was absent.
     public mutating func missing(_ path: String) {
@@ -60,30 +75,35 @@ public struct ConstraintChecker: Sendable {
         min: Int? = nil, max: Int? = nil, pattern: ConstraintPattern? = nil, sensitive: Bool = false
     ) {
         for constraint in Self.stringFailures(value, min: min, max: max, pattern: pattern) {
-            violations.append(.init(path: join(parent, name), renderedValue: value, sensitive: sensitive, constraint: constraint))
+            violations.append(.init(path: join(parent, name), renderedValue: value, sensitive: sensitive || hidesValues, constraint: constraint))
         }
     }
 
     public mutating func number(_ value: Int64, _ parent: String, _ name: String, min: Int64? = nil, max: Int64? = nil) {
         for constraint in Self.numberFailures(value, min: min, max: max) {
-            violations.append(.init(path: join(parent, name), renderedValue: String(value), sensitive: false, constraint: constraint))
+            violations.append(.init(path: join(parent, name), renderedValue: String(value), sensitive: hidesValues, constraint: constraint))
         }
     }
 
-    public mutating func count<T: ConstraintRenderable>(_ count: Int, _ value: T, _ parent: String, _ name: String, min: Int? = nil, max: Int? = nil) {
+    public mutating func count<T: ConstraintRenderable>(
+        _ count: Int, _ value: T, _ parent: String, _ name: String, min: Int? = nil, max: Int? = nil, sensitive: Bool = false
+    ) {
         for constraint in Self.lengthFailures(count, min: min, max: max) {
-            violations.append(.init(path: join(parent, name), renderedValue: value.renderedCollection, sensitive: false, constraint: constraint))
+            let hide = sensitive || hidesValues
+            violations.append(.init(path: join(parent, name), renderedValue: hide ? nil : value.renderedCollection, sensitive: hide, constraint: constraint))
         }
     }
 
     public mutating func oneOf(_ value: String, _ allowed: [String], _ parent: String, _ name: String) {
         if !allowed.contains(value) {
-            violations.append(.init(path: join(parent, name), renderedValue: value, sensitive: false, constraint: Self.enumConstraint(allowed)))
+            violations.append(.init(path: join(parent, name), renderedValue: value, sensitive: hidesValues, constraint: Self.enumConstraint(allowed)))
         }
     }
 
     /// Checks each element; AWS reports element failures once, on the collection.
-    public mutating func elements<E: ConstraintRendered>(_ values: [E], _ rule: ConstraintRule, _ parent: String, _ name: String) {
+    public mutating func elements<E: ConstraintRendered>(
+        _ values: [E], _ rule: ConstraintRule, _ parent: String, _ name: String, sensitive: Bool = false
+    ) {
         var failures: [String] = []
         for element in values {
             let text = element.renderedForConstraint
@@ -99,9 +119,10 @@ public struct ConstraintChecker: Sendable {
             for f in found where !failures.contains(f) { failures.append(f) }
         }
         if !failures.isEmpty {
-            let rendered = "[" + values.map(\.renderedForConstraint).joined(separator: ", ") + "]"
+            let hide = sensitive || hidesValues
+            let rendered = hide ? nil : "[" + values.map(\.renderedForConstraint).joined(separator: ", ") + "]"
             violations.append(.init(
-                path: join(parent, name), renderedValue: rendered, sensitive: false,
+                path: join(parent, name), renderedValue: rendered, sensitive: hide,
                 constraint: "Member must satisfy constraint: [" + failures.joined(separator: ", ") + "]"
             ))
         }

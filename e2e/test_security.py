@@ -1,0 +1,318 @@
+"""The attacker's view: each test drives one hole that was found in Cognate (raw HTTP, parallel requests,
+hostile bodies) and checks that it is closed. Numbers refer to the items of the security issue."""
+import concurrent.futures
+import json
+import socket
+import time
+import uuid
+
+import pytest
+import requests
+from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP
+
+from conftest import Server, error_code, outbox
+
+PASSWORD = "Str0ng-Passw0rd!"
+WRONG = "Wr0ng-Passw0rd!"
+TARGET = "AWSCognitoIdentityProviderService."
+
+
+def raw(server, op, body, headers=None):
+    h = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET + op, **(headers or {})}
+    return requests.post(server.url + "/", data=body if isinstance(body, (str, bytes)) else json.dumps(body), headers=h, timeout=10)
+
+
+def user(cognito, pool, name="victim", attributes=None):
+    cognito.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS", UserAttributes=attributes or [])
+    cognito.admin_set_user_password(UserPoolId=pool, Username=name, Password=PASSWORD, Permanent=True)
+
+
+def app(cognito, pool, **kwargs):
+    kwargs.setdefault("ExplicitAuthFlows", ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
+                                            "ALLOW_USER_AUTH"])
+    return cognito.create_user_pool_client(UserPoolId=pool, ClientName="app-" + uuid.uuid4().hex[:6], **kwargs)["UserPoolClient"]["ClientId"]
+
+
+def sign_in(cognito, cid, name="victim", password=PASSWORD):
+    return cognito.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                                 AuthParameters={"USERNAME": name, "PASSWORD": password})
+
+
+# 1. SRP honours the lockout -------------------------------------------------------------------------
+
+def test_wrong_srp_proofs_lock_the_account_for_every_flow(cognito, pool):
+    user(cognito, pool)
+    cid = app(cognito, pool)
+    for _ in range(8):
+        with pytest.raises(ClientError) as e:
+            AWSSRP(username="victim", password=WRONG, pool_id=pool, client_id=cid, client=cognito).authenticate_user()
+        assert error_code(e) == "NotAuthorizedException"
+    # The right password, by SRP or in plain, is now refused with the lockout's answer.
+    with pytest.raises(ClientError) as e:
+        AWSSRP(username="victim", password=PASSWORD, pool_id=pool, client_id=cid, client=cognito).authenticate_user()
+    assert e.value.response["Error"]["Message"] == "Password attempts exceeded"
+    with pytest.raises(ClientError) as e:
+        sign_in(cognito, cid)
+    assert e.value.response["Error"]["Message"] == "Password attempts exceeded"
+
+
+def test_plain_failures_lock_srp_too(cognito, pool):
+    user(cognito, pool)
+    cid = app(cognito, pool)
+    for _ in range(8):
+        with pytest.raises(ClientError):
+            sign_in(cognito, cid, password=WRONG)
+    with pytest.raises(ClientError) as e:
+        AWSSRP(username="victim", password=PASSWORD, pool_id=pool, client_id=cid, client=cognito).authenticate_user()
+    assert e.value.response["Error"]["Message"] == "Password attempts exceeded"
+
+
+def test_parallel_guesses_cannot_slip_a_right_password_past_the_lockout(cognito, pool):
+    user(cognito, pool)
+    cid = app(cognito, pool)
+    for _ in range(6):
+        with pytest.raises(ClientError):
+            sign_in(cognito, cid, password=WRONG)
+    # Locked: 24 parallel guesses, one of them right; none signs in.
+    def attempt(i):
+        try:
+            sign_in(cognito, cid, password=PASSWORD if i == 12 else WRONG)
+            return "signed-in"
+        except ClientError as e:
+            return e.response["Error"]["Message"]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool_:
+        answers = list(pool_.map(attempt, range(24)))
+    assert "signed-in" not in answers
+
+
+# 2, 3. The client's attribute permissions ----------------------------------------------------------
+
+@pytest.fixture
+def role_pool(cognito):
+    pool = cognito.create_user_pool(
+        PoolName="roles-" + uuid.uuid4().hex[:6],
+        Schema=[{"Name": "role", "AttributeDataType": "String", "Mutable": True},
+                {"Name": "team", "AttributeDataType": "String", "Mutable": True}])["UserPool"]["Id"]
+    yield pool
+    cognito.delete_user_pool(UserPoolId=pool)
+
+
+def test_sign_up_cannot_write_attributes_outside_write_attributes(cognito, role_pool):
+    cid = app(cognito, role_pool, WriteAttributes=["email", "name", "custom:team"],
+              ReadAttributes=["email", "name", "custom:team", "custom:role"])
+    with pytest.raises(ClientError) as e:
+        cognito.sign_up(ClientId=cid, Username="mallory", Password=PASSWORD,
+                        UserAttributes=[{"Name": "custom:role", "Value": "admin"}])
+    assert error_code(e) == "NotAuthorizedException"
+    assert e.value.response["Error"]["Message"] == "A client attempted to write unauthorized attribute"
+    cognito.sign_up(ClientId=cid, Username="mallory", Password=PASSWORD, UserAttributes=[{"Name": "custom:team", "Value": "blue"}])
+    cognito.admin_confirm_sign_up(UserPoolId=role_pool, Username="mallory")
+    token = sign_in(cognito, cid, "mallory")["AuthenticationResult"]["AccessToken"]
+    with pytest.raises(ClientError) as e:
+        cognito.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "custom:role", "Value": "admin"}])
+    assert e.value.response["Error"]["Message"] == "A client attempted to write unauthorized attribute"
+    with pytest.raises(ClientError):
+        cognito.delete_user_attributes(AccessToken=token, UserAttributeNames=["custom:role"])
+    cognito.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "name", "Value": "Mal"}])
+
+
+def test_read_attributes_limit_get_user_and_the_id_token(server, cognito, role_pool):
+    import jwt
+    user(cognito, role_pool, "reader", [{"Name": "email", "Value": "r@example.com"}, {"Name": "custom:role", "Value": "admin"},
+                                        {"Name": "name", "Value": "Reader"}])
+    cid = app(cognito, role_pool, ReadAttributes=["name"])
+    result = sign_in(cognito, cid, "reader")["AuthenticationResult"]
+    names = {a["Name"] for a in cognito.get_user(AccessToken=result["AccessToken"])["UserAttributes"]}
+    assert names == {"sub", "name"}
+    claims = jwt.decode(result["IdToken"], options={"verify_signature": False})
+    assert claims["name"] == "Reader" and "custom:role" not in claims and "email" not in claims
+    # A client without a list reads everything.
+    everything = app(cognito, role_pool)
+    token = sign_in(cognito, everything, "reader")["AuthenticationResult"]["AccessToken"]
+    assert "custom:role" in {a["Name"] for a in cognito.get_user(AccessToken=token)["UserAttributes"]}
+
+
+def test_new_password_required_cannot_verify_an_address_or_write_forbidden_attributes(cognito, role_pool):
+    cid = app(cognito, role_pool, WriteAttributes=["email", "name"])
+    cognito.admin_create_user(UserPoolId=role_pool, Username="invited", TemporaryPassword="Temp-Passw0rd!", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": "invited@example.com"}])
+
+    def challenge():
+        return sign_in(cognito, cid, "invited", "Temp-Passw0rd!")["Session"]
+
+    for forbidden in ({"userAttributes.email_verified": "true"}, {"userAttributes.custom:role": "admin"}):
+        with pytest.raises(ClientError) as e:
+            cognito.respond_to_auth_challenge(
+                ClientId=cid, ChallengeName="NEW_PASSWORD_REQUIRED", Session=challenge(),
+                ChallengeResponses={"USERNAME": "invited", "NEW_PASSWORD": PASSWORD, **forbidden})
+        assert error_code(e) == "NotAuthorizedException"
+    attributes = {a["Name"]: a["Value"] for a in cognito.admin_get_user(UserPoolId=role_pool, Username="invited")["UserAttributes"]}
+    assert attributes.get("email_verified") != "true" and "custom:role" not in attributes
+    answer = cognito.respond_to_auth_challenge(
+        ClientId=cid, ChallengeName="NEW_PASSWORD_REQUIRED", Session=challenge(),
+        ChallengeResponses={"USERNAME": "invited", "NEW_PASSWORD": PASSWORD, "userAttributes.name": "Invited"})
+    assert answer["AuthenticationResult"]["AccessToken"]
+
+
+# 6. Refresh-token rotation has one successor --------------------------------------------------------
+
+def test_parallel_refreshes_of_a_rotating_token_give_one_successor(cognito, pool):
+    user(cognito, pool)
+    cid = app(cognito, pool, RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0})
+    refresh = sign_in(cognito, cid)["AuthenticationResult"]["RefreshToken"]
+
+    def attempt(_):
+        try:
+            return cognito.get_tokens_from_refresh_token(RefreshToken=refresh, ClientId=cid)["AuthenticationResult"]["RefreshToken"]
+        except ClientError as e:
+            return e.response["Error"]["Code"]
+    with concurrent.futures.ThreadPoolExecutor(10) as pool_:
+        answers = list(pool_.map(attempt, range(20)))
+    successors = [a for a in answers if a.startswith("c")]
+    assert len(successors) == 1, answers
+    assert set(answers) - set(successors) == {"RefreshTokenReuseException"}
+
+
+# 7. Connections are bounded in time and number ------------------------------------------------------
+
+def test_idle_slow_and_surplus_connections_are_closed(tmp_path):
+    server = Server(str(tmp_path / "limits.sqlite"),
+                    extra_args=["--idle-timeout", "1", "--request-timeout", "1", "--max-connections", "16"]).start()
+    try:
+        host, port = "127.0.0.1", server.port
+
+        def closed_within(sock, seconds):
+            """Whether the server closes the socket (end of stream or reset) within `seconds`."""
+            deadline = time.time() + seconds
+            try:
+                while time.time() < deadline:
+                    sock.settimeout(max(deadline - time.time(), 0.01))
+                    if sock.recv(1024) == b"":
+                        return True
+            except (ConnectionResetError, BrokenPipeError):
+                return True
+            except socket.timeout:
+                return False
+            return False
+        idle = socket.create_connection((host, port))
+        slow_head = socket.create_connection((host, port))
+        slow_head.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        slow_body = socket.create_connection((host, port))
+        slow_body.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        started = time.time()
+        for sock in (idle, slow_head, slow_body):
+            assert closed_within(sock, 5)
+        assert time.time() - started < 5
+        # Holding more sockets than allowed leaves the server answering once they go.
+        held = [socket.create_connection((host, port)) for _ in range(40)]
+        time.sleep(0.3)
+        for sock in held:
+            sock.close()
+        assert requests.get(server.url + "/_cognate/health", timeout=5).ok
+    finally:
+        server.stop()
+
+
+# 8. SRP_A is bounded and checked --------------------------------------------------------------------
+
+def test_srp_a_out_of_the_group_is_refused_before_a_session_is_stored(server, cognito, pool):
+    user(cognito, pool)
+    cid = app(cognito, pool)
+    n = int("FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+            "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+            "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
+            "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
+            "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
+            "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
+            "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C"
+            "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF", 16)
+    for a in ("ab" * 60000, format(n, "x"), "0" * 10 + format(n, "x"), "0", "xyz"):
+        r = raw(server, "InitiateAuth", {"AuthFlow": "USER_SRP_AUTH", "ClientId": cid, "AuthParameters": {"USERNAME": "victim", "SRP_A": a}})
+        assert r.status_code == 400, a[:20]
+        assert r.json()["__type"] in ("InvalidParameterException", "NotAuthorizedException")
+        assert len(r.content) < 1000
+
+
+# 10. Disabling a user revokes their tokens ----------------------------------------------------------
+
+def test_disable_revokes_tokens_and_enable_does_not_bring_them_back(cognito, pool):
+    user(cognito, pool)
+    cid = app(cognito, pool)
+    tokens = sign_in(cognito, cid)["AuthenticationResult"]
+    cognito.admin_disable_user(UserPoolId=pool, Username="victim")
+    cognito.admin_enable_user(UserPoolId=pool, Username="victim")
+    with pytest.raises(ClientError) as e:
+        cognito.get_user(AccessToken=tokens["AccessToken"])
+    assert error_code(e) == "NotAuthorizedException"
+    with pytest.raises(ClientError) as e:
+        cognito.initiate_auth(ClientId=cid, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
+    assert error_code(e) == "NotAuthorizedException"
+    assert sign_in(cognito, cid)["AuthenticationResult"]["AccessToken"]
+
+
+# 12. Test endpoints refuse web pages ----------------------------------------------------------------
+
+def test_test_endpoints_refuse_cross_site_and_rebound_requests(server, cognito, pool):
+    before = cognito.describe_user_pool(UserPoolId=pool)["UserPool"]["Id"]
+    attacks = [
+        ("POST", "/_cognate/reset", {"Content-Type": "text/plain"}, "x"),
+        ("POST", "/moto-api/reset", {"Origin": "https://evil.example"}, None),
+        ("POST", "//_cognate/reset", {"Content-Type": "application/x-www-form-urlencoded"}, "a=b"),
+        ("POST", "/_cognate/clock", {"Content-Type": "text/plain"}, '{"advanceSeconds": -99999}'),
+        ("POST", "/_cognate/reset", {"Sec-Fetch-Site": "cross-site"}, None),
+        ("GET", "/_cognate/outbox", {"Host": "rebound.evil.example:%d" % server.port}, None),
+        ("GET", "/_cognate/clock", {"Host": "evil.example"}, None),
+    ]
+    for method, path, headers, body in attacks:
+        r = requests.request(method, server.url + path, headers=headers, data=body, timeout=5)
+        assert r.status_code in (403, 404), (path, headers, r.status_code)
+    assert cognito.describe_user_pool(UserPoolId=pool)["UserPool"]["Id"] == before
+    # The ordinary calls of a test suite still work.
+    assert requests.get(server.url + "/_cognate/outbox", timeout=5).ok
+    assert requests.get(f"http://localhost:{server.port}/_cognate/clock", timeout=5).ok
+    assert requests.post(server.url + "/_cognate/clock", json={"advanceSeconds": 0}, timeout=5).ok
+
+
+# 14. Smaller points ---------------------------------------------------------------------------------
+
+def test_an_absurd_region_in_the_credential_scope_is_not_taken(server, pool):
+    region = "r" * 3000
+    auth = f"AWS4-HMAC-SHA256 Credential=AKID/20260101/{region}/cognito-idp/aws4_request, SignedHeaders=host, Signature=00"
+    r = raw(server, "CreateUserPool", {"PoolName": "scoped"}, headers={"Authorization": auth})
+    assert r.status_code == 200
+    pool_id = r.json()["UserPool"]["Id"]
+    assert len(pool_id) <= 55
+    assert raw(server, "DescribeUserPool", {"UserPoolId": pool_id}).status_code == 200
+    raw(server, "DeleteUserPool", {"UserPoolId": pool_id})
+
+
+def test_duplicate_keys_are_refused(server, pool):
+    r = raw(server, "DescribeUserPool", '{"UserPoolId": "%s", "UserPoolId": "us-east-1_other"}' % pool)
+    assert r.status_code == 400 and r.json()["__type"] == "SerializationException"
+    r = raw(server, "DescribeUserPool", '{"UserPoolId": "%s", "User\\u0050oolId": "us-east-1_other"}' % pool)
+    assert r.json()["__type"] == "SerializationException"
+    # The same key in different objects is no duplicate.
+    r = raw(server, "AdminCreateUser", '{"UserPoolId": "%s", "Username": "dup", "MessageAction": "SUPPRESS", '
+            '"UserAttributes": [{"Name": "name", "Value": "a"}, {"Name": "nickname", "Value": "b"}]}' % pool)
+    assert r.status_code == 200, r.text
+
+
+def test_head_is_answered_where_get_is(server, pool):
+    for path in ("/_cognate/health", f"/{pool}/.well-known/jwks.json", f"/{pool}/.well-known/openid-configuration"):
+        get = requests.get(server.url + path, timeout=5)
+        head = requests.head(server.url + path, timeout=5)
+        assert head.status_code == get.status_code == 200 and head.content == b""
+
+
+def test_mfa_on_at_creation_needs_sms_configuration(cognito):
+    for mode in ("ON", "OPTIONAL"):
+        with pytest.raises(ClientError) as e:
+            cognito.create_user_pool(PoolName="mfa", MfaConfiguration=mode)
+        assert e.value.response["Error"]["Message"] == \
+            "SMS configuration and Auto verification for phone_number are required when MFA is required/optional"
+    pool = cognito.create_user_pool(
+        PoolName="mfa", MfaConfiguration="ON", AutoVerifiedAttributes=["phone_number"],
+        SmsConfiguration={"SnsCallerArn": "arn:aws:iam::000000000000:role/sns", "ExternalId": "x"})["UserPool"]
+    assert pool["MfaConfiguration"] == "ON"
+    cognito.delete_user_pool(UserPoolId=pool["Id"])
