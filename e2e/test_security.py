@@ -316,3 +316,94 @@ def test_mfa_on_at_creation_needs_sms_configuration(cognito):
         SmsConfiguration={"SnsCallerArn": "arn:aws:iam::000000000000:role/sns", "ExternalId": "x"})["UserPool"]
     assert pool["MfaConfiguration"] == "ON"
     cognito.delete_user_pool(UserPoolId=pool["Id"])
+
+
+# 4. Codes cannot be brute-forced ------------------------------------------------------------------
+
+@pytest.fixture
+def recovery(cognito, pool):
+    cid = app(cognito, pool)
+    user(cognito, pool, "resetme", [{"Name": "email", "Value": "resetme@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    return cid
+
+
+def test_code_sends_per_user_are_bounded(cognito, recovery):
+    for _ in range(10):
+        cognito.forgot_password(ClientId=recovery, Username="resetme")
+    with pytest.raises(ClientError) as e:
+        cognito.forgot_password(ClientId=recovery, Username="resetme")
+    assert error_code(e) == "LimitExceededException"
+    assert e.value.response["Error"]["Message"] == "Attempt limit exceeded, please try after some time."
+
+
+def test_parallel_wrong_guesses_are_each_counted(server, cognito, pool, recovery):
+    cognito.forgot_password(ClientId=recovery, Username="resetme")
+
+    def guess(i):
+        try:
+            cognito.confirm_forgot_password(ClientId=recovery, Username="resetme", ConfirmationCode=f"{i:06d}", Password=PASSWORD)
+            return "reset"
+        except ClientError as e:
+            return e.response["Error"]["Code"]
+    code = outbox(server, poolId=pool, recipient="resetme@example.com")[-1]["code"]
+    guesses = [i for i in range(30) if f"{i:06d}" != code][:20]
+    with concurrent.futures.ThreadPoolExecutor(10) as pool_:
+        answers = list(pool_.map(guess, guesses))
+    assert answers.count("CodeMismatchException") == 5, answers
+    assert answers.count("LimitExceededException") == 15
+    # The right code is refused too once the code's attempts are used up.
+    with pytest.raises(ClientError) as e:
+        cognito.confirm_forgot_password(ClientId=recovery, Username="resetme", ConfirmationCode=code, Password=PASSWORD)
+    assert error_code(e) == "LimitExceededException"
+
+
+def test_fresh_codes_do_not_give_fresh_guesses(server, cognito, pool, recovery):
+    try:
+        for round_ in range(4):
+            cognito.forgot_password(ClientId=recovery, Username="resetme")
+            for _ in range(5):
+                with pytest.raises(ClientError) as e:
+                    cognito.confirm_forgot_password(ClientId=recovery, Username="resetme", ConfirmationCode="000000", Password=PASSWORD)
+                assert error_code(e) in ("CodeMismatchException", "LimitExceededException")
+        cognito.forgot_password(ClientId=recovery, Username="resetme")
+        code = outbox(server, poolId=pool, recipient="resetme@example.com")[-1]["code"]
+        with pytest.raises(ClientError) as e:
+            cognito.confirm_forgot_password(ClientId=recovery, Username="resetme", ConfirmationCode=code, Password=PASSWORD)
+        assert error_code(e) == "LimitExceededException"
+        # An hour later the window has moved on.
+        requests.post(server.url + "/_cognate/clock", json={"advanceSeconds": 3601}, timeout=5)
+        cognito.forgot_password(ClientId=recovery, Username="resetme")
+        code = outbox(server, poolId=pool, recipient="resetme@example.com")[-1]["code"]
+        cognito.confirm_forgot_password(ClientId=recovery, Username="resetme", ConfirmationCode=code, Password="N3w-Passw0rd!")
+    finally:
+        requests.post(server.url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)
+
+
+# 9. Secrets at rest and in logs ---------------------------------------------------------------------
+
+def test_database_is_private_and_codes_stay_out_of_log_and_outbox(tmp_path):
+    import os
+    import sqlite3
+    import stat
+    data = tmp_path / "private"
+    db = data / "cognate.sqlite"
+    server = Server(str(db), extra_args=["--no-test-endpoints", "--log-level", "info"])
+    server.log_path = str(tmp_path / "quiet.log")
+    server.start()
+    try:
+        cognito = server.client()
+        pool = cognito.create_user_pool(PoolName="quiet", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+        cid = app(cognito, pool)
+        cognito.sign_up(ClientId=cid, Username="quiet", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "q@example.com"}])
+        cognito.admin_create_user(UserPoolId=pool, Username="invited", TemporaryPassword="Temp-Passw0rd!1",
+                                  UserAttributes=[{"Name": "email", "Value": "i@example.com"}], DesiredDeliveryMediums=["EMAIL"])
+    finally:
+        server.stop()
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    for path in data.iterdir():
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+    log = open(server.log_path).read()
+    assert "outbox: EMAIL to i@example.com" in log and "******" in log
+    assert "Temp-Passw0rd!1" not in log
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0

@@ -57,6 +57,9 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: "Connections held open at once; more are closed as soon as they are accepted.")
     var maxConnections = 512
 
+    @Flag(help: "Write codes and temporary passwords into the log (masked by default).")
+    var logCodes = false
+
     @Flag(help: "Print the coverage table of the 153 operations (Markdown) and exit.")
     var printCoverage = false
 
@@ -72,13 +75,16 @@ struct CognateCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "cognate")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        // Every file Cognate makes (the database, its WAL files) is the owner's alone.
+        umask(0o077)
         let storage = try await SQLiteStorage.open(inMemory ? .memory : .file(path: db), logger: logger)
         let dependencies = ServiceDependencies(
             storage: storage,
             clock: testEndpoints ? OffsetClock() : SystemClock(),
             configuration: ServiceConfiguration(
                 defaultRegion: region, accountID: accountId,
-                publicBaseURL: (publicUrl ?? "http://\(host):\(port)").trimmingSuffix("/")),
+                publicBaseURL: (publicUrl ?? "http://\(host):\(port)").trimmingSuffix("/"),
+                keepsOutbox: testEndpoints, logsCodes: logCodes),
             logger: logger
         )
         let limits = ConnectionLimits(

@@ -829,6 +829,9 @@ public final class SQLStorage: Storage {
                 INSERT INTO outbox (sequence, pool_id, recipient, data)
                 VALUES (\(bind: next), \(bind: stored.poolID), \(bind: stored.recipient), \(bind: data))
                 """).run()
+            if next % 64 == 0 {
+                try await db.raw("DELETE FROM outbox WHERE sequence <= \(bind: next - Int64(OutboxMessage.retained))").run()
+            }
             return stored
         }
     }

@@ -24,14 +24,20 @@ public enum SQLiteStorage {
         case .memory:
             storage = .memory
         case .file(let path):
+            // The database is a credential store (password verifiers, TOTP seeds, client secrets, signing
+            // keys): a directory made for it is the owner's alone, and so are its files.
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: directory) {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
             storage = .file(path: path)
         }
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
         let db = connection.sql()
         do {
             try await configure(db)
+            if case .file(let path) = location { restrictPermissions(path) }
         } catch {
             try? await connection.close()
             throw error
@@ -66,6 +72,14 @@ public enum SQLiteStorage {
             throw error
         }
         return sqlStorage
+    }
+
+    /// Makes the database and its WAL files readable by the owner alone (databases created by earlier
+    /// versions were 0644).
+    static func restrictPermissions(_ path: String) {
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        }
     }
 
     /// WAL: a committed transaction is in the log before COMMIT returns, so it survives the process

@@ -22,6 +22,9 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
     public var code: String?
     public var sentAt: Date
 
+    /// How many of the newest messages a backend keeps; older ones may be dropped as new ones come.
+    public static let retained = 10_000
+
     public init(
         sequence: Int64 = 0, poolID: String, username: String, medium: Medium, recipient: String,
         purpose: String, subject: String?, body: String, code: String?, sentAt: Date

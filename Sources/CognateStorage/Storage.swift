@@ -83,7 +83,8 @@ public protocol Storage: Sendable {
     func markRotated(hash: String, at date: Date) async throws -> RefreshTokenRecord
 
     // MARK: Outbox
-    /// Appends a message and answers it with its sequence number set.
+    /// Appends a message and answers it with its sequence number set. Only the newest
+    /// `OutboxMessage.retained` messages need to be kept.
     @discardableResult
     func appendMessage(_ message: OutboxMessage) async throws -> OutboxMessage
     /// Messages in the order they were sent, optionally for one pool and one recipient.

@@ -37,6 +37,8 @@ public struct User: Codable, Sendable, Equatable {
     public var webAuthnCredentials: [WebAuthnCredential]?
     /// A passkey registration in progress.
     public var pendingWebAuthnRegistration: PendingWebAuthnRegistration?
+    /// Recent code deliveries and wrong codes, which bound how fast codes can be guessed.
+    public var codeThrottle: CodeThrottle?
 
     public init(
         poolID: String, username: String, usernameKey: String, sub: String, attributes: [UserAttribute],
@@ -117,6 +119,18 @@ public struct PasswordCredential: Codable, Sendable, Equatable {
         self.saltHex = saltHex
         self.verifier = verifier
         self.setAt = setAt
+    }
+}
+
+/// When codes were last sent to a user and when wrong ones were presented, across all their codes, so
+/// that asking for fresh codes does not give a guesser fresh attempts.
+public struct CodeThrottle: Codable, Sendable, Equatable {
+    public var sends: [Date]
+    public var failures: [Date]
+
+    public init(sends: [Date] = [], failures: [Date] = []) {
+        self.sends = sends
+        self.failures = failures
     }
 }
 

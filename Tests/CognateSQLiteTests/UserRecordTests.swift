@@ -49,6 +49,7 @@ import Testing
         credential.lastUsedAt = date.addingTimeInterval(12)
         user.webAuthnCredentials = [credential]
         user.pendingWebAuthnRegistration = PendingWebAuthnRegistration(challenge: "ch", clientID: "client", expiresAt: date.addingTimeInterval(13))
+        user.codeThrottle = CodeThrottle(sends: [date.addingTimeInterval(14)], failures: [date.addingTimeInterval(15), date])
         return user
     }
 
@@ -82,6 +83,15 @@ import Testing
             poolID: "p", username: "u", usernameKey: "u", sub: "s", attributes: [], status: "UNCONFIRMED", enabled: false,
             creationDate: Self.date, lastModifiedDate: Self.date)
         #expect(try User(recordBytes: bare.recordBytes) == bare)
+    }
+
+    @Test func formatOneRecordsAreReadWithoutThrottle() throws {
+        var user = Self.fullUser()
+        user.codeThrottle = nil
+        // A format 1 record is the format 2 layout without the last field.
+        let bytes = user.recordBytes
+        let formatOne = [1] + bytes.dropFirst().dropLast()
+        #expect(try User(recordBytes: formatOne) == user)
     }
 
     @Test func damagedRecordsAreErrors() {

@@ -41,13 +41,17 @@ enum Codes {
         return pending.hash == hash(code) ? .match(pending) : .mismatch
     }
 
+    static let mismatch = CognitoError(.codeMismatchException, "Invalid verification code provided, please try again.")
+    static let expired = CognitoError(.expiredCodeException, "Invalid code provided, please request a code again.")
+
     /// The stored code for `purpose` when `code` matches it; else the error AWS answers.
     static func matching(_ code: String, purpose: String, user: User, now: Date) throws(CognitoError) -> PendingCode {
+        if CodeThrottling.failuresExhausted(user, now: now) { throw CodeThrottling.limitExceeded }
         switch evaluate(code, purpose: purpose, user: user, now: now) {
         case .match(let pending): return pending
-        case .mismatch: throw CognitoError(.codeMismatchException, "Invalid verification code provided, please try again.")
-        case .expired: throw CognitoError(.expiredCodeException, "Invalid code provided, please request a code again.")
-        case .attemptsExhausted: throw CognitoError(.limitExceededException, "Attempt limit exceeded, please try after some time.")
+        case .mismatch: throw mismatch
+        case .expired: throw expired
+        case .attemptsExhausted: throw CodeThrottling.limitExceeded
         }
     }
 

@@ -6,11 +6,21 @@ public struct ServiceConfiguration: Sendable {
     public var accountID: String
     /// The URL clients reach Cognate at, without a trailing slash: token issuers are this plus the pool ID.
     public var publicBaseURL: String
+    /// Keep the messages Cognate would have sent (codes and temporary passwords included) for the test
+    /// endpoints to read. Off, nothing of them is stored.
+    public var keepsOutbox: Bool
+    /// Write codes and temporary passwords into the log; off, the log shows them masked.
+    public var logsCodes: Bool
 
-    public init(defaultRegion: String = "us-east-1", accountID: String = "000000000000", publicBaseURL: String = "http://127.0.0.1:9229") {
+    public init(
+        defaultRegion: String = "us-east-1", accountID: String = "000000000000", publicBaseURL: String = "http://127.0.0.1:9229",
+        keepsOutbox: Bool = true, logsCodes: Bool = false
+    ) {
         self.defaultRegion = defaultRegion
         self.accountID = accountID
         self.publicBaseURL = publicBaseURL
+        self.keepsOutbox = keepsOutbox
+        self.logsCodes = logsCodes
     }
 
     /// The `iss` of a pool's tokens.

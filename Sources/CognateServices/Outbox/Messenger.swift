@@ -80,14 +80,18 @@ struct Messenger {
         pool: UserPool, user: User, medium: OutboxMessage.Medium, recipient: String, subject: String?, body: String, code: String,
         purpose: String = "invitation"
     ) async throws {
-        let message = OutboxMessage(
-            poolID: pool.id, username: user.username, medium: medium, recipient: recipient, purpose: purpose,
-            subject: subject, body: body, code: code, sentAt: deps.clock.now()
-        )
-        let stored = try await deps.storage.appendMessage(message)
-        deps.logger.info("outbox: \(medium.rawValue) to \(recipient)", metadata: [
-            "pool": "\(pool.id)", "username": "\(user.username)", "purpose": "\(purpose)", "sequence": "\(stored.sequence)",
-            "body": "\(body)",
-        ])
+        var metadata: Logger.Metadata = [
+            "pool": "\(pool.id)", "username": "\(user.username)", "purpose": "\(purpose)",
+            // Codes and temporary passwords are credentials: the log shows them only when asked to.
+            "body": "\(deps.configuration.logsCodes || code.isEmpty ? body : body.replacingOccurrences(of: code, with: "******"))",
+        ]
+        if deps.configuration.keepsOutbox {
+            let message = OutboxMessage(
+                poolID: pool.id, username: user.username, medium: medium, recipient: recipient, purpose: purpose,
+                subject: subject, body: body, code: code, sentAt: deps.clock.now()
+            )
+            metadata["sequence"] = "\(try await deps.storage.appendMessage(message).sequence)"
+        }
+        deps.logger.info("outbox: \(medium.rawValue) to \(recipient)", metadata: metadata)
     }
 }

@@ -51,8 +51,10 @@ struct SignUpService {
     /// Generates a code for `purpose`, stores its hash on the user, and delivers it.
     func sendCode(_ purpose: String, attribute: String, pool: UserPool, user: User) async throws -> CodeDeliveryDetailsType {
         let code = Codes.generate(deps.random)
-        let pending = PendingCode(hash: Codes.hash(code), expiresAt: deps.clock.now().addingTimeInterval(Codes.lifetime(purpose)), attribute: attribute)
+        let now = deps.clock.now()
+        let pending = PendingCode(hash: Codes.hash(code), expiresAt: now.addingTimeInterval(Codes.lifetime(purpose)), attribute: attribute)
         let updated = try await UserAdminService(deps).update(pool, user) { user in
+            try CodeThrottling.recordSend(&user, now: now)
             var codes = user.codes ?? [:]
             codes[purpose] = pending
             user.codes = codes

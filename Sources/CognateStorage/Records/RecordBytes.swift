@@ -12,6 +12,8 @@ import Foundation
 public protocol BinaryRecord: RecordField {
     /// The format byte of the layout `write(to:)` produces.
     static var recordFormat: UInt8 { get }
+    /// The format bytes the reader understands: the current one and the earlier layouts it still reads.
+    static var readableFormats: ClosedRange<UInt8> { get }
 }
 
 /// A value that can be a field of a binary record: the primitives below, and records themselves.
@@ -21,6 +23,8 @@ public protocol RecordField {
 }
 
 extension BinaryRecord {
+    public static var readableFormats: ClosedRange<UInt8> { recordFormat...recordFormat }
+
     /// The record in its binary form, format byte first.
     public var recordBytes: [UInt8] {
         var writer = RecordWriter()
@@ -33,7 +37,8 @@ extension BinaryRecord {
     public init(recordBytes bytes: some Collection<UInt8>) throws(RecordError) {
         var reader = RecordReader(Array(bytes))
         let format = try reader.read(UInt8.self)
-        guard format == Self.recordFormat else { throw RecordError("unknown format byte \(format)") }
+        guard Self.readableFormats.contains(format) else { throw RecordError("unknown format byte \(format)") }
+        reader.format = format
         try self.init(from: &reader)
         guard reader.isAtEnd else { throw RecordError("\(reader.remaining) bytes left over") }
     }
@@ -90,6 +95,8 @@ public struct RecordWriter {
 public struct RecordReader {
     private let bytes: [UInt8]
     private var index = 0
+    /// The format byte of the record being read, so a reader can tell an earlier layout.
+    public internal(set) var format: UInt8 = 0
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes

@@ -5,7 +5,9 @@ import Foundation
 // reader for the old layout; UserRecordTests fails when a field is left out.
 
 extension User: BinaryRecord {
-    public static let recordFormat: UInt8 = 1
+    /// 2 added `codeThrottle`; format 1 records are read with none.
+    public static let recordFormat: UInt8 = 2
+    public static let readableFormats: ClosedRange<UInt8> = 1...2
 
     public func write(to writer: inout RecordWriter) {
         writer.write(poolID)
@@ -29,6 +31,7 @@ extension User: BinaryRecord {
         writer.write(devices)
         writer.write(webAuthnCredentials)
         writer.write(pendingWebAuthnRegistration)
+        writer.write(codeThrottle)
     }
 
     public init(from reader: inout RecordReader) throws(RecordError) {
@@ -49,6 +52,7 @@ extension User: BinaryRecord {
         devices = try reader.readOptional()
         webAuthnCredentials = try reader.readOptional()
         pendingWebAuthnRegistration = try reader.readOptional()
+        if reader.format >= 2 { codeThrottle = try reader.readOptional() }
     }
 }
 
@@ -200,6 +204,17 @@ extension WebAuthnCredential: RecordField {
             relyingPartyID: try reader.read(), friendlyName: try reader.read(),
             authenticatorAttachment: try reader.readOptional(), transports: try reader.readArray(), createdAt: try reader.read())
         lastUsedAt = try reader.readOptional()
+    }
+}
+
+extension CodeThrottle: RecordField {
+    public func write(to writer: inout RecordWriter) {
+        writer.write(sends)
+        writer.write(failures)
+    }
+
+    public init(from reader: inout RecordReader) throws(RecordError) {
+        self.init(sends: try reader.readArray(), failures: try reader.readArray())
     }
 }
 
