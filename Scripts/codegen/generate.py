@@ -399,6 +399,16 @@ class Generator:
         lines.append("public enum CognitoOperation: String, CaseIterable, Sendable {")
         for name in sorted(ops):
             lines.append(f'    case {lower_camel(name)} = "{name}"')
+        lines.append("")
+        lines.append("    /// Operations the model marks as signed by nobody (`authtype: none`): a user's own token, session")
+        lines.append("    /// or client ID authorizes them; every other operation is authorized by an IAM (SigV4) signature.")
+        lines.append("    public var isUnauthenticated: Bool {")
+        lines.append("        switch self {")
+        unauth = [n for n in sorted(ops) if ops[n].get("authtype") == "none" or ops[n].get("auth") == ["smithy.api#noAuth"]]
+        lines.append("        case " + ", ".join(f".{lower_camel(n)}" for n in unauth) + ": true")
+        lines.append("        default: false")
+        lines.append("        }")
+        lines.append("    }")
         lines.append("}")
         lines.append("")
         lines.append(f'public let targetPrefix = "{self.model["metadata"]["targetPrefix"]}"')

@@ -57,6 +57,11 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: "Connections held open at once; more are closed as soon as they are accepted.")
     var maxConnections = 512
 
+    @Option(help: ArgumentHelp(
+        "Access keys (AWS shared-credentials form) whose SigV4 signatures are accepted; with them, every operation AWS authorizes with IAM needs a valid signature. COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY add one more.",
+        valueName: "file"))
+    var credentials: String?
+
     @Flag(help: "Write codes and temporary passwords into the log (masked by default).")
     var logCodes = false
 
@@ -87,11 +92,16 @@ struct CognateCommand: AsyncParsableCommand {
                 keepsOutbox: testEndpoints, logsCodes: logCodes),
             logger: logger
         )
+        let accessKeys = try AccessKeys.load(file: credentials, environment: ProcessInfo.processInfo.environment)
+        if accessKeys == nil && !Self.isLoopback(host) {
+            logger.warning("Cognate listens on \(host) without SigV4 credentials: anyone who reaches the port can call every administrative operation. Give --credentials FILE (or COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY).")
+        }
         let limits = ConnectionLimits(
             idleTimeout: .seconds(idleTimeout), requestTimeout: .seconds(requestTimeout), maxConnections: maxConnections)
         let app = CognateApp.build(
             configuration: AppConfiguration(
-                host: host, port: port, region: region, testEndpoints: testEndpoints, publicURL: publicUrl, limits: limits),
+                host: host, port: port, region: region, testEndpoints: testEndpoints, publicURL: publicUrl, limits: limits,
+                accessKeys: accessKeys),
             dependencies: dependencies, logger: logger
         )
         logger.notice("Cognate serving the cognito-idp API on http://\(host):\(port) (database: \(inMemory ? "in memory" : db))")
@@ -101,6 +111,10 @@ struct CognateCommand: AsyncParsableCommand {
 }
 
 extension CognateCommand {
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     static func printCoverage() async throws {
         var logger = Logger(label: "cognate")
         logger.logLevel = .error

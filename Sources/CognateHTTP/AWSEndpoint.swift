@@ -10,6 +10,13 @@ import Logging
 struct AWSEndpoint {
     let table: OperationTable
     let configuration: AppConfiguration
+    let signatures: SigV4Verifier?
+
+    init(table: OperationTable, configuration: AppConfiguration) {
+        self.table = table
+        self.configuration = configuration
+        signatures = configuration.accessKeys.map { SigV4Verifier(keys: $0) }
+    }
 
     static let contentType = "application/x-amz-json-1.1"
     static let requestIDHeader = HTTPField.Name("x-amzn-RequestId")!
@@ -30,12 +37,28 @@ struct AWSEndpoint {
         } catch {
             return Self.tooLarge(requestID)
         }
+        if let signatures, let operation = try? Target.operation(from: request.headers[Self.targetHeader]), !operation.isUnauthenticated,
+           case .failure(let error) = signatures.verify(Self.signedRequest(request, body: buffer)) {
+            return Self.response(.error(error, status: 400), requestID: requestID)
+        }
         let region = CredentialScope.region(fromAuthorization: request.headers[.authorization]) ?? configuration.region
         let answer = await table.dispatch(
             target: request.headers[Self.targetHeader], body: Data(buffer.readableBytesView),
             context: OperationContext(region: region, requestID: requestID), logger: context.logger
         )
         return Self.response(answer, requestID: requestID)
+    }
+
+    /// The parts of the request a SigV4 signature covers.
+    static func signedRequest(_ request: Request, body: ByteBuffer) -> SignedRequest {
+        var headers: [(name: String, value: String)] = []
+        if let authority = request.head.authority { headers.append(("host", authority)) }
+        for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
+        let target = request.head.path ?? "/"
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        return SignedRequest(
+            method: request.method.rawValue, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "", headers: headers,
+            body: Array(body.readableBytesView))
     }
 
     private static func tooLarge(_ requestID: String) -> Response {

@@ -12,11 +12,14 @@ public struct AppConfiguration: Sendable {
     public var publicURL: String?
     /// Timeouts and the bound on open connections.
     public var limits: ConnectionLimits
+    /// When set, every operation AWS authorizes with IAM needs a valid SigV4 signature by one of these keys.
+    public var accessKeys: AccessKeys?
 
     public init(
         host: String = "127.0.0.1", port: Int = 9229, region: String = "us-east-1", maxBodySize: Int = 1 << 20,
-        testEndpoints: Bool = true, publicURL: String? = nil, limits: ConnectionLimits = .init()
+        testEndpoints: Bool = true, publicURL: String? = nil, limits: ConnectionLimits = .init(), accessKeys: AccessKeys? = nil
     ) {
+        self.accessKeys = accessKeys
         self.host = host
         self.port = port
         self.region = region

@@ -156,6 +156,15 @@ public enum CognitoOperation: String, CaseIterable, Sendable {
     case updateUserPoolReplica = "UpdateUserPoolReplica"
     case verifySoftwareToken = "VerifySoftwareToken"
     case verifyUserAttribute = "VerifyUserAttribute"
+
+    /// Operations the model marks as signed by nobody (`authtype: none`): a user's own token, session
+    /// or client ID authorizes them; every other operation is authorized by an IAM (SigV4) signature.
+    public var isUnauthenticated: Bool {
+        switch self {
+        case .associateSoftwareToken, .changePassword, .completeWebAuthnRegistration, .confirmDevice, .confirmForgotPassword, .confirmSignUp, .deleteUser, .deleteUserAttributes, .deleteWebAuthnCredential, .forgetDevice, .forgotPassword, .getDevice, .getTokensFromRefreshToken, .getUser, .getUserAttributeVerificationCode, .getUserAuthFactors, .globalSignOut, .initiateAuth, .listDevices, .listUserSessions, .listWebAuthnCredentials, .resendConfirmationCode, .respondToAuthChallenge, .revokeToken, .revokeUserSession, .setUserMFAPreference, .setUserSettings, .signUp, .startWebAuthnRegistration, .updateAuthEventFeedback, .updateDeviceStatus, .updateUserAttributes, .verifySoftwareToken, .verifyUserAttribute: true
+        default: false
+        }
+    }
 }
 
 public let targetPrefix = "AWSCognitoIdentityProviderService"

@@ -9,6 +9,11 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let serializationException = ErrorCode(rawValue: "SerializationException")
     public static let unknownOperationException = ErrorCode(rawValue: "UnknownOperationException")
     public static let requestEntityTooLargeException = ErrorCode(rawValue: "RequestEntityTooLargeException")
+    /// SigV4 request authentication.
+    public static let missingAuthenticationTokenException = ErrorCode(rawValue: "MissingAuthenticationTokenException")
+    public static let unrecognizedClientException = ErrorCode(rawValue: "UnrecognizedClientException")
+    public static let invalidSignatureException = ErrorCode(rawValue: "InvalidSignatureException")
+    public static let incompleteSignatureException = ErrorCode(rawValue: "IncompleteSignatureException")
 
     /// Whether the code is a server fault, answered with HTTP 500.
     public var isFault: Bool { Self.modelled[self] ?? false }
