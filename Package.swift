@@ -40,10 +40,10 @@ let package = Package(
             dependencies: ["CognitoModel", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
-        // The storage protocol and the records it stores.
+        // The storage protocol, the records it stores, and the sealing of their secrets at rest.
         .target(
             name: "CognateStorage",
-            dependencies: ["CognitoModel"],
+            dependencies: ["CognitoModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
         ),
         // SQLite backend of the storage protocol (SQLite bundled by sqlite-nio).
@@ -117,6 +117,7 @@ let package = Package(
             dependencies: [
                 "CognateHTTP", "CognateSQLite", "CognateServices", "CognateWire", "CognateStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -137,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CognateSQLiteTests",
-            dependencies: ["CognateSQLite", "CognateStorage", "CognateStorageConformance"],
+            dependencies: ["CognateSQLite", "CognateStorage", "CognateStorageConformance", "CognitoModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -397,6 +397,12 @@ def test_database_is_private_and_codes_stay_out_of_log_and_outbox(tmp_path):
         cognito.sign_up(ClientId=cid, Username="quiet", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "q@example.com"}])
         cognito.admin_create_user(UserPoolId=pool, Username="invited", TemporaryPassword="Temp-Passw0rd!1",
                                   UserAttributes=[{"Name": "email", "Value": "i@example.com"}], DesiredDeliveryMediums=["EMAIL"])
+        secret = cognito.create_user_pool_client(UserPoolId=pool, ClientName="confidential", GenerateSecret=True,
+                                                 ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientSecret"]
+        cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True})
+        user(cognito, pool, "totp")
+        token = sign_in(cognito, cid, "totp")["AuthenticationResult"]["AccessToken"]
+        seed = cognito.associate_software_token(AccessToken=token)["SecretCode"]
     finally:
         server.stop()
     assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
@@ -407,3 +413,23 @@ def test_database_is_private_and_codes_stay_out_of_log_and_outbox(tmp_path):
     assert "Temp-Passw0rd!1" not in log
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0
+    # TOTP seeds, client secrets and signing keys are sealed with the key beside the database.
+    stored = b"".join(p.read_bytes() for p in data.iterdir() if p.name != "secrets.key")
+    for clear in (secret.encode(), seed.encode(), b"PRIVATE KEY"):
+        assert clear not in stored
+    assert (data / "secrets.key").exists()
+    # Restarted with the same key, everything opens; with another, the start stops with a clear error.
+    again = Server(str(db), extra_args=["--no-test-endpoints"])
+    again.log_path = str(tmp_path / "again.log")
+    again.start()
+    try:
+        described = again.client().describe_user_pool_client(UserPoolId=pool, ClientId=cid)
+        assert described["UserPoolClient"]["ClientId"] == cid
+    finally:
+        again.stop()
+    wrong = tmp_path / "wrong.key"
+    wrong.write_text("A" * 43 + "=\n")
+    import subprocess
+    from conftest import BINARY
+    out = subprocess.run([BINARY, "--db", str(db), "--port", "0", "--secrets-key-file", str(wrong)], capture_output=True, text=True, timeout=30)
+    assert out.returncode != 0 and "does not open with this secrets key" in (out.stdout + out.stderr)

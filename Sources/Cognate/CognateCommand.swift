@@ -5,6 +5,7 @@ import CognateServices
 import CognateStorage
 import CognateWire
 import CognitoModel
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -62,6 +63,11 @@ struct CognateCommand: AsyncParsableCommand {
         valueName: "file"))
     var credentials: String?
 
+    @Option(help: ArgumentHelp(
+        "The key that seals TOTP seeds, client secrets and signing keys in the database: 32 bytes in base64. Also COGNATE_SECRETS_KEY. Default: a key made on first start beside the database (secrets.key).",
+        valueName: "file"))
+    var secretsKeyFile: String?
+
     @Flag(help: "Write codes and temporary passwords into the log (masked by default).")
     var logCodes = false
 
@@ -82,9 +88,17 @@ struct CognateCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         // Every file Cognate makes (the database, its WAL files) is the owner's alone.
         umask(0o077)
+        let key = try secretsKey()
         let storage = try await SQLiteStorage.open(inMemory ? .memory : .file(path: db), logger: logger)
+        let sealed = SealedStorage(storage, sealer: AESGCMSealer(key: key))
+        do {
+            try await Self.checkSecretsKey(sealed)
+        } catch {
+            try await storage.close()
+            throw error
+        }
         let dependencies = ServiceDependencies(
-            storage: storage,
+            storage: sealed,
             clock: testEndpoints ? OffsetClock() : SystemClock(),
             configuration: ServiceConfiguration(
                 defaultRegion: region, accountID: accountId,
@@ -111,6 +125,25 @@ struct CognateCommand: AsyncParsableCommand {
 }
 
 extension CognateCommand {
+    /// The secrets key: from --secrets-key-file, COGNATE_SECRETS_KEY, or the file beside the database
+    /// (made on first start); an in-memory database, which keeps nothing, gets a fresh one.
+    func secretsKey() throws -> SymmetricKey {
+        if let secretsKeyFile { return try SecretsKey.load(path: secretsKeyFile) }
+        if let text = ProcessInfo.processInfo.environment["COGNATE_SECRETS_KEY"] { return try SecretsKey.parse(text, source: "COGNATE_SECRETS_KEY") }
+        if inMemory { return SymmetricKey(size: .bits256) }
+        let directory = URL(fileURLWithPath: db).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return try SecretsKey.loadOrCreate(path: directory.appendingPathComponent("secrets.key").path)
+    }
+
+    /// Opens a few stored signing keys, so that a wrong secrets key stops the start instead of failing
+    /// every sign-in later.
+    static func checkSecretsKey(_ storage: SealedStorage) async throws {
+        for pool in try await storage.listUserPools(PageRequest(limit: 10)).items {
+            _ = try await storage.signingKeys(poolID: pool.id)
+        }
+    }
+
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }

@@ -1,6 +1,7 @@
 import CognateSQLite
 import CognateStorage
 import CognateStorageConformance
+import Crypto
 import Foundation
 import Logging
 import Testing
@@ -24,6 +25,19 @@ import Testing
     func conformanceOnAFileWithReaders(_ check: String) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cognate-\(UUID().uuidString)/db.sqlite").path
         try await run(check, storage: try await SQLiteStorage.open(.file(path: path), logger: Logger(label: "test"), readers: 2))
+    }
+
+    /// Again behind the decorator that seals secrets at rest: it must change nothing a check can see.
+    @Test(arguments: StorageConformance.checks.keys.sorted())
+    func conformanceWithSealedSecrets(_ check: String) async throws {
+        let storage = try await SQLiteStorage.open(.memory, logger: Logger(label: "test"))
+        do {
+            try await StorageConformance.checks[check]!(SealedStorage(storage, sealer: AESGCMSealer(key: SymmetricKey(size: .bits256))))
+        } catch {
+            try await storage.close()
+            throw error
+        }
+        try await storage.close()
     }
 
     private func run(_ check: String, cachedUsers: Int) async throws {

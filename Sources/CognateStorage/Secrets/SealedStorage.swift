@@ -1,0 +1,169 @@
+import Foundation
+
+/// Any storage backend with the secrets its records hold sealed at rest: users' TOTP seeds, app clients'
+/// secrets and pools' private signing keys are written sealed and read opened, so a copy of the database
+/// without the key gives none of them away. Everything else passes through unchanged; the backend's
+/// caches hold the sealed form, and values stored before sealing are read as they are and sealed on
+/// their next write.
+public struct SealedStorage: Storage {
+    public let inner: any Storage
+    public let sealer: any SecretSealer
+
+    public init(_ inner: any Storage, sealer: any SecretSealer) {
+        self.inner = inner
+        self.sealer = sealer
+    }
+
+    // MARK: The sealed fields
+
+    func sealed(_ user: User) throws -> User {
+        try transform(user, sealer.seal)
+    }
+
+    func opened(_ user: User) throws -> User {
+        try transform(user, sealer.open)
+    }
+
+    private func transform(_ user: User, _ apply: (String) throws -> String) throws -> User {
+        guard var mfa = user.mfa, mfa.softwareToken != nil || mfa.pendingSecret != nil else { return user }
+        var user = user
+        if let secret = mfa.softwareToken?.secret { mfa.softwareToken?.secret = try apply(secret) }
+        if let pending = mfa.pendingSecret { mfa.pendingSecret = try apply(pending) }
+        user.mfa = mfa
+        return user
+    }
+
+    func sealed(_ client: AppClient) throws -> AppClient {
+        var client = client
+        for index in client.secrets.indices { client.secrets[index].value = try sealer.seal(client.secrets[index].value) }
+        return client
+    }
+
+    func opened(_ client: AppClient) throws -> AppClient {
+        var client = client
+        for index in client.secrets.indices { client.secrets[index].value = try sealer.open(client.secrets[index].value) }
+        return client
+    }
+
+    func sealed(_ key: SigningKey) throws -> SigningKey {
+        var key = key
+        key.privateKeyPEM = try sealer.seal(key.privateKeyPEM)
+        return key
+    }
+
+    func opened(_ key: SigningKey) throws -> SigningKey {
+        var key = key
+        key.privateKeyPEM = try sealer.open(key.privateKeyPEM)
+        return key
+    }
+
+    func opened(_ page: Page<User>) throws -> Page<User> {
+        Page(items: try page.items.map(opened), nextToken: page.nextToken)
+    }
+
+    // MARK: User pools (nothing sealed)
+
+    public func createUserPool(_ pool: UserPool) async throws { try await inner.createUserPool(pool) }
+    public func userPool(id: String) async throws -> UserPool { try await inner.userPool(id: id) }
+    public func listUserPools(_ page: PageRequest) async throws -> Page<UserPool> { try await inner.listUserPools(page) }
+    public func updateUserPool(id: String, _ change: @escaping @Sendable (inout UserPool) throws -> Void) async throws -> UserPool {
+        try await inner.updateUserPool(id: id, change)
+    }
+    public func deleteUserPool(id: String) async throws { try await inner.deleteUserPool(id: id) }
+
+    // MARK: App clients
+
+    public func createAppClient(_ client: AppClient) async throws { try await inner.createAppClient(try sealed(client)) }
+    public func appClient(poolID: String, clientID: String) async throws -> AppClient {
+        try opened(try await inner.appClient(poolID: poolID, clientID: clientID))
+    }
+    public func appClient(clientID: String) async throws -> AppClient { try opened(try await inner.appClient(clientID: clientID)) }
+    public func listAppClients(poolID: String, _ page: PageRequest) async throws -> Page<AppClient> {
+        let listed = try await inner.listAppClients(poolID: poolID, page)
+        return Page(items: try listed.items.map(opened), nextToken: listed.nextToken)
+    }
+    public func updateAppClient(
+        poolID: String, clientID: String, _ change: @escaping @Sendable (inout AppClient) throws -> Void
+    ) async throws -> AppClient {
+        let box = self
+        return try opened(try await inner.updateAppClient(poolID: poolID, clientID: clientID) { stored in
+            var client = try box.opened(stored)
+            try change(&client)
+            stored = try box.sealed(client)
+        })
+    }
+    public func deleteAppClient(poolID: String, clientID: String) async throws { try await inner.deleteAppClient(poolID: poolID, clientID: clientID) }
+
+    // MARK: Users
+
+    public func createUser(_ user: User) async throws { try await inner.createUser(try sealed(user)) }
+    public func user(poolID: String, usernameKey: String) async throws -> User {
+        try opened(try await inner.user(poolID: poolID, usernameKey: usernameKey))
+    }
+    public func user(poolID: String, sub: String) async throws -> User { try opened(try await inner.user(poolID: poolID, sub: sub)) }
+    public func user(poolID: String, aliasKey: String) async throws -> User {
+        try opened(try await inner.user(poolID: poolID, aliasKey: aliasKey))
+    }
+    public func listUsers(poolID: String, filter: UserFilter?, _ page: PageRequest) async throws -> Page<User> {
+        try opened(try await inner.listUsers(poolID: poolID, filter: filter, page))
+    }
+    public func countUsers(poolID: String) async throws -> Int { try await inner.countUsers(poolID: poolID) }
+    public func updateUser(
+        poolID: String, usernameKey: String, _ change: @escaping @Sendable (inout User) throws -> Void
+    ) async throws -> User {
+        let box = self
+        return try opened(try await inner.updateUser(poolID: poolID, usernameKey: usernameKey) { stored in
+            var user = try box.opened(stored)
+            try change(&user)
+            stored = try box.sealed(user)
+        })
+    }
+    public func deleteUser(poolID: String, usernameKey: String) async throws { try await inner.deleteUser(poolID: poolID, usernameKey: usernameKey) }
+
+    // MARK: Groups and membership (nothing sealed but the members listed)
+
+    public func createGroup(_ group: Group) async throws { try await inner.createGroup(group) }
+    public func group(poolID: String, name: String) async throws -> Group { try await inner.group(poolID: poolID, name: name) }
+    public func listGroups(poolID: String, _ page: PageRequest) async throws -> Page<Group> { try await inner.listGroups(poolID: poolID, page) }
+    public func updateGroup(poolID: String, name: String, _ change: @escaping @Sendable (inout Group) throws -> Void) async throws -> Group {
+        try await inner.updateGroup(poolID: poolID, name: name, change)
+    }
+    public func deleteGroup(poolID: String, name: String) async throws { try await inner.deleteGroup(poolID: poolID, name: name) }
+    public func addMember(poolID: String, groupName: String, usernameKey: String) async throws {
+        try await inner.addMember(poolID: poolID, groupName: groupName, usernameKey: usernameKey)
+    }
+    public func removeMember(poolID: String, groupName: String, usernameKey: String) async throws {
+        try await inner.removeMember(poolID: poolID, groupName: groupName, usernameKey: usernameKey)
+    }
+    public func listGroups(poolID: String, memberKey: String, _ page: PageRequest) async throws -> Page<Group> {
+        try await inner.listGroups(poolID: poolID, memberKey: memberKey, page)
+    }
+    public func listMembers(poolID: String, groupName: String, _ page: PageRequest) async throws -> Page<User> {
+        try opened(try await inner.listMembers(poolID: poolID, groupName: groupName, page))
+    }
+
+    // MARK: Signing keys
+
+    public func ensureSigningKey(_ candidate: SigningKey) async throws -> SigningKey {
+        try opened(try await inner.ensureSigningKey(try sealed(candidate)))
+    }
+    public func signingKeys(poolID: String) async throws -> [SigningKey] { try await inner.signingKeys(poolID: poolID).map(opened) }
+
+    // MARK: Sessions, refresh tokens, outbox, maintenance (nothing sealed)
+
+    public func createSession(_ session: AuthSession) async throws { try await inner.createSession(session) }
+    public func takeSession(id: String) async throws -> AuthSession { try await inner.takeSession(id: id) }
+    public func createRefreshToken(_ record: RefreshTokenRecord) async throws { try await inner.createRefreshToken(record) }
+    public func refreshToken(hash: String) async throws -> RefreshTokenRecord { try await inner.refreshToken(hash: hash) }
+    public func refreshToken(originJTI: String) async throws -> RefreshTokenRecord { try await inner.refreshToken(originJTI: originJTI) }
+    public func revokeRefreshTokens(poolID: String, usernameKey: String) async throws -> Int {
+        try await inner.revokeRefreshTokens(poolID: poolID, usernameKey: usernameKey)
+    }
+    public func revokeRefreshToken(hash: String) async throws { try await inner.revokeRefreshToken(hash: hash) }
+    public func markRotated(hash: String, at date: Date) async throws -> RefreshTokenRecord { try await inner.markRotated(hash: hash, at: date) }
+    public func appendMessage(_ message: OutboxMessage) async throws -> OutboxMessage { try await inner.appendMessage(message) }
+    public func listMessages(poolID: String?, recipient: String?) async throws -> [OutboxMessage] {
+        try await inner.listMessages(poolID: poolID, recipient: recipient)
+    }
+    public func reset() async throws { try await inner.reset() }
+}
