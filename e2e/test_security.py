@@ -433,3 +433,97 @@ def test_database_is_private_and_codes_stay_out_of_log_and_outbox(tmp_path):
     from conftest import BINARY
     out = subprocess.run([BINARY, "--db", str(db), "--port", "0", "--secrets-key-file", str(wrong)], capture_output=True, text=True, timeout=30)
     assert out.returncode != 0 and "does not open with this secrets key" in (out.stdout + out.stderr)
+
+
+# 5. PreventUserExistenceErrors=ENABLED reveals nobody --------------------------------------------------
+
+@pytest.fixture
+def hiding(cognito, pool):
+    cid = app(cognito, pool, PreventUserExistenceErrors="ENABLED")
+    user(cognito, pool, "real", [{"Name": "email", "Value": "real@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    return cid
+
+
+def answer(call):
+    try:
+        return ("ok", call())
+    except ClientError as e:
+        return (e.response["Error"]["Code"], e.response["Error"]["Message"])
+
+
+def test_password_sign_in_answers_the_same_for_missing_and_existing(cognito, pool, hiding):
+    missing = answer(lambda: sign_in(cognito, hiding, "ghost", WRONG))
+    wrong = answer(lambda: sign_in(cognito, hiding, "real", WRONG))
+    assert missing == wrong == ("NotAuthorizedException", "Incorrect username or password.")
+
+
+def test_srp_first_step_is_simulated_with_a_stable_salt(cognito, pool, hiding):
+    def first_step(name):
+        srp = AWSSRP(username=name, password=WRONG, pool_id=pool, client_id=hiding, client=cognito)
+        return cognito.initiate_auth(ClientId=hiding, AuthFlow="USER_SRP_AUTH", AuthParameters=srp.get_auth_params())
+    one, two, real = first_step("ghost"), first_step("ghost"), first_step("real")
+    assert one["ChallengeName"] == real["ChallengeName"] == "PASSWORD_VERIFIER"
+    assert set(one["ChallengeParameters"]) == set(real["ChallengeParameters"])
+    assert one["ChallengeParameters"]["SALT"] == two["ChallengeParameters"]["SALT"]
+    assert one["ChallengeParameters"]["USER_ID_FOR_SRP"] == two["ChallengeParameters"]["USER_ID_FOR_SRP"]
+    assert one["ChallengeParameters"]["SRP_B"] != two["ChallengeParameters"]["SRP_B"]
+    assert first_step("other")["ChallengeParameters"]["SALT"] != one["ChallengeParameters"]["SALT"]
+    for name in ("ghost", "real"):
+        got = answer(lambda: AWSSRP(username=name, password=WRONG, pool_id=pool, client_id=hiding, client=cognito).authenticate_user())
+        assert got == ("NotAuthorizedException", "Incorrect username or password."), name
+
+
+def test_recovery_and_confirmation_answer_as_for_a_real_user(cognito, pool, hiding):
+    real = cognito.forgot_password(ClientId=hiding, Username="real")["CodeDeliveryDetails"]
+    ghost = cognito.forgot_password(ClientId=hiding, Username="ghost@example.com")["CodeDeliveryDetails"]
+    assert set(real) == set(ghost) and ghost["DeliveryMedium"] == "EMAIL" and ghost["Destination"] == "g***@e***"
+    assert answer(lambda: cognito.confirm_forgot_password(ClientId=hiding, Username="ghost", ConfirmationCode="123456",
+                                                          Password=PASSWORD))[0] == "CodeMismatchException"
+    assert answer(lambda: cognito.confirm_forgot_password(ClientId=hiding, Username="real", ConfirmationCode="000000",
+                                                          Password=PASSWORD))[0] == "CodeMismatchException"
+    resent = cognito.resend_confirmation_code(ClientId=hiding, Username="ghost")["CodeDeliveryDetails"]
+    assert resent["DeliveryMedium"] in ("EMAIL", "SMS") and resent["Destination"]
+    assert answer(lambda: cognito.confirm_sign_up(ClientId=hiding, Username="ghost", ConfirmationCode="123456"))[0] == "ExpiredCodeException"
+
+
+def test_user_auth_offers_a_missing_user_what_a_password_user_gets(cognito, pool, hiding):
+    def start(name):
+        return cognito.initiate_auth(ClientId=hiding, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": name})
+    ghost, real = start("ghost"), start("real")
+    assert ghost["ChallengeName"] == real["ChallengeName"] == "SELECT_CHALLENGE"
+    assert ghost["AvailableChallenges"] == real["AvailableChallenges"]
+    got = answer(lambda: cognito.respond_to_auth_challenge(
+        ClientId=hiding, ChallengeName="SELECT_CHALLENGE", Session=ghost["Session"],
+        ChallengeResponses={"USERNAME": "ghost", "ANSWER": "PASSWORD", "PASSWORD": PASSWORD}))
+    assert got == ("NotAuthorizedException", "Incorrect username or password.")
+
+
+def test_a_disabled_user_is_revealed_only_to_the_right_password(cognito, pool, hiding):
+    cognito.admin_disable_user(UserPoolId=pool, Username="real")
+    assert answer(lambda: sign_in(cognito, hiding, "real", WRONG)) == ("NotAuthorizedException", "Incorrect username or password.")
+    assert answer(lambda: sign_in(cognito, hiding, "real", PASSWORD)) == ("NotAuthorizedException", "User is disabled.")
+    ghost = cognito.forgot_password(ClientId=hiding, Username="real")
+    assert ghost["CodeDeliveryDetails"]["DeliveryMedium"] in ("EMAIL", "SMS")
+
+
+def test_a_wrong_password_takes_as_long_for_a_missing_user(server, cognito, pool, hiding):
+    body = lambda name: json.dumps({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": hiding,
+                                    "AuthParameters": {"USERNAME": name, "PASSWORD": WRONG}})
+    session = requests.Session()
+    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET + "InitiateAuth"}
+
+    def timed(name):
+        start = time.perf_counter()
+        session.post(server.url + "/", data=body(name), headers=headers, timeout=5)
+        return time.perf_counter() - start
+    # Four wrong passwords per real user stay below the lockout, which would answer without any work.
+    for i in range(15):
+        user(cognito, pool, f"timed{i}")
+    real, ghost = [], []
+    for i in range(60):
+        real.append(timed(f"timed{i % 15}"))
+        ghost.append(timed(f"ghost{i}"))
+    real.sort()
+    ghost.sort()
+    median_real, median_ghost = real[30], ghost[30]
+    assert abs(median_real - median_ghost) < 0.2 * median_real, (median_real, median_ghost)

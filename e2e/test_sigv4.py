@@ -107,3 +107,12 @@ def test_the_aws_cli_signs_as_cognate_checks(signed_server):
     out = subprocess.run([AWS, "--endpoint-url", signed_server.url, "cognito-idp", "list-user-pools", "--max-results", "5"],
                          capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode != 0 and "InvalidSignatureException" in out.stderr
+
+
+def test_listening_beyond_loopback_without_keys_warns(tmp_path):
+    server = Server(str(tmp_path / "open.sqlite"), extra_args=["--host", "0.0.0.0"]).start()
+    try:
+        assert requests.get(server.url + "/_cognate/health", timeout=5).ok
+    finally:
+        server.stop()
+    assert "without SigV4 credentials" in open(server.log_path).read()

@@ -103,7 +103,9 @@ struct CognateCommand: AsyncParsableCommand {
             configuration: ServiceConfiguration(
                 defaultRegion: region, accountID: accountId,
                 publicBaseURL: (publicUrl ?? "http://\(host):\(port)").trimmingSuffix("/"),
-                keepsOutbox: testEndpoints, logsCodes: logCodes),
+                keepsOutbox: testEndpoints, logsCodes: logCodes,
+                simulationKey: HKDF<SHA256>.deriveKey(
+                    inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32)),
             logger: logger
         )
         let accessKeys = try AccessKeys.load(file: credentials, environment: ProcessInfo.processInfo.environment)

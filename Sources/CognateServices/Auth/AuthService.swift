@@ -68,7 +68,7 @@ struct AuthService {
             let password = try Self.required("PASSWORD", params)
             try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
             let user = try await users.find(username, pool: pool, client: client)
-            try await users.checkPassword(password, user: user, pool: pool)
+            try await users.checkPassword(password, user: user, pool: pool, client: client)
             return try await afterPassword(user: user, pool: pool, client: client, deviceKey: params["DEVICE_KEY"])
         case .userSrpAuth:
             try gate.requireFlow(flow, client)
@@ -171,8 +171,10 @@ struct AuthService {
         )
     }
 
-    private func verifyPasswordClaim(_ responses: [String: String], session: AuthSession, user: User, pool: UserPool) async throws {
-        try users.admit(user)
+    private func verifyPasswordClaim(
+        _ responses: [String: String], session: AuthSession, user: User, pool: UserPool, client: AppClient
+    ) async throws {
+        try users.admit(user, client: client)
         let holds = try user.password.map { credential throws(CognitoError) in
             try SRPExchange(deps: deps).claimHolds(
                 responses, state: session.state, verifier: Array(credential.verifier), signingName: pool.id, userID: user.username)
@@ -230,14 +232,14 @@ struct AuthService {
         }
         let user = try await users.find(username, pool: pool, client: client)
         guard user.usernameKey == stored.usernameKey else { throw SessionStore.expired }
-        guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
+        if !SignInPolicy.hidesExistence(client) { guard user.enabled else { throw SignInPolicy.disabled } }
         let mfa = MfaChallenges(deps: deps)
         let devices = DeviceAuthentication(deps: deps)
         let deviceKey = stored.state["deviceKey"]
 
         switch challenge {
         case .passwordVerifier:
-            try await verifyPasswordClaim(responses, session: stored, user: user, pool: pool)
+            try await verifyPasswordClaim(responses, session: stored, user: user, pool: pool, client: client)
             try users.checkState(user)
             return try await afterPassword(user: user, pool: pool, client: client, deviceKey: responses["DEVICE_KEY"] ?? deviceKey)
         case .deviceSrpAuth:

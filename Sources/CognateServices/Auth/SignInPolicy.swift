@@ -14,12 +14,22 @@ struct SignInPolicy {
 
     static let incorrect = CognitoError(.notAuthorizedException, "Incorrect username or password.")
 
+    static let disabled = CognitoError(.notAuthorizedException, "User is disabled.")
+
+    /// Whether the client hides which users exist (PreventUserExistenceErrors ENABLED).
+    static func hidesExistence(_ client: AppClient?) -> Bool {
+        client?.settings.preventUserExistenceErrors == .enabled
+    }
+
+    /// The user `name` refers to. For a client that hides which users exist, a name nobody has gets a
+    /// stand-in (`SimulatedUser`) that every step treats like a user who never knows the password.
     func find(_ name: String, pool: UserPool, client: AppClient) async throws -> User {
+        let directory = UserDirectory(pool: pool, storage: deps.storage)
         do {
-            return try await UserDirectory(pool: pool, storage: deps.storage).find(name)
+            return try await directory.find(name)
         } catch let error as CognitoError where error.code == .userNotFoundException {
-            if client.settings.preventUserExistenceErrors == .enabled { throw Self.incorrect }
-            throw error
+            guard Self.hidesExistence(client) else { throw error }
+            return SimulatedUser.make(name: name, pool: pool, key: deps.configuration.simulationKey, directory: directory)
         }
     }
 
@@ -45,21 +55,24 @@ struct SignInPolicy {
     /// The checks before any proof of a password (plain, SRP, device SRP, passkey, MFA code) is looked at:
     /// the user is enabled and not locked out. Every way of signing in calls this, so none can go around
     /// the lockout.
-    func admit(_ user: User) throws(CognitoError) {
-        guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
+    /// A client that hides which users exist learns that a user is disabled only from a right proof.
+    func admit(_ user: User, client: AppClient? = nil) throws(CognitoError) {
+        if !Self.hidesExistence(client) { guard user.enabled else { throw Self.disabled } }
         if lockout(user) != nil { throw Self.attemptsExceeded }
     }
 
-    /// Counts a failed proof against the lockout and throws `failure`; a proof that holds passes.
+    /// Counts a failed proof against the lockout and throws `failure`; a proof that holds passes, unless
+    /// the user is disabled.
     func require(_ holds: Bool, user: User, pool: UserPool, failure: CognitoError = SignInPolicy.incorrect) async throws {
         guard holds else {
             try await recordFailure(user: user, pool: pool)
             throw failure
         }
+        guard user.enabled else { throw Self.disabled }
     }
 
-    func checkPassword(_ password: String, user: User, pool: UserPool) async throws {
-        try admit(user)
+    func checkPassword(_ password: String, user: User, pool: UserPool, client: AppClient? = nil) async throws {
+        try admit(user, client: client)
         let holds = user.password.map { PasswordHasher.matches(password, poolID: pool.id, username: user.username, $0) } ?? false
         try await require(holds, user: user, pool: pool)
         // The failure count is cleared when the sign-in completes, so wrong MFA codes after a right
@@ -84,6 +97,7 @@ struct SignInPolicy {
     }
 
     func recordFailure(user: User, pool: UserPool) async throws {
+        if SimulatedUser.isSimulated(user) { return try await SimulatedUser.matchWrite(deps, pool: pool) }
         let now = deps.clock.now()
         try await deps.storage.updateUser(poolID: pool.id, usernameKey: user.usernameKey) { user in
             user.failedSignIns = (user.failedSignIns ?? 0) + 1

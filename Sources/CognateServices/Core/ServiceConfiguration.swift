@@ -1,3 +1,5 @@
+import Crypto
+
 /// Server-wide settings the services need.
 public struct ServiceConfiguration: Sendable {
     /// The region used when a request carries no SigV4 credential scope.
@@ -11,11 +13,15 @@ public struct ServiceConfiguration: Sendable {
     public var keepsOutbox: Bool
     /// Write codes and temporary passwords into the log; off, the log shows them masked.
     public var logsCodes: Bool
+    /// The key stand-ins for missing users are derived with (PreventUserExistenceErrors): stable across
+    /// restarts, so a name gets the same salt and user ID every time, and secret, so they reveal nothing.
+    public var simulationKey: SymmetricKey
 
     public init(
         defaultRegion: String = "us-east-1", accountID: String = "000000000000", publicBaseURL: String = "http://127.0.0.1:9229",
-        keepsOutbox: Bool = true, logsCodes: Bool = false
+        keepsOutbox: Bool = true, logsCodes: Bool = false, simulationKey: SymmetricKey = SymmetricKey(size: .bits256)
     ) {
+        self.simulationKey = simulationKey
         self.defaultRegion = defaultRegion
         self.accountID = accountID
         self.publicBaseURL = publicBaseURL

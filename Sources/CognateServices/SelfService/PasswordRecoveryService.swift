@@ -15,13 +15,25 @@ struct PasswordRecoveryService {
             let (pool, client) = try await gate.resolve(clientID: input.clientId)
             try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
             let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
-            guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
+            // A client that hides which users exist tells a missing or disabled user's caller that a code
+            // went to a simulated address.
+            if SimulatedUser.isSimulated(user) || (!user.enabled && SignInPolicy.hidesExistence(client)) {
+                try await SimulatedUser.matchWrite(deps, pool: pool)
+                return ForgotPasswordResponse(codeDeliveryDetails: SimulatedUser.delivery(
+                    name: input.username, pool: pool, key: deps.configuration.simulationKey,
+                    preferPhone: Self.recoveryMechanisms(pool).first == .verifiedPhoneNumber))
+            }
+            guard user.enabled else { throw SignInPolicy.disabled }
             return ForgotPasswordResponse(codeDeliveryDetails: try await sendResetCode(pool: pool, user: user))
         }
         table.register(Operations.ConfirmForgotPassword.self) { input, _ in
             let (pool, client) = try await gate.resolve(clientID: input.clientId)
             try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
             let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+            if SimulatedUser.isSimulated(user) || (!user.enabled && SignInPolicy.hidesExistence(client)) {
+                try await SimulatedUser.matchWrite(deps, pool: pool)
+                throw Codes.mismatch
+            }
             try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.forgotPassword, pool: pool, user: user)
             let credential = try PasswordChange(deps: deps).credential(for: input.password, pool: pool, user: user)
             let now = deps.clock.now()
@@ -47,11 +59,13 @@ struct PasswordRecoveryService {
     }
 
     /// The verified address a reset code goes to, by the pool's recovery setting (default: phone, then email).
-    static func recoveryAttribute(_ pool: UserPool, _ user: User) -> String? {
-        let mechanisms = pool.settings.accountRecoverySetting?.recoveryMechanisms?
-            .sorted { $0.priority < $1.priority }.map(\.name)
+    static func recoveryMechanisms(_ pool: UserPool) -> [RecoveryOptionNameType] {
+        pool.settings.accountRecoverySetting?.recoveryMechanisms?.sorted { $0.priority < $1.priority }.map(\.name)
             ?? [.verifiedPhoneNumber, .verifiedEmail]
-        for mechanism in mechanisms {
+    }
+
+    static func recoveryAttribute(_ pool: UserPool, _ user: User) -> String? {
+        for mechanism in recoveryMechanisms(pool) {
             let attribute = mechanism == .verifiedEmail ? "email" : mechanism == .verifiedPhoneNumber ? "phone_number" : nil
             if let attribute, user.attribute(attribute) != nil, user.attribute(attribute + "_verified") == "true" {
                 return attribute

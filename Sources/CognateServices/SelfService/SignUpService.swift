@@ -16,6 +16,11 @@ struct SignUpService {
             let (pool, client) = try await gate.resolve(clientID: input.clientId)
             try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
             let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+            // A name nobody has answers as a code that has run out (AWS's user-existence behaviour).
+            if SimulatedUser.isSimulated(user) {
+                try await SimulatedUser.matchWrite(deps, pool: pool)
+                throw Codes.expired
+            }
             guard user.status == "UNCONFIRMED" else {
                 throw CognitoError(.notAuthorizedException, "User cannot be confirmed. Current status is \(user.status)")
             }
@@ -32,6 +37,12 @@ struct SignUpService {
             let (pool, client) = try await gate.resolve(clientID: input.clientId)
             try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
             let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+            if SimulatedUser.isSimulated(user) {
+                try await SimulatedUser.matchWrite(deps, pool: pool)
+                let phone = (pool.settings.autoVerifiedAttributes ?? []).contains(.phoneNumber)
+                return ResendConfirmationCodeResponse(codeDeliveryDetails: SimulatedUser.delivery(
+                    name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: phone))
+            }
             guard user.status == "UNCONFIRMED" else { throw Errors.invalidParameter("User is already confirmed.") }
             guard let attribute = Self.confirmationAttribute(pool, user) else {
                 throw Errors.invalidParameter("Auto verification not turned on.")
