@@ -119,5 +119,25 @@ enum Migrations {
             "UPDATE refresh_tokens SET origin_jti = json_extract(data, '$.originJTI')",
             "CREATE INDEX refresh_tokens_by_origin ON refresh_tokens(origin_jti)",
         ]),
+        (4, [
+            // Domains: a name belongs to one pool; a pool has one domain of each kind.
+            """
+            CREATE TABLE user_pool_domains (
+                domain TEXT PRIMARY KEY NOT NULL,
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                data TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX user_pool_domains_one_per_kind ON user_pool_domains(pool_id, kind)",
+            """
+            CREATE TABLE resource_servers (
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                identifier TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (pool_id, identifier)
+            )
+            """,
+        ]),
     ]
 }

@@ -161,7 +161,7 @@ public final class SQLStorage: Storage {
 
     /// Runs a read on the next reader connection, or under the writer's lock when there are none. A read
     /// that fills a cache takes the cache's generation before calling this (see `FIFOCache`).
-    private func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard !readers.isEmpty else { return try await locked(body) }
         let reader = readers[nextReader.add(1, ordering: .relaxed).oldValue % readers.count]
         do {
@@ -181,14 +181,14 @@ public final class SQLStorage: Storage {
         try JSONDecoder().decode(T.self, from: Data(json.utf8))
     }
 
-    private static func one<T: Decodable>(_ type: T.Type, _ db: any SQLDatabase, _ query: SQLQueryString) async throws -> T {
+    static func one<T: Decodable>(_ type: T.Type, _ db: any SQLDatabase, _ query: SQLQueryString) async throws -> T {
         guard let json = try await db.raw(query).first(decodingColumn: "data", as: String.self) else {
             throw StorageError.notFound
         }
         return try record(T.self, json)
     }
 
-    private static func page<T: Decodable & Sendable>(
+    static func page<T: Decodable & Sendable>(
         _ type: T.Type, _ db: any SQLDatabase, _ query: SQLQueryString, limit: Int, key: (T) -> [String]
     ) async throws -> Page<T> {
         try await page(db, query, limit: limit, decode: { try record(T.self, try $0.decode(column: "data", as: String.self)) }, key: key)
@@ -296,7 +296,7 @@ public final class SQLStorage: Storage {
         }
     }
 
-    private static func requireRow(_ db: any SQLDatabase, _ query: SQLQueryString) async throws {
+    static func requireRow(_ db: any SQLDatabase, _ query: SQLQueryString) async throws {
         guard try await db.raw(query).first() != nil else { throw StorageError.notFound }
     }
 
@@ -858,7 +858,7 @@ public final class SQLStorage: Storage {
         try await transaction { db in
             for table in [
                 "refresh_tokens", "auth_sessions", "signing_keys", "group_members", "user_aliases", "groups", "users",
-                "app_clients", "user_pools", "outbox",
+                "app_clients", "user_pool_domains", "resource_servers", "user_pools", "outbox",
             ] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }

@@ -7,8 +7,10 @@ import Foundation
 public enum StorageConformance {
     public typealias Check = @Sendable (any Storage) async throws -> Void
 
-    /// Every check, by name.
-    public static let checks: [String: Check] = [
+    /// Every check, by name: the core records' and each record family's.
+    public static let checks: [String: Check] = coreChecks.merging(domainChecks) { $1 }.merging(resourceServerChecks) { $1 }
+
+    static let coreChecks: [String: Check] = [
         "userPoolCRUD": userPoolCRUD,
         "userPoolIDIsUnique": userPoolIDIsUnique,
         "appClientCRUD": appClientCRUD,

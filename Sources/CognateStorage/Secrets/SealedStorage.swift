@@ -167,3 +167,30 @@ public struct SealedStorage: Storage {
     }
     public func reset() async throws { try await inner.reset() }
 }
+
+// Domains and resource servers hold no secrets.
+extension SealedStorage {
+    public func createDomain(_ domain: UserPoolDomain) async throws { try await inner.createDomain(domain) }
+    public func domain(name: String) async throws -> UserPoolDomain { try await inner.domain(name: name) }
+    public func domains(poolID: String) async throws -> [UserPoolDomain] { try await inner.domains(poolID: poolID) }
+    public func updateDomain(name: String, _ change: @escaping @Sendable (inout UserPoolDomain) throws -> Void) async throws -> UserPoolDomain {
+        try await inner.updateDomain(name: name, change)
+    }
+    public func deleteDomain(name: String) async throws { try await inner.deleteDomain(name: name) }
+
+    public func createResourceServer(_ server: ResourceServer) async throws { try await inner.createResourceServer(server) }
+    public func resourceServer(poolID: String, identifier: String) async throws -> ResourceServer {
+        try await inner.resourceServer(poolID: poolID, identifier: identifier)
+    }
+    public func listResourceServers(poolID: String, _ page: PageRequest) async throws -> Page<ResourceServer> {
+        try await inner.listResourceServers(poolID: poolID, page)
+    }
+    public func updateResourceServer(
+        poolID: String, identifier: String, _ change: @escaping @Sendable (inout ResourceServer) throws -> Void
+    ) async throws -> ResourceServer {
+        try await inner.updateResourceServer(poolID: poolID, identifier: identifier, change)
+    }
+    public func deleteResourceServer(poolID: String, identifier: String) async throws {
+        try await inner.deleteResourceServer(poolID: poolID, identifier: identifier)
+    }
+}

@@ -1,0 +1,50 @@
+import CognateStorage
+import SQLKit
+
+/// `DomainStorage` in SQL: one row per domain name, at most one per pool and kind (a unique index).
+extension SQLStorage {
+    public func createDomain(_ domain: UserPoolDomain) async throws {
+        let data = try Self.json(domain)
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: domain.poolID)")
+            try await db.raw("""
+                INSERT INTO user_pool_domains (domain, pool_id, kind, data)
+                VALUES (\(bind: domain.domain), \(bind: domain.poolID), \(bind: domain.kind.rawValue), \(bind: data))
+                """).run()
+        }
+    }
+
+    public func domain(name: String) async throws -> UserPoolDomain {
+        try await read { db in
+            try await Self.one(UserPoolDomain.self, db, "SELECT data FROM user_pool_domains WHERE domain = \(bind: name)")
+        }
+    }
+
+    public func domains(poolID: String) async throws -> [UserPoolDomain] {
+        try await read { db in
+            try await db.raw("SELECT data FROM user_pool_domains WHERE pool_id = \(bind: poolID) ORDER BY kind DESC")
+                .all(decodingColumn: "data", as: String.self).map { try Self.record(UserPoolDomain.self, $0) }
+        }
+    }
+
+    public func updateDomain(name: String, _ change: @escaping @Sendable (inout UserPoolDomain) throws -> Void) async throws -> UserPoolDomain {
+        try await transaction { db in
+            let stored = try await Self.one(UserPoolDomain.self, db, "SELECT data FROM user_pool_domains WHERE domain = \(bind: name)")
+            var domain = stored
+            try change(&domain)
+            domain.domain = stored.domain
+            domain.poolID = stored.poolID
+            domain.kind = stored.kind
+            let data = try Self.json(domain)
+            try await db.raw("UPDATE user_pool_domains SET data = \(bind: data) WHERE domain = \(bind: name)").run()
+            return domain
+        }
+    }
+
+    public func deleteDomain(name: String) async throws {
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT domain FROM user_pool_domains WHERE domain = \(bind: name)")
+            try await db.raw("DELETE FROM user_pool_domains WHERE domain = \(bind: name)").run()
+        }
+    }
+}
