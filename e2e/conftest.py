@@ -87,6 +87,10 @@ def pool(cognito):
     pool_id = cognito.create_user_pool(PoolName="pool-" + uuid.uuid4().hex[:8])["UserPool"]["Id"]
     yield pool_id
     try:
+        described = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+        for domain in (described.get("Domain"), described.get("CustomDomain")):
+            if domain:
+                cognito.delete_user_pool_domain(Domain=domain, UserPoolId=pool_id)
         cognito.delete_user_pool(UserPoolId=pool_id)
     except cognito.exceptions.ResourceNotFoundException:
         pass

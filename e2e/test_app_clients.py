@@ -53,12 +53,16 @@ def test_invalid_settings_are_refused(cognito, pool):
         dict(RefreshTokenValidity=20, TokenValidityUnits={"RefreshToken": "minutes"}),
         dict(ExplicitAuthFlows=["USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"]),
         dict(ReadAttributes=["no_such_attribute"]),
-        dict(AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"]),
     ]
     for kwargs in bad:
         with pytest.raises(ClientError) as e:
             cognito.create_user_pool_client(UserPoolId=pool, ClientName="x", **kwargs)
         assert error_code(e) == "InvalidParameterException", kwargs
+    # The code flow without a callback URL: AWS's own exception for OAuth settings.
+    with pytest.raises(ClientError) as e:
+        cognito.create_user_pool_client(UserPoolId=pool, ClientName="x", AllowedOAuthFlowsUserPoolClient=True,
+                                        AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"])
+    assert error_code(e) == "InvalidOAuthFlowException"
 
 
 def test_list_clients_pages(cognito, pool):

@@ -44,10 +44,10 @@ def test_missing_and_unknown_targets(server):
 
 
 def test_unimplemented_operation_says_so(server):
-    r = post(server, "CreateUserPoolDomain", json.dumps({"Domain": "d", "UserPoolId": "us-east-1_abc"}))
+    r = post(server, "AdminLinkProviderForUser", json.dumps({"UserPoolId": "us-east-1_abc", "DestinationUser": {}, "SourceUser": {}}))
     assert r.status_code == 400
     assert error(r) == "UnsupportedOperationException"
-    assert "CreateUserPoolDomain" in r.json()["message"]
+    assert "AdminLinkProviderForUser" in r.json()["message"]
 
 
 def test_missing_required_members(server):

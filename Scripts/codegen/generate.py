@@ -30,8 +30,17 @@ SWIFT_KEYWORDS = {
     "Protocol", "any", "some",
 }
 
-# Model corrections are data, keyed by shape name, each with its reason. None are needed yet.
-PATCHES = {}
+# Model corrections are data, keyed by shape name, each with its reason: `changes` are set on the shape,
+# `remove` are taken off it.
+PATCHES = {
+    "DomainType": {
+        "reason": "The pattern allows no dots and the length stops at one DNS label (63), yet the same shape "
+                  "carries custom domains (auth.example.com). botocore checks neither; Cognate checks prefix names "
+                  "(one label) and custom names (up to 253) apart, in DomainService.",
+        "changes": {},
+        "remove": ["pattern", "max"],
+    },
+}
 
 PRIMITIVES = {
     "string": "String",
@@ -98,7 +107,9 @@ class Generator:
         self.version = version
         self.shapes = model["shapes"]
         for name, patch in PATCHES.items():
-            self.shapes[name].update(patch["changes"])
+            self.shapes[name].update(patch.get("changes", {}))
+            for key in patch.get("remove", []):
+                self.shapes[name].pop(key, None)
         self.patterns = {}
         self.used = set()
         for op in model["operations"].values():

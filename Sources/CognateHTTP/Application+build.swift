@@ -23,6 +23,7 @@ public enum CognateApp {
             ).add(to: router)
         }
         WellKnownEndpoints(dependencies: dependencies).add(to: router)
+        OAuthEndpoints(tokens: TokenEndpoint(dependencies)).add(to: router)
         return router
     }
 

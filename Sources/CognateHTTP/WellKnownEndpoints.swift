@@ -18,7 +18,8 @@ struct WellKnownEndpoints {
             let poolID = try context.parameters.require("poolId")
             guard (try? await dependencies.storage.userPool(id: poolID)) != nil else { return Self.notFound(poolID) }
             let issuer = dependencies.configuration.issuer(poolID: poolID)
-            return try TestSupportEndpoints.json(OpenIDConfiguration(issuer: issuer))
+            return try TestSupportEndpoints.json(
+                OpenIDConfiguration(issuer: issuer, endpoints: dependencies.configuration.publicBaseURL))
         }
     }
 
@@ -32,6 +33,8 @@ struct WellKnownEndpoints {
 struct OpenIDConfiguration: Encodable {
     var issuer: String
     var jwksURI: String
+    var tokenEndpoint: String
+    var tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post"]
     var responseTypesSupported = ["code", "token"]
     var subjectTypesSupported = ["public"]
     var idTokenSigningAlgValuesSupported = ["RS256"]
@@ -41,14 +44,18 @@ struct OpenIDConfiguration: Encodable {
         "cognito:username", "cognito:groups",
     ]
 
-    init(issuer: String) {
+    /// `endpoints` is the base URL the OAuth endpoints are served at.
+    init(issuer: String, endpoints: String) {
         self.issuer = issuer
         jwksURI = issuer + "/.well-known/jwks.json"
+        tokenEndpoint = endpoints + "/oauth2/token"
     }
 
     enum CodingKeys: String, CodingKey {
         case issuer
         case jwksURI = "jwks_uri"
+        case tokenEndpoint = "token_endpoint"
+        case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
         case responseTypesSupported = "response_types_supported"
         case subjectTypesSupported = "subject_types_supported"
         case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"

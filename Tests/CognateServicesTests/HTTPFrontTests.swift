@@ -60,10 +60,10 @@ import Testing
 
     @Test func unimplementedOperationNamesItself() async throws {
         try await withApp { client in
-            let (status, body, _) = try await call(client, "CreateUserPoolDomain", #"{"Domain":"d","UserPoolId":"us-east-1_abc"}"#)
+            let (status, body, _) = try await call(client, "AdminLinkProviderForUser", #"{"UserPoolId":"us-east-1_abc","DestinationUser":{},"SourceUser":{}}"#)
             #expect(status == 400)
             #expect(body["__type"] as? String == "UnsupportedOperationException")
-            #expect((body["message"] as? String)?.contains("CreateUserPoolDomain") == true)
+            #expect((body["message"] as? String)?.contains("AdminLinkProviderForUser") == true)
         }
     }
 

@@ -26,6 +26,7 @@ struct AppClientService {
             let settings = try Self.settings(
                 input, pool: pool, clientID: clientID, name: input.clientName, created: now, modified: now
             )
+            try await OAuthSettings.check(input, pool: pool, deps: deps)
             let client = AppClient(poolID: pool.id, clientID: clientID, settings: settings, secrets: secrets)
             do {
                 try await deps.storage.createAppClient(client)
@@ -47,6 +48,7 @@ struct AppClientService {
                 input, pool: pool, clientID: input.clientId, name: input.clientName ?? existing.settings.clientName ?? "",
                 created: existing.settings.creationDate ?? deps.clock.now(), modified: deps.clock.now()
             )
+            try await OAuthSettings.check(input, pool: pool, deps: deps)
             let client = try await StorageError.map(notFound: Errors.clientNotFound(input.clientId)) {
                 try await deps.storage.updateAppClient(poolID: input.userPoolId, clientID: input.clientId) { $0.settings = settings }
             }
@@ -170,7 +172,7 @@ struct AppClientService {
                 throw Errors.invalidParameter("AllowedOAuthFlows is required when AllowedOAuthFlowsUserPoolClient is true.")
             }
             if input.allowedOAuthFlows?.contains(where: { $0 != .clientCredentials }) == true, input.callbackURLs?.isEmpty ?? true {
-                throw Errors.invalidParameter("A redirect URI (CallbackURLs) is required for the code and implicit OAuth flows.")
+                throw CognitoError(.invalidOAuthFlowException, "CallbackUrls can not be empty when code flow or implicit flow is selected")
             }
         }
         if let redirect = input.defaultRedirectURI, !(input.callbackURLs ?? []).contains(redirect) {

@@ -22,6 +22,11 @@ struct AccessTokenVerifier {
               signer.isValidSignature(parts.signature, for: parts.signingInput)
         else { throw Self.invalid }
         guard claims["token_use"]?.string == "access" else { throw Self.invalid }
+        // Tokens without this scope (client credentials, OAuth sign-ins that did not ask for it) do not
+        // reach the user's own API.
+        guard claims["scope"]?.string?.split(separator: " ").contains("aws.cognito.signin.user.admin") == true else {
+            throw CognitoError(.notAuthorizedException, "Access Token does not have required scopes")
+        }
         guard let exp = claims["exp"]?.int, Double(exp) > deps.clock.now().timeIntervalSince1970 else {
             throw CognitoError(.notAuthorizedException, "Access Token has expired")
         }

@@ -45,6 +45,8 @@ public enum Services {
         SoftwareTokenService(deps).register(in: &table)
         DeviceService(deps).register(in: &table)
         PasskeyService(deps).register(in: &table)
+        DomainService(deps).register(in: &table)
+        ResourceServerService(deps).register(in: &table)
         return table
     }
 }

@@ -25,6 +25,9 @@ struct UserPoolService {
             if pool.settings.deletionProtection == .active {
                 throw Errors.invalidParameter("The user pool \(pool.id) cannot be deleted because deletion protection is activated.")
             }
+            if try await !deps.storage.domains(poolID: pool.id).isEmpty {
+                throw Errors.invalidParameter("User pool cannot be deleted. It has a domain configured that should be deleted first.")
+            }
             try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
                 try await deps.storage.deleteUserPool(id: input.userPoolId)
             }
@@ -58,7 +61,14 @@ struct UserPoolService {
     }
 
     func describe(_ pool: UserPool) async throws -> UserPoolType {
-        pool.description(estimatedNumberOfUsers: try await deps.storage.countUsers(poolID: pool.id))
+        var description = pool.description(estimatedNumberOfUsers: try await deps.storage.countUsers(poolID: pool.id))
+        for domain in try await deps.storage.domains(poolID: pool.id) {
+            switch domain.kind {
+            case .prefix: description.domain = domain.domain
+            case .custom: description.customDomain = domain.domain
+            }
+        }
+        return description
     }
 
     private func create(_ input: CreateUserPoolRequest, _ context: OperationContext) async throws -> CreateUserPoolResponse {

@@ -1765,7 +1765,7 @@ public struct CreateUserPoolDomainRequest: Codable, Sendable, Equatable, Validat
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.domain; checker.string(v, parent, "domain", min: 1, max: 63, pattern: ModelPatterns.p25) }
+        do { let v = self.domain; checker.string(v, parent, "domain", min: 1) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.customDomainConfig { v.validate(&checker, parent: checker.join(parent, "customDomainConfig")) }
         if let v = self.routing { v.validate(&checker, parent: checker.join(parent, "routing")) }
@@ -1807,7 +1807,7 @@ public struct CreateUserPoolDomainResponse: Codable, Sendable, Equatable, Valida
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.cloudFrontDomain { checker.string(v, parent, "cloudFrontDomain", min: 1, max: 63, pattern: ModelPatterns.p25) }
+        if let v = self.cloudFrontDomain { checker.string(v, parent, "cloudFrontDomain", min: 1) }
         if let v = self.routing { v.validate(&checker, parent: checker.join(parent, "routing")) }
     }
 }
@@ -2049,11 +2049,11 @@ public struct CreateUserPoolRequest: Codable, Sendable, Equatable, ValidatableSh
         if let v = self.autoVerifiedAttributes { checker.elements(v, ConstraintRule.oneOf(VerifiedAttributeType.allRawValues), parent, "autoVerifiedAttributes") }
         if let v = self.aliasAttributes { checker.elements(v, ConstraintRule.oneOf(AliasAttributeType.allRawValues), parent, "aliasAttributes") }
         if let v = self.usernameAttributes { checker.elements(v, ConstraintRule.oneOf(UsernameAttributeType.allRawValues), parent, "usernameAttributes") }
-        if let v = self.smsVerificationMessage { checker.string(v, parent, "smsVerificationMessage", min: 6, max: 140, pattern: ModelPatterns.p26) }
-        if let v = self.emailVerificationMessage { checker.string(v, parent, "emailVerificationMessage", min: 6, max: 20000, pattern: ModelPatterns.p27) }
-        if let v = self.emailVerificationSubject { checker.string(v, parent, "emailVerificationSubject", min: 1, max: 140, pattern: ModelPatterns.p28) }
+        if let v = self.smsVerificationMessage { checker.string(v, parent, "smsVerificationMessage", min: 6, max: 140, pattern: ModelPatterns.p25) }
+        if let v = self.emailVerificationMessage { checker.string(v, parent, "emailVerificationMessage", min: 6, max: 20000, pattern: ModelPatterns.p26) }
+        if let v = self.emailVerificationSubject { checker.string(v, parent, "emailVerificationSubject", min: 1, max: 140, pattern: ModelPatterns.p27) }
         if let v = self.verificationMessageTemplate { v.validate(&checker, parent: checker.join(parent, "verificationMessageTemplate")) }
-        if let v = self.smsAuthenticationMessage { checker.string(v, parent, "smsAuthenticationMessage", min: 6, max: 140, pattern: ModelPatterns.p26) }
+        if let v = self.smsAuthenticationMessage { checker.string(v, parent, "smsAuthenticationMessage", min: 6, max: 140, pattern: ModelPatterns.p25) }
         if let v = self.mfaConfiguration { checker.oneOf(v.rawValue, UserPoolMfaType.allRawValues, parent, "mfaConfiguration") }
         if let v = self.userAttributeUpdateSettings { v.validate(&checker, parent: checker.join(parent, "userAttributeUpdateSettings")) }
         if let v = self.deviceConfiguration { v.validate(&checker, parent: checker.join(parent, "deviceConfiguration")) }

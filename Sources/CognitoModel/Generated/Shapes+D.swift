@@ -209,7 +209,7 @@ public struct DeleteManagedLoginBrandingRequest: Codable, Sendable, Equatable, V
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.managedLoginBrandingId; checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p29) }
+        do { let v = self.managedLoginBrandingId; checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p28) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
@@ -279,7 +279,7 @@ public struct DeleteTermsRequest: Codable, Sendable, Equatable, ValidatableShape
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p29) }
+        do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p28) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
@@ -463,7 +463,7 @@ public struct DeleteUserPoolDomainRequest: Codable, Sendable, Equatable, Validat
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.domain; checker.string(v, parent, "domain", min: 1, max: 63, pattern: ModelPatterns.p25) }
+        do { let v = self.domain; checker.string(v, parent, "domain", min: 1) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
@@ -896,7 +896,7 @@ public struct DescribeManagedLoginBrandingRequest: Codable, Sendable, Equatable,
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.managedLoginBrandingId; checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p29) }
+        do { let v = self.managedLoginBrandingId; checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p28) }
     }
 }
 
@@ -1221,7 +1221,7 @@ public struct DescribeTermsRequest: Codable, Sendable, Equatable, ValidatableSha
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p29) }
+        do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p28) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
     }
 }
@@ -1286,7 +1286,7 @@ public struct DescribeUserImportJobRequest: Codable, Sendable, Equatable, Valida
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.jobId; checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p30) }
+        do { let v = self.jobId; checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p29) }
     }
 }
 
@@ -1408,7 +1408,7 @@ public struct DescribeUserPoolDomainRequest: Codable, Sendable, Equatable, Valid
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.domain; checker.string(v, parent, "domain", min: 1, max: 63, pattern: ModelPatterns.p25) }
+        do { let v = self.domain; checker.string(v, parent, "domain", min: 1) }
     }
 }
 
@@ -1687,9 +1687,9 @@ public struct DomainDescriptionType: Codable, Sendable, Equatable, ValidatableSh
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        if let v = self.awsAccountId { checker.string(v, parent, "aWSAccountId", max: 12, pattern: ModelPatterns.p31) }
-        if let v = self.domain { checker.string(v, parent, "domain", min: 1, max: 63, pattern: ModelPatterns.p25) }
-        if let v = self.s3Bucket { checker.string(v, parent, "s3Bucket", min: 3, max: 1024, pattern: ModelPatterns.p32) }
+        if let v = self.awsAccountId { checker.string(v, parent, "aWSAccountId", max: 12, pattern: ModelPatterns.p30) }
+        if let v = self.domain { checker.string(v, parent, "domain", min: 1) }
+        if let v = self.s3Bucket { checker.string(v, parent, "s3Bucket", min: 3, max: 1024, pattern: ModelPatterns.p31) }
         if let v = self.cloudFrontDistribution { checker.string(v, parent, "cloudFrontDistribution", min: 0, max: 131072) }
         if let v = self.version { checker.string(v, parent, "version", min: 1, max: 20) }
         if let v = self.status { checker.oneOf(v.rawValue, DomainStatusType.allRawValues, parent, "status") }

@@ -49,10 +49,10 @@ public struct EmailConfigurationType: Codable, Sendable, Equatable, ValidatableS
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.sourceArn { checker.string(v, parent, "sourceArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
-        if let v = self.replyToEmailAddress { checker.string(v, parent, "replyToEmailAddress", pattern: ModelPatterns.p33) }
+        if let v = self.replyToEmailAddress { checker.string(v, parent, "replyToEmailAddress", pattern: ModelPatterns.p32) }
         if let v = self.emailSendingAccount { checker.oneOf(v.rawValue, EmailSendingAccountType.allRawValues, parent, "emailSendingAccount") }
         if let v = self.from { checker.string(v, parent, "from", min: 0, max: 131072) }
-        if let v = self.configurationSet { checker.string(v, parent, "configurationSet", min: 1, max: 64, pattern: ModelPatterns.p34) }
+        if let v = self.configurationSet { checker.string(v, parent, "configurationSet", min: 1, max: 64, pattern: ModelPatterns.p33) }
     }
 }
 
@@ -86,8 +86,8 @@ public struct EmailMfaConfigType: Codable, Sendable, Equatable, ValidatableShape
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.message { checker.string(v, parent, "message", min: 6, max: 20000, pattern: ModelPatterns.p27) }
-        if let v = self.subject { checker.string(v, parent, "subject", pattern: ModelPatterns.p28) }
+        if let v = self.message { checker.string(v, parent, "message", min: 6, max: 20000, pattern: ModelPatterns.p26) }
+        if let v = self.subject { checker.string(v, parent, "subject", pattern: ModelPatterns.p27) }
     }
 }
 

@@ -225,10 +225,10 @@ public struct GetDerivedTokenRequest: Codable, Sendable, Equatable, ValidatableS
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.clientSecret { checker.string(v, parent, "clientSecret", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
-        do { let v = self.subjectToken; checker.string(v, parent, "subjectToken", min: 0, max: 131072, pattern: ModelPatterns.p35, sensitive: true) }
+        do { let v = self.subjectToken; checker.string(v, parent, "subjectToken", min: 0, max: 131072, pattern: ModelPatterns.p34, sensitive: true) }
         do { let v = self.subjectTokenType; checker.oneOf(v.rawValue, TokenTypeIdentifierType.allRawValues, parent, "subjectTokenType") }
         if let v = self.subjectTokenProviderName { checker.string(v, parent, "subjectTokenProviderName", min: 1, max: 32, pattern: ModelPatterns.p15) }
-        if let v = self.actorToken { checker.string(v, parent, "actorToken", min: 0, max: 131072, pattern: ModelPatterns.p35, sensitive: true) }
+        if let v = self.actorToken { checker.string(v, parent, "actorToken", min: 0, max: 131072, pattern: ModelPatterns.p34, sensitive: true) }
         if let v = self.actorTokenType { checker.oneOf(v.rawValue, TokenTypeIdentifierType.allRawValues, parent, "actorTokenType") }
         if let v = self.actorTokenProviderName { checker.string(v, parent, "actorTokenProviderName", min: 1, max: 32, pattern: ModelPatterns.p15) }
         if let v = self.scopes { checker.count(v.count, v, parent, "scopes", max: 50); checker.elements(v, ConstraintRule.string(min: 1, max: 256, pattern: ModelPatterns.p0), parent, "scopes") }

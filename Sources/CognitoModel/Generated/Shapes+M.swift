@@ -93,7 +93,7 @@ public struct ManagedLoginBrandingType: Codable, Sendable, Equatable, Validatabl
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.managedLoginBrandingId { checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p29) }
+        if let v = self.managedLoginBrandingId { checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p28) }
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.assets { checker.count(v.count, v, parent, "assets", min: 0, max: 40); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "assets.\(i + 1).member")) } }
     }
@@ -134,8 +134,8 @@ public struct MessageTemplateType: Codable, Sendable, Equatable, ValidatableShap
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.smsMessage { checker.string(v, parent, "sMSMessage", min: 6, max: 140, pattern: ModelPatterns.p36) }
-        if let v = self.emailMessage { checker.string(v, parent, "emailMessage", min: 6, max: 20000, pattern: ModelPatterns.p37) }
-        if let v = self.emailSubject { checker.string(v, parent, "emailSubject", min: 1, max: 140, pattern: ModelPatterns.p28) }
+        if let v = self.smsMessage { checker.string(v, parent, "sMSMessage", min: 6, max: 140, pattern: ModelPatterns.p35) }
+        if let v = self.emailMessage { checker.string(v, parent, "emailMessage", min: 6, max: 20000, pattern: ModelPatterns.p36) }
+        if let v = self.emailSubject { checker.string(v, parent, "emailSubject", min: 1, max: 140, pattern: ModelPatterns.p27) }
     }
 }

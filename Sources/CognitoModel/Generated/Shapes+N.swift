@@ -132,9 +132,9 @@ public struct NotifyEmailType: Codable, Sendable, Equatable, ValidatableShape, Z
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.subject; checker.string(v, parent, "subject", min: 1, max: 140, pattern: ModelPatterns.p28) }
-        if let v = self.htmlBody { checker.string(v, parent, "htmlBody", min: 6, max: 20000, pattern: ModelPatterns.p38) }
-        if let v = self.textBody { checker.string(v, parent, "textBody", min: 6, max: 20000, pattern: ModelPatterns.p38) }
+        do { let v = self.subject; checker.string(v, parent, "subject", min: 1, max: 140, pattern: ModelPatterns.p27) }
+        if let v = self.htmlBody { checker.string(v, parent, "htmlBody", min: 6, max: 20000, pattern: ModelPatterns.p37) }
+        if let v = self.textBody { checker.string(v, parent, "textBody", min: 6, max: 20000, pattern: ModelPatterns.p37) }
     }
 }
 

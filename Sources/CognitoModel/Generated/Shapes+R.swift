@@ -191,7 +191,7 @@ public struct ResourceServerScopeType: Codable, Sendable, Equatable, Validatable
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.scopeName; checker.string(v, parent, "scopeName", min: 1, max: 256, pattern: ModelPatterns.p39) }
+        do { let v = self.scopeName; checker.string(v, parent, "scopeName", min: 1, max: 256, pattern: ModelPatterns.p38) }
         do { let v = self.scopeDescription; checker.string(v, parent, "scopeDescription", min: 1, max: 256) }
     }
 }

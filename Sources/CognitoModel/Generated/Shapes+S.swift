@@ -28,7 +28,7 @@ public struct S3ConfigurationType: Codable, Sendable, Equatable, ValidatableShap
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.bucketArn { checker.string(v, parent, "bucketArn", min: 3, max: 1024, pattern: ModelPatterns.p40) }
+        if let v = self.bucketArn { checker.string(v, parent, "bucketArn", min: 3, max: 1024, pattern: ModelPatterns.p39) }
     }
 }
 
@@ -1056,7 +1056,7 @@ public struct SmsConfigurationType: Codable, Sendable, Equatable, ValidatableSha
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.snsCallerArn { checker.string(v, parent, "snsCallerArn", min: 0, max: 2048, pattern: ModelPatterns.p41) }
+        if let v = self.snsCallerArn { checker.string(v, parent, "snsCallerArn", min: 0, max: 2048, pattern: ModelPatterns.p40) }
         if let v = self.externalId { checker.string(v, parent, "externalId", min: 0, max: 131072) }
         if let v = self.snsRegion { checker.string(v, parent, "snsRegion", min: 5, max: 32) }
         if let v = self.eumsSms { v.validate(&checker, parent: checker.join(parent, "eumsSms")) }
@@ -1093,7 +1093,7 @@ public struct SmsMfaConfigType: Codable, Sendable, Equatable, ValidatableShape, 
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.smsAuthenticationMessage { checker.string(v, parent, "smsAuthenticationMessage", min: 6, max: 140, pattern: ModelPatterns.p26) }
+        if let v = self.smsAuthenticationMessage { checker.string(v, parent, "smsAuthenticationMessage", min: 6, max: 140, pattern: ModelPatterns.p25) }
         if let v = self.smsConfiguration { v.validate(&checker, parent: checker.join(parent, "smsConfiguration")) }
     }
 }
@@ -1252,7 +1252,7 @@ public struct StartUserImportJobRequest: Codable, Sendable, Equatable, Validatab
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.jobId; checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p30) }
+        do { let v = self.jobId; checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p29) }
     }
 }
 
@@ -1372,7 +1372,7 @@ public struct StopUserImportJobRequest: Codable, Sendable, Equatable, Validatabl
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.jobId; checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p30) }
+        do { let v = self.jobId; checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p29) }
     }
 }
 

@@ -620,7 +620,7 @@ public struct UpdateManagedLoginBrandingRequest: Codable, Sendable, Equatable, V
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        if let v = self.managedLoginBrandingId { checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p29) }
+        if let v = self.managedLoginBrandingId { checker.string(v, parent, "managedLoginBrandingId", pattern: ModelPatterns.p28) }
         if let v = self.assets { checker.count(v.count, v, parent, "assets", min: 0, max: 40); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "assets.\(i + 1).member")) } }
     }
 }
@@ -843,7 +843,7 @@ public struct UpdateTermsRequest: Codable, Sendable, Equatable, ValidatableShape
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p29) }
+        do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p28) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.termsName { checker.string(v, parent, "termsName", pattern: ModelPatterns.p23) }
         if let v = self.termsSource { checker.oneOf(v.rawValue, TermsSourceType.allRawValues, parent, "termsSource") }
@@ -1188,7 +1188,7 @@ public struct UpdateUserPoolDomainRequest: Codable, Sendable, Equatable, Validat
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.domain; checker.string(v, parent, "domain", min: 1, max: 63, pattern: ModelPatterns.p25) }
+        do { let v = self.domain; checker.string(v, parent, "domain", min: 1) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.customDomainConfig { v.validate(&checker, parent: checker.join(parent, "customDomainConfig")) }
         if let v = self.routing { v.validate(&checker, parent: checker.join(parent, "routing")) }
@@ -1230,7 +1230,7 @@ public struct UpdateUserPoolDomainResponse: Codable, Sendable, Equatable, Valida
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.cloudFrontDomain { checker.string(v, parent, "cloudFrontDomain", min: 1, max: 63, pattern: ModelPatterns.p25) }
+        if let v = self.cloudFrontDomain { checker.string(v, parent, "cloudFrontDomain", min: 1) }
         if let v = self.routing { v.validate(&checker, parent: checker.join(parent, "routing")) }
     }
 }
@@ -1455,11 +1455,11 @@ public struct UpdateUserPoolRequest: Codable, Sendable, Equatable, ValidatableSh
         if let v = self.deletionProtection { checker.oneOf(v.rawValue, DeletionProtectionType.allRawValues, parent, "deletionProtection") }
         if let v = self.lambdaConfig { v.validate(&checker, parent: checker.join(parent, "lambdaConfig")) }
         if let v = self.autoVerifiedAttributes { checker.elements(v, ConstraintRule.oneOf(VerifiedAttributeType.allRawValues), parent, "autoVerifiedAttributes") }
-        if let v = self.smsVerificationMessage { checker.string(v, parent, "smsVerificationMessage", min: 6, max: 140, pattern: ModelPatterns.p26) }
-        if let v = self.emailVerificationMessage { checker.string(v, parent, "emailVerificationMessage", min: 6, max: 20000, pattern: ModelPatterns.p27) }
-        if let v = self.emailVerificationSubject { checker.string(v, parent, "emailVerificationSubject", min: 1, max: 140, pattern: ModelPatterns.p28) }
+        if let v = self.smsVerificationMessage { checker.string(v, parent, "smsVerificationMessage", min: 6, max: 140, pattern: ModelPatterns.p25) }
+        if let v = self.emailVerificationMessage { checker.string(v, parent, "emailVerificationMessage", min: 6, max: 20000, pattern: ModelPatterns.p26) }
+        if let v = self.emailVerificationSubject { checker.string(v, parent, "emailVerificationSubject", min: 1, max: 140, pattern: ModelPatterns.p27) }
         if let v = self.verificationMessageTemplate { v.validate(&checker, parent: checker.join(parent, "verificationMessageTemplate")) }
-        if let v = self.smsAuthenticationMessage { checker.string(v, parent, "smsAuthenticationMessage", min: 6, max: 140, pattern: ModelPatterns.p26) }
+        if let v = self.smsAuthenticationMessage { checker.string(v, parent, "smsAuthenticationMessage", min: 6, max: 140, pattern: ModelPatterns.p25) }
         if let v = self.userAttributeUpdateSettings { v.validate(&checker, parent: checker.join(parent, "userAttributeUpdateSettings")) }
         if let v = self.mfaConfiguration { checker.oneOf(v.rawValue, UserPoolMfaType.allRawValues, parent, "mfaConfiguration") }
         if let v = self.deviceConfiguration { v.validate(&checker, parent: checker.join(parent, "deviceConfiguration")) }
@@ -1652,12 +1652,12 @@ public struct UserImportJobType: Codable, Sendable, Equatable, ValidatableShape,
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.jobName { checker.string(v, parent, "jobName", min: 1, max: 128, pattern: ModelPatterns.p22) }
-        if let v = self.jobId { checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p30) }
+        if let v = self.jobId { checker.string(v, parent, "jobId", min: 1, max: 55, pattern: ModelPatterns.p29) }
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.preSignedUrl { checker.string(v, parent, "preSignedUrl", min: 0, max: 2048) }
         if let v = self.status { checker.oneOf(v.rawValue, UserImportJobStatusType.allRawValues, parent, "status") }
         if let v = self.cloudWatchLogsRoleArn { checker.string(v, parent, "cloudWatchLogsRoleArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
-        if let v = self.completionMessage { checker.string(v, parent, "completionMessage", min: 1, max: 128, pattern: ModelPatterns.p42) }
+        if let v = self.completionMessage { checker.string(v, parent, "completionMessage", min: 1, max: 128, pattern: ModelPatterns.p41) }
         if let v = self.passwordHashingAlgorithm { checker.oneOf(v.rawValue, PasswordHashingAlgorithmType.allRawValues, parent, "passwordHashingAlgorithm") }
     }
 }
@@ -1902,7 +1902,7 @@ public struct UserPoolClientType: Codable, Sendable, Equatable, ValidatableShape
         if let v = self.clientName { checker.string(v, parent, "clientName", min: 1, max: 128, pattern: ModelPatterns.p22) }
         if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.clientSecret { checker.string(v, parent, "clientSecret", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
-        if let v = self.clientSecretArn { checker.string(v, parent, "clientSecretArn", min: 20, max: 2048, pattern: ModelPatterns.p43) }
+        if let v = self.clientSecretArn { checker.string(v, parent, "clientSecretArn", min: 20, max: 2048, pattern: ModelPatterns.p42) }
         if let v = self.refreshTokenValidity { checker.number(Int64(v), parent, "refreshTokenValidity", min: 0, max: 315360000) }
         if let v = self.accessTokenValidity { checker.number(Int64(v), parent, "accessTokenValidity", min: 1, max: 86400) }
         if let v = self.idTokenValidity { checker.number(Int64(v), parent, "idTokenValidity", min: 1, max: 86400) }
@@ -2318,11 +2318,11 @@ public struct UserPoolType: Codable, Sendable, Equatable, ValidatableShape, Zero
         if let v = self.autoVerifiedAttributes { checker.elements(v, ConstraintRule.oneOf(VerifiedAttributeType.allRawValues), parent, "autoVerifiedAttributes") }
         if let v = self.aliasAttributes { checker.elements(v, ConstraintRule.oneOf(AliasAttributeType.allRawValues), parent, "aliasAttributes") }
         if let v = self.usernameAttributes { checker.elements(v, ConstraintRule.oneOf(UsernameAttributeType.allRawValues), parent, "usernameAttributes") }
-        if let v = self.smsVerificationMessage { checker.string(v, parent, "smsVerificationMessage", min: 6, max: 140, pattern: ModelPatterns.p26) }
-        if let v = self.emailVerificationMessage { checker.string(v, parent, "emailVerificationMessage", min: 6, max: 20000, pattern: ModelPatterns.p27) }
-        if let v = self.emailVerificationSubject { checker.string(v, parent, "emailVerificationSubject", min: 1, max: 140, pattern: ModelPatterns.p28) }
+        if let v = self.smsVerificationMessage { checker.string(v, parent, "smsVerificationMessage", min: 6, max: 140, pattern: ModelPatterns.p25) }
+        if let v = self.emailVerificationMessage { checker.string(v, parent, "emailVerificationMessage", min: 6, max: 20000, pattern: ModelPatterns.p26) }
+        if let v = self.emailVerificationSubject { checker.string(v, parent, "emailVerificationSubject", min: 1, max: 140, pattern: ModelPatterns.p27) }
         if let v = self.verificationMessageTemplate { v.validate(&checker, parent: checker.join(parent, "verificationMessageTemplate")) }
-        if let v = self.smsAuthenticationMessage { checker.string(v, parent, "smsAuthenticationMessage", min: 6, max: 140, pattern: ModelPatterns.p26) }
+        if let v = self.smsAuthenticationMessage { checker.string(v, parent, "smsAuthenticationMessage", min: 6, max: 140, pattern: ModelPatterns.p25) }
         if let v = self.userAttributeUpdateSettings { v.validate(&checker, parent: checker.join(parent, "userAttributeUpdateSettings")) }
         if let v = self.mfaConfiguration { checker.oneOf(v.rawValue, UserPoolMfaType.allRawValues, parent, "mfaConfiguration") }
         if let v = self.deviceConfiguration { v.validate(&checker, parent: checker.join(parent, "deviceConfiguration")) }
@@ -2331,8 +2331,8 @@ public struct UserPoolType: Codable, Sendable, Equatable, ValidatableShape, Zero
         if let v = self.userPoolTags { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 256), parent, "userPoolTags") }
         if let v = self.smsConfigurationFailure { checker.string(v, parent, "smsConfigurationFailure", min: 0, max: 131072) }
         if let v = self.emailConfigurationFailure { checker.string(v, parent, "emailConfigurationFailure", min: 0, max: 131072) }
-        if let v = self.domain { checker.string(v, parent, "domain", min: 1, max: 63, pattern: ModelPatterns.p25) }
-        if let v = self.customDomain { checker.string(v, parent, "customDomain", min: 1, max: 63, pattern: ModelPatterns.p25) }
+        if let v = self.domain { checker.string(v, parent, "domain", min: 1) }
+        if let v = self.customDomain { checker.string(v, parent, "customDomain", min: 1) }
         if let v = self.adminCreateUserConfig { v.validate(&checker, parent: checker.join(parent, "adminCreateUserConfig")) }
         if let v = self.userPoolAddOns { v.validate(&checker, parent: checker.join(parent, "userPoolAddOns")) }
         if let v = self.dcrConfiguration { v.validate(&checker, parent: checker.join(parent, "dcrConfiguration")) }

@@ -53,11 +53,11 @@ public struct VerificationMessageTemplateType: Codable, Sendable, Equatable, Val
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.smsMessage { checker.string(v, parent, "smsMessage", min: 6, max: 140, pattern: ModelPatterns.p26) }
-        if let v = self.emailMessage { checker.string(v, parent, "emailMessage", min: 6, max: 20000, pattern: ModelPatterns.p27) }
-        if let v = self.emailSubject { checker.string(v, parent, "emailSubject", min: 1, max: 140, pattern: ModelPatterns.p28) }
-        if let v = self.emailMessageByLink { checker.string(v, parent, "emailMessageByLink", min: 6, max: 20000, pattern: ModelPatterns.p44) }
-        if let v = self.emailSubjectByLink { checker.string(v, parent, "emailSubjectByLink", min: 1, max: 140, pattern: ModelPatterns.p28) }
+        if let v = self.smsMessage { checker.string(v, parent, "smsMessage", min: 6, max: 140, pattern: ModelPatterns.p25) }
+        if let v = self.emailMessage { checker.string(v, parent, "emailMessage", min: 6, max: 20000, pattern: ModelPatterns.p26) }
+        if let v = self.emailSubject { checker.string(v, parent, "emailSubject", min: 1, max: 140, pattern: ModelPatterns.p27) }
+        if let v = self.emailMessageByLink { checker.string(v, parent, "emailMessageByLink", min: 6, max: 20000, pattern: ModelPatterns.p43) }
+        if let v = self.emailSubjectByLink { checker.string(v, parent, "emailSubjectByLink", min: 1, max: 140, pattern: ModelPatterns.p27) }
         if let v = self.defaultEmailOption { checker.oneOf(v.rawValue, DefaultEmailOptionType.allRawValues, parent, "defaultEmailOption") }
     }
 }
@@ -104,7 +104,7 @@ public struct VerifySoftwareTokenRequest: Codable, Sendable, Equatable, Validata
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.accessToken { checker.string(v, parent, "accessToken", pattern: ModelPatterns.p12, sensitive: true) }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
-        do { let v = self.userCode; checker.string(v, parent, "userCode", min: 6, max: 6, pattern: ModelPatterns.p31, sensitive: true) }
+        do { let v = self.userCode; checker.string(v, parent, "userCode", min: 6, max: 6, pattern: ModelPatterns.p30, sensitive: true) }
         if let v = self.friendlyDeviceName { checker.string(v, parent, "friendlyDeviceName", min: 0, max: 131072) }
     }
 }

@@ -1,0 +1,59 @@
+import CognateServices
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The OAuth 2.0 endpoints served on Cognate's own address for every pool (the pool is the client's):
+/// `POST /oauth2/token`.
+struct OAuthEndpoints {
+    let tokens: TokenEndpoint
+
+    /// Larger token requests are refused unread.
+    static let maxFormSize = 64 * 1024
+
+    func add(to router: Router<some RequestContext>) {
+        router.post("/oauth2/token") { request, _ -> Response in
+            var request = request
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true,
+                  let body = try? await request.collectBody(upTo: Self.maxFormSize),
+                  let form = FormBody.parse(Array(body.readableBytesView)),
+                  let basic = FormBody.basicCredentials(request.headers[.authorization])
+            else { return Self.error(.invalidRequest) }
+            let answer: TokenResponse
+            do {
+                answer = try await tokens.exchange(form, basic: basic)
+            } catch let error as OAuthError {
+                return Self.error(error)
+            } catch {
+                return Self.error(OAuthError("server_error", status: 500))
+            }
+            return Self.json(try Self.body(answer), status: .ok)
+        }
+    }
+
+    static func body(_ response: TokenResponse) throws -> Data {
+        var object: [String: Any] = [
+            "access_token": response.accessToken, "expires_in": response.expiresIn, "token_type": response.tokenType,
+        ]
+        if let id = response.idToken { object["id_token"] = id }
+        if let refresh = response.refreshToken { object["refresh_token"] = refresh }
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    static func error(_ error: OAuthError) -> Response {
+        var object = ["error": error.code]
+        if let description = error.description { object["error_description"] = description }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        var response = json(data, status: HTTPResponse.Status(code: error.status))
+        if error.status == 401 { response.headers[.wwwAuthenticate] = "Basic realm=\"cognate\"" }
+        return response
+    }
+
+    /// Token answers are never cached (RFC 6749 §5.1).
+    static func json(_ data: Data, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json;charset=UTF-8", .cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,33 @@
+import CognateStorage
+import CognitoModel
+
+/// The checks AWS makes of an app client's OAuth settings when it is created or updated: every scope
+/// exists (a standard one, or a custom scope of one of the pool's resource servers), and the flows go
+/// together.
+enum OAuthSettings {
+    /// The scopes every pool knows.
+    static let standardScopes: Set<String> = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"]
+
+    static func check(_ input: some ClientSettingsInput, pool: UserPool, deps: ServiceDependencies) async throws {
+        let flows = input.allowedOAuthFlows ?? []
+        let scopes = input.allowedOAuthScopes ?? []
+        if !scopes.isEmpty {
+            let custom = try await ResourceServerService.customScopes(deps, poolID: pool.id)
+            if let unknown = scopes.first(where: { !standardScopes.contains($0) && !custom.contains($0) }) {
+                throw CognitoError(.scopeDoesNotExistException, "Invalid scope requested: \(unknown)")
+            }
+        }
+        if flows.contains(.clientCredentials) {
+            if flows.contains(.code) || flows.contains(.implicit) {
+                throw CognitoError(.invalidOAuthFlowException, "client_credentials flow can not be selected if code or implicit flow is selected.")
+            }
+            if scopes.contains("openid") {
+                throw CognitoError(.invalidOAuthFlowException, "openid is not supported with client_credentials flow")
+            }
+        }
+        if input.allowedOAuthFlowsUserPoolClient == true, flows.contains(.code) || flows.contains(.implicit),
+           input.callbackURLs?.isEmpty ?? true {
+            throw CognitoError(.invalidOAuthFlowException, "CallbackUrls can not be empty when code flow or implicit flow is selected")
+        }
+    }
+}

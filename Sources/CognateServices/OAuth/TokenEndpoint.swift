@@ -1,0 +1,62 @@
+import CognateCrypto
+import CognateStorage
+import Foundation
+import Logging
+
+/// `POST /oauth2/token`: authenticates the client once for every grant (client_secret_basic or
+/// client_secret_post, or a public client's `client_id`), then hands the request to its grant.
+public struct TokenEndpoint: Sendable {
+    let deps: ServiceDependencies
+    private let grants: [String: any TokenGrant]
+
+    public init(_ deps: ServiceDependencies) {
+        self.deps = deps
+        let all: [any TokenGrant] = [ClientCredentialsGrant(deps: deps)]
+        grants = Dictionary(uniqueKeysWithValues: all.map { (type(of: $0).grantType, $0) })
+    }
+
+    /// The grants Cognito's token endpoint has that Cognate does not serve yet: answered honestly.
+    static let notYetServed: Set<String> = ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange"]
+
+    /// `parameters` is the decoded form; `basic` the client ID and secret of an `Authorization: Basic` header.
+    public func exchange(_ parameters: [String: String], basic: (id: String, secret: String)?) async throws(OAuthError) -> TokenResponse {
+        guard let grantType = parameters["grant_type"], !grantType.isEmpty else { throw OAuthError.invalidRequest }
+        guard let grant = grants[grantType] else {
+            guard Self.notYetServed.contains(grantType) else { throw OAuthError.unsupportedGrantType }
+            throw OAuthError("unsupported_grant_type", description: "Cognate does not serve the \(grantType) grant yet.")
+        }
+        let request = try await authenticate(parameters, basic: basic)
+        do {
+            return try await grant.issue(request)
+        } catch let error as OAuthError {
+            throw error
+        } catch {
+            deps.logger.error("token endpoint: \(error)")
+            throw OAuthError("server_error", status: 500)
+        }
+    }
+
+    private func authenticate(_ parameters: [String: String], basic: (id: String, secret: String)?) async throws(OAuthError) -> TokenRequest {
+        // RFC 6749 §2.3: one way of authenticating per request.
+        if basic != nil && parameters["client_secret"] != nil { throw OAuthError.invalidRequest }
+        guard let clientID = basic?.id ?? parameters["client_id"], !clientID.isEmpty else { throw OAuthError.invalidClient }
+        if let named = parameters["client_id"], basic != nil, named != clientID { throw OAuthError.invalidClient }
+        let client: AppClient
+        let pool: UserPool
+        do {
+            client = try await deps.storage.appClient(clientID: clientID)
+            pool = try await deps.storage.userPool(id: client.poolID)
+        } catch {
+            throw OAuthError.invalidClient
+        }
+        let presented = basic?.secret ?? parameters["client_secret"]
+        if client.secrets.isEmpty {
+            // A public client has nothing to prove; it must not pretend to.
+            if presented != nil { throw OAuthError.invalidClient }
+            return TokenRequest(parameters: parameters, client: client, pool: pool, authenticated: false)
+        }
+        guard let presented, client.secrets.contains(where: { CognitoSRP.constantTimeEqual(Array($0.value.utf8), Array(presented.utf8)) })
+        else { throw OAuthError.invalidClient }
+        return TokenRequest(parameters: parameters, client: client, pool: pool, authenticated: true)
+    }
+}
