@@ -139,5 +139,30 @@ enum Migrations {
             )
             """,
         ]),
+        (5, [
+            """
+            CREATE TABLE oauth_codes (
+                code_hash TEXT PRIMARY KEY NOT NULL,
+                pool_id TEXT NOT NULL,
+                username_key TEXT NOT NULL,
+                expires_at REAL NOT NULL,
+                data TEXT NOT NULL,
+                FOREIGN KEY (pool_id, username_key) REFERENCES users(pool_id, username_key) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX oauth_codes_by_expiry ON oauth_codes(expires_at)",
+            """
+            CREATE TABLE login_sessions (
+                session_hash TEXT PRIMARY KEY NOT NULL,
+                pool_id TEXT NOT NULL,
+                username_key TEXT NOT NULL,
+                expires_at REAL NOT NULL,
+                data TEXT NOT NULL,
+                FOREIGN KEY (pool_id, username_key) REFERENCES users(pool_id, username_key) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX login_sessions_by_expiry ON login_sessions(expires_at)",
+            "CREATE INDEX login_sessions_by_user ON login_sessions(pool_id, username_key)",
+        ]),
     ]
 }

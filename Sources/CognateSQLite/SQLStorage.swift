@@ -857,7 +857,7 @@ public final class SQLStorage: Storage {
     public func reset() async throws {
         try await transaction { db in
             for table in [
-                "refresh_tokens", "auth_sessions", "signing_keys", "group_members", "user_aliases", "groups", "users",
+                "oauth_codes", "login_sessions", "refresh_tokens", "auth_sessions", "signing_keys", "group_members", "user_aliases", "groups", "users",
                 "app_clients", "user_pool_domains", "resource_servers", "user_pools", "outbox",
             ] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()

@@ -18,6 +18,9 @@ public struct RefreshTokenRecord: Codable, Sendable, Equatable {
     public var rotatedAt: Date?
     /// The device the sign-in was made from, when the pool tracks devices.
     public var deviceKey: String?
+    /// The OAuth scopes granted at the sign-in (managed login, the token endpoint); nil for API sign-ins,
+    /// whose tokens carry `aws.cognito.signin.user.admin`.
+    public var scopes: [String]?
 
     public init(
         tokenHash: String, poolID: String, clientID: String, usernameKey: String, originJTI: String, authTime: Date,

@@ -190,7 +190,8 @@ struct AuthService {
         let (record, user) = try await RefreshTokens(deps: deps).validate(token, pool: pool, client: client, deviceKey: deviceKey)
         try gate.requireSecretHash(secretHash, usernames: [username, user.username, user.sub].compactMap { $0 }, client)
         let result = try await TokenIssuer(deps: deps).tokens(
-            pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime, deviceKey: record.deviceKey)
+            pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime, deviceKey: record.deviceKey,
+            scopes: record.scopes)
         return AuthOutcome(result: result)
     }
 

@@ -51,7 +51,7 @@ struct RefreshTokens {
             guard client.settings.refreshTokenRotation?.feature == .enabled else {
                 return GetTokensFromRefreshTokenResponse(authenticationResult: try await issuer.tokens(
                     pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
-                    deviceKey: record.deviceKey))
+                    deviceKey: record.deviceKey, scopes: record.scopes))
             }
             // The rotation is decided in storage: of concurrent refreshes with one token, exactly one finds it
             // unrotated; the others see the rotation and are held to the grace period like any later reuse.
@@ -61,7 +61,7 @@ struct RefreshTokens {
             }
             try Self.checkNotRotatedOut(before, client: client, now: now)
             let result = try await issuer.signIn(
-                pool: pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey)
+                pool: pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey, scopes: record.scopes)
             return GetTokensFromRefreshTokenResponse(authenticationResult: result)
         }
     }

@@ -49,7 +49,8 @@ struct TokenIssuer {
     /// Tokens for a new sign-in (or a rotation, which keeps the original `authTime`): a new refresh token
     /// whose `origin_jti` the access and ID tokens carry.
     func signIn(
-        pool: UserPool, client: AppClient, user: User, authTime: Date? = nil, deviceKey: String? = nil
+        pool: UserPool, client: AppClient, user: User, authTime: Date? = nil, deviceKey: String? = nil, scopes: [String]? = nil,
+        nonce: String? = nil
     ) async throws -> AuthenticationResultType {
         let now = deps.clock.now()
         let authTime = authTime ?? now
@@ -60,15 +61,21 @@ struct TokenIssuer {
             tokenHash: Self.hash(refreshToken), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
             originJTI: originJTI, authTime: authTime, issuedAt: now, expiresAt: now.addingTimeInterval(Double(lifetimes.refresh)))
         record.deviceKey = deviceKey
+        record.scopes = scopes
         try await deps.storage.createRefreshToken(record)
-        var result = try await tokens(pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime, deviceKey: deviceKey)
+        var result = try await tokens(
+            pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime, deviceKey: deviceKey, scopes: scopes, nonce: nonce)
         result.refreshToken = refreshToken
         return result
     }
 
     /// Access and ID tokens for a user, without a refresh token (REFRESH_TOKEN_AUTH keeps the old one).
+    /// `scopes` are OAuth scopes granted at a managed-login or token-endpoint sign-in (the access token's
+    /// `scope`; the ID token only with `openid`, then with `at_hash` and the request's `nonce`); without
+    /// them, an API sign-in's `aws.cognito.signin.user.admin`.
     func tokens(
-        pool: UserPool, client: AppClient, user: User, originJTI: String, authTime: Date, deviceKey: String? = nil
+        pool: UserPool, client: AppClient, user: User, originJTI: String, authTime: Date, deviceKey: String? = nil,
+        scopes: [String]? = nil, nonce: String? = nil
     ) async throws -> AuthenticationResultType {
         let now = deps.clock.now()
         let lifetimes = Self.lifetimes(client.settings)
@@ -83,7 +90,7 @@ struct TokenIssuer {
         var access: [String: Claim] = [
             "sub": .string(user.sub), "iss": .string(issuer), "client_id": .string(client.clientID),
             "origin_jti": .string(originJTI), "event_id": .string(eventID), "token_use": .string("access"),
-            "scope": .string("aws.cognito.signin.user.admin"), "auth_time": .int(auth), "iat": .int(iat),
+            "scope": .string(scopes?.joined(separator: " ") ?? "aws.cognito.signin.user.admin"), "auth_time": .int(auth), "iat": .int(iat),
             "exp": .int(iat + lifetimes.access), "jti": .string(deps.random.uuid()), "username": .string(user.username),
         ]
         var id: [String: Claim] = [
@@ -109,10 +116,19 @@ struct TokenIssuer {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return AuthenticationResultType(
-            accessToken: try signer.sign(payload: encoder.encode(access)), expiresIn: lifetimes.access, tokenType: "Bearer",
-            idToken: try signer.sign(payload: encoder.encode(id))
-        )
+        let accessToken = try signer.sign(payload: encoder.encode(access))
+        var idToken: String?
+        if let scopes {
+            if scopes.contains("openid") {
+                // OIDC Core §3.1.3.6: the left half of SHA-256 of the access token, base64url.
+                id["at_hash"] = .string(Base64URL.encode(Array(SHA256.hash(data: Array(accessToken.utf8)).prefix(16))))
+                if let nonce { id["nonce"] = .string(nonce) }
+                idToken = try signer.sign(payload: encoder.encode(id))
+            }
+        } else {
+            idToken = try signer.sign(payload: encoder.encode(id))
+        }
+        return AuthenticationResultType(accessToken: accessToken, expiresIn: lifetimes.access, tokenType: "Bearer", idToken: idToken)
     }
 
     /// A random opaque token (refresh tokens, sessions). It starts with a letter: base64url may begin

@@ -194,3 +194,15 @@ extension SealedStorage {
         try await inner.deleteResourceServer(poolID: poolID, identifier: identifier)
     }
 }
+
+// Codes and login sessions are stored as hashes: nothing to seal.
+extension SealedStorage {
+    public func createAuthorizationCode(_ code: AuthorizationCode) async throws { try await inner.createAuthorizationCode(code) }
+    public func takeAuthorizationCode(hash: String) async throws -> AuthorizationCode { try await inner.takeAuthorizationCode(hash: hash) }
+    public func createLoginSession(_ session: LoginSession) async throws { try await inner.createLoginSession(session) }
+    public func loginSession(hash: String) async throws -> LoginSession { try await inner.loginSession(hash: hash) }
+    public func deleteLoginSession(hash: String) async throws { try await inner.deleteLoginSession(hash: hash) }
+    public func deleteLoginSessions(poolID: String, usernameKey: String) async throws {
+        try await inner.deleteLoginSessions(poolID: poolID, usernameKey: usernameKey)
+    }
+}
