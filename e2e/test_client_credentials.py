@@ -123,8 +123,12 @@ def test_token_endpoint_errors(server, cognito, pool, api):
                                           AllowedOAuthScopes=["https://orders.example.com/read"])["UserPoolClient"]
     assert post(server, {"grant_type": "client_credentials"}, auth=(off["ClientId"], off["ClientSecret"])).json()["error"] == "invalid_grant"
     # A grant Cognito has and Cognate does not serve yet says so.
-    later = post(server, {"grant_type": "authorization_code", "code": "x"}, auth=(cid, secret)).json()
+    later = post(server, {"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": "x"},
+                 auth=(cid, secret)).json()
     assert later["error"] == "unsupported_grant_type" and "does not serve" in later["error_description"]
     # Deleting the resource server takes its scopes out of new tokens.
     cognito.delete_resource_server(UserPoolId=pool, Identifier="https://orders.example.com")
     assert post(server, {"grant_type": "client_credentials"}, auth=(cid, secret)).json()["error"] == "invalid_scope"
+    # The code grant is not this client's.
+    assert post(server, {"grant_type": "authorization_code", "code": "x", "redirect_uri": "https://a.example.com"},
+                auth=(cid, secret)).json()["error"] == "unauthorized_client"

@@ -23,7 +23,11 @@ public enum CognateApp {
             ).add(to: router)
         }
         WellKnownEndpoints(dependencies: dependencies).add(to: router)
-        OAuthEndpoints(tokens: TokenEndpoint(dependencies)).add(to: router)
+        OAuthEndpoints(tokens: TokenEndpoint(dependencies), userInfo: UserInfo(dependencies)).add(to: router)
+        ManagedLoginEndpoints(
+            login: ManagedLogin(dependencies), pages: Pages(), random: dependencies.random,
+            secure: dependencies.configuration.publicBaseURL.hasPrefix("https://")
+        ).add(to: router)
         return router
     }
 

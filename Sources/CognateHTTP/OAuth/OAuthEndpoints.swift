@@ -7,11 +7,13 @@ import Hummingbird
 /// `POST /oauth2/token`.
 struct OAuthEndpoints {
     let tokens: TokenEndpoint
+    let userInfo: UserInfo
 
     /// Larger token requests are refused unread.
     static let maxFormSize = 64 * 1024
 
     func add(to router: Router<some RequestContext>) {
+        addRevocationAndUserInfo(to: router)
         router.post("/oauth2/token") { request, _ -> Response in
             var request = request
             guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true,
@@ -29,6 +31,46 @@ struct OAuthEndpoints {
             }
             return Self.json(try Self.body(answer), status: .ok)
         }
+    }
+
+    func addRevocationAndUserInfo(to router: Router<some RequestContext>) {
+        router.post("/oauth2/revoke") { request, _ -> Response in
+            var request = request
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true,
+                  let body = try? await request.collectBody(upTo: Self.maxFormSize),
+                  let form = FormBody.parse(Array(body.readableBytesView)),
+                  let basic = FormBody.basicCredentials(request.headers[.authorization])
+            else { return Self.error(.invalidRequest) }
+            do {
+                try await tokens.revoke(form, basic: basic)
+            } catch let error as OAuthError {
+                return Self.error(error)
+            } catch {
+                return Self.error(OAuthError("server_error", status: 500))
+            }
+            return Response(status: .ok, headers: [.cacheControl: "no-store"])
+        }
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on("/oauth2/userInfo", method: method) { request, _ -> Response in
+                guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+                    return Self.userInfoError(400, "invalid_request", "Bad OAuth2 request at UserInfo Endpoint")
+                }
+                guard let claims = await userInfo.claims(accessToken: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+                    return Self.userInfoError(
+                        401, "invalid_token", "Access token is expired, disabled, or deleted, or the user has globally signed out.")
+                }
+                let data = try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys, .withoutEscapingSlashes])
+                var response = Self.json(data, status: .ok)
+                response.headers[.cacheControl] = "no-cache, no-store, max-age=0, must-revalidate"
+                return response
+            }
+        }
+    }
+
+    static func userInfoError(_ status: Int, _ error: String, _ description: String) -> Response {
+        var response = json(Data(#"{"error":"\#(error)","error_description":"\#(description)"}"#.utf8), status: .init(code: status))
+        response.headers[.wwwAuthenticate] = #"Bearer error="\#(error)", error_description="\#(description)""#
+        return response
     }
 
     static func body(_ response: TokenResponse) throws -> Data {

@@ -10,7 +10,9 @@ struct AccessTokenVerifier {
 
     static let invalid = CognitoError(.notAuthorizedException, "Invalid Access Token")
 
-    func verify(_ token: String) async throws -> (pool: UserPool, user: User, claims: [String: Claim]) {
+    /// `scope` is the scope the token must carry: the user's own API needs `aws.cognito.signin.user.admin`,
+    /// userInfo `openid`.
+    func verify(_ token: String, requiring scope: String = "aws.cognito.signin.user.admin") async throws -> (pool: UserPool, user: User, claims: [String: Claim]) {
         guard let parts = JWTParts(token), parts.alg == "RS256", let kid = parts.kid,
               let claims = try? JSONDecoder().decode([String: Claim].self, from: parts.payload),
               let issuer = claims["iss"]?.string
@@ -24,7 +26,7 @@ struct AccessTokenVerifier {
         guard claims["token_use"]?.string == "access" else { throw Self.invalid }
         // Tokens without this scope (client credentials, OAuth sign-ins that did not ask for it) do not
         // reach the user's own API.
-        guard claims["scope"]?.string?.split(separator: " ").contains("aws.cognito.signin.user.admin") == true else {
+        guard claims["scope"]?.string?.split(separator: " ").contains(Substring(scope)) == true else {
             throw CognitoError(.notAuthorizedException, "Access Token does not have required scopes")
         }
         guard let exp = claims["exp"]?.int, Double(exp) > deps.clock.now().timeIntervalSince1970 else {

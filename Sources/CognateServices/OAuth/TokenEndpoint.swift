@@ -1,5 +1,6 @@
 import CognateCrypto
 import CognateStorage
+import CognitoModel
 import Foundation
 import Logging
 
@@ -11,12 +12,12 @@ public struct TokenEndpoint: Sendable {
 
     public init(_ deps: ServiceDependencies) {
         self.deps = deps
-        let all: [any TokenGrant] = [ClientCredentialsGrant(deps: deps)]
+        let all: [any TokenGrant] = [ClientCredentialsGrant(deps: deps), AuthorizationCodeGrant(deps: deps), RefreshTokenGrant(deps: deps)]
         grants = Dictionary(uniqueKeysWithValues: all.map { (type(of: $0).grantType, $0) })
     }
 
     /// The grants Cognito's token endpoint has that Cognate does not serve yet: answered honestly.
-    static let notYetServed: Set<String> = ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange"]
+    static let notYetServed: Set<String> = ["urn:ietf:params:oauth:grant-type:token-exchange"]
 
     /// `parameters` is the decoded form; `basic` the client ID and secret of an `Authorization: Basic` header.
     public func exchange(_ parameters: [String: String], basic: (id: String, secret: String)?) async throws(OAuthError) -> TokenResponse {
@@ -32,6 +33,22 @@ public struct TokenEndpoint: Sendable {
             throw error
         } catch {
             deps.logger.error("token endpoint: \(error)")
+            throw OAuthError("server_error", status: 500)
+        }
+    }
+
+    /// `POST /oauth2/revoke`: revokes a refresh token of the authenticated client and every token minted
+    /// from it. An unknown token is no error (RFC 7009 §2.2).
+    public func revoke(_ parameters: [String: String], basic: (id: String, secret: String)?) async throws(OAuthError) {
+        guard let token = parameters["token"], !token.isEmpty, token.utf8.count <= 16_384 else { throw OAuthError.invalidRequest }
+        let request = try await authenticate(parameters, basic: basic)
+        guard request.client.settings.enableTokenRevocation != false else { throw OAuthError.invalidRequest }
+        if JWTParts(token) != nil { throw OAuthError("unsupported_token_type") }
+        let hash = TokenIssuer.hash(token)
+        guard let record = try? await deps.storage.refreshToken(hash: hash), record.clientID == request.client.clientID else { return }
+        do {
+            try await deps.storage.revokeRefreshToken(hash: hash)
+        } catch {
             throw OAuthError("server_error", status: 500)
         }
     }
@@ -55,6 +72,7 @@ public struct TokenEndpoint: Sendable {
             if presented != nil { throw OAuthError.invalidClient }
             return TokenRequest(parameters: parameters, client: client, pool: pool, authenticated: false)
         }
+        // A confidential client must prove its secret for every grant.
         guard let presented, client.secrets.contains(where: { CognitoSRP.constantTimeEqual(Array($0.value.utf8), Array(presented.utf8)) })
         else { throw OAuthError.invalidClient }
         return TokenRequest(parameters: parameters, client: client, pool: pool, authenticated: true)

@@ -1,0 +1,132 @@
+import CognateCrypto
+import CognateServices
+import CognateStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/oauth2/authorize`, the sign-in page `/login`, `/logout` and `/error`, on Cognate's own address for
+/// every pool (the pool is the client's). Forms are protected by a CSRF token in a SameSite cookie and a
+/// hidden field that must match it.
+struct ManagedLoginEndpoints {
+    let login: ManagedLogin
+    let pages: Pages
+    let random: any RandomSource
+    /// Under HTTPS the cookies are Secure.
+    let secure: Bool
+
+    func add(to router: Router<some RequestContext>) {
+        router.get("/oauth2/authorize") { request, _ -> Response in
+            let (query, raw) = Self.query(request)
+            guard let query else { return Self.redirect("/error?error=invalid_request") }
+            switch await login.check(query) {
+            case .failure(let failure):
+                return Self.refuse(failure)
+            case .success(let authorize):
+                if !authorize.forcesLogin, let (user, authTime) = await login.sessionUser(
+                    cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool) {
+                    return Self.redirect(try await login.complete(authorize, user: user, authTime: authTime))
+                }
+                return Self.redirect("/login?" + raw)
+            }
+        }
+        router.get("/login") { request, _ -> Response in
+            let (query, raw) = Self.query(request)
+            guard let query else { return Self.redirect("/error?error=invalid_request") }
+            switch await login.check(query) {
+            case .failure(let failure):
+                return Self.refuse(failure)
+            case .success(let authorize):
+                return loginForm(authorize, raw: raw)
+            }
+        }
+        router.post("/login") { request, _ -> Response in
+            var request = request
+            let (query, raw) = Self.query(request)
+            guard let query else { return Self.redirect("/error?error=invalid_request") }
+            let authorize: AuthorizeRequest
+            switch await login.check(query) {
+            case .failure(let failure): return Self.refuse(failure)
+            case .success(let checked): authorize = checked
+            }
+            guard let body = try? await request.collectBody(upTo: 64 * 1024), let form = FormBody.parse(Array(body.readableBytesView)),
+                  let token = form["_csrf"], let cookie = Cookies.value(Cookies.csrf, in: request), !token.isEmpty,
+                  CognitoSRP.constantTimeEqual(Array(token.utf8), Array(cookie.utf8))
+            else {
+                return loginForm(authorize, raw: raw, error: "Your sign-in form expired. Please try again.", status: .forbidden)
+            }
+            let username = String((form["username"] ?? "").prefix(128))
+            let password = String((form["password"] ?? "").prefix(256))
+            guard !username.isEmpty, !password.isEmpty else {
+                return loginForm(authorize, raw: raw, username: username, error: "Enter your username and password.")
+            }
+            switch await login.signIn(authorize, username: username, password: password) {
+            case .failed(let message):
+                return loginForm(authorize, raw: raw, username: username, error: message)
+            case .needsAnotherStep(let message):
+                return pages.message(title: "Sign in", message, poolName: authorize.pool.name, status: .ok)
+            case .signedIn(let user):
+                let now = login.now()
+                let session = try await login.startSession(user: user, authTime: now)
+                var response = Self.redirect(try await login.complete(authorize, user: user, authTime: now))
+                response.headers[values: .setCookie] = [
+                    Cookies.set(Cookies.session, session, maxAge: Int(LoginSession.lifetime), secure: secure),
+                    Cookies.clear(Cookies.csrf, secure: secure),
+                ]
+                return response
+            }
+        }
+        router.get("/logout") { request, _ -> Response in
+            let (query, _) = Self.query(request)
+            guard let query, query["client_id"] != nil else {
+                return pages.message(title: "Sign out", "Missing required parameter client_id in request URL", status: .badRequest)
+            }
+            guard let target = await login.logoutTarget(query) else {
+                return pages.message(
+                    title: "Sign out", "The sign-out request names no registered logout_uri, nor a redirect_uri with a response_type.",
+                    status: .badRequest)
+            }
+            await login.endSession(cookie: Cookies.value(Cookies.session, in: request))
+            var response = Self.redirect(target)
+            response.headers[.setCookie] = Cookies.clear(Cookies.session, secure: secure)
+            return response
+        }
+        router.get("/error") { request, _ -> Response in
+            let (query, _) = Self.query(request)
+            let error = String((query?["error"] ?? "").prefix(64))
+            return pages.message(title: "Error", "An error was encountered with the requested page.", detail: error.isEmpty ? nil : error,
+                                 status: .badRequest)
+        }
+    }
+
+    /// The sign-in form, with a fresh CSRF token in its cookie and its hidden field.
+    func loginForm(_ authorize: AuthorizeRequest, raw: String, username: String = "", error: String? = nil,
+                   status: HTTPResponse.Status = .ok) -> Response {
+        let csrf = Base64URL.encode(random.bytes(32))
+        return pages.login(
+            poolName: authorize.pool.name, action: "/login?" + raw, csrf: csrf, username: username, error: error, status: status,
+            headers: [.setCookie: Cookies.set(Cookies.csrf, csrf, maxAge: 3_600, secure: secure)])
+    }
+
+    /// The query's parameters (nil when one is given twice or is not decodable) and its raw text.
+    static func query(_ request: Request) -> (parameters: [String: String]?, raw: String) {
+        let raw = request.uri.query ?? ""
+        guard raw.utf8.count <= 16 * 1024 else { return (nil, raw) }
+        return (FormBody.parse(Array(raw.utf8)), raw)
+    }
+
+    static func refuse(_ failure: AuthorizeFailure) -> Response {
+        switch failure {
+        case .errorPage(let error, let clientID):
+            var target = "/error?error=" + OAuthRedirect.escape(error)
+            if let clientID { target += "&client_id=" + OAuthRedirect.escape(clientID) }
+            return redirect(target)
+        case .redirect(let target):
+            return redirect(target)
+        }
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+    }
+}

@@ -1,0 +1,65 @@
+/// The managed login pages' Mustache templates. `{{name}}` is always HTML-escaped; no template uses the
+/// unescaped forms, so nothing a request carries can become markup.
+enum PageTemplates {
+    static let layout = #"""
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>{{title}}</title>
+    <style>
+      :root { color-scheme: light; --accent: #2f6fde; --text: #1d2330; --muted: #5c6474; --bg: #eef1f6; --error: #b3261e; }
+      * { box-sizing: border-box; }
+      body { margin: 0; min-height: 100vh; display: flex; align-items: center; justify-content: center;
+             font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--text); background: var(--bg); }
+      main { width: min(400px, calc(100vw - 32px)); background: #fff; border-radius: 12px; padding: 32px;
+             box-shadow: 0 1px 2px rgba(16, 24, 40, .06), 0 8px 24px rgba(16, 24, 40, .08); }
+      .brand { font-weight: 600; color: var(--muted); font-size: 14px; letter-spacing: .02em; margin: 0 0 4px; }
+      h1 { font-size: 22px; margin: 0 0 20px; }
+      label { display: block; font-weight: 600; font-size: 14px; margin: 16px 0 6px; }
+      input[type=text], input[type=password] { width: 100%; padding: 10px 12px; font: inherit; border: 1px solid #c6ccd8;
+             border-radius: 8px; }
+      input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid rgba(47, 111, 222, .45); outline-offset: 2px; }
+      button { width: 100%; margin-top: 24px; padding: 11px; font: inherit; font-weight: 600; color: #fff; background: var(--accent);
+             border: 0; border-radius: 8px; cursor: pointer; }
+      button:hover { background: #255bb8; }
+      .alert { margin: 0 0 8px; padding: 10px 12px; border-radius: 8px; background: #fdecea; color: var(--error); font-size: 14px; }
+      .note { color: var(--muted); font-size: 14px; }
+    </style>
+    </head>
+    <body>
+    <main>
+    <p class="brand">{{poolName}}</p>
+    <h1>{{title}}</h1>
+    {{$body}}{{/body}}
+    </main>
+    </body>
+    </html>
+    """#
+
+    static let login = #"""
+    {{<layout}}
+    {{$body}}
+    {{#error}}<p class="alert" role="alert" id="loginErrorMessage">{{error}}</p>{{/error}}
+    <form method="post" action="{{action}}" novalidate>
+      <input type="hidden" name="_csrf" value="{{csrf}}">
+      <label for="signInFormUsername">Username</label>
+      <input type="text" id="signInFormUsername" name="username" value="{{username}}" autocomplete="username" autocapitalize="none" required autofocus>
+      <label for="signInFormPassword">Password</label>
+      <input type="password" id="signInFormPassword" name="password" autocomplete="current-password" required>
+      <button type="submit" name="signInSubmitButton" value="Sign in">Sign in</button>
+    </form>
+    {{/body}}
+    {{/layout}}
+    """#
+
+    static let message = #"""
+    {{<layout}}
+    {{$body}}
+    <p class="alert" role="alert">{{message}}</p>
+    {{#detail}}<p class="note">{{detail}}</p>{{/detail}}
+    {{/body}}
+    {{/layout}}
+    """#
+}

@@ -1,0 +1,43 @@
+import CognateCrypto
+import CognateStorage
+import CognitoModel
+import Crypto
+import Foundation
+
+/// `grant_type=authorization_code`: a code from the managed login pages, redeemed once by the client it
+/// was issued to, with the same redirect URI, and with the PKCE verifier when the request had a challenge.
+struct AuthorizationCodeGrant: TokenGrant {
+    static let grantType = "authorization_code"
+    let deps: ServiceDependencies
+
+    func issue(_ request: TokenRequest) async throws -> TokenResponse {
+        let client = request.client
+        guard client.settings.allowedOAuthFlows?.contains(.code) == true, client.settings.allowedOAuthFlowsUserPoolClient == true else {
+            throw OAuthError.unauthorizedClient
+        }
+        guard let code = request.parameters["code"], !code.isEmpty, code.utf8.count <= 256 else { throw OAuthError.invalidRequest }
+        // Taken before anything else is checked: a code presented wrongly is spent, as RFC 6749 §10.5 advises.
+        guard let stored = try? await deps.storage.takeAuthorizationCode(hash: TokenIssuer.hash(code)),
+              stored.clientID == client.clientID, stored.poolID == request.pool.id, stored.expiresAt > deps.clock.now(),
+              request.parameters["redirect_uri"] == stored.redirectURI
+        else { throw OAuthError.invalidGrant }
+        if let challenge = stored.codeChallenge {
+            guard let verifier = request.parameters["code_verifier"], (43...128).contains(verifier.utf8.count),
+                  CognitoSRP.constantTimeEqual(Array(Self.challenge(verifier).utf8), Array(challenge.utf8))
+            else { throw OAuthError.invalidGrant }
+        }
+        guard let user = try? await deps.storage.user(poolID: stored.poolID, usernameKey: stored.usernameKey), user.enabled else {
+            throw OAuthError.invalidGrant
+        }
+        let result = try await TokenIssuer(deps: deps).signIn(
+            pool: request.pool, client: client, user: user, authTime: stored.authTime, scopes: stored.scopes, nonce: stored.nonce)
+        return TokenResponse(
+            accessToken: result.accessToken ?? "", expiresIn: result.expiresIn ?? 3_600, idToken: result.idToken,
+            refreshToken: result.refreshToken)
+    }
+
+    /// PKCE S256: base64url(SHA-256(verifier)) without padding (RFC 7636 §4.2).
+    static func challenge(_ verifier: String) -> String {
+        Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
+    }
+}

@@ -1,0 +1,118 @@
+import CognateCrypto
+import CognateStorage
+import CognitoModel
+import Crypto
+import Foundation
+import Logging
+
+/// What the managed login pages do, apart from rendering: check an authorize request, sign a user in
+/// with the same rules as the API (lockout, state, existence errors), keep the browser's one-hour session,
+/// and send the browser back to the client with a code or tokens.
+public struct ManagedLogin: Sendable {
+    let deps: ServiceDependencies
+
+    public init(_ deps: ServiceDependencies) {
+        self.deps = deps
+    }
+
+    /// The services' clock (the test clock when it is moved).
+    public func now() -> Date { deps.clock.now() }
+
+    public func check(_ query: [String: String]) async -> Result<AuthorizeRequest, AuthorizeFailure> {
+        await AuthorizeRequest.check(query, deps: deps)
+    }
+
+    public enum SignInOutcome: Sendable {
+        case signedIn(User)
+        /// The message to show on the form.
+        case failed(String)
+        /// A step after the password that the pages do not offer yet.
+        case needsAnotherStep(String)
+    }
+
+    /// Checks a username and password as `InitiateAuth` would for this client.
+    public func signIn(_ request: AuthorizeRequest, username: String, password: String) async -> SignInOutcome {
+        let policy = SignInPolicy(deps: deps)
+        do {
+            let user = try await policy.find(username, pool: request.pool, client: request.client)
+            try await policy.checkPassword(password, user: user, pool: request.pool, client: request.client)
+            if user.status == "FORCE_CHANGE_PASSWORD" {
+                return .needsAnotherStep("This account must choose a new password, which these pages do not offer yet. Sign in through the API (NEW_PASSWORD_REQUIRED) first.")
+            }
+            let mode = request.pool.settings.mfaConfiguration ?? .off
+            if mode != .off, mode == .on || !MfaChallenges.usableFactors(user, request.pool).isEmpty {
+                return .needsAnotherStep("This account signs in with a second factor, which these pages do not offer yet.")
+            }
+            try await policy.recordSuccess(user: user, pool: request.pool)
+            return .signedIn(user)
+        } catch let error as CognitoError {
+            return .failed(error.message)
+        } catch {
+            deps.logger.error("managed login: \(error)")
+            return .failed("Something went wrong. Please try again.")
+        }
+    }
+
+    /// Starts the browser's session; answers the cookie's value.
+    public func startSession(user: User, authTime: Date) async throws -> String {
+        let token = TokenIssuer.opaqueToken(deps.random)
+        try await deps.storage.createLoginSession(LoginSession(
+            sessionHash: TokenIssuer.hash(token), poolID: user.poolID, usernameKey: user.usernameKey, authTime: authTime,
+            expiresAt: authTime.addingTimeInterval(LoginSession.lifetime)))
+        return token
+    }
+
+    /// The signed-in user behind a live session cookie of this pool, and when they signed in.
+    public func sessionUser(cookie: String?, pool: UserPool) async -> (user: User, authTime: Date)? {
+        guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256,
+              let session = try? await deps.storage.loginSession(hash: TokenIssuer.hash(cookie)),
+              session.poolID == pool.id, session.expiresAt > deps.clock.now(),
+              let user = try? await deps.storage.user(poolID: pool.id, usernameKey: session.usernameKey), user.enabled
+        else { return nil }
+        return (user, session.authTime)
+    }
+
+    public func endSession(cookie: String?) async {
+        guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256 else { return }
+        try? await deps.storage.deleteLoginSession(hash: TokenIssuer.hash(cookie))
+    }
+
+    /// Where the browser goes once the user is signed in: the redirect URI with a code (a UUID, as
+    /// Cognito's are), or with the tokens in the fragment for the implicit grant.
+    public func complete(_ request: AuthorizeRequest, user: User, authTime: Date) async throws -> String {
+        switch request.responseType {
+        case .code:
+            let code = deps.random.uuid()
+            try await deps.storage.createAuthorizationCode(AuthorizationCode(
+                codeHash: TokenIssuer.hash(code), poolID: request.pool.id, clientID: request.client.clientID,
+                usernameKey: user.usernameKey, redirectURI: request.redirectURI, scopes: request.scopes,
+                codeChallenge: request.codeChallenge, nonce: request.nonce, authTime: authTime,
+                expiresAt: deps.clock.now().addingTimeInterval(AuthorizationCode.lifetime)))
+            return OAuthRedirect.query(request.redirectURI, ["code": code, "state": request.state])
+        case .token:
+            // The implicit grant never hands out a refresh token.
+            let result = try await TokenIssuer(deps: deps).signIn(
+                pool: request.pool, client: request.client, user: user, authTime: authTime, scopes: request.scopes, nonce: request.nonce)
+            return OAuthRedirect.fragment(request.redirectURI, [
+                "access_token": result.accessToken, "id_token": result.idToken, "token_type": "Bearer",
+                "expires_in": result.expiresIn.map(String.init), "state": request.state,
+            ])
+        }
+    }
+
+    /// `/logout`: where the browser goes after its session ends, or nil when the request is not valid.
+    public func logoutTarget(_ query: [String: String]) async -> String? {
+        guard let clientID = query["client_id"], let client = try? await deps.storage.appClient(clientID: clientID) else { return nil }
+        if let logout = query["logout_uri"] {
+            return (client.settings.logoutURLs ?? []).contains(logout) ? logout : nil
+        }
+        // Signed out and shown the sign-in form again, for the given redirect URI.
+        guard let redirect = query["redirect_uri"], (client.settings.callbackURLs ?? []).contains(redirect),
+              query["response_type"] != nil
+        else { return nil }
+        var parameters: [String: String?] = ["client_id": clientID, "redirect_uri": redirect, "response_type": query["response_type"]]
+        parameters["state"] = query["state"]
+        parameters["scope"] = query["scope"]
+        return "/login?" + OAuthRedirect.encode(parameters)
+    }
+}
