@@ -1,0 +1,257 @@
+"""Managed login in a real browser: Debian's chromium through Selenium signs in on Cognate's /login page,
+and a real OAuth client (authlib) runs the authorization-code grant with PKCE against it; then single
+sign-on, prompt=login, logout, the implicit grant, refresh, revocation, userInfo and every error of the
+endpoints. Screenshots of the pages go to $COGNATE_SCREENSHOTS when it is set."""
+import base64
+import hashlib
+import http.server
+import os
+import re
+import shutil
+import threading
+import urllib.parse
+import uuid
+
+import jwt
+import pytest
+import requests
+from authlib.integrations.requests_client import OAuth2Session
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+PASSWORD = "Str0ng-Passw0rd!"
+
+
+@pytest.fixture(scope="module")
+def app_site():
+    """The web app's side: http://localhost:PORT/callback and /signed-out, pages that just show their URL."""
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"<!doctype html><title>App</title><p>app"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    yield f"http://localhost:{site.server_address[1]}"
+    site.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1000,800"):
+        options.add_argument(argument)
+    options.binary_location = shutil.which("chromium")
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=shutil.which("chromedriver")))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def web(cognito, pool, app_site, browser):
+    browser.delete_all_cookies()
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", GenerateSecret=False, AllowedOAuthFlows=["code", "implicit"],
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthScopes=["openid", "email", "profile"],
+        CallbackURLs=[app_site + "/callback"], LogoutURLs=[app_site + "/signed-out"], SupportedIdentityProviders=["COGNITO"],
+        ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"])["UserPoolClient"]
+    cognito.admin_create_user(UserPoolId=pool, Username="alice", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": "alice@example.com"}, {"Name": "email_verified", "Value": "true"},
+                                              {"Name": "name", "Value": "Alice"}])
+    cognito.admin_set_user_password(UserPoolId=pool, Username="alice", Password=PASSWORD, Permanent=True)
+    return {"client": client["ClientId"], "callback": app_site + "/callback", "signed_out": app_site + "/signed-out", "pool": pool}
+
+
+def shot(browser, name):
+    folder = os.environ.get("COGNATE_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        browser.save_screenshot(os.path.join(folder, name + ".png"))
+
+
+def oauth(server, web, **kwargs):
+    return OAuth2Session(web["client"], redirect_uri=web["callback"], scope="openid email profile", code_challenge_method="S256",
+                         token_endpoint_auth_method="none", **kwargs)
+
+
+def sign_in(browser, username, password):
+    field = browser.find_element(By.NAME, "username")
+    field.clear()
+    field.send_keys(username)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    submit(browser)
+
+
+def submit(browser):
+    """Submits the form and waits until the next page has replaced it."""
+    button = browser.find_element(By.NAME, "signInSubmitButton")
+    button.click()
+    WebDriverWait(browser, 10).until(lambda b: not b.find_elements(By.NAME, "signInSubmitButton") or button not in
+                                     b.find_elements(By.NAME, "signInSubmitButton"))
+
+
+def test_code_grant_with_pkce_through_the_login_page(server, cognito, web, browser):
+    session = oauth(server, web)
+    verifier = base64.urlsafe_b64encode(os.urandom(40)).rstrip(b"=").decode()
+    nonce = uuid.uuid4().hex
+    url, state = session.create_authorization_url(server.url + "/oauth2/authorize", code_verifier=verifier, nonce=nonce)
+    browser.get(url)
+    assert "/login?" in browser.current_url
+    assert browser.find_element(By.CSS_SELECTOR, "label[for=signInFormUsername]").text == "Username"
+    shot(browser, "login")
+    sign_in(browser, "alice", "Wr0ng-Passw0rd!")
+    alert = browser.find_element(By.CSS_SELECTOR, "[role=alert]")
+    assert alert.text == "Incorrect username or password."
+    shot(browser, "login-error")
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    submit(browser)
+    assert browser.current_url.startswith(web["callback"] + "?code=")
+    token = session.fetch_token(server.url + "/oauth2/token", authorization_response=browser.current_url, code_verifier=verifier,
+                                state=state)
+    assert token["token_type"] == "Bearer" and token["refresh_token"]
+    issuer = f"{server.url}/{web['pool']}"
+    keys = jwt.PyJWKClient(f"{issuer}/.well-known/jwks.json")
+    id_claims = jwt.decode(token["id_token"], keys.get_signing_key_from_jwt(token["id_token"]).key, algorithms=["RS256"],
+                           audience=web["client"], issuer=issuer)
+    assert id_claims["nonce"] == nonce and id_claims["email"] == "alice@example.com" and id_claims["at_hash"]
+    expected_at_hash = base64.urlsafe_b64encode(hashlib.sha256(token["access_token"].encode()).digest()[:16]).rstrip(b"=").decode()
+    assert id_claims["at_hash"] == expected_at_hash
+    access = jwt.decode(token["access_token"], options={"verify_signature": False})
+    assert access["scope"].split() == ["openid", "email", "profile"]
+    info = requests.get(server.url + "/oauth2/userInfo", headers={"Authorization": "Bearer " + token["access_token"]}, timeout=5)
+    assert info.json() == {"sub": id_claims["sub"], "username": "alice", "email": "alice@example.com", "email_verified": "true",
+                           "name": "Alice"}
+    assert info.headers["Cache-Control"].startswith("no-cache")
+    # The token of a managed-login sign-in without aws.cognito.signin.user.admin does not reach GetUser.
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.get_user(AccessToken=token["access_token"])
+    # The code is spent; refresh works, and revocation ends it.
+    reused = requests.post(server.url + "/oauth2/token", timeout=5, data={
+        "grant_type": "authorization_code", "client_id": web["client"], "code": re.search(r"code=([^&]+)", browser.current_url).group(1),
+        "redirect_uri": web["callback"], "code_verifier": verifier})
+    assert reused.status_code == 400 and reused.json() == {"error": "invalid_grant"}
+    refreshed = requests.post(server.url + "/oauth2/token", timeout=5, data={
+        "grant_type": "refresh_token", "client_id": web["client"], "refresh_token": token["refresh_token"]}).json()
+    assert refreshed["access_token"] and refreshed["id_token"] and "refresh_token" not in refreshed
+    assert requests.post(server.url + "/oauth2/revoke", timeout=5,
+                         data={"token": token["refresh_token"], "client_id": web["client"]}).status_code == 200
+    after = requests.post(server.url + "/oauth2/token", timeout=5, data={
+        "grant_type": "refresh_token", "client_id": web["client"], "refresh_token": token["refresh_token"]})
+    assert after.json() == {"error": "invalid_grant"}
+    info = requests.get(server.url + "/oauth2/userInfo", headers={"Authorization": "Bearer " + token["access_token"]}, timeout=5)
+    assert info.status_code == 401 and 'error="invalid_token"' in info.headers["WWW-Authenticate"]
+
+
+def test_single_sign_on_prompt_login_and_logout(server, web, browser):
+    session = oauth(server, web)
+    url, _ = session.create_authorization_url(server.url + "/oauth2/authorize", code_verifier="v" * 50)
+    browser.get(url)
+    sign_in(browser, "alice", PASSWORD)
+    assert browser.current_url.startswith(web["callback"] + "?code=")
+    # A second authorize signs in without the form.
+    url, _ = session.create_authorization_url(server.url + "/oauth2/authorize", code_verifier="w" * 50)
+    browser.get(url)
+    assert browser.current_url.startswith(web["callback"] + "?code=")
+    browser.get(url + "&prompt=login")
+    assert "/login?" in browser.current_url
+    # Logout ends the session and goes to the registered logout URI.
+    browser.get(server.url + "/logout?" + urllib.parse.urlencode({"client_id": web["client"], "logout_uri": web["signed_out"]}))
+    assert browser.current_url == web["signed_out"]
+    browser.get(url)
+    assert "/login?" in browser.current_url
+
+
+def test_implicit_grant_puts_tokens_in_the_fragment(server, web, browser):
+    url = server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+        "client_id": web["client"], "response_type": "token", "redirect_uri": web["callback"], "scope": "openid email",
+        "state": "s1", "nonce": "n1"})
+    browser.get(url)
+    sign_in(browser, "alice", PASSWORD)
+    fragment = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(browser.current_url).fragment))
+    assert fragment["token_type"] == "Bearer" and fragment["state"] == "s1" and "refresh_token" not in fragment
+    assert jwt.decode(fragment["id_token"], options={"verify_signature": False})["nonce"] == "n1"
+
+
+def test_pages_escape_what_they_echo_and_refuse_forged_posts(server, web, browser):
+    url = server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+        "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"]})
+    browser.get(url)
+    sign_in(browser, '<img src=x onerror="alert(1)">', "nope")
+    assert browser.find_element(By.NAME, "username").get_attribute("value") == '<img src=x onerror="alert(1)">'
+    assert "<img src=x" not in browser.page_source.split("<form")[1].split('value="')[0]
+    page = requests.get(browser.current_url, timeout=5)
+    assert page.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    login = urllib.parse.urlparse(browser.current_url)
+    # A post with no CSRF token (another site's form) is refused and signs nobody in.
+    forged = requests.post(server.url + "/login?" + login.query, data={"username": "alice", "password": PASSWORD},
+                           allow_redirects=False, timeout=5)
+    assert forged.status_code == 403 and "Location" not in forged.headers
+    with_wrong_token = requests.post(server.url + "/login?" + login.query, data={"username": "alice", "password": PASSWORD, "_csrf": "x"},
+                                     cookies={"XSRF-TOKEN": "y"}, allow_redirects=False, timeout=5)
+    assert with_wrong_token.status_code == 403
+
+
+def test_authorize_and_token_errors(server, web):
+    def authorize(**changes):
+        params = {"client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "state": "st"}
+        params.update(changes)
+        params = {k: v for k, v in params.items() if v is not None}
+        return requests.get(server.url + "/oauth2/authorize", params=params, allow_redirects=False, timeout=5)
+    unknown = authorize(client_id="nosuchclient")
+    assert unknown.status_code == 302 and unknown.headers["Location"].startswith("/error?error=redirect_mismatch")
+    foreign = authorize(redirect_uri="https://evil.example.com/cb")
+    assert foreign.headers["Location"] == f"/error?error=redirect_mismatch&client_id={web['client']}"
+    error_page = requests.get(server.url + foreign.headers["Location"], timeout=5)
+    assert error_page.status_code == 400 and "An error was encountered with the requested page." in error_page.text
+
+    def back(response):
+        location = response.headers["Location"]
+        assert location.startswith(web["callback"] + "?")
+        return dict(urllib.parse.parse_qsl(urllib.parse.urlparse(location).query))
+    assert back(authorize(response_type=None)) == {"error": "invalid_request", "state": "st"}
+    assert back(authorize(code_challenge="abc", code_challenge_method="plain"))["error"] == "invalid_request"
+    assert back(authorize(scope="openid admin"))["error"] == "invalid_scope"
+    assert back(authorize(scope="email"))["error"] == "invalid_scope"
+    assert back(authorize(state="x" * 3000))["error"] == "invalid_request"
+    token = lambda data: requests.post(server.url + "/oauth2/token", data=data, timeout=5)
+    assert token({"grant_type": "authorization_code", "client_id": web["client"], "code": "nope",
+                  "redirect_uri": web["callback"]}).json() == {"error": "invalid_grant"}
+    assert token({"grant_type": "refresh_token", "client_id": web["client"], "refresh_token": "nope"}).json() == {"error": "invalid_grant"}
+    assert token({"grant_type": "refresh_token", "client_id": web["client"]}).json() == {"error": "invalid_request"}
+    assert requests.get(server.url + "/oauth2/userInfo", timeout=5).status_code == 400
+    assert requests.get(server.url + "/logout", timeout=5).status_code == 400
+    assert requests.get(server.url + "/logout?client_id=" + web["client"] + "&logout_uri=https://evil.example.com", timeout=5).status_code == 400
+
+
+def test_wrong_pkce_verifier_and_wrong_redirect_are_refused(server, web):
+    verifier = "a" * 60
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    session = requests.Session()
+
+    def code():
+        first = session.get(server.url + "/oauth2/authorize", allow_redirects=False, timeout=5, params={
+            "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "code_challenge": challenge,
+            "code_challenge_method": "S256"})
+        location = first.headers["Location"]
+        if location.startswith("/login"):
+            form = session.get(server.url + location, timeout=5).text
+            csrf = re.search(r'name="_csrf" value="([^"]+)"', form).group(1)
+            location = session.post(server.url + location, data={"_csrf": csrf, "username": "alice", "password": PASSWORD},
+                                    allow_redirects=False, timeout=5).headers["Location"]
+        return re.search(r"code=([^&]+)", location).group(1)
+    for data in ({"code_verifier": "b" * 60}, {}, {"code_verifier": verifier, "redirect_uri": web["callback"] + "/other"}):
+        body = {"grant_type": "authorization_code", "client_id": web["client"], "code": code(), "redirect_uri": web["callback"]}
+        body.update(data)
+        assert requests.post(server.url + "/oauth2/token", data=body, timeout=5).json() == {"error": "invalid_grant"}
+    body = {"grant_type": "authorization_code", "client_id": web["client"], "code": code(), "redirect_uri": web["callback"],
+            "code_verifier": verifier}
+    assert requests.post(server.url + "/oauth2/token", data=body, timeout=5).json()["access_token"]
