@@ -119,6 +119,11 @@ def test_code_grant_with_pkce_through_the_login_page(server, cognito, web, brows
                                 state=state)
     assert token["token_type"] == "Bearer" and token["refresh_token"]
     issuer = f"{server.url}/{web['pool']}"
+    discovery = requests.get(issuer + "/.well-known/openid-configuration", timeout=5).json()
+    for key, path in (("authorization_endpoint", "/oauth2/authorize"), ("token_endpoint", "/oauth2/token"),
+                      ("userinfo_endpoint", "/oauth2/userInfo"), ("revocation_endpoint", "/oauth2/revoke"),
+                      ("end_session_endpoint", "/logout")):
+        assert discovery[key] == server.url + path
     keys = jwt.PyJWKClient(f"{issuer}/.well-known/jwks.json")
     id_claims = jwt.decode(token["id_token"], keys.get_signing_key_from_jwt(token["id_token"]).key, algorithms=["RS256"],
                            audience=web["client"], issuer=issuer)
@@ -255,3 +260,51 @@ def test_wrong_pkce_verifier_and_wrong_redirect_are_refused(server, web):
     body = {"grant_type": "authorization_code", "client_id": web["client"], "code": code(), "redirect_uri": web["callback"],
             "code_verifier": verifier}
     assert requests.post(server.url + "/oauth2/token", data=body, timeout=5).json()["access_token"]
+
+
+def test_new_password_required_on_the_pages(server, cognito, web, browser):
+    cognito.admin_create_user(UserPoolId=web["pool"], Username="newbie", TemporaryPassword="Temp-Passw0rd!1", MessageAction="SUPPRESS")
+    browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+        "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "scope": "openid"}))
+    sign_in(browser, "newbie", "Temp-Passw0rd!1")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Change password"
+    shot(browser, "new-password")
+    browser.find_element(By.NAME, "answer").send_keys("weak")
+    submit(browser)
+    assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").text.startswith("Password does not conform to policy")
+    browser.find_element(By.NAME, "answer").send_keys("N3w-Passw0rd!")
+    submit(browser)
+    assert browser.current_url.startswith(web["callback"] + "?code=")
+    assert cognito.admin_get_user(UserPoolId=web["pool"], Username="newbie")["UserStatus"] == "CONFIRMED"
+
+
+def test_totp_mfa_on_the_pages(server, cognito, web, browser):
+    import pyotp
+    pool = web["pool"]
+    cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True})
+    api = cognito.create_user_pool_client(UserPoolId=pool, ClientName="api", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH",
+                                                                                               "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    access = cognito.initiate_auth(ClientId=api, AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]["AccessToken"]
+    secret = cognito.associate_software_token(AccessToken=access)["SecretCode"]
+    totp = pyotp.TOTP(secret)
+    cognito.verify_software_token(AccessToken=access, UserCode=totp.now())
+    cognito.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+    browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+        "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "scope": "openid"}))
+    sign_in(browser, "alice", PASSWORD)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Multi-factor authentication"
+    assert browser.find_element(By.NAME, "answer").get_attribute("autocomplete") == "one-time-code"
+    shot(browser, "mfa-totp")
+    browser.find_element(By.NAME, "answer").send_keys("000000" if totp.now() != "000000" else "111111")
+    submit(browser)
+    assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").text == "Invalid code or auth state for the user."
+    # The code used at setup is spent: the next time step's code signs in (the server's clock moved on 30 s).
+    import time
+    requests.post(server.url + "/_cognate/clock", json={"advanceSeconds": 30}, timeout=5)
+    try:
+        browser.find_element(By.NAME, "answer").send_keys(totp.at(time.time() + 30))
+        submit(browser)
+        assert browser.current_url.startswith(web["callback"] + "?code=")
+    finally:
+        requests.post(server.url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)

@@ -29,11 +29,15 @@ struct WellKnownEndpoints {
     }
 }
 
-/// The OIDC discovery document of a pool. The OAuth2 endpoints join it when Cognate serves them.
+/// The OIDC discovery document of a pool: every endpoint it names is served, at Cognate's own address.
 struct OpenIDConfiguration: Encodable {
     var issuer: String
     var jwksURI: String
     var tokenEndpoint: String
+    var authorizationEndpoint: String
+    var userinfoEndpoint: String
+    var revocationEndpoint: String
+    var endSessionEndpoint: String
     var tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post"]
     var responseTypesSupported = ["code", "token"]
     var subjectTypesSupported = ["public"]
@@ -49,12 +53,20 @@ struct OpenIDConfiguration: Encodable {
         self.issuer = issuer
         jwksURI = issuer + "/.well-known/jwks.json"
         tokenEndpoint = endpoints + "/oauth2/token"
+        authorizationEndpoint = endpoints + "/oauth2/authorize"
+        userinfoEndpoint = endpoints + "/oauth2/userInfo"
+        revocationEndpoint = endpoints + "/oauth2/revoke"
+        endSessionEndpoint = endpoints + "/logout"
     }
 
     enum CodingKeys: String, CodingKey {
         case issuer
         case jwksURI = "jwks_uri"
         case tokenEndpoint = "token_endpoint"
+        case authorizationEndpoint = "authorization_endpoint"
+        case userinfoEndpoint = "userinfo_endpoint"
+        case revocationEndpoint = "revocation_endpoint"
+        case endSessionEndpoint = "end_session_endpoint"
         case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
         case responseTypesSupported = "response_types_supported"
         case subjectTypesSupported = "subject_types_supported"

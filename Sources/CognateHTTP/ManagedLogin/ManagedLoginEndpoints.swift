@@ -60,21 +60,33 @@ struct ManagedLoginEndpoints {
             guard !username.isEmpty, !password.isEmpty else {
                 return loginForm(authorize, raw: raw, username: username, error: "Enter your username and password.")
             }
-            switch await login.signIn(authorize, username: username, password: password) {
-            case .failed(let message):
-                return loginForm(authorize, raw: raw, username: username, error: message)
-            case .needsAnotherStep(let message):
-                return pages.message(title: "Sign in", message, poolName: authorize.pool.name, status: .ok)
-            case .signedIn(let user):
-                let now = login.now()
-                let session = try await login.startSession(user: user, authTime: now)
-                var response = Self.redirect(try await login.complete(authorize, user: user, authTime: now))
-                response.headers[values: .setCookie] = [
-                    Cookies.set(Cookies.session, session, maxAge: Int(LoginSession.lifetime), secure: secure),
-                    Cookies.clear(Cookies.csrf, secure: secure),
-                ]
-                return response
+            let outcome = await login.signIn(authorize, username: username, password: password)
+            if case .failed(let message) = outcome { return loginForm(authorize, raw: raw, username: username, error: message) }
+            return try await proceed(outcome, authorize, raw: raw)
+        }
+        router.post("/login/challenge") { request, _ -> Response in
+            var request = request
+            let (query, raw) = Self.query(request)
+            guard let query else { return Self.redirect("/error?error=invalid_request") }
+            let authorize: AuthorizeRequest
+            switch await login.check(query) {
+            case .failure(let failure): return Self.refuse(failure)
+            case .success(let checked): authorize = checked
             }
+            guard let body = try? await request.collectBody(upTo: 64 * 1024), let form = FormBody.parse(Array(body.readableBytesView)),
+                  let token = form["_csrf"], let cookie = Cookies.value(Cookies.csrf, in: request), !token.isEmpty,
+                  CognitoSRP.constantTimeEqual(Array(token.utf8), Array(cookie.utf8)),
+                  let step = PageChallenge(kind: form["challenge"] ?? "", session: form["session"] ?? "", username: form["username"] ?? "")
+            else {
+                return loginForm(authorize, raw: raw, error: "Your sign-in form expired. Please sign in again.", status: .forbidden)
+            }
+            let answer = String((form["answer"] ?? "").prefix(256))
+            let outcome = await login.answer(authorize, step: step, value: answer)
+            if case .failed(let message) = outcome {
+                // A wrong code or a refused password may be tried again while the sign-in session lasts.
+                return challengeForm(step, authorize, raw: raw, error: message)
+            }
+            return try await proceed(outcome, authorize, raw: raw)
         }
         router.get("/logout") { request, _ -> Response in
             let (query, _) = Self.query(request)
@@ -97,6 +109,34 @@ struct ManagedLoginEndpoints {
             return pages.message(title: "Error", "An error was encountered with the requested page.", detail: error.isEmpty ? nil : error,
                                  status: .badRequest)
         }
+    }
+
+    /// What follows a step that did not fail: the next step's page, or the way back to the client.
+    func proceed(_ outcome: ManagedLogin.SignInOutcome, _ authorize: AuthorizeRequest, raw: String) async throws -> Response {
+        switch outcome {
+        case .failed(let message):
+            return loginForm(authorize, raw: raw, error: message)
+        case .challenge(let step):
+            return challengeForm(step, authorize, raw: raw)
+        case .needsAnotherStep(let message):
+            return pages.message(title: "Sign in", message, poolName: authorize.pool.name, status: .ok)
+        case .signedIn(let user):
+            let now = login.now()
+            let session = try await login.startSession(user: user, authTime: now)
+            var response = Self.redirect(try await login.complete(authorize, user: user, authTime: now))
+            response.headers[values: .setCookie] = [
+                Cookies.set(Cookies.session, session, maxAge: Int(LoginSession.lifetime), secure: secure),
+                Cookies.clear(Cookies.csrf, secure: secure),
+            ]
+            return response
+        }
+    }
+
+    func challengeForm(_ step: PageChallenge, _ authorize: AuthorizeRequest, raw: String, error: String? = nil) -> Response {
+        let csrf = Base64URL.encode(random.bytes(32))
+        return pages.challenge(
+            step, poolName: authorize.pool.name, action: "/login/challenge?" + raw, csrf: csrf, error: error,
+            headers: [.setCookie: Cookies.set(Cookies.csrf, csrf, maxAge: 3_600, secure: secure)])
     }
 
     /// The sign-in form, with a fresh CSRF token in its cookie and its hidden field.

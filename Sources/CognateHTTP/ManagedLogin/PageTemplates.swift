@@ -26,6 +26,9 @@ enum PageTemplates {
       button:hover { background: #255bb8; }
       .alert { margin: 0 0 8px; padding: 10px 12px; border-radius: 8px; background: #fdecea; color: var(--error); font-size: 14px; }
       .note { color: var(--muted); font-size: 14px; }
+      fieldset { border: 0; padding: 0; margin: 16px 0 0; }
+      legend { font-weight: 600; font-size: 14px; margin-bottom: 6px; }
+      label.choice { font-weight: 400; margin: 8px 0; }
     </style>
     </head>
     <body>
@@ -49,6 +52,32 @@ enum PageTemplates {
       <label for="signInFormPassword">Password</label>
       <input type="password" id="signInFormPassword" name="password" autocomplete="current-password" required>
       <button type="submit" name="signInSubmitButton" value="Sign in">Sign in</button>
+    </form>
+    {{/body}}
+    {{/layout}}
+    """#
+
+    static let challenge = #"""
+    {{<layout}}
+    {{$body}}
+    {{#error}}<p class="alert" role="alert">{{error}}</p>{{/error}}
+    <p class="note">{{intro}}</p>
+    <form method="post" action="{{action}}" novalidate>
+      <input type="hidden" name="_csrf" value="{{csrf}}">
+      <input type="hidden" name="challenge" value="{{challenge}}">
+      <input type="hidden" name="session" value="{{session}}">
+      <input type="hidden" name="username" value="{{username}}">
+      {{#hasChoices}}
+      <fieldset>
+        <legend>{{label}}</legend>
+        {{#choices}}<label class="choice"><input type="radio" name="answer" value="{{value}}" required> {{text}}</label>{{/choices}}
+      </fieldset>
+      {{/hasChoices}}
+      {{^hasChoices}}
+      <label for="answer">{{label}}</label>
+      <input type="{{inputType}}" id="answer" name="answer" autocomplete="{{autocomplete}}" {{#numeric}}inputmode="numeric" maxlength="6"{{/numeric}} required autofocus>
+      {{/hasChoices}}
+      <button type="submit" name="signInSubmitButton" value="Continue">{{button}}</button>
     </form>
     {{/body}}
     {{/layout}}

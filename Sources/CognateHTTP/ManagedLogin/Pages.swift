@@ -1,3 +1,4 @@
+import CognateServices
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -14,6 +15,7 @@ struct Pages: Sendable {
         try! library.register(PageTemplates.layout, named: "layout")
         try! library.register(PageTemplates.login, named: "login")
         try! library.register(PageTemplates.message, named: "message")
+        try! library.register(PageTemplates.challenge, named: "challenge")
         self.library = library
     }
 
@@ -39,6 +41,33 @@ struct Pages: Sendable {
         var values: [String: Any] = ["title": "Sign in", "poolName": poolName, "action": action, "csrf": csrf, "username": username]
         if let error { values["error"] = error }
         return render("login", values, status: status, headers: headers)
+    }
+
+    /// The page of a step after the password.
+    func challenge(_ step: PageChallenge, poolName: String, action: String, csrf: String, error: String? = nil,
+                   headers: HTTPFields = [:]) -> Response {
+        var values: [String: Any] = [
+            "poolName": poolName, "action": action, "csrf": csrf, "challenge": step.kind.rawValue, "session": step.session,
+            "username": step.username, "inputType": "text", "autocomplete": "one-time-code", "numeric": true, "button": "Continue",
+        ]
+        if let error { values["error"] = error }
+        values["hasChoices"] = !step.choices.isEmpty
+        let factors = ["SOFTWARE_TOKEN_MFA": "Authenticator app", "SMS_MFA": "Text message (SMS)", "EMAIL_OTP": "Email"]
+        switch step.kind {
+        case .newPassword:
+            values.merge(["title": "Change password", "intro": "You must choose a new password to continue.", "label": "New password",
+                          "inputType": "password", "autocomplete": "new-password", "numeric": false, "button": "Change password"]) { $1 }
+        case .softwareToken:
+            values.merge(["title": "Multi-factor authentication", "intro": "Enter the six-digit code from your authenticator app.",
+                          "label": "Code"]) { $1 }
+        case .sms, .email:
+            values.merge(["title": "Multi-factor authentication", "intro": "We sent a code to \(step.destination ?? "you"). Enter it below.",
+                          "label": "Code"]) { $1 }
+        case .selectFactor:
+            values.merge(["title": "Multi-factor authentication", "intro": "Choose how to confirm it is you.", "label": "Method",
+                          "choices": step.choices.map { ["value": $0, "text": factors[$0] ?? $0] }]) { $1 }
+        }
+        return render("challenge", values, headers: headers)
     }
 
     func message(title: String, _ message: String, detail: String? = nil, poolName: String = "", status: HTTPResponse.Status) -> Response {

@@ -19,7 +19,14 @@ struct AuthOutcome {
 /// REFRESH_TOKEN_AUTH, and the PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED challenges.
 struct AuthService {
     let deps: ServiceDependencies
-    init(_ deps: ServiceDependencies) { self.deps = deps }
+    /// False for the managed login pages: a completed sign-in answers an empty result instead of tokens,
+    /// since the pages hand out codes (and the token endpoint the tokens).
+    let issuesTokens: Bool
+
+    init(_ deps: ServiceDependencies, issuesTokens: Bool = true) {
+        self.deps = deps
+        self.issuesTokens = issuesTokens
+    }
 
     var gate: ClientGate { ClientGate(deps: deps) }
     var users: SignInPolicy { SignInPolicy(deps: deps) }
@@ -140,6 +147,7 @@ struct AuthService {
     /// pool tracks devices (a sign-in from an unknown device gets a new one in NewDeviceMetadata).
     func signedIn(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
         try await users.recordSuccess(user: user, pool: pool)
+        guard issuesTokens else { return AuthOutcome(result: AuthenticationResultType()) }
         var device = user.device(deviceKey)?.key
         var metadata: NewDeviceMetadataType?
         if DeviceAuthentication.tracksDevices(pool) && device == nil {
@@ -197,7 +205,7 @@ struct AuthService {
 
     // MARK: Respond
 
-    private func respond(
+    func respond(
         _ challenge: ChallengeNameType, _ responses: [String: String], session: String?, clientID: String, poolID: String?
     ) async throws -> AuthOutcome {
         let (pool, client) = try await gate.resolve(clientID: clientID, poolID: poolID)

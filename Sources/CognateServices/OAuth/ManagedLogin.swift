@@ -26,31 +26,68 @@ public struct ManagedLogin: Sendable {
         case signedIn(User)
         /// The message to show on the form.
         case failed(String)
+        /// The next step of the sign-in: a new password or a second factor.
+        case challenge(PageChallenge)
         /// A step after the password that the pages do not offer yet.
         case needsAnotherStep(String)
     }
 
-    /// Checks a username and password as `InitiateAuth` would for this client.
+    /// Checks a username and password as `InitiateAuth` would for this client, then goes through the same
+    /// steps as the API (new password, MFA, remembered devices) without handing out tokens.
     public func signIn(_ request: AuthorizeRequest, username: String, password: String) async -> SignInOutcome {
         let policy = SignInPolicy(deps: deps)
         do {
             let user = try await policy.find(username, pool: request.pool, client: request.client)
             try await policy.checkPassword(password, user: user, pool: request.pool, client: request.client)
-            if user.status == "FORCE_CHANGE_PASSWORD" {
-                return .needsAnotherStep("This account must choose a new password, which these pages do not offer yet. Sign in through the API (NEW_PASSWORD_REQUIRED) first.")
-            }
-            let mode = request.pool.settings.mfaConfiguration ?? .off
-            if mode != .off, mode == .on || !MfaChallenges.usableFactors(user, request.pool).isEmpty {
-                return .needsAnotherStep("This account signs in with a second factor, which these pages do not offer yet.")
-            }
-            try await policy.recordSuccess(user: user, pool: request.pool)
-            return .signedIn(user)
+            let outcome = try await AuthService(deps, issuesTokens: false).afterPassword(
+                user: user, pool: request.pool, client: request.client, deviceKey: nil)
+            return try await map(outcome, username: user.username, request: request)
         } catch let error as CognitoError {
             return .failed(error.message)
         } catch {
             deps.logger.error("managed login: \(error)")
             return .failed("Something went wrong. Please try again.")
         }
+    }
+
+    /// Answers a step shown by the pages: `value` is what the user typed (a new password or a code) or
+    /// chose (an MFA factor).
+    public func answer(_ request: AuthorizeRequest, step: PageChallenge, value: String) async -> SignInOutcome {
+        guard let challenge = step.challengeName, let field = step.responseName else {
+            return .failed("This step cannot be answered here.")
+        }
+        var responses = ["USERNAME": step.username, field: value]
+        if let secret = request.client.secrets.first {
+            responses["SECRET_HASH"] = Self.secretHash(username: step.username, clientID: request.client.clientID, secret: secret.value)
+        }
+        do {
+            let outcome = try await AuthService(deps, issuesTokens: false).respond(
+                challenge, responses, session: step.session, clientID: request.client.clientID, poolID: nil)
+            return try await map(outcome, username: step.username, request: request)
+        } catch let error as CognitoError {
+            return .failed(error.message)
+        } catch {
+            deps.logger.error("managed login: \(error)")
+            return .failed("Something went wrong. Please try again.")
+        }
+    }
+
+    private func map(_ outcome: AuthOutcome, username: String, request: AuthorizeRequest) async throws -> SignInOutcome {
+        if outcome.result != nil {
+            let user = try await SignInPolicy(deps: deps).find(username, pool: request.pool, client: request.client)
+            return .signedIn(user)
+        }
+        guard let name = outcome.challengeName, let session = outcome.session,
+              let step = PageChallenge(name, session: session, username: username, parameters: outcome.parameters ?? [:])
+        else {
+            return .needsAnotherStep("This account needs a sign-in step that these pages do not offer yet: \(outcome.challengeName?.rawValue ?? "unknown").")
+        }
+        return .challenge(step)
+    }
+
+    static func secretHash(username: String, clientID: String, secret: String) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Data((username + clientID).utf8), using: SymmetricKey(data: Data(secret.utf8))))
+            .base64EncodedString()
     }
 
     /// Starts the browser's session; answers the cookie's value.
