@@ -57,8 +57,8 @@ def browser():
 
 
 @pytest.fixture
-def web(cognito, pool, app_site, browser):
-    browser.delete_all_cookies()
+def web(server, cognito, pool, app_site, browser):
+    forget_session(server, browser)
     client = cognito.create_user_pool_client(
         UserPoolId=pool, ClientName="web", GenerateSecret=False, AllowedOAuthFlows=["code", "implicit"],
         AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthScopes=["openid", "email", "profile"],
@@ -69,6 +69,12 @@ def web(cognito, pool, app_site, browser):
                                               {"Name": "name", "Value": "Alice"}])
     cognito.admin_set_user_password(UserPoolId=pool, Username="alice", Password=PASSWORD, Permanent=True)
     return {"client": client["ClientId"], "callback": app_site + "/callback", "signed_out": app_site + "/signed-out", "pool": pool}
+
+
+def forget_session(server, browser):
+    """Drops Cognate's cookies (a browser deletes only the cookies of the page it is on)."""
+    browser.get(server.url + "/_cognate/health")
+    browser.delete_all_cookies()
 
 
 def shot(browser, name):
@@ -308,3 +314,66 @@ def test_totp_mfa_on_the_pages(server, cognito, web, browser):
         assert browser.current_url.startswith(web["callback"] + "?code=")
     finally:
         requests.post(server.url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)
+
+
+def fill(browser, **fields):
+    for name, value in fields.items():
+        element = browser.find_element(By.NAME, name)
+        element.clear()
+        element.send_keys(value)
+
+
+def test_sign_up_confirm_and_forgot_password_on_the_pages(server, cognito, app_site, browser):
+    from conftest import outbox
+    forget_session(server, browser)
+    pool = cognito.create_user_pool(PoolName="self-" + uuid.uuid4().hex[:6], AutoVerifiedAttributes=["email"],
+                                    AccountRecoverySetting={"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]})["UserPool"]["Id"]
+    try:
+        client = cognito.create_user_pool_client(
+            UserPoolId=pool, ClientName="web", AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
+            AllowedOAuthScopes=["openid", "email"], CallbackURLs=[app_site + "/callback"], SupportedIdentityProviders=["COGNITO"],
+            GenerateSecret=True)["UserPoolClient"]
+        authorize = server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+            "client_id": client["ClientId"], "response_type": "code", "redirect_uri": app_site + "/callback", "scope": "openid email"})
+        browser.get(authorize)
+        browser.find_element(By.LINK_TEXT, "Sign up").click()
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Sign up"
+        shot(browser, "signup")
+        fill(browser, username="sam", email="sam@example.com", password="weak")
+        submit(browser)
+        assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").text.startswith("Password does not conform to policy")
+        fill(browser, password=PASSWORD)
+        submit(browser)
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Confirm your account"
+        assert "s***@e***" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+        shot(browser, "confirm")
+        fill(browser, code="000000")
+        submit(browser)
+        assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").text == "Invalid verification code provided, please try again."
+        # A new code, and the right one confirms the account.
+        browser.find_element(By.NAME, "resend").click()
+        WebDriverWait(browser, 10).until(lambda b: "new code" in b.find_element(By.CSS_SELECTOR, "[role=status]").text)
+        code = outbox(server, poolId=pool, recipient="sam@example.com")[-1]["code"]
+        fill(browser, code=code)
+        submit(browser)
+        assert "Your account is confirmed" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+        fill(browser, password=PASSWORD)
+        submit(browser)
+        assert browser.current_url.startswith(app_site + "/callback?code=")
+        # Forgot password, with a code from the outbox.
+        forget_session(server, browser)
+        browser.get(authorize)
+        browser.find_element(By.LINK_TEXT, "Forgot your password?").click()
+        fill(browser, username="sam")
+        submit(browser)
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Reset your password"
+        shot(browser, "reset-password")
+        code = outbox(server, poolId=pool, recipient="sam@example.com")[-1]["code"]
+        fill(browser, code=code, password="N3w-Passw0rd!")
+        submit(browser)
+        assert "Your password was changed" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+        fill(browser, password="N3w-Passw0rd!")
+        submit(browser)
+        assert browser.current_url.startswith(app_site + "/callback?code=")
+    finally:
+        cognito.delete_user_pool(UserPoolId=pool)

@@ -41,19 +41,10 @@ struct ManagedLoginEndpoints {
             }
         }
         router.post("/login") { request, _ -> Response in
-            var request = request
-            let (query, raw) = Self.query(request)
-            guard let query else { return Self.redirect("/error?error=invalid_request") }
-            let authorize: AuthorizeRequest
-            switch await login.check(query) {
-            case .failure(let failure): return Self.refuse(failure)
-            case .success(let checked): authorize = checked
-            }
-            guard let body = try? await request.collectBody(upTo: 64 * 1024), let form = FormBody.parse(Array(body.readableBytesView)),
-                  let token = form["_csrf"], let cookie = Cookies.value(Cookies.csrf, in: request), !token.isEmpty,
-                  CognitoSRP.constantTimeEqual(Array(token.utf8), Array(cookie.utf8))
-            else {
-                return loginForm(authorize, raw: raw, error: "Your sign-in form expired. Please try again.", status: .forbidden)
+            let (authorize, raw, form): (AuthorizeRequest, String, [String: String])
+            switch await posted(request) {
+            case .failure(let refusal): return refusal.response
+            case .success(let checked): (authorize, raw, form) = checked
             }
             let username = String((form["username"] ?? "").prefix(128))
             let password = String((form["password"] ?? "").prefix(256))
@@ -65,21 +56,13 @@ struct ManagedLoginEndpoints {
             return try await proceed(outcome, authorize, raw: raw)
         }
         router.post("/login/challenge") { request, _ -> Response in
-            var request = request
-            let (query, raw) = Self.query(request)
-            guard let query else { return Self.redirect("/error?error=invalid_request") }
-            let authorize: AuthorizeRequest
-            switch await login.check(query) {
-            case .failure(let failure): return Self.refuse(failure)
-            case .success(let checked): authorize = checked
+            let (authorize, raw, form): (AuthorizeRequest, String, [String: String])
+            switch await posted(request) {
+            case .failure(let refusal): return refusal.response
+            case .success(let checked): (authorize, raw, form) = checked
             }
-            guard let body = try? await request.collectBody(upTo: 64 * 1024), let form = FormBody.parse(Array(body.readableBytesView)),
-                  let token = form["_csrf"], let cookie = Cookies.value(Cookies.csrf, in: request), !token.isEmpty,
-                  CognitoSRP.constantTimeEqual(Array(token.utf8), Array(cookie.utf8)),
-                  let step = PageChallenge(kind: form["challenge"] ?? "", session: form["session"] ?? "", username: form["username"] ?? "")
-            else {
-                return loginForm(authorize, raw: raw, error: "Your sign-in form expired. Please sign in again.", status: .forbidden)
-            }
+            guard let step = PageChallenge(kind: form["challenge"] ?? "", session: form["session"] ?? "", username: form["username"] ?? "")
+            else { return loginForm(authorize, raw: raw, error: "Your sign-in form expired. Please sign in again.", status: .forbidden) }
             let answer = String((form["answer"] ?? "").prefix(256))
             let outcome = await login.answer(authorize, step: step, value: answer)
             if case .failed(let message) = outcome {
@@ -88,6 +71,7 @@ struct ManagedLoginEndpoints {
             }
             return try await proceed(outcome, authorize, raw: raw)
         }
+        addAccountPages(to: router)
         router.get("/logout") { request, _ -> Response in
             let (query, _) = Self.query(request)
             guard let query, query["client_id"] != nil else {
@@ -133,19 +117,48 @@ struct ManagedLoginEndpoints {
     }
 
     func challengeForm(_ step: PageChallenge, _ authorize: AuthorizeRequest, raw: String, error: String? = nil) -> Response {
-        let csrf = Base64URL.encode(random.bytes(32))
+        let csrf = newCSRF()
         return pages.challenge(
-            step, poolName: authorize.pool.name, action: "/login/challenge?" + raw, csrf: csrf, error: error,
-            headers: [.setCookie: Cookies.set(Cookies.csrf, csrf, maxAge: 3_600, secure: secure)])
+            step, poolName: authorize.pool.name, action: "/login/challenge?" + raw, csrf: csrf.token, error: error, headers: csrf.headers)
     }
 
     /// The sign-in form, with a fresh CSRF token in its cookie and its hidden field.
-    func loginForm(_ authorize: AuthorizeRequest, raw: String, username: String = "", error: String? = nil,
+    func loginForm(_ authorize: AuthorizeRequest, raw: String, username: String = "", error: String? = nil, info: String? = nil,
                    status: HTTPResponse.Status = .ok) -> Response {
-        let csrf = Base64URL.encode(random.bytes(32))
+        let csrf = newCSRF()
         return pages.login(
-            poolName: authorize.pool.name, action: "/login?" + raw, csrf: csrf, username: username, error: error, status: status,
-            headers: [.setCookie: Cookies.set(Cookies.csrf, csrf, maxAge: 3_600, secure: secure)])
+            poolName: authorize.pool.name, action: "/login?" + raw, csrf: csrf.token, username: username, error: error, info: info,
+            forgotLink: "/forgotPassword?" + raw, signUpLink: login.allowsSignUp(authorize) ? "/signup?" + raw : nil, status: status,
+            headers: csrf.headers)
+    }
+
+    /// A fresh CSRF token and the cookie that carries it.
+    func newCSRF() -> (token: String, headers: HTTPFields) {
+        let token = Base64URL.encode(random.bytes(32))
+        return (token, [.setCookie: Cookies.set(Cookies.csrf, token, maxAge: 3_600, secure: secure)])
+    }
+
+    /// The checked authorize request and form of a POST from one of the pages, or the response that refuses it.
+    func posted(_ request: Request) async -> Result<(authorize: AuthorizeRequest, raw: String, form: [String: String]), Refusal> {
+        var request = request
+        let (query, raw) = Self.query(request)
+        guard let query else { return .failure(Refusal(response: Self.redirect("/error?error=invalid_request"))) }
+        let authorize: AuthorizeRequest
+        switch await login.check(query) {
+        case .failure(let failure): return .failure(Refusal(response: Self.refuse(failure)))
+        case .success(let checked): authorize = checked
+        }
+        guard let body = try? await request.collectBody(upTo: 64 * 1024), let form = FormBody.parse(Array(body.readableBytesView)),
+              let token = form["_csrf"], let cookie = Cookies.value(Cookies.csrf, in: request), !token.isEmpty,
+              CognitoSRP.constantTimeEqual(Array(token.utf8), Array(cookie.utf8))
+        else {
+            return .failure(Refusal(response: loginForm(authorize, raw: raw, error: "Your form expired. Please try again.", status: .forbidden)))
+        }
+        return .success((authorize, raw, form))
+    }
+
+    struct Refusal: Error {
+        let response: Response
     }
 
     /// The query's parameters (nil when one is given twice or is not decodable) and its raw text.

@@ -29,6 +29,9 @@ enum PageTemplates {
       fieldset { border: 0; padding: 0; margin: 16px 0 0; }
       legend { font-weight: 600; font-size: 14px; margin-bottom: 6px; }
       label.choice { font-weight: 400; margin: 8px 0; }
+      .info { margin: 0 0 8px; padding: 10px 12px; border-radius: 8px; background: #e8f1fd; color: #1d4f9a; font-size: 14px; }
+      a { color: var(--accent); }
+      button.secondary { background: #fff; color: var(--accent); border: 1px solid #c6ccd8; margin-top: 12px; }
     </style>
     </head>
     <body>
@@ -45,6 +48,7 @@ enum PageTemplates {
     {{<layout}}
     {{$body}}
     {{#error}}<p class="alert" role="alert" id="loginErrorMessage">{{error}}</p>{{/error}}
+    {{#info}}<p class="info" role="status">{{info}}</p>{{/info}}
     <form method="post" action="{{action}}" novalidate>
       <input type="hidden" name="_csrf" value="{{csrf}}">
       <label for="signInFormUsername">Username</label>
@@ -53,6 +57,8 @@ enum PageTemplates {
       <input type="password" id="signInFormPassword" name="password" autocomplete="current-password" required>
       <button type="submit" name="signInSubmitButton" value="Sign in">Sign in</button>
     </form>
+    <p class="note"><a href="{{forgotLink}}">Forgot your password?</a></p>
+    {{#signUpLink}}<p class="note">Need an account? <a href="{{signUpLink}}">Sign up</a></p>{{/signUpLink}}
     {{/body}}
     {{/layout}}
     """#
@@ -79,6 +85,27 @@ enum PageTemplates {
       {{/hasChoices}}
       <button type="submit" name="signInSubmitButton" value="Continue">{{button}}</button>
     </form>
+    {{/body}}
+    {{/layout}}
+    """#
+
+    /// Sign-up, confirmation and password reset: a list of fields, hidden values, and links.
+    static let form = #"""
+    {{<layout}}
+    {{$body}}
+    {{#error}}<p class="alert" role="alert">{{error}}</p>{{/error}}
+    {{#info}}<p class="info" role="status">{{info}}</p>{{/info}}
+    <form method="post" action="{{action}}" novalidate>
+      <input type="hidden" name="_csrf" value="{{csrf}}">
+      {{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}
+      {{#fields}}
+      <label for="{{name}}">{{label}}</label>
+      <input type="{{type}}" id="{{name}}" name="{{name}}" value="{{value}}" autocomplete="{{autocomplete}}" required>
+      {{/fields}}
+      <button type="submit" name="signInSubmitButton" value="{{button}}">{{button}}</button>
+    </form>
+    {{#links}}<p class="note"><a href="{{href}}">{{text}}</a></p>{{/links}}
+    {{#extra}}<form method="post" action="{{extraAction}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}<button type="submit" class="secondary" name="resend" value="resend">{{extra}}</button></form>{{/extra}}
     {{/body}}
     {{/layout}}
     """#

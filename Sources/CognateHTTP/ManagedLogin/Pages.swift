@@ -16,6 +16,7 @@ struct Pages: Sendable {
         try! library.register(PageTemplates.login, named: "login")
         try! library.register(PageTemplates.message, named: "message")
         try! library.register(PageTemplates.challenge, named: "challenge")
+        try! library.register(PageTemplates.form, named: "form")
         self.library = library
     }
 
@@ -36,10 +37,14 @@ struct Pages: Sendable {
         return Response(status: status, headers: all, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    func login(poolName: String, action: String, csrf: String, username: String = "", error: String? = nil,
-               status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        var values: [String: Any] = ["title": "Sign in", "poolName": poolName, "action": action, "csrf": csrf, "username": username]
+    func login(poolName: String, action: String, csrf: String, username: String = "", error: String? = nil, info: String? = nil,
+               forgotLink: String, signUpLink: String?, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var values: [String: Any] = [
+            "title": "Sign in", "poolName": poolName, "action": action, "csrf": csrf, "username": username, "forgotLink": forgotLink,
+        ]
         if let error { values["error"] = error }
+        if let info { values["info"] = info }
+        if let signUpLink { values["signUpLink"] = signUpLink }
         return render("login", values, status: status, headers: headers)
     }
 
@@ -68,6 +73,36 @@ struct Pages: Sendable {
                           "choices": step.choices.map { ["value": $0, "text": factors[$0] ?? $0] }]) { $1 }
         }
         return render("challenge", values, headers: headers)
+    }
+
+    /// One field of a form page.
+    struct Field {
+        var name: String
+        var label: String
+        var type = "text"
+        var autocomplete = "off"
+        var value = ""
+
+        var values: [String: Any] { ["name": name, "label": label, "type": type, "autocomplete": autocomplete, "value": value] }
+    }
+
+    /// A form page: sign-up, confirmation, password reset. `extra` is a second button posting the hidden
+    /// values to `extraAction` (resending a code).
+    func form(title: String, poolName: String, action: String, csrf: String, fields: [Field], hidden: [String: String] = [:],
+              button: String, error: String? = nil, info: String? = nil, links: [(href: String, text: String)] = [],
+              extra: (action: String, text: String)? = nil, headers: HTTPFields = [:]) -> Response {
+        var values: [String: Any] = [
+            "title": title, "poolName": poolName, "action": action, "csrf": csrf, "button": button,
+            "fields": fields.map(\.values), "hidden": hidden.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] },
+            "links": links.map { ["href": $0.href, "text": $0.text] },
+        ]
+        if let error { values["error"] = error }
+        if let info { values["info"] = info }
+        if let extra {
+            values["extra"] = extra.text
+            values["extraAction"] = extra.action
+        }
+        return render("form", values, headers: headers)
     }
 
     func message(title: String, _ message: String, detail: String? = nil, poolName: String = "", status: HTTPResponse.Status) -> Response {

@@ -85,6 +85,77 @@ public struct ManagedLogin: Sendable {
         return .challenge(step)
     }
 
+    // MARK: Sign-up and password reset, as the API does them for this client
+
+    /// The SECRET_HASH the API would need from this client, which the pages compute for the user.
+    func secretHash(_ request: AuthorizeRequest, username: String) -> String? {
+        request.client.secrets.first.map { Self.secretHash(username: username, clientID: request.client.clientID, secret: $0.value) }
+    }
+
+    /// Whether the pool lets users sign themselves up.
+    public func allowsSignUp(_ request: AuthorizeRequest) -> Bool {
+        request.pool.settings.adminCreateUserConfig?.allowAdminCreateUserOnly != true
+    }
+
+    /// SignUp; answers where the confirmation code went (nil when none was sent), or the error's message.
+    public func signUp(_ request: AuthorizeRequest, username: String, password: String, email: String?) async -> Result<String?, PageError> {
+        let attributes = email.flatMap { $0.isEmpty ? nil : [AttributeType(name: "email", value: $0)] }
+        return await run {
+            let answer = try await SignUpService(deps).signUp(SignUpRequest(
+                clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
+                password: password, userAttributes: attributes))
+            return answer.codeDeliveryDetails?.destination
+        }
+    }
+
+    public func confirmSignUp(_ request: AuthorizeRequest, username: String, code: String) async -> Result<Void, PageError> {
+        await run {
+            _ = try await SignUpService(deps).confirm(ConfirmSignUpRequest(
+                clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
+                confirmationCode: code))
+        }
+    }
+
+    public func resendCode(_ request: AuthorizeRequest, username: String) async -> Result<String?, PageError> {
+        await run {
+            try await SignUpService(deps).resend(ResendConfirmationCodeRequest(
+                clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username))
+                .codeDeliveryDetails?.destination
+        }
+    }
+
+    public func forgotPassword(_ request: AuthorizeRequest, username: String) async -> Result<String?, PageError> {
+        await run {
+            try await PasswordRecoveryService(deps).forgot(ForgotPasswordRequest(
+                clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username))
+                .codeDeliveryDetails?.destination
+        }
+    }
+
+    public func confirmForgotPassword(_ request: AuthorizeRequest, username: String, code: String, password: String) async -> Result<Void, PageError> {
+        await run {
+            _ = try await PasswordRecoveryService(deps).confirmForgot(ConfirmForgotPasswordRequest(
+                clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
+                confirmationCode: code, password: password))
+        }
+    }
+
+    /// A message for the page, from the API's error (its own words) or a generic one for faults.
+    public struct PageError: Error, Sendable {
+        public let message: String
+    }
+
+    private func run<T: Sendable>(_ body: () async throws -> T) async -> Result<T, PageError> {
+        do {
+            return .success(try await body())
+        } catch let error as CognitoError {
+            return .failure(PageError(message: error.message))
+        } catch {
+            deps.logger.error("managed login: \(error)")
+            return .failure(PageError(message: "Something went wrong. Please try again."))
+        }
+    }
+
     static func secretHash(username: String, clientID: String, secret: String) -> String {
         Data(HMAC<SHA256>.authenticationCode(for: Data((username + clientID).utf8), using: SymmetricKey(data: Data(secret.utf8))))
             .base64EncodedString()

@@ -11,7 +11,12 @@ struct PasswordRecoveryService {
     var gate: ClientGate { ClientGate(deps: deps) }
 
     func register(in table: inout OperationTable) {
-        table.register(Operations.ForgotPassword.self) { input, _ in
+        table.register(Operations.ForgotPassword.self) { input, _ in try await forgot(input) }
+        table.register(Operations.ConfirmForgotPassword.self) { input, _ in try await confirmForgot(input) }
+        registerAdminReset(in: &table)
+    }
+
+    func forgot(_ input: ForgotPasswordRequest) async throws -> ForgotPasswordResponse {
             let (pool, client) = try await gate.resolve(clientID: input.clientId)
             try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
             let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
@@ -25,8 +30,9 @@ struct PasswordRecoveryService {
             }
             guard user.enabled else { throw SignInPolicy.disabled }
             return ForgotPasswordResponse(codeDeliveryDetails: try await sendResetCode(pool: pool, user: user))
-        }
-        table.register(Operations.ConfirmForgotPassword.self) { input, _ in
+    }
+
+    func confirmForgot(_ input: ConfirmForgotPasswordRequest) async throws -> ConfirmForgotPasswordResponse {
             let (pool, client) = try await gate.resolve(clientID: input.clientId)
             try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
             let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
@@ -46,7 +52,9 @@ struct PasswordRecoveryService {
                 user.lastFailedSignIn = nil
             }
             return ConfirmForgotPasswordResponse()
-        }
+    }
+
+    private func registerAdminReset(in table: inout OperationTable) {
         table.register(Operations.AdminResetUserPassword.self) { input, _ in
             let (pool, user) = try await UserAdminService(deps).find(input.userPoolId, input.username)
             let delivery = try? await sendResetCode(pool: pool, user: user)

@@ -12,7 +12,11 @@ struct SignUpService {
 
     func register(in table: inout OperationTable) {
         table.register(Operations.SignUp.self) { input, _ in try await signUp(input) }
-        table.register(Operations.ConfirmSignUp.self) { input, _ in
+        table.register(Operations.ConfirmSignUp.self) { input, _ in try await confirm(input) }
+        table.register(Operations.ResendConfirmationCode.self) { input, _ in try await resend(input) }
+    }
+
+    func confirm(_ input: ConfirmSignUpRequest) async throws -> ConfirmSignUpResponse {
             let (pool, client) = try await gate.resolve(clientID: input.clientId)
             try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
             let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
@@ -32,8 +36,9 @@ struct SignUpService {
                 if let attribute = pending.attribute { user.setAttribute(attribute + "_verified", "true") }
             }
             return ConfirmSignUpResponse()
-        }
-        table.register(Operations.ResendConfirmationCode.self) { input, _ in
+    }
+
+    func resend(_ input: ResendConfirmationCodeRequest) async throws -> ResendConfirmationCodeResponse {
             let (pool, client) = try await gate.resolve(clientID: input.clientId)
             try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
             let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
@@ -48,7 +53,6 @@ struct SignUpService {
                 throw Errors.invalidParameter("Auto verification not turned on.")
             }
             return ResendConfirmationCodeResponse(codeDeliveryDetails: try await sendCode(Codes.signUp, attribute: attribute, pool: pool, user: user))
-        }
     }
 
     /// The attribute a sign-up code goes to: a phone number if the pool verifies them, else an email address.
@@ -73,7 +77,7 @@ struct SignUpService {
         return try await Messenger(deps: deps).sendCode(code, purpose: purpose, attribute: attribute, pool: pool, user: updated)
     }
 
-    private func signUp(_ input: SignUpRequest) async throws -> SignUpResponse {
+    func signUp(_ input: SignUpRequest) async throws -> SignUpResponse {
         let (pool, client) = try await gate.resolve(clientID: input.clientId)
         if pool.settings.adminCreateUserConfig?.allowAdminCreateUserOnly == true {
             throw CognitoError(.notAuthorizedException, "SignUp is not permitted for this user pool")
