@@ -17,41 +17,41 @@ struct PasswordRecoveryService {
     }
 
     func forgot(_ input: ForgotPasswordRequest) async throws -> ForgotPasswordResponse {
-            let (pool, client) = try await gate.resolve(clientID: input.clientId)
-            try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
-            let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
-            // A client that hides which users exist tells a missing or disabled user's caller that a code
-            // went to a simulated address.
-            if SimulatedUser.isSimulated(user) || (!user.enabled && SignInPolicy.hidesExistence(client)) {
-                try await SimulatedUser.matchWrite(deps, pool: pool)
-                return ForgotPasswordResponse(codeDeliveryDetails: SimulatedUser.delivery(
-                    name: input.username, pool: pool, key: deps.configuration.simulationKey,
-                    preferPhone: Self.recoveryMechanisms(pool).first == .verifiedPhoneNumber))
-            }
-            guard user.enabled else { throw SignInPolicy.disabled }
-            return ForgotPasswordResponse(codeDeliveryDetails: try await sendResetCode(pool: pool, user: user))
+        let (pool, client) = try await gate.resolve(clientID: input.clientId)
+        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+        let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+        // A client that hides which users exist tells a missing or disabled user's caller that a code
+        // went to a simulated address.
+        if SimulatedUser.isSimulated(user) || (!user.enabled && SignInPolicy.hidesExistence(client)) {
+            try await SimulatedUser.matchWrite(deps, pool: pool)
+            return ForgotPasswordResponse(codeDeliveryDetails: SimulatedUser.delivery(
+                name: input.username, pool: pool, key: deps.configuration.simulationKey,
+                preferPhone: Self.recoveryMechanisms(pool).first == .verifiedPhoneNumber))
+        }
+        guard user.enabled else { throw SignInPolicy.disabled }
+        return ForgotPasswordResponse(codeDeliveryDetails: try await sendResetCode(pool: pool, user: user))
     }
 
     func confirmForgot(_ input: ConfirmForgotPasswordRequest) async throws -> ConfirmForgotPasswordResponse {
-            let (pool, client) = try await gate.resolve(clientID: input.clientId)
-            try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
-            let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
-            if SimulatedUser.isSimulated(user) || (!user.enabled && SignInPolicy.hidesExistence(client)) {
-                try await SimulatedUser.matchWrite(deps, pool: pool)
-                throw Codes.mismatch
-            }
-            try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.forgotPassword, pool: pool, user: user)
-            let credential = try PasswordChange(deps: deps).credential(for: input.password, pool: pool, user: user)
-            let now = deps.clock.now()
-            try await UserAdminService(deps).update(pool, user) { user in
-                _ = try Codes.consume(input.confirmationCode, purpose: Codes.forgotPassword, from: &user, now: now)
-                PasswordChange.apply(credential, to: &user, pool: pool)
-                user.temporaryPasswordExpiry = nil
-                if user.status == "RESET_REQUIRED" || user.status == "FORCE_CHANGE_PASSWORD" { user.status = "CONFIRMED" }
-                user.failedSignIns = nil
-                user.lastFailedSignIn = nil
-            }
-            return ConfirmForgotPasswordResponse()
+        let (pool, client) = try await gate.resolve(clientID: input.clientId)
+        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+        let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+        if SimulatedUser.isSimulated(user) || (!user.enabled && SignInPolicy.hidesExistence(client)) {
+            try await SimulatedUser.matchWrite(deps, pool: pool)
+            throw Codes.mismatch
+        }
+        try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.forgotPassword, pool: pool, user: user)
+        let credential = try PasswordChange(deps: deps).credential(for: input.password, pool: pool, user: user)
+        let now = deps.clock.now()
+        try await UserAdminService(deps).update(pool, user) { user in
+            _ = try Codes.consume(input.confirmationCode, purpose: Codes.forgotPassword, from: &user, now: now)
+            PasswordChange.apply(credential, to: &user, pool: pool)
+            user.temporaryPasswordExpiry = nil
+            if user.status == "RESET_REQUIRED" || user.status == "FORCE_CHANGE_PASSWORD" { user.status = "CONFIRMED" }
+            user.failedSignIns = nil
+            user.lastFailedSignIn = nil
+        }
+        return ConfirmForgotPasswordResponse()
     }
 
     private func registerAdminReset(in table: inout OperationTable) {

@@ -17,42 +17,42 @@ struct SignUpService {
     }
 
     func confirm(_ input: ConfirmSignUpRequest) async throws -> ConfirmSignUpResponse {
-            let (pool, client) = try await gate.resolve(clientID: input.clientId)
-            try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
-            let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
-            // A name nobody has answers as a code that has run out (AWS's user-existence behaviour).
-            if SimulatedUser.isSimulated(user) {
-                try await SimulatedUser.matchWrite(deps, pool: pool)
-                throw Codes.expired
-            }
-            guard user.status == "UNCONFIRMED" else {
-                throw CognitoError(.notAuthorizedException, "User cannot be confirmed. Current status is \(user.status)")
-            }
-            try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.signUp, pool: pool, user: user)
-            let now = deps.clock.now()
-            try await UserAdminService(deps).update(pool, user) { user in
-                let pending = try Codes.consume(input.confirmationCode, purpose: Codes.signUp, from: &user, now: now)
-                user.status = "CONFIRMED"
-                if let attribute = pending.attribute { user.setAttribute(attribute + "_verified", "true") }
-            }
-            return ConfirmSignUpResponse()
+        let (pool, client) = try await gate.resolve(clientID: input.clientId)
+        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+        let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+        // A name nobody has answers as a code that has run out (AWS's user-existence behaviour).
+        if SimulatedUser.isSimulated(user) {
+            try await SimulatedUser.matchWrite(deps, pool: pool)
+            throw Codes.expired
+        }
+        guard user.status == "UNCONFIRMED" else {
+            throw CognitoError(.notAuthorizedException, "User cannot be confirmed. Current status is \(user.status)")
+        }
+        try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.signUp, pool: pool, user: user)
+        let now = deps.clock.now()
+        try await UserAdminService(deps).update(pool, user) { user in
+            let pending = try Codes.consume(input.confirmationCode, purpose: Codes.signUp, from: &user, now: now)
+            user.status = "CONFIRMED"
+            if let attribute = pending.attribute { user.setAttribute(attribute + "_verified", "true") }
+        }
+        return ConfirmSignUpResponse()
     }
 
     func resend(_ input: ResendConfirmationCodeRequest) async throws -> ResendConfirmationCodeResponse {
-            let (pool, client) = try await gate.resolve(clientID: input.clientId)
-            try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
-            let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
-            if SimulatedUser.isSimulated(user) {
-                try await SimulatedUser.matchWrite(deps, pool: pool)
-                let phone = (pool.settings.autoVerifiedAttributes ?? []).contains(.phoneNumber)
-                return ResendConfirmationCodeResponse(codeDeliveryDetails: SimulatedUser.delivery(
-                    name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: phone))
-            }
-            guard user.status == "UNCONFIRMED" else { throw Errors.invalidParameter("User is already confirmed.") }
-            guard let attribute = Self.confirmationAttribute(pool, user) else {
-                throw Errors.invalidParameter("Auto verification not turned on.")
-            }
-            return ResendConfirmationCodeResponse(codeDeliveryDetails: try await sendCode(Codes.signUp, attribute: attribute, pool: pool, user: user))
+        let (pool, client) = try await gate.resolve(clientID: input.clientId)
+        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+        let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+        if SimulatedUser.isSimulated(user) {
+            try await SimulatedUser.matchWrite(deps, pool: pool)
+            let phone = (pool.settings.autoVerifiedAttributes ?? []).contains(.phoneNumber)
+            return ResendConfirmationCodeResponse(codeDeliveryDetails: SimulatedUser.delivery(
+                name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: phone))
+        }
+        guard user.status == "UNCONFIRMED" else { throw Errors.invalidParameter("User is already confirmed.") }
+        guard let attribute = Self.confirmationAttribute(pool, user) else {
+            throw Errors.invalidParameter("Auto verification not turned on.")
+        }
+        return ResendConfirmationCodeResponse(codeDeliveryDetails: try await sendCode(Codes.signUp, attribute: attribute, pool: pool, user: user))
     }
 
     /// The attribute a sign-up code goes to: a phone number if the pool verifies them, else an email address.
