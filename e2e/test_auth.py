@@ -253,3 +253,23 @@ def test_jwks_and_discovery(server, cognito, pool):
     assert key["kty"] == "RSA" and key["alg"] == "RS256" and key["use"] == "sig" and key["e"] == "AQAB"
     assert requests.get(f"{server.url}/{pool}/.well-known/jwks.json", timeout=5).json() == jwks
     assert requests.get(f"{server.url}/us-east-1_nothere1/.well-known/jwks.json", timeout=5).status_code == 404
+
+
+def test_aws_form_issuer_for_verifiers_that_hard_code_it(tmp_path):
+    from conftest import Server
+    server = Server(str(tmp_path / "aws-issuer.sqlite"), extra_args=["--aws-issuer"]).start()
+    try:
+        cognito = server.client()
+        pool = cognito.create_user_pool(PoolName="aws-iss")["UserPool"]["Id"]
+        confirmed_user(cognito, pool)
+        cid = client_id(cognito, pool)["ClientId"]
+        result = password_auth(cognito, cid)["AuthenticationResult"]
+        issuer = f"https://cognito-idp.us-east-1.amazonaws.com/{pool}"
+        config = requests.get(f"{server.url}/{pool}/.well-known/openid-configuration", timeout=5).json()
+        assert config["issuer"] == issuer and config["jwks_uri"] == f"{server.url}/{pool}/.well-known/jwks.json"
+        key = jwt.PyJWKClient(config["jwks_uri"]).get_signing_key_from_jwt(result["IdToken"])
+        claims = jwt.decode(result["IdToken"], key.key, algorithms=["RS256"], issuer=issuer, audience=cid)
+        assert claims["cognito:username"] == "alice"
+        assert cognito.get_user(AccessToken=result["AccessToken"])["Username"] == "alice"
+    finally:
+        server.stop()

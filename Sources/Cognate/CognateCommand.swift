@@ -68,6 +68,9 @@ struct CognateCommand: AsyncParsableCommand {
         valueName: "file"))
     var secretsKeyFile: String?
 
+    @Flag(help: "Tokens carry AWS's issuer, https://cognito-idp.REGION.amazonaws.com/POOL_ID, for verifiers that hard-code it (the keys and discovery stay served here).")
+    var awsIssuer = false
+
     @Flag(help: "Write codes and temporary passwords into the log (masked by default).")
     var logCodes = false
 
@@ -105,7 +108,8 @@ struct CognateCommand: AsyncParsableCommand {
                 publicBaseURL: (publicUrl ?? "http://\(host):\(port)").trimmingSuffix("/"),
                 keepsOutbox: testEndpoints, logsCodes: logCodes,
                 simulationKey: HKDF<SHA256>.deriveKey(
-                    inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32)),
+                    inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
+                awsFormIssuer: awsIssuer),
             logger: logger
         )
         let accessKeys = try AccessKeys.load(file: credentials, environment: ProcessInfo.processInfo.environment)

@@ -18,8 +18,8 @@ struct WellKnownEndpoints {
             let poolID = try context.parameters.require("poolId")
             guard (try? await dependencies.storage.userPool(id: poolID)) != nil else { return Self.notFound(poolID) }
             let issuer = dependencies.configuration.issuer(poolID: poolID)
-            return try TestSupportEndpoints.json(
-                OpenIDConfiguration(issuer: issuer, endpoints: dependencies.configuration.publicBaseURL))
+            return try TestSupportEndpoints.json(OpenIDConfiguration(
+                issuer: issuer, jwksURI: dependencies.configuration.jwksURI(poolID: poolID), endpoints: dependencies.configuration.publicBaseURL))
         }
     }
 
@@ -49,9 +49,9 @@ struct OpenIDConfiguration: Encodable {
     ]
 
     /// `endpoints` is the base URL the OAuth endpoints are served at.
-    init(issuer: String, endpoints: String) {
+    init(issuer: String, jwksURI: String, endpoints: String) {
         self.issuer = issuer
-        jwksURI = issuer + "/.well-known/jwks.json"
+        self.jwksURI = jwksURI
         tokenEndpoint = endpoints + "/oauth2/token"
         authorizationEndpoint = endpoints + "/oauth2/authorize"
         userinfoEndpoint = endpoints + "/oauth2/userInfo"

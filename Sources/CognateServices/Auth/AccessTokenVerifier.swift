@@ -17,9 +17,7 @@ struct AccessTokenVerifier {
               let claims = try? JSONDecoder().decode([String: Claim].self, from: parts.payload),
               let issuer = claims["iss"]?.string
         else { throw Self.invalid }
-        let prefix = deps.configuration.publicBaseURL + "/"
-        guard issuer.hasPrefix(prefix) else { throw Self.invalid }
-        let poolID = String(issuer.dropFirst(prefix.count))
+        guard let poolID = deps.configuration.poolID(fromIssuer: issuer) else { throw Self.invalid }
         guard let signer = try await deps.keyRing.signers(poolID: poolID).first(where: { $0.kid == kid }),
               signer.isValidSignature(parts.signature, for: parts.signingInput)
         else { throw Self.invalid }

@@ -16,11 +16,16 @@ public struct ServiceConfiguration: Sendable {
     /// The key stand-ins for missing users are derived with (PreventUserExistenceErrors): stable across
     /// restarts, so a name gets the same salt and user ID every time, and secret, so they reveal nothing.
     public var simulationKey: SymmetricKey
+    /// Tokens carry AWS's issuer (`https://cognito-idp.<region>.amazonaws.com/<poolId>`) instead of Cognate's
+    /// address, for verifiers that hard-code it; Cognate still serves the keys and discovery itself.
+    public var awsFormIssuer: Bool
 
     public init(
         defaultRegion: String = "us-east-1", accountID: String = "000000000000", publicBaseURL: String = "http://127.0.0.1:9229",
-        keepsOutbox: Bool = true, logsCodes: Bool = false, simulationKey: SymmetricKey = SymmetricKey(size: .bits256)
+        keepsOutbox: Bool = true, logsCodes: Bool = false, simulationKey: SymmetricKey = SymmetricKey(size: .bits256),
+        awsFormIssuer: Bool = false
     ) {
+        self.awsFormIssuer = awsFormIssuer
         self.simulationKey = simulationKey
         self.defaultRegion = defaultRegion
         self.accountID = accountID
@@ -30,5 +35,19 @@ public struct ServiceConfiguration: Sendable {
     }
 
     /// The `iss` of a pool's tokens.
-    public func issuer(poolID: String) -> String { publicBaseURL + "/" + poolID }
+    public func issuer(poolID: String) -> String {
+        guard awsFormIssuer else { return publicBaseURL + "/" + poolID }
+        let region = poolID.split(separator: "_").first.map(String.init) ?? defaultRegion
+        return "https://cognito-idp.\(region).amazonaws.com/" + poolID
+    }
+
+    /// The pool a token's `iss` names, when it is an issuer of this server.
+    public func poolID(fromIssuer issuer: String) -> String? {
+        guard let slash = issuer.lastIndex(of: "/") else { return nil }
+        let poolID = String(issuer[issuer.index(after: slash)...])
+        return !poolID.isEmpty && issuer == self.issuer(poolID: poolID) ? poolID : nil
+    }
+
+    /// Where the pool's keys are served: always at Cognate's own address.
+    public func jwksURI(poolID: String) -> String { publicBaseURL + "/" + poolID + "/.well-known/jwks.json" }
 }
