@@ -377,3 +377,22 @@ def test_sign_up_confirm_and_forgot_password_on_the_pages(server, cognito, app_s
         assert browser.current_url.startswith(app_site + "/callback?code=")
     finally:
         cognito.delete_user_pool(UserPoolId=pool)
+
+
+def test_a_pool_domain_serves_only_its_own_clients(server, cognito, web):
+    prefix = "login-" + uuid.uuid4().hex[:8]
+    cognito.create_user_pool_domain(Domain=prefix, UserPoolId=web["pool"])
+    other = cognito.create_user_pool(PoolName="elsewhere")["UserPool"]["Id"]
+    try:
+        stranger = cognito.create_user_pool_client(
+            UserPoolId=other, ClientName="web", AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
+            AllowedOAuthScopes=["openid"], CallbackURLs=[web["callback"]])["UserPoolClient"]["ClientId"]
+        host = f"{prefix}.auth.us-east-1.amazoncognito.com"
+
+        def authorize(client):
+            return requests.get(server.url + "/oauth2/authorize", headers={"Host": host}, allow_redirects=False, timeout=5, params={
+                "client_id": client, "response_type": "code", "redirect_uri": web["callback"], "scope": "openid"})
+        assert authorize(web["client"]).headers["Location"].startswith("/login?")
+        assert authorize(stranger).headers["Location"].startswith("/error?error=redirect_mismatch")
+    finally:
+        cognito.delete_user_pool(UserPoolId=other)

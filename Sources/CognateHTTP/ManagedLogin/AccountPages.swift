@@ -77,7 +77,7 @@ extension ManagedLoginEndpoints {
     func page(_ request: Request, _ render: (AuthorizeRequest, String) async throws -> Response) async throws -> Response {
         let (query, raw) = Self.query(request)
         guard let query else { return Self.redirect("/error?error=invalid_request") }
-        switch await login.check(query) {
+        switch await login.check(query, host: request.head.authority) {
         case .failure(let failure): return Self.refuse(failure)
         case .success(let authorize): return try await render(authorize, raw)
         }

@@ -19,7 +19,7 @@ struct ManagedLoginEndpoints {
         router.get("/oauth2/authorize") { request, _ -> Response in
             let (query, raw) = Self.query(request)
             guard let query else { return Self.redirect("/error?error=invalid_request") }
-            switch await login.check(query) {
+            switch await login.check(query, host: request.head.authority) {
             case .failure(let failure):
                 return Self.refuse(failure)
             case .success(let authorize):
@@ -33,7 +33,7 @@ struct ManagedLoginEndpoints {
         router.get("/login") { request, _ -> Response in
             let (query, raw) = Self.query(request)
             guard let query else { return Self.redirect("/error?error=invalid_request") }
-            switch await login.check(query) {
+            switch await login.check(query, host: request.head.authority) {
             case .failure(let failure):
                 return Self.refuse(failure)
             case .success(let authorize):
@@ -144,7 +144,7 @@ struct ManagedLoginEndpoints {
         let (query, raw) = Self.query(request)
         guard let query else { return .failure(Refusal(response: Self.redirect("/error?error=invalid_request"))) }
         let authorize: AuthorizeRequest
-        switch await login.check(query) {
+        switch await login.check(query, host: request.head.authority) {
         case .failure(let failure): return .failure(Refusal(response: Self.refuse(failure)))
         case .success(let checked): authorize = checked
         }

@@ -34,12 +34,16 @@ extension AuthorizeRequest {
     /// Longest parameter value taken; the rest are refused, never echoed.
     static let maxParameter = 2_048
 
-    static func check(_ query: [String: String], deps: ServiceDependencies) async -> Result<AuthorizeRequest, AuthorizeFailure> {
+    /// `host` is the request's `Host`: on one of a pool's domains, only that pool's clients are served.
+    static func check(_ query: [String: String], host: String?, deps: ServiceDependencies) async -> Result<AuthorizeRequest, AuthorizeFailure> {
         let clientID = query["client_id"]
         guard let clientID, !clientID.isEmpty, clientID.utf8.count <= 128,
               let client = try? await deps.storage.appClient(clientID: clientID),
               let pool = try? await deps.storage.userPool(id: client.poolID)
         else { return .failure(.errorPage(error: "redirect_mismatch", clientID: nil)) }
+        if let domainPool = await poolOfDomain(host: host, deps: deps), domainPool != pool.id {
+            return .failure(.errorPage(error: "redirect_mismatch", clientID: clientID))
+        }
         let callbacks = client.settings.callbackURLs ?? []
         guard let redirect = query["redirect_uri"], callbacks.contains(redirect) else {
             return .failure(.errorPage(error: "redirect_mismatch", clientID: clientID))
@@ -70,6 +74,21 @@ extension AuthorizeRequest {
         return .success(AuthorizeRequest(
             pool: pool, client: client, responseType: responseType, redirectURI: redirect, scopes: scopes, state: state,
             codeChallenge: challenge, nonce: query["nonce"], forcesLogin: query["prompt"] == "login"))
+    }
+}
+
+extension AuthorizeRequest {
+    /// The pool whose domain a `Host` names: `<prefix>.auth.<region>.amazoncognito.com`, or a custom domain.
+    static func poolOfDomain(host: String?, deps: ServiceDependencies) async -> String? {
+        guard var name = host?.lowercased(), !name.isEmpty, name.utf8.count <= 253 else { return nil }
+        if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") { name = String(name[..<colon]) }
+        let labels = name.split(separator: ".")
+        if labels.count == 5, labels[1] == "auth", labels[3] == "amazoncognito", labels[4] == "com",
+           let domain = try? await deps.storage.domain(name: String(labels[0])), domain.kind == .prefix {
+            return domain.poolID
+        }
+        if let domain = try? await deps.storage.domain(name: name), domain.kind == .custom { return domain.poolID }
+        return nil
     }
 }
 

@@ -18,8 +18,8 @@ public struct ManagedLogin: Sendable {
     /// The services' clock (the test clock when it is moved).
     public func now() -> Date { deps.clock.now() }
 
-    public func check(_ query: [String: String]) async -> Result<AuthorizeRequest, AuthorizeFailure> {
-        await AuthorizeRequest.check(query, deps: deps)
+    public func check(_ query: [String: String], host: String? = nil) async -> Result<AuthorizeRequest, AuthorizeFailure> {
+        await AuthorizeRequest.check(query, host: host, deps: deps)
     }
 
     public enum SignInOutcome: Sendable {
