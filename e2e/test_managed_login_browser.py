@@ -396,3 +396,37 @@ def test_a_pool_domain_serves_only_its_own_clients(server, cognito, web):
         assert authorize(stranger).headers["Location"].startswith("/error?error=redirect_mismatch")
     finally:
         cognito.delete_user_pool(UserPoolId=other)
+
+
+# A 1x1 red PNG.
+LOGO = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+def test_ui_customization_is_set_read_back_and_shown_on_the_pages(server, cognito, web, browser):
+    from botocore.exceptions import ClientError
+    pool = web["pool"]
+    with pytest.raises(ClientError) as e:
+        cognito.set_ui_customization(UserPoolId=pool, CSS=".banner-customizable { background: #123456; }")
+    assert e.value.response["Error"]["Message"] == "A domain must be associated with this user pool."
+    prefix = "brand-" + uuid.uuid4().hex[:8]
+    cognito.create_user_pool_domain(Domain=prefix, UserPoolId=pool)
+    assert cognito.get_ui_customization(UserPoolId=pool)["UICustomization"] == {}
+    everyone = cognito.set_ui_customization(UserPoolId=pool, CSS=".submitButton-customizable { background: rgb(11, 22, 33); }")
+    assert everyone["UICustomization"]["ClientId"] == "ALL" and everyone["UICustomization"]["CSSVersion"]
+    own = cognito.set_ui_customization(UserPoolId=pool, ClientId=web["client"], ImageFile=LOGO,
+                                       CSS=".submitButton-customizable { background: rgb(200, 10, 20); }")["UICustomization"]
+    assert own["ImageUrl"].startswith(server.url + "/ui/")
+    assert requests.get(own["ImageUrl"], timeout=5).content == LOGO
+    assert cognito.get_ui_customization(UserPoolId=pool, ClientId=web["client"])["UICustomization"]["CSS"] == own["CSS"]
+    for bad in ({"CSS": "</style><script>alert(1)</script>"}, {"ImageFile": b"GIF89a not an image"}):
+        with pytest.raises(ClientError) as e:
+            cognito.set_ui_customization(UserPoolId=pool, ClientId=web["client"], **bad)
+        assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+    browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+        "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"]}))
+    button = browser.find_element(By.NAME, "signInSubmitButton")
+    assert button.value_of_css_property("background-color") in ("rgba(200, 10, 20, 1)", "rgb(200, 10, 20)")
+    logo = browser.find_element(By.CSS_SELECTOR, "img.logo-customizable")
+    assert browser.execute_script("return arguments[0].naturalWidth", logo) == 1
+    shot(browser, "login-branded")
+    cognito.delete_user_pool_domain(Domain=prefix, UserPoolId=pool)

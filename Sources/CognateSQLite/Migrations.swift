@@ -164,5 +164,15 @@ enum Migrations {
             "CREATE INDEX login_sessions_by_expiry ON login_sessions(expires_at)",
             "CREATE INDEX login_sessions_by_user ON login_sessions(pool_id, username_key)",
         ]),
+        (6, [
+            """
+            CREATE TABLE ui_customizations (
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                client_id TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (pool_id, client_id)
+            )
+            """,
+        ]),
     ]
 }

@@ -106,7 +106,7 @@ extension ManagedLoginEndpoints {
                 .init(name: "email", label: "Email", type: "email", autocomplete: "email", value: email),
                 .init(name: "password", label: "Password", type: "password", autocomplete: "new-password"),
             ],
-            button: "Sign up", error: error, links: [("/login?" + raw, "Already have an account? Sign in")], headers: csrf.headers)
+            button: "Sign up", error: error, links: [("/login?" + raw, "Already have an account? Sign in")], branding: authorize.branding, headers: csrf.headers)
     }
 
     func confirmForm(_ authorize: AuthorizeRequest, raw: String, username: String, error: String? = nil, info: String? = nil) -> Response {
@@ -117,7 +117,7 @@ extension ManagedLoginEndpoints {
         return pages.form(
             title: "Confirm your account", poolName: authorize.pool.name, action: "/confirm?" + raw, csrf: csrf.token, fields: fields,
             hidden: username.isEmpty ? [:] : ["username": username], button: "Confirm", error: error, info: info,
-            extra: username.isEmpty ? nil : ("/resendcode?" + raw, "Send a new code"), headers: csrf.headers)
+            extra: username.isEmpty ? nil : ("/resendcode?" + raw, "Send a new code"), branding: authorize.branding, headers: csrf.headers)
     }
 
     func forgotForm(_ authorize: AuthorizeRequest, raw: String, username: String = "", error: String? = nil) -> Response {
@@ -126,7 +126,7 @@ extension ManagedLoginEndpoints {
             title: "Forgot your password?", poolName: authorize.pool.name, action: "/forgotPassword?" + raw, csrf: csrf.token,
             fields: [.init(name: "username", label: "Username", autocomplete: "username", value: username)],
             button: "Reset my password", error: error, info: "Enter your username and we will send you a code to reset your password.",
-            links: [("/login?" + raw, "Back to sign in")], headers: csrf.headers)
+            links: [("/login?" + raw, "Back to sign in")], branding: authorize.branding, headers: csrf.headers)
     }
 
     func resetForm(_ authorize: AuthorizeRequest, raw: String, username: String, error: String? = nil, info: String? = nil) -> Response {
@@ -137,6 +137,6 @@ extension ManagedLoginEndpoints {
                 .init(name: "code", label: "Code", autocomplete: "one-time-code"),
                 .init(name: "password", label: "New password", type: "password", autocomplete: "new-password"),
             ],
-            hidden: ["username": username], button: "Change password", error: error, info: info, headers: csrf.headers)
+            hidden: ["username": username], button: "Change password", error: error, info: info, branding: authorize.branding, headers: csrf.headers)
     }
 }

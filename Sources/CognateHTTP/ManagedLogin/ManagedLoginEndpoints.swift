@@ -87,6 +87,16 @@ struct ManagedLoginEndpoints {
             response.headers[.setCookie] = Cookies.clear(Cookies.session, secure: secure)
             return response
         }
+        router.get("/ui/:poolId/:clientId/:version/logo") { _, context -> Response in
+            guard let poolID = context.parameters.get("poolId"), let clientID = context.parameters.get("clientId"),
+                  let version = context.parameters.get("version"),
+                  let (image, type) = await login.logo(poolID: poolID, clientID: clientID, version: version)
+            else { return pages.message(title: "Not found", "There is no such image.", status: .notFound) }
+            return Response(
+                status: .ok,
+                headers: [.contentType: type, .cacheControl: "public, max-age=86400", HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
+                body: .init(byteBuffer: ByteBuffer(bytes: image)))
+        }
         router.get("/error") { request, _ -> Response in
             let (query, _) = Self.query(request)
             let error = String((query?["error"] ?? "").prefix(64))
@@ -103,7 +113,7 @@ struct ManagedLoginEndpoints {
         case .challenge(let step):
             return challengeForm(step, authorize, raw: raw)
         case .needsAnotherStep(let message):
-            return pages.message(title: "Sign in", message, poolName: authorize.pool.name, status: .ok)
+            return pages.message(title: "Sign in", message, poolName: authorize.pool.name, branding: authorize.branding, status: .ok)
         case .signedIn(let user):
             let now = login.now()
             let session = try await login.startSession(user: user, authTime: now)
@@ -119,7 +129,7 @@ struct ManagedLoginEndpoints {
     func challengeForm(_ step: PageChallenge, _ authorize: AuthorizeRequest, raw: String, error: String? = nil) -> Response {
         let csrf = newCSRF()
         return pages.challenge(
-            step, poolName: authorize.pool.name, action: "/login/challenge?" + raw, csrf: csrf.token, error: error, headers: csrf.headers)
+            step, poolName: authorize.pool.name, action: "/login/challenge?" + raw, csrf: csrf.token, error: error, branding: authorize.branding, headers: csrf.headers)
     }
 
     /// The sign-in form, with a fresh CSRF token in its cookie and its hidden field.
@@ -128,8 +138,8 @@ struct ManagedLoginEndpoints {
         let csrf = newCSRF()
         return pages.login(
             poolName: authorize.pool.name, action: "/login?" + raw, csrf: csrf.token, username: username, error: error, info: info,
-            forgotLink: "/forgotPassword?" + raw, signUpLink: login.allowsSignUp(authorize) ? "/signup?" + raw : nil, status: status,
-            headers: csrf.headers)
+            forgotLink: "/forgotPassword?" + raw, signUpLink: login.allowsSignUp(authorize) ? "/signup?" + raw : nil,
+            branding: authorize.branding, status: status, headers: csrf.headers)
     }
 
     /// A fresh CSRF token and the cookie that carries it.

@@ -1,5 +1,7 @@
-/// The managed login pages' Mustache templates. `{{name}}` is always HTML-escaped; no template uses the
-/// unescaped forms, so nothing a request carries can become markup.
+/// The managed login pages' Mustache templates. `{{name}}` is always HTML-escaped. The one unescaped value
+/// is a client's CSS (SetUICustomization), which holds no `<` (refused when set), so it cannot leave its
+/// style element; the page's policy runs no script anyway. Class names ending in `-customizable` are the
+/// classic hosted UI's, so CSS written for Cognito applies.
 enum PageTemplates {
     static let layout = #"""
     <!DOCTYPE html>
@@ -33,9 +35,11 @@ enum PageTemplates {
       a { color: var(--accent); }
       button.secondary { background: #fff; color: var(--accent); border: 1px solid #c6ccd8; margin-top: 12px; }
     </style>
+    {{#branding.css}}<style>{{{branding.css}}}</style>{{/branding.css}}
     </head>
-    <body>
-    <main>
+    <body class="background-customizable">
+    <main class="banner-customizable">
+    {{#branding.logoPath}}<img class="logo-customizable" src="{{branding.logoPath}}" alt="" height="48">{{/branding.logoPath}}
     <p class="brand">{{poolName}}</p>
     <h1>{{title}}</h1>
     {{$body}}{{/body}}
@@ -51,13 +55,13 @@ enum PageTemplates {
     {{#info}}<p class="info" role="status">{{info}}</p>{{/info}}
     <form method="post" action="{{action}}" novalidate>
       <input type="hidden" name="_csrf" value="{{csrf}}">
-      <label for="signInFormUsername">Username</label>
-      <input type="text" id="signInFormUsername" name="username" value="{{username}}" autocomplete="username" autocapitalize="none" required autofocus>
-      <label for="signInFormPassword">Password</label>
-      <input type="password" id="signInFormPassword" name="password" autocomplete="current-password" required>
-      <button type="submit" name="signInSubmitButton" value="Sign in">Sign in</button>
+      <label class="label-customizable" for="signInFormUsername">Username</label>
+      <input type="text" class="inputField-customizable" id="signInFormUsername" name="username" value="{{username}}" autocomplete="username" autocapitalize="none" required autofocus>
+      <label class="label-customizable" for="signInFormPassword">Password</label>
+      <input type="password" class="inputField-customizable" id="signInFormPassword" name="password" autocomplete="current-password" required>
+      <button type="submit" class="submitButton-customizable" name="signInSubmitButton" value="Sign in">Sign in</button>
     </form>
-    <p class="note"><a href="{{forgotLink}}">Forgot your password?</a></p>
+    <p class="note"><a class="redirect-customizable" href="{{forgotLink}}">Forgot your password?</a></p>
     {{#signUpLink}}<p class="note">Need an account? <a href="{{signUpLink}}">Sign up</a></p>{{/signUpLink}}
     {{/body}}
     {{/layout}}
@@ -83,7 +87,7 @@ enum PageTemplates {
       <label for="answer">{{label}}</label>
       <input type="{{inputType}}" id="answer" name="answer" autocomplete="{{autocomplete}}" {{#numeric}}inputmode="numeric" maxlength="6"{{/numeric}} required autofocus>
       {{/hasChoices}}
-      <button type="submit" name="signInSubmitButton" value="Continue">{{button}}</button>
+      <button type="submit" class="submitButton-customizable" name="signInSubmitButton" value="Continue">{{button}}</button>
     </form>
     {{/body}}
     {{/layout}}
@@ -102,7 +106,7 @@ enum PageTemplates {
       <label for="{{name}}">{{label}}</label>
       <input type="{{type}}" id="{{name}}" name="{{name}}" value="{{value}}" autocomplete="{{autocomplete}}" required>
       {{/fields}}
-      <button type="submit" name="signInSubmitButton" value="{{button}}">{{button}}</button>
+      <button type="submit" class="submitButton-customizable" name="signInSubmitButton" value="{{button}}">{{button}}</button>
     </form>
     {{#links}}<p class="note"><a href="{{href}}">{{text}}</a></p>{{/links}}
     {{#extra}}<form method="post" action="{{extraAction}}"><input type="hidden" name="_csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}<button type="submit" class="secondary" name="resend" value="resend">{{extra}}</button></form>{{/extra}}

@@ -30,7 +30,16 @@ struct Pages: Sendable {
             "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
     ]
 
-    func render(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    func render(
+        _ template: String, _ values: [String: Any], branding: PageBranding? = nil, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+    ) -> Response {
+        var values = values
+        if let branding {
+            var shown: [String: Any] = [:]
+            if let css = branding.css, !css.isEmpty { shown["css"] = css }
+            if let logo = branding.logoPath { shown["logoPath"] = logo }
+            values["branding"] = shown
+        }
         let html = library.render(values, withTemplate: template) ?? ""
         var all = Self.securityHeaders
         all.append(contentsOf: headers)
@@ -38,19 +47,20 @@ struct Pages: Sendable {
     }
 
     func login(poolName: String, action: String, csrf: String, username: String = "", error: String? = nil, info: String? = nil,
-               forgotLink: String, signUpLink: String?, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+               forgotLink: String, signUpLink: String?, branding: PageBranding? = nil, status: HTTPResponse.Status = .ok,
+               headers: HTTPFields = [:]) -> Response {
         var values: [String: Any] = [
             "title": "Sign in", "poolName": poolName, "action": action, "csrf": csrf, "username": username, "forgotLink": forgotLink,
         ]
         if let error { values["error"] = error }
         if let info { values["info"] = info }
         if let signUpLink { values["signUpLink"] = signUpLink }
-        return render("login", values, status: status, headers: headers)
+        return render("login", values, branding: branding, status: status, headers: headers)
     }
 
     /// The page of a step after the password.
     func challenge(_ step: PageChallenge, poolName: String, action: String, csrf: String, error: String? = nil,
-                   headers: HTTPFields = [:]) -> Response {
+                   branding: PageBranding? = nil, headers: HTTPFields = [:]) -> Response {
         var values: [String: Any] = [
             "poolName": poolName, "action": action, "csrf": csrf, "challenge": step.kind.rawValue, "session": step.session,
             "username": step.username, "inputType": "text", "autocomplete": "one-time-code", "numeric": true, "button": "Continue",
@@ -72,7 +82,7 @@ struct Pages: Sendable {
             values.merge(["title": "Multi-factor authentication", "intro": "Choose how to confirm it is you.", "label": "Method",
                           "choices": step.choices.map { ["value": $0, "text": factors[$0] ?? $0] }]) { $1 }
         }
-        return render("challenge", values, headers: headers)
+        return render("challenge", values, branding: branding, headers: headers)
     }
 
     /// One field of a form page.
@@ -90,7 +100,7 @@ struct Pages: Sendable {
     /// values to `extraAction` (resending a code).
     func form(title: String, poolName: String, action: String, csrf: String, fields: [Field], hidden: [String: String] = [:],
               button: String, error: String? = nil, info: String? = nil, links: [(href: String, text: String)] = [],
-              extra: (action: String, text: String)? = nil, headers: HTTPFields = [:]) -> Response {
+              extra: (action: String, text: String)? = nil, branding: PageBranding? = nil, headers: HTTPFields = [:]) -> Response {
         var values: [String: Any] = [
             "title": title, "poolName": poolName, "action": action, "csrf": csrf, "button": button,
             "fields": fields.map(\.values), "hidden": hidden.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] },
@@ -102,12 +112,14 @@ struct Pages: Sendable {
             values["extra"] = extra.text
             values["extraAction"] = extra.action
         }
-        return render("form", values, headers: headers)
+        return render("form", values, branding: branding, headers: headers)
     }
 
-    func message(title: String, _ message: String, detail: String? = nil, poolName: String = "", status: HTTPResponse.Status) -> Response {
+    func message(
+        title: String, _ message: String, detail: String? = nil, poolName: String = "", branding: PageBranding? = nil, status: HTTPResponse.Status
+    ) -> Response {
         var values: [String: Any] = ["title": title, "message": message, "poolName": poolName]
         if let detail { values["detail"] = detail }
-        return render("message", values, status: status)
+        return render("message", values, branding: branding, status: status)
     }
 }

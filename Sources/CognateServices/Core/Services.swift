@@ -47,6 +47,7 @@ public enum Services {
         PasskeyService(deps).register(in: &table)
         DomainService(deps).register(in: &table)
         ResourceServerService(deps).register(in: &table)
+        UICustomizationService(deps).register(in: &table)
         return table
     }
 }

@@ -20,6 +20,14 @@ public struct AuthorizeRequest: Sendable {
     public var nonce: String?
     /// `prompt=login`: show the form even with a live session.
     public var forcesLogin: Bool
+    /// The client's branding for the pages (SetUICustomization), if any.
+    public var branding: PageBranding?
+}
+
+/// What the pages show of a client's branding: its CSS and where its logo is served.
+public struct PageBranding: Sendable {
+    public var css: String?
+    public var logoPath: String?
 }
 
 /// Why an authorize request is refused. With an unknown client or redirect URI the browser must not be
@@ -73,7 +81,10 @@ extension AuthorizeRequest {
         if !scopes.contains("openid"), scopes.contains(where: { ["email", "phone", "profile"].contains($0) }) { return back("invalid_scope") }
         return .success(AuthorizeRequest(
             pool: pool, client: client, responseType: responseType, redirectURI: redirect, scopes: scopes, state: state,
-            codeChallenge: challenge, nonce: query["nonce"], forcesLogin: query["prompt"] == "login"))
+            codeChallenge: challenge, nonce: query["nonce"], forcesLogin: query["prompt"] == "login",
+            branding: await UICustomizationService(deps).branding(for: client).map { record in
+                PageBranding(css: record.css, logoPath: record.image == nil ? nil : UICustomizationService.imagePath(record))
+            }))
     }
 }
 

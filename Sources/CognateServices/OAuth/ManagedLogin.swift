@@ -15,6 +15,11 @@ public struct ManagedLogin: Sendable {
         self.deps = deps
     }
 
+    /// A client's logo (SetUICustomization), with its content type.
+    public func logo(poolID: String, clientID: String, version: String) async -> (Data, String)? {
+        await UICustomizationService(deps).image(poolID: poolID, clientID: clientID, version: version)
+    }
+
     /// The services' clock (the test clock when it is moved).
     public func now() -> Date { deps.clock.now() }
 

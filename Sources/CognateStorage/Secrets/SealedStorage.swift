@@ -206,3 +206,11 @@ extension SealedStorage {
         try await inner.deleteLoginSessions(poolID: poolID, usernameKey: usernameKey)
     }
 }
+
+// Branding holds no secrets.
+extension SealedStorage {
+    public func putUICustomization(_ customization: UICustomization) async throws { try await inner.putUICustomization(customization) }
+    public func uiCustomization(poolID: String, clientID: String) async throws -> UICustomization {
+        try await inner.uiCustomization(poolID: poolID, clientID: clientID)
+    }
+}
