@@ -31,14 +31,7 @@ struct ManagedLoginEndpoints {
             }
         }
         router.get("/login") { request, _ -> Response in
-            let (query, raw) = Self.query(request)
-            guard let query else { return Self.redirect("/error?error=invalid_request") }
-            switch await login.check(query, host: request.head.authority) {
-            case .failure(let failure):
-                return Self.refuse(failure)
-            case .success(let authorize):
-                return loginForm(authorize, raw: raw)
-            }
+            try await page(request) { authorize, raw in loginForm(authorize, raw: raw) }
         }
         router.post("/login") { request, _ -> Response in
             let (authorize, raw, form): (AuthorizeRequest, String, [String: String])

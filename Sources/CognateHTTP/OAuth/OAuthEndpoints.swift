@@ -15,12 +15,7 @@ struct OAuthEndpoints {
     func add(to router: Router<some RequestContext>) {
         addRevocationAndUserInfo(to: router)
         router.post("/oauth2/token") { request, _ -> Response in
-            var request = request
-            guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true,
-                  let body = try? await request.collectBody(upTo: Self.maxFormSize),
-                  let form = FormBody.parse(Array(body.readableBytesView)),
-                  let basic = FormBody.basicCredentials(request.headers[.authorization])
-            else { return Self.error(.invalidRequest) }
+            guard let (form, basic) = await Self.form(request) else { return Self.error(.invalidRequest) }
             let answer: TokenResponse
             do {
                 answer = try await tokens.exchange(form, basic: basic)
@@ -35,12 +30,7 @@ struct OAuthEndpoints {
 
     func addRevocationAndUserInfo(to router: Router<some RequestContext>) {
         router.post("/oauth2/revoke") { request, _ -> Response in
-            var request = request
-            guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true,
-                  let body = try? await request.collectBody(upTo: Self.maxFormSize),
-                  let form = FormBody.parse(Array(body.readableBytesView)),
-                  let basic = FormBody.basicCredentials(request.headers[.authorization])
-            else { return Self.error(.invalidRequest) }
+            guard let (form, basic) = await Self.form(request) else { return Self.error(.invalidRequest) }
             do {
                 try await tokens.revoke(form, basic: basic)
             } catch let error as OAuthError {
@@ -65,6 +55,18 @@ struct OAuthEndpoints {
                 return response
             }
         }
+    }
+
+    /// The form of an OAuth request and its Basic credentials; nil when either is malformed, the body is
+    /// not a form, or it is too large.
+    static func form(_ request: Request) async -> ([String: String], (id: String, secret: String)?)? {
+        var request = request
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true,
+              let body = try? await request.collectBody(upTo: maxFormSize),
+              let form = FormBody.parse(Array(body.readableBytesView)),
+              let basic = FormBody.basicCredentials(request.headers[.authorization])
+        else { return nil }
+        return (form, basic)
     }
 
     static func userInfoError(_ status: Int, _ error: String, _ description: String) -> Response {
