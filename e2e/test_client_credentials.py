@@ -60,6 +60,11 @@ def test_client_oauth_settings_are_checked(cognito, pool):
                    AllowedOAuthScopes=["openid"])[0] == "InvalidOAuthFlowException"
     assert refused(AllowedOAuthFlows=["client_credentials"], AllowedOAuthScopes=["openid"]) == \
         ("InvalidOAuthFlowException", "openid is not supported with client_credentials flow")
+    for url in ("http://app.example.com/cb", "https://app.example.com/cb#frag", "/relative", "https:///nohost"):
+        assert refused(CallbackURLs=[url])[0] == "InvalidParameterException", url
+    assert refused(LogoutURLs=["http://192.168.1.5/out"])[0] == "InvalidParameterException"
+    for url in ("http://localhost:3000/cb", "http://127.0.0.1/cb", "myapp://callback", "https://app.example.com/cb?x=1"):
+        cognito.create_user_pool_client(UserPoolId=pool, ClientName="ok", CallbackURLs=[url])
     assert refused(AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthScopes=["openid"]) == \
         ("InvalidOAuthFlowException", "CallbackUrls can not be empty when code flow or implicit flow is selected")
 

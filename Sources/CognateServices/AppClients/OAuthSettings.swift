@@ -1,3 +1,4 @@
+import Foundation
 import CognateStorage
 import CognitoModel
 
@@ -9,6 +10,7 @@ enum OAuthSettings {
     static let standardScopes: Set<String> = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"]
 
     static func check(_ input: some ClientSettingsInput, pool: UserPool, deps: ServiceDependencies) async throws {
+        for url in (input.callbackURLs ?? []) + (input.logoutURLs ?? []) { try checkURL(url) }
         let flows = input.allowedOAuthFlows ?? []
         let scopes = input.allowedOAuthScopes ?? []
         if !scopes.isEmpty {
@@ -29,5 +31,21 @@ enum OAuthSettings {
            input.callbackURLs?.isEmpty ?? true {
             throw CognitoError(.invalidOAuthFlowException, "CallbackUrls can not be empty when code flow or implicit flow is selected")
         }
+    }
+
+    /// Redirect URLs are absolute and HTTPS, except plain HTTP on loopback (`localhost`, `127.0.0.1`,
+    /// `[::1]`) and an app's own scheme (`myapp://callback`); they carry no fragment.
+    static func checkURL(_ url: String) throws(CognitoError) {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), !scheme.isEmpty else {
+            throw Errors.invalidParameter("\(url.prefix(256)) is not an absolute URL.")
+        }
+        if components.fragment != nil { throw Errors.invalidParameter("\(url.prefix(256)) must not contain a fragment.") }
+        if scheme == "http" {
+            let host = components.host?.lowercased() ?? ""
+            guard ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host) else {
+                throw Errors.invalidParameter("\(url.prefix(256)) must use HTTPS: plain HTTP is allowed only for localhost.")
+            }
+        }
+        if scheme == "https" && (components.host ?? "").isEmpty { throw Errors.invalidParameter("\(url.prefix(256)) names no host.") }
     }
 }
