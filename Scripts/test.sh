@@ -18,12 +18,12 @@ if ! diff -u docs/COVERAGE.md /tmp/cognate-coverage.md; then
     exit 1
 fi
 
-echo "==> chromium for the passkey tests"
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+echo "==> chromium for the browser tests, openssl for the TLS test's certificate"
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v openssl >/dev/null; then
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver openssl >/dev/null
 fi
 
 echo "==> Python clients for the end-to-end suite"

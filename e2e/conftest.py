@@ -32,6 +32,8 @@ class Server:
         self.extra_args = list(extra_args)
         self.process = None
         self.log_path = db_path + ".log"
+        # A CA bundle (path) for a server that speaks HTTPS, else True.
+        self.verify = True
 
     def start(self):
         self.log = open(self.log_path, "ab")
@@ -42,7 +44,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"cognate exited with {self.process.returncode}; see {self.log_path}")
             try:
-                if requests.get(self.url + "/_cognate/health", timeout=0.5).ok:
+                if requests.get(self.url + "/_cognate/health", timeout=0.5, verify=self.verify).ok:
                     return self
             except requests.RequestException:
                 time.sleep(0.05)
@@ -65,6 +67,7 @@ class Server:
             region_name=region,
             aws_access_key_id="AKIDTEST",
             aws_secret_access_key="secret",
+            verify=self.verify,
             config=Config(retries={"max_attempts": 1}),
         )
 

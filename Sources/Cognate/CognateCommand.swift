@@ -68,6 +68,12 @@ struct CognateCommand: AsyncParsableCommand {
         valueName: "file"))
     var secretsKeyFile: String?
 
+    @Option(help: ArgumentHelp("Serve HTTPS with this certificate chain (PEM); needs --tls-key.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The private key (PEM) of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
     @Flag(help: "Tokens carry AWS's issuer, https://cognito-idp.REGION.amazonaws.com/POOL_ID, for verifiers that hard-code it (the keys and discovery stay served here).")
     var awsIssuer = false
 
@@ -80,6 +86,7 @@ struct CognateCommand: AsyncParsableCommand {
     func validate() throws {
         guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("--idle-timeout and --request-timeout must be positive.") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
     }
 
     func run() async throws {
@@ -105,7 +112,7 @@ struct CognateCommand: AsyncParsableCommand {
             clock: testEndpoints ? OffsetClock() : SystemClock(),
             configuration: ServiceConfiguration(
                 defaultRegion: region, accountID: accountId,
-                publicBaseURL: (publicUrl ?? "http://\(host):\(port)").trimmingSuffix("/"),
+                publicBaseURL: (publicUrl ?? "\(tlsCert == nil ? "http" : "https")://\(host):\(port)").trimmingSuffix("/"),
                 keepsOutbox: testEndpoints, logsCodes: logCodes,
                 simulationKey: HKDF<SHA256>.deriveKey(
                     inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
@@ -118,13 +125,13 @@ struct CognateCommand: AsyncParsableCommand {
         }
         let limits = ConnectionLimits(
             idleTimeout: .seconds(idleTimeout), requestTimeout: .seconds(requestTimeout), maxConnections: maxConnections)
-        let app = CognateApp.build(
+        let app = try CognateApp.build(
             configuration: AppConfiguration(
                 host: host, port: port, region: region, testEndpoints: testEndpoints, publicURL: publicUrl, limits: limits,
-                accessKeys: accessKeys),
+                accessKeys: accessKeys, tls: tlsCert.flatMap { cert in tlsKey.map { (cert, $0) } }),
             dependencies: dependencies, logger: logger
         )
-        logger.notice("Cognate serving the cognito-idp API on http://\(host):\(port) (database: \(inMemory ? "in memory" : db))")
+        logger.notice("Cognate serving the cognito-idp API on \(tlsCert == nil ? "http" : "https")://\(host):\(port) (database: \(inMemory ? "in memory" : db))")
         try await app.runService()
         try await storage.close()
     }

@@ -14,11 +14,15 @@ public struct AppConfiguration: Sendable {
     public var limits: ConnectionLimits
     /// When set, every operation AWS authorizes with IAM needs a valid SigV4 signature by one of these keys.
     public var accessKeys: AccessKeys?
+    /// PEM files of the certificate chain and private key: Cognate then serves HTTPS only.
+    public var tls: (certificatePath: String, keyPath: String)?
 
     public init(
         host: String = "127.0.0.1", port: Int = 9229, region: String = "us-east-1", maxBodySize: Int = 1 << 20,
-        testEndpoints: Bool = true, publicURL: String? = nil, limits: ConnectionLimits = .init(), accessKeys: AccessKeys? = nil
+        testEndpoints: Bool = true, publicURL: String? = nil, limits: ConnectionLimits = .init(), accessKeys: AccessKeys? = nil,
+        tls: (certificatePath: String, keyPath: String)? = nil
     ) {
+        self.tls = tls
         self.accessKeys = accessKeys
         self.host = host
         self.port = port

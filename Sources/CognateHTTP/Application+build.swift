@@ -3,7 +3,10 @@ import CognateStorage
 import CognateWire
 import Hummingbird
 import Logging
+import HummingbirdCore
+import HummingbirdTLS
 import NIOCore
+import NIOSSL
 
 /// Builds the Cognate application from its configuration and services; tests build the very same one.
 public enum CognateApp {
@@ -31,16 +34,24 @@ public enum CognateApp {
         return router
     }
 
+    /// Throws when the TLS certificate or key cannot be read.
     public static func build(
         configuration: AppConfiguration, dependencies: ServiceDependencies, logger: Logger
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let limits = configuration.limits
         let counter = ConnectionCounter()
+        let http1: HTTPServerBuilder = .http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter)],
+            idleTimeout: TimeAmount(limits.idleTimeout)))
+        var server = http1
+        if let tls = configuration.tls {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)
+            server = try .tls(http1, tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        }
         return Application(
             router: HeadAsGet(router: router(configuration: configuration, dependencies: dependencies)),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter)],
-                idleTimeout: TimeAmount(limits.idleTimeout))),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Cognate"),
             logger: logger
         )

@@ -15,7 +15,7 @@ import Testing
     func withApp(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let logger = Logger(label: "test")
         let storage = try await SQLiteStorage.open(.memory, logger: logger)
-        let app = CognateApp.build(
+        let app = try CognateApp.build(
             configuration: AppConfiguration(maxBodySize: 4096), dependencies: ServiceDependencies(storage: storage, logger: logger), logger: logger
         )
         do {
