@@ -430,3 +430,38 @@ def test_ui_customization_is_set_read_back_and_shown_on_the_pages(server, cognit
     assert browser.execute_script("return arguments[0].naturalWidth", logo) == 1
     shot(browser, "login-branded")
     cognito.delete_user_pool_domain(Domain=prefix, UserPoolId=pool)
+
+
+def test_terms_documents_and_their_links_on_the_sign_up_page(server, cognito, web, browser):
+    from botocore.exceptions import ClientError
+    pool, client = web["pool"], web["client"]
+    terms = cognito.create_terms(UserPoolId=pool, ClientId=client, TermsName="terms-of-use", TermsSource="LINK", Enforcement="NONE",
+                                 Links={"cognito:default": "https://example.com/terms"})["Terms"]
+    assert terms["TermsName"] == "terms-of-use" and len(terms["TermsId"]) == 36 and terms["ClientId"] == client
+    with pytest.raises(ClientError) as e:
+        cognito.create_terms(UserPoolId=pool, ClientId=client, TermsName="terms-of-use", TermsSource="LINK", Enforcement="NONE",
+                             Links={"cognito:default": "https://example.com/other"})
+    assert e.value.response["Error"]["Code"] == "TermsExistsException"
+    with pytest.raises(ClientError) as e:
+        cognito.create_terms(UserPoolId=pool, ClientId=client, TermsName="privacy-policy", TermsSource="LINK", Enforcement="NONE",
+                             Links={"cognito:default": "javascript:alert(1)"})
+    assert e.value.response["Error"]["Code"] == "InvalidParameterException"
+    signup = server.url + "/signup?" + urllib.parse.urlencode({"client_id": client, "response_type": "code", "redirect_uri": web["callback"]})
+    browser.get(signup)
+    assert not browser.find_elements(By.LINK_TEXT, "Terms of use")  # shown only once both documents exist
+    privacy = cognito.create_terms(UserPoolId=pool, ClientId=client, TermsName="privacy-policy", TermsSource="LINK", Enforcement="NONE",
+                                   Links={"cognito:english": "https://example.com/privacy"})["Terms"]
+    browser.get(signup)
+    assert browser.find_element(By.LINK_TEXT, "Terms of use").get_attribute("href") == "https://example.com/terms"
+    assert browser.find_element(By.LINK_TEXT, "Privacy policy").get_attribute("href") == "https://example.com/privacy"
+    assert cognito.describe_terms(UserPoolId=pool, TermsId=terms["TermsId"])["Terms"]["Links"] == {"cognito:default": "https://example.com/terms"}
+    by_client = cognito.describe_terms_by_client(UserPoolId=pool, ClientId=client, TermsName="privacy-policy")["Terms"]
+    assert by_client["TermsId"] == privacy["TermsId"]
+    updated = cognito.update_terms(UserPoolId=pool, TermsId=terms["TermsId"], Links={"cognito:default": "https://example.com/terms-v2"})
+    assert updated["Terms"]["Links"]["cognito:default"] == "https://example.com/terms-v2"
+    listed = cognito.list_terms(UserPoolId=pool)["Terms"]
+    assert sorted(t["TermsName"] for t in listed) == ["privacy-policy", "terms-of-use"]
+    cognito.delete_terms(UserPoolId=pool, TermsId=terms["TermsId"])
+    with pytest.raises(ClientError) as e:
+        cognito.describe_terms(UserPoolId=pool, TermsId=terms["TermsId"])
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"

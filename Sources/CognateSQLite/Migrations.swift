@@ -174,5 +174,18 @@ enum Migrations {
             )
             """,
         ]),
+        (7, [
+            """
+            CREATE TABLE terms (
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                terms_id TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (pool_id, terms_id)
+            )
+            """,
+            "CREATE UNIQUE INDEX terms_one_name_per_client ON terms(pool_id, client_id, name)",
+        ]),
     ]
 }

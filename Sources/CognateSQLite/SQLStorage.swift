@@ -858,7 +858,7 @@ public final class SQLStorage: Storage {
         try await transaction { db in
             for table in [
                 "oauth_codes", "login_sessions", "refresh_tokens", "auth_sessions", "signing_keys", "group_members", "user_aliases", "groups", "users",
-                "app_clients", "user_pool_domains", "resource_servers", "ui_customizations", "user_pools", "outbox",
+                "app_clients", "user_pool_domains", "resource_servers", "ui_customizations", "terms", "user_pools", "outbox",
             ] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }

@@ -10,15 +10,17 @@ import Hummingbird
 extension ManagedLoginEndpoints {
     func addAccountPages(to router: Router<some RequestContext>) {
         router.get("/signup") { request, _ -> Response in
-            try await page(request) { authorize, raw in signUpForm(authorize, raw: raw) }
+            try await page(request) { authorize, raw in await signUpForm(authorize, raw: raw) }
         }
         router.post("/signup") { request, _ -> Response in
             try await submitted(request) { authorize, raw, form in
                 let username = value(form, "username"), email = value(form, "email"), password = value(form, "password", limit: 256)
-                guard login.allowsSignUp(authorize) else { return signUpForm(authorize, raw: raw, error: "SignUp is not permitted for this user pool") }
+                guard login.allowsSignUp(authorize) else {
+                    return await signUpForm(authorize, raw: raw, error: "SignUp is not permitted for this user pool")
+                }
                 switch await login.signUp(authorize, username: username, password: password, email: email) {
                 case .failure(let error):
-                    return signUpForm(authorize, raw: raw, username: username, email: email, error: error.message)
+                    return await signUpForm(authorize, raw: raw, username: username, email: email, error: error.message)
                 case .success(let destination):
                     guard let destination else {
                         return loginForm(authorize, raw: raw, info: "Your account was created. An administrator must confirm it before you sign in.")
@@ -97,8 +99,14 @@ extension ManagedLoginEndpoints {
         String((form[name] ?? "").trimmingCharacters(in: name == "password" ? [] : .whitespaces).prefix(limit))
     }
 
-    func signUpForm(_ authorize: AuthorizeRequest, raw: String, username: String = "", email: String = "", error: String? = nil) -> Response {
+    func signUpForm(
+        _ authorize: AuthorizeRequest, raw: String, username: String = "", email: String = "", error: String? = nil
+    ) async -> Response {
         let csrf = newCSRF()
+        var links: [(href: String, text: String)] = []
+        if let terms = await login.termsLinks(authorize) {
+            links += [(terms.termsOfUse, "Terms of use"), (terms.privacy, "Privacy policy")]
+        }
         return pages.form(
             title: "Sign up", poolName: authorize.pool.name, action: "/signup?" + raw, csrf: csrf.token,
             fields: [
@@ -106,7 +114,8 @@ extension ManagedLoginEndpoints {
                 .init(name: "email", label: "Email", type: "email", autocomplete: "email", value: email),
                 .init(name: "password", label: "Password", type: "password", autocomplete: "new-password"),
             ],
-            button: "Sign up", error: error, links: [("/login?" + raw, "Already have an account? Sign in")], branding: authorize.branding, headers: csrf.headers)
+            button: "Sign up", error: error, links: links + [("/login?" + raw, "Already have an account? Sign in")],
+            branding: authorize.branding, headers: csrf.headers)
     }
 
     func confirmForm(_ authorize: AuthorizeRequest, raw: String, username: String, error: String? = nil, info: String? = nil) -> Response {

@@ -48,6 +48,7 @@ public enum Services {
         DomainService(deps).register(in: &table)
         ResourceServerService(deps).register(in: &table)
         UICustomizationService(deps).register(in: &table)
+        TermsService(deps).register(in: &table)
         return table
     }
 }

@@ -97,6 +97,11 @@ public struct ManagedLogin: Sendable {
         request.client.secrets.first.map { Self.secretHash(username: username, clientID: request.client.clientID, secret: $0.value) }
     }
 
+    /// The client's terms of use and privacy policy links for the sign-up page, once it has both.
+    public func termsLinks(_ request: AuthorizeRequest) async -> (termsOfUse: String, privacy: String)? {
+        await TermsService.signUpLinks(deps, client: request.client)
+    }
+
     /// Whether the pool lets users sign themselves up.
     public func allowsSignUp(_ request: AuthorizeRequest) -> Bool {
         request.pool.settings.adminCreateUserConfig?.allowAdminCreateUserOnly != true

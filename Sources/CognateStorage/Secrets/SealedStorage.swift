@@ -214,3 +214,17 @@ extension SealedStorage {
         try await inner.uiCustomization(poolID: poolID, clientID: clientID)
     }
 }
+
+// Terms documents hold no secrets.
+extension SealedStorage {
+    public func createTerms(_ terms: TermsDocument) async throws { try await inner.createTerms(terms) }
+    public func terms(poolID: String, termsID: String) async throws -> TermsDocument { try await inner.terms(poolID: poolID, termsID: termsID) }
+    public func terms(poolID: String, clientID: String) async throws -> [TermsDocument] { try await inner.terms(poolID: poolID, clientID: clientID) }
+    public func listTerms(poolID: String, _ page: PageRequest) async throws -> Page<TermsDocument> { try await inner.listTerms(poolID: poolID, page) }
+    public func updateTerms(
+        poolID: String, termsID: String, _ change: @escaping @Sendable (inout TermsDocument) throws -> Void
+    ) async throws -> TermsDocument {
+        try await inner.updateTerms(poolID: poolID, termsID: termsID, change)
+    }
+    public func deleteTerms(poolID: String, termsID: String) async throws { try await inner.deleteTerms(poolID: poolID, termsID: termsID) }
+}
