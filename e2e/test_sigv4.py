@@ -116,3 +116,26 @@ def test_listening_beyond_loopback_without_keys_warns(tmp_path):
     finally:
         server.stop()
     assert "without SigV4 credentials" in open(server.log_path).read()
+
+
+def test_client_token_needs_no_signature_and_derived_token_checks_one_if_sent(signed_server):
+    cognito = client(signed_server)
+    pool = cognito.create_user_pool(PoolName="m2m")["UserPool"]["Id"]
+    cognito.create_resource_server(UserPoolId=pool, Identifier="orders", Name="Orders",
+                                   Scopes=[{"ScopeName": "read", "ScopeDescription": "Read"}])
+    machine = cognito.create_user_pool_client(UserPoolId=pool, ClientName="m2m", GenerateSecret=True,
+                                              ExplicitAuthFlows=["ALLOW_CLIENT_TOKEN_AUTH"],
+                                              AllowedOAuthScopes=["orders/read"])["UserPoolClient"]
+    # IAM is not evaluated for GetClientToken: unsigned, and even wrongly signed, it is the secret that counts.
+    answer = raw(signed_server, "GetClientToken", {"ClientId": machine["ClientId"], "Secret": machine["ClientSecret"]})
+    assert answer.status_code == 200 and answer.json()["ClientAuthenticationResult"]["TokenType"] == "Bearer"
+    wrong = client(signed_server, secret="not-the-secret").get_client_token(ClientId=machine["ClientId"], Secret=machine["ClientSecret"])
+    assert wrong["ClientAuthenticationResult"]["AccessToken"]
+    # GetDerivedToken: a signature, when sent, must be valid.
+    body = {"ClientId": machine["ClientId"], "SubjectToken": "x", "SubjectTokenType": "ACCESS_TOKEN"}
+    with pytest.raises(ClientError) as e:
+        client(signed_server, secret="not-the-secret").get_derived_token(**body)
+    assert error_code(e) == "InvalidSignatureException"
+    # Unsigned, the client authorizes it (and this client lacks the exchange flow).
+    unsigned = raw(signed_server, "GetDerivedToken", {**body, "ClientSecret": machine["ClientSecret"]})
+    assert unsigned.status_code == 400 and unsigned.json()["__type"] == "InvalidParameterException"

@@ -40,6 +40,12 @@ PATCHES = {
         "changes": {},
         "remove": ["pattern", "max"],
     },
+    "ExplicitAuthFlowsType": {
+        "reason": "GetClientToken needs a client whose only flow is ALLOW_CLIENT_TOKEN_AUTH (the operation's own "
+                  "documentation), yet the 1.44.8 enum lacks that value.",
+        "changes": {},
+        "append": {"enum": ["ALLOW_CLIENT_TOKEN_AUTH"]},
+    },
 }
 
 PRIMITIVES = {
@@ -110,6 +116,8 @@ class Generator:
             self.shapes[name].update(patch.get("changes", {}))
             for key in patch.get("remove", []):
                 self.shapes[name].pop(key, None)
+            for key, extra in patch.get("append", {}).items():
+                self.shapes[name][key] = self.shapes[name][key] + extra
         self.patterns = {}
         self.used = set()
         for op in model["operations"].values():

@@ -37,16 +37,38 @@ struct AWSEndpoint {
         } catch {
             return Self.tooLarge(requestID)
         }
-        if let signatures, let operation = try? Target.operation(from: request.headers[Self.targetHeader]), !operation.isUnauthenticated,
-           case .failure(let error) = signatures.verify(Self.signedRequest(request, body: buffer)) {
-            return Self.response(.error(error, status: 400), requestID: requestID)
+        let signed = request.headers[.authorization]?.hasPrefix("AWS4-HMAC-SHA256") == true
+        var iamAuthorized = false
+        if let operation = try? Target.operation(from: request.headers[Self.targetHeader]) {
+            switch Self.signaturePolicy(operation) {
+            case .none:
+                break
+            case .optional where !signed:
+                break
+            case .optional, .required:
+                if let signatures, case .failure(let error) = signatures.verify(Self.signedRequest(request, body: buffer)) {
+                    return Self.response(.error(error, status: 400), requestID: requestID)
+                }
+                iamAuthorized = signed
+            }
         }
         let region = CredentialScope.region(fromAuthorization: request.headers[.authorization]) ?? configuration.region
         let answer = await table.dispatch(
             target: request.headers[Self.targetHeader], body: Data(buffer.readableBytesView),
-            context: OperationContext(region: region, requestID: requestID), logger: context.logger
+            context: OperationContext(region: region, requestID: requestID, iamAuthorized: iamAuthorized), logger: context.logger
         )
         return Self.response(answer, requestID: requestID)
+    }
+
+    enum SignaturePolicy { case none, optional, required }
+
+    /// Whether an operation's request must carry a verified SigV4 signature. The model's unauthenticated
+    /// operations take none; IAM is not evaluated for GetClientToken (the client secret is the credential);
+    /// GetDerivedToken is authorized by IAM or by the client, so a signature is checked only when present.
+    static func signaturePolicy(_ operation: CognitoOperation) -> SignaturePolicy {
+        if operation.isUnauthenticated || operation == .getClientToken { return .none }
+        if operation == .getDerivedToken { return .optional }
+        return .required
     }
 
     /// The parts of the request a SigV4 signature covers.

@@ -4,9 +4,14 @@ public struct OperationContext: Sendable {
     public var region: String
     /// The `x-amzn-RequestId` of this request.
     public var requestID: String
+    /// True when the request carries IAM credentials: a SigV4 signature that was verified, or — when
+    /// Cognate checks no signatures — any SigV4 signature. Operations that IAM or a client secret may
+    /// authorize (GetDerivedToken) ask for the secret only without it.
+    public var iamAuthorized: Bool
 
-    public init(region: String, requestID: String) {
+    public init(region: String, requestID: String, iamAuthorized: Bool = false) {
         self.region = region
         self.requestID = requestID
+        self.iamAuthorized = iamAuthorized
     }
 }

@@ -81,6 +81,8 @@ struct OAuthEndpoints {
         ]
         if let id = response.idToken { object["id_token"] = id }
         if let refresh = response.refreshToken { object["refresh_token"] = refresh }
+        if let issued = response.issuedTokenType { object["issued_token_type"] = issued }
+        if let scope = response.scope { object["scope"] = scope }
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 

@@ -157,6 +157,10 @@ struct AppClientService {
             if hasLegacy && hasAllow {
                 throw Errors.invalidParameter("ExplicitAuthFlows cannot mix legacy values with ALLOW_ values.")
             }
+            // GetClientToken's flow is for machine clients only: its documentation makes it the only flow.
+            if flows.contains(.allowClientTokenAuth) && Set(flows).count > 1 {
+                throw Errors.invalidParameter("ALLOW_CLIENT_TOKEN_AUTH must be the only authentication flow of the app client.")
+            }
         }
         let known = Set(pool.schema.compactMap(\.name))
         for (label, list) in [("read", input.readAttributes), ("write", input.writeAttributes)] {

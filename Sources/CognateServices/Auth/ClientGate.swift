@@ -45,6 +45,15 @@ struct ClientGate {
         }
     }
 
+    /// Checks a client secret sent as such (GetTokensFromRefreshToken, GetDerivedToken): one of the client's
+    /// secrets, compared in constant time. A client without a secret takes none.
+    func requireClientSecret(_ given: String?, _ client: AppClient) throws(CognitoError) {
+        guard !client.secrets.isEmpty else { return }
+        guard let given, client.secrets.contains(where: { CognitoSRP.constantTimeEqual(Array($0.value.utf8), Array(given.utf8)) }) else {
+            throw CognitoError(.notAuthorizedException, "Unable to verify the client secret for client \(client.clientID).")
+        }
+    }
+
     /// Checks SECRET_HASH against each of the client's secrets; `usernames` are the names it may have been
     /// computed with. A client without a secret takes none.
     func requireSecretHash(_ given: String?, usernames: [String], _ client: AppClient) throws(CognitoError) {

@@ -41,11 +41,7 @@ struct RefreshTokens {
     func register(in table: inout OperationTable) {
         table.register(Operations.GetTokensFromRefreshToken.self) { input, _ in
             let (pool, client) = try await ClientGate(deps: deps).resolve(clientID: input.clientId)
-            if !client.secrets.isEmpty {
-                guard let secret = input.clientSecret, client.secrets.contains(where: { $0.value == secret }) else {
-                    throw CognitoError(.notAuthorizedException, "Unable to verify the client secret for client \(client.clientID).")
-                }
-            }
+            try ClientGate(deps: deps).requireClientSecret(input.clientSecret, client)
             let (record, user) = try await validate(input.refreshToken, pool: pool, client: client, deviceKey: input.deviceKey)
             let issuer = TokenIssuer(deps: deps)
             guard client.settings.refreshTokenRotation?.feature == .enabled else {

@@ -10,6 +10,15 @@ enum Claim: Codable, Equatable {
     case int(Int)
     case bool(Bool)
     case strings([String])
+    /// A nested claim set, such as RFC 8693's `act`.
+    indirect case object([String: Claim])
+
+    /// Token payloads are encoded with sorted keys and unescaped slashes, as Cognito's look.
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
@@ -18,6 +27,7 @@ enum Claim: Codable, Equatable {
         case .int(let v): try c.encode(v)
         case .bool(let v): try c.encode(v)
         case .strings(let v): try c.encode(v)
+        case .object(let v): try c.encode(v)
         }
     }
 
@@ -26,7 +36,8 @@ enum Claim: Codable, Equatable {
         if let v = try? c.decode(Bool.self) { self = .bool(v) }
         else if let v = try? c.decode(Int.self) { self = .int(v) }
         else if let v = try? c.decode(String.self) { self = .string(v) }
-        else { self = .strings(try c.decode([String].self)) }
+        else if let v = try? c.decode([String].self) { self = .strings(v) }
+        else { self = .object(try c.decode([String: Claim].self)) }
     }
 
     var string: String? { if case .string(let v) = self { v } else { nil } }
@@ -77,9 +88,35 @@ struct TokenIssuer {
         pool: UserPool, client: AppClient, user: User, originJTI: String, authTime: Date, deviceKey: String? = nil,
         scopes: [String]? = nil, nonce: String? = nil
     ) async throws -> AuthenticationResultType {
-        let now = deps.clock.now()
         let lifetimes = Self.lifetimes(client.settings)
         let signer = try await deps.keyRing.signer(poolID: pool.id)
+        let (access, claims) = try await claimSets(
+            pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime, deviceKey: deviceKey, scopes: scopes)
+        var id = claims
+        let encoder = Claim.encoder
+        let accessToken = try signer.sign(payload: encoder.encode(access))
+        var idToken: String?
+        if let scopes {
+            if scopes.contains("openid") {
+                // OIDC Core §3.1.3.6: the left half of SHA-256 of the access token, base64url.
+                id["at_hash"] = .string(Base64URL.encode(Array(SHA256.hash(data: Array(accessToken.utf8)).prefix(16))))
+                if let nonce { id["nonce"] = .string(nonce) }
+                idToken = try signer.sign(payload: encoder.encode(id))
+            }
+        } else {
+            idToken = try signer.sign(payload: encoder.encode(id))
+        }
+        return AuthenticationResultType(accessToken: accessToken, expiresIn: lifetimes.access, tokenType: "Bearer", idToken: idToken)
+    }
+
+    /// The claims of a user's access and ID tokens, unsigned: `tokens` signs them; a token exchange
+    /// reshapes them first.
+    func claimSets(
+        pool: UserPool, client: AppClient, user: User, originJTI: String, authTime: Date, deviceKey: String? = nil,
+        scopes: [String]? = nil
+    ) async throws -> (access: [String: Claim], id: [String: Claim]) {
+        let now = deps.clock.now()
+        let lifetimes = Self.lifetimes(client.settings)
         let groups = try await deps.storage.listGroups(poolID: pool.id, memberKey: user.usernameKey, PageRequest(limit: 200)).items
             .sorted { ($0.precedence ?? Int.max, $0.name) < ($1.precedence ?? Int.max, $1.name) }.map(\.name)
         let eventID = deps.random.uuid()
@@ -114,21 +151,7 @@ struct TokenIssuer {
                 id[attribute.name] = .string(attribute.value)
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let accessToken = try signer.sign(payload: encoder.encode(access))
-        var idToken: String?
-        if let scopes {
-            if scopes.contains("openid") {
-                // OIDC Core §3.1.3.6: the left half of SHA-256 of the access token, base64url.
-                id["at_hash"] = .string(Base64URL.encode(Array(SHA256.hash(data: Array(accessToken.utf8)).prefix(16))))
-                if let nonce { id["nonce"] = .string(nonce) }
-                idToken = try signer.sign(payload: encoder.encode(id))
-            }
-        } else {
-            idToken = try signer.sign(payload: encoder.encode(id))
-        }
-        return AuthenticationResultType(accessToken: accessToken, expiresIn: lifetimes.access, tokenType: "Bearer", idToken: idToken)
+        return (access, id)
     }
 
     /// A random opaque token (refresh tokens, sessions). It starts with a letter: base64url may begin

@@ -1,4 +1,3 @@
-import CognateCrypto
 import CognateStorage
 import CognitoModel
 import Foundation
@@ -15,27 +14,10 @@ struct ClientCredentialsGrant: TokenGrant {
         guard client.settings.allowedOAuthFlows?.contains(.clientCredentials) == true else { throw OAuthError.unauthorizedClient }
         // AWS answers invalid_grant when the client's OAuth flows are not switched on.
         guard client.settings.allowedOAuthFlowsUserPoolClient == true else { throw OAuthError.invalidGrant }
-        let scopes = try await grantedScopes(request)
-        let now = deps.clock.now()
-        let lifetime = TokenIssuer.lifetimes(client.settings).access
-        let iat = Int(now.timeIntervalSince1970)
-        let claims: [String: Claim] = [
-            "sub": .string(client.clientID), "client_id": .string(client.clientID), "token_use": .string("access"),
-            "scope": .string(scopes.joined(separator: " ")), "auth_time": .int(iat), "iat": .int(iat),
-            "exp": .int(iat + lifetime), "iss": .string(deps.configuration.issuer(poolID: request.pool.id)),
-            "jti": .string(deps.random.uuid()), "version": .int(2),
-        ]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let token = try await deps.keyRing.signer(poolID: request.pool.id).sign(payload: try encoder.encode(claims))
-        return TokenResponse(accessToken: token, expiresIn: lifetime)
-    }
-
-    /// The requested scopes, each the client's and a custom scope that still exists; without a request,
-    /// every such scope of the client. None at all is invalid_scope.
-    private func grantedScopes(_ request: TokenRequest) async throws -> [String] {
-        let defined = try await ResourceServerService.customScopes(deps, poolID: request.pool.id)
-        let allowed = (request.client.settings.allowedOAuthScopes ?? []).filter { defined.contains($0) }
+        let minter = ClientTokenMinter(deps: deps)
+        let allowed = try await minter.allowedScopes(client)
+        // The requested scopes, each the client's; without a request, every one of the client's. None at
+        // all is invalid_scope.
         let scopes: [String]
         if let asked = request.parameters["scope"] {
             scopes = asked.split(separator: " ").map(String.init)
@@ -44,6 +26,7 @@ struct ClientCredentialsGrant: TokenGrant {
             scopes = allowed
         }
         guard !scopes.isEmpty else { throw OAuthError.invalidScope }
-        return scopes
+        let minted = try await minter.mint(client: client, scopes: scopes)
+        return TokenResponse(accessToken: minted.token, expiresIn: minted.expiresIn)
     }
 }

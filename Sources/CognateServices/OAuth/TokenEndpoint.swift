@@ -12,20 +12,15 @@ public struct TokenEndpoint: Sendable {
 
     public init(_ deps: ServiceDependencies) {
         self.deps = deps
-        let all: [any TokenGrant] = [ClientCredentialsGrant(deps: deps), AuthorizationCodeGrant(deps: deps), RefreshTokenGrant(deps: deps)]
+        let all: [any TokenGrant] = [ClientCredentialsGrant(deps: deps), AuthorizationCodeGrant(deps: deps), RefreshTokenGrant(deps: deps),
+                                   TokenExchangeGrant(deps: deps)]
         grants = Dictionary(uniqueKeysWithValues: all.map { (type(of: $0).grantType, $0) })
     }
-
-    /// The grants Cognito's token endpoint has that Cognate does not serve yet: answered honestly.
-    static let notYetServed: Set<String> = ["urn:ietf:params:oauth:grant-type:token-exchange"]
 
     /// `parameters` is the decoded form; `basic` the client ID and secret of an `Authorization: Basic` header.
     public func exchange(_ parameters: [String: String], basic: (id: String, secret: String)?) async throws(OAuthError) -> TokenResponse {
         guard let grantType = parameters["grant_type"], !grantType.isEmpty else { throw OAuthError.invalidRequest }
-        guard let grant = grants[grantType] else {
-            guard Self.notYetServed.contains(grantType) else { throw OAuthError.unsupportedGrantType }
-            throw OAuthError("unsupported_grant_type", description: "Cognate does not serve the \(grantType) grant yet.")
-        }
+        guard let grant = grants[grantType] else { throw OAuthError.unsupportedGrantType }
         let request = try await authenticate(parameters, basic: basic)
         do {
             return try await grant.issue(request)

@@ -17,6 +17,9 @@ public struct TokenResponse: Sendable, Equatable {
     public var idToken: String?
     public var refreshToken: String?
     public var tokenType = "Bearer"
+    /// A token exchange's `issued_token_type` (RFC 8693 §2.2.1) and granted `scope`.
+    public var issuedTokenType: String?
+    public var scope: String?
 }
 
 /// One grant of the token endpoint. The dispatcher (`TokenEndpoint`) authenticates the client first,

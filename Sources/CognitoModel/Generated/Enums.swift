@@ -358,8 +358,9 @@ public struct ExplicitAuthFlowsType: RawRepresentable, Codable, Hashable, Sendab
     public static let allowUserAuth = Self(rawValue: #"ALLOW_USER_AUTH"#)
     public static let allowTokenExchangeDelegation = Self(rawValue: #"ALLOW_TOKEN_EXCHANGE_DELEGATION"#)
     public static let allowTokenExchangeImpersonation = Self(rawValue: #"ALLOW_TOKEN_EXCHANGE_IMPERSONATION"#)
+    public static let allowClientTokenAuth = Self(rawValue: #"ALLOW_CLIENT_TOKEN_AUTH"#)
 
-    public static let allRawValues: [String] = [#"ADMIN_NO_SRP_AUTH"#, #"CUSTOM_AUTH_FLOW_ONLY"#, #"USER_PASSWORD_AUTH"#, #"ALLOW_ADMIN_USER_PASSWORD_AUTH"#, #"ALLOW_CUSTOM_AUTH"#, #"ALLOW_USER_PASSWORD_AUTH"#, #"ALLOW_USER_SRP_AUTH"#, #"ALLOW_REFRESH_TOKEN_AUTH"#, #"ALLOW_USER_AUTH"#, #"ALLOW_TOKEN_EXCHANGE_DELEGATION"#, #"ALLOW_TOKEN_EXCHANGE_IMPERSONATION"#]
+    public static let allRawValues: [String] = [#"ADMIN_NO_SRP_AUTH"#, #"CUSTOM_AUTH_FLOW_ONLY"#, #"USER_PASSWORD_AUTH"#, #"ALLOW_ADMIN_USER_PASSWORD_AUTH"#, #"ALLOW_CUSTOM_AUTH"#, #"ALLOW_USER_PASSWORD_AUTH"#, #"ALLOW_USER_SRP_AUTH"#, #"ALLOW_REFRESH_TOKEN_AUTH"#, #"ALLOW_USER_AUTH"#, #"ALLOW_TOKEN_EXCHANGE_DELEGATION"#, #"ALLOW_TOKEN_EXCHANGE_IMPERSONATION"#, #"ALLOW_CLIENT_TOKEN_AUTH"#]
 }
 
 public struct FeatureType: RawRepresentable, Codable, Hashable, Sendable, ModelEnum, WireEncodable {

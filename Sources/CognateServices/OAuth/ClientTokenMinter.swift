@@ -1,0 +1,32 @@
+import CognateCrypto
+import CognateStorage
+import CognitoModel
+import Foundation
+
+/// Mints the access token of a machine-to-machine client: it speaks for the client itself
+/// (`sub` = client ID) and carries custom scopes only. The token endpoint's client_credentials grant and
+/// GetClientToken both use it.
+struct ClientTokenMinter {
+    let deps: ServiceDependencies
+
+    /// The client's custom scopes that still exist (a resource server's scope may have been removed since
+    /// the client named it).
+    func allowedScopes(_ client: AppClient) async throws -> [String] {
+        let defined = try await ResourceServerService.customScopes(deps, poolID: client.poolID)
+        return (client.settings.allowedOAuthScopes ?? []).filter { defined.contains($0) }
+    }
+
+    func mint(client: AppClient, scopes: [String]) async throws -> (token: String, expiresIn: Int) {
+        let now = deps.clock.now()
+        let lifetime = TokenIssuer.lifetimes(client.settings).access
+        let iat = Int(now.timeIntervalSince1970)
+        let claims: [String: Claim] = [
+            "sub": .string(client.clientID), "client_id": .string(client.clientID), "token_use": .string("access"),
+            "scope": .string(scopes.joined(separator: " ")), "auth_time": .int(iat), "iat": .int(iat),
+            "exp": .int(iat + lifetime), "iss": .string(deps.configuration.issuer(poolID: client.poolID)),
+            "jti": .string(deps.random.uuid()), "version": .int(2),
+        ]
+        let token = try await deps.keyRing.signer(poolID: client.poolID).sign(payload: try Claim.encoder.encode(claims))
+        return (token, lifetime)
+    }
+}
