@@ -65,6 +65,11 @@ let package = Package(
             dependencies: ["CognateStorage", "CognitoModel"],
             swiftSettings: upcoming
         ),
+        // QR codes for the TOTP setup page (byte mode, level M), drawn as SVG.
+        .target(
+            name: "CognateQRCode",
+            swiftSettings: upcoming
+        ),
         // Cryptography: Montgomery arithmetic, Cognito's SRP, token signing.
         .target(
             name: "CognateCrypto",
@@ -104,7 +109,7 @@ let package = Package(
         .target(
             name: "CognateHTTP",
             dependencies: [
-                "CognitoModel", "CognateWire", "CognateStorage", "CognateServices",
+                "CognitoModel", "CognateWire", "CognateStorage", "CognateServices", "CognateQRCode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -150,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "CognateServicesTests",
             dependencies: [
-                "CognateServices", "CognateHTTP", "CognateSQLite", "CognateStorage", "CognateWire", "CognitoModel",
+                "CognateServices", "CognateHTTP", "CognateSQLite", "CognateStorage", "CognateWire", "CognitoModel", "CognateQRCode",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -316,6 +316,60 @@ def test_totp_mfa_on_the_pages(server, cognito, web, browser):
         requests.post(server.url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)
 
 
+def test_totp_setup_from_the_qr_code_on_the_pages(server, cognito, web, browser):
+    """Required MFA and no factor yet: the page shows a QR code; an authenticator (pyotp) set up from what the
+    code says signs in, and the next sign-in asks for its codes."""
+    import io
+    import time
+
+    import pyotp
+    import zxingcpp
+    from PIL import Image
+    pool = web["pool"]
+    cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="ON", SoftwareTokenMfaConfiguration={"Enabled": True})
+    cognito.admin_create_user(UserPoolId=pool, Username="dora", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool, Username="dora", Password=PASSWORD, Permanent=True)
+    browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+        "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "scope": "openid"}))
+    sign_in(browser, "dora", PASSWORD)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Set up an authenticator app"
+    shot(browser, "mfa-setup")
+    image = browser.find_element(By.ID, "totpQrCode")
+    assert "authenticator" in image.get_attribute("alt")
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.screenshot_as_png)))
+    assert len(decoded) == 1 and decoded[0].format == zxingcpp.BarcodeFormat.QRCode
+    uri = urllib.parse.urlparse(decoded[0].text)
+    query = urllib.parse.parse_qs(uri.query)
+    assert (uri.scheme, uri.netloc) == ("otpauth", "totp")
+    assert urllib.parse.unquote(uri.path) == f"/{query['issuer'][0]}:dora"
+    secret = query["secret"][0]
+    assert len(secret) == 52 and browser.find_element(By.ID, "totpSecret").text.replace(" ", "") == secret
+    totp = pyotp.TOTP(secret)
+    # A wrong code keeps the page, with the same key.
+    browser.find_element(By.NAME, "answer").send_keys("000000" if totp.now() != "000000" else "111111")
+    submit(browser)
+    assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").text == "Code mismatch and fail enable Software Token MFA"
+    assert browser.find_element(By.ID, "totpSecret").text.replace(" ", "") == secret
+    browser.find_element(By.NAME, "answer").send_keys(totp.now())
+    submit(browser)
+    assert browser.current_url.startswith(web["callback"] + "?code=")
+    user = cognito.admin_get_user(UserPoolId=pool, Username="dora")
+    assert user["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+    # The next sign-in asks for a code from the new authenticator (the next time step: the setup code is spent).
+    forget_session(server, browser)
+    browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+        "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "scope": "openid"}))
+    sign_in(browser, "dora", PASSWORD)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Multi-factor authentication"
+    requests.post(server.url + "/_cognate/clock", json={"advanceSeconds": 30}, timeout=5)
+    try:
+        browser.find_element(By.NAME, "answer").send_keys(totp.at(time.time() + 30))
+        submit(browser)
+        assert browser.current_url.startswith(web["callback"] + "?code=")
+    finally:
+        requests.post(server.url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)
+
+
 def fill(browser, **fields):
     for name, value in fields.items():
         element = browser.find_element(By.NAME, name)

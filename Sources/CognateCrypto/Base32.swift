@@ -1,6 +1,6 @@
 /// RFC 4648 base32 (the alphabet A–Z, 2–7), the form authenticator apps take TOTP secrets in.
 public enum Base32 {
-    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
+    public static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
     /// Encodes without padding (a 20-byte secret gives 32 characters).
     public static func encode(_ bytes: [UInt8]) -> String {

@@ -54,8 +54,10 @@ struct ManagedLoginEndpoints {
             case .failure(let refusal): return refusal.response
             case .success(let checked): (authorize, raw, form) = checked
             }
-            guard let step = PageChallenge(kind: form["challenge"] ?? "", session: form["session"] ?? "", username: form["username"] ?? "")
+            guard var step = PageChallenge(kind: form["challenge"] ?? "", session: form["session"] ?? "", username: form["username"] ?? "",
+                                           secret: form["secret"])
             else { return loginForm(authorize, raw: raw, error: "Your sign-in form expired. Please sign in again.", status: .forbidden) }
+            step.restoreSetupURI(issuer: authorize.pool.name)
             let answer = String((form["answer"] ?? "").prefix(256))
             let outcome = await login.answer(authorize, step: step, value: answer)
             if case .failed(let message) = outcome {

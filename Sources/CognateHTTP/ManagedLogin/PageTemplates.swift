@@ -34,6 +34,10 @@ enum PageTemplates {
       .info { margin: 0 0 8px; padding: 10px 12px; border-radius: 8px; background: #e8f1fd; color: #1d4f9a; font-size: 14px; }
       a { color: var(--accent); }
       button.secondary { background: #fff; color: var(--accent); border: 1px solid #c6ccd8; margin-top: 12px; }
+      figure.qr { margin: 16px auto 8px; width: 232px; padding: 0; border: 1px solid #e1e5ec; border-radius: 8px; overflow: hidden; }
+      figure.qr img { display: block; }
+      code.secret { font: 15px/1.6 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; color: var(--text); word-spacing: .15em;
+             user-select: all; overflow-wrap: anywhere; }
     </style>
     {{#branding.css}}<style>{{{branding.css}}}</style>{{/branding.css}}
     </head>
@@ -72,8 +76,11 @@ enum PageTemplates {
     {{$body}}
     {{#error}}<p class="alert" role="alert">{{error}}</p>{{/error}}
     <p class="note">{{intro}}</p>
+    {{#qrImage}}<figure class="qr"><img id="totpQrCode" src="{{qrImage}}" width="232" height="232" alt="QR code for your authenticator app: it holds the key shown below."></figure>{{/qrImage}}
+    {{#secretGroups}}<p class="note">Key: <code id="totpSecret" class="secret" aria-label="Key for your authenticator app">{{secretGroups}}</code></p>{{/secretGroups}}
     <form method="post" action="{{action}}" novalidate>
       <input type="hidden" name="_csrf" value="{{csrf}}">
+      {{#secret}}<input type="hidden" name="secret" value="{{secret}}">{{/secret}}
       <input type="hidden" name="challenge" value="{{challenge}}">
       <input type="hidden" name="session" value="{{session}}">
       <input type="hidden" name="username" value="{{username}}">

@@ -1,3 +1,4 @@
+import CognateQRCode
 import CognateServices
 import Foundation
 import HTTPTypes
@@ -78,6 +79,20 @@ struct Pages: Sendable {
         case .sms, .email:
             values.merge(["title": "Multi-factor authentication", "intro": "We sent a code to \(step.destination ?? "you"). Enter it below.",
                           "label": "Code"]) { $1 }
+        case .mfaSetup:
+            values.merge(["title": "Set up an authenticator app",
+                          "intro": "Scan the QR code with an authenticator app, or type the key into it. Then enter the six-digit code the app shows.",
+                          "label": "Code", "button": "Verify and sign in"]) { $1 }
+            if let secret = step.secret {
+                // Grouped in fours so that it can be typed.
+                values["secret"] = secret
+                values["secretGroups"] = stride(from: 0, to: secret.count, by: 4).map { start in
+                    String(secret.dropFirst(start).prefix(4))
+                }.joined(separator: " ")
+            }
+            if let uri = step.setupURI, let code = try? QRCode(uri) {
+                values["qrImage"] = "data:image/svg+xml;base64," + Data(code.svg(label: "QR code").utf8).base64EncodedString()
+            }
         case .selectFactor:
             values.merge(["title": "Multi-factor authentication", "intro": "Choose how to confirm it is you.", "label": "Method",
                           "choices": step.choices.map { ["value": $0, "text": factors[$0] ?? $0] }]) { $1 }

@@ -30,11 +30,7 @@ struct SoftwareTokenService {
                 }
                 return AssociateSoftwareTokenResponse(secretCode: secret)
             case (nil, let handle?):
-                let stored = try await sessions.take(handle)
-                guard stored.challenge == ChallengeNameType.mfaSetup.rawValue else { throw SessionStore.expired }
-                let pool = try await UserPoolService(deps).load(stored.poolID)
-                try Self.requireOffered(pool)
-                let next = try await sessions.renew(stored, challenge: .mfaSetup, state: ["secret": secret])
+                let (secret, next) = try await associate(session: handle, secret: secret)
                 return AssociateSoftwareTokenResponse(secretCode: secret, session: next)
             default:
                 throw Errors.invalidParameter("Provide either an access token or a session, not both.")
@@ -50,26 +46,43 @@ struct SoftwareTokenService {
                 try await register(secret, code: input.userCode, name: input.friendlyDeviceName, pool: pool, user: user)
                 return VerifySoftwareTokenResponse(status: .success)
             case (nil, let handle?):
-                let stored = try await sessions.take(handle)
-                guard stored.challenge == ChallengeNameType.mfaSetup.rawValue, let secret = stored.state["secret"] else {
-                    throw SessionStore.expired
-                }
-                let pool = try await UserPoolService(deps).load(stored.poolID)
-                let user = try await StorageError.map(notFound: Errors.userNotFound) {
-                    try await deps.storage.user(poolID: pool.id, usernameKey: stored.usernameKey)
-                }
-                do {
-                    try await register(secret, code: input.userCode, name: input.friendlyDeviceName, pool: pool, user: user)
-                } catch let error as CognitoError where error == Self.mismatch {
-                    try await sessions.restore(stored)
-                    throw error
-                }
-                let next = try await sessions.renew(stored, challenge: .mfaSetup, state: ["verified": "true"])
+                let next = try await verify(session: handle, code: input.userCode, name: input.friendlyDeviceName)
                 return VerifySoftwareTokenResponse(status: .success, session: next)
             default:
                 throw Errors.invalidParameter("Provide either an access token or a session, not both.")
             }
         }
+    }
+
+    /// AssociateSoftwareToken in a sign-in that must set up MFA (the MFA_SETUP session): a new secret, held
+    /// in the renewed session. The managed login pages call it as the API does.
+    func associate(session handle: String, secret: String? = nil) async throws -> (secret: String, session: String) {
+        let secret = secret ?? Base32.encode(deps.random.bytes(Self.secretBytes))
+        let stored = try await sessions.take(handle)
+        guard stored.challenge == ChallengeNameType.mfaSetup.rawValue else { throw SessionStore.expired }
+        let pool = try await UserPoolService(deps).load(stored.poolID)
+        try Self.requireOffered(pool)
+        return (secret, try await sessions.renew(stored, challenge: .mfaSetup, state: ["secret": secret]))
+    }
+
+    /// VerifySoftwareToken in that sign-in: the first code makes the secret the user's; the renewed session
+    /// then completes the MFA_SETUP challenge. A wrong code leaves the session as it was.
+    func verify(session handle: String, code: String, name: String?) async throws -> String {
+        let stored = try await sessions.take(handle)
+        guard stored.challenge == ChallengeNameType.mfaSetup.rawValue, let secret = stored.state["secret"] else {
+            throw SessionStore.expired
+        }
+        let pool = try await UserPoolService(deps).load(stored.poolID)
+        let user = try await StorageError.map(notFound: Errors.userNotFound) {
+            try await deps.storage.user(poolID: pool.id, usernameKey: stored.usernameKey)
+        }
+        do {
+            try await register(secret, code: code, name: name, pool: pool, user: user)
+        } catch let error as CognitoError where error == Self.mismatch {
+            try await sessions.restore(stored)
+            throw error
+        }
+        return try await sessions.renew(stored, challenge: .mfaSetup, state: ["verified": "true"])
     }
 
     static func requireOffered(_ pool: UserPool) throws(CognitoError) {

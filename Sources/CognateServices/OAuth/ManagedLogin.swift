@@ -58,16 +58,21 @@ public struct ManagedLogin: Sendable {
     /// Answers a step shown by the pages: `value` is what the user typed (a new password or a code) or
     /// chose (an MFA factor).
     public func answer(_ request: AuthorizeRequest, step: PageChallenge, value: String) async -> SignInOutcome {
-        guard let challenge = step.challengeName, let field = step.responseName else {
-            return .failed("This step cannot be answered here.")
-        }
-        var responses = ["USERNAME": step.username, field: value]
+        guard let challenge = step.challengeName else { return .failed("This step cannot be answered here.") }
+        var responses = ["USERNAME": step.username]
+        if let field = step.responseName { responses[field] = value }
         if let secret = request.client.secrets.first {
             responses["SECRET_HASH"] = Self.secretHash(username: step.username, clientID: request.client.clientID, secret: secret.value)
         }
         do {
+            var session = step.session
+            if step.kind == .mfaSetup {
+                // As an app would through the API: VerifySoftwareToken with the code, then the MFA_SETUP answer.
+                guard !value.isEmpty else { return .failed("Enter the code from your authenticator app.") }
+                session = try await SoftwareTokenService(deps).verify(session: session, code: value, name: nil)
+            }
             let outcome = try await AuthService(deps, issuesTokens: false).respond(
-                challenge, responses, session: step.session, clientID: request.client.clientID, poolID: nil)
+                challenge, responses, session: session, clientID: request.client.clientID, poolID: nil)
             return try await map(outcome, username: step.username, request: request)
         } catch let error as CognitoError {
             return .failed(error.message)
@@ -81,6 +86,12 @@ public struct ManagedLogin: Sendable {
         if outcome.result != nil {
             let user = try await SignInPolicy(deps: deps).find(username, pool: request.pool, client: request.client)
             return .signedIn(user)
+        }
+        if outcome.challengeName == .mfaSetup, let session = outcome.session,
+           (outcome.parameters?["MFAS_CAN_SETUP"] ?? "").contains(ChallengeNameType.softwareTokenMfa.rawValue) {
+            // The pages set up an authenticator app, as AssociateSoftwareToken does for an app.
+            let (secret, next) = try await SoftwareTokenService(deps).associate(session: session)
+            return .challenge(PageChallenge(setup: next, username: username, secret: secret, issuer: request.pool.name))
         }
         guard let name = outcome.challengeName, let session = outcome.session,
               let step = PageChallenge(name, session: session, username: username, parameters: outcome.parameters ?? [:])

@@ -1,3 +1,4 @@
+import CognateCrypto
 import CognitoModel
 import Foundation
 
@@ -11,6 +12,8 @@ public struct PageChallenge: Sendable, Equatable {
         case sms = "SMS_MFA"
         case email = "EMAIL_OTP"
         case selectFactor = "SELECT_MFA_TYPE"
+        /// Setting up an authenticator app: the page shows the secret as a QR code and as text.
+        case mfaSetup = "MFA_SETUP"
     }
 
     public var kind: Kind
@@ -19,9 +22,15 @@ public struct PageChallenge: Sendable, Equatable {
     /// Where a code went (SMS, email), or the factors to choose from.
     public var destination: String?
     public var choices: [String]
+    /// The new TOTP secret of an MFA_SETUP step (base32), shown to the user; the session holds the one
+    /// that counts.
+    public var secret: String?
+    /// The `otpauth://` URI that the QR code of an MFA_SETUP step carries.
+    public var setupURI: String?
 
     public init?(_ name: ChallengeNameType, session: String, username: String, parameters: [String: String]) {
-        guard let kind = Kind(rawValue: name.rawValue) else { return nil }
+        // MFA_SETUP takes a secret first (`init(setup:…)`); without one it is not a page of its own.
+        guard let kind = Kind(rawValue: name.rawValue), kind != .mfaSetup else { return nil }
         self.kind = kind
         self.session = session
         self.username = username
@@ -29,13 +38,40 @@ public struct PageChallenge: Sendable, Equatable {
         choices = (try? JSONDecoder().decode([String].self, from: Data((parameters["MFAS_CAN_CHOOSE"] ?? "[]").utf8))) ?? []
     }
 
-    /// A step as a page posts it back.
-    public init?(kind: String, session: String, username: String) {
+    /// A step as a page posts it back. `secret` is shown again when an MFA setup code was wrong.
+    public init?(kind: String, session: String, username: String, secret: String? = nil) {
         guard let kind = Kind(rawValue: kind), !session.isEmpty, session.utf8.count <= 4_096, !username.isEmpty else { return nil }
         self.kind = kind
         self.session = session
         self.username = username
         choices = []
+        if kind == .mfaSetup {
+            guard let secret, (16...128).contains(secret.utf8.count), secret.utf8.allSatisfy({ Base32.alphabet.contains($0) }) else { return nil }
+            self.secret = secret
+        }
+    }
+
+    /// An MFA_SETUP step with its new secret. The URI follows the Key URI format authenticator apps read:
+    /// the pool's name as issuer, and the username.
+    init(setup session: String, username: String, secret: String, issuer: String) {
+        kind = .mfaSetup
+        self.session = session
+        self.username = username
+        choices = []
+        self.secret = secret
+        setupURI = Self.setupURI(secret: secret, username: username, issuer: issuer)
+    }
+
+    static func setupURI(secret: String, username: String, issuer: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        func escape(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+        return "otpauth://totp/\(escape(issuer)):\(escape(username))?secret=\(secret)&issuer=\(escape(issuer))"
+    }
+
+    /// The URI of a step posted back (its issuer is the pool's name again).
+    public mutating func restoreSetupURI(issuer: String) {
+        if let secret { setupURI = Self.setupURI(secret: secret, username: username, issuer: issuer) }
     }
 
     var challengeName: ChallengeNameType? { ChallengeNameType(rawValue: kind.rawValue) }
@@ -48,6 +84,7 @@ public struct PageChallenge: Sendable, Equatable {
         case .sms: "SMS_MFA_CODE"
         case .email: "EMAIL_OTP_CODE"
         case .selectFactor: "ANSWER"
+        case .mfaSetup: nil
         }
     }
 }
