@@ -28,12 +28,13 @@ struct AWSEndpoint {
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
         var request = request
         let requestID = Self.requestID()
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodySize {
+        let limit = bodyLimit(request.headers[Self.targetHeader])
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             return Self.tooLarge(requestID)
         }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: configuration.maxBodySize)
+            buffer = try await request.collectBody(upTo: limit)
         } catch {
             return Self.tooLarge(requestID)
         }
@@ -58,6 +59,16 @@ struct AWSEndpoint {
             context: OperationContext(region: region, requestID: requestID, iamAuthorized: iamAuthorized), logger: context.logger
         )
         return Self.response(answer, requestID: requestID)
+    }
+
+    /// The largest body taken: the configured limit, and AWS's 2 MB for the two branding-style writes, whose
+    /// images are up to 1 MB each before base64.
+    func bodyLimit(_ target: String?) -> Int {
+        guard let target, target.hasSuffix("ManagedLoginBranding") else { return configuration.maxBodySize }
+        switch try? Target.operation(from: target) {
+        case .createManagedLoginBranding?, .updateManagedLoginBranding?: return max(configuration.maxBodySize, 2 << 20)
+        default: return configuration.maxBodySize
+        }
     }
 
     enum SignaturePolicy { case none, optional, required }

@@ -187,5 +187,17 @@ enum Migrations {
             """,
             "CREATE UNIQUE INDEX terms_one_name_per_client ON terms(pool_id, client_id, name)",
         ]),
+        (8, [
+            """
+            CREATE TABLE branding_styles (
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                branding_id TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (pool_id, branding_id)
+            )
+            """,
+            "CREATE UNIQUE INDEX branding_styles_one_per_client ON branding_styles(pool_id, client_id)",
+        ]),
     ]
 }

@@ -358,6 +358,8 @@ public final class SQLStorage: Storage {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT client_id FROM app_clients WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)")
             try await db.raw("DELETE FROM app_clients WHERE client_id = \(bind: clientID)").run()
+            // The client's branding style goes with it.
+            try await db.raw("DELETE FROM branding_styles WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)").run()
         } committed: { _ in self.cache.forgetClient(clientID) }
     }
 
@@ -858,7 +860,8 @@ public final class SQLStorage: Storage {
         try await transaction { db in
             for table in [
                 "oauth_codes", "login_sessions", "refresh_tokens", "auth_sessions", "signing_keys", "group_members", "user_aliases", "groups", "users",
-                "app_clients", "user_pool_domains", "resource_servers", "ui_customizations", "terms", "user_pools", "outbox",
+                "app_clients", "user_pool_domains", "resource_servers", "ui_customizations", "terms", "branding_styles", "user_pools",
+                "outbox",
             ] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }

@@ -80,7 +80,7 @@ extension ManagedLoginEndpoints {
         let (query, raw) = Self.query(request)
         guard let query else { return Self.redirect("/error?error=invalid_request") }
         switch await login.check(query, host: request.head.authority) {
-        case .failure(let failure): return Self.refuse(failure)
+        case .failure(let failure): return refuse(failure)
         case .success(let authorize): return try await render(authorize, raw)
         }
     }

@@ -21,7 +21,7 @@ struct ManagedLoginEndpoints {
             guard let query else { return Self.redirect("/error?error=invalid_request") }
             switch await login.check(query, host: request.head.authority) {
             case .failure(let failure):
-                return Self.refuse(failure)
+                return refuse(failure)
             case .success(let authorize):
                 if !authorize.forcesLogin, let (user, authTime) = await login.sessionUser(
                     cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool) {
@@ -92,6 +92,20 @@ struct ManagedLoginEndpoints {
                 headers: [.contentType: type, .cacheControl: "public, max-age=86400", HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
                 body: .init(byteBuffer: ByteBuffer(bytes: image)))
         }
+        router.get("/managed-login/assets/:poolId/:brandingId/:version/:category/:mode") { _, context -> Response in
+            guard let poolID = context.parameters.get("poolId"), let brandingID = context.parameters.get("brandingId"),
+                  let category = context.parameters.get("category"), let mode = context.parameters.get("mode"),
+                  let (bytes, type) = await login.brandingAsset(poolID: poolID, brandingID: brandingID, category: category, colorMode: mode)
+            else { return pages.message(title: "Not found", "There is no such image.", status: .notFound) }
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: type, .cacheControl: "public, max-age=86400", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                    // An SVG opened on its own runs nothing.
+                    HTTPField.Name("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
         router.get("/error") { request, _ -> Response in
             let (query, _) = Self.query(request)
             let error = String((query?["error"] ?? "").prefix(64))
@@ -150,7 +164,7 @@ struct ManagedLoginEndpoints {
         guard let query else { return .failure(Refusal(response: Self.redirect("/error?error=invalid_request"))) }
         let authorize: AuthorizeRequest
         switch await login.check(query, host: request.head.authority) {
-        case .failure(let failure): return .failure(Refusal(response: Self.refuse(failure)))
+        case .failure(let failure): return .failure(Refusal(response: refuse(failure)))
         case .success(let checked): authorize = checked
         }
         guard let body = try? await request.collectBody(upTo: 64 * 1024), let form = FormBody.parse(Array(body.readableBytesView)),
@@ -173,14 +187,21 @@ struct ManagedLoginEndpoints {
         return (FormBody.parse(Array(raw.utf8)), raw)
     }
 
-    static func refuse(_ failure: AuthorizeFailure) -> Response {
+    func refuse(_ failure: AuthorizeFailure) -> Response {
         switch failure {
+        case .noBrandingStyle(let clientID):
+            return pages.message(
+                title: "Sign in",
+                "The managed login pages of app client \(clientID) have no branding style. Create one with "
+                    + "CreateManagedLoginBranding (UseCognitoProvidedValues gives Cognito's defaults), or set the domain's "
+                    + "ManagedLoginVersion to 1 for the classic pages.",
+                status: .badRequest)
         case .errorPage(let error, let clientID):
             var target = "/error?error=" + OAuthRedirect.escape(error)
             if let clientID { target += "&client_id=" + OAuthRedirect.escape(clientID) }
-            return redirect(target)
+            return Self.redirect(target)
         case .redirect(let target):
-            return redirect(target)
+            return Self.redirect(target)
         }
     }
 

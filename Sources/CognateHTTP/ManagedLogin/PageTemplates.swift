@@ -1,6 +1,7 @@
-/// The managed login pages' Mustache templates. `{{name}}` is always HTML-escaped. The one unescaped value
-/// is a client's CSS (SetUICustomization), which holds no `<` (refused when set), so it cannot leave its
-/// style element; the page's policy runs no script anyway. Class names ending in `-customizable` are the
+/// The managed login pages' Mustache templates. `{{name}}` is always HTML-escaped. Two values are not: a
+/// client's CSS (SetUICustomization), which holds no `<` (refused when set), so it cannot leave its style
+/// element, and a managed login style's custom properties, made only of checked colours and pixel sizes. The
+/// page's policy runs no script anyway. Class names ending in `-customizable` are the
 /// classic hosted UI's, so CSS written for Cognito applies.
 enum PageTemplates {
     static let layout = #"""
@@ -10,35 +11,43 @@ enum PageTemplates {
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>{{title}}</title>
+    {{#branding.faviconPath}}<link rel="icon" type="{{branding.faviconType}}" href="{{branding.faviconPath}}">{{/branding.faviconPath}}
     <style>
-      :root { color-scheme: light; --accent: #2f6fde; --text: #1d2330; --muted: #5c6474; --bg: #eef1f6; --error: #b3261e; }
+      :root { color-scheme: light; --accent: #2f6fde; --accent-text: #fff; --accent-hover: #255bb8; --text: #1d2330; --body: #1d2330;
+              --muted: #5c6474; --label: #1d2330; --bg: #eef1f6; --form-bg: #fff; --form-border: transparent; --link: #2f6fde;
+              --input-bg: #fff; --input-border: #c6ccd8; --focus: rgba(47, 111, 222, .45); --error: #b3261e; --error-bg: #fdecea;
+              --radius-form: 12px; --radius-button: 8px; --radius-input: 8px; }
       * { box-sizing: border-box; }
       body { margin: 0; min-height: 100vh; display: flex; align-items: center; justify-content: center;
-             font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--text); background: var(--bg); }
-      main { width: min(400px, calc(100vw - 32px)); background: #fff; border-radius: 12px; padding: 32px;
-             box-shadow: 0 1px 2px rgba(16, 24, 40, .06), 0 8px 24px rgba(16, 24, 40, .08); }
+             font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--body); background-color: var(--bg);
+             background-size: cover; background-position: center; }
+      main { width: min(400px, calc(100vw - 32px)); background: var(--form-bg); border: 1px solid var(--form-border);
+             border-radius: var(--radius-form); padding: 32px; box-shadow: 0 1px 2px rgba(16, 24, 40, .06), 0 8px 24px rgba(16, 24, 40, .08); }
       .brand { font-weight: 600; color: var(--muted); font-size: 14px; letter-spacing: .02em; margin: 0 0 4px; }
-      h1 { font-size: 22px; margin: 0 0 20px; }
-      label { display: block; font-weight: 600; font-size: 14px; margin: 16px 0 6px; }
-      input[type=text], input[type=password] { width: 100%; padding: 10px 12px; font: inherit; border: 1px solid #c6ccd8;
-             border-radius: 8px; }
-      input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid rgba(47, 111, 222, .45); outline-offset: 2px; }
-      button { width: 100%; margin-top: 24px; padding: 11px; font: inherit; font-weight: 600; color: #fff; background: var(--accent);
-             border: 0; border-radius: 8px; cursor: pointer; }
-      button:hover { background: #255bb8; }
-      .alert { margin: 0 0 8px; padding: 10px 12px; border-radius: 8px; background: #fdecea; color: var(--error); font-size: 14px; }
+      h1 { font-size: 22px; margin: 0 0 20px; color: var(--text); }
+      label { display: block; font-weight: 600; font-size: 14px; margin: 16px 0 6px; color: var(--label); }
+      input[type=text], input[type=password] { width: 100%; padding: 10px 12px; font: inherit; color: inherit; background: var(--input-bg);
+             border: 1px solid var(--input-border); border-radius: var(--radius-input); }
+      input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+      button { width: 100%; margin-top: 24px; padding: 11px; font: inherit; font-weight: 600; color: var(--accent-text); background: var(--accent);
+             border: 0; border-radius: var(--radius-button); cursor: pointer; }
+      button:hover { background: var(--accent-hover); }
+      .alert { margin: 0 0 8px; padding: 10px 12px; border-radius: 8px; background: var(--error-bg); color: var(--error); font-size: 14px; }
       .note { color: var(--muted); font-size: 14px; }
       fieldset { border: 0; padding: 0; margin: 16px 0 0; }
       legend { font-weight: 600; font-size: 14px; margin-bottom: 6px; }
       label.choice { font-weight: 400; margin: 8px 0; }
       .info { margin: 0 0 8px; padding: 10px 12px; border-radius: 8px; background: #e8f1fd; color: #1d4f9a; font-size: 14px; }
-      a { color: var(--accent); }
-      button.secondary { background: #fff; color: var(--accent); border: 1px solid #c6ccd8; margin-top: 12px; }
+      a { color: var(--link); }
+      button.secondary { background: var(--form-bg); color: var(--accent); border: 1px solid var(--input-border); margin-top: 12px; }
       figure.qr { margin: 16px auto 8px; width: 232px; padding: 0; border: 1px solid #e1e5ec; border-radius: 8px; overflow: hidden; }
       figure.qr img { display: block; }
       code.secret { font: 15px/1.6 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; color: var(--text); word-spacing: .15em;
              user-select: all; overflow-wrap: anywhere; }
+      img.logo-customizable { display: block; max-width: 100%; margin: 0 auto 16px; }
     </style>
+    {{#branding.themeCSS}}<style id="managed-login-style">{{{branding.themeCSS}}}</style>{{/branding.themeCSS}}
+    {{#branding.backgroundPath}}<style>body { background-image: url("{{branding.backgroundPath}}"); }</style>{{/branding.backgroundPath}}
     {{#branding.css}}<style>{{{branding.css}}}</style>{{/branding.css}}
     </head>
     <body class="background-customizable">

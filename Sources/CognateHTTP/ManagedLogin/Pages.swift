@@ -39,6 +39,12 @@ struct Pages: Sendable {
             var shown: [String: Any] = [:]
             if let css = branding.css, !css.isEmpty { shown["css"] = css }
             if let logo = branding.logoPath { shown["logoPath"] = logo }
+            if let theme = branding.themeCSS { shown["themeCSS"] = theme }
+            if let background = branding.backgroundPath { shown["backgroundPath"] = background }
+            if let favicon = branding.faviconPath, let type = branding.faviconType {
+                shown["faviconPath"] = favicon
+                shown["faviconType"] = type
+            }
             values["branding"] = shown
         }
         let html = library.render(values, withTemplate: template) ?? ""

@@ -49,6 +49,7 @@ public enum Services {
         ResourceServerService(deps).register(in: &table)
         UICustomizationService(deps).register(in: &table)
         TermsService(deps).register(in: &table)
+        ManagedLoginBrandingService(deps).register(in: &table)
         ClientTokenService(deps).register(in: &table)
         DerivedTokenService(deps).register(in: &table)
         return table

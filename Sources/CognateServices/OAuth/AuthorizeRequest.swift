@@ -24,10 +24,28 @@ public struct AuthorizeRequest: Sendable {
     public var branding: PageBranding?
 }
 
-/// What the pages show of a client's branding: its CSS and where its logo is served.
+/// What the pages show of a client's branding. Classic pages (domain version 1): the client's CSS and logo
+/// (SetUICustomization). Managed login (version 2): the style's colours and radii as CSS custom properties,
+/// and where its logo, background image and favicon are served.
 public struct PageBranding: Sendable {
     public var css: String?
     public var logoPath: String?
+    /// Managed login only: custom properties over the pages' defaults, made from checked values only
+    /// (hexadecimal colours, whole pixels), so it can go into a style element as it is.
+    public var themeCSS: String?
+    public var backgroundPath: String?
+    public var faviconPath: String?
+    public var faviconType: String?
+
+    public init(css: String? = nil, logoPath: String? = nil, themeCSS: String? = nil, backgroundPath: String? = nil,
+                faviconPath: String? = nil, faviconType: String? = nil) {
+        self.css = css
+        self.logoPath = logoPath
+        self.themeCSS = themeCSS
+        self.backgroundPath = backgroundPath
+        self.faviconPath = faviconPath
+        self.faviconType = faviconType
+    }
 }
 
 /// Why an authorize request is refused. With an unknown client or redirect URI the browser must not be
@@ -36,6 +54,9 @@ public struct PageBranding: Sendable {
 public enum AuthorizeFailure: Error, Sendable {
     case errorPage(error: String, clientID: String?)
     case redirect(String)
+    /// The pool's domain serves managed login (version 2) and the client has no branding style: AWS's pages
+    /// do not work then, and neither do Cognate's.
+    case noBrandingStyle(clientID: String)
 }
 
 extension AuthorizeRequest {
@@ -49,7 +70,8 @@ extension AuthorizeRequest {
               let client = try? await deps.storage.appClient(clientID: clientID),
               let pool = try? await deps.storage.userPool(id: client.poolID)
         else { return .failure(.errorPage(error: "redirect_mismatch", clientID: nil)) }
-        if let domainPool = await poolOfDomain(host: host, deps: deps), domainPool != pool.id {
+        let hostDomain = await domain(host: host, deps: deps)
+        if let hostDomain, hostDomain.poolID != pool.id {
             return .failure(.errorPage(error: "redirect_mismatch", clientID: clientID))
         }
         let callbacks = client.settings.callbackURLs ?? []
@@ -79,26 +101,42 @@ extension AuthorizeRequest {
         guard !scopes.isEmpty, scopes.allSatisfy(allowed.contains) else { return back("invalid_scope") }
         // email, phone and profile come only with openid.
         if !scopes.contains("openid"), scopes.contains(where: { ["email", "phone", "profile"].contains($0) }) { return back("invalid_scope") }
+        // The branding version is the domain's: the one in Host, else the pool's (prefix first); without a
+        // domain, the classic pages.
+        let version: Int
+        if let hostDomain {
+            version = hostDomain.managedLoginVersion
+        } else {
+            version = (try? await deps.storage.domains(poolID: pool.id).first?.managedLoginVersion) ?? 1
+        }
+        let branding: PageBranding?
+        if version == 2 {
+            guard let style = try? await deps.storage.brandingStyle(poolID: pool.id, clientID: client.clientID) else {
+                return .failure(.noBrandingStyle(clientID: clientID))
+            }
+            branding = ManagedLoginTheme.pageBranding(style)
+        } else {
+            branding = await UICustomizationService(deps).branding(for: client).map { record in
+                PageBranding(css: record.css, logoPath: record.image == nil ? nil : UICustomizationService.imagePath(record))
+            }
+        }
         return .success(AuthorizeRequest(
             pool: pool, client: client, responseType: responseType, redirectURI: redirect, scopes: scopes, state: state,
-            codeChallenge: challenge, nonce: query["nonce"], forcesLogin: query["prompt"] == "login",
-            branding: await UICustomizationService(deps).branding(for: client).map { record in
-                PageBranding(css: record.css, logoPath: record.image == nil ? nil : UICustomizationService.imagePath(record))
-            }))
+            codeChallenge: challenge, nonce: query["nonce"], forcesLogin: query["prompt"] == "login", branding: branding))
     }
 }
 
 extension AuthorizeRequest {
-    /// The pool whose domain a `Host` names: `<prefix>.auth.<region>.amazoncognito.com`, or a custom domain.
-    static func poolOfDomain(host: String?, deps: ServiceDependencies) async -> String? {
+    /// The pool domain a `Host` names: `<prefix>.auth.<region>.amazoncognito.com`, or a custom domain.
+    static func domain(host: String?, deps: ServiceDependencies) async -> UserPoolDomain? {
         guard var name = host?.lowercased(), !name.isEmpty, name.utf8.count <= 253 else { return nil }
         if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") { name = String(name[..<colon]) }
         let labels = name.split(separator: ".")
         if labels.count == 5, labels[1] == "auth", labels[3] == "amazoncognito", labels[4] == "com",
            let domain = try? await deps.storage.domain(name: String(labels[0])), domain.kind == .prefix {
-            return domain.poolID
+            return domain
         }
-        if let domain = try? await deps.storage.domain(name: name), domain.kind == .custom { return domain.poolID }
+        if let domain = try? await deps.storage.domain(name: name), domain.kind == .custom { return domain }
         return nil
     }
 }

@@ -20,6 +20,14 @@ public struct ManagedLogin: Sendable {
         await UICustomizationService(deps).image(poolID: poolID, clientID: clientID, version: version)
     }
 
+    /// An image of a managed login branding style, with its content type.
+    public func brandingAsset(poolID: String, brandingID: String, category: String, colorMode: String) async -> (Data, String)? {
+        guard poolID.utf8.count <= 55, brandingID.utf8.count <= 64,
+              let style = try? await deps.storage.brandingStyle(poolID: poolID, brandingID: brandingID)
+        else { return nil }
+        return ManagedLoginTheme.asset(style, category: category, colorMode: colorMode)
+    }
+
     /// The services' clock (the test clock when it is moved).
     public func now() -> Date { deps.clock.now() }
 

@@ -228,3 +228,22 @@ extension SealedStorage {
     }
     public func deleteTerms(poolID: String, termsID: String) async throws { try await inner.deleteTerms(poolID: poolID, termsID: termsID) }
 }
+
+// Branding styles hold no secrets.
+extension SealedStorage {
+    public func createBrandingStyle(_ style: BrandingStyle) async throws { try await inner.createBrandingStyle(style) }
+    public func brandingStyle(poolID: String, brandingID: String) async throws -> BrandingStyle {
+        try await inner.brandingStyle(poolID: poolID, brandingID: brandingID)
+    }
+    public func brandingStyle(poolID: String, clientID: String) async throws -> BrandingStyle {
+        try await inner.brandingStyle(poolID: poolID, clientID: clientID)
+    }
+    public func updateBrandingStyle(
+        poolID: String, brandingID: String, _ change: @escaping @Sendable (inout BrandingStyle) throws -> Void
+    ) async throws -> BrandingStyle {
+        try await inner.updateBrandingStyle(poolID: poolID, brandingID: brandingID, change)
+    }
+    public func deleteBrandingStyle(poolID: String, brandingID: String) async throws {
+        try await inner.deleteBrandingStyle(poolID: poolID, brandingID: brandingID)
+    }
+}
