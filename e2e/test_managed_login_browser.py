@@ -370,6 +370,52 @@ def test_totp_setup_from_the_qr_code_on_the_pages(server, cognito, web, browser)
         requests.post(server.url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)
 
 
+def test_email_mfa_the_choice_of_factor_and_lockout_on_the_pages(server, cognito, web, browser):
+    import pyotp
+    from conftest import outbox
+    pool = web["pool"]
+    cognito.update_user_pool(UserPoolId=pool, EmailConfiguration={
+        "EmailSendingAccount": "DEVELOPER", "SourceArn": "arn:aws:ses:us-east-1:000000000000:identity/example.com",
+        "From": "noreply@example.com"})
+    cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True},
+                                     EmailMfaConfiguration={"Message": "Sign-in code {####}", "Subject": "Your code"})
+    # alice has an authenticator app and email MFA, and prefers neither: the page asks which to use.
+    api = cognito.create_user_pool_client(UserPoolId=pool, ClientName="api", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH",
+                                                                                               "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    access = cognito.initiate_auth(ClientId=api, AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]["AccessToken"]
+    secret = cognito.associate_software_token(AccessToken=access)["SecretCode"]
+    cognito.verify_software_token(AccessToken=access, UserCode=pyotp.TOTP(secret).now())
+    cognito.admin_set_user_mfa_preference(UserPoolId=pool, Username="alice", EmailMfaSettings={"Enabled": True, "PreferredMfa": False},
+                                          SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": False})
+    browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+        "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "scope": "openid"}))
+    sign_in(browser, "alice", PASSWORD)
+    assert browser.find_element(By.TAG_NAME, "legend").text == "Method"
+    choices = [e.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, "input[name=answer][type=radio]")]
+    assert sorted(choices) == ["EMAIL_OTP", "SOFTWARE_TOKEN_MFA"]
+    shot(browser, "mfa-choose")
+    browser.find_element(By.CSS_SELECTOR, "input[name=answer][value=EMAIL_OTP]").click()
+    submit(browser)
+    assert "We sent a code to a***@e***" in browser.find_element(By.CSS_SELECTOR, ".note").text
+    code = outbox(server, poolId=pool)[-1]["code"]
+    browser.find_element(By.NAME, "answer").send_keys("000000" if code != "000000" else "111111")
+    submit(browser)
+    assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").text == "Invalid code or auth state for the user."
+    browser.find_element(By.NAME, "answer").send_keys(code)
+    submit(browser)
+    assert browser.current_url.startswith(web["callback"] + "?code=")
+    # Wrong passwords lock the account out on the pages as in the API.
+    forget_session(server, browser)
+    browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+        "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "scope": "openid"}))
+    for _ in range(5):
+        sign_in(browser, "alice", "wrong-" + PASSWORD)
+        assert browser.find_element(By.ID, "loginErrorMessage").text == "Incorrect username or password."
+    sign_in(browser, "alice", PASSWORD)
+    assert browser.find_element(By.ID, "loginErrorMessage").text == "Password attempts exceeded"
+
+
 def fill(browser, **fields):
     for name, value in fields.items():
         element = browser.find_element(By.NAME, name)

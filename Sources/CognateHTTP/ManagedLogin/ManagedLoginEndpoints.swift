@@ -40,6 +40,13 @@ struct ManagedLoginEndpoints {
             case .success(let checked): (authorize, raw, form) = checked
             }
             let username = String((form["username"] ?? "").prefix(128))
+            if authorize.choiceBased && form["password"] == nil {
+                // Choice-based sign-in: the username first, then the user's factors.
+                guard !username.isEmpty else { return loginForm(authorize, raw: raw, error: "Enter your username.") }
+                let outcome = await login.startChoice(authorize, username: username)
+                if case .failed(let message) = outcome { return loginForm(authorize, raw: raw, username: username, error: message) }
+                return try await proceed(outcome, authorize, raw: raw)
+            }
             let password = String((form["password"] ?? "").prefix(256))
             guard !username.isEmpty, !password.isEmpty else {
                 return loginForm(authorize, raw: raw, username: username, error: "Enter your username and password.")
@@ -58,8 +65,13 @@ struct ManagedLoginEndpoints {
                                            secret: form["secret"])
             else { return loginForm(authorize, raw: raw, error: "Your sign-in form expired. Please sign in again.", status: .forbidden) }
             step.restoreSetupURI(issuer: authorize.pool.name)
-            let answer = String((form["answer"] ?? "").prefix(256))
+            // A passkey's credential is a JSON document of a few kilobytes; every other answer is short.
+            let answer = String((form["answer"] ?? "").prefix(step.kind == .webAuthn ? 16_384 : 256))
             let outcome = await login.answer(authorize, step: step, value: answer)
+            if case .failed(let message) = outcome, [.password, .webAuthn, .selectChallenge].contains(step.kind) {
+                // These answers use up the sign-in session: the user starts again from the username.
+                return loginForm(authorize, raw: raw, username: step.username, error: message)
+            }
             if case .failed(let message) = outcome {
                 // A wrong code or a refused password may be tried again while the sign-in session lasts.
                 return challengeForm(step, authorize, raw: raw, error: message)
@@ -67,6 +79,7 @@ struct ManagedLoginEndpoints {
             return try await proceed(outcome, authorize, raw: raw)
         }
         addAccountPages(to: router)
+        addPasskeyPages(to: router)
         router.get("/logout") { request, _ -> Response in
             let (query, _) = Self.query(request)
             guard let query, query["client_id"] != nil else {
@@ -137,6 +150,13 @@ struct ManagedLoginEndpoints {
 
     func challengeForm(_ step: PageChallenge, _ authorize: AuthorizeRequest, raw: String, error: String? = nil) -> Response {
         let csrf = newCSRF()
+        if step.kind == .webAuthn {
+            return pages.passkey(
+                title: "Sign in with a passkey", intro: "Use the passkey of \(step.username) on this device or a security key.",
+                poolName: authorize.pool.name, action: "/login/challenge?" + raw, csrf: csrf.token, ceremony: "get",
+                options: step.passkeyOptions ?? "{}", button: "Sign in with passkey", step: step, error: error, branding: authorize.branding,
+                headers: csrf.headers, nonce: Base64URL.encode(random.bytes(18)))
+        }
         return pages.challenge(
             step, poolName: authorize.pool.name, action: "/login/challenge?" + raw, csrf: csrf.token, error: error, branding: authorize.branding, headers: csrf.headers)
     }
@@ -148,7 +168,7 @@ struct ManagedLoginEndpoints {
         return pages.login(
             poolName: authorize.pool.name, action: "/login?" + raw, csrf: csrf.token, username: username, error: error, info: info,
             forgotLink: "/forgotPassword?" + raw, signUpLink: login.allowsSignUp(authorize) ? "/signup?" + raw : nil,
-            branding: authorize.branding, status: status, headers: csrf.headers)
+            usernameOnly: authorize.choiceBased, branding: authorize.branding, status: status, headers: csrf.headers)
     }
 
     /// A fresh CSRF token and the cookie that carries it.

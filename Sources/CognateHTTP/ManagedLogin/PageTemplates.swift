@@ -70,9 +70,11 @@ enum PageTemplates {
       <input type="hidden" name="_csrf" value="{{csrf}}">
       <label class="label-customizable" for="signInFormUsername">Username</label>
       <input type="text" class="inputField-customizable" id="signInFormUsername" name="username" value="{{username}}" autocomplete="username" autocapitalize="none" required autofocus>
+      {{^usernameOnly}}
       <label class="label-customizable" for="signInFormPassword">Password</label>
       <input type="password" class="inputField-customizable" id="signInFormPassword" name="password" autocomplete="current-password" required>
-      <button type="submit" class="submitButton-customizable" name="signInSubmitButton" value="Sign in">Sign in</button>
+      {{/usernameOnly}}
+      <button type="submit" class="submitButton-customizable" name="signInSubmitButton" value="{{button}}">{{button}}</button>
     </form>
     <p class="note"><a class="redirect-customizable" href="{{forgotLink}}">Forgot your password?</a></p>
     {{#signUpLink}}<p class="note">Need an account? <a href="{{signUpLink}}">Sign up</a></p>{{/signUpLink}}
@@ -105,6 +107,58 @@ enum PageTemplates {
       {{/hasChoices}}
       <button type="submit" class="submitButton-customizable" name="signInSubmitButton" value="Continue">{{button}}</button>
     </form>
+    {{/body}}
+    {{/layout}}
+    """#
+
+    /// A passkey ceremony. The options travel in an attribute (HTML-escaped, so the parser gives them back
+    /// as they were); the script turns their base64url into bytes, runs the browser's WebAuthn call, and
+    /// posts the credential as JSON.
+    static let passkey = #"""
+    {{<layout}}
+    {{$body}}
+    {{#error}}<p class="alert" role="alert">{{error}}</p>{{/error}}
+    <p class="note">{{intro}}</p>
+    <form method="post" action="{{action}}" id="passkeyForm" data-ceremony="{{ceremony}}" data-options="{{options}}">
+      <input type="hidden" name="_csrf" value="{{csrf}}">
+      {{#step}}<input type="hidden" name="challenge" value="{{challenge}}"><input type="hidden" name="session" value="{{session}}"><input type="hidden" name="username" value="{{username}}">{{/step}}
+      <input type="hidden" name="answer" id="passkeyAnswer">
+      <p class="alert" role="alert" id="passkeyError" hidden></p>
+      <button type="button" class="submitButton-customizable" id="passkeyButton" name="signInSubmitButton" value="passkey">{{button}}</button>
+    </form>
+    <script nonce="{{nonce}}">
+    (() => {
+      const form = document.getElementById("passkeyForm");
+      const bytes = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(s.length / 4) * 4, "=")), (c) => c.charCodeAt(0));
+      const text = (b) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      const plain = (c) => ({
+        id: c.id, rawId: text(c.rawId), type: c.type, authenticatorAttachment: c.authenticatorAttachment,
+        clientExtensionResults: c.getClientExtensionResults(),
+        response: c.response.attestationObject
+          ? { clientDataJSON: text(c.response.clientDataJSON), attestationObject: text(c.response.attestationObject),
+              transports: c.response.getTransports ? c.response.getTransports() : [] }
+          : { clientDataJSON: text(c.response.clientDataJSON), authenticatorData: text(c.response.authenticatorData),
+              signature: text(c.response.signature), userHandle: c.response.userHandle ? text(c.response.userHandle) : null },
+      });
+      document.getElementById("passkeyButton").addEventListener("click", async () => {
+        const options = JSON.parse(form.dataset.options);
+        options.challenge = bytes(options.challenge);
+        if (options.user) options.user.id = bytes(options.user.id);
+        for (const list of [options.allowCredentials, options.excludeCredentials]) for (const c of list || []) c.id = bytes(c.id);
+        try {
+          const credential = form.dataset.ceremony === "create"
+            ? await navigator.credentials.create({ publicKey: options })
+            : await navigator.credentials.get({ publicKey: options });
+          form.elements.answer.value = JSON.stringify(credential.toJSON ? credential.toJSON() : plain(credential));
+          form.submit();
+        } catch (e) {
+          const shown = document.getElementById("passkeyError");
+          shown.textContent = "The passkey could not be used" + (e && e.message ? ": " + e.message : ".");
+          shown.hidden = false;
+        }
+      });
+    })();
+    </script>
     {{/body}}
     {{/layout}}
     """#

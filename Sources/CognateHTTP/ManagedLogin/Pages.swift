@@ -18,6 +18,7 @@ struct Pages: Sendable {
         try! library.register(PageTemplates.message, named: "message")
         try! library.register(PageTemplates.challenge, named: "challenge")
         try! library.register(PageTemplates.form, named: "form")
+        try! library.register(PageTemplates.passkey, named: "passkey")
         self.library = library
     }
 
@@ -31,8 +32,15 @@ struct Pages: Sendable {
             "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
     ]
 
+    /// The policy of a page that runs the one script it names by nonce (the passkey pages).
+    static func policy(scriptNonce: String) -> String {
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'nonce-\(scriptNonce)'; "
+            + "frame-ancestors 'none'; base-uri 'none'"
+    }
+
     func render(
-        _ template: String, _ values: [String: Any], branding: PageBranding? = nil, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+        _ template: String, _ values: [String: Any], branding: PageBranding? = nil, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:],
+        scriptNonce: String? = nil
     ) -> Response {
         var values = values
         if let branding {
@@ -49,15 +57,18 @@ struct Pages: Sendable {
         }
         let html = library.render(values, withTemplate: template) ?? ""
         var all = Self.securityHeaders
+        if let scriptNonce { all[HTTPField.Name("Content-Security-Policy")!] = Self.policy(scriptNonce: scriptNonce) }
         all.append(contentsOf: headers)
         return Response(status: status, headers: all, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
+    /// The sign-in form; `usernameOnly` for choice-based sign-in, whose next page offers the factors.
     func login(poolName: String, action: String, csrf: String, username: String = "", error: String? = nil, info: String? = nil,
-               forgotLink: String, signUpLink: String?, branding: PageBranding? = nil, status: HTTPResponse.Status = .ok,
-               headers: HTTPFields = [:]) -> Response {
+               forgotLink: String, signUpLink: String?, usernameOnly: Bool = false, branding: PageBranding? = nil,
+               status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var values: [String: Any] = [
             "title": "Sign in", "poolName": poolName, "action": action, "csrf": csrf, "username": username, "forgotLink": forgotLink,
+            "usernameOnly": usernameOnly, "button": usernameOnly ? "Next" : "Sign in",
         ]
         if let error { values["error"] = error }
         if let info { values["info"] = info }
@@ -75,6 +86,7 @@ struct Pages: Sendable {
         if let error { values["error"] = error }
         values["hasChoices"] = !step.choices.isEmpty
         let factors = ["SOFTWARE_TOKEN_MFA": "Authenticator app", "SMS_MFA": "Text message (SMS)", "EMAIL_OTP": "Email"]
+        let firstFactors = ["PASSWORD": "Password", "WEB_AUTHN": "Passkey", "EMAIL_OTP": "A code by email", "SMS_OTP": "A code by text message (SMS)"]
         switch step.kind {
         case .newPassword:
             values.merge(["title": "Change password", "intro": "You must choose a new password to continue.", "label": "New password",
@@ -82,7 +94,16 @@ struct Pages: Sendable {
         case .softwareToken:
             values.merge(["title": "Multi-factor authentication", "intro": "Enter the six-digit code from your authenticator app.",
                           "label": "Code"]) { $1 }
-        case .sms, .email:
+        case .selectChallenge:
+            values.merge(["title": "Sign in", "intro": "Choose how to sign in as \(step.username).", "label": "Sign-in option",
+                          "choices": step.choices.map { ["value": $0, "text": firstFactors[$0] ?? $0] }]) { $1 }
+        case .password:
+            values.merge(["title": "Sign in", "intro": "Enter the password of \(step.username).", "label": "Password", "inputType": "password",
+                          "autocomplete": "current-password", "numeric": false, "button": "Sign in"]) { $1 }
+        case .webAuthn:
+            // Rendered by `passkey`; a plain code field would be no use.
+            values.merge(["title": "Sign in with a passkey", "intro": "", "label": "Passkey"]) { $1 }
+        case .smsCode, .sms, .email:
             values.merge(["title": "Multi-factor authentication", "intro": "We sent a code to \(step.destination ?? "you"). Enter it below.",
                           "label": "Code"]) { $1 }
         case .mfaSetup:
@@ -104,6 +125,21 @@ struct Pages: Sendable {
                           "choices": step.choices.map { ["value": $0, "text": factors[$0] ?? $0] }]) { $1 }
         }
         return render("challenge", values, branding: branding, headers: headers)
+    }
+
+    /// A passkey ceremony: the browser signs in with a passkey (`get`) or makes one (`create`) from the
+    /// options, and the page posts the credential. Its script runs by nonce; nothing else may.
+    func passkey(
+        title: String, intro: String, poolName: String, action: String, csrf: String, ceremony: String, options: String, button: String,
+        step: PageChallenge? = nil, error: String? = nil, branding: PageBranding? = nil, headers: HTTPFields = [:], nonce: String
+    ) -> Response {
+        var values: [String: Any] = [
+            "title": title, "intro": intro, "poolName": poolName, "action": action, "csrf": csrf, "ceremony": ceremony, "options": options,
+            "button": button, "nonce": nonce,
+        ]
+        if let step { values["step"] = ["challenge": step.kind.rawValue, "session": step.session, "username": step.username] }
+        if let error { values["error"] = error }
+        return render("passkey", values, branding: branding, headers: headers, scriptNonce: nonce)
     }
 
     /// One field of a form page.

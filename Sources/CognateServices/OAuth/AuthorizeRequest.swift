@@ -20,8 +20,16 @@ public struct AuthorizeRequest: Sendable {
     public var nonce: String?
     /// `prompt=login`: show the form even with a live session.
     public var forcesLogin: Bool
-    /// The client's branding for the pages (SetUICustomization), if any.
+    /// The client's branding for the pages (SetUICustomization, or the managed login style), if any.
     public var branding: PageBranding?
+    /// The domain's branding version: 1 for the classic pages, 2 for managed login.
+    public var managedLoginVersion = 1
+
+    /// Managed login offers choice-based sign-in (username first, then passkey, one-time code or password)
+    /// when the pool allows a first factor other than the password. The classic pages ask for a password.
+    public var choiceBased: Bool {
+        managedLoginVersion == 2 && (pool.settings.policies?.signInPolicy?.allowedFirstAuthFactors ?? [.password]).contains { $0 != .password }
+    }
 }
 
 /// What the pages show of a client's branding. Classic pages (domain version 1): the client's CSS and logo
@@ -122,7 +130,8 @@ extension AuthorizeRequest {
         }
         return .success(AuthorizeRequest(
             pool: pool, client: client, responseType: responseType, redirectURI: redirect, scopes: scopes, state: state,
-            codeChallenge: challenge, nonce: query["nonce"], forcesLogin: query["prompt"] == "login", branding: branding))
+            codeChallenge: challenge, nonce: query["nonce"], forcesLogin: query["prompt"] == "login", branding: branding,
+            managedLoginVersion: version))
     }
 }
 

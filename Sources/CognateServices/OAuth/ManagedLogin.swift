@@ -67,8 +67,13 @@ public struct ManagedLogin: Sendable {
     /// chose (an MFA factor).
     public func answer(_ request: AuthorizeRequest, step: PageChallenge, value: String) async -> SignInOutcome {
         guard let challenge = step.challengeName else { return .failed("This step cannot be answered here.") }
+        if step.kind == .selectChallenge && value == ChallengeNameType.password.rawValue {
+            // The password is asked for on a page of its own and answers the same SELECT_CHALLENGE session.
+            return .challenge(PageChallenge(.password, session: step.session, username: step.username))
+        }
         var responses = ["USERNAME": step.username]
         if let field = step.responseName { responses[field] = value }
+        if step.kind == .password { responses["ANSWER"] = ChallengeNameType.password.rawValue }
         if let secret = request.client.secrets.first {
             responses["SECRET_HASH"] = Self.secretHash(username: step.username, clientID: request.client.clientID, secret: secret.value)
         }
@@ -90,7 +95,38 @@ public struct ManagedLogin: Sendable {
         }
     }
 
+    /// Choice-based sign-in (USER_AUTH) from the username alone, as `InitiateAuth` starts it without a
+    /// preferred challenge: the pages then offer the user's first factors.
+    public func startChoice(_ request: AuthorizeRequest, username: String) async -> SignInOutcome {
+        do {
+            let auth = AuthService(deps, issuesTokens: false)
+            let user = try await SignInPolicy(deps: deps).find(username, pool: request.pool, client: request.client)
+            let outcome = try await ChoiceBasedSignIn(deps: deps, auth: auth).initiate([:], user: user, pool: request.pool, client: request.client)
+            return try await map(outcome, username: user.username, request: request)
+        } catch let error as CognitoError {
+            return .failed(error.message)
+        } catch {
+            deps.logger.error("managed login: \(error)")
+            return .failed("Something went wrong. Please try again.")
+        }
+    }
+
     private func map(_ outcome: AuthOutcome, username: String, request: AuthorizeRequest) async throws -> SignInOutcome {
+        if outcome.challengeName == .selectChallenge, let session = outcome.session {
+            // The page signs in with a password, never with SRP.
+            let choices = (outcome.availableChallenges ?? []).map(\.rawValue).filter { $0 != ChallengeNameType.passwordSrp.rawValue }
+            switch choices.count {
+            case 0:
+                return .failed("This account has no way to sign in here.")
+            case 1 where choices[0] == ChallengeNameType.password.rawValue:
+                return .challenge(PageChallenge(.password, session: session, username: username))
+            case 1:
+                // One factor: no choice to show.
+                return await answer(request, step: PageChallenge(.selectChallenge, session: session, username: username), value: choices[0])
+            default:
+                return .challenge(PageChallenge(.selectChallenge, session: session, username: username, choices: choices))
+            }
+        }
         if outcome.result != nil {
             let user = try await SignInPolicy(deps: deps).find(username, pool: request.pool, client: request.client)
             return .signedIn(user)
@@ -107,6 +143,30 @@ public struct ManagedLogin: Sendable {
             return .needsAnotherStep("This account needs a sign-in step that these pages do not offer yet: \(outcome.challengeName?.rawValue ?? "unknown").")
         }
         return .challenge(step)
+    }
+
+    // MARK: Passkeys (/passkeys/add), as StartWebAuthnRegistration and CompleteWebAuthnRegistration do them
+
+    /// The PublicKeyCredentialCreationOptions for the signed-in user, as JSON for the page.
+    public func passkeyOptions(_ request: AuthorizeRequest, user: User) async -> Result<String, PageError> {
+        await run {
+            let options = try await PasskeyService(deps).start(pool: request.pool, user: user, clientID: request.client.clientID)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try encoder.encode(options), as: UTF8.self)
+        }
+    }
+
+    /// Stores the passkey the browser made from those options.
+    public func addPasskey(_ request: AuthorizeRequest, user: User, credential: String) async -> Result<Void, PageError> {
+        guard let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(credential.utf8)) else {
+            return .failure(PageError(message: "The browser sent no passkey. Please try again."))
+        }
+        return await run {
+            // The user as stored now: the options' challenge was kept on the record.
+            let current = try await deps.storage.user(poolID: request.pool.id, usernameKey: user.usernameKey)
+            try await PasskeyService(deps).complete(parsed, pool: request.pool, user: current, clientID: request.client.clientID)
+        }
     }
 
     // MARK: Sign-up and password reset, as the API does them for this client

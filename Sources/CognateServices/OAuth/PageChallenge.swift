@@ -2,8 +2,8 @@ import CognateCrypto
 import CognitoModel
 import Foundation
 
-/// A step of a sign-in on the managed login pages after the password: what to ask, and the sign-in
-/// session (the API's session string) that the answer continues. The session travels in the page's form,
+/// A step of a sign-in on the managed login pages after the username or password: what to ask, and the
+/// sign-in session (the API's session string) that the answer continues. The session travels in the page's form,
 /// as the API's client would hold it.
 public struct PageChallenge: Sendable, Equatable {
     public enum Kind: String, Sendable {
@@ -14,6 +14,14 @@ public struct PageChallenge: Sendable, Equatable {
         case selectFactor = "SELECT_MFA_TYPE"
         /// Setting up an authenticator app: the page shows the secret as a QR code and as text.
         case mfaSetup = "MFA_SETUP"
+        /// Choice-based sign-in (USER_AUTH): choosing the first factor.
+        case selectChallenge = "SELECT_CHALLENGE"
+        /// The password, chosen as the first factor: it answers SELECT_CHALLENGE with `ANSWER=PASSWORD`.
+        case password = "PASSWORD"
+        /// A one-time code by SMS as the first factor.
+        case smsCode = "SMS_OTP"
+        /// A passkey: the page runs the browser's WebAuthn ceremony with `passkeyOptions`.
+        case webAuthn = "WEB_AUTHN"
     }
 
     public var kind: Kind
@@ -27,15 +35,26 @@ public struct PageChallenge: Sendable, Equatable {
     public var secret: String?
     /// The `otpauth://` URI that the QR code of an MFA_SETUP step carries.
     public var setupURI: String?
+    /// The PublicKeyCredentialRequestOptions (JSON) of a WEB_AUTHN step.
+    public var passkeyOptions: String?
 
     public init?(_ name: ChallengeNameType, session: String, username: String, parameters: [String: String]) {
         // MFA_SETUP takes a secret first (`init(setup:…)`); without one it is not a page of its own.
-        guard let kind = Kind(rawValue: name.rawValue), kind != .mfaSetup else { return nil }
+        guard let kind = Kind(rawValue: name.rawValue), ![.mfaSetup, .selectChallenge, .password].contains(kind) else { return nil }
         self.kind = kind
         self.session = session
         self.username = username
         destination = parameters["CODE_DELIVERY_DESTINATION"]
         choices = (try? JSONDecoder().decode([String].self, from: Data((parameters["MFAS_CAN_CHOOSE"] ?? "[]").utf8))) ?? []
+        passkeyOptions = parameters["CREDENTIAL_REQUEST_OPTIONS"]
+    }
+
+    /// A choice-based step made by the pages: choosing a first factor among `choices`, or the password.
+    init(_ kind: Kind, session: String, username: String, choices: [String] = []) {
+        self.kind = kind
+        self.session = session
+        self.username = username
+        self.choices = choices
     }
 
     /// A step as a page posts it back. `secret` is shown again when an MFA setup code was wrong.
@@ -74,7 +93,7 @@ public struct PageChallenge: Sendable, Equatable {
         if let secret { setupURI = Self.setupURI(secret: secret, username: username, issuer: issuer) }
     }
 
-    var challengeName: ChallengeNameType? { ChallengeNameType(rawValue: kind.rawValue) }
+    var challengeName: ChallengeNameType? { kind == .password ? .selectChallenge : ChallengeNameType(rawValue: kind.rawValue) }
 
     /// The challenge response that carries the user's answer.
     var responseName: String? {
@@ -83,8 +102,11 @@ public struct PageChallenge: Sendable, Equatable {
         case .softwareToken: "SOFTWARE_TOKEN_MFA_CODE"
         case .sms: "SMS_MFA_CODE"
         case .email: "EMAIL_OTP_CODE"
-        case .selectFactor: "ANSWER"
+        case .selectFactor, .selectChallenge: "ANSWER"
         case .mfaSetup: nil
+        case .password: "PASSWORD"
+        case .smsCode: "SMS_OTP_CODE"
+        case .webAuthn: "CREDENTIAL"
         }
     }
 }

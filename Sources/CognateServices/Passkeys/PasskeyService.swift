@@ -21,11 +21,12 @@ struct PasskeyService {
     func register(in table: inout OperationTable) {
         table.register(Operations.StartWebAuthnRegistration.self) { input, _ in
             let (pool, user, claims) = try await verifier.verify(input.accessToken)
-            return StartWebAuthnRegistrationResponse(credentialCreationOptions: try await start(pool: pool, user: user, claims: claims))
+            return StartWebAuthnRegistrationResponse(
+                credentialCreationOptions: try await start(pool: pool, user: user, clientID: claims["client_id"]?.string ?? ""))
         }
         table.register(Operations.CompleteWebAuthnRegistration.self) { input, _ in
             let (pool, user, claims) = try await verifier.verify(input.accessToken)
-            try await complete(input.credential, pool: pool, user: user, claims: claims)
+            try await complete(input.credential, pool: pool, user: user, clientID: claims["client_id"]?.string ?? "")
             return .init()
         }
         table.register(Operations.ListWebAuthnCredentials.self) { input, _ in
@@ -55,8 +56,9 @@ struct PasskeyService {
         }
     }
 
-    /// The PublicKeyCredentialCreationOptions for the user's authenticator; the challenge is kept on the user.
-    private func start(pool: UserPool, user: User, claims: [String: Claim]) async throws -> JSONValue {
+    /// The PublicKeyCredentialCreationOptions for the user's authenticator; the challenge is kept on the user,
+    /// bound to the app client that asked (through an access token, or the managed login session's page).
+    func start(pool: UserPool, user: User, clientID: String) async throws -> JSONValue {
         let rp = try RelyingParty(pool)
         let credentials = user.webAuthnCredentials ?? []
         guard credentials.count < Self.maxCredentials else {
@@ -64,7 +66,7 @@ struct PasskeyService {
         }
         let challenge = Base64URL.encode(deps.random.bytes(32))
         let pending = PendingWebAuthnRegistration(
-            challenge: challenge, clientID: claims["client_id"]?.string ?? "",
+            challenge: challenge, clientID: clientID,
             expiresAt: deps.clock.now().addingTimeInterval(Double(Self.timeout) / 1000))
         try await UserAdminService(deps).update(pool, user) { $0.pendingWebAuthnRegistration = pending }
         return .object([
@@ -89,14 +91,14 @@ struct PasskeyService {
 
     /// Verifies the authenticator's answer to the pending registration and stores the passkey. The pending
     /// challenge is used up by the attempt, whatever its outcome.
-    private func complete(_ credential: JSONValue, pool: UserPool, user: User, claims: [String: Claim]) async throws {
+    func complete(_ credential: JSONValue, pool: UserPool, user: User, clientID: String) async throws {
         let rp = try RelyingParty(pool)
         let parsed = try PublicKeyCredentialJSON(credential)
         guard let pending = user.pendingWebAuthnRegistration, pending.expiresAt > deps.clock.now() else {
             throw CognitoError(.webAuthnChallengeNotFoundException, "No passkey registration is in progress, or it expired.")
         }
         try await UserAdminService(deps).update(pool, user) { $0.pendingWebAuthnRegistration = nil }
-        guard pending.clientID == claims["client_id"]?.string else {
+        guard pending.clientID == clientID else {
             throw CognitoError(.webAuthnClientMismatchException, "The registration was started by a different app client.")
         }
         let registration: WebAuthnRegistration
