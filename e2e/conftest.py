@@ -99,6 +99,17 @@ def pool(cognito):
         pass
 
 
+@pytest.fixture
+def clock(server):
+    """Moves Cognate's clock (`clock(advanceSeconds=30)`); put back when the test ends."""
+    def move(**change):
+        answer = requests.post(server.url + "/_cognate/clock", json=change, timeout=5)
+        assert answer.status_code == 200
+        return answer.json()
+    yield move
+    move(offsetSeconds=0)
+
+
 def outbox(server, **params):
     return requests.get(server.url + "/_cognate/outbox", params=params, timeout=5).json()["messages"]
 

@@ -9,16 +9,6 @@ PASSWORD = "Str0ng-Passw0rd!"
 
 
 @pytest.fixture
-def clock(server):
-    def move(**change):
-        answer = requests.post(server.url + "/_cognate/clock", json=change, timeout=5)
-        assert answer.status_code == 200
-        return answer.json()
-    yield move
-    move(offsetSeconds=0)
-
-
-@pytest.fixture
 def pool(cognito):
     pool = cognito.create_user_pool(PoolName="clock", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
     cid = cognito.create_user_pool_client(UserPoolId=pool, ClientName="app",

@@ -284,7 +284,9 @@ def test_new_password_required_on_the_pages(server, cognito, web, browser):
     assert cognito.admin_get_user(UserPoolId=web["pool"], Username="newbie")["UserStatus"] == "CONFIRMED"
 
 
-def test_totp_mfa_on_the_pages(server, cognito, web, browser):
+def test_totp_mfa_on_the_pages(server, cognito, web, browser, clock):
+    import time
+
     import pyotp
     pool = web["pool"]
     cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True})
@@ -306,17 +308,13 @@ def test_totp_mfa_on_the_pages(server, cognito, web, browser):
     submit(browser)
     assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").text == "Invalid code or auth state for the user."
     # The code used at setup is spent: the next time step's code signs in (the server's clock moved on 30 s).
-    import time
-    requests.post(server.url + "/_cognate/clock", json={"advanceSeconds": 30}, timeout=5)
-    try:
-        browser.find_element(By.NAME, "answer").send_keys(totp.at(time.time() + 30))
-        submit(browser)
-        assert browser.current_url.startswith(web["callback"] + "?code=")
-    finally:
-        requests.post(server.url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)
+    clock(advanceSeconds=30)
+    browser.find_element(By.NAME, "answer").send_keys(totp.at(time.time() + 30))
+    submit(browser)
+    assert browser.current_url.startswith(web["callback"] + "?code=")
 
 
-def test_totp_setup_from_the_qr_code_on_the_pages(server, cognito, web, browser):
+def test_totp_setup_from_the_qr_code_on_the_pages(server, cognito, web, browser, clock):
     """Required MFA and no factor yet: the page shows a QR code; an authenticator (pyotp) set up from what the
     code says signs in, and the next sign-in asks for its codes."""
     import io
@@ -361,13 +359,10 @@ def test_totp_setup_from_the_qr_code_on_the_pages(server, cognito, web, browser)
         "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "scope": "openid"}))
     sign_in(browser, "dora", PASSWORD)
     assert browser.find_element(By.TAG_NAME, "h1").text == "Multi-factor authentication"
-    requests.post(server.url + "/_cognate/clock", json={"advanceSeconds": 30}, timeout=5)
-    try:
-        browser.find_element(By.NAME, "answer").send_keys(totp.at(time.time() + 30))
-        submit(browser)
-        assert browser.current_url.startswith(web["callback"] + "?code=")
-    finally:
-        requests.post(server.url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)
+    clock(advanceSeconds=30)
+    browser.find_element(By.NAME, "answer").send_keys(totp.at(time.time() + 30))
+    submit(browser)
+    assert browser.current_url.startswith(web["callback"] + "?code=")
 
 
 def test_email_mfa_the_choice_of_factor_and_lockout_on_the_pages(server, cognito, web, browser):

@@ -86,6 +86,16 @@ def options_shown(browser):
     return [e.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, "input[name=answer][type=radio]")]
 
 
+def sign_in_with_the_password(server, browser, local, site):
+    session = authorize(browser, local, site)
+    browser.find_element(By.NAME, "username").send_keys("paula")
+    press(browser)
+    choose(browser, "PASSWORD")
+    browser.find_element(By.NAME, "answer").send_keys(PASSWORD)
+    press(browser)
+    return signed_in(server, browser, session, site)
+
+
 def signed_in(server, browser, session, site):
     WebDriverWait(browser, 10).until(lambda b: b.current_url.startswith(site["callback"]))
     tokens = session.fetch_token(server.url + "/oauth2/token", authorization_response=browser.current_url)
@@ -126,13 +136,7 @@ def test_a_passkey_added_at_passkeys_add_signs_in(server, cognito, browser, loca
     add = local + "/passkeys/add?" + urllib.parse.urlencode({"client_id": site["client"], "redirect_uri": site["callback"]})
     # Not signed in: sign in first.
     assert requests.get(add, allow_redirects=False, timeout=5).headers["Location"].startswith("/login?")
-    session = authorize(browser, local, site)
-    browser.find_element(By.NAME, "username").send_keys("paula")
-    press(browser)
-    choose(browser, "PASSWORD")
-    browser.find_element(By.NAME, "answer").send_keys(PASSWORD)
-    press(browser)
-    signed_in(server, browser, session, site)
+    sign_in_with_the_password(server, browser, local, site)
     # Signed in: the page makes a passkey with the browser's authenticator.
     # Its one script runs by a nonce of this response; nothing else may run. (Each visit starts a new
     # registration, so the browser's visit comes last.)
@@ -163,13 +167,7 @@ def test_a_passkey_added_at_passkeys_add_signs_in(server, cognito, browser, loca
 
 def test_passkey_pages_refuse_forged_answers_and_need_managed_login(server, cognito, browser, local, site):
     # A forged credential on the sign-in page: back to the username, with the API's message.
-    session = authorize(browser, local, site)
-    browser.find_element(By.NAME, "username").send_keys("paula")
-    press(browser)
-    choose(browser, "PASSWORD")
-    browser.find_element(By.NAME, "answer").send_keys(PASSWORD)
-    press(browser)
-    signed_in(server, browser, session, site)
+    sign_in_with_the_password(server, browser, local, site)
     add = local + "/passkeys/add?" + urllib.parse.urlencode({"client_id": site["client"], "redirect_uri": site["callback"]})
     browser.get(add)
     script = browser.find_element(By.TAG_NAME, "script")

@@ -90,20 +90,15 @@ def code_for(server, client, verifier):
     return re.search(r"code=([^&]+)", answer.headers["Location"]).group(1)
 
 
-def test_a_code_expires_after_five_minutes_and_is_used_once(server, client):
+def test_a_code_expires_after_five_minutes_and_is_used_once(server, client, clock):
     verifier = "v" * 50
     exchange = lambda code: requests.post(server.url + "/oauth2/token", timeout=5, data={
         "grant_type": "authorization_code", "client_id": client, "code": code, "redirect_uri": CALLBACK, "code_verifier": verifier})
     code = code_for(server, client, verifier)
-    requests.post(server.url + "/_cognate/clock", json={"advanceSeconds": 301}, timeout=5)
-    try:
-        assert exchange(code).json() == {"error": "invalid_grant"}
-    finally:
-        requests.post(server.url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)
+    clock(advanceSeconds=301)
+    assert exchange(code).json() == {"error": "invalid_grant"}
+    clock(offsetSeconds=0)
     fresh = code_for(server, client, verifier)
-    requests.post(server.url + "/_cognate/clock", json={"advanceSeconds": 290}, timeout=5)
-    try:
-        assert "access_token" in exchange(fresh).json()
-    finally:
-        requests.post(server.url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)
+    clock(advanceSeconds=290)
+    assert "access_token" in exchange(fresh).json()
     assert exchange(fresh).json() == {"error": "invalid_grant"}  # used once

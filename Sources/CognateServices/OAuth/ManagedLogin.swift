@@ -49,17 +49,12 @@ public struct ManagedLogin: Sendable {
     /// steps as the API (new password, MFA, remembered devices) without handing out tokens.
     public func signIn(_ request: AuthorizeRequest, username: String, password: String) async -> SignInOutcome {
         let policy = SignInPolicy(deps: deps)
-        do {
+        return await attempt {
             let user = try await policy.find(username, pool: request.pool, client: request.client)
             try await policy.checkPassword(password, user: user, pool: request.pool, client: request.client)
             let outcome = try await AuthService(deps, issuesTokens: false).afterPassword(
                 user: user, pool: request.pool, client: request.client, deviceKey: nil)
             return try await map(outcome, username: user.username, request: request)
-        } catch let error as CognitoError {
-            return .failed(error.message)
-        } catch {
-            deps.logger.error("managed login: \(error)")
-            return .failed("Something went wrong. Please try again.")
         }
     }
 
@@ -77,7 +72,7 @@ public struct ManagedLogin: Sendable {
         if let secret = request.client.secrets.first {
             responses["SECRET_HASH"] = Self.secretHash(username: step.username, clientID: request.client.clientID, secret: secret.value)
         }
-        do {
+        return await attempt {
             var session = step.session
             if step.kind == .mfaSetup {
                 // As an app would through the API: VerifySoftwareToken with the code, then the MFA_SETUP answer.
@@ -87,22 +82,24 @@ public struct ManagedLogin: Sendable {
             let outcome = try await AuthService(deps, issuesTokens: false).respond(
                 challenge, responses, session: session, clientID: request.client.clientID, poolID: nil)
             return try await map(outcome, username: step.username, request: request)
-        } catch let error as CognitoError {
-            return .failed(error.message)
-        } catch {
-            deps.logger.error("managed login: \(error)")
-            return .failed("Something went wrong. Please try again.")
         }
     }
 
     /// Choice-based sign-in (USER_AUTH) from the username alone, as `InitiateAuth` starts it without a
     /// preferred challenge: the pages then offer the user's first factors.
     public func startChoice(_ request: AuthorizeRequest, username: String) async -> SignInOutcome {
-        do {
+        await attempt {
             let auth = AuthService(deps, issuesTokens: false)
             let user = try await SignInPolicy(deps: deps).find(username, pool: request.pool, client: request.client)
             let outcome = try await ChoiceBasedSignIn(deps: deps, auth: auth).initiate([:], user: user, pool: request.pool, client: request.client)
             return try await map(outcome, username: user.username, request: request)
+        }
+    }
+
+    /// A sign-in step whose errors become the form's message: the API's own words, or a generic one for a fault.
+    private func attempt(_ body: () async throws -> SignInOutcome) async -> SignInOutcome {
+        do {
+            return try await body()
         } catch let error as CognitoError {
             return .failed(error.message)
         } catch {
