@@ -103,9 +103,10 @@ def test_totp_set_up_with_an_access_token(cognito, mfa_pool):
     session = challenge["Session"]
     with pytest.raises(cognito.exceptions.CodeMismatchException):
         respond(cognito, cid, "tina", "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=wrong(first))
-    # The code that verified the token was used once already.
-    with pytest.raises(cognito.exceptions.CodeMismatchException):
+    # The code that verified the token was used once already: AWS says so.
+    with pytest.raises(cognito.exceptions.ExpiredCodeException) as e:
         respond(cognito, cid, "tina", "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=first)
+    assert e.value.response["Error"]["Message"] == "Your software token has already been used once."
     following = totp.at(time.time() + 30)
     tokens = respond(cognito, cid, "tina", "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=following)
     assert tokens["AuthenticationResult"]["AccessToken"]
@@ -113,7 +114,7 @@ def test_totp_set_up_with_an_access_token(cognito, mfa_pool):
     with pytest.raises(cognito.exceptions.NotAuthorizedException):
         respond(cognito, cid, "tina", "SOFTWARE_TOKEN_MFA", session, SOFTWARE_TOKEN_MFA_CODE=following)
     again = sign_in(cognito, cid, "tina")
-    with pytest.raises(cognito.exceptions.CodeMismatchException):
+    with pytest.raises(cognito.exceptions.ExpiredCodeException):
         respond(cognito, cid, "tina", "SOFTWARE_TOKEN_MFA", again["Session"], SOFTWARE_TOKEN_MFA_CODE=following)
 
     # An administrator deletes the token (a lost phone): sign-in needs the password alone, and a new token can be set up.

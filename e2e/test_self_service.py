@@ -101,16 +101,25 @@ def test_forgot_password(server, cognito, verifying_pool):
     with pytest.raises(cognito.exceptions.NotAuthorizedException):
         sign_in(cognito, cid, "sam")
     assert sign_in(cognito, cid, "sam", "N3w-Passw0rd!")["AuthenticationResult"]
-    with pytest.raises(cognito.exceptions.CodeMismatchException):
+    # The code is used up: with none outstanding, AWS asks for a new one.
+    with pytest.raises(cognito.exceptions.ExpiredCodeException) as e:
         cognito.confirm_forgot_password(ClientId=cid, Username="sam", ConfirmationCode=code, Password="Th1rd-Passw0rd!")
+    assert e.value.response["Error"]["Message"] == "Invalid code provided, please request a code again."
 
 
 def test_forgot_password_needs_a_verified_address(cognito, verifying_pool):
     pool, cid = verifying_pool
     cognito.admin_create_user(UserPoolId=pool, Username="noaddr", MessageAction="SUPPRESS")
+    # With its temporary password still to change, the user has no password to reset.
     with pytest.raises(ClientError) as e:
         cognito.forgot_password(ClientId=cid, Username="noaddr")
-    assert error_code(e) == "InvalidParameterException"
+    assert (error_code(e), e.value.response["Error"]["Message"]) == \
+        ("NotAuthorizedException", "User password cannot be reset in the current state.")
+    cognito.admin_set_user_password(UserPoolId=pool, Username="noaddr", Password="Str0ng-Passw0rd!", Permanent=True)
+    with pytest.raises(ClientError) as e:
+        cognito.forgot_password(ClientId=cid, Username="noaddr")
+    assert (error_code(e), e.value.response["Error"]["Message"]) == \
+        ("InvalidParameterException", "Cannot reset password for the user as there is no registered/verified email or phone_number")
 
 
 def test_admin_reset_user_password(server, cognito, verifying_pool):

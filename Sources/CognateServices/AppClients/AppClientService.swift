@@ -10,10 +10,15 @@ struct AppClientService {
 
     /// A client holds at most this many secrets at once (two, to rotate without downtime).
     static let maxSecrets = 2
+    static let maxClients = 1_000
 
     func register(in table: inout OperationTable) {
         table.register(Operations.CreateUserPoolClient.self) { input, _ in
             let pool = try await UserPoolService(deps).load(input.userPoolId)
+            // AWS's quota: 1,000 app clients per user pool.
+            if try await deps.storage.listAppClients(poolID: pool.id, PageRequest(limit: Self.maxClients)).items.count >= Self.maxClients {
+                throw CognitoError(.limitExceededException, "A user pool can have at most \(Self.maxClients) app clients.")
+            }
             let ids = Identifiers(random: deps.random)
             let clientID = pool.tags[UserPoolService.customIDTag + ":" + input.clientName] ?? ids.clientID()
             let now = deps.clock.now()

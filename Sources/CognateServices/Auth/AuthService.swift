@@ -12,6 +12,9 @@ struct AuthOutcome {
     var result: AuthenticationResultType?
     /// The first factors a USER_AUTH sign-in can choose from (SELECT_CHALLENGE).
     var availableChallenges: [ChallengeNameType]?
+
+    /// `ChallengeParameters` as AWS sends them: an empty map beside the tokens.
+    var wireParameters: [String: String]? { parameters ?? (result != nil ? [:] : nil) }
 }
 
 /// InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge and AdminRespondToAuthChallenge for the
@@ -36,25 +39,25 @@ struct AuthService {
         table.register(Operations.InitiateAuth.self) { input, _ in
             let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: nil)
             return InitiateAuthResponse(
-                challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result,
+                challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
         }
         table.register(Operations.AdminInitiateAuth.self) { input, _ in
             let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: input.userPoolId)
             return AdminInitiateAuthResponse(
-                challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result,
+                challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
         }
         table.register(Operations.RespondToAuthChallenge.self) { input, _ in
             let o = try await respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: nil)
             return RespondToAuthChallengeResponse(
-                challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result,
+                challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
         }
         table.register(Operations.AdminRespondToAuthChallenge.self) { input, _ in
             let o = try await respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: input.userPoolId)
             return AdminRespondToAuthChallengeResponse(
-                challengeName: o.challengeName, session: o.session, challengeParameters: o.parameters, authenticationResult: o.result,
+                challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
         }
     }

@@ -95,17 +95,18 @@ struct MfaChallenges {
     func verifyCode(_ challenge: ChallengeNameType, _ responses: [String: String], session: AuthSession, user: User, pool: UserPool) async throws {
         let policy = SignInPolicy(deps: deps)
         try policy.admit(user)
-        let matched: Bool
+        let answer: CodeAnswer
         switch challenge {
         case .softwareTokenMfa:
             let code = try AuthService.required("SOFTWARE_TOKEN_MFA_CODE", responses)
-            matched = try await redeemSoftwareTokenCode(code, user: user, pool: pool)
+            answer = try await redeemSoftwareTokenCode(code, user: user, pool: pool)
         default:
             let name = challenge == .smsMfa ? "SMS_MFA_CODE" : challenge == .smsOtp ? "SMS_OTP_CODE" : "EMAIL_OTP_CODE"
             let code = try AuthService.required(name, responses)
-            matched = session.state["code"].map { CognitoSRP.constantTimeEqual(Array($0.utf8), Array(Codes.hash(code).utf8)) } ?? false
+            let matched = session.state["code"].map { CognitoSRP.constantTimeEqual(Array($0.utf8), Array(Codes.hash(code).utf8)) } ?? false
+            answer = matched ? .matched : .mismatch
         }
-        guard matched else {
+        guard answer == .matched else {
             try await policy.recordFailure(user: user, pool: pool)
             let attempts = (Int(session.state["attempts"] ?? "0") ?? 0) + 1
             if attempts < Self.attemptsPerSession {
@@ -113,28 +114,32 @@ struct MfaChallenges {
                 retry.state["attempts"] = String(attempts)
                 try await sessions.restore(retry)
             }
-            throw Self.mismatch
+            throw answer == .reused ? Self.reused : Self.mismatch
         }
     }
 
+    enum CodeAnswer { case matched, mismatch, reused }
+
+    static let reused = CognitoError(.expiredCodeException, "Your software token has already been used once.")
+
     /// Whether `code` is the user's current TOTP and was not used before; a match uses up its time step.
-    private func redeemSoftwareTokenCode(_ code: String, user: User, pool: UserPool) async throws -> Bool {
+    private func redeemSoftwareTokenCode(_ code: String, user: User, pool: UserPool) async throws -> CodeAnswer {
         guard let token = user.mfa?.softwareToken, let secret = Base32.decode(token.secret),
               let step = TOTP.matchingStep(code, secret: secret, at: deps.clock.now())
-        else { return false }
-        if let last = token.lastUsedStep, step <= last { return false }
+        else { return .mismatch }
+        if let last = token.lastUsedStep, step <= last { return .reused }
         do {
             _ = try await UserAdminService(deps).update(pool, user) { user in
                 guard let last = user.mfa?.softwareToken?.lastUsedStep, step <= last else {
                     user.mfa?.softwareToken?.lastUsedStep = step
                     return
                 }
-                throw Self.mismatch
+                throw Self.reused
             }
-        } catch let error as CognitoError where error == Self.mismatch {
-            return false
+        } catch let error as CognitoError where error == Self.reused {
+            return .reused
         }
-        return true
+        return .matched
     }
 
     static func jsonList(_ values: [String]) -> String {

@@ -8,6 +8,7 @@ struct RefreshTokens {
     let deps: ServiceDependencies
 
     static let invalid = CognitoError(.notAuthorizedException, "Invalid Refresh Token")
+    static let revoked = CognitoError(.notAuthorizedException, "Refresh Token has been revoked")
 
     /// The record and its user, when the token is the client's, live, not revoked, and not rotated out
     /// beyond the client's grace period.
@@ -16,8 +17,10 @@ struct RefreshTokens {
     func validate(_ token: String, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> (RefreshTokenRecord, User) {
         let now = deps.clock.now()
         guard let record = try? await deps.storage.refreshToken(hash: TokenIssuer.hash(token)),
-              record.poolID == pool.id, record.clientID == client.clientID, !record.revoked, record.expiresAt > now
+              record.poolID == pool.id, record.clientID == client.clientID, record.expiresAt > now
         else { throw Self.invalid }
+        // Revoked by GlobalSignOut, AdminUserGlobalSignOut, RevokeToken or disabling the user: AWS says so.
+        guard !record.revoked else { throw Self.revoked }
         try Self.checkNotRotatedOut(record, client: client, now: now)
         let user = try await StorageError.map(notFound: Self.invalid) {
             try await deps.storage.user(poolID: pool.id, usernameKey: record.usernameKey)

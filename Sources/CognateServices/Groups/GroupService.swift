@@ -9,9 +9,15 @@ struct GroupService {
     let deps: ServiceDependencies
     init(_ deps: ServiceDependencies) { self.deps = deps }
 
+    static let maxGroups = 10_000
+
     func register(in table: inout OperationTable) {
         table.register(Operations.CreateGroup.self) { input, _ in
             _ = try await UserPoolService(deps).load(input.userPoolId)
+            // AWS's quota: 10,000 groups per user pool.
+            if try await deps.storage.listGroups(poolID: input.userPoolId, PageRequest(limit: Self.maxGroups)).items.count >= Self.maxGroups {
+                throw CognitoError(.limitExceededException, "A user pool can have at most \(Self.maxGroups) groups.")
+            }
             let now = deps.clock.now()
             let group = Group(
                 poolID: input.userPoolId, name: input.groupName, description: input.description, roleArn: input.roleArn,

@@ -126,20 +126,19 @@ struct UserMfaService {
     }
 
     static func checkCanEnable(_ factor: MfaFactor, user: User, mfa: UserMFA, pool: UserPool) throws {
+        // AWS's words for a factor the user has nothing to receive codes on (no verified software token, no
+        // phone number, no email address).
+        let missing = Errors.invalidParameter("User does not have delivery config set to turn on \(factor.rawValue)")
         switch factor {
         case .softwareToken:
-            guard mfa.softwareToken != nil else { throw Errors.invalidParameter("User has not verified software token mfa") }
+            guard mfa.softwareToken != nil else { throw missing }
         case .sms:
-            guard user.attribute("phone_number") != nil else {
-                throw Errors.invalidParameter("SMS MFA needs a phone_number attribute on the user.")
-            }
+            guard user.attribute("phone_number") != nil else { throw missing }
         case .email:
             guard pool.settings.mfaFactors.contains(.email) else {
                 throw Errors.invalidParameter("Email MFA is not enabled for this user pool.")
             }
-            guard user.attribute("email") != nil else {
-                throw Errors.invalidParameter("Email MFA needs an email attribute on the user.")
-            }
+            guard user.attribute("email") != nil else { throw missing }
         }
     }
 

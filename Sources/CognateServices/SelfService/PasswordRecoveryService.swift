@@ -19,7 +19,17 @@ struct PasswordRecoveryService {
     func forgot(_ input: ForgotPasswordRequest) async throws -> ForgotPasswordResponse {
         let (pool, client) = try await gate.resolve(clientID: input.clientId)
         try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
-        let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+        // A pool whose only recovery is by an administrator says so to every caller, before any user is looked up.
+        let mechanisms = Self.recoveryMechanisms(pool)
+        if !mechanisms.isEmpty && mechanisms.allSatisfy({ $0 == .adminOnly }) {
+            throw CognitoError(.notAuthorizedException, "Contact administrator to reset password.")
+        }
+        let user: User
+        do {
+            user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+        } catch let error as CognitoError where error.code == .userNotFoundException {
+            throw CognitoError(.userNotFoundException, "Username/client id combination not found.")
+        }
         // A client that hides which users exist tells a missing or disabled user's caller that a code
         // went to a simulated address.
         if SimulatedUser.isSimulated(user) || (!user.enabled && SignInPolicy.hidesExistence(client)) {
@@ -29,6 +39,7 @@ struct PasswordRecoveryService {
                 preferPhone: Self.recoveryMechanisms(pool).first == .verifiedPhoneNumber))
         }
         guard user.enabled else { throw SignInPolicy.disabled }
+        try Self.requireResettable(user)
         return ForgotPasswordResponse(codeDeliveryDetails: try await sendResetCode(pool: pool, user: user))
     }
 
@@ -40,6 +51,8 @@ struct PasswordRecoveryService {
             try await SimulatedUser.matchWrite(deps, pool: pool)
             throw Codes.mismatch
         }
+        // No reset code outstanding (never sent, or used already): AWS asks for a new one.
+        guard user.codes?[Codes.forgotPassword] != nil else { throw Codes.expired }
         try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.forgotPassword, pool: pool, user: user)
         let credential = try PasswordChange(deps: deps).credential(for: input.password, pool: pool, user: user)
         let now = deps.clock.now()
@@ -57,12 +70,25 @@ struct PasswordRecoveryService {
     private func registerAdminReset(in table: inout OperationTable) {
         table.register(Operations.AdminResetUserPassword.self) { input, _ in
             let (pool, user) = try await UserAdminService(deps).find(input.userPoolId, input.username)
-            let delivery = try? await sendResetCode(pool: pool, user: user)
-            if delivery == nil && user.status == "UNCONFIRMED" {
-                throw CognitoError(.notAuthorizedException, "User password cannot be reset in the current state.")
-            }
+            guard user.enabled else { throw SignInPolicy.disabled }
+            try Self.requireResettable(user)
+            // The code goes out first: a user with nowhere to send it to keeps their password.
+            _ = try await sendResetCode(pool: pool, user: user)
             try await UserAdminService(deps).update(pool, user) { $0.status = "RESET_REQUIRED" }
             return AdminResetUserPasswordResponse()
+        }
+    }
+
+    static let notResettable = CognitoError(.notAuthorizedException, "User password cannot be reset in the current state.")
+
+    /// AWS resets no password of a user who has a temporary one still to change (FORCE_CHANGE_PASSWORD),
+    /// has not confirmed their account without a verified address, or signs in through a provider.
+    static func requireResettable(_ user: User) throws(CognitoError) {
+        switch user.status {
+        case "FORCE_CHANGE_PASSWORD", "EXTERNAL_PROVIDER": throw notResettable
+        case "UNCONFIRMED" where user.attribute("email_verified") != "true" && user.attribute("phone_number_verified") != "true":
+            throw notResettable
+        default: break
         }
     }
 

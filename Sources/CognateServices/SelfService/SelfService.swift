@@ -59,10 +59,9 @@ struct SelfService {
         table.register(Operations.DeleteUserAttributes.self) { input, _ in
             let (pool, user, claims) = try await verifier.verify(input.accessToken)
             try AttributePermissions(client: try await verifier.client(of: claims, pool: pool)).checkWrite(input.userAttributeNames)
+            try AttributeRules(pool: pool).checkKnown(input.userAttributeNames)
             for name in input.userAttributeNames {
-                guard let definition = pool.schema.first(where: { $0.name == name }) else {
-                    throw Errors.invalidParameter("Attribute does not exist in the schema: \(name)")
-                }
+                guard let definition = pool.schema.first(where: { $0.name == name }) else { continue }
                 if definition.required == true || name == "sub" || definition.mutable == false {
                     throw Errors.invalidParameter("Cannot delete the required or non-mutable attribute \(name).")
                 }

@@ -105,7 +105,11 @@ struct SignUpService {
         user.aliasKeys = directory.aliasKeys(of: user)
         do {
             try await deps.storage.createUser(user)
-        } catch StorageError.alreadyExists {
+        } catch StorageError.alreadyExists(let key) {
+            // In pools that sign in with an email or phone number, the address is the name that is taken.
+            if key == "alias" {
+                throw CognitoError(.usernameExistsException, UserDirectory.aliasTakenMessage(await directory.takenAlias(of: user)))
+            }
             throw CognitoError(.usernameExistsException, "User already exists")
         }
         var delivery: CodeDeliveryDetailsType?

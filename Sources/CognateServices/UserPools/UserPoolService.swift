@@ -46,7 +46,7 @@ struct UserPoolService {
                     for attribute in input.customAttributes {
                         pool.schema.append(try StandardSchema.customAttribute(attribute, existing: pool.schema))
                     }
-                    if pool.schema.filter({ $0.name?.hasPrefix("custom:") == true }).count > Self.maxCustomAttributes {
+                    if pool.schema.filter({ StandardSchema.isCustom($0.name) }).count > Self.maxCustomAttributes {
                         throw Errors.invalidParameter("A user pool can have at most \(Self.maxCustomAttributes) custom attributes.")
                     }
                     pool.lastModifiedDate = deps.clock.now()
@@ -82,7 +82,7 @@ struct UserPoolService {
             throw Errors.invalidParameter("SMS configuration and Auto verification for phone_number are required when MFA is required/optional")
         }
         let schema = try StandardSchema.build(from: input.schema ?? [])
-        if schema.filter({ $0.name?.hasPrefix("custom:") == true }).count > Self.maxCustomAttributes {
+        if schema.filter({ StandardSchema.isCustom($0.name) }).count > Self.maxCustomAttributes {
             throw Errors.invalidParameter("A user pool can have at most \(Self.maxCustomAttributes) custom attributes.")
         }
         var settings = UserPoolSettings()
@@ -124,20 +124,24 @@ struct UserPoolService {
     static func apply(_ input: some PoolSettingsInput, to s: inout UserPoolSettings, previousTier: UserPoolTierType?) {
         var policies = input.policies ?? UserPoolPolicyType()
         if policies.passwordPolicy == nil { policies.passwordPolicy = PasswordRules.defaultPolicy }
+        // A policy given without it keeps AWS's seven days, and reports them.
+        if policies.passwordPolicy?.temporaryPasswordValidityDays == nil { policies.passwordPolicy?.temporaryPasswordValidityDays = 7 }
         if policies.signInPolicy == nil { policies.signInPolicy = SignInPolicyType(allowedFirstAuthFactors: [.password]) }
         s.policies = policies
         s.deletionProtection = input.deletionProtection ?? .inactive
         s.lambdaConfig = input.lambdaConfig
         s.autoVerifiedAttributes = input.autoVerifiedAttributes
-        s.smsVerificationMessage = input.smsVerificationMessage
-        s.emailVerificationMessage = input.emailVerificationMessage
-        s.emailVerificationSubject = input.emailVerificationSubject
+        // The template and the legacy fields are one setting reported twice: the legacy fields fill what the
+        // template leaves out, and then report the template's values.
         var template = input.verificationMessageTemplate ?? VerificationMessageTemplateType()
         if template.defaultEmailOption == nil { template.defaultEmailOption = .confirmWithCode }
         if template.smsMessage == nil { template.smsMessage = input.smsVerificationMessage }
         if template.emailMessage == nil { template.emailMessage = input.emailVerificationMessage }
         if template.emailSubject == nil { template.emailSubject = input.emailVerificationSubject }
         s.verificationMessageTemplate = template
+        s.smsVerificationMessage = template.smsMessage
+        s.emailVerificationMessage = template.emailMessage
+        s.emailVerificationSubject = template.emailSubject
         s.smsAuthenticationMessage = input.smsAuthenticationMessage
         s.mfaConfiguration = input.mfaConfiguration ?? .off
         s.userAttributeUpdateSettings = input.userAttributeUpdateSettings

@@ -10,12 +10,26 @@ struct AttributeRules {
         pool.schema.first { $0.name == name }
     }
 
-    /// Checks names, mutability (unless creating) and formats; throws InvalidParameterException.
-    func check(_ attributes: [AttributeType], creating: Bool) throws(CognitoError) {
-        for attribute in attributes {
-            guard let definition = schema(attribute.name) else {
-                throw Errors.invalidParameter("Attribute does not exist in the schema: \(attribute.name)")
+    /// The verification flags as stored: AWS takes `True` or `FALSE` as well as `true` and `false`.
+    static func normalized(_ attributes: [AttributeType]) -> [AttributeType] {
+        attributes.map { attribute in
+            guard attribute.name.hasSuffix("_verified"), let value = attribute.value, ["true", "false"].contains(value.lowercased()) else {
+                return attribute
             }
+            return AttributeType(name: attribute.name, value: value.lowercased())
+        }
+    }
+
+    /// Checks names, mutability (unless creating) and formats; throws InvalidParameterException. Names
+    /// the schema lacks are listed together, one line each, as AWS lists them.
+    func check(_ attributes: [AttributeType], creating: Bool) throws(CognitoError) {
+        let unknown = attributes.map(\.name).filter { schema($0) == nil }
+        if !unknown.isEmpty {
+            throw Errors.invalidParameter(
+                "Attributes did not conform to the schema: " + unknown.map { "\($0): Attribute does not exist in the schema.\n" }.joined())
+        }
+        for attribute in attributes {
+            guard let definition = schema(attribute.name) else { continue }
             if attribute.name == "sub" {
                 throw Errors.invalidParameter("Cannot modify the non-mutable attribute sub.")
             }
@@ -24,6 +38,14 @@ struct AttributeRules {
             }
             let value = attribute.value ?? ""
             try checkFormat(attribute.name, value, definition)
+        }
+    }
+
+    /// For deleting attributes: every name must be in the schema (AWS lists the others, one line each).
+    func checkKnown(_ names: [String]) throws(CognitoError) {
+        let unknown = names.filter { schema($0) == nil }
+        if !unknown.isEmpty {
+            throw Errors.invalidParameter("Invalid user attributes: " + unknown.map { "user.\($0): Attribute does not exist in the schema.\n" }.joined())
         }
     }
 
@@ -46,7 +68,7 @@ struct AttributeRules {
                 throw Errors.invalidParameter("Invalid phone number format.")
             }
         case "email_verified", "phone_number_verified":
-            if value != "true" && value != "false" {
+            if value.lowercased() != "true" && value.lowercased() != "false" {
                 throw Errors.invalidParameter("\(name) must be true or false.")
             }
         default:

@@ -17,11 +17,11 @@ enum FilterParser {
             match = .equals
             rest = rest.dropFirst()
         } else {
-            throw Errors.invalidParameter("Error while parsing filter: expected = or ^= after the attribute name.")
+            throw Errors.invalidParameter("Error while parsing filter.")
         }
         rest = rest.trimmingWhitespace()
         guard rest.first == "\"" else {
-            throw Errors.invalidParameter("Error while parsing filter: the value must be in double quotes.")
+            throw Errors.invalidParameter("Error while parsing filter.")
         }
         rest = rest.dropFirst()
         var value = ""
@@ -39,7 +39,7 @@ enum FilterParser {
             }
         }
         guard closed, rest.trimmingWhitespace().isEmpty else {
-            throw Errors.invalidParameter("Error while parsing filter: unterminated value or trailing text.")
+            throw Errors.invalidParameter("Error while parsing filter.")
         }
         guard let field = UserFilter.Field(rawValue: String(name)) else {
             throw Errors.invalidParameter("Invalid search attribute: \(name)")

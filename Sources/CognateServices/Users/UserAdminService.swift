@@ -29,14 +29,15 @@ struct UserAdminService {
         }
         table.register(Operations.AdminUpdateUserAttributes.self) { input, _ in
             let (pool, user) = try await find(input.userPoolId, input.username)
-            try AttributeRules(pool: pool).check(input.userAttributes, creating: false)
+            let attributes = AttributeRules.normalized(input.userAttributes)
+            try AttributeRules(pool: pool).check(attributes, creating: false)
             try await update(pool, user) { user in
-                for attribute in input.userAttributes {
+                for attribute in attributes {
                     let old = user.attribute(attribute.name)
                     user.setAttribute(attribute.name, attribute.value ?? "")
                     // A changed address is unverified until proven, unless the request says otherwise.
                     for address in ["email", "phone_number"] where attribute.name == address && old != attribute.value {
-                        if !input.userAttributes.contains(where: { $0.name == address + "_verified" }) {
+                        if !attributes.contains(where: { $0.name == address + "_verified" }) {
                             user.setAttribute(address + "_verified", "false")
                         }
                     }
@@ -46,10 +47,9 @@ struct UserAdminService {
         }
         table.register(Operations.AdminDeleteUserAttributes.self) { input, _ in
             let (pool, user) = try await find(input.userPoolId, input.username)
+            try AttributeRules(pool: pool).checkKnown(input.userAttributeNames)
             for name in input.userAttributeNames {
-                guard let definition = pool.schema.first(where: { $0.name == name }) else {
-                    throw Errors.invalidParameter("Attribute does not exist in the schema: \(name)")
-                }
+                guard let definition = pool.schema.first(where: { $0.name == name }) else { continue }
                 if definition.required == true || name == "sub" {
                     throw Errors.invalidParameter("Cannot delete the required attribute \(name).")
                 }
@@ -125,7 +125,10 @@ struct UserAdminService {
                 }
             }
         } catch StorageError.alreadyExists {
-            throw CognitoError(.aliasExistsException, "An account with the given email or phone number already exists.")
+            let changed = try? await deps.storage.user(poolID: pool.id, usernameKey: user.usernameKey)
+            var attempted = changed ?? user
+            try? change(&attempted)
+            throw CognitoError(.aliasExistsException, UserDirectory.aliasTakenMessage(await directory.takenAlias(of: attempted)))
         }
     }
 
@@ -133,7 +136,7 @@ struct UserAdminService {
         let pool = try await UserPoolService(deps).load(input.userPoolId)
         let directory = UserDirectory(pool: pool, storage: deps.storage)
         let rules = PasswordRules(pool.settings.policies?.passwordPolicy)
-        let attributes = input.userAttributes ?? []
+        let attributes = AttributeRules.normalized(input.userAttributes ?? [])
         try AttributeRules(pool: pool).check(attributes, creating: true)
         let messenger = Messenger(deps: deps)
         let mediums = input.desiredDeliveryMediums ?? [.sms]
@@ -177,10 +180,9 @@ struct UserAdminService {
             try await deps.storage.createUser(user)
         } catch StorageError.alreadyExists(let key) {
             if key == "alias" {
-                if pool.settings.usernameAttributes?.isEmpty == false {
-                    throw CognitoError(.usernameExistsException, "An account with the given email or phone number already exists.")
-                }
-                throw CognitoError(.aliasExistsException, "An account with the given email or phone number already exists.")
+                let message = UserDirectory.aliasTakenMessage(await directory.takenAlias(of: user))
+                if pool.settings.usernameAttributes?.isEmpty == false { throw CognitoError(.usernameExistsException, message) }
+                throw CognitoError(.aliasExistsException, message)
             }
             throw CognitoError(.usernameExistsException, "User account already exists")
         } catch StorageError.notFound {

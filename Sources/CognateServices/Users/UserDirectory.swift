@@ -43,6 +43,22 @@ struct UserDirectory {
         }
     }
 
+    /// Which of a user's aliases another user holds already (`email`, `phone_number` or
+    /// `preferred_username`), for the answer to a refused write.
+    func takenAlias(of user: User) async -> String? {
+        for key in aliasKeys(of: user) {
+            if let other = try? await storage.user(poolID: pool.id, aliasKey: key), other.usernameKey != user.usernameKey {
+                return String(key.prefix { $0 != ":" })
+            }
+        }
+        return nil
+    }
+
+    /// AWS's words for a taken email address or phone number.
+    static func aliasTakenMessage(_ attribute: String?) -> String {
+        "An account with the given \(attribute ?? "email") already exists."
+    }
+
     /// The user a name refers to: their username, or an active alias of theirs.
     func find(_ name: String) async throws -> User {
         do {

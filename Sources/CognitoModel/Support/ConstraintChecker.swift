@@ -169,15 +169,26 @@ public protocol ConstraintRenderable {
     var renderedCollection: String { get }
 }
 
+/// An element of a list or map in a message: a string or number as it is, a structure as its JSON (its
+/// members under the API's names), never a Swift description.
+func renderedElement(_ value: Any) -> String {
+    if let rendered = value as? any ConstraintRendered { return rendered.renderedForConstraint }
+    if let encodable = value as? any Encodable {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if let data = try? encoder.encode(encodable), let text = String(data: data, encoding: .utf8) { return text }
+    }
+    return String(describing: value)
+}
+
 extension Array: ConstraintRenderable {
     public var renderedCollection: String {
-        "[" + map { ($0 as? any ConstraintRendered)?.renderedForConstraint ?? String(describing: $0) }.joined(separator: ", ") + "]"
+        "[" + map { renderedElement($0) }.joined(separator: ", ") + "]"
     }
 }
 
 extension Dictionary: ConstraintRenderable {
     public var renderedCollection: String {
-        "{" + map { "\($0.key)=\(($0.value as? any ConstraintRendered)?.renderedForConstraint ?? String(describing: $0.value))" }
-            .sorted().joined(separator: ", ") + "}"
+        "{" + map { "\($0.key)=\(renderedElement($0.value))" }.sorted().joined(separator: ", ") + "}"
     }
 }
