@@ -134,9 +134,17 @@ def test_register_and_sign_in_with_a_passkey(cognito, browser, passkey_pool):
     options = cognito.start_web_authn_registration(AccessToken=access)["CredentialCreationOptions"]
     credential = run(browser, CREATE, options)
     cognito.complete_web_authn_registration(AccessToken=access, Credential=credential)
-    listed = cognito.list_web_authn_credentials(AccessToken=access)["Credentials"]
+    credentials = cognito.list_web_authn_credentials(AccessToken=access)
+    listed = credentials["Credentials"]
     assert [c["CredentialId"] for c in listed] == [credential["id"]]
     assert listed[0]["RelyingPartyId"] == "localhost"
+    # The answer has the shape of the AWS CLI's example (test_cli_examples.py needs a registered passkey for this one).
+    from test_cli_examples import MODEL, differences, example_outputs
+    credentials.pop("ResponseMetadata", None)
+    shape = MODEL.operation_model("ListWebAuthnCredentials").output_shape
+    # AuthenticatorTransports is a required member in the model; the example's credential leaves it out.
+    assert differences(example_outputs("ListWebAuthnCredentials")[0], json.loads(json.dumps(credentials, default=str)), shape) == \
+        [("extra", "Credentials[].AuthenticatorTransports")]
 
     # Sign in with the passkey.
     session, request = passkey_challenge(cognito, cid)

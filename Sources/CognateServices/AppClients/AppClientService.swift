@@ -187,6 +187,12 @@ struct AppClientService {
         if let redirect = input.defaultRedirectURI, !(input.callbackURLs ?? []).contains(redirect) {
             throw Errors.invalidParameter("DefaultRedirectURI must be one of the CallbackURLs.")
         }
+        // With a Pinpoint application ARN and no role, Cognito sends analytics with its service-linked role and says so.
+        var analytics = input.analyticsConfiguration
+        if analytics?.applicationArn != nil && analytics?.roleArn == nil {
+            let account = pool.arn.split(separator: ":").dropFirst(4).first.map(String.init) ?? "000000000000"
+            analytics?.roleArn = "arn:aws:iam::\(account):role/aws-service-role/cognito-idp.amazonaws.com/AWSServiceRoleForAmazonCognitoIdp"
+        }
         return UserPoolClientType(
             userPoolId: pool.id, clientName: name, clientId: clientID, lastModifiedDate: modified, creationDate: created,
             refreshTokenValidity: refresh, accessTokenValidity: input.accessTokenValidity, idTokenValidity: input.idTokenValidity,
@@ -195,7 +201,7 @@ struct AppClientService {
             callbackURLs: input.callbackURLs, logoutURLs: input.logoutURLs, defaultRedirectURI: input.defaultRedirectURI,
             allowedOAuthFlows: input.allowedOAuthFlows, allowedOAuthScopes: input.allowedOAuthScopes,
             allowedOAuthFlowsUserPoolClient: input.allowedOAuthFlowsUserPoolClient ?? false,
-            analyticsConfiguration: input.analyticsConfiguration, preventUserExistenceErrors: input.preventUserExistenceErrors ?? .legacy,
+            analyticsConfiguration: analytics, preventUserExistenceErrors: input.preventUserExistenceErrors ?? .legacy,
             enableTokenRevocation: input.enableTokenRevocation ?? true,
             enablePropagateAdditionalUserContextData: input.enablePropagateAdditionalUserContextData ?? false,
             authSessionValidity: input.authSessionValidity ?? 3, refreshTokenRotation: input.refreshTokenRotation

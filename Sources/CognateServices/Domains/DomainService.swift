@@ -83,7 +83,9 @@ struct DomainService {
         return DomainDescriptionType(
             userPoolId: domain.poolID, awsAccountId: deps.configuration.accountID, domain: domain.domain,
             s3Bucket: "aws-cognito-prod-\(region)-assets", cloudFrontDistribution: Self.cloudFrontDomain(domain) ?? Self.sharedDistribution(region),
-            version: Self.version(domain.lastModifiedDate), status: .active, customDomainConfig: domain.customDomainConfig,
+            version: Self.version(domain.lastModifiedDate), status: .active,
+            // AWS reports an empty configuration for a prefix domain.
+            customDomainConfig: domain.customDomainConfig ?? CustomDomainConfigType(),
             managedLoginVersion: domain.managedLoginVersion, routing: domain.routing)
     }
 
@@ -132,7 +134,12 @@ struct DomainService {
 
     /// Custom domains need an ACM certificate in us-east-1 (CloudFront's region).
     static func checkCertificate(_ config: CustomDomainConfigType) throws(CognitoError) {
-        guard config.certificateArn.hasPrefix("arn:aws:acm:us-east-1:"), config.certificateArn.contains(":certificate/") else {
+        // The model requires it; the generated type does not (a prefix domain reports an empty configuration).
+        guard let certificate = config.certificateArn else {
+            throw Errors.invalidParameter(
+                "1 validation error detected: Value null at 'customDomainConfig.certificateArn' failed to satisfy constraint: Member must not be null")
+        }
+        guard certificate.hasPrefix("arn:aws:acm:us-east-1:"), certificate.contains(":certificate/") else {
             throw Errors.invalidParameter(
                 "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't include a valid certificate chain.")
         }

@@ -119,6 +119,17 @@ struct UserPoolService {
         return .init()
     }
 
+    /// The pre token generation trigger is one setting given two ways: Cognito reports both, filling the one
+    /// left out (a bare ARN is version 1).
+    static func normalizedTriggers(_ config: LambdaConfigType) -> LambdaConfigType {
+        var out = config
+        if let v = config.preTokenGenerationConfig, config.preTokenGeneration == nil { out.preTokenGeneration = v.lambdaArn }
+        if let arn = config.preTokenGeneration, config.preTokenGenerationConfig == nil {
+            out.preTokenGenerationConfig = PreTokenGenerationVersionConfigType(lambdaVersion: .v10, lambdaArn: arn)
+        }
+        return out
+    }
+
     /// Sets the settings Create and Update share, filling in Cognito's defaults for the ones left out
     /// (the tier keeps its previous value when an update leaves it out).
     static func apply(_ input: some PoolSettingsInput, to s: inout UserPoolSettings, previousTier: UserPoolTierType?) {
@@ -129,7 +140,7 @@ struct UserPoolService {
         if policies.signInPolicy == nil { policies.signInPolicy = SignInPolicyType(allowedFirstAuthFactors: [.password]) }
         s.policies = policies
         s.deletionProtection = input.deletionProtection ?? .inactive
-        s.lambdaConfig = input.lambdaConfig
+        s.lambdaConfig = input.lambdaConfig.map(Self.normalizedTriggers)
         s.autoVerifiedAttributes = input.autoVerifiedAttributes
         // The template and the legacy fields are one setting reported twice: the legacy fields fill what the
         // template leaves out, and then report the template's values.

@@ -2103,15 +2103,15 @@ public struct CreateUserPoolResponse: Codable, Sendable, Equatable, ValidatableS
 }
 
 public struct CustomDomainConfigType: Codable, Sendable, Equatable, ValidatableShape, ZeroValued, WireEncodable {
-    public var certificateArn: String
+    public var certificateArn: String?
     public var securityPolicy: SecurityPolicyType?
 
-    public init(certificateArn: String, securityPolicy: SecurityPolicyType? = nil) {
+    public init(certificateArn: String? = nil, securityPolicy: SecurityPolicyType? = nil) {
         self.certificateArn = certificateArn
         self.securityPolicy = securityPolicy
     }
 
-    public static var zeroValue: Self { Self(certificateArn: .zeroValue) }
+    public static var zeroValue: Self { Self() }
 
     private enum CodingKeys: String, CodingKey {
         case certificateArn = "CertificateArn"
@@ -2120,19 +2120,19 @@ public struct CustomDomainConfigType: Codable, Sendable, Equatable, ValidatableS
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.certificateArn = try container.decodeRequired(String.self, forKey: .certificateArn, decoder)
+        self.certificateArn = try container.decodeIfPresent(String.self, forKey: .certificateArn)
         self.securityPolicy = try container.decodeIfPresent(SecurityPolicyType.self, forKey: .securityPolicy)
     }
 
     public func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.member("CertificateArn", self.certificateArn)
+        if let v = self.certificateArn { json.member("CertificateArn", v) }
         if let v = self.securityPolicy { json.member("SecurityPolicy", v) }
         json.endObject()
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.certificateArn; checker.string(v, parent, "certificateArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
+        if let v = self.certificateArn { checker.string(v, parent, "certificateArn", min: 20, max: 2048, pattern: ModelPatterns.p10) }
         if let v = self.securityPolicy { checker.oneOf(v.rawValue, SecurityPolicyType.allRawValues, parent, "securityPolicy") }
     }
 }
