@@ -276,3 +276,17 @@ def test_turning_on_mfa_without_somewhere_to_send_codes(cognito, app):
         ("InvalidParameterException", "User does not have delivery config set to turn on SMS_MFA")
     assert refused(cognito.admin_set_user_mfa_preference, UserPoolId=pool, Username="ann", SoftwareTokenMfaSettings={"Enabled": True}) == \
         ("InvalidParameterException", "User does not have delivery config set to turn on SOFTWARE_TOKEN_MFA")
+
+
+def test_a_secret_that_was_not_sent(cognito, pools):
+    pool = pools()
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="secret", GenerateSecret=True,
+                                             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]
+    cid = client["ClientId"]
+    missing = ("NotAuthorizedException", f"Client {cid} is configured for secret but secret was not received")
+    assert refused(cognito.initiate_auth, ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                   AuthParameters={"USERNAME": "u", "PASSWORD": PASSWORD}) == missing
+    assert refused(cognito.sign_up, ClientId=cid, Username="u", Password=PASSWORD) == missing
+    assert refused(cognito.initiate_auth, ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                   AuthParameters={"USERNAME": "u", "PASSWORD": PASSWORD, "SECRET_HASH": "bm9wZQ=="}) == \
+        ("NotAuthorizedException", f"Unable to verify secret hash for client {cid}")

@@ -45,11 +45,17 @@ struct ClientGate {
         }
     }
 
+    /// AWS's answer when a client with a secret sends no SECRET_HASH (or ClientSecret).
+    static func secretNotReceived(_ client: AppClient) -> CognitoError {
+        CognitoError(.notAuthorizedException, "Client \(client.clientID) is configured for secret but secret was not received")
+    }
+
     /// Checks a client secret sent as such (GetTokensFromRefreshToken, GetDerivedToken): one of the client's
     /// secrets, compared in constant time. A client without a secret takes none.
     func requireClientSecret(_ given: String?, _ client: AppClient) throws(CognitoError) {
         guard !client.secrets.isEmpty else { return }
-        guard let given, client.secrets.contains(where: { CognitoSRP.constantTimeEqual(Array($0.value.utf8), Array(given.utf8)) }) else {
+        guard let given else { throw Self.secretNotReceived(client) }
+        guard client.secrets.contains(where: { CognitoSRP.constantTimeEqual(Array($0.value.utf8), Array(given.utf8)) }) else {
             throw CognitoError(.notAuthorizedException, "Unable to verify the client secret for client \(client.clientID).")
         }
     }
@@ -59,7 +65,8 @@ struct ClientGate {
     func requireSecretHash(_ given: String?, usernames: [String], _ client: AppClient) throws(CognitoError) {
         guard !client.secrets.isEmpty else { return }
         let failure = CognitoError(.notAuthorizedException, "Unable to verify secret hash for client \(client.clientID)")
-        guard let given, let givenBytes = Data(base64Encoded: given) else { throw failure }
+        guard let given else { throw Self.secretNotReceived(client) }
+        guard let givenBytes = Data(base64Encoded: given) else { throw failure }
         for secret in client.secrets {
             for username in usernames {
                 let expected = HMAC<SHA256>.authenticationCode(
