@@ -83,13 +83,26 @@ struct CognateCommand: AsyncParsableCommand {
     @Flag(help: "Print the coverage table of the 153 operations (Markdown) and exit.")
     var printCoverage = false
 
+    @Flag(help: "Print the version and exit.")
+    var version = false
+
+    static let logLevels = Logger.Level.allCases.map(\.rawValue)
+
     func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (0: any free port).") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(Self.logLevels.joined(separator: ", ")).")
+        }
         guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("--idle-timeout and --request-timeout must be positive.") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
     }
 
     func run() async throws {
+        if version {
+            print(BuildInfo.description)
+            return
+        }
         if printCoverage {
             try await Self.printCoverage()
             return
@@ -98,8 +111,17 @@ struct CognateCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         // Every file Cognate makes (the database, its WAL files) is the owner's alone.
         umask(0o077)
-        let key = try secretsKey()
-        let storage = try await SQLiteStorage.open(inMemory ? .memory : .file(path: db), logger: logger)
+        let key: SymmetricKey
+        let storage: SQLStorage
+        do {
+            key = try secretsKey()
+            // SQL statements are for trace logging; debug is one line per request.
+            var sqlLogger = logger
+            if logger.logLevel == .debug { sqlLogger.logLevel = .info }
+            storage = try await SQLiteStorage.open(inMemory ? .memory : .file(path: db), logger: sqlLogger)
+        } catch {
+            throw StartFailure("cannot open the database at \(db): \(Self.reason(error))")
+        }
         let sealed = SealedStorage(storage, sealer: AESGCMSealer(key: key))
         do {
             try await Self.checkSecretsKey(sealed)
@@ -119,22 +141,56 @@ struct CognateCommand: AsyncParsableCommand {
                 awsFormIssuer: awsIssuer),
             logger: logger
         )
-        let accessKeys = try AccessKeys.load(file: credentials, environment: ProcessInfo.processInfo.environment)
+        let accessKeys: AccessKeys?
+        do {
+            accessKeys = try AccessKeys.load(file: credentials, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            try await storage.close()
+            throw error
+        }
+        if publicUrl == nil && (host == "0.0.0.0" || host == "::") {
+            logger.warning("Without --public-url, token issuers and page links name \(host), which no client can reach. In a container, give --public-url with the address clients use (for example http://localhost:\(port)).")
+        }
         if accessKeys == nil && !Self.isLoopback(host) {
             logger.warning("Cognate listens on \(host) without SigV4 credentials: anyone who reaches the port can call every administrative operation. Give --credentials FILE (or COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY).")
         }
         let limits = ConnectionLimits(
             idleTimeout: .seconds(idleTimeout), requestTimeout: .seconds(requestTimeout), maxConnections: maxConnections)
-        let app = try CognateApp.build(
-            configuration: AppConfiguration(
-                host: host, port: port, region: region, testEndpoints: testEndpoints, publicURL: publicUrl, limits: limits,
-                accessKeys: accessKeys, tls: tlsCert.flatMap { cert in tlsKey.map { (cert, $0) } }),
-            dependencies: dependencies, logger: logger
-        )
-        logger.notice("Cognate serving the cognito-idp API on \(tlsCert == nil ? "http" : "https")://\(host):\(port) (database: \(inMemory ? "in memory" : db))")
-        try await app.runService()
+        let scheme = tlsCert == nil ? "http" : "https"
+        let place = inMemory ? "in memory" : db
+        do {
+            let app = try CognateApp.build(
+                configuration: AppConfiguration(
+                    host: host, port: port, region: region, testEndpoints: testEndpoints, publicURL: publicUrl, limits: limits,
+                    accessKeys: accessKeys, tls: tlsCert.flatMap { cert in tlsKey.map { (cert, $0) } }),
+                dependencies: dependencies, logger: logger,
+                onRunning: { [logger, host] bound in
+                    logger.notice("Cognate \(BuildInfo.version) serving the cognito-idp API on \(scheme)://\(host):\(bound) (database: \(place))")
+                }
+            )
+            try await app.runService()
+        } catch {
+            // Nothing listens: the storage closes before the process ends, and the reason is said plainly.
+            try? await storage.close()
+            throw StartFailure("cannot serve on \(host):\(port): \(Self.reason(error))")
+        }
         try await storage.close()
+        logger.notice("Cognate stopped")
     }
+
+    /// What went wrong, in a sentence (not a type dump).
+    static func reason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("Address already in use") || text.contains("errno: 98") { return "the address is already in use" }
+        if let cocoa = error as? CocoaError, let path = cocoa.filePath { return "\(cocoa.localizedDescription) (\(path))" }
+        return (error as? any LocalizedError)?.errorDescription ?? text
+    }
+}
+
+/// A start that cannot go on: printed as one line, exit status 1.
+struct StartFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 extension CognateCommand {

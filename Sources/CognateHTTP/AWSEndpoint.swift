@@ -54,10 +54,12 @@ struct AWSEndpoint {
             }
         }
         let region = CredentialScope.region(fromAuthorization: request.headers[.authorization]) ?? configuration.region
+        let started = ContinuousClock.now
         let answer = await table.dispatch(
             target: request.headers[Self.targetHeader], body: Data(buffer.readableBytesView),
             context: OperationContext(region: region, requestID: requestID, iamAuthorized: iamAuthorized), logger: context.logger
         )
+        if context.logger.logLevel <= .debug { Self.logAccess(context.logger, request, answer, requestID: requestID, since: started) }
         return Self.response(answer, requestID: requestID)
     }
 
@@ -96,6 +98,18 @@ struct AWSEndpoint {
 
     private static func tooLarge(_ requestID: String) -> Response {
         response(.error(CognitoError(.requestEntityTooLargeException, "The request body is larger than the limit of 1 MiB."), status: 413), requestID: requestID)
+    }
+
+    /// One line per request at debug level: the operation, status, error code, duration and request ID.
+    /// Never the body: it may hold passwords, codes and tokens.
+    static func logAccess(_ logger: Logger, _ request: Request, _ answer: WireResponse, requestID: String, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let target = request.headers[targetHeader].map { String($0.split(separator: ".").last ?? "") } ?? "-"
+        logger.debug("\(target.prefix(64)) \(answer.status) \(answer.errorCode?.rawValue ?? "-") \(String(format: "%.2f", milliseconds)) ms", metadata: [
+            "operation": "\(target.prefix(64))", "status": "\(answer.status)", "error": "\(answer.errorCode?.rawValue ?? "")",
+            "ms": "\(String(format: "%.2f", milliseconds))", "requestID": "\(requestID)",
+        ])
     }
 
     static func response(_ answer: WireResponse, requestID: String) -> Response {

@@ -35,8 +35,10 @@ public enum CognateApp {
     }
 
     /// Throws when the TLS certificate or key cannot be read.
+    /// `onRunning` is told the port once the server listens (the one asked for, or the one given for port 0).
     public static func build(
-        configuration: AppConfiguration, dependencies: ServiceDependencies, logger: Logger
+        configuration: AppConfiguration, dependencies: ServiceDependencies, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let limits = configuration.limits
         let counter = ConnectionCounter()
@@ -53,6 +55,7 @@ public enum CognateApp {
             router: HeadAsGet(router: router(configuration: configuration, dependencies: dependencies)),
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Cognate"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
     }

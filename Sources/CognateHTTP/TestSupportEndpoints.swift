@@ -88,9 +88,28 @@ struct OutboxListing: Encodable {
 }
 
 /// `POST /_cognate/clock`: set the offset from the wall clock, or move the clock forward, in seconds.
+/// Any other key is refused, so that a typo does not pass for a change.
 struct ClockChange: Decodable {
     var offsetSeconds: Double?
     var advanceSeconds: Double?
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static let keys: Set<String> = ["offsetSeconds", "advanceSeconds"]
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        if let unknown = container.allKeys.first(where: { !Self.keys.contains($0.stringValue) }) {
+            throw HTTPError(.badRequest, message: "Unknown key \(unknown.stringValue.prefix(64)): the clock takes offsetSeconds and advanceSeconds.")
+        }
+        offsetSeconds = try container.decodeIfPresent(Double.self, forKey: AnyKey(stringValue: "offsetSeconds")!)
+        advanceSeconds = try container.decodeIfPresent(Double.self, forKey: AnyKey(stringValue: "advanceSeconds")!)
+    }
 }
 
 /// The server's clock as `/_cognate/clock` answers it.

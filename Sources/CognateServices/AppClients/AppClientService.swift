@@ -20,7 +20,12 @@ struct AppClientService {
                 throw CognitoError(.limitExceededException, "A user pool can have at most \(Self.maxClients) app clients.")
             }
             let ids = Identifiers(random: deps.random)
-            let clientID = pool.tags[UserPoolService.customIDTag + ":" + input.clientName] ?? ids.clientID()
+            let pinned = pool.tags[UserPoolService.customIDTag + ":" + input.clientName]
+            // A pinned client ID must fit the model's ClientIdType: word characters and plus signs, 1 to 128.
+            if let pinned, pinned.isEmpty || pinned.count > 128 || !pinned.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "+") }) {
+                throw Errors.invalidParameter("The \(UserPoolService.customIDTag):\(input.clientName.prefix(64)) tag is not an app client ID.")
+            }
+            let clientID = pinned ?? ids.clientID()
             let now = deps.clock.now()
             var secrets: [ClientSecret] = []
             if let custom = input.clientSecret {

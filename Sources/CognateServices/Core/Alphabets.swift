@@ -7,4 +7,7 @@ enum Alphabets {
     static let lowerAlphanumeric = digits + lower
     /// The symbols Cognito's password policy counts as special characters.
     static let symbols = Array("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")
+    /// The symbols generated passwords use: among Cognito's, the ones a shell and the AWS CLI's shorthand
+    /// syntax take without quoting.
+    static let plainSymbols = Array("._-+^%@:")
 }

@@ -53,9 +53,9 @@ struct PasswordRules {
             Alphabets.lower[random.int(below: Alphabets.lower.count)],
             Alphabets.upper[random.int(below: Alphabets.upper.count)],
             Alphabets.digits[random.int(below: Alphabets.digits.count)],
-            Alphabets.symbols[random.int(below: Alphabets.symbols.count)],
+            Alphabets.plainSymbols[random.int(below: Alphabets.plainSymbols.count)],
         ]
-        let all = Alphabets.alphanumeric + Alphabets.symbols
+        let all = Alphabets.alphanumeric + Alphabets.plainSymbols
         while chars.count < length { chars.append(all[random.int(below: all.count)]) }
         for i in stride(from: chars.count - 1, to: 0, by: -1) {
             chars.swapAt(i, random.int(below: i + 1))

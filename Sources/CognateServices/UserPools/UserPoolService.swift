@@ -91,7 +91,8 @@ struct UserPoolService {
         settings.usernameConfiguration = input.usernameConfiguration
         Self.apply(input, to: &settings, previousTier: nil)
         let tags = input.userPoolTags ?? [:]
-        let id = tags[Self.customIDTag] ?? Identifiers(random: deps.random).userPoolID(region: context.region)
+        let id = try tags[Self.customIDTag].map { try Self.checkCustomID($0, region: context.region) }
+            ?? Identifiers(random: deps.random).userPoolID(region: context.region)
         let now = deps.clock.now()
         let pool = UserPool(
             id: id, name: input.poolName,
@@ -117,6 +118,21 @@ struct UserPoolService {
             }
         }
         return .init()
+    }
+
+    /// A pinned pool ID must be one AWS could have made: `<region>_<letters and digits>` (the model's
+    /// UserPoolIdType pattern, at most 55 characters), in the request's region so that the ARN agrees.
+    static func checkCustomID(_ id: String, region: String) throws(CognitoError) -> String {
+        let parts = id.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
+        let regionOK = parts.count == 2 && !parts[0].isEmpty && parts[0].allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+        let suffixOK = parts.count == 2 && !parts[1].isEmpty && parts[1].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        guard id.count <= 55, regionOK, suffixOK else {
+            throw Errors.invalidParameter("The \(customIDTag) tag \(id.prefix(64)) is not a user pool ID: it must look like \(region)_Abc123.")
+        }
+        guard parts[0] == Substring(region) else {
+            throw Errors.invalidParameter("The \(customIDTag) tag \(id) names region \(parts[0]), but the request is for \(region).")
+        }
+        return id
     }
 
     /// The pre token generation trigger is one setting given two ways: Cognito reports both, filling the one
