@@ -19,84 +19,79 @@ struct CognateCommand: AsyncParsableCommand {
         discussion: "With no options it serves on http://127.0.0.1:9229 with its database in ./.cognate/."
     )
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    // Every option may also come from the environment (COGNATE_ and the option's name, as in COGNATE_PUBLIC_URL)
+    // or from the config file; the command line wins. The defaults are Settings'.
 
-    @Option(help: "Port to listen on.")
-    var port = 9229
+    @Option(help: ArgumentHelp("A config file (JSON or YAML) with any of the options below, as camelCase keys. Also COGNATE_CONFIG.",
+                               valueName: "file"))
+    var config: String?
 
-    @Option(help: "SQLite database file. Created if missing.")
-    var db = "./.cognate/cognate.sqlite"
+    @Option(help: "Address to listen on (default: 127.0.0.1). COGNATE_HOST.")
+    var host: String?
 
-    @Flag(help: "Keep all state in memory; nothing survives a restart.")
-    var inMemory = false
+    @Option(help: "Port to listen on; 0 for any free port (default: 9229). COGNATE_PORT.")
+    var port: Int?
 
-    @Option(help: "Region for new IDs and ARNs when a request's SigV4 credential scope names none.")
-    var region = "us-east-1"
+    @Option(help: "SQLite database file, created if missing (default: ./.cognate/cognate.sqlite). COGNATE_DB.")
+    var db: String?
 
-    @Option(help: "Account ID in ARNs.")
-    var accountId = "000000000000"
+    @Flag(inversion: .prefixedNo, help: "Keep all state in memory; nothing survives a restart. COGNATE_IN_MEMORY.")
+    var inMemory: Bool?
 
-    @Option(help: "The URL clients reach Cognate at (token issuers are this plus the pool ID). Default: http://HOST:PORT.")
+    @Option(help: "Region for new IDs and ARNs when a request's SigV4 credential scope names none (default: us-east-1). COGNATE_REGION.")
+    var region: String?
+
+    @Option(help: "Account ID in ARNs (default: 000000000000). COGNATE_ACCOUNT_ID.")
+    var accountId: String?
+
+    @Option(help: "The URL clients reach Cognate at (token issuers are this plus the pool ID). Default: http://HOST:PORT. COGNATE_PUBLIC_URL.")
     var publicUrl: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel = "info"
+    @Option(help: "Log level: trace, debug (one line per request), info, notice, warning, error, critical (default: info). COGNATE_LOG_LEVEL.")
+    var logLevel: String?
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Serve the endpoints for test suites: /_cognate/outbox (every message sent, codes included), /_cognate/reset, /moto-api/reset and /_cognate/clock. Turn them off (--no-test-endpoints) wherever others can reach the server."
+        help: "Serve the endpoints for test suites: /_cognate/outbox (every message sent, codes included), /_cognate/reset, /moto-api/reset and /_cognate/clock (default: on). Turn them off (--no-test-endpoints) wherever others can reach the server. COGNATE_TEST_ENDPOINTS."
     )
-    var testEndpoints = true
+    var testEndpoints: Bool?
 
-    @Option(help: "Seconds a connection may stay idle (or take to send a request's head) before it is closed.")
-    var idleTimeout = 60
+    @Option(help: "Seconds a connection may stay idle (or take to send a request's head) before it is closed (default: 60). COGNATE_IDLE_TIMEOUT.")
+    var idleTimeout: Int?
 
-    @Option(help: "Seconds a request's body may take to arrive after its head.")
-    var requestTimeout = 30
+    @Option(help: "Seconds a request's body may take to arrive after its head (default: 30). COGNATE_REQUEST_TIMEOUT.")
+    var requestTimeout: Int?
 
-    @Option(help: "Connections held open at once; more are closed as soon as they are accepted.")
-    var maxConnections = 512
+    @Option(help: "Connections held open at once; more are closed as soon as they are accepted (default: 512). COGNATE_MAX_CONNECTIONS.")
+    var maxConnections: Int?
 
     @Option(help: ArgumentHelp(
-        "Access keys (AWS shared-credentials form) whose SigV4 signatures are accepted; with them, every operation AWS authorizes with IAM needs a valid signature. COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY add one more.",
+        "Access keys (AWS shared-credentials form) whose SigV4 signatures are accepted; with them, every operation AWS authorizes with IAM needs a valid signature. COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY add one more. COGNATE_CREDENTIALS.",
         valueName: "file"))
     var credentials: String?
 
     @Option(help: ArgumentHelp(
-        "The key that seals TOTP seeds, client secrets and signing keys in the database: 32 bytes in base64. Also COGNATE_SECRETS_KEY. Default: a key made on first start beside the database (secrets.key).",
+        "The key that seals TOTP seeds, client secrets and signing keys in the database: 32 bytes in base64. Also COGNATE_SECRETS_KEY (the key itself). Default: a key made on first start beside the database (secrets.key). COGNATE_SECRETS_KEY_FILE.",
         valueName: "file"))
     var secretsKeyFile: String?
 
-    @Option(help: ArgumentHelp("Serve HTTPS with this certificate chain (PEM); needs --tls-key.", valueName: "file"))
+    @Option(help: ArgumentHelp("Serve HTTPS with this certificate chain (PEM); needs --tls-key. COGNATE_TLS_CERT.", valueName: "file"))
     var tlsCert: String?
 
-    @Option(help: ArgumentHelp("The private key (PEM) of --tls-cert.", valueName: "file"))
+    @Option(help: ArgumentHelp("The private key (PEM) of --tls-cert. COGNATE_TLS_KEY.", valueName: "file"))
     var tlsKey: String?
 
-    @Flag(help: "Tokens carry AWS's issuer, https://cognito-idp.REGION.amazonaws.com/POOL_ID, for verifiers that hard-code it (the keys and discovery stay served here).")
-    var awsIssuer = false
+    @Flag(inversion: .prefixedNo, help: "Tokens carry AWS's issuer, https://cognito-idp.REGION.amazonaws.com/POOL_ID, for verifiers that hard-code it (the keys and discovery stay served here). COGNATE_AWS_ISSUER.")
+    var awsIssuer: Bool?
 
-    @Flag(help: "Write codes and temporary passwords into the log (masked by default).")
-    var logCodes = false
+    @Flag(inversion: .prefixedNo, help: "Write codes and temporary passwords into the log (masked by default). COGNATE_LOG_CODES.")
+    var logCodes: Bool?
 
     @Flag(help: "Print the coverage table of the 153 operations (Markdown) and exit.")
     var printCoverage = false
 
     @Flag(help: "Print the version and exit.")
     var version = false
-
-    static let logLevels = Logger.Level.allCases.map(\.rawValue)
-
-    func validate() throws {
-        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (0: any free port).") }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of \(Self.logLevels.joined(separator: ", ")).")
-        }
-        guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("--idle-timeout and --request-timeout must be positive.") }
-        guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
-    }
 
     func run() async throws {
         if version {
@@ -107,83 +102,13 @@ struct CognateCommand: AsyncParsableCommand {
             try await Self.printCoverage()
             return
         }
-        var logger = Logger(label: "cognate")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        // Every file Cognate makes (the database, its WAL files) is the owner's alone.
-        umask(0o077)
-        let key: SymmetricKey
-        let storage: SQLStorage
+        let settings: Settings
         do {
-            key = try secretsKey()
-            // SQL statements are for trace logging; debug is one line per request.
-            var sqlLogger = logger
-            if logger.logLevel == .debug { sqlLogger.logLevel = .info }
-            storage = try await SQLiteStorage.open(inMemory ? .memory : .file(path: db), logger: sqlLogger)
-        } catch {
-            throw StartFailure("cannot open the database at \(db): \(Self.reason(error))")
+            settings = try await Settings.resolve(self, environment: ProcessInfo.processInfo.environment)
+        } catch let invalid as Settings.Invalid {
+            throw StartFailure(invalid.description)
         }
-        let sealed = SealedStorage(storage, sealer: AESGCMSealer(key: key))
-        do {
-            try await Self.checkSecretsKey(sealed)
-        } catch {
-            try await storage.close()
-            throw error
-        }
-        let dependencies = ServiceDependencies(
-            storage: sealed,
-            clock: testEndpoints ? OffsetClock() : SystemClock(),
-            configuration: ServiceConfiguration(
-                defaultRegion: region, accountID: accountId,
-                publicBaseURL: (publicUrl ?? "\(tlsCert == nil ? "http" : "https")://\(host):\(port)").trimmingSuffix("/"),
-                keepsOutbox: testEndpoints, logsCodes: logCodes,
-                simulationKey: HKDF<SHA256>.deriveKey(
-                    inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
-                awsFormIssuer: awsIssuer),
-            logger: logger
-        )
-        let accessKeys: AccessKeys?
-        do {
-            accessKeys = try AccessKeys.load(file: credentials, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            try await storage.close()
-            throw error
-        }
-        if publicUrl == nil && (host == "0.0.0.0" || host == "::") {
-            logger.warning("Without --public-url, token issuers and page links name \(host), which no client can reach. In a container, give --public-url with the address clients use (for example http://localhost:\(port)).")
-        }
-        if accessKeys == nil && !Self.isLoopback(host) {
-            logger.warning("Cognate listens on \(host) without SigV4 credentials: anyone who reaches the port can call every administrative operation. Give --credentials FILE (or COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY).")
-        }
-        let limits = ConnectionLimits(
-            idleTimeout: .seconds(idleTimeout), requestTimeout: .seconds(requestTimeout), maxConnections: maxConnections)
-        let scheme = tlsCert == nil ? "http" : "https"
-        let place = inMemory ? "in memory" : db
-        do {
-            let app = try CognateApp.build(
-                configuration: AppConfiguration(
-                    host: host, port: port, region: region, testEndpoints: testEndpoints, publicURL: publicUrl, limits: limits,
-                    accessKeys: accessKeys, tls: tlsCert.flatMap { cert in tlsKey.map { (cert, $0) } }),
-                dependencies: dependencies, logger: logger,
-                onRunning: { [logger, host] bound in
-                    logger.notice("Cognate \(BuildInfo.version) serving the cognito-idp API on \(scheme)://\(host):\(bound) (database: \(place))")
-                }
-            )
-            try await app.runService()
-        } catch {
-            // Nothing listens: the storage closes before the process ends, and the reason is said plainly.
-            try? await storage.close()
-            throw StartFailure("cannot serve on \(host):\(port): \(Self.reason(error))")
-        }
-        try await storage.close()
-        logger.notice("Cognate stopped")
-    }
-
-    /// What went wrong, in a sentence (not a type dump).
-    static func reason(_ error: any Error) -> String {
-        let text = String(describing: error)
-        if text.contains("Address already in use") || text.contains("errno: 98") { return "the address is already in use" }
-        if let cocoa = error as? CocoaError, let path = cocoa.filePath { return "\(cocoa.localizedDescription) (\(path))" }
-        return (error as? any LocalizedError)?.errorDescription ?? text
+        try await Launcher(settings: settings).run()
     }
 }
 
@@ -194,29 +119,6 @@ struct StartFailure: Error, CustomStringConvertible {
 }
 
 extension CognateCommand {
-    /// The secrets key: from --secrets-key-file, COGNATE_SECRETS_KEY, or the file beside the database
-    /// (made on first start); an in-memory database, which keeps nothing, gets a fresh one.
-    func secretsKey() throws -> SymmetricKey {
-        if let secretsKeyFile { return try SecretsKey.load(path: secretsKeyFile) }
-        if let text = ProcessInfo.processInfo.environment["COGNATE_SECRETS_KEY"] { return try SecretsKey.parse(text, source: "COGNATE_SECRETS_KEY") }
-        if inMemory { return SymmetricKey(size: .bits256) }
-        let directory = URL(fileURLWithPath: db).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        return try SecretsKey.loadOrCreate(path: directory.appendingPathComponent("secrets.key").path)
-    }
-
-    /// Opens a few stored signing keys, so that a wrong secrets key stops the start instead of failing
-    /// every sign-in later.
-    static func checkSecretsKey(_ storage: SealedStorage) async throws {
-        for pool in try await storage.listUserPools(PageRequest(limit: 10)).items {
-            _ = try await storage.signingKeys(poolID: pool.id)
-        }
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-
     static func printCoverage() async throws {
         var logger = Logger(label: "cognate")
         logger.logLevel = .error

@@ -1,0 +1,119 @@
+import CognateHTTP
+import CognateSQLite
+import CognateServices
+import CognateStorage
+import CognateWire
+import CognitoModel
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+
+/// Runs Cognate with resolved settings: opens the storage, builds the server, serves until stopped, and
+/// closes the storage whatever happens.
+struct Launcher {
+    let settings: Settings
+
+    func run() async throws {
+        var logger = Logger(label: "cognate")
+        logger.logLevel = settings.logLevel
+        // Every file Cognate makes (the database, its WAL files) is the owner's alone.
+        umask(0o077)
+        let key: SymmetricKey
+        let storage: SQLStorage
+        do {
+            key = try secretsKey()
+            // SQL statements are for trace logging; debug is one line per request.
+            var sqlLogger = logger
+            if logger.logLevel == .debug { sqlLogger.logLevel = .info }
+            storage = try await SQLiteStorage.open(settings.inMemory ? .memory : .file(path: settings.db), logger: sqlLogger)
+        } catch {
+            throw StartFailure("cannot open the database at \(settings.db): \(Self.reason(error))")
+        }
+        let sealed = SealedStorage(storage, sealer: AESGCMSealer(key: key))
+        do {
+            try await Self.checkSecretsKey(sealed)
+        } catch {
+            try await storage.close()
+            throw error
+        }
+        let dependencies = ServiceDependencies(
+            storage: sealed,
+            clock: settings.testEndpoints ? OffsetClock() : SystemClock(),
+            configuration: ServiceConfiguration(
+                defaultRegion: settings.region, accountID: settings.accountId,
+                publicBaseURL: (settings.publicUrl ?? "\(settings.tlsCert == nil ? "http" : "https")://\(settings.host):\(settings.port)").trimmingSuffix("/"),
+                keepsOutbox: settings.testEndpoints, logsCodes: settings.logCodes,
+                simulationKey: HKDF<SHA256>.deriveKey(
+                    inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
+                awsFormIssuer: settings.awsIssuer),
+            logger: logger
+        )
+        let accessKeys: AccessKeys?
+        do {
+            accessKeys = try AccessKeys.load(file: settings.credentials, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            try await storage.close()
+            throw error
+        }
+        if settings.publicUrl == nil && (settings.host == "0.0.0.0" || settings.host == "::") {
+            logger.warning("Without --public-url, token issuers and page links name \(settings.host), which no client can reach. In a container, give --public-url with the address clients use (for example http://localhost:\(settings.port)).")
+        }
+        if accessKeys == nil && !Self.isLoopback(settings.host) {
+            logger.warning("Cognate listens on \(settings.host) without SigV4 credentials: anyone who reaches the port can call every administrative operation. Give --credentials FILE (or COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY).")
+        }
+        let limits = ConnectionLimits(
+            idleTimeout: .seconds(settings.idleTimeout), requestTimeout: .seconds(settings.requestTimeout), maxConnections: settings.maxConnections)
+        let scheme = settings.tlsCert == nil ? "http" : "https"
+        let place = settings.inMemory ? "in memory" : settings.db
+        do {
+            let app = try CognateApp.build(
+                configuration: AppConfiguration(
+                    host: settings.host, port: settings.port, region: settings.region, testEndpoints: settings.testEndpoints, publicURL: settings.publicUrl, limits: limits,
+                    accessKeys: accessKeys, tls: settings.tlsCert.flatMap { cert in settings.tlsKey.map { (cert, $0) } }),
+                dependencies: dependencies, logger: logger,
+                onRunning: { [logger, host = settings.host] bound in
+                    logger.notice("Cognate \(BuildInfo.version) serving the cognito-idp API on \(scheme)://\(host):\(bound) (database: \(place))")
+                }
+            )
+            try await app.runService()
+        } catch {
+            // Nothing listens: the storage closes before the process ends, and the reason is said plainly.
+            try? await storage.close()
+            throw StartFailure("cannot serve on \(settings.host):\(settings.port): \(Self.reason(error))")
+        }
+        try await storage.close()
+        logger.notice("Cognate stopped")
+    }
+
+    /// What went wrong, in a sentence (not a type dump).
+    static func reason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("Address already in use") || text.contains("errno: 98") { return "the address is already in use" }
+        if let cocoa = error as? CocoaError, let path = cocoa.filePath { return "\(cocoa.localizedDescription) (\(path))" }
+        return (error as? any LocalizedError)?.errorDescription ?? text
+    }
+
+    /// The secrets key: from --secrets-key-file, COGNATE_SECRETS_KEY, or the file beside the database
+    /// (made on first start); an in-memory database, which keeps nothing, gets a fresh one.
+    func secretsKey() throws -> SymmetricKey {
+        if let file = settings.secretsKeyFile { return try SecretsKey.load(path: file) }
+        if let text = ProcessInfo.processInfo.environment["COGNATE_SECRETS_KEY"] { return try SecretsKey.parse(text, source: "COGNATE_SECRETS_KEY") }
+        if settings.inMemory { return SymmetricKey(size: .bits256) }
+        let directory = URL(fileURLWithPath: settings.db).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return try SecretsKey.loadOrCreate(path: directory.appendingPathComponent("secrets.key").path)
+    }
+
+    /// Opens a few stored signing keys, so that a wrong secrets key stops the start instead of failing
+    /// every sign-in later.
+    static func checkSecretsKey(_ storage: SealedStorage) async throws {
+        for pool in try await storage.listUserPools(PageRequest(limit: 10)).items {
+            _ = try await storage.signingKeys(poolID: pool.id)
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

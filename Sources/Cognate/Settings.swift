@@ -1,0 +1,161 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Logging
+import SystemPackage
+
+/// Cognate's options once resolved: the command line first, then the environment (`COGNATE_PORT`, …), then
+/// the config file (`--config`, or `COGNATE_CONFIG`; JSON or YAML, keys as in `docs/CONFIGURATION.md`), then
+/// the defaults. Read with swift-configuration.
+struct Settings: Sendable {
+    var host = "127.0.0.1"
+    var port = 9229
+    var db = "./.cognate/cognate.sqlite"
+    var inMemory = false
+    var region = "us-east-1"
+    var accountId = "000000000000"
+    var publicUrl: String?
+    var logLevel = Logger.Level.info
+    var testEndpoints = true
+    var idleTimeout = 60
+    var requestTimeout = 30
+    var maxConnections = 512
+    var credentials: String?
+    var secretsKeyFile: String?
+    var tlsCert: String?
+    var tlsKey: String?
+    var awsIssuer = false
+    var logCodes = false
+
+    /// Every option, with the key it has in the environment (after `COGNATE_`) and in a config file.
+    static let keys = [
+        "host", "port", "db", "inMemory", "region", "accountId", "publicUrl", "logLevel", "testEndpoints", "idleTimeout",
+        "requestTimeout", "maxConnections", "credentials", "secretsKeyFile", "tlsCert", "tlsKey", "awsIssuer", "logCodes",
+    ]
+
+    /// `COGNATE_PUBLIC_URL` for `publicUrl`: what swift-configuration's environment provider reads.
+    static func environmentName(_ key: String) -> String {
+        var out = "COGNATE_"
+        var previous: Character?
+        for character in key {
+            if character.isUppercase, previous?.isLowercase == true { out.append("_") }
+            out.append(Character(character.uppercased()))
+            previous = character
+        }
+        return out
+    }
+
+    /// A value from the environment or the file that cannot be used, named by where it came from.
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// One source of values, and how its values are named in messages.
+    struct Source {
+        let reader: ConfigReader
+        let name: (String) -> String
+
+        func string(_ key: String) throws -> String? {
+            do {
+                return try reader.requiredString(forKey: ConfigKey(key))
+            } catch where "\(error)".hasPrefix("Missing required config value") {
+                return nil
+            } catch {
+                throw Invalid(description: "\(name(key)) must be text.")
+            }
+        }
+
+        func int(_ key: String) throws -> Int? {
+            do {
+                return try reader.requiredInt(forKey: ConfigKey(key))
+            } catch where "\(error)".hasPrefix("Missing required config value") {
+                return nil
+            } catch {
+                throw Invalid(description: "\(name(key)) must be a whole number.")
+            }
+        }
+
+        func bool(_ key: String) throws -> Bool? {
+            do {
+                return try reader.requiredBool(forKey: ConfigKey(key))
+            } catch where "\(error)".hasPrefix("Missing required config value") {
+                return nil
+            } catch {
+                throw Invalid(description: "\(name(key)) must be true or false.")
+            }
+        }
+    }
+
+    /// The sources below the command line: the environment, then the config file if one is named.
+    static func sources(configFile: String?, environment: [String: String]) async throws -> [Source] {
+        let env = Source(
+            reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)).scoped(to: "cognate"),
+            name: { environmentName($0) })
+        guard let file = configFile ?? environment["COGNATE_CONFIG"] else { return [env] }
+        let reader: ConfigReader
+        do {
+            let path = FilePath(file)
+            if file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
+                reader = ConfigReader(provider: try await FileProvider<YAMLSnapshot>(filePath: path))
+            } else {
+                reader = ConfigReader(provider: try await FileProvider<JSONSnapshot>(filePath: path))
+            }
+        } catch {
+            throw Invalid(description: "cannot read the config file \(file): \(error)")
+        }
+        return [env, Source(reader: reader, name: { "\(file): \($0)" })]
+    }
+
+    /// The command line's values over the sources' over the defaults.
+    static func resolve(_ command: CognateCommand, environment: [String: String]) async throws -> Settings {
+        let sources = try await sources(configFile: command.config, environment: environment)
+        func string(_ key: String, _ given: String?) throws -> String? {
+            if let given { return given }
+            for source in sources { if let value = try source.string(key) { return value } }
+            return nil
+        }
+        func int(_ key: String, _ given: Int?) throws -> Int? {
+            if let given { return given }
+            for source in sources { if let value = try source.int(key) { return value } }
+            return nil
+        }
+        func bool(_ key: String, _ given: Bool?) throws -> Bool? {
+            if let given { return given }
+            for source in sources { if let value = try source.bool(key) { return value } }
+            return nil
+        }
+        var s = Settings()
+        s.host = try string("host", command.host) ?? s.host
+        s.port = try int("port", command.port) ?? s.port
+        s.db = try string("db", command.db) ?? s.db
+        s.inMemory = try bool("inMemory", command.inMemory) ?? s.inMemory
+        s.region = try string("region", command.region) ?? s.region
+        s.accountId = try string("accountId", command.accountId) ?? s.accountId
+        s.publicUrl = try string("publicUrl", command.publicUrl)
+        if let level = try string("logLevel", command.logLevel) {
+            guard let parsed = Logger.Level(rawValue: level) else {
+                throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            s.logLevel = parsed
+        }
+        s.testEndpoints = try bool("testEndpoints", command.testEndpoints) ?? s.testEndpoints
+        s.idleTimeout = try int("idleTimeout", command.idleTimeout) ?? s.idleTimeout
+        s.requestTimeout = try int("requestTimeout", command.requestTimeout) ?? s.requestTimeout
+        s.maxConnections = try int("maxConnections", command.maxConnections) ?? s.maxConnections
+        s.credentials = try string("credentials", command.credentials)
+        s.secretsKeyFile = try string("secretsKeyFile", command.secretsKeyFile)
+        s.tlsCert = try string("tlsCert", command.tlsCert)
+        s.tlsKey = try string("tlsKey", command.tlsKey)
+        s.awsIssuer = try bool("awsIssuer", command.awsIssuer) ?? s.awsIssuer
+        s.logCodes = try bool("logCodes", command.logCodes) ?? s.logCodes
+        try s.validate()
+        return s
+    }
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (0: any free port).") }
+        guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("--idle-timeout and --request-timeout must be positive.") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
+    }
+}
