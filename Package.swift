@@ -30,6 +30,8 @@ let package = Package(
         // Options from the environment and a config file (JSON or YAML), beside the command line.
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        // Seed files (YAML or JSON), read with their line numbers.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Tests only: an independent general-purpose big integer to check SRP against.
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
     ],
@@ -133,6 +135,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

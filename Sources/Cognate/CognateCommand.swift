@@ -87,6 +87,14 @@ struct CognateCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Write codes and temporary passwords into the log (masked by default). COGNATE_LOG_CODES.")
     var logCodes: Bool?
 
+    @Option(help: ArgumentHelp(
+        "A seed file (YAML or JSON): pools with pinned IDs, their app clients, groups, resource servers, domains and users, created at start when missing (existing ones are left as they are). COGNATE_SEED.",
+        valueName: "file"))
+    var seed: String?
+
+    @Option(help: ArgumentHelp("Print the pool with this ID as a seed file (YAML) and exit: the input of --seed.", valueName: "pool-id"))
+    var exportSeed: String?
+
     @Flag(help: "Print the coverage table of the 153 operations (Markdown) and exit.")
     var printCoverage = false
 
@@ -107,6 +115,10 @@ struct CognateCommand: AsyncParsableCommand {
             settings = try await Settings.resolve(self, environment: ProcessInfo.processInfo.environment)
         } catch let invalid as Settings.Invalid {
             throw StartFailure(invalid.description)
+        }
+        if let exportSeed {
+            print(try await Launcher(settings: settings).exportSeed(poolID: exportSeed), terminator: "")
+            return
         }
         try await Launcher(settings: settings).run()
     }

@@ -14,9 +14,8 @@ import Logging
 struct Launcher {
     let settings: Settings
 
-    func run() async throws {
-        var logger = Logger(label: "cognate")
-        logger.logLevel = settings.logLevel
+    /// The storage, sealed with the secrets key, and the services' dependencies.
+    func open(logger: Logger) async throws -> (SQLStorage, ServiceDependencies) {
         // Every file Cognate makes (the database, its WAL files) is the owner's alone.
         umask(0o077)
         let key: SymmetricKey
@@ -49,6 +48,37 @@ struct Launcher {
                 awsFormIssuer: settings.awsIssuer),
             logger: logger
         )
+        return (storage, dependencies)
+    }
+
+    /// `--export-seed POOL_ID`: the pool as a seed file (YAML), without serving.
+    func exportSeed(poolID: String) async throws -> String {
+        var logger = Logger(label: "cognate")
+        logger.logLevel = .error
+        let (storage, dependencies) = try await open(logger: logger)
+        do {
+            let document = try await SeedExport(dependencies).export(poolID: poolID)
+            try await storage.close()
+            return try SeedFile.yaml(document)
+        } catch let error as CognitoError {
+            try? await storage.close()
+            throw StartFailure("cannot export \(poolID): \(error.message)")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "cognate")
+        logger.logLevel = settings.logLevel
+        let (storage, dependencies) = try await open(logger: logger)
+        if let seedFile = settings.seed {
+            do {
+                let report = try await Seeder(dependencies).apply(try SeedFile.load(path: seedFile))
+                logger.notice("Seed \(seedFile) applied: \(report.created.isEmpty ? "nothing was missing" : "\(report.created.count) created")")
+            } catch {
+                try? await storage.close()
+                throw StartFailure("\(error)")
+            }
+        }
         let accessKeys: AccessKeys?
         do {
             accessKeys = try AccessKeys.load(file: settings.credentials, environment: ProcessInfo.processInfo.environment)

@@ -26,11 +26,12 @@ struct Settings: Sendable {
     var tlsKey: String?
     var awsIssuer = false
     var logCodes = false
+    var seed: String?
 
     /// Every option, with the key it has in the environment (after `COGNATE_`) and in a config file.
     static let keys = [
         "host", "port", "db", "inMemory", "region", "accountId", "publicUrl", "logLevel", "testEndpoints", "idleTimeout",
-        "requestTimeout", "maxConnections", "credentials", "secretsKeyFile", "tlsCert", "tlsKey", "awsIssuer", "logCodes",
+        "requestTimeout", "maxConnections", "credentials", "secretsKeyFile", "tlsCert", "tlsKey", "awsIssuer", "logCodes", "seed",
     ]
 
     /// `COGNATE_PUBLIC_URL` for `publicUrl`: what swift-configuration's environment provider reads.
@@ -148,6 +149,7 @@ struct Settings: Sendable {
         s.tlsKey = try string("tlsKey", command.tlsKey)
         s.awsIssuer = try bool("awsIssuer", command.awsIssuer) ?? s.awsIssuer
         s.logCodes = try bool("logCodes", command.logCodes) ?? s.logCodes
+        s.seed = try string("seed", command.seed)
         try s.validate()
         return s
     }
