@@ -18,12 +18,12 @@ if ! diff -u docs/COVERAGE.md /tmp/cognate-coverage.md; then
     exit 1
 fi
 
-echo "==> chromium for the browser tests, openssl for the TLS test's certificate"
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v openssl >/dev/null; then
+echo "==> chromium for the browser tests, openssl for the TLS test's certificate, curl for the quick start"
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v openssl >/dev/null || ! command -v curl >/dev/null; then
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver openssl >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver openssl curl >/dev/null
 fi
 
 echo "==> Python clients for the end-to-end suite"
@@ -35,3 +35,8 @@ python3 -m venv .venv-cli
 echo "==> end-to-end suite"
 COGNATE_BIN="$root/.build/debug/cognate" AWS_CLI="$root/.venv-cli/bin/aws" \
     .venv-e2e/bin/python -m pytest e2e -q -p no:cacheprovider "$@"
+
+echo "==> the packaged binary in a clean Debian root"
+sudo=""
+if [ "$(id -u)" != 0 ]; then sudo="sudo -E"; fi
+PACKAGE_CONFIGURATION=debug $sudo bash Scripts/test-package.sh

@@ -111,3 +111,25 @@ def test_the_clock_refuses_unknown_keys(server):
     answer = requests.post(server.url + "/_cognate/clock", json={"advanceSecond": 30}, timeout=5)
     assert answer.status_code == 400 and "advanceSecond" in answer.text
     assert requests.get(server.url + "/_cognate/clock", timeout=5).json()["offsetSeconds"] == 0
+
+
+def test_metrics_in_prometheus_format(server, cognito, pool):
+    cid = cognito.create_user_pool_client(UserPoolId=pool, ClientName="m", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH",
+                                                                                             "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool, Username="metered", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool, Username="metered", Password="Str0ng-Passw0rd!", Permanent=True)
+    cognito.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "metered", "PASSWORD": "Str0ng-Passw0rd!"})
+    for _ in range(6):
+        with pytest.raises(ClientError):
+            cognito.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "metered", "PASSWORD": "wrong"})
+    with pytest.raises(ClientError):
+        cognito.describe_user_pool(UserPoolId="us-east-1_missing")
+    answer = requests.get(server.url + "/metrics", timeout=5)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/plain")
+    text = answer.text
+    assert re.search(r'cognate_requests_total\{operation="InitiateAuth",outcome="ok"\} \d+', text)
+    assert re.search(r'cognate_requests_total\{operation="DescribeUserPool",outcome="ResourceNotFoundException"\} \d+', text)
+    assert re.search(r'cognate_request_duration_seconds_bucket\{operation="InitiateAuth",le="0.005"\} \d+', text)
+    assert re.search(r'cognate_sign_ins_total\{method="api"\} \d+', text)
+    assert re.search(r"cognate_lockouts_total \d+", text)
+    assert "TYPE cognate_requests_total counter" in text

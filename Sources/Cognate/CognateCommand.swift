@@ -95,6 +95,9 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Print the pool with this ID as a seed file (YAML) and exit: the input of --seed.", valueName: "pool-id"))
     var exportSeed: String?
 
+    @Flag(help: "Ask the server running with these settings for /_cognate/health; exit status 0 when it is up (a container's HEALTHCHECK).")
+    var checkHealth = false
+
     @Flag(help: "Print the coverage table of the 153 operations (Markdown) and exit.")
     var printCoverage = false
 
@@ -115,6 +118,10 @@ struct CognateCommand: AsyncParsableCommand {
             settings = try await Settings.resolve(self, environment: ProcessInfo.processInfo.environment)
         } catch let invalid as Settings.Invalid {
             throw StartFailure(invalid.description)
+        }
+        if checkHealth {
+            if !HealthCheck.run(settings) { throw ExitCode.failure }
+            return
         }
         if let exportSeed {
             print(try await Launcher(settings: settings).exportSeed(poolID: exportSeed), terminator: "")

@@ -8,6 +8,8 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 
 /// Runs Cognate with resolved settings: opens the storage, builds the server, serves until stopped, and
 /// closes the storage whatever happens.
@@ -69,6 +71,14 @@ struct Launcher {
     func run() async throws {
         var logger = Logger(label: "cognate")
         logger.logLevel = settings.logLevel
+        // Every metric of the process goes to this registry, served at /metrics.
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+        ]
+        MetricsSystem.bootstrap(factory)
         let (storage, dependencies) = try await open(logger: logger)
         if let seedFile = settings.seed {
             do {
@@ -100,7 +110,7 @@ struct Launcher {
             let app = try CognateApp.build(
                 configuration: AppConfiguration(
                     host: settings.host, port: settings.port, region: settings.region, testEndpoints: settings.testEndpoints, publicURL: settings.publicUrl, limits: limits,
-                    accessKeys: accessKeys, tls: settings.tlsCert.flatMap { cert in settings.tlsKey.map { (cert, $0) } }),
+                    accessKeys: accessKeys, tls: settings.tlsCert.flatMap { cert in settings.tlsKey.map { (cert, $0) } }, metrics: registry),
                 dependencies: dependencies, logger: logger,
                 onRunning: { [logger, host = settings.host] bound in
                     logger.notice("Cognate \(BuildInfo.version) serving the cognito-idp API on \(scheme)://\(host):\(bound) (database: \(place))")

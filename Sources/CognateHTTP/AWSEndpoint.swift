@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 
 /// `POST /`: the AWS JSON 1.1 endpoint. Reads the target and body, hands them to the dispatch table,
 /// and writes its answer with the AWS headers.
@@ -59,6 +60,7 @@ struct AWSEndpoint {
             target: request.headers[Self.targetHeader], body: Data(buffer.readableBytesView),
             context: OperationContext(region: region, requestID: requestID, iamAuthorized: iamAuthorized), logger: context.logger
         )
+        Self.measure(request, answer, since: started)
         if context.logger.logLevel <= .debug { Self.logAccess(context.logger, request, answer, requestID: requestID, since: started) }
         return Self.response(answer, requestID: requestID)
     }
@@ -98,6 +100,16 @@ struct AWSEndpoint {
 
     private static func tooLarge(_ requestID: String) -> Response {
         response(.error(CognitoError(.requestEntityTooLargeException, "The request body is larger than the limit of 1 MiB."), status: 413), requestID: requestID)
+    }
+
+    /// Requests by operation and outcome (`ok` or the error code), and their latency by operation.
+    static func measure(_ request: Request, _ answer: WireResponse, since started: ContinuousClock.Instant) {
+        let operation = (try? Target.operation(from: request.headers[targetHeader]))?.rawValue ?? "unknown"
+        Counter(label: "cognate_requests_total", dimensions: [("operation", operation), ("outcome", answer.errorCode?.rawValue ?? "ok")])
+            .increment()
+        let elapsed = ContinuousClock.now - started
+        Timer(label: "cognate_request_duration_seconds", dimensions: [("operation", operation)])
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 
     /// One line per request at debug level: the operation, status, error code, duration and request ID.

@@ -1,3 +1,4 @@
+import Prometheus
 /// How the server is run: address, region and limits.
 public struct AppConfiguration: Sendable {
     public var host: String
@@ -16,13 +17,16 @@ public struct AppConfiguration: Sendable {
     public var accessKeys: AccessKeys?
     /// PEM files of the certificate chain and private key: Cognate then serves HTTPS only.
     public var tls: (certificatePath: String, keyPath: String)?
+    /// Where the process's metrics are collected; served at `/metrics` when set.
+    public var metrics: PrometheusCollectorRegistry?
 
     public init(
         host: String = "127.0.0.1", port: Int = 9229, region: String = "us-east-1", maxBodySize: Int = 1 << 20,
         testEndpoints: Bool = true, publicURL: String? = nil, limits: ConnectionLimits = .init(), accessKeys: AccessKeys? = nil,
-        tls: (certificatePath: String, keyPath: String)? = nil
+        tls: (certificatePath: String, keyPath: String)? = nil, metrics: PrometheusCollectorRegistry? = nil
     ) {
         self.tls = tls
+        self.metrics = metrics
         self.accessKeys = accessKeys
         self.host = host
         self.port = port

@@ -7,6 +7,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import NIOCore
 import NIOSSL
+import Prometheus
 
 /// Builds the Cognate application from its configuration and services; tests build the very same one.
 public enum CognateApp {
@@ -24,6 +25,13 @@ public enum CognateApp {
                 storage: dependencies.storage, keyRing: dependencies.keyRing, clock: dependencies.clock as? OffsetClock,
                 guarding: TestEndpointGuard(publicURL: configuration.publicURL, listenHost: configuration.host)
             ).add(to: router)
+        }
+        if let registry = configuration.metrics {
+            // Prometheus's text format: requests by operation and outcome, latency, sign-ins, lockouts, messages sent.
+            router.get("/metrics") { _, _ -> Response in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            }
         }
         WellKnownEndpoints(dependencies: dependencies).add(to: router)
         OAuthEndpoints(tokens: TokenEndpoint(dependencies), userInfo: UserInfo(dependencies)).add(to: router)

@@ -58,7 +58,10 @@ struct SignInPolicy {
     /// A client that hides which users exist learns that a user is disabled only from a right proof.
     func admit(_ user: User, client: AppClient? = nil) throws(CognitoError) {
         if !Self.hidesExistence(client) { guard user.enabled else { throw Self.disabled } }
-        if lockout(user) != nil { throw Self.attemptsExceeded }
+        if lockout(user) != nil {
+            ServiceMetrics.lockedOut()
+            throw Self.attemptsExceeded
+        }
     }
 
     /// Counts a failed proof against the lockout and throws `failure`; a proof that holds passes, unless

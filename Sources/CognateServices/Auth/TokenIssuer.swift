@@ -63,6 +63,7 @@ struct TokenIssuer {
         pool: UserPool, client: AppClient, user: User, authTime: Date? = nil, deviceKey: String? = nil, scopes: [String]? = nil,
         nonce: String? = nil
     ) async throws -> AuthenticationResultType {
+        ServiceMetrics.signedIn(scopes == nil ? "api" : "oauth")
         let now = deps.clock.now()
         let authTime = authTime ?? now
         let lifetimes = Self.lifetimes(client.settings)

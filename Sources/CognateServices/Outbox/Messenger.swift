@@ -80,6 +80,7 @@ struct Messenger {
         pool: UserPool, user: User, medium: OutboxMessage.Medium, recipient: String, subject: String?, body: String, code: String,
         purpose: String = "invitation"
     ) async throws {
+        ServiceMetrics.messageSent(medium: medium.rawValue, purpose: purpose)
         var metadata: Logger.Metadata = [
             "pool": "\(pool.id)", "username": "\(user.username)", "purpose": "\(purpose)",
             // Codes and temporary passwords are credentials: the log shows them only when asked to.

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds a release binary with the Swift runtime linked in statically (it runs where no Swift toolchain is
+# installed), checks that ldd names no Swift library, and packs it with the commit it was built from:
+# dist/cognate-VERSION-linux-ARCH.tar.gz (cognate, cognate.commit, the docs). Prints the tarball's path.
+# PACKAGE_CONFIGURATION=debug packs the debug build, linked the same way: CI's check of the package uses
+# it, since a release build of every dependency takes well over half an hour on two cores.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+version="$(sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/Cognate/BuildInfo.swift)"
+commit="$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+configuration="${PACKAGE_CONFIGURATION:-release}"
+case "$configuration" in
+    release)
+        swift build -c release --product cognate --static-swift-stdlib --scratch-path .build-release >&2
+        binary=".build-release/release/cognate" ;;
+    debug)
+        # A scratch path of its own: objects compiled for static linking do not link the usual way.
+        swift build --product cognate --static-swift-stdlib --scratch-path .build-static >&2
+        binary=".build-static/debug/cognate" ;;
+    *) echo "package.sh: PACKAGE_CONFIGURATION is release or debug" >&2; exit 64 ;;
+esac
+if ldd "$binary" | grep -i swift >&2; then
+    echo "package.sh: the binary still loads Swift libraries" >&2
+    exit 1
+fi
+name="cognate-$version-linux-$(uname -m)"
+if [ "$configuration" = debug ]; then name="$name-debug"; fi
+stage="dist/$name"
+rm -rf "$stage" "$stage.tar.gz"
+mkdir -p "$stage"
+cp "$binary" "$stage/cognate"
+strip "$stage/cognate"
+echo "$commit" > "$stage/cognate.commit"
+cp README.md docs/CONFIGURATION.md docs/SEEDS.md "$stage/"
+tar -C dist -czf "$stage.tar.gz" "$name"
+echo "$stage.tar.gz"
