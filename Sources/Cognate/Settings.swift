@@ -56,33 +56,18 @@ struct Settings: Sendable {
         let reader: ConfigReader
         let name: (String) -> String
 
-        func string(_ key: String) throws -> String? {
-            do {
-                return try reader.requiredString(forKey: ConfigKey(key))
-            } catch where "\(error)".hasPrefix("Missing required config value") {
-                return nil
-            } catch {
-                throw Invalid(description: "\(name(key)) must be text.")
-            }
-        }
+        func string(_ key: String) throws -> String? { try read(key, "text") { try reader.requiredString(forKey: $0) } }
+        func int(_ key: String) throws -> Int? { try read(key, "a whole number") { try reader.requiredInt(forKey: $0) } }
+        func bool(_ key: String) throws -> Bool? { try read(key, "true or false") { try reader.requiredBool(forKey: $0) } }
 
-        func int(_ key: String) throws -> Int? {
+        /// A value of the key, nil when the source has none, and an error naming the source when it is not `kind`.
+        private func read<T>(_ key: String, _ kind: String, _ get: (ConfigKey) throws -> T) throws -> T? {
             do {
-                return try reader.requiredInt(forKey: ConfigKey(key))
+                return try get(ConfigKey(key))
             } catch where "\(error)".hasPrefix("Missing required config value") {
                 return nil
             } catch {
-                throw Invalid(description: "\(name(key)) must be a whole number.")
-            }
-        }
-
-        func bool(_ key: String) throws -> Bool? {
-            do {
-                return try reader.requiredBool(forKey: ConfigKey(key))
-            } catch where "\(error)".hasPrefix("Missing required config value") {
-                return nil
-            } catch {
-                throw Invalid(description: "\(name(key)) must be true or false.")
+                throw Invalid(description: "\(name(key)) must be \(kind).")
             }
         }
     }
