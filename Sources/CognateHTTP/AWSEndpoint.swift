@@ -41,7 +41,9 @@ struct AWSEndpoint {
         }
         let signed = request.headers[.authorization]?.hasPrefix("AWS4-HMAC-SHA256") == true
         var iamAuthorized = false
-        if let operation = try? Target.operation(from: request.headers[Self.targetHeader]) {
+        // Parsed once: the signature policy and the metrics need it.
+        let operation = try? Target.operation(from: request.headers[Self.targetHeader])
+        if let operation {
             switch Self.signaturePolicy(operation) {
             case .none:
                 break
@@ -60,7 +62,7 @@ struct AWSEndpoint {
             target: request.headers[Self.targetHeader], body: Data(buffer.readableBytesView),
             context: OperationContext(region: region, requestID: requestID, iamAuthorized: iamAuthorized), logger: context.logger
         )
-        Self.measure(request, answer, since: started)
+        Self.measure(operation, answer, since: started)
         if context.logger.logLevel <= .debug { Self.logAccess(context.logger, request, answer, requestID: requestID, since: started) }
         return Self.response(answer, requestID: requestID)
     }
@@ -103,8 +105,8 @@ struct AWSEndpoint {
     }
 
     /// Requests by operation and outcome (`ok` or the error code), and their latency by operation.
-    static func measure(_ request: Request, _ answer: WireResponse, since started: ContinuousClock.Instant) {
-        let operation = (try? Target.operation(from: request.headers[targetHeader]))?.rawValue ?? "unknown"
+    static func measure(_ parsed: CognitoOperation?, _ answer: WireResponse, since started: ContinuousClock.Instant) {
+        let operation = parsed?.rawValue ?? "unknown"
         Counter(label: "cognate_requests_total", dimensions: [("operation", operation), ("outcome", answer.errorCode?.rawValue ?? "ok")])
             .increment()
         let elapsed = ContinuousClock.now - started
