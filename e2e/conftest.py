@@ -1,5 +1,6 @@
 """Starts the real `cognate` binary and hands tests boto3 clients pointed at it."""
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +15,17 @@ from botocore.config import Config
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.environ.get("COGNATE_BIN", os.path.join(ROOT, ".build", "debug", "cognate"))
 REGION = "us-east-1"
+
+
+def chromium(window_size="1000,800"):
+    """Debian's chromium, headless, through Selenium and Debian's chromedriver."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={window_size}"):
+        options.add_argument(argument)
+    options.binary_location = shutil.which("chromium")
+    return webdriver.Chrome(options=options, service=Service(executable_path=shutil.which("chromedriver")))
 
 
 def free_port():

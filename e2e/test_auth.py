@@ -5,7 +5,6 @@ import hashlib
 import hmac
 import json
 import time
-import uuid
 
 import jwt
 import pytest

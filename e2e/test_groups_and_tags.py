@@ -1,8 +1,5 @@
 """Groups, membership, tags."""
 import pytest
-from botocore.exceptions import ClientError
-
-from conftest import error_code
 
 
 def make_user(cognito, pool, name):

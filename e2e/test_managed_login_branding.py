@@ -1,6 +1,5 @@
 """Managed login (version 2) branding styles: the five operations, AWS's rules for them, and the style applied
 to the pages in chromium (colours, form logo, page background, favicon, colour scheme)."""
-import base64
 import io
 import urllib.parse
 import uuid

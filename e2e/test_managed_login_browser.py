@@ -7,7 +7,6 @@ import hashlib
 import http.server
 import os
 import re
-import shutil
 import threading
 import urllib.parse
 import uuid
@@ -16,10 +15,10 @@ import jwt
 import pytest
 import requests
 from authlib.integrations.requests_client import OAuth2Session
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import chromium
 
 PASSWORD = "Str0ng-Passw0rd!"
 
@@ -47,11 +46,7 @@ def app_site():
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1000,800"):
-        options.add_argument(argument)
-    options.binary_location = shutil.which("chromium")
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=shutil.which("chromedriver")))
+    driver = chromium()
     yield driver
     driver.quit()
 

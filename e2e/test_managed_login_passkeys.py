@@ -1,7 +1,6 @@
 """Choice-based sign-in and passkeys on the managed login (version 2) pages, in chromium with Chrome's virtual
 authenticator: the username first, then the user's factors (password, a code by email, a passkey), and a
 passkey made at /passkeys/add and used to sign in. The code each sign-in returns is exchanged by authlib."""
-import shutil
 import urllib.parse
 import uuid
 
@@ -9,13 +8,11 @@ import jwt
 import pytest
 import requests
 from authlib.integrations.requests_client import OAuth2Session
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.virtual_authenticator import Protocol, Transport, VirtualAuthenticatorOptions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import outbox
+from conftest import chromium, outbox
 from test_managed_login_browser import app_site, shot  # noqa: F401 (fixture)
 
 PASSWORD = "Str0ng-Passw0rd!"
@@ -29,11 +26,7 @@ def local(server):
 
 @pytest.fixture(scope="module")
 def browser(local):
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1000,800"):
-        options.add_argument(argument)
-    options.binary_location = shutil.which("chromium")
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=shutil.which("chromedriver")))
+    driver = chromium()
     driver.get(local + "/_cognate/health")
     driver.add_virtual_authenticator(VirtualAuthenticatorOptions(
         protocol=Protocol.CTAP2, transport=Transport.INTERNAL, has_resident_key=True, has_user_verification=True,

@@ -1,7 +1,6 @@
 """Starting and running Cognate as an operator would: clear errors and exit codes for a busy port, a bad
 port, log level or database path; --version; the lines at start and stop; the access log; the checks on
 pinned IDs; generated passwords a shell and the AWS CLI take as they are; a clock that refuses typos."""
-import os
 import re
 import signal
 import subprocess
@@ -11,7 +10,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from conftest import BINARY, Server, free_port, outbox
+from conftest import BINARY, Server, outbox
 
 
 def run(*args, timeout=20):
@@ -133,3 +132,6 @@ def test_metrics_in_prometheus_format(server, cognito, pool):
     assert re.search(r'cognate_sign_ins_total\{method="api"\} \d+', text)
     assert re.search(r"cognate_lockouts_total \d+", text)
     assert "TYPE cognate_requests_total counter" in text
+    # Storage latency: reads and write transactions, from the call to the answer.
+    assert re.search(r'cognate_storage_duration_seconds_bucket\{kind="read",le="0.001"\} \d+', text)
+    assert re.search(r'cognate_storage_duration_seconds_count\{kind="write"\} [1-9]\d*', text)

@@ -4,14 +4,13 @@ origin and a wrong challenge are refused."""
 import base64
 import http.server
 import json
-import shutil
 import threading
 import uuid
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.virtual_authenticator import Protocol, Transport, VirtualAuthenticatorOptions
+
+from conftest import chromium
 
 PASSWORD = "Str0ng-Passw0rd!"
 
@@ -50,11 +49,7 @@ def page():
 
 @pytest.fixture(scope="module")
 def browser(page):
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
-        options.add_argument(argument)
-    options.binary_location = shutil.which("chromium")
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=shutil.which("chromedriver")))
+    driver = chromium()
     driver.set_script_timeout(30)
     driver.get(page)
     driver.add_virtual_authenticator(VirtualAuthenticatorOptions(

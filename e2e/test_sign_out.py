@@ -1,7 +1,7 @@
 """GlobalSignOut, AdminUserGlobalSignOut and RevokeToken invalidate refresh tokens and the tokens minted from them."""
 import pytest
 
-from test_auth import PASSWORD, client_id, confirmed_user, password_auth
+from test_auth import client_id, confirmed_user, password_auth
 
 
 def refresh(cognito, cid, token):

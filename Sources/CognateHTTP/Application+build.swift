@@ -14,16 +14,27 @@ public enum CognateApp {
     public static func router(configuration: AppConfiguration, dependencies: ServiceDependencies) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: AWSErrorMiddleware())
-        let endpoint = AWSEndpoint(table: Services.operationTable(dependencies), configuration: configuration)
+        let table = Services.operationTable(dependencies)
+        let endpoint = AWSEndpoint(table: table, configuration: configuration)
         router.post("/") { request, context in try await endpoint.handle(request, context: context) }
         // A fixed answer: the benchmark also uses it to measure the HTTP stack alone.
         router.get("/_cognate/health") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
+        let guarding = TestEndpointGuard(publicURL: configuration.publicURL, listenHost: configuration.host)
+        let reset = ServerReset(storage: dependencies.storage, keyRing: dependencies.keyRing, clock: dependencies.clock as? OffsetClock)
         if configuration.testEndpoints {
-            TestSupportEndpoints(
-                storage: dependencies.storage, keyRing: dependencies.keyRing, clock: dependencies.clock as? OffsetClock,
-                guarding: TestEndpointGuard(publicURL: configuration.publicURL, listenHost: configuration.host)
+            TestSupportEndpoints(storage: dependencies.storage, reset: reset, guarding: guarding).add(to: router)
+        }
+        // The admin console: open with the test endpoints, behind an access key's sign-in once SigV4 credentials are set.
+        if configuration.testEndpoints || configuration.accessKeys != nil {
+            ConsoleEndpoints(
+                api: ConsoleAPI(table: table, defaultRegion: configuration.region, logger: dependencies.logger),
+                inspector: AccountInspector(dependencies),
+                access: ConsoleAccess(
+                    accessKeys: configuration.accessKeys, guarding: guarding, clock: dependencies.clock, random: dependencies.random,
+                    secure: dependencies.configuration.publicBaseURL.hasPrefix("https://")),
+                pages: ConsolePages(), reset: configuration.testEndpoints ? reset : nil
             ).add(to: router)
         }
         if let registry = configuration.metrics {

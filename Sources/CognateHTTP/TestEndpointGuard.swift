@@ -22,18 +22,31 @@ struct TestEndpointGuard: Sendable {
 
     /// The refusal to answer instead, or nil when the request may be served.
     func refusal(_ request: Request) -> Response? {
-        guard let authority = request.head.authority, let host = Self.host(ofAuthority: authority),
-              Self.isAddressLiteral(host) || names.contains(host)
-        else { return Self.forbidden("The test endpoints answer only requests addressed to this server by address, localhost or --public-url.") }
-        if let origin = request.headers[.origin], origin != "http://" + authority, origin != "https://" + authority {
-            return Self.forbidden("The test endpoints do not answer cross-origin requests.")
-        }
-        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" {
-            return Self.forbidden("The test endpoints do not answer cross-origin requests.")
-        }
+        if let reason = addressRefusal(request) ?? originRefusal(request) { return Self.forbidden(reason) }
         if request.method == .post, let type = request.headers[.contentType],
            !type.lowercased().hasPrefix("application/json") {
             return Self.forbidden("The test endpoints take JSON bodies (Content-Type: application/json) or none.")
+        }
+        return nil
+    }
+
+    /// Why a request's `Host` is not one a rebound DNS name could give, or nil when it is fine.
+    func addressRefusal(_ request: Request) -> String? {
+        guard let authority = request.head.authority, let host = Self.host(ofAuthority: authority),
+              Self.isAddressLiteral(host) || names.contains(host)
+        else { return "The test endpoints answer only requests addressed to this server by address, localhost or --public-url." }
+        return nil
+    }
+
+    /// Why a request comes from another site's page, or nil when it does not.
+    func originRefusal(_ request: Request) -> String? {
+        if let origin = request.headers[.origin], let authority = request.head.authority,
+           origin != "http://" + authority, origin != "https://" + authority {
+            return "The test endpoints do not answer cross-origin requests."
+        }
+        if request.headers[.origin] != nil && request.head.authority == nil { return "The test endpoints do not answer cross-origin requests." }
+        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" {
+            return "The test endpoints do not answer cross-origin requests."
         }
         return nil
     }

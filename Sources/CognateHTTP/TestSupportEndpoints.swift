@@ -8,9 +8,9 @@ import Hummingbird
 /// the server's clock, which a suite can move forward to see codes and passwords expire.
 struct TestSupportEndpoints {
     let storage: any Storage
-    let keyRing: KeyRing
+    let reset: ServerReset
     /// The services' clock, when it can be moved.
-    let clock: OffsetClock?
+    var clock: OffsetClock? { reset.clock }
     let guarding: TestEndpointGuard
 
     func add(to router: Router<some RequestContext>) {
@@ -25,7 +25,8 @@ struct TestSupportEndpoints {
         for path in ["/_cognate/reset", "/moto-api/reset"] {
             router.post(RouterPath(path)) { request, _ -> Response in
                 if let refusal = guarding.refusal(request) { return refusal }
-                return try await reset()
+                try await reset.run()
+                return try Self.json(["status": "reset"])
             }
         }
         if let clock {
@@ -38,13 +39,6 @@ struct TestSupportEndpoints {
                 return try Self.json(ClockState(clock))
             }
         }
-    }
-
-    private func reset() async throws -> Response {
-        try await storage.reset()
-        keyRing.forget()
-        clock?.setOffset(0)
-        return try Self.json(["status": "reset"])
     }
 
     static func json<T: Encodable>(_ value: T) throws -> Response {

@@ -76,6 +76,8 @@ public protocol Storage: DomainStorage, ResourceServerStorage, OAuthCodeStorage,
     func refreshToken(hash: String) async throws -> RefreshTokenRecord
     /// The refresh token whose sign-in minted tokens carrying this `origin_jti`.
     func refreshToken(originJTI: String) async throws -> RefreshTokenRecord
+    /// A user's refresh tokens, live or not, newest first (the admin console shows them).
+    func refreshTokens(poolID: String, usernameKey: String) async throws -> [RefreshTokenRecord]
     /// Revokes every refresh token of a user (GlobalSignOut); answers how many were live.
     @discardableResult
     func revokeRefreshTokens(poolID: String, usernameKey: String) async throws -> Int

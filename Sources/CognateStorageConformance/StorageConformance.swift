@@ -447,6 +447,8 @@ extension StorageConformance {
                 authTime: date, issuedAt: date, expiresAt: date.addingTimeInterval(3600)))
         }
         try expect(try await s.refreshToken(originJTI: "o-t2").tokenHash == "t2", "by origin_jti")
+        try expect(try await s.refreshTokens(poolID: "us-east-1_Pool1", usernameKey: "u").map(\.tokenHash) == ["t2", "t1"], "a user's tokens, newest first")
+        try expect(try await s.refreshTokens(poolID: "us-east-1_Pool1", usernameKey: "nobody").isEmpty, "nobody's tokens")
         let date2 = date.addingTimeInterval(5)
         try expect(try await s.markRotated(hash: "t2", at: date2).rotatedAt == nil, "first rotation sees it unrotated")
         try expect(try await s.markRotated(hash: "t2", at: date2.addingTimeInterval(9)).rotatedAt == date2, "second rotation sees the first")

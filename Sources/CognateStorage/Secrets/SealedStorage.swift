@@ -156,6 +156,9 @@ public struct SealedStorage: Storage {
     public func createRefreshToken(_ record: RefreshTokenRecord) async throws { try await inner.createRefreshToken(record) }
     public func refreshToken(hash: String) async throws -> RefreshTokenRecord { try await inner.refreshToken(hash: hash) }
     public func refreshToken(originJTI: String) async throws -> RefreshTokenRecord { try await inner.refreshToken(originJTI: originJTI) }
+    public func refreshTokens(poolID: String, usernameKey: String) async throws -> [RefreshTokenRecord] {
+        try await inner.refreshTokens(poolID: poolID, usernameKey: usernameKey)
+    }
     public func revokeRefreshTokens(poolID: String, usernameKey: String) async throws -> Int {
         try await inner.revokeRefreshTokens(poolID: poolID, usernameKey: usernameKey)
     }
