@@ -79,10 +79,15 @@ let package = Package(
             name: "CognateQRCode",
             swiftSettings: upcoming
         ),
+        // OpenSSL 3's libcrypto from the system (Debian: libssl-dev), for RS256 and SRP's exponentiations.
+        // Its shim names the package to install when the headers are missing. Linked dynamically, or statically
+        // for the packaged binary (COGNATE_STATIC_OPENSSL=1, set by Scripts/package.sh), which then needs no libssl3.
+        .systemLibrary(name: "CCognateOpenSSL"),
         // Cryptography: Montgomery arithmetic, Cognito's SRP, token signing.
         .target(
             name: "CognateCrypto",
             dependencies: [
+                "CCognateOpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -90,7 +95,9 @@ let package = Package(
             swiftSettings: upcoming + [
                 .unsafeFlags(["-O"], .when(configuration: .debug)),
                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
-            ]
+            ],
+            linkerSettings: Context.environment["COGNATE_STATIC_OPENSSL"] == "1"
+                ? [.unsafeFlags(["-Xlinker", "-l:libcrypto.a"])] : [.linkedLibrary("crypto")]
         ),
         // WebAuthn for passkeys: CBOR, COSE keys, authenticator data, attestation and assertion checks.
         .target(

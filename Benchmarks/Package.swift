@@ -20,6 +20,7 @@ let package = Package(
                 "COpenSSL",
                 .product(name: "CognateCrypto", package: "main"),
                 .product(name: "BigInt", package: "BigInt"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/ModExpBenchmark"

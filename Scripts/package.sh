@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds a release binary with the Swift runtime linked in statically (it runs where no Swift toolchain is
-# installed), checks that ldd names no Swift library, and packs it with the commit it was built from:
+# Builds a release binary with the Swift runtime and OpenSSL's libcrypto linked in statically (it runs where
+# no Swift toolchain or libssl3 is installed), checks that ldd names neither, and packs it with the commit it was built from:
 # dist/cognate-VERSION-linux-ARCH.tar.gz (cognate, cognate.commit, the docs). Prints the tarball's path.
 # PACKAGE_CONFIGURATION=debug packs the debug build, linked the same way: CI's check of the package uses
 # it, since a release build of every dependency takes well over half an hour on two cores.
@@ -10,6 +10,8 @@ cd "$root"
 version="$(sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/Cognate/BuildInfo.swift)"
 commit="$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
 configuration="${PACKAGE_CONFIGURATION:-release}"
+# OpenSSL's libcrypto linked in too (Package.swift reads this), so the binary needs no libssl3.
+export COGNATE_STATIC_OPENSSL=1
 case "$configuration" in
     release)
         swift build -c release --product cognate --static-swift-stdlib --scratch-path .build-release >&2
@@ -20,8 +22,8 @@ case "$configuration" in
         binary=".build-static/debug/cognate" ;;
     *) echo "package.sh: PACKAGE_CONFIGURATION is release or debug" >&2; exit 64 ;;
 esac
-if ldd "$binary" | grep -i swift >&2; then
-    echo "package.sh: the binary still loads Swift libraries" >&2
+if ldd "$binary" | grep -iE "swift|libcrypto|libssl" >&2; then
+    echo "package.sh: the binary still loads Swift or OpenSSL libraries" >&2
     exit 1
 fi
 name="cognate-$version-linux-$(uname -m)"

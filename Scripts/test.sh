@@ -6,6 +6,14 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
+if [ ! -f /usr/include/openssl/evp.h ]; then
+    echo "==> libssl-dev: OpenSSL 3's libcrypto, which Cognate signs tokens and computes SRP with"
+    sudo=""
+    if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev >/dev/null
+fi
+
 echo "==> swift build"
 swift build
 echo "==> swift test"

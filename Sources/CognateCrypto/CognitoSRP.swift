@@ -23,6 +23,8 @@ public struct CognitoSRP: Sendable {
     let multiplier: [UInt64]
     /// g^e for exponents of up to 32 bytes (x is a SHA-256, b 32 random bytes) without squarings.
     let generatorPowers: FixedBasePower
+    /// General-base powers (v^u and (A·v^u)^b), by libcrypto: about twice as fast as `group.power` here.
+    let powers: OpenSSLModularPower
 
     /// Byte length of the modulus (384).
     public var modulusLength: Int { group.width * 8 }
@@ -34,6 +36,7 @@ public struct CognitoSRP: Sendable {
         g[0] = 2
         generator = g
         generatorPowers = FixedBasePower(group: group, base: g, exponentBytes: 32)
+        powers = OpenSSLModularPower(modulus: n)
         let k = Array(SHA256.hash(data: [0] + n + [2]))
         multiplier = Montgomery.limbs(fromBigEndian: k, width: group.width)
     }
@@ -95,9 +98,9 @@ public struct CognitoSRP: Sendable {
         guard !group.isZero(aValue) else { return nil }
         let u = Array(SHA256.hash(data: BigEndian.signPadded(trimmedA) + BigEndian.signPadded(b)))
         guard u.contains(where: { $0 != 0 }) else { return nil }
-        let v = Montgomery.limbs(fromBigEndian: verifier, width: group.width)
-        let base = group.multiply(aValue, group.power(v, u))
-        let s = Montgomery.bigEndianBytes(group.power(base, secret))
+        let vu = Montgomery.limbs(fromBigEndian: powers.power(verifier, u), width: group.width)
+        let base = group.multiply(aValue, vu)
+        let s = powers.power(Montgomery.bigEndianBytes(base), secret)
         return Self.derivedKey(s: s, u: u)
     }
 

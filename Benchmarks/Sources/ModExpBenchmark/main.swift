@@ -2,6 +2,7 @@
 // every sign-in — in Cognate's Montgomery code, in the system's OpenSSL, and in a general-purpose
 // big-integer package, and prints them side by side. Run: Scripts/bench-modexp.sh
 import BigInt
+import Crypto
 import COpenSSL
 import CognateCrypto
 import Foundation
@@ -82,6 +83,29 @@ print(String(format: "| OpenSSL BN_mod_exp_mont_consttime | %.3f | 1.00 |", open
 print(String(format: "| attaswift/BigInt power(_:modulus:) | %.3f | %.2f |", general, general / openssl))
 print("results agree: \(agree)")
 if !agree { exit(1) }
+
+// The server's whole share of an SRP sign-in's session key: v^u and (A·v^u)^b (general base, through
+// libcrypto) and one modular multiplication; before libcrypto, two of the first row.
+let verifier = srp.verifier(poolID: "us-east-1_Bench", userID: "user", password: "Passw0rd!", saltHex: "ab12")
+let serverPublic = srp.serverPublic(verifier: verifier, secret: exponents[1])
+// The same key from Cognate's own Montgomery code: libcrypto's answers are checked, not assumed.
+func referenceKey(secret: [UInt8]) -> [UInt8] {
+    let u = Array(SHA256.hash(data: BigEndian.signPadded(Array(baseBytes.drop { $0 == 0 })) + BigEndian.signPadded(serverPublic)))
+    let v = Montgomery.limbs(fromBigEndian: verifier, width: srp.group.width)
+    let s = Montgomery.bigEndianBytes(srp.group.power(srp.group.multiply(baseLimbs, srp.group.power(v, u)), secret))
+    let prk = HMAC<SHA256>.authenticationCode(for: BigEndian.signPadded(s), using: SymmetricKey(data: BigEndian.signPadded(u)))
+    let okm = HMAC<SHA256>.authenticationCode(for: Array("Caldera Derived Key".utf8) + [1], using: SymmetricKey(data: Data(prk)))
+    return Array(Array(okm).prefix(16))
+}
+let keysAgree = srp.sessionKey(clientPublic: baseBytes, serverPublic: serverPublic, serverSecret: exponents[0], verifier: verifier)
+    == referenceKey(secret: exponents[0])
+print("session keys agree: \(keysAgree)")
+if !keysAgree { exit(1) }
+var keys = 0
+let sessionKeyTime = best(rounds: 15, iterations: 20, [{ i in
+    keys += srp.sessionKey(clientPublic: baseBytes, serverPublic: serverPublic, serverSecret: exponents[i % exponents.count], verifier: verifier)?.count ?? 0
+}])[0]
+print(String(format: "| Cognate's session key (v^u, (A·v^u)^b: two libcrypto exponentiations) | %.3f | %.2f |", sessionKeyTime, sessionKeyTime / openssl))
 
 // RS256: one RSA-2048 PKCS#1 v1.5 signature over SHA-256, as every issued token needs.
 let pem = try TokenSigner.generateKey().pem
