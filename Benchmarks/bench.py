@@ -1,12 +1,15 @@
-"""Benchmarks Cognate against moto's server in the same run and writes a Markdown report.
+"""Benchmarks Cognate against its peers, moto's server and ministack, in the same run and writes a Markdown
+report.
 
-Both servers run on loopback, are seeded with the same data through the public API (boto3), and are
-driven with the same load: wrk (Benchmarks/load/cognito.lua) for single-request scenarios, and
-Benchmarks/srp_load.py for full SRP sign-ins. For each scenario the report gives requests/s, p50 and p99
-latency, errors, the server's CPU milliseconds per request (from /proc), its RSS, and the ratio
-Cognate/moto. Scale runs seed Cognate alone with more users and repeat the read and ListUsers scenarios.
-Run it through Scripts/bench.sh."""
+Every server runs on loopback, is seeded with the same data through the public API (boto3), and is driven
+with the same load: wrk (Benchmarks/load/cognito.lua for the API, Benchmarks/load/oauth.lua for the token
+endpoint) for single-request scenarios, and Benchmarks/srp_load.py for full SRP sign-ins. For each scenario
+the report gives requests/s, p50 and p99 latency, errors, the server's CPU milliseconds per request (from
+/proc), its RSS, and the ratio of Cognate to each peer and to the best of them. A scenario a peer does not
+serve (its probe request fails) is marked so, not measured. Scale runs seed Cognate alone with more users
+and repeat the read and ListUsers scenarios. Run it through Scripts/bench.sh."""
 import argparse
+import base64
 import concurrent.futures
 import json
 import os
@@ -18,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 import boto3
 import requests
@@ -38,14 +42,16 @@ def free_port():
 
 
 class Server:
-    def __init__(self, name, command, port, workdir):
+    def __init__(self, name, command, port, workdir, env=None):
         self.name, self.command, self.port, self.workdir = name, command, port, workdir
+        self.env = env
         self.url = f"http://127.0.0.1:{port}"
 
     def start(self):
         self.log = open(os.path.join(self.workdir, self.name + ".log"), "ab")
         started = time.perf_counter()
-        self.process = subprocess.Popen(self.command, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.workdir)
+        env = dict(os.environ, **self.env) if self.env else None
+        self.process = subprocess.Popen(self.command, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.workdir, env=env)
         client = self.client()
         while True:
             if self.process.poll() is not None:
@@ -119,17 +125,70 @@ def sign_in_tokens(server, app, count):
     return access, refresh
 
 
+CALLBACK = "http://localhost/callback"
+
+
+def oauth_setup(server, pool):
+    """A resource server with a machine-to-machine client (client_credentials, with a secret) and a web
+    client for the authorization-code grant; answers what the token-endpoint scenarios need."""
+    client = server.client()
+    client.create_resource_server(UserPoolId=pool, Identifier="bench-api", Name="bench-api",
+                                  Scopes=[{"ScopeName": "read", "ScopeDescription": "read"}])
+    m2m = client.create_user_pool_client(
+        UserPoolId=pool, ClientName="bench-m2m", GenerateSecret=True, AllowedOAuthFlows=["client_credentials"],
+        AllowedOAuthScopes=["bench-api/read"], AllowedOAuthFlowsUserPoolClient=True)["UserPoolClient"]
+    web = client.create_user_pool_client(
+        UserPoolId=pool, ClientName="bench-web", AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"],
+        AllowedOAuthFlowsUserPoolClient=True, CallbackURLs=[CALLBACK], SupportedIdentityProviders=["COGNITO"],
+        ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    basic = "Basic " + base64.b64encode(f"{m2m['ClientId']}:{m2m['ClientSecret']}".encode()).decode()
+    return {"basic": basic, "web": web}
+
+
+def mint_codes(server, web, count, threads=8):
+    """Authorization codes for the web client: each thread signs in once on the managed login page, then
+    asks /oauth2/authorize again and again, answered at once with a new code (single sign-on). Empty when
+    the server has no managed login."""
+    query = urllib.parse.urlencode({"response_type": "code", "client_id": web, "redirect_uri": CALLBACK, "scope": "openid"})
+
+    def mint(n):
+        session = requests.Session()
+        page = session.get(server.url + "/oauth2/authorize?" + query, timeout=10)
+        csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text)
+        if page.status_code != 200 or not csrf:
+            return []
+        signed = session.post(server.url + "/login?" + query, allow_redirects=False, timeout=10,
+                              data={"_csrf": csrf.group(1), "username": "user0000000", "password": PASSWORD})
+        if signed.status_code != 302:
+            return []
+        codes = []
+        for _ in range(n):
+            again = session.get(server.url + "/oauth2/authorize?" + query, allow_redirects=False, timeout=10)
+            code = urllib.parse.parse_qs(urllib.parse.urlparse(again.headers.get("Location", "")).query).get("code")
+            if not code:
+                return codes
+            codes.append(code[0])
+        return codes
+
+    with concurrent.futures.ThreadPoolExecutor(threads) as executor:
+        return [code for batch in executor.map(mint, [count // threads] * threads) for code in batch]
+
+
 def write_lines(path, lines):
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
     return path
 
 
-def run_wrk(server, operation, body, items_file, duration, connections, threads=2, perf_file=None):
+def run_wrk(server, operation, body, items_file, duration, connections, threads=2, perf_file=None, oauth=None):
+    """`oauth` runs the token endpoint's script instead: (mode, Authorization header or "-")."""
     before = server.cpu_seconds()
     perf = start_perf(server, perf_file)
     if operation is None:  # GET of a fixed path: the HTTP stack alone
         command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", server.url + body]
+    elif oauth:
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s",
+                   os.path.join(HERE, "load", "oauth.lua"), server.url, "--", items_file or "-", body, oauth[0], oauth[1], str(threads)]
     else:
         command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s",
                    os.path.join(HERE, "load", "cognito.lua"), server.url, "--", operation, items_file or "-", body]
@@ -202,6 +261,39 @@ def scenarios(pool, app):
     ]
 
 
+CLIENT_CREDENTIALS = "Token endpoint, client_credentials"
+REFRESH_AT_TOKEN_ENDPOINT = "Token endpoint, refresh_token"
+CODE_EXCHANGE = "Token endpoint, authorization_code"
+
+
+def oauth_scenarios(app, oauth):
+    """(name, form body, items, mode, Authorization) for the token endpoint's scenarios."""
+    return [
+        (CLIENT_CREDENTIALS, "grant_type=client_credentials&scope=bench-api%2Fread", None, "random", oauth["basic"]),
+        (REFRESH_AT_TOKEN_ENDPOINT, f"grant_type=refresh_token&client_id={app}&refresh_token={{item}}", "refresh", "random", "-"),
+        (CODE_EXCHANGE, f"grant_type=authorization_code&client_id={oauth['web']}&redirect_uri={urllib.parse.quote(CALLBACK, safe='')}&code={{item}}",
+         "codes", "once", "-"),
+    ]
+
+
+def probe_oauth(server, body, items_file, auth):
+    """Whether the server answers one such request with tokens (peers may not serve the token endpoint).
+    It uses the file's last line, which a run with enough single-use codes never reaches."""
+    item = ""
+    if items_file:
+        with open(items_file) as f:
+            lines = f.read().split()
+        item = lines[-1] if lines else ""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if auth != "-":
+        headers["Authorization"] = auth
+    try:
+        answer = requests.post(server.url + "/oauth2/token", data=body.replace("{item}", item), headers=headers, timeout=10)
+        return answer.status_code == 200 and "access_token" in answer.json()
+    except (requests.RequestException, ValueError):
+        return False
+
+
 def data_files(workdir, name, users, access, refresh):
     sample = [f"user{i:07d}" for i in range(users)]
     return {
@@ -225,6 +317,25 @@ def measure(server, users, args, workdir, skip=()):
             continue
         perf_file = os.path.join(args.perf, re.sub(r"\W+", "-", name).strip("-") + ".data") if args.perf else None
         rows[name] = run_wrk(server, operation, body, files.get(items), args.duration, args.connections, perf_file=perf_file)
+        print(f"  {server.name:8} {name:32} {rows[name]['rps']:10.0f}/s p99 {rows[name]['p99']:.2f} ms", flush=True)
+    try:
+        oauth = oauth_setup(server, pool)
+    except Exception as error:  # a peer without resource servers or OAuth clients
+        print(f"  {server.name:8} no OAuth clients: {error}", flush=True)
+        oauth = None
+    for name, body, items, mode, auth in oauth_scenarios(app, oauth or {"basic": "-", "web": ""}):
+        if not selected(args, name):
+            continue
+        if name == CODE_EXCHANGE and oauth:
+            # Single-use codes: enough for the whole run at well above the expected rate.
+            files["codes"] = write_lines(os.path.join(workdir, f"{server.name}-codes.txt"), mint_codes(server, oauth["web"], args.codes))
+        if not oauth or not probe_oauth(server, body, files.get(items), auth) or (items == "codes" and os.path.getsize(files["codes"]) < 2):
+            rows[name] = {"unsupported": True}
+            print(f"  {server.name:8} {name:32} not served", flush=True)
+            continue
+        perf_file = os.path.join(args.perf, re.sub(r"\W+", "-", name).strip("-") + ".data") if args.perf else None
+        rows[name] = run_wrk(server, "oauth", body, files.get(items), args.duration, args.connections, perf_file=perf_file,
+                             oauth=(mode, auth))
         print(f"  {server.name:8} {name:32} {rows[name]['rps']:10.0f}/s p99 {rows[name]['p99']:.2f} ms", flush=True)
     if not selected(args, "Full SRP sign-in"):
         return rows, seed_rate
@@ -273,40 +384,92 @@ def scale_run(cognate_command, sizes, args, workdir):
     return results
 
 
+# The targets of issue 15: (what, whether a row meets it given the rows of every server).
+def _rate(rows, server, name):
+    row = rows.get(server, {}).get(name)
+    return row["rps"] if row and not row.get("unsupported") else None
+
+
+def _best_peer(rows, name):
+    rates = [r for peer in rows if peer != "cognate" for r in [_rate(rows, peer, name)] if r]
+    return max(rates) if rates else None
+
+
+def _at_least_peers(rows, name, factor):
+    best = _best_peer(rows, name)
+    return best is None or rows["cognate"][name]["rps"] >= factor * best
+
+
 TARGETS = {
-    "DescribeUserPool": 20000, "AdminGetUser (random user)": 20000, "GetUser (access token)": 20000,
-    "Sign-in, USER_PASSWORD_AUTH": 800, "Full SRP sign-in": 300, "REFRESH_TOKEN_AUTH": 1500,
-    "AdminCreateUser (new users)": 2000, "SignUp (new users)": 1000, "ListUsers, prefix filter": 3000,
-    "ListUsers, exact filter": 3000,
+    "DescribeUserPool": ("≥ 10× the best peer", lambda rows, n: _at_least_peers(rows, n, 10)),
+    "AdminGetUser (random user)": ("≥ 10× the best peer", lambda rows, n: _at_least_peers(rows, n, 10)),
+    "GetUser (access token)": ("≥ 80% of AdminGetUser, ≥ 10× the best peer", lambda rows, n: _at_least_peers(rows, n, 10)
+                               and rows["cognate"][n]["rps"] >= 0.8 * rows["cognate"].get("AdminGetUser (random user)", {"rps": 0})["rps"]),
+    "ListUsers, prefix filter": ("≥ 10× the best peer", lambda rows, n: _at_least_peers(rows, n, 10)),
+    "ListUsers, exact filter": ("≥ 10× the best peer", lambda rows, n: _at_least_peers(rows, n, 10)),
+    "Sign-in, USER_PASSWORD_AUTH": ("≥ 1,000/s, ≥ the best peer, ≤ 1.5 ms CPU", lambda rows, n: rows["cognate"][n]["rps"] >= 1000
+                                    and _at_least_peers(rows, n, 1) and rows["cognate"][n]["cpu_ms"] <= 1.5),
+    "REFRESH_TOKEN_AUTH": ("≥ 1,400/s, ≤ 1.0 ms CPU", lambda rows, n: rows["cognate"][n]["rps"] >= 1400 and rows["cognate"][n]["cpu_ms"] <= 1.0),
+    CLIENT_CREDENTIALS: ("≥ 2,000/s", lambda rows, n: rows["cognate"][n]["rps"] >= 2000),
+    "AdminCreateUser (new users)": ("≥ 2,000/s, ≥ 1.5× the best peer", lambda rows, n: rows["cognate"][n]["rps"] >= 2000
+                                    and _at_least_peers(rows, n, 1.5)),
+    "Full SRP sign-in": ("≤ 3.5 ms of server CPU", lambda rows, n: rows["cognate"][n]["cpu_ms"] <= 3.5),
 }
 
-
-def report(args, cognate, moto, cognate_meta, moto_meta, scale):
+def report(args, rows, meta, scale):
+    peers = [name for name in rows if name != "cognate"]
+    versions = {"moto": f"moto[server] {args.moto_version}", "ministack": f"ministack {args.ministack_version}"}
     lines = [
         "# Benchmarks", "",
-        "Generated by `Scripts/bench.sh` (Benchmarks/bench.py); do not edit by hand. Both servers ran on loopback in the same run,",
+        "Generated by `Scripts/bench.sh` (Benchmarks/bench.py); do not edit by hand. Every server ran on loopback in the same run,",
         "seeded with the same data through the public API and driven with the same load, so the ratios hold on a noisy machine.", "",
         f"- Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
         f"load generator on the same machine.",
         f"- Load: wrk, {args.connections} connections, {args.duration} s per scenario; full SRP sign-ins from "
         f"{args.srp_processes} Python processes computing the client side with gmpy2.",
-        f"- Pool: {args.users} users. Cognate: release build, SQLite file. moto: moto[server] {args.moto_version}.",
-        f"- Startup to first answer: Cognate {cognate_meta['startup_ms']:.0f} ms, moto {moto_meta['startup_ms']:.0f} ms. "
-        f"Idle RSS: Cognate {cognate_meta['idle_rss']:.1f} MB, moto {moto_meta['idle_rss']:.1f} MB. "
-        f"Seeding (AdminCreateUser + AdminSetUserPassword): Cognate {cognate_meta['seed_rate']:.0f} users/s, "
-        f"moto {moto_meta['seed_rate']:.0f} users/s.", "",
-        "| Scenario | Cognate req/s | p50 ms | p99 ms | errors | CPU ms/req | RSS MB | moto req/s | p50 ms | p99 ms | errors | CPU ms/req | RSS MB | Cognate/moto | target | met |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"- Pool: {args.users} users. Cognate: release build (the packaged binary), SQLite file. Peers: "
+        + ", ".join(versions[p] for p in peers) + ".",
+        "- Startup to first answer: " + ", ".join(f"{n} {meta[n]['startup_ms']:.0f} ms" for n in rows) + ". Idle RSS: "
+        + ", ".join(f"{n} {meta[n]['idle_rss']:.1f} MB" for n in rows) + ". Seeding (AdminCreateUser + AdminSetUserPassword): "
+        + ", ".join(f"{n} {meta[n]['seed_rate']:.0f} users/s" for n in rows) + ".", "",
+        "## Cognate", "",
+        "| Scenario | req/s | p50 ms | p99 ms | errors | CPU ms/req | RSS MB | target | met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
-    for name, c in cognate.items():
-        m = moto.get(name)
+    for name, c in rows["cognate"].items():
         target = TARGETS.get(name)
-        met = "yes" if target and c["rps"] >= target and c["errors"] == 0 else ("**no**" if target else "")
-        mcols = (f"{m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {m['errors']} | {m['cpu_ms']:.2f} | {m['rss']:.0f}"
-                 if m else "– | – | – | – | – | –")
-        ratio = f"{c['rps'] / m['rps']:.1f}×" if m and m["rps"] > 0 else "–"
+        met = ""
+        if target and target[1] and not c.get("unsupported"):
+            met = "yes" if c["errors"] == 0 and target[1](rows, name) else "**no**"
+        elif target:
+            met = "see below"
+        if c.get("unsupported"):
+            lines.append(f"| {name} | not served | | | | | | {target[0] if target else ''} | |")
+            continue
         lines.append(f"| {name} | {c['rps']:.0f} | {c['p50']:.2f} | {c['p99']:.2f} | {c['errors']} | {c['cpu_ms']:.2f} | "
-                     f"{c['rss']:.0f} | {mcols} | {ratio} | {target or ''} | {met} |")
+                     f"{c['rss']:.0f} | {target[0] if target else ''} | {met} |")
+    lines += ["", "## Against the peers", "",
+              "Requests per second, the server's CPU ms per request, and Cognate's rate divided by the peer's; "
+              "the last column divides by the best peer's rate. \"not served\": the peer answered the scenario's probe "
+              "request with an error, so it was not run.", "",
+              "| Scenario | Cognate req/s | " + " | ".join(f"{p} req/s | {p} CPU ms/req | Cognate/{p}" for p in peers)
+              + " | Cognate/best peer |",
+              "| --- | ---: | " + " | ".join("---: | ---: | ---:" for _ in peers) + " | ---: |"]
+    for name, c in rows["cognate"].items():
+        if name == BASELINE or c.get("unsupported"):
+            continue
+        cells = []
+        for p in peers:
+            m = rows[p].get(name)
+            if not m or m.get("unsupported"):
+                cells.append("not served | – | –")
+            else:
+                ratio = f"{c['rps'] / m['rps']:.1f}×" if m["rps"] > 0 else "–"
+                errors = f" ({m['errors']} errors)" if m["errors"] else ""
+                cells.append(f"{m['rps']:.0f}{errors} | {m['cpu_ms']:.2f} | {ratio}")
+        best = _best_peer(rows, name)
+        against_best = f"{c['rps'] / best:.1f}×" if best else "–"
+        lines.append(f"| {name} | {c['rps']:.0f} | " + " | ".join(cells) + f" | {against_best} |")
     if scale:
         lines += ["", "## Cognate at scale", "",
                   "One pool grown to each size through the public API (AdminCreateUser over keep-alive HTTP from "
@@ -332,6 +495,9 @@ def main():
     parser.add_argument("--cognate", required=True, help="the cognate binary (release build)")
     parser.add_argument("--moto-server", required=True)
     parser.add_argument("--moto-version", default="?")
+    parser.add_argument("--ministack", default="", help="the ministack command (a peer with a Cognito service)")
+    parser.add_argument("--ministack-version", default="?")
+    parser.add_argument("--codes", type=int, default=24000, help="authorization codes minted for the code-exchange scenario")
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
@@ -341,7 +507,7 @@ def main():
     parser.add_argument("--scale", default="", help="comma-separated pool sizes for Cognate alone, e.g. 10000,100000")
     parser.add_argument("--out", default="")
     parser.add_argument("--perf", default="", help="development runs: write a perf profile of each scenario to this folder")
-    parser.add_argument("--servers", default="cognate,moto", help="development runs: measure only these servers")
+    parser.add_argument("--servers", default="cognate,moto,ministack", help="development runs: measure only these servers")
     parser.add_argument("--only", default="", help="development runs: only scenarios whose name contains one of these")
     args = parser.parse_args()
 
@@ -355,9 +521,13 @@ def main():
         if name == "cognate":
             port = free_port()
             server = Server("cognate", cognate_command(os.path.join(workdir, "bench.sqlite"), port), port, workdir)
-        else:
+        elif name == "moto":
             port = free_port()
             server = Server("moto", [args.moto_server, "-p", str(port)], port, workdir)
+        else:
+            port = free_port()
+            # ministack serves every service on GATEWAY_PORT; its Cognito keeps state in memory.
+            server = Server("ministack", [args.ministack], port, workdir, env={"GATEWAY_PORT": str(port)})
         server.start()
         try:
             idle = server.rss_mb()
@@ -371,10 +541,10 @@ def main():
     if args.scale:
         sizes = [int(s) for s in args.scale.split(",") if s]
         scale = scale_run(cognate_command, sizes, args, workdir)
-    if set(results) != {"cognate", "moto"}:  # a development run: no report
+    if set(results) != {"cognate", "moto", "ministack"}:  # a development run: no report
         print(json.dumps({"results": results, "meta": meta, "scale": scale}, indent=1))
         return
-    text = report(args, results["cognate"], results["moto"], meta["cognate"], meta["moto"], scale)
+    text = report(args, results, meta, scale)
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)

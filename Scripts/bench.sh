@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks Cognate (release build) against moto's server in one run and writes docs/BENCHMARKS.md.
-# Options go to Benchmarks/bench.py: --users N (default 1000), --duration S (10), --connections C (32),
-# --srp-processes P (4), --scale 10000,100000 (Cognate alone at growing pool sizes), --out FILE.
+# Benchmarks Cognate (the packaged release binary) against moto's server and ministack in one run and
+# writes docs/BENCHMARKS.md. Options go to Benchmarks/bench.py: --users N (default 1000), --duration S (10),
+# --connections C (32), --srp-processes P (4), --scale 10000,100000 (Cognate alone at growing pool sizes),
+# --out FILE.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -12,11 +13,15 @@ if ! command -v wrk >/dev/null; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
 fi
-echo "==> swift build -c release"
-swift build -c release --product cognate
-echo "==> moto[server] and the load generator's Python packages"
+echo "==> the release binary, as Scripts/package.sh packs it"
+tarball="$(bash Scripts/package.sh)"
+binary="${tarball%.tar.gz}/cognate"
+echo "==> moto[server], ministack and the load generator's Python packages"
 python3 -m venv .venv-bench
 .venv-bench/bin/pip install --quiet --disable-pip-version-check -r Benchmarks/requirements.txt
+python3 -m venv .venv-ministack
+.venv-ministack/bin/pip install --quiet --disable-pip-version-check -r Benchmarks/requirements-ministack.txt
 echo "==> benchmark"
-.venv-bench/bin/python Benchmarks/bench.py --cognate "$root/.build/release/cognate" \
-    --moto-server "$root/.venv-bench/bin/moto_server" --moto-version 5.2.5 --out docs/BENCHMARKS.md "$@"
+.venv-bench/bin/python Benchmarks/bench.py --cognate "$root/$binary" \
+    --moto-server "$root/.venv-bench/bin/moto_server" --moto-version 5.2.5 \
+    --ministack "$root/.venv-ministack/bin/ministack" --ministack-version 1.5.33 --out docs/BENCHMARKS.md "$@"

@@ -13,6 +13,8 @@ final class RecordCache: Sendable {
         var pools: [String: UserPool] = [:]
         var clients: [String: AppClient] = [:]
         var userCounts: [String: Int] = [:]
+        /// Each pool's domains (DescribeUserPool names them on every call).
+        var domains: [String: [UserPoolDomain]] = [:]
     }
 
     private let state = Mutex(State())
@@ -50,11 +52,19 @@ final class RecordCache: Sendable {
         }
     }
 
-    /// Forgets a deleted pool with its clients and count.
+    func domains(_ poolID: String) -> [UserPoolDomain]? { state.withLock { $0.domains[poolID] } }
+    func storeDomains(_ domains: [UserPoolDomain], poolID: String, since generation: UInt64) {
+        change(since: generation) { $0.domains[poolID] = domains }
+    }
+    /// After any domain write: domains change rarely, so every pool's list is read again.
+    func forgetDomains() { change(since: nil) { $0.domains.removeAll() } }
+
+    /// Forgets a deleted pool with its clients, count and domains.
     func forgetPool(_ id: String) {
         change(since: nil) { state in
             state.pools.removeValue(forKey: id)
             state.userCounts.removeValue(forKey: id)
+            state.domains.removeValue(forKey: id)
             state.clients = state.clients.filter { $0.value.poolID != id }
         }
     }

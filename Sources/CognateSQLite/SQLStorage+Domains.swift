@@ -1,7 +1,8 @@
 import CognateStorage
 import SQLKit
 
-/// `DomainStorage` in SQL: one row per domain name, at most one per pool and kind (a unique index).
+/// `DomainStorage` in SQL: one row per domain name, at most one per pool and kind (a unique index). Each
+/// pool's list is cached; every domain write forgets the cached lists once it commits.
 extension SQLStorage {
     public func createDomain(_ domain: UserPoolDomain) async throws {
         let data = try Self.json(domain)
@@ -11,7 +12,7 @@ extension SQLStorage {
                 INSERT INTO user_pool_domains (domain, pool_id, kind, data)
                 VALUES (\(bind: domain.domain), \(bind: domain.poolID), \(bind: domain.kind.rawValue), \(bind: data))
                 """).run()
-        }
+        } committed: { _ in self.cache.forgetDomains() }
     }
 
     public func domain(name: String) async throws -> UserPoolDomain {
@@ -21,9 +22,13 @@ extension SQLStorage {
     }
 
     public func domains(poolID: String) async throws -> [UserPoolDomain] {
-        try await read { db in
-            try await db.raw("SELECT data FROM user_pool_domains WHERE pool_id = \(bind: poolID) ORDER BY kind DESC")
+        if let known = cache.domains(poolID) { return known }
+        let generation = cache.generation
+        return try await read { db in
+            let domains = try await db.raw("SELECT data FROM user_pool_domains WHERE pool_id = \(bind: poolID) ORDER BY kind DESC")
                 .all(decodingColumn: "data", as: String.self).map { try Self.record(UserPoolDomain.self, $0) }
+            self.cache.storeDomains(domains, poolID: poolID, since: generation)
+            return domains
         }
     }
 
@@ -38,13 +43,13 @@ extension SQLStorage {
             let data = try Self.json(domain)
             try await db.raw("UPDATE user_pool_domains SET data = \(bind: data) WHERE domain = \(bind: name)").run()
             return domain
-        }
+        } committed: { _ in self.cache.forgetDomains() }
     }
 
     public func deleteDomain(name: String) async throws {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT domain FROM user_pool_domains WHERE domain = \(bind: name)")
             try await db.raw("DELETE FROM user_pool_domains WHERE domain = \(bind: name)").run()
-        }
+        } committed: { _ in self.cache.forgetDomains() }
     }
 }

@@ -16,7 +16,7 @@ public final class SQLStorage: Storage {
     private let nextReader = Atomic<Int>(0)
     private let mutex = AsyncMutex()
     private let writes = GroupCommit()
-    private let cache = RecordCache()
+    let cache = RecordCache()
     /// Decoded users by pool and username key, also found by pool and sub.
     private let users: FIFOCache<User>
     /// Decoded refresh tokens by hash, also found by origin_jti (every presented access token is checked).

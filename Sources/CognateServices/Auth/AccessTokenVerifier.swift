@@ -13,14 +13,7 @@ struct AccessTokenVerifier {
     /// `scope` is the scope the token must carry: the user's own API needs `aws.cognito.signin.user.admin`,
     /// userInfo `openid`.
     func verify(_ token: String, requiring scope: String = "aws.cognito.signin.user.admin") async throws -> (pool: UserPool, user: User, claims: [String: Claim]) {
-        guard let parts = JWTParts(token), parts.alg == "RS256", let kid = parts.kid,
-              let claims = try? JSONDecoder().decode([String: Claim].self, from: parts.payload),
-              let issuer = claims["iss"]?.string
-        else { throw Self.invalid }
-        guard let poolID = deps.configuration.poolID(fromIssuer: issuer) else { throw Self.invalid }
-        guard let signer = try await deps.keyRing.signers(poolID: poolID).first(where: { $0.kid == kid }),
-              signer.isValidSignature(parts.signature, for: parts.signingInput)
-        else { throw Self.invalid }
+        let (poolID, claims) = try await signedClaims(token)
         guard claims["token_use"]?.string == "access" else { throw Self.invalid }
         // Tokens without this scope (client credentials, OAuth sign-ins that did not ask for it) do not
         // reach the user's own API.
@@ -40,6 +33,22 @@ struct AccessTokenVerifier {
         else { throw Self.invalid }
         guard !record.revoked else { throw CognitoError(.notAuthorizedException, "Access Token has been revoked") }
         return (pool, user, claims)
+    }
+
+    /// The pool and claims of a token signed by one of the pool's keys: checked once, then remembered
+    /// (`VerifiedTokens`); everything that can change is checked by the caller on every use.
+    func signedClaims(_ token: String) async throws -> (poolID: String, claims: [String: Claim]) {
+        if let known = deps.keyRing.verified[token] { return (known.poolID, known.claims) }
+        guard let parts = JWTParts(token), parts.alg == "RS256", let kid = parts.kid,
+              let claims = try? JSONDecoder().decode([String: Claim].self, from: parts.payload),
+              let issuer = claims["iss"]?.string
+        else { throw Self.invalid }
+        guard let poolID = deps.configuration.poolID(fromIssuer: issuer) else { throw Self.invalid }
+        guard let signer = try await deps.keyRing.signers(poolID: poolID).first(where: { $0.kid == kid }),
+              signer.isValidSignature(parts.signature, for: parts.signingInput)
+        else { throw Self.invalid }
+        deps.keyRing.verified.remember(token, .init(poolID: poolID, claims: claims))
+        return (poolID, claims)
     }
 
     /// The app client a verified token was issued to; a token of a deleted client speaks for nobody.

@@ -9,6 +9,8 @@ public final class KeyRing: Sendable {
     private let storage: any Storage
     private let clock: any Clock
     private let cache = Mutex<[String: [TokenSigner]]>([:])
+    /// Access tokens already verified by these keys.
+    let verified = VerifiedTokens()
 
     public init(storage: any Storage, clock: any Clock) {
         self.storage = storage
@@ -41,6 +43,7 @@ public final class KeyRing: Sendable {
         cache.withLock { cache in
             if let poolID { cache[poolID] = nil } else { cache.removeAll() }
         }
+        verified.forget(poolID: poolID)
     }
 
     /// The pool's JWKS document: `{"keys": [...]}`, generating the pool's key if it has none yet.
