@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         // Metrics (swift-metrics in the services), served in Prometheus's format at /metrics.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // Lambda triggers: the Invoke API over HTTP.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // Seed files (YAML or JSON), read with their line numbers.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -112,6 +114,17 @@ let package = Package(
             swiftSettings: upcoming
         ),
         // Domain services: user pools, app clients, users, groups, tags, outbox.
+        // Lambda triggers through the Invoke API (async-http-client, SigV4).
+        .target(
+            name: "CognateLambda",
+            dependencies: [
+                "CognateServices",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
         .target(
             name: "CognateServices",
             dependencies: [
@@ -145,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "Cognate",
             dependencies: [
-                "CognateHTTP", "CognateSQLite", "CognateServices", "CognateWire", "CognateStorage",
+                "CognateHTTP", "CognateSQLite", "CognateServices", "CognateWire", "CognateStorage", "CognateLambda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),

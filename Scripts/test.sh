@@ -39,6 +39,8 @@ python3 -m venv .venv-e2e
 .venv-e2e/bin/pip install --quiet --disable-pip-version-check -r e2e/requirements.txt
 python3 -m venv .venv-cli
 .venv-cli/bin/pip install --quiet --disable-pip-version-check -r e2e/requirements-cli.txt
+python3 -m venv .venv-ministack
+.venv-ministack/bin/pip install --quiet --disable-pip-version-check -r e2e/requirements-ministack.txt
 
 echo "==> end-to-end suite"
 COGNATE_BIN="$root/.build/debug/cognate" AWS_CLI="$root/.venv-cli/bin/aws" \

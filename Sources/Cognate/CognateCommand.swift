@@ -56,6 +56,15 @@ struct CognateCommand: AsyncParsableCommand {
     )
     var testEndpoints: Bool?
 
+    @Option(help: "Where Lambda triggers are invoked (the Lambda Invoke API of ministack, LocalStack, sam local start-lambda…). Default: the Lambda endpoint of each function ARN's region. COGNATE_LAMBDA_ENDPOINT.")
+    var lambdaEndpoint: String?
+
+    @Option(help: "Seconds each attempt to invoke a trigger may take (default: 5, as Cognito). COGNATE_LAMBDA_TIMEOUT.")
+    var lambdaTimeout: Int?
+
+    @Option(help: "Attempts to invoke a trigger that times out or cannot be reached (default: 3, as Cognito). COGNATE_LAMBDA_ATTEMPTS.")
+    var lambdaAttempts: Int?
+
     @Option(help: "Seconds a connection may stay idle (or take to send a request's head) before it is closed (default: 60). COGNATE_IDLE_TIMEOUT.")
     var idleTimeout: Int?
 

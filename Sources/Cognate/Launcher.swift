@@ -1,4 +1,5 @@
 import CognateHTTP
+import CognateLambda
 import CognateSQLite
 import CognateServices
 import CognateStorage
@@ -48,7 +49,10 @@ struct Launcher {
                 simulationKey: HKDF<SHA256>.deriveKey(
                     inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
                 awsFormIssuer: settings.awsIssuer),
-            logger: logger
+            logger: logger,
+            functions: LambdaInvoker(
+                endpoint: settings.lambdaEndpoint.flatMap(URL.init(string:)), attemptTimeout: .seconds(Int64(settings.lambdaTimeout)),
+                attempts: settings.lambdaAttempts, logger: logger)
         )
         return (storage, dependencies)
     }

@@ -27,11 +27,15 @@ struct Settings: Sendable {
     var awsIssuer = false
     var logCodes = false
     var seed: String?
+    var lambdaEndpoint: String?
+    var lambdaTimeout = 5
+    var lambdaAttempts = 3
 
     /// Every option, with the key it has in the environment (after `COGNATE_`) and in a config file.
     static let keys = [
         "host", "port", "db", "inMemory", "region", "accountId", "publicUrl", "logLevel", "testEndpoints", "idleTimeout",
         "requestTimeout", "maxConnections", "credentials", "secretsKeyFile", "tlsCert", "tlsKey", "awsIssuer", "logCodes", "seed",
+        "lambdaEndpoint", "lambdaTimeout", "lambdaAttempts",
     ]
 
     /// `COGNATE_PUBLIC_URL` for `publicUrl`: what swift-configuration's environment provider reads.
@@ -135,6 +139,9 @@ struct Settings: Sendable {
         s.awsIssuer = try bool("awsIssuer", command.awsIssuer) ?? s.awsIssuer
         s.logCodes = try bool("logCodes", command.logCodes) ?? s.logCodes
         s.seed = try string("seed", command.seed)
+        s.lambdaEndpoint = try string("lambdaEndpoint", command.lambdaEndpoint)
+        s.lambdaTimeout = try int("lambdaTimeout", command.lambdaTimeout) ?? s.lambdaTimeout
+        s.lambdaAttempts = try int("lambdaAttempts", command.lambdaAttempts) ?? s.lambdaAttempts
         try s.validate()
         return s
     }
@@ -144,5 +151,13 @@ struct Settings: Sendable {
         guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("--idle-timeout and --request-timeout must be positive.") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
+        guard lambdaTimeout > 0, (1...10).contains(lambdaAttempts) else {
+            throw ValidationError("--lambda-timeout must be positive and --lambda-attempts between 1 and 10.")
+        }
+        if let endpoint = lambdaEndpoint {
+            guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--lambda-endpoint must be an http or https URL, such as http://localhost:4566.")
+            }
+        }
     }
 }

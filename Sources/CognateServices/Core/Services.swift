@@ -11,11 +11,15 @@ public struct ServiceDependencies: Sendable {
     public var logger: Logger
     /// The pools' token-signing keys, parsed once.
     public var keyRing: KeyRing
+    /// How the pools' Lambda triggers are called; nil: every configured trigger fails as an
+    /// unreachable function does.
+    public var functions: (any FunctionInvoker)?
 
     public init(
         storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
-        configuration: ServiceConfiguration = .init(), logger: Logger
+        configuration: ServiceConfiguration = .init(), logger: Logger, functions: (any FunctionInvoker)? = nil
     ) {
+        self.functions = functions
         self.storage = storage
         self.clock = clock
         self.random = random

@@ -56,7 +56,7 @@ struct PasswordRecoveryService {
         try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.forgotPassword, pool: pool, user: user)
         let credential = try PasswordChange(deps: deps).credential(for: input.password, pool: pool, user: user)
         let now = deps.clock.now()
-        try await UserAdminService(deps).update(pool, user) { user in
+        let changed = try await UserAdminService(deps).update(pool, user) { user in
             _ = try Codes.consume(input.confirmationCode, purpose: Codes.forgotPassword, from: &user, now: now)
             PasswordChange.apply(credential, to: &user, pool: pool)
             user.temporaryPasswordExpiry = nil
@@ -64,6 +64,10 @@ struct PasswordRecoveryService {
             user.failedSignIns = nil
             user.lastFailedSignIn = nil
         }
+        // The new password stands whatever PostConfirmation answers; its failure is the caller's error.
+        try await SignUpTriggers(deps: deps).postConfirmation(
+            source: "PostConfirmation_ConfirmForgotPassword", pool: pool, user: changed, clientID: client.clientID,
+            clientMetadata: input.clientMetadata)
         return ConfirmForgotPasswordResponse()
     }
 

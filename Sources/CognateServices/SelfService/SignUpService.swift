@@ -30,11 +30,14 @@ struct SignUpService {
         }
         try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.signUp, pool: pool, user: user)
         let now = deps.clock.now()
-        try await UserAdminService(deps).update(pool, user) { user in
+        let confirmed = try await UserAdminService(deps).update(pool, user) { user in
             let pending = try Codes.consume(input.confirmationCode, purpose: Codes.signUp, from: &user, now: now)
             user.status = "CONFIRMED"
             if let attribute = pending.attribute { user.setAttribute(attribute + "_verified", "true") }
         }
+        // The confirmation stands whatever PostConfirmation answers; its failure is the caller's error.
+        try await SignUpTriggers(deps: deps).postConfirmation(
+            source: "PostConfirmation_ConfirmSignUp", pool: pool, user: confirmed, clientID: client.clientID, clientMetadata: input.clientMetadata)
         return ConfirmSignUpResponse()
     }
 
@@ -102,6 +105,13 @@ struct SignUpService {
         )
         for attribute in given { user.setAttribute(attribute.name, attribute.value ?? "") }
         try AttributeRules(pool: pool).checkRequired(user)
+        // PreSignUp may refuse the user (nothing is created), confirm them, or verify their address.
+        let signUp = try await SignUpTriggers(deps: deps).preSignUp(
+            source: "PreSignUp_SignUp", pool: pool, userName: username, clientID: client.clientID, attributes: given,
+            validationData: input.validationData, clientMetadata: input.clientMetadata)
+        if signUp.autoConfirmUser { user.status = "CONFIRMED" }
+        if signUp.autoVerifyEmail, user.attribute("email") != nil { user.setAttribute("email_verified", "true") }
+        if signUp.autoVerifyPhone, user.attribute("phone_number") != nil { user.setAttribute("phone_number_verified", "true") }
         user.aliasKeys = directory.aliasKeys(of: user)
         do {
             try await deps.storage.createUser(user)
@@ -111,6 +121,12 @@ struct SignUpService {
                 throw CognitoError(.usernameExistsException, UserDirectory.aliasTakenMessage(await directory.takenAlias(of: user)))
             }
             throw CognitoError(.usernameExistsException, "User already exists")
+        }
+        if user.status == "CONFIRMED" {
+            // Confirmed by PreSignUp: no code, and PostConfirmation runs as after ConfirmSignUp.
+            try await SignUpTriggers(deps: deps).postConfirmation(
+                source: "PostConfirmation_ConfirmSignUp", pool: pool, user: user, clientID: client.clientID, clientMetadata: input.clientMetadata)
+            return SignUpResponse(userConfirmed: true, userSub: sub)
         }
         var delivery: CodeDeliveryDetailsType?
         if let attribute = Self.confirmationAttribute(pool, user) {

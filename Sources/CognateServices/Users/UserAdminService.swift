@@ -94,12 +94,14 @@ struct UserAdminService {
         }
         table.register(Operations.AdminConfirmSignUp.self) { input, _ in
             let (pool, user) = try await find(input.userPoolId, input.username)
-            try await update(pool, user) { user in
+            let confirmed = try await update(pool, user) { user in
                 guard user.status == "UNCONFIRMED" else {
                     throw CognitoError(.notAuthorizedException, "User cannot be confirmed. Current status is \(user.status)")
                 }
                 user.status = "CONFIRMED"
             }
+            try await SignUpTriggers(deps: deps).postConfirmation(
+                source: "PostConfirmation_ConfirmSignUp", pool: pool, user: confirmed, clientID: nil, clientMetadata: input.clientMetadata)
             return .init()
         }
         table.register(Operations.ListUsers.self) { input, _ in try await list(input) }
@@ -172,6 +174,10 @@ struct UserAdminService {
         )
         for attribute in given { user.setAttribute(attribute.name, attribute.value ?? "") }
         try AttributeRules(pool: pool).checkRequired(user)
+        // PreSignUp may refuse the user; its auto-confirm and auto-verify answers do not apply here (AWS ignores them).
+        _ = try await SignUpTriggers(deps: deps).preSignUp(
+            source: "PreSignUp_AdminCreateUser", pool: pool, userName: username, clientID: nil, attributes: given,
+            validationData: input.validationData, clientMetadata: input.clientMetadata)
         user.aliasKeys = directory.aliasKeys(of: user)
         if input.forceAliasCreation == true {
             try await migrateAliases(of: user, in: pool)

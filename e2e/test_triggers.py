@@ -1,0 +1,371 @@
+"""Lambda triggers through the real Lambda Invoke API: ministack's Lambda service runs the Python handlers
+these tests deploy with boto3, and Cognate (started with --lambda-endpoint) invokes them as Cognito would.
+A small fake Invoke server stands in for what a real endpoint cannot easily produce: slow answers,
+malformed bodies, refusals. Covered so far: PreSignUp (SignUp, AdminCreateUser) and PostConfirmation
+(ConfirmSignUp, AdminConfirmSignUp, ConfirmForgotPassword, and SignUp when PreSignUp auto-confirms)."""
+import http.server
+import io
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+import zipfile
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+
+from conftest import REGION, ROOT, Server, free_port, outbox
+
+PASSWORD = "Str0ng-Passw0rd!"
+MINISTACK = os.environ.get("COGNATE_MINISTACK", os.path.join(ROOT, ".venv-ministack", "bin", "ministack"))
+
+# A handler that records every event it gets (one JSON line per call) and answers as the test asks:
+# BEHAVIOUR is a JSON object {"<triggerSource>": {"raise": "...", "response": {...}, "answer": <any>}}.
+HANDLER = '''
+import json, os
+def handler(event, context):
+    with open(os.environ["EVENTS"], "a") as f:
+        f.write(json.dumps(event) + "\\n")
+    behaviour = json.loads(os.environ.get("BEHAVIOUR", "{}")).get(event["triggerSource"], {})
+    if "raise" in behaviour:
+        raise Exception(behaviour["raise"])
+    if "answer" in behaviour:
+        return behaviour["answer"]
+    event["response"].update(behaviour.get("response", {}))
+    return event
+'''
+
+
+@pytest.fixture(scope="module")
+def lambda_endpoint(tmp_path_factory):
+    """ministack on a free port: its Lambda service runs Python handlers in local processes."""
+    folder = tmp_path_factory.mktemp("ministack")
+    port = free_port()
+    log = open(folder / "ministack.log", "ab")
+    process = subprocess.Popen([MINISTACK], env=dict(os.environ, GATEWAY_PORT=str(port)), cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            requests.get(url + "/_ministack/health", timeout=0.5)
+            break
+        except requests.RequestException:
+            if process.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"ministack did not start; see {folder / 'ministack.log'}")
+            time.sleep(0.1)
+    yield url
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def triggered(tmp_path_factory, lambda_endpoint):
+    server = Server(str(tmp_path_factory.mktemp("triggers") / "triggers.sqlite"),
+                    extra_args=["--lambda-endpoint", lambda_endpoint, "--lambda-timeout", "3", "--lambda-attempts", "2"]).start()
+    yield server
+    server.stop()
+
+
+class Functions:
+    """Deploys recording handlers to ministack's Lambda and reads what they were sent."""
+
+    def __init__(self, endpoint, folder):
+        self.client = boto3.client("lambda", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="AKIDTEST",
+                                   aws_secret_access_key="secret", config=Config(retries={"max_attempts": 1}))
+        self.folder = folder
+
+    def deploy(self, behaviour=None):
+        name = "trigger-" + uuid.uuid4().hex[:10]
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as z:
+            z.writestr("handler.py", HANDLER)
+        events = str(self.folder / (name + ".jsonl"))
+        arn = self.client.create_function(
+            FunctionName=name, Runtime="python3.11", Role="arn:aws:iam::000000000000:role/trigger", Handler="handler.handler",
+            Code={"ZipFile": archive.getvalue()}, Timeout=10,
+            Environment={"Variables": {"EVENTS": events, "BEHAVIOUR": json.dumps(behaviour or {})}})["FunctionArn"]
+        return arn, events
+
+    @staticmethod
+    def events(path):
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+
+@pytest.fixture
+def functions(lambda_endpoint, tmp_path):
+    return Functions(lambda_endpoint, tmp_path)
+
+
+def pool_with(cognito, **lambda_config):
+    pool = cognito.create_user_pool(PoolName="triggers-" + uuid.uuid4().hex[:6], AutoVerifiedAttributes=["email"],
+                                    LambdaConfig=lambda_config)["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="app",
+                                             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    return pool, client
+
+
+def test_pre_sign_up_auto_confirms_and_verifies(triggered, functions):
+    cognito = triggered.client()
+    arn, events = functions.deploy({"PreSignUp_SignUp": {"response": {"autoConfirmUser": True, "autoVerifyEmail": True}}})
+    pool, client = pool_with(cognito, PreSignUp=arn, PostConfirmation=arn)
+    answer = cognito.sign_up(ClientId=client, Username="alice", Password=PASSWORD,
+                             UserAttributes=[{"Name": "email", "Value": "alice@example.com"}],
+                             ValidationData=[{"Name": "invite", "Value": "X1"}], ClientMetadata={"source": "test"})
+    assert answer["UserConfirmed"] is True and "CodeDeliveryDetails" not in answer
+    user = cognito.admin_get_user(UserPoolId=pool, Username="alice")
+    assert user["UserStatus"] == "CONFIRMED"
+    assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]
+    assert outbox(triggered, poolId=pool) == []
+    pre, post = Functions.events(events)
+    # AWS's event: the envelope, the request with validationData and clientMetadata, the response pre-filled.
+    assert pre["version"] == "1" and pre["triggerSource"] == "PreSignUp_SignUp" and pre["region"] == REGION
+    assert pre["userPoolId"] == pool and pre["userName"] == "alice"
+    assert pre["callerContext"] == {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": client}
+    assert pre["request"] == {"userAttributes": {"email": "alice@example.com"}, "validationData": {"invite": "X1"},
+                              "clientMetadata": {"source": "test"}}
+    assert pre["response"] == {"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False}
+    # Confirmed by PreSignUp: PostConfirmation runs as after ConfirmSignUp, with the stored attributes.
+    assert post["triggerSource"] == "PostConfirmation_ConfirmSignUp"
+    attributes = post["request"]["userAttributes"]
+    sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+    assert attributes == {"sub": sub, "email": "alice@example.com", "email_verified": "true", "cognito:user_status": "CONFIRMED"}
+    assert post["request"]["clientMetadata"] == {"source": "test"}
+    # The user signs in at once.
+    assert cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                 AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]["AccessToken"]
+
+
+def test_pre_sign_up_refuses_and_nothing_is_created(triggered, functions):
+    cognito = triggered.client()
+    arn, _ = functions.deploy({"PreSignUp_SignUp": {"raise": "Registration from this domain is not allowed."}})
+    pool, client = pool_with(cognito, PreSignUp=arn)
+    with pytest.raises(cognito.exceptions.UserLambdaValidationException) as refused:
+        cognito.sign_up(ClientId=client, Username="mallory", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "m@evil.example"}])
+    # AWS appends its own full stop, even after the function's.
+    assert refused.value.response["Error"]["Message"] == "PreSignUp failed with error Registration from this domain is not allowed.."
+    with pytest.raises(cognito.exceptions.UserNotFoundException):
+        cognito.admin_get_user(UserPoolId=pool, Username="mallory")
+
+
+def test_pre_sign_up_on_admin_create_user(triggered, functions):
+    cognito = triggered.client()
+    arn, events = functions.deploy({"PreSignUp_AdminCreateUser": {"response": {"autoConfirmUser": True}}})
+    pool, _ = pool_with(cognito, PreSignUp=arn)
+    cognito.admin_create_user(UserPoolId=pool, Username="bob", MessageAction="SUPPRESS", ClientMetadata={"by": "admin"},
+                              UserAttributes=[{"Name": "email", "Value": "bob@example.com"}])
+    (event,) = Functions.events(events)
+    assert event["triggerSource"] == "PreSignUp_AdminCreateUser"
+    assert event["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
+    assert event["request"]["clientMetadata"] == {"by": "admin"}
+    # AWS ignores PreSignUp's confirmation for AdminCreateUser.
+    assert cognito.admin_get_user(UserPoolId=pool, Username="bob")["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    refusing, _ = functions.deploy({"PreSignUp_AdminCreateUser": {"raise": "no admins today"}})
+    pool2, _ = pool_with(cognito, PreSignUp=refusing)
+    with pytest.raises(cognito.exceptions.UserLambdaValidationException) as refused:
+        cognito.admin_create_user(UserPoolId=pool2, Username="carol", MessageAction="SUPPRESS")
+    assert refused.value.response["Error"]["Message"] == "PreSignUp failed with error no admins today."
+
+
+def test_post_confirmation_after_each_confirmation(triggered, functions):
+    cognito = triggered.client()
+    arn, events = functions.deploy()
+    pool, client = pool_with(cognito, PostConfirmation=arn)
+    cognito.sign_up(ClientId=client, Username="dave", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "dave@example.com"}])
+    assert Functions.events(events) == []  # not confirmed yet
+    code = outbox(triggered, poolId=pool, recipient="dave@example.com")[-1]["code"]
+    cognito.confirm_sign_up(ClientId=client, Username="dave", ConfirmationCode=code, ClientMetadata={"step": "confirm"})
+    (confirmed,) = Functions.events(events)
+    assert confirmed["triggerSource"] == "PostConfirmation_ConfirmSignUp" and confirmed["callerContext"]["clientId"] == client
+    assert confirmed["request"]["userAttributes"]["email_verified"] == "true"
+    assert confirmed["request"]["clientMetadata"] == {"step": "confirm"}
+    assert confirmed["response"] == {}
+    # AdminConfirmSignUp: no client.
+    cognito.sign_up(ClientId=client, Username="erin", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "erin@example.com"}])
+    cognito.admin_confirm_sign_up(UserPoolId=pool, Username="erin")
+    admin = Functions.events(events)[-1]
+    assert admin["triggerSource"] == "PostConfirmation_ConfirmSignUp" and admin["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
+    # ConfirmForgotPassword.
+    cognito.forgot_password(ClientId=client, Username="dave")
+    reset = outbox(triggered, poolId=pool, recipient="dave@example.com")[-1]["code"]
+    cognito.confirm_forgot_password(ClientId=client, Username="dave", ConfirmationCode=reset, Password="An0ther-Passw0rd!")
+    assert Functions.events(events)[-1]["triggerSource"] == "PostConfirmation_ConfirmForgotPassword"
+
+
+def test_a_failing_post_confirmation_is_the_callers_error_and_the_confirmation_stands(triggered, functions):
+    cognito = triggered.client()
+    arn, _ = functions.deploy({"PostConfirmation_ConfirmSignUp": {"raise": "welcome mail failed"}})
+    pool, client = pool_with(cognito, PostConfirmation=arn)
+    cognito.sign_up(ClientId=client, Username="frank", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "frank@example.com"}])
+    code = outbox(triggered, poolId=pool, recipient="frank@example.com")[-1]["code"]
+    with pytest.raises(cognito.exceptions.UserLambdaValidationException) as failed:
+        cognito.confirm_sign_up(ClientId=client, Username="frank", ConfirmationCode=code)
+    assert failed.value.response["Error"]["Message"] == "PostConfirmation failed with error welcome mail failed."
+    assert cognito.admin_get_user(UserPoolId=pool, Username="frank")["UserStatus"] == "CONFIRMED"
+
+
+def test_answers_that_are_not_the_event(triggered, functions):
+    cognito = triggered.client()
+    for answer in ("ok", {"response": {"autoConfirmUser": "yes"}}, [1, 2], {"response": 7}):
+        arn, _ = functions.deploy({"PreSignUp_SignUp": {"answer": answer}})
+        pool, client = pool_with(cognito, PreSignUp=arn)
+        with pytest.raises(cognito.exceptions.InvalidLambdaResponseException) as bad:
+            cognito.sign_up(ClientId=client, Username="gina", Password=PASSWORD)
+        assert bad.value.response["Error"]["Message"] == "Unrecognizable lambda output"
+        with pytest.raises(cognito.exceptions.UserNotFoundException):
+            cognito.admin_get_user(UserPoolId=pool, Username="gina")
+
+
+def test_a_function_lambda_does_not_know(triggered):
+    cognito = triggered.client()
+    pool, client = pool_with(cognito, PreSignUp="arn:aws:lambda:us-east-1:000000000000:function:never-deployed")
+    with pytest.raises(cognito.exceptions.UnexpectedLambdaException) as failed:
+        cognito.sign_up(ClientId=client, Username="hal", Password=PASSWORD)
+    assert failed.value.response["Error"]["Message"] == "PreSignUp invocation failed due to error ResourceNotFoundException."
+
+
+class FakeLambda:
+    """An Invoke endpoint under the test's control: answers with `reply(path, headers, body)`'s
+    (status, headers, body), and remembers each request."""
+
+    def __init__(self):
+        self.requests = []
+        self.reply = lambda path, headers, body: (200, {}, body)
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                fake.requests.append((self.path, {name.lower(): value for name, value in self.headers.items()}, body))
+                try:
+                    status, headers, answer = fake.reply(self.path, self.headers, body)
+                except Exception:
+                    return  # the connection closes without an answer
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def fake_lambda():
+    fake = FakeLambda()
+    yield fake
+    fake.close()
+
+
+SIGNING_KEY, SIGNING_SECRET = "AKIDLAMBDACALLER", "lambda/caller+secret"
+
+
+@pytest.fixture(scope="module")
+def faked(tmp_path_factory, fake_lambda):
+    saved = {name: os.environ.get(name) for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")}
+    os.environ.update(AWS_ACCESS_KEY_ID=SIGNING_KEY, AWS_SECRET_ACCESS_KEY=SIGNING_SECRET)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    try:
+        server = Server(str(tmp_path_factory.mktemp("fake-lambda") / "fake.sqlite"),
+                        extra_args=["--lambda-endpoint", fake_lambda.url, "--lambda-timeout", "1", "--lambda-attempts", "2"]).start()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    yield server
+    server.stop()
+
+
+ARN = "arn:aws:lambda:eu-west-1:123456789012:function:pre-sign-up:live"
+
+
+def test_invocations_are_signed_lambda_requests(faked, fake_lambda):
+    cognito = faked.client()
+    pool, client = pool_with(cognito, PreSignUp=ARN)
+    fake_lambda.requests.clear()
+    fake_lambda.reply = lambda path, headers, body: (200, {}, body)
+    cognito.sign_up(ClientId=client, Username="ivan", Password=PASSWORD)
+    (path, headers, body), = fake_lambda.requests
+    assert path == "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012%3Afunction%3Apre-sign-up%3Alive/invocations"
+    assert headers["x-amz-invocation-type"] == "RequestResponse"
+    assert headers["authorization"].startswith(f"AWS4-HMAC-SHA256 Credential={SIGNING_KEY}/")
+    assert "/eu-west-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=" in headers["authorization"]
+    assert json.loads(body)["triggerSource"] == "PreSignUp_SignUp"
+    # The signature is the one botocore computes for the same request (canonical URI encoded twice).
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    request = AWSRequest(method="POST", url=fake_lambda.url + path, data=body,
+                         headers={"Host": headers["host"], "X-Amz-Date": headers["x-amz-date"]})
+    request.context["timestamp"] = headers["x-amz-date"]
+    auth = SigV4Auth(Credentials(SIGNING_KEY, SIGNING_SECRET), "lambda", "eu-west-1")
+    expected = auth.signature(auth.string_to_sign(request, auth.canonical_request(request)), request)
+    assert headers["authorization"].endswith("Signature=" + expected)
+
+
+def test_slow_refused_and_broken_endpoints(faked, fake_lambda):
+    cognito = faked.client()
+    pool, client = pool_with(cognito, PreSignUp=ARN)
+
+    def slow(path, headers, body):
+        time.sleep(1.5)
+        return 200, {}, body
+    fake_lambda.requests.clear()
+    fake_lambda.reply = slow
+    started = time.time()
+    with pytest.raises(cognito.exceptions.UnexpectedLambdaException) as timed_out:
+        cognito.sign_up(ClientId=client, Username="judy", Password=PASSWORD)
+    assert timed_out.value.response["Error"]["Message"] == "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function."
+    assert len(fake_lambda.requests) == 2 and time.time() - started < 6  # two attempts of a second each
+    # Lambda's own refusal, with its error code.
+    fake_lambda.reply = lambda path, headers, body: (429, {"x-amzn-ErrorType": "TooManyRequestsException"}, b'{"message":"Rate exceeded"}')
+    with pytest.raises(cognito.exceptions.UnexpectedLambdaException) as throttled:
+        cognito.sign_up(ClientId=client, Username="judy", Password=PASSWORD)
+    assert throttled.value.response["Error"]["Message"] == "PreSignUp invocation failed due to error TooManyRequestsException."
+    fake_lambda.reply = lambda path, headers, body: (403, {"x-amzn-ErrorType": "AccessDeniedException:http://internal.amazon.com/"}, b"{}")
+    with pytest.raises(cognito.exceptions.UnexpectedLambdaException) as denied:
+        cognito.sign_up(ClientId=client, Username="judy", Password=PASSWORD)
+    assert denied.value.response["Error"]["Message"] == "PreSignUp invocation failed due to error AccessDeniedException."
+    # A function error, as Lambda reports one.
+    fake_lambda.reply = lambda path, headers, body: (200, {"X-Amz-Function-Error": "Unhandled"},
+                                                     b'{"errorMessage":"boom","errorType":"ValueError","stackTrace":[]}')
+    with pytest.raises(cognito.exceptions.UserLambdaValidationException) as raised:
+        cognito.sign_up(ClientId=client, Username="judy", Password=PASSWORD)
+    assert raised.value.response["Error"]["Message"] == "PreSignUp failed with error boom."
+    # Not JSON, deeply nested, or cut off: never a crash.
+    for answer in (b"\xff\xfe not json", b"[" * 100_000, b'{"response": {"autoConfirmUser": tr'):
+        fake_lambda.reply = lambda path, headers, body, answer=answer: (200, {}, answer)
+        with pytest.raises(cognito.exceptions.InvalidLambdaResponseException):
+            cognito.sign_up(ClientId=client, Username="judy", Password=PASSWORD)
+    # A connection closed without an answer.
+    def hang_up(path, headers, body):
+        raise ConnectionError
+    fake_lambda.reply = hang_up
+    with pytest.raises(cognito.exceptions.UnexpectedLambdaException):
+        cognito.sign_up(ClientId=client, Username="judy", Password=PASSWORD)
+    with pytest.raises(cognito.exceptions.UserNotFoundException):
+        cognito.admin_get_user(UserPoolId=pool, Username="judy")
+    assert requests.get(faked.url + "/_cognate/health", timeout=5).ok
