@@ -1,8 +1,9 @@
 """Lambda triggers through the real Lambda Invoke API: ministack's Lambda service runs the Python handlers
 these tests deploy with boto3, and Cognate (started with --lambda-endpoint) invokes them as Cognito would.
 A small fake Invoke server stands in for what a real endpoint cannot easily produce: slow answers,
-malformed bodies, refusals. Covered so far: PreSignUp (SignUp, AdminCreateUser) and PostConfirmation
-(ConfirmSignUp, AdminConfirmSignUp, ConfirmForgotPassword, and SignUp when PreSignUp auto-confirms)."""
+malformed bodies, refusals. Covered so far: PreSignUp (SignUp, AdminCreateUser), PostConfirmation
+(ConfirmSignUp, AdminConfirmSignUp, ConfirmForgotPassword, and SignUp when PreSignUp auto-confirms), and
+PreAuthentication and PostAuthentication (password and SRP sign-ins)."""
 import http.server
 import io
 import json
@@ -369,3 +370,70 @@ def test_slow_refused_and_broken_endpoints(faked, fake_lambda):
     with pytest.raises(cognito.exceptions.UserNotFoundException):
         cognito.admin_get_user(UserPoolId=pool, Username="judy")
     assert requests.get(faked.url + "/_cognate/health", timeout=5).ok
+
+
+def test_pre_and_post_authentication_on_password_and_srp_sign_ins(triggered, functions):
+    from pycognito.aws_srp import AWSSRP
+    cognito = triggered.client()
+    arn, events = functions.deploy()
+    pool, client = pool_with(cognito, PreAuthentication=arn, PostAuthentication=arn)
+    cognito.update_user_pool_client(UserPoolId=pool, ClientId=client, PreventUserExistenceErrors="ENABLED",
+                                    ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    cognito.admin_create_user(UserPoolId=pool, Username="kate", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": "kate@example.com"}])
+    cognito.admin_set_user_password(UserPoolId=pool, Username="kate", Password=PASSWORD, Permanent=True)
+    tokens = cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", ClientMetadata={"app": "web"},
+                                   AuthParameters={"USERNAME": "kate", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    assert tokens["AccessToken"]
+    pre, post = Functions.events(events)
+    assert pre["triggerSource"] == "PreAuthentication_Authentication" and pre["callerContext"]["clientId"] == client
+    # InitiateAuth's ClientMetadata reaches PreAuthentication as validationData; a client that hides
+    # which users exist is told whether the user was found.
+    assert pre["request"]["validationData"] == {"app": "web"} and pre["request"]["userNotFound"] is False
+    assert pre["request"]["userAttributes"]["email"] == "kate@example.com"
+    assert pre["request"]["userAttributes"]["cognito:user_status"] == "CONFIRMED"
+    assert post["triggerSource"] == "PostAuthentication_Authentication" and post["request"]["newDeviceUsed"] is False
+    assert "clientMetadata" not in post["request"]  # InitiateAuth does not pass it to PostAuthentication
+    # SRP: PreAuthentication at InitiateAuth, PostAuthentication once the password claim is verified.
+    srp = AWSSRP(username="kate", password=PASSWORD, pool_id=pool, client_id=client, client=cognito)
+    assert srp.authenticate_user()["AuthenticationResult"]["IdToken"]
+    assert [e["triggerSource"] for e in Functions.events(events)[2:]] == ["PreAuthentication_Authentication", "PostAuthentication_Authentication"]
+    # A name nobody has: userNotFound, then the usual refusal.
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "nobody", "PASSWORD": PASSWORD})
+    assert Functions.events(events)[-1]["request"]["userNotFound"] is True
+
+
+def test_failing_authentication_triggers_refuse_the_sign_in(triggered, functions):
+    cognito = triggered.client()
+    refusing, _ = functions.deploy({"PreAuthentication_Authentication": {"raise": "Sign-in is closed for maintenance."}})
+    failing, _ = functions.deploy({"PostAuthentication_Authentication": {"raise": "audit log unavailable"}})
+    for config, message in (({"PreAuthentication": refusing}, "PreAuthentication failed with error Sign-in is closed for maintenance.."),
+                            ({"PostAuthentication": failing}, "PostAuthentication failed with error audit log unavailable.")):
+        pool, client = pool_with(cognito, **config)
+        cognito.admin_create_user(UserPoolId=pool, Username="leo", MessageAction="SUPPRESS")
+        cognito.admin_set_user_password(UserPoolId=pool, Username="leo", Password=PASSWORD, Permanent=True)
+        with pytest.raises(cognito.exceptions.UserLambdaValidationException) as refused:
+            cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "leo", "PASSWORD": PASSWORD})
+        assert refused.value.response["Error"]["Message"] == message
+
+
+def test_pre_authentication_on_the_managed_login_page(triggered, functions):
+    import re
+    import urllib.parse
+    cognito = triggered.client()
+    refusing, events = functions.deploy({"PreAuthentication_Authentication": {"raise": "Not from this network."}})
+    pool, _ = pool_with(cognito, PreAuthentication=refusing)
+    web = cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"], AllowedOAuthFlowsUserPoolClient=True,
+        CallbackURLs=["http://localhost/callback"], SupportedIdentityProviders=["COGNITO"])["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool, Username="mia", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool, Username="mia", Password=PASSWORD, Permanent=True)
+    query = urllib.parse.urlencode({"response_type": "code", "client_id": web, "redirect_uri": "http://localhost/callback", "scope": "openid"})
+    session = requests.Session()
+    page = session.get(triggered.url + "/login?" + query, timeout=10)
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
+    answer = session.post(triggered.url + "/login?" + query, data={"_csrf": csrf, "username": "mia", "password": PASSWORD},
+                          allow_redirects=False, timeout=10)
+    assert answer.status_code == 200 and "PreAuthentication failed with error Not from this network.." in answer.text
+    assert Functions.events(events)[0]["callerContext"]["clientId"] == web

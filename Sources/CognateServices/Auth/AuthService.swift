@@ -37,13 +37,15 @@ struct AuthService {
 
     func register(in table: inout OperationTable) {
         table.register(Operations.InitiateAuth.self) { input, _ in
-            let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: nil)
+            let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: nil,
+                                       metadata: input.clientMetadata)
             return InitiateAuthResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
         }
         table.register(Operations.AdminInitiateAuth.self) { input, _ in
-            let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: input.userPoolId)
+            let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: input.userPoolId,
+                                       metadata: input.clientMetadata)
             return AdminInitiateAuthResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
@@ -64,7 +66,9 @@ struct AuthService {
 
     // MARK: Initiate
 
-    private func initiate(_ flow: AuthFlowType, _ params: [String: String], clientID: String, poolID: String?) async throws -> AuthOutcome {
+    private func initiate(
+        _ flow: AuthFlowType, _ params: [String: String], clientID: String, poolID: String?, metadata: [String: String]?
+    ) async throws -> AuthOutcome {
         let (pool, client) = try await gate.resolve(clientID: clientID, poolID: poolID)
         let adminFlows: Set<AuthFlowType> = [.adminUserPasswordAuth, .adminNoSrpAuth]
         let eitherForm: Set<AuthFlowType> = [.refreshTokenAuth, .refreshToken, .userSrpAuth, .userAuth]
@@ -78,6 +82,7 @@ struct AuthService {
             let password = try Self.required("PASSWORD", params)
             try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
             let user = try await users.find(username, pool: pool, client: client)
+            try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
             try await users.checkPassword(password, user: user, pool: pool, client: client)
             return try await afterPassword(user: user, pool: pool, client: client, deviceKey: params["DEVICE_KEY"])
         case .userSrpAuth:
@@ -87,12 +92,14 @@ struct AuthService {
             try SRPExchange.checkClientPublic(srpA)
             try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
             let user = try await users.find(username, pool: pool, client: client)
+            try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
             return try await passwordVerifierChallenge(user: user, srpA: srpA, deviceKey: params["DEVICE_KEY"], pool: pool, client: client)
         case .userAuth:
             try gate.requireFlow(flow, client)
             let username = try Self.required("USERNAME", params)
             try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
             let user = try await users.find(username, pool: pool, client: client)
+            try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
             return try await ChoiceBasedSignIn(deps: deps, auth: self).initiate(params, user: user, pool: pool, client: client)
         case .refreshTokenAuth, .refreshToken:
             try gate.requireFlow(flow, client)
@@ -150,13 +157,17 @@ struct AuthService {
     /// pool tracks devices (a sign-in from an unknown device gets a new one in NewDeviceMetadata).
     func signedIn(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
         try await users.recordSuccess(user: user, pool: pool)
-        guard issuesTokens else { return AuthOutcome(result: AuthenticationResultType()) }
+        guard issuesTokens else {
+            try await AuthTriggers(deps: deps).postAuthentication(pool: pool, user: user, client: client, newDeviceUsed: false)
+            return AuthOutcome(result: AuthenticationResultType())
+        }
         var device = user.device(deviceKey)?.key
         var metadata: NewDeviceMetadataType?
         if DeviceAuthentication.tracksDevices(pool) && device == nil {
             metadata = try await DeviceAuthentication(deps: deps).register(user: user, pool: pool)
             device = metadata?.deviceKey
         }
+        try await AuthTriggers(deps: deps).postAuthentication(pool: pool, user: user, client: client, newDeviceUsed: metadata != nil)
         var result = try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: user, deviceKey: device)
         result.newDeviceMetadata = metadata
         return AuthOutcome(result: result)

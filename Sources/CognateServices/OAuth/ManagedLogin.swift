@@ -51,6 +51,7 @@ public struct ManagedLogin: Sendable {
         let policy = SignInPolicy(deps: deps)
         return await attempt {
             let user = try await policy.find(username, pool: request.pool, client: request.client)
+            try await AuthTriggers(deps: deps).preAuthentication(pool: request.pool, user: user, client: request.client, validationData: nil)
             try await policy.checkPassword(password, user: user, pool: request.pool, client: request.client)
             let outcome = try await AuthService(deps, issuesTokens: false).afterPassword(
                 user: user, pool: request.pool, client: request.client, deviceKey: nil)
@@ -91,6 +92,7 @@ public struct ManagedLogin: Sendable {
         await attempt {
             let auth = AuthService(deps, issuesTokens: false)
             let user = try await SignInPolicy(deps: deps).find(username, pool: request.pool, client: request.client)
+            try await AuthTriggers(deps: deps).preAuthentication(pool: request.pool, user: user, client: request.client, validationData: nil)
             let outcome = try await ChoiceBasedSignIn(deps: deps, auth: auth).initiate([:], user: user, pool: request.pool, client: request.client)
             return try await map(outcome, username: user.username, request: request)
         }

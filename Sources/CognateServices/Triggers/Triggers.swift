@@ -15,6 +15,8 @@ struct Triggers {
     enum Name: String, Sendable {
         case preSignUp = "PreSignUp"
         case postConfirmation = "PostConfirmation"
+        case preAuthentication = "PreAuthentication"
+        case postAuthentication = "PostAuthentication"
     }
 
     /// The function configured for a trigger, if any.
@@ -23,6 +25,8 @@ struct Triggers {
         switch name {
         case .preSignUp: return config?.preSignUp
         case .postConfirmation: return config?.postConfirmation
+        case .preAuthentication: return config?.preAuthentication
+        case .postAuthentication: return config?.postAuthentication
         }
     }
 
