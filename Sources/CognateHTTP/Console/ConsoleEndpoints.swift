@@ -329,30 +329,29 @@ struct ConsoleEndpoints: Sendable {
         "signed-out": "Signed out everywhere: every refresh token of the user is revoked.",
     ]
 
+    /// The actions that are one operation on the user: the operation, and the notice shown after it.
+    static let simpleActions: [String: (operation: String, notice: String)] = [
+        "disable": ("AdminDisableUser", "disabled"), "enable": ("AdminEnableUser", "enabled"),
+        "reset-password": ("AdminResetUserPassword", "password-reset"), "sign-out": ("AdminUserGlobalSignOut", "signed-out"),
+    ]
+
     func userAction(poolID: String, form: [String: String], _ frame: ConsolePages.Frame) async -> Response {
         let username = form["username"] ?? ""
         let target: [String: JSONValue] = ["UserPoolId": .string(poolID), "Username": .string(username)]
+        let action = form["action"] ?? ""
         let done: String
         do {
-            switch form["action"] ?? "" {
-            case "disable":
-                _ = try await api.call("AdminDisableUser", target)
-                done = "disabled"
-            case "enable":
-                _ = try await api.call("AdminEnableUser", target)
-                done = "enabled"
+            switch action {
+            case _ where Self.simpleActions[action] != nil:
+                let (operation, notice) = Self.simpleActions[action]!
+                _ = try await api.call(operation, target)
+                done = notice
             case "set-password":
                 var input = target
                 input["Password"] = .string(form["password"] ?? "")
                 input["Permanent"] = .bool(form["permanent"] == "true")
                 _ = try await api.call("AdminSetUserPassword", input)
                 done = "password-set"
-            case "reset-password":
-                _ = try await api.call("AdminResetUserPassword", target)
-                done = "password-reset"
-            case "sign-out":
-                _ = try await api.call("AdminUserGlobalSignOut", target)
-                done = "signed-out"
             case "delete":
                 guard form["confirm"] == "yes" else {
                     return await user(poolID: poolID, username: username, frame, error: "Tick the box to confirm the deletion.", status: .badRequest)
