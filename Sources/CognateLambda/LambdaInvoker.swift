@@ -18,8 +18,7 @@ public struct LambdaInvoker: FunctionInvoker {
     let client: HTTPClient
     let logger: Logger
 
-    /// The largest answer read from a function (Lambda's own limit for synchronous answers).
-    static let maxAnswer = 6 * 1024 * 1024
+    static let maxAnswer = LambdaLimits.maxSynchronousAnswer
 
     public init(endpoint: URL?, attemptTimeout: TimeAmount = .seconds(5), attempts: Int = 3, logger: Logger,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {

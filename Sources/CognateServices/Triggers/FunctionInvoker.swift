@@ -7,6 +7,12 @@ public protocol FunctionInvoker: Sendable {
     func invoke(function: String, payload: [UInt8], asynchronous: Bool) async -> InvocationResult
 }
 
+/// Lambda's limits that both sides of an invocation keep.
+public enum LambdaLimits {
+    /// The largest answer of a synchronous invocation (Lambda's own limit): a longer one is not read.
+    public static let maxSynchronousAnswer = 6 * 1024 * 1024
+}
+
 /// What an invocation came to.
 public enum InvocationResult: Sendable, Equatable {
     /// The function ran and returned this body.

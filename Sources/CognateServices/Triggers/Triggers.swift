@@ -30,8 +30,7 @@ struct Triggers {
         }
     }
 
-    /// The largest answer read from a function (Lambda's own limit for synchronous answers).
-    static let maxAnswer = 6 * 1024 * 1024
+    static let maxAnswer = LambdaLimits.maxSynchronousAnswer
 
     /// Runs a synchronous trigger with `event` and answers the `response` object the function returned.
     func run(_ name: Name, function: String, event: TriggerEvent) async throws(CognitoError) -> [String: JSONValue] {
