@@ -2,8 +2,9 @@
 these tests deploy with boto3, and Cognate (started with --lambda-endpoint) invokes them as Cognito would.
 A small fake Invoke server stands in for what a real endpoint cannot easily produce: slow answers,
 malformed bodies, refusals. Covered so far: PreSignUp (SignUp, AdminCreateUser), PostConfirmation
-(ConfirmSignUp, AdminConfirmSignUp, ConfirmForgotPassword, and SignUp when PreSignUp auto-confirms), and
-PreAuthentication and PostAuthentication (password and SRP sign-ins)."""
+(ConfirmSignUp, AdminConfirmSignUp, ConfirmForgotPassword, and SignUp when PreSignUp auto-confirms),
+PreAuthentication and PostAuthentication (password and SRP sign-ins, the managed login page), and
+CustomMessage (SignUp, ForgotPassword, AdminCreateUser)."""
 import http.server
 import io
 import json
@@ -437,3 +438,56 @@ def test_pre_authentication_on_the_managed_login_page(triggered, functions):
                           allow_redirects=False, timeout=10)
     assert answer.status_code == 200 and "PreAuthentication failed with error Not from this network.." in answer.text
     assert Functions.events(events)[0]["callerContext"]["clientId"] == web
+
+
+def test_custom_message_replaces_the_templates(triggered, functions):
+    cognito = triggered.client()
+    arn, events = functions.deploy({
+        "CustomMessage_SignUp": {"response": {"emailSubject": "Welcome aboard", "emailMessage": "<b>Your code: {####}</b>"}},
+        "CustomMessage_ForgotPassword": {"response": {"emailMessage": "Reset with {####}."}},
+        "CustomMessage_AdminCreateUser": {"response": {"emailMessage": "Hello {username}, your password is {####}", "emailSubject": "Invited"}},
+    })
+    pool, client = pool_with(cognito, CustomMessage=arn)
+    cognito.sign_up(ClientId=client, Username="nina", Password=PASSWORD, ClientMetadata={"lang": "en"},
+                    UserAttributes=[{"Name": "email", "Value": "nina@example.com"}])
+    (sent,) = outbox(triggered, poolId=pool, recipient="nina@example.com")
+    assert sent["subject"] == "Welcome aboard" and sent["body"] == f"<b>Your code: {sent['code']}</b>"
+    (event,) = Functions.events(events)
+    assert event["triggerSource"] == "CustomMessage_SignUp" and event["callerContext"]["clientId"] == client
+    assert event["request"]["codeParameter"] == "{####}" and event["request"]["usernameParameter"] is None
+    assert event["request"]["clientMetadata"] == {"lang": "en"}
+    assert event["response"] == {"smsMessage": None, "emailMessage": None, "emailSubject": None}
+    # A field the function leaves null keeps the pool's template (here the subject).
+    cognito.admin_confirm_sign_up(UserPoolId=pool, Username="nina")
+    cognito.admin_update_user_attributes(UserPoolId=pool, Username="nina", UserAttributes=[{"Name": "email_verified", "Value": "true"}])
+    cognito.forgot_password(ClientId=client, Username="nina")
+    reset = outbox(triggered, poolId=pool, recipient="nina@example.com")[-1]
+    assert reset["body"] == f"Reset with {reset['code']}." and reset["subject"] == "Your verification code"
+    assert Functions.events(events)[-1]["triggerSource"] == "CustomMessage_ForgotPassword"
+    # The invitation: both placeholders filled, with the username parameter in the event.
+    cognito.admin_create_user(UserPoolId=pool, Username="oscar", DesiredDeliveryMediums=["EMAIL"],
+                              UserAttributes=[{"Name": "email", "Value": "oscar@example.com"}])
+    (invited,) = outbox(triggered, poolId=pool, recipient="oscar@example.com")
+    assert invited["subject"] == "Invited" and invited["body"] == f"Hello oscar, your password is {invited['code']}"
+    invitation = Functions.events(events)[-1]
+    assert invitation["triggerSource"] == "CustomMessage_AdminCreateUser" and invitation["request"]["usernameParameter"] == "{username}"
+    assert invitation["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
+
+
+def test_custom_messages_aws_refuses(triggered, functions):
+    cognito = triggered.client()
+    no_code, _ = functions.deploy({"CustomMessage_SignUp": {"response": {"emailMessage": "Welcome!"}}})
+    no_username, _ = functions.deploy({"CustomMessage_AdminCreateUser": {"response": {"emailMessage": "Your password is {####}"}}})
+    raising, _ = functions.deploy({"CustomMessage_SignUp": {"raise": "Pending for approval."}})
+    pool, client = pool_with(cognito, CustomMessage=no_code)
+    with pytest.raises(cognito.exceptions.InvalidLambdaResponseException):
+        cognito.sign_up(ClientId=client, Username="pat", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "pat@example.com"}])
+    pool, _ = pool_with(cognito, CustomMessage=no_username)
+    with pytest.raises(cognito.exceptions.InvalidLambdaResponseException):
+        cognito.admin_create_user(UserPoolId=pool, Username="quinn", DesiredDeliveryMediums=["EMAIL"],
+                                  UserAttributes=[{"Name": "email", "Value": "quinn@example.com"}])
+    pool, client = pool_with(cognito, CustomMessage=raising)
+    with pytest.raises(cognito.exceptions.UserLambdaValidationException) as refused:
+        cognito.sign_up(ClientId=client, Username="rita", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "rita@example.com"}])
+    assert refused.value.response["Error"]["Message"] == "CustomMessage failed with error Pending for approval.."
+    assert outbox(triggered, poolId=pool) == []

@@ -65,7 +65,7 @@ struct MfaChallenges {
         carrying carried: [String: String] = [:]
     ) async throws -> AuthOutcome {
         let code = Codes.generate(deps.random)
-        let destination = try await Messenger(deps: deps).sendAuthenticationCode(code, factor: factor, pool: pool, user: user)
+        let destination = try await Messenger(deps: deps).sendAuthenticationCode(code, factor: factor, pool: pool, user: user, clientID: client.clientID)
         let session = try await sessions.create(
             challenge: challenge, user: user, pool: pool, client: client,
             state: carried.merging(["code": Codes.hash(code), "attempts": "0"]) { $1 })

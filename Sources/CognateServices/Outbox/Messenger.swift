@@ -18,18 +18,21 @@ struct Messenger {
 
     /// Sends the AdminCreateUser invitation by each requested medium the user has an address for; a
     /// medium without an address is skipped (the user is still created, as the medium list defaults to SMS).
-    func sendInvitation(pool: UserPool, user: User, temporaryPassword: String, mediums: [DeliveryMediumType]) async throws {
+    func sendInvitation(
+        pool: UserPool, user: User, temporaryPassword: String, mediums: [DeliveryMediumType], clientMetadata: [String: String]?
+    ) async throws {
         let template = pool.settings.adminCreateUserConfig?.inviteMessageTemplate
+        let custom = try await customMessage(MessageTrigger(source: "AdminCreateUser", clientMetadata: clientMetadata), pool: pool, user: user)
         for medium in mediums {
             switch medium {
             case .email:
                 guard let email = user.attribute("email") else { continue }
-                let body = Self.render(template?.emailMessage ?? Self.defaultInviteEmail, username: user.username, code: temporaryPassword)
+                let body = Self.render(custom?.email ?? template?.emailMessage ?? Self.defaultInviteEmail, username: user.username, code: temporaryPassword)
                 try await deliver(pool: pool, user: user, medium: .email, recipient: email,
-                                  subject: template?.emailSubject ?? Self.defaultInviteSubject, body: body, code: temporaryPassword)
+                                  subject: custom?.subject ?? template?.emailSubject ?? Self.defaultInviteSubject, body: body, code: temporaryPassword)
             default:
                 guard let phone = user.attribute("phone_number") else { continue }
-                let body = Self.render(template?.smsMessage ?? Self.defaultInviteSMS, username: user.username, code: temporaryPassword)
+                let body = Self.render(custom?.sms ?? template?.smsMessage ?? Self.defaultInviteSMS, username: user.username, code: temporaryPassword)
                 try await deliver(pool: pool, user: user, medium: .sms, recipient: phone, subject: nil, body: body, code: temporaryPassword)
             }
         }
@@ -40,16 +43,20 @@ struct Messenger {
 
     /// Sends a one-time code to the user's email address or phone number, rendered from the pool's
     /// verification template; answers the delivery details Cognito reports (destination masked).
-    func sendCode(_ code: String, purpose: String, attribute: String, pool: UserPool, user: User) async throws -> CodeDeliveryDetailsType {
+    func sendCode(
+        _ code: String, purpose: String, attribute: String, pool: UserPool, user: User, trigger: MessageTrigger
+    ) async throws -> CodeDeliveryDetailsType {
         let template = pool.settings.verificationMessageTemplate
         let medium: DeliveryMediumType = attribute == "email" ? .email : .sms
         let destination = user.attribute(attribute) ?? ""
+        let custom = try await customMessage(trigger, pool: pool, user: user)
         if medium == .email {
-            let body = Self.render(template?.emailMessage ?? Self.defaultVerificationMessage, username: user.username, code: code)
+            let body = Self.render(custom?.email ?? template?.emailMessage ?? Self.defaultVerificationMessage, username: user.username, code: code)
             try await deliver(pool: pool, user: user, medium: .email, recipient: destination,
-                              subject: template?.emailSubject ?? Self.defaultVerificationSubject, body: body, code: code, purpose: purpose)
+                              subject: custom?.subject ?? template?.emailSubject ?? Self.defaultVerificationSubject, body: body, code: code,
+                              purpose: purpose)
         } else {
-            let body = Self.render(template?.smsMessage ?? Self.defaultVerificationMessage, username: user.username, code: code)
+            let body = Self.render(custom?.sms ?? template?.smsMessage ?? Self.defaultVerificationMessage, username: user.username, code: code)
             try await deliver(pool: pool, user: user, medium: .sms, recipient: destination, subject: nil, body: body, code: code, purpose: purpose)
         }
         return CodeDeliveryDetailsType(destination: Codes.mask(destination, medium: medium), deliveryMedium: medium, attributeName: attribute)
@@ -60,20 +67,27 @@ struct Messenger {
 
     /// Sends a sign-in code (SMS or email MFA) rendered from the pool's MFA templates; answers the
     /// masked destination.
-    func sendAuthenticationCode(_ code: String, factor: MfaFactor, pool: UserPool, user: User) async throws -> String {
+    func sendAuthenticationCode(_ code: String, factor: MfaFactor, pool: UserPool, user: User, clientID: String) async throws -> String {
+        let custom = try await customMessage(MessageTrigger(source: "Authentication", clientID: clientID), pool: pool, user: user)
         if factor == .email {
             let destination = user.attribute("email") ?? ""
             let configuration = pool.settings.emailMfaConfiguration
-            let body = Self.render(configuration?.message ?? Self.defaultAuthenticationMessage, username: user.username, code: code)
+            let body = Self.render(custom?.email ?? configuration?.message ?? Self.defaultAuthenticationMessage, username: user.username, code: code)
             try await deliver(pool: pool, user: user, medium: .email, recipient: destination,
-                              subject: configuration?.subject ?? Self.defaultAuthenticationSubject, body: body, code: code,
+                              subject: custom?.subject ?? configuration?.subject ?? Self.defaultAuthenticationSubject, body: body, code: code,
                               purpose: "mfa")
             return Codes.mask(destination, medium: .email)
         }
         let destination = user.attribute("phone_number") ?? ""
-        let body = Self.render(pool.settings.smsAuthenticationMessage ?? Self.defaultAuthenticationMessage, username: user.username, code: code)
+        let body = Self.render(
+            custom?.sms ?? pool.settings.smsAuthenticationMessage ?? Self.defaultAuthenticationMessage, username: user.username, code: code)
         try await deliver(pool: pool, user: user, medium: .sms, recipient: destination, subject: nil, body: body, code: code, purpose: "mfa")
         return Codes.mask(destination, medium: .sms)
+    }
+
+    /// What the pool's CustomMessage function makes of this message, if the pool has one.
+    private func customMessage(_ trigger: MessageTrigger, pool: UserPool, user: User) async throws -> MessageTriggers.CustomMessage? {
+        try await MessageTriggers(deps: deps).customMessage(trigger, pool: pool, user: user)
     }
 
     private func deliver(

@@ -40,7 +40,8 @@ struct PasswordRecoveryService {
         }
         guard user.enabled else { throw SignInPolicy.disabled }
         try Self.requireResettable(user)
-        return ForgotPasswordResponse(codeDeliveryDetails: try await sendResetCode(pool: pool, user: user))
+        return ForgotPasswordResponse(codeDeliveryDetails: try await sendResetCode(
+            pool: pool, user: user, trigger: MessageTrigger(source: "ForgotPassword", clientID: client.clientID, clientMetadata: input.clientMetadata)))
     }
 
     func confirmForgot(_ input: ConfirmForgotPasswordRequest) async throws -> ConfirmForgotPasswordResponse {
@@ -77,7 +78,8 @@ struct PasswordRecoveryService {
             guard user.enabled else { throw SignInPolicy.disabled }
             try Self.requireResettable(user)
             // The code goes out first: a user with nowhere to send it to keeps their password.
-            _ = try await sendResetCode(pool: pool, user: user)
+            _ = try await sendResetCode(
+                pool: pool, user: user, trigger: MessageTrigger(source: "ForgotPassword", clientMetadata: input.clientMetadata))
             try await UserAdminService(deps).update(pool, user) { $0.status = "RESET_REQUIRED" }
             return AdminResetUserPasswordResponse()
         }
@@ -112,10 +114,10 @@ struct PasswordRecoveryService {
         return nil
     }
 
-    private func sendResetCode(pool: UserPool, user: User) async throws -> CodeDeliveryDetailsType {
+    private func sendResetCode(pool: UserPool, user: User, trigger: MessageTrigger) async throws -> CodeDeliveryDetailsType {
         guard let attribute = Self.recoveryAttribute(pool, user) else {
             throw Errors.invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
         }
-        return try await SignUpService(deps).sendCode(Codes.forgotPassword, attribute: attribute, pool: pool, user: user)
+        return try await SignUpService(deps).sendCode(Codes.forgotPassword, attribute: attribute, pool: pool, user: user, trigger: trigger)
     }
 }

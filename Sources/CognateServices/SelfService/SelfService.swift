@@ -52,7 +52,9 @@ struct SelfService {
             var deliveries: [CodeDeliveryDetailsType] = []
             let verified = Set((pool.settings.autoVerifiedAttributes ?? []).map(\.rawValue))
             for attribute in changed where verified.contains(attribute.name) {
-                deliveries.append(try await SignUpService(deps).sendCode(Codes.verify(attribute.name), attribute: attribute.name, pool: pool, user: updated))
+                deliveries.append(try await SignUpService(deps).sendCode(
+                    Codes.verify(attribute.name), attribute: attribute.name, pool: pool, user: updated,
+                    trigger: MessageTrigger(source: "UpdateUserAttribute", clientID: claims["client_id"]?.string, clientMetadata: input.clientMetadata)))
             }
             return UpdateUserAttributesResponse(codeDeliveryDetailsList: deliveries.isEmpty ? nil : deliveries)
         }
@@ -79,12 +81,13 @@ struct SelfService {
             return .init()
         }
         table.register(Operations.GetUserAttributeVerificationCode.self) { input, _ in
-            let (pool, user, _) = try await verifier.verify(input.accessToken)
+            let (pool, user, claims) = try await verifier.verify(input.accessToken)
             guard ["email", "phone_number"].contains(input.attributeName), user.attribute(input.attributeName) != nil else {
                 throw Errors.invalidParameter("The user has no \(input.attributeName) to verify.")
             }
             let delivery = try await SignUpService(deps).sendCode(
-                Codes.verify(input.attributeName), attribute: input.attributeName, pool: pool, user: user)
+                Codes.verify(input.attributeName), attribute: input.attributeName, pool: pool, user: user,
+                trigger: MessageTrigger(source: "VerifyUserAttribute", clientID: claims["client_id"]?.string, clientMetadata: input.clientMetadata))
             return GetUserAttributeVerificationCodeResponse(codeDeliveryDetails: delivery)
         }
         table.register(Operations.VerifyUserAttribute.self) { input, _ in

@@ -55,7 +55,9 @@ struct SignUpService {
         guard let attribute = Self.confirmationAttribute(pool, user) else {
             throw Errors.invalidParameter("Auto verification not turned on.")
         }
-        return ResendConfirmationCodeResponse(codeDeliveryDetails: try await sendCode(Codes.signUp, attribute: attribute, pool: pool, user: user))
+        return ResendConfirmationCodeResponse(codeDeliveryDetails: try await sendCode(
+            Codes.signUp, attribute: attribute, pool: pool, user: user,
+            trigger: MessageTrigger(source: "ResendCode", clientID: client.clientID, clientMetadata: input.clientMetadata)))
     }
 
     /// The attribute a sign-up code goes to: a phone number if the pool verifies them, else an email address.
@@ -67,7 +69,7 @@ struct SignUpService {
     }
 
     /// Generates a code for `purpose`, stores its hash on the user, and delivers it.
-    func sendCode(_ purpose: String, attribute: String, pool: UserPool, user: User) async throws -> CodeDeliveryDetailsType {
+    func sendCode(_ purpose: String, attribute: String, pool: UserPool, user: User, trigger: MessageTrigger) async throws -> CodeDeliveryDetailsType {
         let code = Codes.generate(deps.random)
         let now = deps.clock.now()
         let pending = PendingCode(hash: Codes.hash(code), expiresAt: now.addingTimeInterval(Codes.lifetime(purpose)), attribute: attribute)
@@ -77,7 +79,7 @@ struct SignUpService {
             codes[purpose] = pending
             user.codes = codes
         }
-        return try await Messenger(deps: deps).sendCode(code, purpose: purpose, attribute: attribute, pool: pool, user: updated)
+        return try await Messenger(deps: deps).sendCode(code, purpose: purpose, attribute: attribute, pool: pool, user: updated, trigger: trigger)
     }
 
     func signUp(_ input: SignUpRequest) async throws -> SignUpResponse {
@@ -130,7 +132,9 @@ struct SignUpService {
         }
         var delivery: CodeDeliveryDetailsType?
         if let attribute = Self.confirmationAttribute(pool, user) {
-            delivery = try await sendCode(Codes.signUp, attribute: attribute, pool: pool, user: user)
+            delivery = try await sendCode(
+                Codes.signUp, attribute: attribute, pool: pool, user: user,
+                trigger: MessageTrigger(source: "SignUp", clientID: client.clientID, clientMetadata: input.clientMetadata))
         }
         return SignUpResponse(userConfirmed: false, codeDeliveryDetails: delivery, userSub: sub)
     }

@@ -17,6 +17,7 @@ struct Triggers {
         case postConfirmation = "PostConfirmation"
         case preAuthentication = "PreAuthentication"
         case postAuthentication = "PostAuthentication"
+        case customMessage = "CustomMessage"
     }
 
     /// The function configured for a trigger, if any.
@@ -27,6 +28,7 @@ struct Triggers {
         case .postConfirmation: return config?.postConfirmation
         case .preAuthentication: return config?.preAuthentication
         case .postAuthentication: return config?.postAuthentication
+        case .customMessage: return config?.customMessage
         }
     }
 
@@ -62,6 +64,15 @@ struct Triggers {
         switch event["response"] {
         case .object(let response)?: return response
         case .null?, nil: return [:]
+        default: throw unrecognizable
+        }
+    }
+
+    /// A response field that must be text when present; null and empty count as absent.
+    static func text(_ response: [String: JSONValue], _ key: String) throws(CognitoError) -> String? {
+        switch response[key] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value.isEmpty ? nil : String(value.prefix(20_000))
         default: throw unrecognizable
         }
     }

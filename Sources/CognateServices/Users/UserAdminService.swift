@@ -156,7 +156,7 @@ struct UserAdminService {
                 user.password = credential
                 user.temporaryPasswordExpiry = now.addingTimeInterval(Double(rules.temporaryPasswordValidityDays) * 86_400)
             }
-            try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums)
+            try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums, clientMetadata: input.clientMetadata)
             return AdminCreateUserResponse(user: user.wireType)
         }
 
@@ -195,7 +195,7 @@ struct UserAdminService {
             throw Errors.poolNotFound(pool.id)
         }
         if input.messageAction != .suppress {
-            try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums)
+            try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums, clientMetadata: input.clientMetadata)
         }
         return AdminCreateUserResponse(user: user.wireType)
     }
