@@ -25,6 +25,10 @@ struct AuthService {
     /// False for the managed login pages: a completed sign-in answers an empty result instead of tokens,
     /// since the pages hand out codes (and the token endpoint the tokens).
     let issuesTokens: Bool
+    /// The ClientMetadata of the RespondToAuthChallenge call being answered: AWS passes it to the triggers
+    /// that call fires (the challenge functions, PreTokenGeneration, PostAuthentication); InitiateAuth's
+    /// reaches only PreAuthentication and UserMigration.
+    var clientMetadata: [String: String]?
 
     init(_ deps: ServiceDependencies, issuesTokens: Bool = true) {
         self.deps = deps
@@ -51,13 +55,17 @@ struct AuthService {
                 availableChallenges: o.availableChallenges)
         }
         table.register(Operations.RespondToAuthChallenge.self) { input, _ in
-            let o = try await respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: nil)
+            var service = self
+            service.clientMetadata = input.clientMetadata
+            let o = try await service.respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: nil)
             return RespondToAuthChallengeResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
         }
         table.register(Operations.AdminRespondToAuthChallenge.self) { input, _ in
-            let o = try await respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: input.userPoolId)
+            var service = self
+            service.clientMetadata = input.clientMetadata
+            let o = try await service.respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: input.userPoolId)
             return AdminRespondToAuthChallengeResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
@@ -71,7 +79,7 @@ struct AuthService {
     ) async throws -> AuthOutcome {
         let (pool, client) = try await gate.resolve(clientID: clientID, poolID: poolID)
         let adminFlows: Set<AuthFlowType> = [.adminUserPasswordAuth, .adminNoSrpAuth]
-        let eitherForm: Set<AuthFlowType> = [.refreshTokenAuth, .refreshToken, .userSrpAuth, .userAuth]
+        let eitherForm: Set<AuthFlowType> = [.refreshTokenAuth, .refreshToken, .userSrpAuth, .userAuth, .customAuth]
         if (poolID != nil) != adminFlows.contains(flow) && !eitherForm.contains(flow) {
             throw Errors.invalidParameter("Initiate Auth method not supported.")
         }
@@ -101,6 +109,13 @@ struct AuthService {
             let user = try await users.find(username, pool: pool, client: client)
             try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
             return try await ChoiceBasedSignIn(deps: deps, auth: self).initiate(params, user: user, pool: pool, client: client)
+        case .customAuth:
+            try gate.requireFlow(flow, client)
+            let username = try Self.required("USERNAME", params)
+            try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
+            let user = try await users.find(username, pool: pool, client: client)
+            try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
+            return try await CustomAuthentication(deps: deps, auth: self).initiate(params, user: user, pool: pool, client: client)
         case .refreshTokenAuth, .refreshToken:
             try gate.requireFlow(flow, client)
             return try await refresh(
@@ -158,7 +173,8 @@ struct AuthService {
     func signedIn(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
         try await users.recordSuccess(user: user, pool: pool)
         guard issuesTokens else {
-            try await AuthTriggers(deps: deps).postAuthentication(pool: pool, user: user, client: client, newDeviceUsed: false)
+            try await AuthTriggers(deps: deps).postAuthentication(
+                pool: pool, user: user, client: client, newDeviceUsed: false, clientMetadata: clientMetadata)
             return AuthOutcome(result: AuthenticationResultType())
         }
         var device = user.device(deviceKey)?.key
@@ -167,7 +183,8 @@ struct AuthService {
             metadata = try await DeviceAuthentication(deps: deps).register(user: user, pool: pool)
             device = metadata?.deviceKey
         }
-        try await AuthTriggers(deps: deps).postAuthentication(pool: pool, user: user, client: client, newDeviceUsed: metadata != nil)
+        try await AuthTriggers(deps: deps).postAuthentication(
+            pool: pool, user: user, client: client, newDeviceUsed: metadata != nil, clientMetadata: clientMetadata)
         var result = try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: user, deviceKey: device)
         result.newDeviceMetadata = metadata
         return AuthOutcome(result: result)
@@ -175,17 +192,27 @@ struct AuthService {
 
     // MARK: SRP
 
+    /// PASSWORD_VERIFIER's challenge; `carrying` is what a longer sign-in (CUSTOM_AUTH) keeps in the session.
     func passwordVerifierChallenge(
-        user: User, srpA: String, deviceKey: String?, pool: UserPool, client: AppClient
+        user: User, srpA: String, deviceKey: String?, pool: UserPool, client: AppClient, carrying: [String: String] = [:]
     ) async throws -> AuthOutcome {
         guard let credential = user.password else {
             throw CognitoError(.notAuthorizedException, "Incorrect username or password.")
         }
         var (state, srpB, secretBlock) = try SRPExchange(deps: deps).start(srpA: srpA, verifier: Array(credential.verifier))
+        state.merge(carrying) { current, _ in current }
         state["deviceKey"] = deviceKey
-        _ = try await sessions.create(challenge: .passwordVerifier, user: user, pool: pool, client: client, state: state, handle: secretBlock)
+        // USER_SRP_AUTH answers no Session: the secret block names the step. A longer sign-in (CUSTOM_AUTH
+        // with SRP) answers one, as its other steps do, and the block must then be the one sent here.
+        var session: String?
+        if carrying.isEmpty {
+            _ = try await sessions.create(challenge: .passwordVerifier, user: user, pool: pool, client: client, state: state, handle: secretBlock)
+        } else {
+            state["secretBlock"] = secretBlock
+            session = try await sessions.create(challenge: .passwordVerifier, user: user, pool: pool, client: client, state: state)
+        }
         return AuthOutcome(
-            challengeName: .passwordVerifier, session: nil,
+            challengeName: .passwordVerifier, session: session,
             parameters: [
                 "SALT": credential.saltHex, "SECRET_BLOCK": secretBlock, "SRP_B": srpB,
                 "USERNAME": user.username, "USER_ID_FOR_SRP": user.username,
@@ -197,6 +224,9 @@ struct AuthService {
         _ responses: [String: String], session: AuthSession, user: User, pool: UserPool, client: AppClient
     ) async throws {
         try users.admit(user, client: client)
+        if let block = session.state["secretBlock"], block != responses["PASSWORD_CLAIM_SECRET_BLOCK"] {
+            throw SignInPolicy.incorrect
+        }
         let holds = try user.password.map { credential throws(CognitoError) in
             try SRPExchange(deps: deps).claimHolds(
                 responses, state: session.state, verifier: Array(credential.verifier), signingName: pool.id, userID: user.username)
@@ -227,7 +257,7 @@ struct AuthService {
         try gate.requireSecretHash(responses["SECRET_HASH"], usernames: [username], client)
         let supported: Set<ChallengeNameType> = [
             .passwordVerifier, .newPasswordRequired, .smsMfa, .emailOtp, .softwareTokenMfa, .selectMfaType, .mfaSetup,
-            .deviceSrpAuth, .devicePasswordVerifier, .selectChallenge, .password, .passwordSrp, .smsOtp, .webAuthn,
+            .deviceSrpAuth, .devicePasswordVerifier, .selectChallenge, .password, .passwordSrp, .smsOtp, .webAuthn, .customChallenge,
         ]
         guard supported.contains(challenge) else {
             throw Errors.invalidParameter("Cognate does not support the \(challenge.rawValue) challenge yet.")
@@ -236,7 +266,7 @@ struct AuthService {
         // (pycognito sends none), its session is then found by user and device; the other steps by the session.
         let handle: String?
         switch challenge {
-        case .passwordVerifier: handle = responses["PASSWORD_CLAIM_SECRET_BLOCK"]
+        case .passwordVerifier: handle = session?.isEmpty == false ? session : responses["PASSWORD_CLAIM_SECRET_BLOCK"]
         case .devicePasswordVerifier: handle = responses["PASSWORD_CLAIM_SECRET_BLOCK"] ?? session
         case .deviceSrpAuth:
             if let session {
@@ -264,6 +294,9 @@ struct AuthService {
         case .passwordVerifier:
             try await verifyPasswordClaim(responses, session: stored, user: user, pool: pool, client: client)
             try users.checkState(user)
+            if CustomAuthentication.isCustom(stored) {
+                return try await CustomAuthentication(deps: deps, auth: self).afterPassword(session: stored, user: user, pool: pool, client: client)
+            }
             return try await afterPassword(user: user, pool: pool, client: client, deviceKey: responses["DEVICE_KEY"] ?? deviceKey)
         case .deviceSrpAuth:
             return try await devices.start(responses, session: stored, user: user, pool: pool, client: client)
@@ -278,8 +311,14 @@ struct AuthService {
         case .webAuthn:
             try await ChoiceBasedSignIn(deps: deps, auth: self).verifyPasskey(responses, session: stored, user: user, pool: pool)
             return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
+        case .customChallenge:
+            return try await CustomAuthentication(deps: deps, auth: self).answer(responses, session: stored, user: user, pool: pool, client: client)
         case .smsMfa, .emailOtp, .softwareTokenMfa, .smsOtp:
             try await mfa.verifyCode(challenge, responses, session: stored, user: user, pool: pool)
+            if CustomAuthentication.isCustom(stored) {
+                return try await CustomAuthentication(deps: deps, auth: self).afterFactor(
+                    challenge, session: stored, user: user, pool: pool, client: client)
+            }
             return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
         case .selectMfaType:
             let choices = (stored.state["choices"] ?? "").split(separator: ",").map(String.init)
@@ -288,7 +327,8 @@ struct AuthService {
                 try await sessions.restore(stored)
                 throw Errors.invalidParameter("ANSWER must be one of \(choices.joined(separator: ", ")).")
             }
-            var outcome = try await mfa.issue(factor, user: user, pool: pool, client: client, carrying: deviceKey.map { ["deviceKey": $0] } ?? [:])
+            // What the session carried (the device, a custom sign-in's rounds) goes on to the code's session.
+            var outcome = try await mfa.issue(factor, user: user, pool: pool, client: client, carrying: stored.state.filter { $0.key != "choices" })
             outcome.parameters?["USER_ID_FOR_SRP"] = user.username
             return outcome
         case .mfaSetup:

@@ -37,6 +37,8 @@ struct ClientGate {
             allowed = flows.contains(.allowRefreshTokenAuth) || legacyOnly
         case .userAuth:
             allowed = flows.contains(.allowUserAuth)
+        case .customAuth:
+            allowed = flows.contains(.allowCustomAuth) || flows.contains(.customAuthFlowOnly)
         default:
             allowed = false
         }

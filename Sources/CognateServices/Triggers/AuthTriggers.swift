@@ -23,9 +23,13 @@ struct AuthTriggers {
 
     /// After the last proof, before the tokens: a failure withholds them. `newDeviceUsed`: the sign-in
     /// registered a device the pool had not seen.
-    func postAuthentication(pool: UserPool, user: User, client: AppClient, newDeviceUsed: Bool) async throws(CognitoError) {
+    /// `clientMetadata`: RespondToAuthChallenge's, when that call completed the sign-in.
+    func postAuthentication(
+        pool: UserPool, user: User, client: AppClient, newDeviceUsed: Bool, clientMetadata: [String: String]?
+    ) async throws(CognitoError) {
         guard let function = Triggers.function(.postAuthentication, in: pool) else { return }
-        let request: [String: JSONValue] = ["userAttributes": TriggerEvent.attributes(of: user), "newDeviceUsed": .bool(newDeviceUsed)]
+        var request: [String: JSONValue] = ["userAttributes": TriggerEvent.attributes(of: user), "newDeviceUsed": .bool(newDeviceUsed)]
+        if let metadata = TriggerEvent.strings(clientMetadata) { request["clientMetadata"] = metadata }
         let event = TriggerEvent(
             source: "PostAuthentication_Authentication", pool: pool, userName: user.username, clientID: client.clientID, request: request,
             response: [:])

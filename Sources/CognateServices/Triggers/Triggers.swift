@@ -18,6 +18,11 @@ struct Triggers {
         case preAuthentication = "PreAuthentication"
         case postAuthentication = "PostAuthentication"
         case customMessage = "CustomMessage"
+        case defineAuthChallenge = "DefineAuthChallenge"
+        case createAuthChallenge = "CreateAuthChallenge"
+        case verifyAuthChallengeResponse = "VerifyAuthChallengeResponse"
+        case preTokenGeneration = "PreTokenGeneration"
+        case userMigration = "UserMigration"
     }
 
     /// The function configured for a trigger, if any.
@@ -29,6 +34,12 @@ struct Triggers {
         case .preAuthentication: return config?.preAuthentication
         case .postAuthentication: return config?.postAuthentication
         case .customMessage: return config?.customMessage
+        case .defineAuthChallenge: return config?.defineAuthChallenge
+        case .createAuthChallenge: return config?.createAuthChallenge
+        case .verifyAuthChallengeResponse: return config?.verifyAuthChallengeResponse
+        // PreTokenGenerationConfig names the function with its event version; the plain key is V1_0's.
+        case .preTokenGeneration: return config?.preTokenGenerationConfig?.lambdaArn ?? config?.preTokenGeneration
+        case .userMigration: return config?.userMigration
         }
     }
 
@@ -73,6 +84,44 @@ struct Triggers {
         switch response[key] {
         case nil, .null?: return nil
         case .string(let value)?: return value.isEmpty ? nil : String(value.prefix(20_000))
+        default: throw unrecognizable
+        }
+    }
+
+    /// A response field that must be a string map when present (null counts as absent); values that are
+    /// not strings make the answer unrecognizable.
+    static func strings(_ response: [String: JSONValue], _ key: String) throws(CognitoError) -> [String: String]? {
+        switch response[key] {
+        case nil, .null?: return nil
+        case .object(let map)?:
+            var out: [String: String] = [:]
+            for (name, value) in map {
+                guard case .string(let text) = value else { throw unrecognizable }
+                out[name] = text
+            }
+            return out
+        default: throw unrecognizable
+        }
+    }
+
+    /// A response field that must be a list of strings when present (null counts as absent).
+    static func list(_ response: [String: JSONValue], _ key: String) throws(CognitoError) -> [String]? {
+        switch response[key] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            return try items.map { item throws(CognitoError) in
+                guard case .string(let text) = item else { throw unrecognizable }
+                return text
+            }
+        default: throw unrecognizable
+        }
+    }
+
+    /// A response field that must be an object when present (null counts as absent).
+    static func object(_ response: [String: JSONValue], _ key: String) throws(CognitoError) -> [String: JSONValue]? {
+        switch response[key] {
+        case nil, .null?: return nil
+        case .object(let map)?: return map
         default: throw unrecognizable
         }
     }
