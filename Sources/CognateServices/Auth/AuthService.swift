@@ -156,21 +156,34 @@ struct AuthService {
         return try await secondFactor(user: user, pool: pool, client: client, deviceKey: deviceKey)
     }
 
-    /// The MFA challenge the pool and user call for, else the tokens.
-    func secondFactor(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
-        let carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
+    /// The MFA challenge the pool and user call for, else the tokens. `source`: what PreTokenGeneration is
+    /// told of the sign-in; the code's session carries it.
+    func secondFactor(
+        user: User, pool: UserPool, client: AppClient, deviceKey: String?, source: TokenSource = .authentication
+    ) async throws -> AuthOutcome {
+        var carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
+        if source != .authentication { carried[Self.tokenSourceKey] = source.rawValue }
         if var outcome = try await MfaChallenges(deps: deps).challenge(user: user, pool: pool, client: client, carrying: carried) {
             var parameters = outcome.parameters ?? [:]
             parameters["USER_ID_FOR_SRP"] = user.username
             outcome.parameters = parameters
             return outcome
         }
-        return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
+        return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey, source: source)
+    }
+
+    static let tokenSourceKey = "tokenSource"
+
+    /// The trigger source a session's sign-in will make its tokens with.
+    static func tokenSource(_ session: AuthSession) -> TokenSource {
+        session.state[tokenSourceKey].flatMap(TokenSource.init(rawValue:)) ?? .authentication
     }
 
     /// The end of a sign-in: the failure count cleared, and the tokens, bound to the user's device when the
     /// pool tracks devices (a sign-in from an unknown device gets a new one in NewDeviceMetadata).
-    func signedIn(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
+    func signedIn(
+        user: User, pool: UserPool, client: AppClient, deviceKey: String?, source: TokenSource = .authentication
+    ) async throws -> AuthOutcome {
         try await users.recordSuccess(user: user, pool: pool)
         guard issuesTokens else {
             try await AuthTriggers(deps: deps).postAuthentication(
@@ -185,7 +198,8 @@ struct AuthService {
         }
         try await AuthTriggers(deps: deps).postAuthentication(
             pool: pool, user: user, client: client, newDeviceUsed: metadata != nil, clientMetadata: clientMetadata)
-        var result = try await TokenIssuer(deps: deps).signIn(pool: pool, client: client, user: user, deviceKey: device)
+        var result = try await TokenIssuer(deps: deps).signIn(
+            TokenGeneration(source, clientMetadata: clientMetadata), pool: pool, client: client, user: user, deviceKey: device)
         result.newDeviceMetadata = metadata
         return AuthOutcome(result: result)
     }
@@ -242,7 +256,7 @@ struct AuthService {
         let (record, user) = try await RefreshTokens(deps: deps).validate(token, pool: pool, client: client, deviceKey: deviceKey)
         try gate.requireSecretHash(secretHash, usernames: [username, user.username, user.sub].compactMap { $0 }, client)
         let result = try await TokenIssuer(deps: deps).tokens(
-            pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime, deviceKey: record.deviceKey,
+            TokenGeneration(.refreshTokens), pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime, deviceKey: record.deviceKey,
             scopes: record.scopes)
         return AuthOutcome(result: result)
     }
@@ -303,8 +317,10 @@ struct AuthService {
         case .devicePasswordVerifier:
             let device = try await devices.verify(responses, session: stored, user: user, pool: pool)
             // A remembered device stands in for MFA.
-            if device.remembered { return try await signedIn(user: user, pool: pool, client: client, deviceKey: device.key) }
-            return try await secondFactor(user: user, pool: pool, client: client, deviceKey: device.key)
+            if device.remembered {
+                return try await signedIn(user: user, pool: pool, client: client, deviceKey: device.key, source: .authenticateDevice)
+            }
+            return try await secondFactor(user: user, pool: pool, client: client, deviceKey: device.key, source: .authenticateDevice)
         case .selectChallenge, .password, .passwordSrp:
             return try await ChoiceBasedSignIn(deps: deps, auth: self).answer(
                 challenge, responses, session: stored, user: user, pool: pool, client: client)
@@ -319,7 +335,7 @@ struct AuthService {
                 return try await CustomAuthentication(deps: deps, auth: self).afterFactor(
                     challenge, session: stored, user: user, pool: pool, client: client)
             }
-            return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
+            return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey, source: Self.tokenSource(stored))
         case .selectMfaType:
             let choices = (stored.state["choices"] ?? "").split(separator: ",").map(String.init)
             let answer = try Self.required("ANSWER", responses)
@@ -335,11 +351,11 @@ struct AuthService {
             guard stored.state["verified"] == "true" else {
                 throw Errors.invalidParameter("Set up an MFA factor first: AssociateSoftwareToken and VerifySoftwareToken with this session.")
             }
-            return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
+            return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey, source: Self.tokenSource(stored))
         default:
             do {
                 let updated = try await setNewPassword(responses, user: user, pool: pool, client: client)
-                return try await secondFactor(user: updated, pool: pool, client: client, deviceKey: deviceKey)
+                return try await secondFactor(user: updated, pool: pool, client: client, deviceKey: deviceKey, source: .newPasswordChallenge)
             } catch let error as CognitoError
                 where [.invalidPasswordException, .invalidParameterException, .passwordHistoryPolicyViolationException].contains(error.code) {
                 // A rejected new password does not use up the session: the user may try another.

@@ -49,7 +49,7 @@ struct RefreshTokens {
             let issuer = TokenIssuer(deps: deps)
             guard client.settings.refreshTokenRotation?.feature == .enabled else {
                 return GetTokensFromRefreshTokenResponse(authenticationResult: try await issuer.tokens(
-                    pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
+                    TokenGeneration(.refreshTokens, clientMetadata: input.clientMetadata), pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
                     deviceKey: record.deviceKey, scopes: record.scopes))
             }
             // The rotation is decided in storage: of concurrent refreshes with one token, exactly one finds it
@@ -60,7 +60,7 @@ struct RefreshTokens {
             }
             try Self.checkNotRotatedOut(before, client: client, now: now)
             let result = try await issuer.signIn(
-                pool: pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey, scopes: record.scopes)
+                TokenGeneration(.refreshTokens, clientMetadata: input.clientMetadata), pool: pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey, scopes: record.scopes)
             return GetTokensFromRefreshTokenResponse(authenticationResult: result)
         }
     }

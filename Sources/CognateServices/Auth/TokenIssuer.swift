@@ -10,6 +10,10 @@ enum Claim: Codable, Equatable {
     case int(Int)
     case bool(Bool)
     case strings([String])
+    /// A number that is not a whole one (a PreTokenGeneration function's claim).
+    case number(Double)
+    /// A list of values other than strings (a PreTokenGeneration function's claim).
+    indirect case list([Claim])
     /// A nested claim set, such as RFC 8693's `act`.
     indirect case object([String: Claim])
 
@@ -27,6 +31,8 @@ enum Claim: Codable, Equatable {
         case .int(let v): try c.encode(v)
         case .bool(let v): try c.encode(v)
         case .strings(let v): try c.encode(v)
+        case .number(let v): try c.encode(v)
+        case .list(let v): try c.encode(v)
         case .object(let v): try c.encode(v)
         }
     }
@@ -35,8 +41,10 @@ enum Claim: Codable, Equatable {
         let c = try decoder.singleValueContainer()
         if let v = try? c.decode(Bool.self) { self = .bool(v) }
         else if let v = try? c.decode(Int.self) { self = .int(v) }
+        else if let v = try? c.decode(Double.self) { self = .number(v) }
         else if let v = try? c.decode(String.self) { self = .string(v) }
         else if let v = try? c.decode([String].self) { self = .strings(v) }
+        else if let v = try? c.decode([Claim].self) { self = .list(v) }
         else { self = .object(try c.decode([String: Claim].self)) }
     }
 
@@ -60,8 +68,8 @@ struct TokenIssuer {
     /// Tokens for a new sign-in (or a rotation, which keeps the original `authTime`): a new refresh token
     /// whose `origin_jti` the access and ID tokens carry.
     func signIn(
-        pool: UserPool, client: AppClient, user: User, authTime: Date? = nil, deviceKey: String? = nil, scopes: [String]? = nil,
-        nonce: String? = nil
+        _ generation: TokenGeneration, pool: UserPool, client: AppClient, user: User, authTime: Date? = nil, deviceKey: String? = nil,
+        scopes: [String]? = nil, nonce: String? = nil
     ) async throws -> AuthenticationResultType {
         ServiceMetrics.signedIn(scopes == nil ? "api" : "oauth")
         let now = deps.clock.now()
@@ -76,7 +84,8 @@ struct TokenIssuer {
         record.scopes = scopes
         try await deps.storage.createRefreshToken(record)
         var result = try await tokens(
-            pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime, deviceKey: deviceKey, scopes: scopes, nonce: nonce)
+            generation, pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime, deviceKey: deviceKey, scopes: scopes,
+            nonce: nonce)
         result.refreshToken = refreshToken
         return result
     }
@@ -84,18 +93,21 @@ struct TokenIssuer {
     /// Access and ID tokens for a user, without a refresh token (REFRESH_TOKEN_AUTH keeps the old one).
     /// `scopes` are OAuth scopes granted at a managed-login or token-endpoint sign-in (the access token's
     /// `scope`; the ID token only with `openid`, then with `at_hash` and the request's `nonce`); without
-    /// them, an API sign-in's `aws.cognito.signin.user.admin`.
+    /// them, an API sign-in's `aws.cognito.signin.user.admin`. The pool's PreTokenGeneration, if any,
+    /// reshapes the claims first.
     func tokens(
-        pool: UserPool, client: AppClient, user: User, originJTI: String, authTime: Date, deviceKey: String? = nil,
+        _ generation: TokenGeneration, pool: UserPool, client: AppClient, user: User, originJTI: String, authTime: Date, deviceKey: String? = nil,
         scopes: [String]? = nil, nonce: String? = nil
     ) async throws -> AuthenticationResultType {
         let lifetimes = Self.lifetimes(client.settings)
         let signer = try await deps.keyRing.signer(poolID: pool.id)
         let (access, claims) = try await claimSets(
             pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime, deviceKey: deviceKey, scopes: scopes)
-        var id = claims
+        var sets = TokenTriggers.Claims(access: access, id: claims)
+        try await TokenTriggers(deps: deps).apply(generation, pool: pool, client: client, user: user, claims: &sets)
+        var id = sets.id ?? claims
         let encoder = Claim.encoder
-        let accessToken = try signer.sign(payload: encoder.encode(access))
+        let accessToken = try signer.sign(payload: encoder.encode(sets.access))
         var idToken: String?
         if let scopes {
             if scopes.contains("openid") {
@@ -118,8 +130,9 @@ struct TokenIssuer {
     ) async throws -> (access: [String: Claim], id: [String: Claim]) {
         let now = deps.clock.now()
         let lifetimes = Self.lifetimes(client.settings)
-        let groups = try await deps.storage.listGroups(poolID: pool.id, memberKey: user.usernameKey, PageRequest(limit: 200)).items
-            .sorted { ($0.precedence ?? Int.max, $0.name) < ($1.precedence ?? Int.max, $1.name) }.map(\.name)
+        let memberships = try await deps.storage.listGroups(poolID: pool.id, memberKey: user.usernameKey, PageRequest(limit: 200)).items
+            .sorted { ($0.precedence ?? Int.max, $0.name) < ($1.precedence ?? Int.max, $1.name) }
+        let groups = memberships.map(\.name)
         let eventID = deps.random.uuid()
         let issuer = deps.configuration.issuer(poolID: pool.id)
         let iat = Int(now.timeIntervalSince1970)
@@ -141,6 +154,12 @@ struct TokenIssuer {
         if !groups.isEmpty {
             access["cognito:groups"] = .strings(groups)
             id["cognito:groups"] = .strings(groups)
+        }
+        // The groups' IAM roles, and the role of the group first by precedence, as Cognito's ID tokens carry them.
+        let roles = memberships.compactMap(\.roleArn)
+        if !roles.isEmpty {
+            id["cognito:roles"] = .strings(roles)
+            if let preferred = memberships.first(where: { $0.roleArn != nil })?.roleArn { id["cognito:preferred_role"] = .string(preferred) }
         }
         let permissions = AttributePermissions(client: client)
         for attribute in user.attributes where attribute.name != "sub" {

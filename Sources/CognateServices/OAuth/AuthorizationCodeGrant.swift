@@ -30,7 +30,7 @@ struct AuthorizationCodeGrant: TokenGrant {
             throw OAuthError.invalidGrant
         }
         let result = try await TokenIssuer(deps: deps).signIn(
-            pool: request.pool, client: client, user: user, authTime: stored.authTime, scopes: stored.scopes, nonce: stored.nonce)
+            TokenGeneration(.hostedAuth), pool: request.pool, client: client, user: user, authTime: stored.authTime, scopes: stored.scopes, nonce: stored.nonce)
         return TokenResponse(
             accessToken: result.accessToken ?? "", expiresIn: result.expiresIn ?? 3_600, idToken: result.idToken,
             refreshToken: result.refreshToken)

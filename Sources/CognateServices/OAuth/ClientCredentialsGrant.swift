@@ -26,7 +26,7 @@ struct ClientCredentialsGrant: TokenGrant {
             scopes = allowed
         }
         guard !scopes.isEmpty else { throw OAuthError.invalidScope }
-        let minted = try await minter.mint(client: client, scopes: scopes)
+        let minted = try await minter.mint(pool: request.pool, client: client, scopes: scopes, clientMetadata: nil)
         return TokenResponse(accessToken: minted.token, expiresIn: minted.expiresIn)
     }
 }

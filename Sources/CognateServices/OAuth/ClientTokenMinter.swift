@@ -16,17 +16,21 @@ struct ClientTokenMinter {
         return (client.settings.allowedOAuthScopes ?? []).filter { defined.contains($0) }
     }
 
-    func mint(client: AppClient, scopes: [String]) async throws -> (token: String, expiresIn: Int) {
+    /// The token; the pool's PreTokenGeneration reshapes it when it is a V3_0 trigger. `clientMetadata`:
+    /// GetClientToken's.
+    func mint(pool: UserPool, client: AppClient, scopes: [String], clientMetadata: [String: String]?) async throws -> (token: String, expiresIn: Int) {
         let now = deps.clock.now()
         let lifetime = TokenIssuer.lifetimes(client.settings).access
         let iat = Int(now.timeIntervalSince1970)
-        let claims: [String: Claim] = [
+        var claims = TokenTriggers.Claims(access: [
             "sub": .string(client.clientID), "client_id": .string(client.clientID), "token_use": .string("access"),
             "scope": .string(scopes.joined(separator: " ")), "auth_time": .int(iat), "iat": .int(iat),
             "exp": .int(iat + lifetime), "iss": .string(deps.configuration.issuer(poolID: client.poolID)),
             "jti": .string(deps.random.uuid()), "version": .int(2),
-        ]
-        let token = try await deps.keyRing.signer(poolID: client.poolID).sign(payload: try Claim.encoder.encode(claims))
+        ])
+        try await TokenTriggers(deps: deps).apply(
+            TokenGeneration(.clientCredentials, clientMetadata: clientMetadata), pool: pool, client: client, user: nil, claims: &claims)
+        let token = try await deps.keyRing.signer(poolID: client.poolID).sign(payload: try Claim.encoder.encode(claims.access))
         return (token, lifetime)
     }
 }

@@ -11,7 +11,7 @@ struct ClientTokenService {
 
     func register(in table: inout OperationTable) {
         table.register(Operations.GetClientToken.self) { input, _ in
-            let (_, client) = try await ClientGate(deps: deps).resolve(clientID: input.clientId)
+            let (pool, client) = try await ClientGate(deps: deps).resolve(clientID: input.clientId)
             guard client.settings.explicitAuthFlows?.contains(.allowClientTokenAuth) == true else {
                 throw Errors.invalidParameter("ALLOW_CLIENT_TOKEN_AUTH flow not enabled for this client")
             }
@@ -33,7 +33,7 @@ struct ClientTokenService {
             guard !scopes.isEmpty else {
                 throw Errors.invalidParameter("The app client has no custom scopes of a resource server to authorize.")
             }
-            let minted = try await minter.mint(client: client, scopes: scopes)
+            let minted = try await minter.mint(pool: pool, client: client, scopes: scopes, clientMetadata: input.clientMetadata)
             return GetClientTokenResponse(clientAuthenticationResult: ClientAuthenticationResultType(
                 accessToken: minted.token, expiresIn: minted.expiresIn, tokenType: "Bearer"))
         }

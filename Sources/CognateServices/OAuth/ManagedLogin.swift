@@ -288,7 +288,7 @@ public struct ManagedLogin: Sendable {
         case .token:
             // The implicit grant never hands out a refresh token.
             let result = try await TokenIssuer(deps: deps).signIn(
-                pool: request.pool, client: request.client, user: user, authTime: authTime, scopes: request.scopes, nonce: request.nonce)
+                TokenGeneration(.hostedAuth), pool: request.pool, client: request.client, user: user, authTime: authTime, scopes: request.scopes, nonce: request.nonce)
             return OAuthRedirect.fragment(request.redirectURI, [
                 "access_token": result.accessToken, "id_token": result.idToken, "token_type": "Bearer",
                 "expires_in": result.expiresIn.map(String.init), "state": request.state,

@@ -35,13 +35,13 @@ struct RefreshTokenGrant: TokenGrant {
                 throw OAuthError.invalidGrant
             }
             let result = try await issuer.signIn(
-                pool: request.pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey, scopes: record.scopes)
+                TokenGeneration(.refreshTokens), pool: request.pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey, scopes: record.scopes)
             return TokenResponse(
                 accessToken: result.accessToken ?? "", expiresIn: result.expiresIn ?? 3_600, idToken: result.idToken,
                 refreshToken: result.refreshToken)
         }
         let result = try await issuer.tokens(
-            pool: request.pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
+            TokenGeneration(.refreshTokens), pool: request.pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
             deviceKey: record.deviceKey, scopes: record.scopes)
         return TokenResponse(accessToken: result.accessToken ?? "", expiresIn: result.expiresIn ?? 3_600, idToken: result.idToken)
     }

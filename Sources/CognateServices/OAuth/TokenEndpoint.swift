@@ -26,6 +26,9 @@ public struct TokenEndpoint: Sendable {
             return try await grant.issue(request)
         } catch let error as OAuthError {
             throw error
+        } catch let error as CognitoError where Triggers.failureCodes.contains(error.code) {
+            // A trigger (PreTokenGeneration) refused or failed: the client learns why, as a bad request.
+            throw OAuthError("invalid_request", description: error.message)
         } catch {
             deps.logger.error("token endpoint: \(error)")
             throw OAuthError("server_error", status: 500)

@@ -64,6 +64,9 @@ struct Triggers {
         }
     }
 
+    /// The errors a trigger's failure becomes.
+    static let failureCodes: Set<ErrorCode> = [.userLambdaValidationException, .invalidLambdaResponseException, .unexpectedLambdaException]
+
     static let unrecognizable = CognitoError(.invalidLambdaResponseException, "Unrecognizable lambda output")
 
     /// The `response` of an answer that is an event: a JSON object whose `response` is an object (or null,
