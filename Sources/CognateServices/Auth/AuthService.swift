@@ -89,7 +89,8 @@ struct AuthService {
             let username = try Self.required("USERNAME", params)
             let password = try Self.required("PASSWORD", params)
             try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
-            let user = try await users.find(username, pool: pool, client: client)
+            let user = try await UserMigration(deps: deps).find(
+                username, password: password, source: .authentication, pool: pool, client: client, validationData: metadata, clientMetadata: nil)
             try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
             try await users.checkPassword(password, user: user, pool: pool, client: client)
             return try await afterPassword(user: user, pool: pool, client: client, deviceKey: params["DEVICE_KEY"])

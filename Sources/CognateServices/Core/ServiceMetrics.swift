@@ -13,6 +13,11 @@ enum ServiceMetrics {
         Counter(label: "cognate_lockouts_total").increment()
     }
 
+    /// A user brought in by a pool's UserMigration function.
+    static func migrated() {
+        Counter(label: "cognate_users_migrated_total").increment()
+    }
+
     /// A message Cognate sent (or would have): codes, invitations.
     static func messageSent(medium: String, purpose: String) {
         Counter(label: "cognate_messages_sent_total", dimensions: [("medium", medium), ("purpose", purpose)]).increment()

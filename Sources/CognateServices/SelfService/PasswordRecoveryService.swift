@@ -26,7 +26,9 @@ struct PasswordRecoveryService {
         }
         let user: User
         do {
-            user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
+            user = try await UserMigration(deps: deps).find(
+                input.username, password: nil, source: .forgotPassword, pool: pool, client: client, validationData: nil,
+                clientMetadata: input.clientMetadata)
         } catch let error as CognitoError where error.code == .userNotFoundException {
             throw CognitoError(.userNotFoundException, "Username/client id combination not found.")
         }

@@ -179,7 +179,18 @@ struct UserAdminService {
             source: "PreSignUp_AdminCreateUser", pool: pool, userName: username, clientID: nil, attributes: given,
             validationData: input.validationData, clientMetadata: input.clientMetadata)
         user.aliasKeys = directory.aliasKeys(of: user)
-        if input.forceAliasCreation == true {
+        try await store(user, in: pool, forceAliasCreation: input.forceAliasCreation == true)
+        if input.messageAction != .suppress {
+            try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums, clientMetadata: input.clientMetadata)
+        }
+        return AdminCreateUserResponse(user: user.wireType)
+    }
+
+    /// Stores a new user, with AWS's answers for a name or alias that is taken. `forceAliasCreation`: a
+    /// verified email or phone number that is another user's alias moves to the new user.
+    func store(_ user: User, in pool: UserPool, forceAliasCreation: Bool) async throws {
+        let directory = UserDirectory(pool: pool, storage: deps.storage)
+        if forceAliasCreation {
             try await migrateAliases(of: user, in: pool)
         }
         do {
@@ -194,10 +205,6 @@ struct UserAdminService {
         } catch StorageError.notFound {
             throw Errors.poolNotFound(pool.id)
         }
-        if input.messageAction != .suppress {
-            try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums, clientMetadata: input.clientMetadata)
-        }
-        return AdminCreateUserResponse(user: user.wireType)
     }
 
     /// ForceAliasCreation: a verified email or phone number that is another user's alias stops being
