@@ -1,10 +1,12 @@
 """Lambda functions for the trigger tests: ministack's Lambda service, which runs Python handlers in local
 processes, and deployment of handlers with boto3's Lambda client."""
+import http.server
 import io
 import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import uuid
 import zipfile
@@ -103,3 +105,37 @@ def functions(lambda_endpoint, tmp_path):
     return Functions(lambda_endpoint, tmp_path)
 
 
+class FakeLambda:
+    """An Invoke endpoint under the test's control: answers with `reply(path, headers, body)`'s
+    (status, headers, body), and remembers each request."""
+
+    def __init__(self):
+        self.requests = []
+        self.reply = lambda path, headers, body: (200, {}, body)
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                fake.requests.append((self.path, {name.lower(): value for name, value in self.headers.items()}, body))
+                try:
+                    status, headers, answer = fake.reply(self.path, self.headers, body)
+                except Exception:
+                    return  # the connection closes without an answer
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self):
+        self.server.shutdown()

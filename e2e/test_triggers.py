@@ -5,10 +5,8 @@ malformed bodies, refusals. Covered so far: PreSignUp (SignUp, AdminCreateUser),
 (ConfirmSignUp, AdminConfirmSignUp, ConfirmForgotPassword, and SignUp when PreSignUp auto-confirms),
 PreAuthentication and PostAuthentication (password and SRP sign-ins, the managed login page), and
 CustomMessage (SignUp, ForgotPassword, AdminCreateUser)."""
-import http.server
 import json
 import os
-import threading
 import time
 import uuid
 
@@ -18,7 +16,7 @@ import requests
 from conftest import REGION, Server, outbox
 
 PASSWORD = "Str0ng-Passw0rd!"
-from lambdas import Functions, functions, lambda_endpoint, triggered  # noqa: F401 (fixtures)
+from lambdas import FakeLambda, Functions, functions, lambda_endpoint, triggered  # noqa: F401 (fixtures)
 
 
 def pool_with(cognito, **lambda_config):
@@ -146,42 +144,6 @@ def test_a_function_lambda_does_not_know(triggered):
     with pytest.raises(cognito.exceptions.UnexpectedLambdaException) as failed:
         cognito.sign_up(ClientId=client, Username="hal", Password=PASSWORD)
     assert failed.value.response["Error"]["Message"] == "PreSignUp invocation failed due to error ResourceNotFoundException."
-
-
-class FakeLambda:
-    """An Invoke endpoint under the test's control: answers with `reply(path, headers, body)`'s
-    (status, headers, body), and remembers each request."""
-
-    def __init__(self):
-        self.requests = []
-        self.reply = lambda path, headers, body: (200, {}, body)
-        fake = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                fake.requests.append((self.path, {name.lower(): value for name, value in self.headers.items()}, body))
-                try:
-                    status, headers, answer = fake.reply(self.path, self.headers, body)
-                except Exception:
-                    return  # the connection closes without an answer
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self):
-        self.server.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -65,6 +65,9 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: "Attempts to invoke a trigger that times out or cannot be reached (default: 3, as Cognito). COGNATE_LAMBDA_ATTEMPTS.")
     var lambdaAttempts: Int?
 
+    @Option(help: "Where the data keys of custom-sender codes come from (the KMS API of ministack, moto, LocalStack…). Default: the KMS endpoint of the key ARN's region. COGNATE_KMS_ENDPOINT.")
+    var kmsEndpoint: String?
+
     @Option(help: "Seconds a connection may stay idle (or take to send a request's head) before it is closed (default: 60). COGNATE_IDLE_TIMEOUT.")
     var idleTimeout: Int?
 

@@ -52,7 +52,8 @@ struct Launcher {
             logger: logger,
             functions: LambdaInvoker(
                 endpoint: settings.lambdaEndpoint.flatMap(URL.init(string:)), attemptTimeout: .seconds(Int64(settings.lambdaTimeout)),
-                attempts: settings.lambdaAttempts, logger: logger)
+                attempts: settings.lambdaAttempts, logger: logger),
+            keys: KMSClient(endpoint: settings.kmsEndpoint.flatMap(URL.init(string:)), logger: logger)
         )
         return (storage, dependencies)
     }

@@ -30,12 +30,13 @@ struct Settings: Sendable {
     var lambdaEndpoint: String?
     var lambdaTimeout = 5
     var lambdaAttempts = 3
+    var kmsEndpoint: String?
 
     /// Every option, with the key it has in the environment (after `COGNATE_`) and in a config file.
     static let keys = [
         "host", "port", "db", "inMemory", "region", "accountId", "publicUrl", "logLevel", "testEndpoints", "idleTimeout",
         "requestTimeout", "maxConnections", "credentials", "secretsKeyFile", "tlsCert", "tlsKey", "awsIssuer", "logCodes", "seed",
-        "lambdaEndpoint", "lambdaTimeout", "lambdaAttempts",
+        "lambdaEndpoint", "lambdaTimeout", "lambdaAttempts", "kmsEndpoint",
     ]
 
     /// `COGNATE_PUBLIC_URL` for `publicUrl`: what swift-configuration's environment provider reads.
@@ -142,6 +143,7 @@ struct Settings: Sendable {
         s.lambdaEndpoint = try string("lambdaEndpoint", command.lambdaEndpoint)
         s.lambdaTimeout = try int("lambdaTimeout", command.lambdaTimeout) ?? s.lambdaTimeout
         s.lambdaAttempts = try int("lambdaAttempts", command.lambdaAttempts) ?? s.lambdaAttempts
+        s.kmsEndpoint = try string("kmsEndpoint", command.kmsEndpoint)
         try s.validate()
         return s
     }
@@ -154,9 +156,10 @@ struct Settings: Sendable {
         guard lambdaTimeout > 0, (1...10).contains(lambdaAttempts) else {
             throw ValidationError("--lambda-timeout must be positive and --lambda-attempts between 1 and 10.")
         }
-        if let endpoint = lambdaEndpoint {
+        for (option, endpoint) in [("--lambda-endpoint", lambdaEndpoint), ("--kms-endpoint", kmsEndpoint)] {
+            guard let endpoint else { continue }
             guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw ValidationError("--lambda-endpoint must be an http or https URL, such as http://localhost:4566.")
+                throw ValidationError("\(option) must be an http or https URL, such as http://localhost:4566.")
             }
         }
     }

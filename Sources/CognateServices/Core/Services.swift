@@ -14,12 +14,16 @@ public struct ServiceDependencies: Sendable {
     /// How the pools' Lambda triggers are called; nil: every configured trigger fails as an
     /// unreachable function does.
     public var functions: (any FunctionInvoker)?
+    /// Where the data keys of custom-sender messages come from (AWS KMS or a local KMS).
+    public var keys: (any DataKeySource)?
 
     public init(
         storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
-        configuration: ServiceConfiguration = .init(), logger: Logger, functions: (any FunctionInvoker)? = nil
+        configuration: ServiceConfiguration = .init(), logger: Logger, functions: (any FunctionInvoker)? = nil,
+        keys: (any DataKeySource)? = nil
     ) {
         self.functions = functions
+        self.keys = keys
         self.storage = storage
         self.clock = clock
         self.random = random

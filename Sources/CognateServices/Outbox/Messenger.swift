@@ -4,7 +4,8 @@ import Foundation
 import Logging
 
 /// Renders the messages Cognito would send from the pool's templates and puts them in the outbox
-/// (and the log) instead of sending them.
+/// (and the log) instead of sending them. A pool with a CustomEmailSender or CustomSMSSender hands that
+/// medium's codes to its function instead; the outbox then records the hand-off.
 struct Messenger {
     let deps: ServiceDependencies
 
@@ -22,8 +23,17 @@ struct Messenger {
         pool: UserPool, user: User, temporaryPassword: String, mediums: [DeliveryMediumType], clientMetadata: [String: String]?
     ) async throws {
         let template = pool.settings.adminCreateUserConfig?.inviteMessageTemplate
-        let custom = try await customMessage(MessageTrigger(source: "AdminCreateUser", clientMetadata: clientMetadata), pool: pool, user: user)
+        let trigger = MessageTrigger(source: "AdminCreateUser", clientMetadata: clientMetadata)
+        // CustomMessage shapes only what Cognate sends itself.
+        let rendered = mediums.contains { SenderTriggers.function(for: $0 == .email ? .email : .sms, in: pool) == nil }
+        let custom = rendered ? try await customMessage(trigger, pool: pool, user: user) : nil
         for medium in mediums {
+            let kind: OutboxMessage.Medium = medium == .email ? .email : .sms
+            if let recipient = user.attribute(medium == .email ? "email" : "phone_number"), let sender = SenderTriggers.function(for: kind, in: pool) {
+                try await handOff(temporaryPassword, medium: kind, function: sender, purpose: "invitation", recipient: recipient, pool: pool, user: user,
+                                  trigger: trigger)
+                continue
+            }
             switch medium {
             case .email:
                 guard let email = user.attribute("email") else { continue }
@@ -49,6 +59,12 @@ struct Messenger {
         let template = pool.settings.verificationMessageTemplate
         let medium: DeliveryMediumType = attribute == "email" ? .email : .sms
         let destination = user.attribute(attribute) ?? ""
+        let details = CodeDeliveryDetailsType(destination: Codes.mask(destination, medium: medium), deliveryMedium: medium, attributeName: attribute)
+        if let sender = SenderTriggers.function(for: medium == .email ? .email : .sms, in: pool) {
+            try await handOff(code, medium: medium == .email ? .email : .sms, function: sender, purpose: purpose, recipient: destination, pool: pool,
+                              user: user, trigger: trigger)
+            return details
+        }
         let custom = try await customMessage(trigger, pool: pool, user: user)
         if medium == .email {
             let body = Self.render(custom?.email ?? template?.emailMessage ?? Self.defaultVerificationMessage, username: user.username, code: code)
@@ -59,7 +75,7 @@ struct Messenger {
             let body = Self.render(custom?.sms ?? template?.smsMessage ?? Self.defaultVerificationMessage, username: user.username, code: code)
             try await deliver(pool: pool, user: user, medium: .sms, recipient: destination, subject: nil, body: body, code: code, purpose: purpose)
         }
-        return CodeDeliveryDetailsType(destination: Codes.mask(destination, medium: medium), deliveryMedium: medium, attributeName: attribute)
+        return details
     }
 
     static let defaultAuthenticationMessage = "Your authentication code is {####}. "
@@ -68,7 +84,14 @@ struct Messenger {
     /// Sends a sign-in code (SMS or email MFA) rendered from the pool's MFA templates; answers the
     /// masked destination.
     func sendAuthenticationCode(_ code: String, factor: MfaFactor, pool: UserPool, user: User, clientID: String) async throws -> String {
-        let custom = try await customMessage(MessageTrigger(source: "Authentication", clientID: clientID), pool: pool, user: user)
+        let trigger = MessageTrigger(source: "Authentication", clientID: clientID)
+        let kind: OutboxMessage.Medium = factor == .email ? .email : .sms
+        if let sender = SenderTriggers.function(for: kind, in: pool) {
+            let destination = user.attribute(factor == .email ? "email" : "phone_number") ?? ""
+            try await handOff(code, medium: kind, function: sender, purpose: "mfa", recipient: destination, pool: pool, user: user, trigger: trigger)
+            return Codes.mask(destination, medium: factor == .email ? .email : .sms)
+        }
+        let custom = try await customMessage(trigger, pool: pool, user: user)
         if factor == .email {
             let destination = user.attribute("email") ?? ""
             let configuration = pool.settings.emailMfaConfiguration
@@ -88,6 +111,23 @@ struct Messenger {
     /// What the pool's CustomMessage function makes of this message, if the pool has one.
     private func customMessage(_ trigger: MessageTrigger, pool: UserPool, user: User) async throws -> MessageTriggers.CustomMessage? {
         try await MessageTriggers(deps: deps).customMessage(trigger, pool: pool, user: user)
+    }
+
+    /// Hands a code to the pool's custom sender; the outbox records that it did (with the code, for tests),
+    /// or why it could not.
+    private func handOff(
+        _ secret: String, medium: OutboxMessage.Medium, function: String, purpose: String, recipient: String, pool: UserPool, user: User,
+        trigger: MessageTrigger
+    ) async throws {
+        let name = medium == .email ? "CustomEmailSender" : "CustomSMSSender"
+        let outcome = await SenderTriggers(deps: deps).send(
+            secret, medium: medium, function: function, source: trigger.source, pool: pool, user: user, trigger: trigger)
+        let note: String
+        switch outcome {
+        case .invoked: note = "Handed to the pool's \(name) (\(function)); Cognate sent nothing itself."
+        case .failed(let why): note = "Not delivered: the pool's \(name) could not be given the code (\(why.prefix(300)))."
+        }
+        try await deliver(pool: pool, user: user, medium: medium, recipient: recipient, subject: nil, body: note, code: secret, purpose: purpose)
     }
 
     private func deliver(
