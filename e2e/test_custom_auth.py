@@ -59,11 +59,11 @@ def last_code(path):
         return f.read().split()[-1]
 
 
-def custom_pool(cognito, arn, flows=("ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"), **pool_args):
+def custom_pool(cognito, arn, flows=("ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"), more_triggers=None, **pool_args):
     pool = cognito.create_user_pool(
         PoolName="custom-" + uuid.uuid4().hex[:6],
         LambdaConfig={"DefineAuthChallenge": arn, "CreateAuthChallenge": arn, "VerifyAuthChallengeResponse": arn,
-                      "PostAuthentication": arn}, **pool_args)["UserPool"]["Id"]
+                      "PostAuthentication": arn, **(more_triggers or {})}, **pool_args)["UserPool"]["Id"]
     client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=list(flows))["UserPoolClient"]["ClientId"]
     return pool, client
 
@@ -174,15 +174,19 @@ def test_custom_auth_with_srp_first(triggered, functions, tmp_path):
 def test_mfa_after_the_password_of_a_custom_sign_in(triggered, functions, tmp_path):
     cognito = triggered.client()
     arn, events, _ = deploy(functions, tmp_path)
-    pool, client = custom_pool(cognito, arn, MfaConfiguration="ON", SmsAuthenticationMessage="Code {####}", AutoVerifiedAttributes=["phone_number"],
+    pool, client = custom_pool(cognito, arn, more_triggers={"CustomMessage": arn}, MfaConfiguration="ON", SmsAuthenticationMessage="Code {####}", AutoVerifiedAttributes=["phone_number"],
                                SmsConfiguration={"SnsCallerArn": "arn:aws:iam::000000000000:role/sns"})
     make_user(cognito, pool, "quin", phone_number="+15555550123")
     srp = AWSSRP(username="quin", password=PASSWORD, pool_id=pool, client_id=client, client=cognito)
     params = dict(srp.get_auth_params(), CHALLENGE_NAME="SRP_A")
     started = cognito.initiate_auth(ClientId=client, AuthFlow="CUSTOM_AUTH", AuthParameters=params)
     mfa = cognito.respond_to_auth_challenge(ClientId=client, ChallengeName="PASSWORD_VERIFIER", Session=started["Session"],
-                                            ChallengeResponses=srp.process_challenge(started["ChallengeParameters"], params))
+                                            ChallengeResponses=srp.process_challenge(started["ChallengeParameters"], params),
+                                            ClientMetadata={"step": "password"})
     assert mfa["ChallengeName"] == "SMS_MFA"
+    # The code's CustomMessage gets the ClientMetadata of the call that asked for it.
+    message = [e for e in Functions.events(events) if e["triggerSource"] == "CustomMessage_Authentication"][-1]
+    assert message["request"]["clientMetadata"] == {"step": "password"}
     code = outbox(triggered, poolId=pool)[-1]["code"]
     done = cognito.respond_to_auth_challenge(ClientId=client, ChallengeName="SMS_MFA", Session=mfa["Session"],
                                              ChallengeResponses={"USERNAME": "quin", "SMS_MFA_CODE": code})

@@ -364,3 +364,27 @@ def test_custom_messages_aws_refuses(triggered, functions):
         cognito.sign_up(ClientId=client, Username="rita", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "rita@example.com"}])
     assert refused.value.response["Error"]["Message"] == "CustomMessage failed with error Pending for approval.."
     assert outbox(triggered, poolId=pool) == []
+
+
+def test_pre_sign_up_verified_alias_moves_to_the_new_user(triggered, functions):
+    cognito = triggered.client()
+    arn, _ = functions.deploy({"PreSignUp_SignUp": {"response": {"autoConfirmUser": True, "autoVerifyEmail": True}}})
+    pool = cognito.create_user_pool(PoolName="alias-" + uuid.uuid4().hex[:6], AliasAttributes=["email"],
+                                    LambdaConfig={"PreSignUp": arn})["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="app",
+                                             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool, Username="first", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": "same@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    cognito.sign_up(ClientId=client, Username="second", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "same@example.com"}])
+    first = {a["Name"]: a["Value"] for a in cognito.admin_get_user(UserPoolId=pool, Username="first")["UserAttributes"]}
+    assert first["email_verified"] == "false"
+    signed = cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "same@example.com", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    assert cognito.get_user(AccessToken=signed["AccessToken"])["Username"] == "second"
+    # Verifying an address the user does not have is an error, and nobody is created.
+    arn, _ = functions.deploy({"PreSignUp_SignUp": {"response": {"autoVerifyPhone": True}}})
+    cognito.update_user_pool(UserPoolId=pool, LambdaConfig={"PreSignUp": arn})
+    with pytest.raises(cognito.exceptions.InvalidParameterException):
+        cognito.sign_up(ClientId=client, Username="third", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "t@example.com"}])
+    with pytest.raises(cognito.exceptions.UserNotFoundException):
+        cognito.admin_get_user(UserPoolId=pool, Username="third")

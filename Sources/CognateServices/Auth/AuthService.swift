@@ -164,7 +164,7 @@ struct AuthService {
     ) async throws -> AuthOutcome {
         var carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
         if source != .authentication { carried[Self.tokenSourceKey] = source.rawValue }
-        if var outcome = try await MfaChallenges(deps: deps).challenge(user: user, pool: pool, client: client, carrying: carried) {
+        if var outcome = try await MfaChallenges(deps: deps, clientMetadata: clientMetadata).challenge(user: user, pool: pool, client: client, carrying: carried) {
             var parameters = outcome.parameters ?? [:]
             parameters["USER_ID_FOR_SRP"] = user.username
             outcome.parameters = parameters
@@ -301,7 +301,7 @@ struct AuthService {
         let user = try await users.find(username, pool: pool, client: client)
         guard user.usernameKey == stored.usernameKey else { throw SessionStore.expired }
         if !SignInPolicy.hidesExistence(client) { guard user.enabled else { throw SignInPolicy.disabled } }
-        let mfa = MfaChallenges(deps: deps)
+        let mfa = MfaChallenges(deps: deps, clientMetadata: clientMetadata)
         let devices = DeviceAuthentication(deps: deps)
         let deviceKey = stored.state["deviceKey"]
 

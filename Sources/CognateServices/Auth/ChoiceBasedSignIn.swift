@@ -136,9 +136,9 @@ struct ChoiceBasedSignIn {
             }
             return try await auth.passwordVerifierChallenge(user: user, srpA: srpA, deviceKey: deviceKey, pool: pool, client: client)
         case .emailOtp:
-            return try await MfaChallenges(deps: deps).sendCode(.email, as: .emailOtp, user: user, pool: pool, client: client)
+            return try await MfaChallenges(deps: deps, clientMetadata: auth.clientMetadata).sendCode(.email, as: .emailOtp, user: user, pool: pool, client: client)
         case .smsOtp:
-            return try await MfaChallenges(deps: deps).sendCode(.sms, as: .smsOtp, user: user, pool: pool, client: client)
+            return try await MfaChallenges(deps: deps, clientMetadata: auth.clientMetadata).sendCode(.sms, as: .smsOtp, user: user, pool: pool, client: client)
         case .webAuthn:
             return try await passkeyChallenge(user: user, pool: pool, client: client)
         default:

@@ -69,7 +69,7 @@ struct CustomAuthentication {
         var rounds = Self.rounds(session)
         rounds.append(Round(challengeName: ChallengeNameType.passwordVerifier.rawValue, challengeResult: true))
         let state = Self.carried(session.state, rounds: rounds)
-        if var outcome = try await MfaChallenges(deps: deps).challenge(user: user, pool: pool, client: client, carrying: state) {
+        if var outcome = try await MfaChallenges(deps: deps, clientMetadata: auth.clientMetadata).challenge(user: user, pool: pool, client: client, carrying: state) {
             outcome.parameters?["USER_ID_FOR_SRP"] = user.username
             return outcome
         }

@@ -9,6 +9,8 @@ import Foundation
 /// failed sign-in for the lockout and may be retried within the session up to `attemptsPerSession` times.
 struct MfaChallenges {
     let deps: ServiceDependencies
+    /// The ClientMetadata of the RespondToAuthChallenge call that asks for the code, for CustomMessage.
+    var clientMetadata: [String: String]?
 
     static let attemptsPerSession = 3
     static let mismatch = CognitoError(.codeMismatchException, "Invalid code or auth state for the user.")
@@ -65,7 +67,8 @@ struct MfaChallenges {
         carrying carried: [String: String] = [:]
     ) async throws -> AuthOutcome {
         let code = Codes.generate(deps.random)
-        let destination = try await Messenger(deps: deps).sendAuthenticationCode(code, factor: factor, pool: pool, user: user, clientID: client.clientID)
+        let destination = try await Messenger(deps: deps).sendAuthenticationCode(
+            code, factor: factor, pool: pool, user: user, clientID: client.clientID, clientMetadata: clientMetadata)
         let session = try await sessions.create(
             challenge: challenge, user: user, pool: pool, client: client,
             state: carried.merging(["code": Codes.hash(code), "attempts": "0"]) { $1 })

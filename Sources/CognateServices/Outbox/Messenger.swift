@@ -83,8 +83,10 @@ struct Messenger {
 
     /// Sends a sign-in code (SMS or email MFA) rendered from the pool's MFA templates; answers the
     /// masked destination.
-    func sendAuthenticationCode(_ code: String, factor: MfaFactor, pool: UserPool, user: User, clientID: String) async throws -> String {
-        let trigger = MessageTrigger(source: "Authentication", clientID: clientID)
+    func sendAuthenticationCode(
+        _ code: String, factor: MfaFactor, pool: UserPool, user: User, clientID: String, clientMetadata: [String: String]?
+    ) async throws -> String {
+        let trigger = MessageTrigger(source: "Authentication", clientID: clientID, clientMetadata: clientMetadata)
         let kind: OutboxMessage.Medium = factor == .email ? .email : .sms
         if let sender = SenderTriggers.function(for: kind, in: pool) {
             let destination = user.attribute(factor == .email ? "email" : "phone_number") ?? ""

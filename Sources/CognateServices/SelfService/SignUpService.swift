@@ -112,9 +112,18 @@ struct SignUpService {
             source: "PreSignUp_SignUp", pool: pool, userName: username, clientID: client.clientID, attributes: given,
             validationData: input.validationData, clientMetadata: input.clientMetadata)
         if signUp.autoConfirmUser { user.status = "CONFIRMED" }
-        if signUp.autoVerifyEmail, user.attribute("email") != nil { user.setAttribute("email_verified", "true") }
-        if signUp.autoVerifyPhone, user.attribute("phone_number") != nil { user.setAttribute("phone_number_verified", "true") }
+        // An address the function verifies must be there; as an alias it moves to the new user, the previous
+        // owner's copy becoming unverified (AWS's PreSignUp rules).
+        for (verify, attribute) in [(signUp.autoVerifyEmail, "email"), (signUp.autoVerifyPhone, "phone_number")] where verify {
+            guard user.attribute(attribute) != nil else {
+                throw Errors.invalidParameter("PreSignUp verified \(attribute), but the user has no \(attribute) attribute.")
+            }
+            user.setAttribute(attribute + "_verified", "true")
+        }
         user.aliasKeys = directory.aliasKeys(of: user)
+        if (signUp.autoVerifyEmail || signUp.autoVerifyPhone) && pool.settings.usernameAttributes?.isEmpty != false {
+            try await UserAdminService(deps).migrateAliases(of: user, in: pool)
+        }
         do {
             try await deps.storage.createUser(user)
         } catch StorageError.alreadyExists(let key) {

@@ -209,7 +209,7 @@ struct UserAdminService {
 
     /// ForceAliasCreation: a verified email or phone number that is another user's alias stops being
     /// theirs (it becomes unverified for them) so the new user can take it.
-    private func migrateAliases(of user: User, in pool: UserPool) async throws {
+    func migrateAliases(of user: User, in pool: UserPool) async throws {
         let directory = UserDirectory(pool: pool, storage: deps.storage)
         for attribute in ["email", "phone_number"] {
             guard let value = user.attribute(attribute), user.attribute(attribute + "_verified") == "true" else { continue }
