@@ -53,7 +53,8 @@ struct Launcher {
             functions: LambdaInvoker(
                 endpoint: settings.lambdaEndpoint.flatMap(URL.init(string:)), attemptTimeout: .seconds(Int64(settings.lambdaTimeout)),
                 attempts: settings.lambdaAttempts, logger: logger),
-            keys: KMSClient(endpoint: settings.kmsEndpoint.flatMap(URL.init(string:)), logger: logger)
+            keys: KMSClient(endpoint: settings.kmsEndpoint.flatMap(URL.init(string:)), logger: logger),
+            web: HTTPWebClient(logger: logger)
         )
         return (storage, dependencies)
     }

@@ -199,5 +199,23 @@ enum Migrations {
             """,
             "CREATE UNIQUE INDEX branding_styles_one_per_client ON branding_styles(pool_id, client_id)",
         ]),
+        (9, [
+            """
+            CREATE TABLE identity_providers (
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (pool_id, name)
+            )
+            """,
+            """
+            CREATE TABLE identity_provider_identifiers (
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                identifier TEXT NOT NULL,
+                name TEXT NOT NULL,
+                PRIMARY KEY (pool_id, identifier)
+            )
+            """,
+        ]),
     ]
 }

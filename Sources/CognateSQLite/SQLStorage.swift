@@ -880,7 +880,8 @@ public final class SQLStorage: Storage {
         try await transaction { db in
             for table in [
                 "oauth_codes", "login_sessions", "refresh_tokens", "auth_sessions", "signing_keys", "group_members", "user_aliases", "groups", "users",
-                "app_clients", "user_pool_domains", "resource_servers", "ui_customizations", "terms", "branding_styles", "user_pools",
+                "app_clients", "user_pool_domains", "resource_servers", "ui_customizations", "terms", "branding_styles",
+                "identity_provider_identifiers", "identity_providers", "user_pools",
                 "outbox",
             ] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()

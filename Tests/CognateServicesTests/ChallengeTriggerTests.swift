@@ -27,9 +27,15 @@ import Testing
     func define(_ response: String) async throws -> ChallengeTriggers.Decision {
         let invoker = ScriptedInvoker { _ in .returned(Array(#"{"response": \#(response)}"#.utf8)) }
         let storage = try await SQLiteStorage.open(.memory, logger: Logger(label: "test"))
-        defer { Task { try? await storage.close() } }
         let deps = ServiceDependencies(storage: storage, logger: Logger(label: "test"), functions: invoker)
-        return try await ChallengeTriggers(deps: deps).define(rounds: [], pool: pool(), user: user, client: client, clientMetadata: nil)
+        let decision: Result<ChallengeTriggers.Decision, CognitoError>
+        do {
+            decision = .success(try await ChallengeTriggers(deps: deps).define(rounds: [], pool: pool(), user: user, client: client, clientMetadata: nil))
+        } catch {
+            decision = .failure(error)
+        }
+        try await storage.close()
+        return try decision.get()
     }
 
     @Test func defineDecides() async throws {

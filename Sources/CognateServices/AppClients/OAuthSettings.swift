@@ -11,6 +11,12 @@ enum OAuthSettings {
 
     static func check(_ input: some ClientSettingsInput, pool: UserPool, deps: ServiceDependencies) async throws {
         for url in (input.callbackURLs ?? []) + (input.logoutURLs ?? []) { try checkURL(url) }
+        // SupportedIdentityProviders names the pool itself (COGNITO) or providers it has.
+        for name in input.supportedIdentityProviders ?? [] where name != "COGNITO" {
+            guard (try? await deps.storage.identityProvider(poolID: pool.id, name: name)) != nil else {
+                throw Errors.invalidParameter("The provider \(name.prefix(64)) does not exist for User Pool \(pool.id)")
+            }
+        }
         let flows = input.allowedOAuthFlows ?? []
         let scopes = input.allowedOAuthScopes ?? []
         if !scopes.isEmpty {

@@ -16,14 +16,17 @@ public struct ServiceDependencies: Sendable {
     public var functions: (any FunctionInvoker)?
     /// Where the data keys of custom-sender messages come from (AWS KMS or a local KMS).
     public var keys: (any DataKeySource)?
+    /// Outgoing HTTP, for identity providers.
+    public var web: (any WebClient)?
 
     public init(
         storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
         configuration: ServiceConfiguration = .init(), logger: Logger, functions: (any FunctionInvoker)? = nil,
-        keys: (any DataKeySource)? = nil
+        keys: (any DataKeySource)? = nil, web: (any WebClient)? = nil
     ) {
         self.functions = functions
         self.keys = keys
+        self.web = web
         self.storage = storage
         self.clock = clock
         self.random = random
@@ -55,6 +58,7 @@ public enum Services {
         PasskeyService(deps).register(in: &table)
         DomainService(deps).register(in: &table)
         ResourceServerService(deps).register(in: &table)
+        IdentityProviderService(deps).register(in: &table)
         UICustomizationService(deps).register(in: &table)
         TermsService(deps).register(in: &table)
         ManagedLoginBrandingService(deps).register(in: &table)
