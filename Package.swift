@@ -130,6 +130,7 @@ let package = Package(
             dependencies: [
                 "CognitoModel", "CognateWire", "CognateStorage", "CognateCrypto", "CognateWebAuthn",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

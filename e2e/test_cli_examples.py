@@ -227,6 +227,22 @@ def call(name, w):
         return c.confirm_device(AccessToken=result["AccessToken"], DeviceKey=result["NewDeviceMetadata"]["DeviceKey"],
                                 DeviceSecretVerifierConfig={"PasswordVerifier": base64.b64encode(b"v" * 32).decode(),
                                                             "Salt": base64.b64encode(b"s" * 16).decode()})
+    if name in ("CreateIdentityProvider", "GetIdentityProviderByIdentifier", "UpdateIdentityProvider", "ListIdentityProviders"):
+        # The examples' providers are SAML ones, which Cognate does not serve yet; an OIDC provider's answer has the same
+        # members (ProviderDetails is a map of data, compared by presence).
+        details = {"client_id": "idp", "client_secret": "s", "authorize_scopes": "openid", "oidc_issuer": "https://idp.example.com",
+                   "attributes_request_method": "GET", "authorize_url": "https://idp.example.com/authorize", "token_url": "https://idp.example.com/token",
+                   "attributes_url": "https://idp.example.com/userInfo", "jwks_uri": "https://idp.example.com/jwks"}
+        made = c.create_identity_provider(UserPoolId=pool, ProviderName="idp-" + suffix, ProviderType="OIDC", ProviderDetails=details,
+                                          AttributeMapping={"email": "email"}, IdpIdentifiers=["corp-" + suffix])
+        if name == "CreateIdentityProvider":
+            return made
+        if name == "GetIdentityProviderByIdentifier":
+            return c.get_identity_provider_by_identifier(UserPoolId=pool, IdpIdentifier="corp-" + suffix)
+        if name == "UpdateIdentityProvider":
+            return c.update_identity_provider(UserPoolId=pool, ProviderName="idp-" + suffix, IdpIdentifiers=["corp-" + suffix, "dev-" + suffix])
+        c.create_identity_provider(UserPoolId=pool, ProviderName="idp2-" + suffix, ProviderType="OIDC", ProviderDetails=details)
+        return c.list_identity_providers(UserPoolId=pool, MaxResults=1)
     if name == "CreateGroup":
         return c.create_group(UserPoolId=pool, GroupName="g-" + suffix, Description="Example", Precedence=2,
                               RoleArn="arn:aws:iam::123456789012:role/example")

@@ -217,5 +217,16 @@ enum Migrations {
             )
             """,
         ]),
+        (10, [
+            """
+            CREATE TABLE federation_states (
+                state_hash TEXT PRIMARY KEY NOT NULL,
+                pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                expires_at REAL NOT NULL,
+                data TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX federation_states_by_expiry ON federation_states(expires_at)",
+        ]),
     ]
 }

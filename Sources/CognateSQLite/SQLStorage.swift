@@ -879,7 +879,7 @@ public final class SQLStorage: Storage {
     public func reset() async throws {
         try await transaction { db in
             for table in [
-                "oauth_codes", "login_sessions", "refresh_tokens", "auth_sessions", "signing_keys", "group_members", "user_aliases", "groups", "users",
+                "oauth_codes", "federation_states", "login_sessions", "refresh_tokens", "auth_sessions", "signing_keys", "group_members", "user_aliases", "groups", "users",
                 "app_clients", "user_pool_domains", "resource_servers", "ui_customizations", "terms", "branding_styles",
                 "identity_provider_identifiers", "identity_providers", "user_pools",
                 "outbox",

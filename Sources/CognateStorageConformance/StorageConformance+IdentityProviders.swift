@@ -63,3 +63,29 @@ extension StorageConformance {
         try await expectError(.notFound, "an identifier nobody has") { _ = try await s.identityProvider(poolID: "us-east-1_Pool1", identifier: "none") }
     }
 }
+
+extension StorageConformance {
+    static let federationStateChecks: [String: Check] = [
+        "federationStatesAreTakenOnce": federationStatesAreTakenOnce,
+    ]
+
+    static func federationStatesAreTakenOnce(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        let state = FederationState(
+            stateHash: "h1", poolID: "us-east-1_Pool1", providerName: "Okta", authorizeQuery: ["client_id": "c", "state": "x"], nonce: "n",
+            codeVerifier: "v", expiresAt: date.addingTimeInterval(600))
+        try await s.createFederationState(state)
+        try expect(try await s.takeFederationState(hash: "h1") == state, "taken as stored")
+        try await expectError(.notFound, "taken twice") { _ = try await s.takeFederationState(hash: "h1") }
+        try await expectError(.notFound, "state of a missing pool") {
+            var other = state
+            other.poolID = "us-east-1_None"
+            try await s.createFederationState(other)
+        }
+        var again = state
+        again.stateHash = "h2"
+        try await s.createFederationState(again)
+        try await s.deleteUserPool(id: "us-east-1_Pool1")
+        try await expectError(.notFound, "deleted with the pool") { _ = try await s.takeFederationState(hash: "h2") }
+    }
+}

@@ -10,7 +10,7 @@ public enum StorageConformance {
     /// Every check, by name: the core records' and each record family's.
     public static let checks: [String: Check] = coreChecks.merging(domainChecks) { $1 }.merging(resourceServerChecks) { $1 }
         .merging(oauthSessionChecks) { $1 }.merging(uiCustomizationChecks) { $1 }.merging(termsChecks) { $1 }.merging(brandingStyleChecks) { $1 }
-        .merging(identityProviderChecks) { $1 }
+        .merging(identityProviderChecks) { $1 }.merging(federationStateChecks) { $1 }
 
     static let coreChecks: [String: Check] = [
         "userPoolCRUD": userPoolCRUD,

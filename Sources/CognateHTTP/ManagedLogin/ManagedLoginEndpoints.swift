@@ -1,6 +1,7 @@
 import CognateCrypto
 import CognateServices
 import CognateStorage
+import CognitoModel
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -23,6 +24,10 @@ struct ManagedLoginEndpoints {
             case .failure(let failure):
                 return refuse(failure)
             case .success(let authorize):
+                // A request that names a provider goes straight there.
+                if let (name, identifier) = FederatedSignIn.requestedProvider(query) {
+                    return Self.redirect(await login.federation.start(authorize, query: query, name: name, identifier: identifier))
+                }
                 if !authorize.forcesLogin, let (user, authTime) = await login.sessionUser(
                     cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool) {
                     return Self.redirect(try await login.complete(authorize, user: user, authTime: authTime))
@@ -31,7 +36,23 @@ struct ManagedLoginEndpoints {
             }
         }
         router.get("/login") { request, _ -> Response in
-            try await page(request) { authorize, raw in loginForm(authorize, raw: raw) }
+            if let query = Self.query(request).parameters, let (name, identifier) = FederatedSignIn.requestedProvider(query),
+               case .success(let authorize) = await login.check(query, host: request.head.authority) {
+                return Self.redirect(await login.federation.start(authorize, query: query, name: name, identifier: identifier))
+            }
+            return try await page(request) { authorize, raw in loginForm(authorize, raw: raw) }
+        }
+        // An identity provider's answer to a sign-in Cognate sent there.
+        router.get("/oauth2/idpresponse") { request, _ -> Response in
+            guard let query = Self.query(request).parameters else { return Self.redirect("/error?error=invalid_request") }
+            switch await login.federation.finish(query, host: request.head.authority) {
+            case .signedIn(let authorize, let user):
+                return try await proceed(.signedIn(user), authorize, raw: "")
+            case .redirect(let target):
+                return Self.redirect(target)
+            case .errorPage(let error):
+                return Self.redirect("/error?error=" + OAuthRedirect.escape(error))
+            }
         }
         router.post("/login") { request, _ -> Response in
             let (authorize, raw, form): (AuthorizeRequest, String, [String: String])
@@ -168,7 +189,10 @@ struct ManagedLoginEndpoints {
         return pages.login(
             poolName: authorize.pool.name, action: "/login?" + raw, csrf: csrf.token, username: username, error: error, info: info,
             forgotLink: "/forgotPassword?" + raw, signUpLink: login.allowsSignUp(authorize) ? "/signup?" + raw : nil,
-            usernameOnly: authorize.choiceBased, branding: authorize.branding, status: status, headers: csrf.headers)
+            usernameOnly: authorize.choiceBased,
+            providers: Self.providers(authorize).map { ($0, "/oauth2/authorize?" + raw + "&identity_provider=" + OAuthRedirect.escape($0)) },
+            showForm: authorize.client.settings.supportedIdentityProviders?.contains("COGNITO") != false,
+            branding: authorize.branding, status: status, headers: csrf.headers)
     }
 
     /// A fresh CSRF token and the cookie that carries it.
@@ -223,6 +247,11 @@ struct ManagedLoginEndpoints {
         case .redirect(let target):
             return Self.redirect(target)
         }
+    }
+
+    /// The identity providers the client offers besides the pool's own sign-in.
+    static func providers(_ authorize: AuthorizeRequest) -> [String] {
+        (authorize.client.settings.supportedIdentityProviders ?? []).filter { $0 != "COGNITO" }
     }
 
     static func redirect(_ location: String) -> Response {

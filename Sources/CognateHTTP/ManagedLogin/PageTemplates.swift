@@ -45,6 +45,11 @@ enum PageTemplates {
       code.secret { font: 15px/1.6 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; color: var(--text); word-spacing: .15em;
              user-select: all; overflow-wrap: anywhere; }
       img.logo-customizable { display: block; max-width: 100%; margin: 0 auto 16px; }
+      a.idpButton-customizable { display: block; margin: 0 0 12px; padding: 10px; text-align: center; font-weight: 600; text-decoration: none;
+             color: var(--accent); background: var(--form-bg); border: 1px solid var(--input-border); border-radius: var(--radius-button); }
+      a.idpButton-customizable:hover { border-color: var(--accent); }
+      p.divider { display: flex; align-items: center; gap: 12px; color: var(--muted); font-size: 14px; margin: 16px 0 0; }
+      p.divider::before, p.divider::after { content: ""; flex: 1; border-top: 1px solid var(--input-border); }
     </style>
     {{#branding.themeCSS}}<style id="managed-login-style">{{{branding.themeCSS}}}</style>{{/branding.themeCSS}}
     {{#branding.backgroundPath}}<style>body { background-image: url("{{branding.backgroundPath}}"); }</style>{{/branding.backgroundPath}}
@@ -66,6 +71,13 @@ enum PageTemplates {
     {{$body}}
     {{#error}}<p class="alert" role="alert" id="loginErrorMessage">{{error}}</p>{{/error}}
     {{#info}}<p class="info" role="status">{{info}}</p>{{/info}}
+    {{#hasProviders}}
+    <nav aria-label="Sign in with another provider">
+    {{#providers}}<a class="idpButton-customizable" href="{{link}}">Continue with {{name}}</a>{{/providers}}
+    </nav>
+    {{#showForm}}<p class="divider">or</p>{{/showForm}}
+    {{/hasProviders}}
+    {{#showForm}}
     <form method="post" action="{{action}}" novalidate>
       <input type="hidden" name="_csrf" value="{{csrf}}">
       <label class="label-customizable" for="signInFormUsername">Username</label>
@@ -78,6 +90,7 @@ enum PageTemplates {
     </form>
     <p class="note"><a class="redirect-customizable" href="{{forgotLink}}">Forgot your password?</a></p>
     {{#signUpLink}}<p class="note">Need an account? <a href="{{signUpLink}}">Sign up</a></p>{{/signUpLink}}
+    {{/showForm}}
     {{/body}}
     {{/layout}}
     """#

@@ -14,6 +14,8 @@ enum Claim: Codable, Equatable {
     case number(Double)
     /// A list of values other than strings (a PreTokenGeneration function's claim).
     indirect case list([Claim])
+    /// A claim whose value is null (an identity's `issuer`).
+    case null
     /// A nested claim set, such as RFC 8693's `act`.
     indirect case object([String: Claim])
 
@@ -34,12 +36,14 @@ enum Claim: Codable, Equatable {
         case .number(let v): try c.encode(v)
         case .list(let v): try c.encode(v)
         case .object(let v): try c.encode(v)
+        case .null: try c.encodeNil()
         }
     }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let v = try? c.decode(Bool.self) { self = .bool(v) }
+        if c.decodeNil() { self = .null }
+        else if let v = try? c.decode(Bool.self) { self = .bool(v) }
         else if let v = try? c.decode(Int.self) { self = .int(v) }
         else if let v = try? c.decode(Double.self) { self = .number(v) }
         else if let v = try? c.decode(String.self) { self = .string(v) }
@@ -167,11 +171,33 @@ struct TokenIssuer {
             switch attribute.name {
             case "email_verified", "phone_number_verified":
                 id[attribute.name] = .bool(attribute.value == "true")
+            case "identities":
+                id["identities"] = Self.identities(attribute.value)
             default:
                 id[attribute.name] = .string(attribute.value)
             }
         }
         return (access, id)
+    }
+
+    /// The `identities` attribute as the ID token carries it: a list of objects whose `primary` and
+    /// `dateCreated` are strings, as in Cognito's tokens.
+    static func identities(_ text: String) -> Claim {
+        guard case .array(let list)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return .string(text) }
+        return .list(list.compactMap { item -> Claim? in
+            guard case .object(let fields) = item else { return nil }
+            var out: [String: Claim] = [:]
+            for (key, value) in fields {
+                switch value {
+                case .string(let s): out[key] = .string(s)
+                case .bool(let b): out[key] = .string(b ? "true" : "false")
+                case .number(let n): out[key] = .string(String(Int(n)))
+                case .null: out[key] = .null
+                default: continue
+                }
+            }
+            return .object(out)
+        })
     }
 
     /// A random opaque token (refresh tokens, sessions). It starts with a letter: base64url may begin

@@ -103,7 +103,10 @@ extension AuthorizeRequest {
         guard client.settings.allowedOAuthFlowsUserPoolClient == true, client.settings.allowedOAuthFlows?.contains(flow) == true else {
             return back("unauthorized_client")
         }
-        if client.settings.supportedIdentityProviders?.contains("COGNITO") == false { return back("unauthorized_client") }
+        // A request that names another provider is checked against the client's providers when it is sent there.
+        if FederatedSignIn.requestedProvider(query) == nil, client.settings.supportedIdentityProviders?.contains("COGNITO") == false {
+            return back("unauthorized_client")
+        }
         let allowed = client.settings.allowedOAuthScopes ?? []
         let scopes = query["scope"].map { $0.split(separator: " ").map(String.init) } ?? allowed
         guard !scopes.isEmpty, scopes.allSatisfy(allowed.contains) else { return back("invalid_scope") }

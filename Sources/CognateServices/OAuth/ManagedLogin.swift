@@ -31,6 +31,9 @@ public struct ManagedLogin: Sendable {
     /// The services' clock (the test clock when it is moved).
     public func now() -> Date { deps.clock.now() }
 
+    /// Sign-in through the pool's identity providers.
+    public var federation: FederatedSignIn { FederatedSignIn(deps: deps) }
+
     public func check(_ query: [String: String], host: String? = nil) async -> Result<AuthorizeRequest, AuthorizeFailure> {
         await AuthorizeRequest.check(query, host: host, deps: deps)
     }

@@ -42,4 +42,8 @@ extension SealedStorage {
     public func deleteIdentityProvider(poolID: String, name: String) async throws {
         try await inner.deleteIdentityProvider(poolID: poolID, name: name)
     }
+
+    // Federation states hold no secret of the pool's (the PKCE verifier is single-use and short-lived).
+    public func createFederationState(_ state: FederationState) async throws { try await inner.createFederationState(state) }
+    public func takeFederationState(hash: String) async throws -> FederationState { try await inner.takeFederationState(hash: hash) }
 }

@@ -1,0 +1,188 @@
+import CognateCrypto
+import CognateStorage
+import CognitoModel
+import Crypto
+import Foundation
+import Logging
+
+/// Sign-in through an OpenID Connect provider (and the social providers, which are OAuth providers too):
+/// `/oauth2/authorize` with `identity_provider` or `idp_identifier` sends the browser to the provider with a
+/// `state`, a `nonce` and PKCE; `/oauth2/idpresponse` takes the provider's code, exchanges it with
+/// `client_secret_post`, checks the ID token (signature from the provider's JWKS, issuer, audience, expiry,
+/// nonce), reads the user-info endpoint, maps the claims, and signs the federated user in. Provider errors
+/// go back to the client's redirect URI.
+public struct FederatedSignIn: Sendable {
+    let deps: ServiceDependencies
+
+    /// What `/oauth2/idpresponse` comes to.
+    public enum Outcome: Sendable {
+        /// The user is signed in: the authorize request resumes with them.
+        case signedIn(AuthorizeRequest, User)
+        /// Back to the client with an error (the redirect URI is the client's).
+        case redirect(String)
+        /// No sign-in can be resumed: Cognate's error page.
+        case errorPage(String)
+    }
+
+    /// The provider an authorize request names other than the pool itself, or nil.
+    public static func requestedProvider(_ query: [String: String]) -> (name: String?, identifier: String?)? {
+        let name = query["identity_provider"].flatMap { $0.isEmpty || $0 == "COGNITO" ? nil : $0 }
+        let identifier = query["idp_identifier"].flatMap { $0.isEmpty ? nil : $0 }
+        if name == nil && identifier == nil { return nil }
+        return (name, identifier)
+    }
+
+    /// Where the browser goes to sign in with the provider the request names: the provider's authorize
+    /// URL, or the client's redirect URI with an error.
+    public func start(_ request: AuthorizeRequest, query: [String: String], name: String?, identifier: String?) async -> String {
+        func back(_ error: String, _ description: String? = nil) -> String {
+            OAuthRedirect.query(request.redirectURI, ["error": error, "error_description": description, "state": request.state])
+        }
+        let provider: IdentityProvider
+        do {
+            if let name {
+                provider = try await deps.storage.identityProvider(poolID: request.pool.id, name: name)
+            } else {
+                provider = try await deps.storage.identityProvider(poolID: request.pool.id, identifier: identifier ?? "")
+            }
+        } catch {
+            return back("invalid_request", "The identity provider is not one of the user pool's.")
+        }
+        guard (request.client.settings.supportedIdentityProviders ?? []).contains(provider.name) else {
+            return back("unauthorized_client", "The app client does not support the identity provider \(provider.name).")
+        }
+        guard let authorize = provider.details["authorize_url"], let clientID = provider.details["client_id"] else {
+            return back("invalid_request", "The identity provider cannot be signed in with yet.")
+        }
+        let state = TokenIssuer.opaqueToken(deps.random, bytes: 32)
+        let nonce = TokenIssuer.opaqueToken(deps.random, bytes: 32)
+        let verifier = Base64URL.encode(deps.random.bytes(48))
+        do {
+            try await deps.storage.createFederationState(FederationState(
+                stateHash: TokenIssuer.hash(state), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
+                nonce: nonce, codeVerifier: verifier, expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime)))
+        } catch {
+            deps.logger.error("federation: the sign-in could not be stored: \(error)")
+            return back("server_error")
+        }
+        let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
+        return OAuthRedirect.query(authorize, [
+            "response_type": "code", "client_id": clientID, "redirect_uri": callbackURL, "scope": provider.details["authorize_scopes"],
+            "state": state, "nonce": nonce, "code_challenge": challenge, "code_challenge_method": "S256",
+        ])
+    }
+
+    /// The address providers send their answers to.
+    var callbackURL: String { deps.configuration.publicBaseURL + "/oauth2/idpresponse" }
+
+    /// `/oauth2/idpresponse`: the provider's answer.
+    public func finish(_ query: [String: String], host: String?) async -> Outcome {
+        guard let state = query["state"], !state.isEmpty, state.utf8.count <= 256,
+              let stored = try? await deps.storage.takeFederationState(hash: TokenIssuer.hash(state)), stored.expiresAt > deps.clock.now()
+        else { return .errorPage("invalid_request") }
+        let request: AuthorizeRequest
+        switch await AuthorizeRequest.check(stored.authorizeQuery, host: nil, deps: deps) {
+        case .success(let checked): request = checked
+        case .failure: return .errorPage("invalid_request")
+        }
+        func back(_ error: String, _ description: String?) -> Outcome {
+            .redirect(OAuthRedirect.query(request.redirectURI, ["error": error, "error_description": description, "state": request.state]))
+        }
+        // The provider refused, or the user cancelled there: the client hears the provider's words.
+        if let error = query["error"] {
+            return back(String(error.prefix(128)), query["error_description"].map { String($0.prefix(512)) })
+        }
+        guard let code = query["code"], !code.isEmpty, code.utf8.count <= 4096 else {
+            return back("invalid_request", "The identity provider sent no code.")
+        }
+        guard let provider = try? await deps.storage.identityProvider(poolID: request.pool.id, name: stored.providerName) else {
+            return back("invalid_request", "The identity provider no longer exists.")
+        }
+        do {
+            let claims = try await claims(code: code, verifier: stored.codeVerifier, nonce: stored.nonce, provider: provider)
+            guard let subject = claims[ProviderDetails.subjectClaim(provider.type) ?? "sub"].flatMap(FederatedUsers.text), !subject.isEmpty else {
+                return back("invalid_request", "The identity provider did not say who the user is.")
+            }
+            let user = try await FederatedUsers(deps: deps).signIn(
+                provider: provider, subject: subject, claims: claims, pool: request.pool, client: request.client)
+            return .signedIn(request, user)
+        } catch let failure as ProviderFailure {
+            deps.logger.notice("federation: \(provider.name): \(failure.description)")
+            return back("invalid_request", failure.description)
+        } catch let error as CognitoError {
+            return back("invalid_request", error.message)
+        } catch {
+            deps.logger.error("federation: \(provider.name): \(error)")
+            return back("server_error", nil)
+        }
+    }
+
+    struct ProviderFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The user's claims: the ID token's (checked), with the user-info endpoint's over them.
+    private func claims(code: String, verifier: String, nonce: String, provider: IdentityProvider) async throws -> [String: JSONValue] {
+        guard let web = deps.web else { throw ProviderFailure("Cognate cannot reach identity providers.") }
+        guard let tokenURL = provider.details["token_url"], let clientID = provider.details["client_id"] else {
+            throw ProviderFailure("The identity provider has no token endpoint.")
+        }
+        var form: [String: String?] = [
+            "grant_type": "authorization_code", "code": code, "redirect_uri": callbackURL, "client_id": clientID, "code_verifier": verifier,
+        ]
+        form["client_secret"] = provider.details["client_secret"]
+        let tokenAnswer: WebResponse
+        do {
+            tokenAnswer = try await web.send(WebRequest(
+                method: "POST", url: tokenURL, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+                body: Array(OAuthRedirect.encode(form).utf8)))
+        } catch {
+            throw ProviderFailure("The identity provider's token endpoint could not be reached.")
+        }
+        guard tokenAnswer.status == 200, let tokens = try? JSONSerialization.jsonObject(with: Data(tokenAnswer.body)) as? [String: Any] else {
+            throw ProviderFailure("The identity provider refused the code (HTTP \(tokenAnswer.status)).")
+        }
+        var claims: [String: JSONValue] = [:]
+        if let idToken = tokens["id_token"] as? String {
+            guard let jwks = provider.details["jwks_uri"], let issuer = provider.details["oidc_issuer"] else {
+                throw ProviderFailure("The identity provider's keys are unknown.")
+            }
+            let keys: WebResponse
+            do {
+                keys = try await web.send(WebRequest(url: jwks, headers: [("Accept", "application/json")]))
+            } catch {
+                throw ProviderFailure("The identity provider's keys could not be read.")
+            }
+            guard keys.status == 200 else { throw ProviderFailure("The identity provider's keys could not be read.") }
+            do {
+                claims = try IDTokenVerifier(issuer: issuer, clientID: clientID, clientSecret: provider.details["client_secret"], now: deps.clock.now())
+                    .verify(idToken, keys: keys.body, nonce: nonce)
+            } catch let failure as IDTokenVerifier.Failure {
+                throw ProviderFailure("The identity provider's ID token was refused: \(failure.description).")
+            }
+        } else if provider.type == "OIDC" {
+            throw ProviderFailure("The identity provider answered without an ID token.")
+        }
+        if let accessToken = tokens["access_token"] as? String, let attributesURL = provider.details["attributes_url"] {
+            let post = provider.details["attributes_request_method"] == "POST"
+            let answer: WebResponse
+            do {
+                answer = try await web.send(WebRequest(
+                    method: post ? "POST" : "GET", url: attributesURL,
+                    headers: [("Authorization", "Bearer " + accessToken), ("Accept", "application/json")]))
+            } catch {
+                throw ProviderFailure("The identity provider's user-info endpoint could not be reached.")
+            }
+            guard answer.status == 200, case .object(let info)? = try? JSONDecoder().decode(JSONValue.self, from: Data(answer.body)) else {
+                throw ProviderFailure("The identity provider's user-info endpoint refused (HTTP \(answer.status)).")
+            }
+            // The user-info answer is about the ID token's subject, or it is not taken (OIDC Core §5.3.2).
+            if let subject = claims["sub"], let other = info["sub"], other != subject {
+                throw ProviderFailure("The identity provider's user-info answer is about another user.")
+            }
+            claims.merge(info) { _, new in new }
+        }
+        return claims
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// A sign-in handed to an external identity provider, between the redirect there and the provider's answer
+/// at `/oauth2/idpresponse`: the `state` sent (stored as its hash), the authorize request to resume, and the
+/// nonce and PKCE verifier the answer must match.
+public struct FederationState: Codable, Sendable, Equatable {
+    public var stateHash: String
+    public var poolID: String
+    public var providerName: String
+    /// The parameters of the client's `/oauth2/authorize` request, checked again when the sign-in resumes.
+    public var authorizeQuery: [String: String]
+    public var nonce: String
+    public var codeVerifier: String
+    public var expiresAt: Date
+
+    /// How long a user may take at the provider.
+    public static let lifetime: TimeInterval = 15 * 60
+
+    public init(
+        stateHash: String, poolID: String, providerName: String, authorizeQuery: [String: String], nonce: String, codeVerifier: String, expiresAt: Date
+    ) {
+        self.stateHash = stateHash
+        self.poolID = poolID
+        self.providerName = providerName
+        self.authorizeQuery = authorizeQuery
+        self.nonce = nonce
+        self.codeVerifier = codeVerifier
+        self.expiresAt = expiresAt
+    }
+}
