@@ -44,10 +44,10 @@ def test_missing_and_unknown_targets(server):
 
 
 def test_unimplemented_operation_says_so(server):
-    r = post(server, "AdminLinkProviderForUser", json.dumps({"UserPoolId": "us-east-1_abc", "DestinationUser": {}, "SourceUser": {}}))
+    r = post(server, "AdminListUserAuthEvents", json.dumps({"UserPoolId": "us-east-1_abc", "Username": "u"}))
     assert r.status_code == 400
     assert error(r) == "UnsupportedOperationException"
-    assert "AdminLinkProviderForUser" in r.json()["message"]
+    assert "AdminListUserAuthEvents" in r.json()["message"]
 
 
 def test_missing_required_members(server):

@@ -243,6 +243,8 @@ def call(name, w):
             return c.update_identity_provider(UserPoolId=pool, ProviderName="idp-" + suffix, IdpIdentifiers=["corp-" + suffix, "dev-" + suffix])
         c.create_identity_provider(UserPoolId=pool, ProviderName="idp2-" + suffix, ProviderType="OIDC", ProviderDetails=details)
         return c.list_identity_providers(UserPoolId=pool, MaxResults=1)
+    if name == "GetSigningCertificate":
+        return c.get_signing_certificate(UserPoolId=pool)
     if name == "CreateGroup":
         return c.create_group(UserPoolId=pool, GroupName="g-" + suffix, Description="Example", Precedence=2,
                               RoleArn="arn:aws:iam::123456789012:role/example")

@@ -219,3 +219,82 @@ def test_in_chromium_the_provider_button_signs_the_user_in(upstream, downstream,
     assert "state=b-1" in location
     claims = f.verified(f.tokens(location)["id_token"])
     assert claims["cognito:username"] == "upstream_" + sub and claims["name"] == "Xena Browser"
+
+
+def test_linking_an_identity_to_a_native_user_and_unlinking_it(upstream, downstream):
+    f = Federation(upstream, downstream)
+    sub = f.idp_user("nate-up", "nate@example.com", full_name="Nate Linked")
+    f.down.admin_create_user(UserPoolId=f.pool, Username="nate", MessageAction="SUPPRESS",
+                             UserAttributes=[{"Name": "email", "Value": "nate.native@example.com"}])
+    f.down.admin_set_user_password(UserPoolId=f.pool, Username="nate", Password=PASSWORD, Permanent=True)
+    f.down.admin_link_provider_for_user(
+        UserPoolId=f.pool, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "nate"},
+        SourceUser={"ProviderName": "Upstream", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": sub})
+    location, _ = f.sign_in("nate-up")
+    claims = f.verified(f.tokens(location)["id_token"])
+    # The linked native user signs in; the provider's mapped attributes are written onto them.
+    assert claims["cognito:username"] == "nate" and claims["name"] == "Nate Linked"
+    assert [i["userId"] for i in claims["identities"]] == [sub]
+    assert [u["Username"] for u in f.down.list_users(UserPoolId=f.pool)["Users"]] == ["nate"]
+    # The identity belongs to one user; an identity that already signed in cannot be linked (AWS does not merge).
+    f.down.admin_create_user(UserPoolId=f.pool, Username="other", MessageAction="SUPPRESS")
+    with pytest.raises(f.down.exceptions.AliasExistsException):
+        f.down.admin_link_provider_for_user(
+            UserPoolId=f.pool, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "other"},
+            SourceUser={"ProviderName": "Upstream", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": sub})
+    solo = f.idp_user("solo", "solo@example.com")
+    f.sign_in("solo")
+    with pytest.raises(f.down.exceptions.InvalidParameterException) as refused:
+        f.down.admin_link_provider_for_user(
+            UserPoolId=f.pool, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "other"},
+            SourceUser={"ProviderName": "Upstream", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": solo})
+    assert refused.value.response["Error"]["Message"].startswith("Merging is not currently supported")
+    # At most five identities per user.
+    for n in range(5):
+        f.down.admin_link_provider_for_user(
+            UserPoolId=f.pool, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "other"},
+            SourceUser={"ProviderName": "Upstream", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": f"sub-{n}"})
+    with pytest.raises(f.down.exceptions.LimitExceededException):
+        f.down.admin_link_provider_for_user(
+            UserPoolId=f.pool, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "other"},
+            SourceUser={"ProviderName": "Upstream", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": "sub-5"})
+    # Unlinked, the identity's next sign-in makes a user of its own.
+    f.down.admin_disable_provider_for_user(
+        UserPoolId=f.pool, User={"ProviderName": "Upstream", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": sub})
+    location, _ = f.sign_in("nate-up")
+    assert f.verified(f.tokens(location)["id_token"])["cognito:username"] == "upstream_" + sub
+    # Disabling the native "provider" ends the password sign-in.
+    f.down.initiate_auth(ClientId=f.app, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "nate", "PASSWORD": PASSWORD})
+    f.down.admin_disable_provider_for_user(
+        UserPoolId=f.pool, User={"ProviderName": "Cognito", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": "nate"})
+    with pytest.raises(f.down.exceptions.NotAuthorizedException):
+        f.down.initiate_auth(ClientId=f.app, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "nate", "PASSWORD": PASSWORD})
+    # A federated user who is not linked can no longer sign in with the provider once disabled.
+    f.down.admin_disable_provider_for_user(
+        UserPoolId=f.pool, User={"ProviderName": "Upstream", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": solo})
+    location, _ = f.sign_in("solo")
+    assert urllib.parse.parse_qs(urllib.parse.urlparse(location).query)["error"] == ["invalid_request"]
+    # Bad identities: a provider the pool lacks, an attribute nothing maps to.
+    with pytest.raises(f.down.exceptions.InvalidParameterException):
+        f.down.admin_link_provider_for_user(
+            UserPoolId=f.pool, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "other"},
+            SourceUser={"ProviderName": "Nobody", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": "x"})
+    with pytest.raises(f.down.exceptions.InvalidParameterException):
+        f.down.admin_link_provider_for_user(
+            UserPoolId=f.pool, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "other"},
+            SourceUser={"ProviderName": "Upstream", "ProviderAttributeName": "shoe_size", "ProviderAttributeValue": "x"})
+    with pytest.raises(f.down.exceptions.UserNotFoundException):
+        f.down.admin_link_provider_for_user(
+            UserPoolId=f.pool, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "ghost"},
+            SourceUser={"ProviderName": "Upstream", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": "y"})
+
+
+def test_linking_by_a_mapped_attribute(upstream, downstream):
+    f = Federation(upstream, downstream)
+    f.idp_user("mapped-up", "mapped@example.com")
+    f.down.admin_create_user(UserPoolId=f.pool, Username="mapped", MessageAction="SUPPRESS")
+    f.down.admin_link_provider_for_user(
+        UserPoolId=f.pool, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": "mapped"},
+        SourceUser={"ProviderName": "Upstream", "ProviderAttributeName": "email", "ProviderAttributeValue": "mapped@example.com"})
+    location, _ = f.sign_in("mapped-up")
+    assert f.verified(f.tokens(location)["id_token"])["cognito:username"] == "mapped"

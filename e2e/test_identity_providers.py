@@ -112,3 +112,26 @@ def test_saml_providers_are_refused_honestly_for_now(cognito, pool):
         cognito.create_identity_provider(UserPoolId=pool, ProviderName="Corp", ProviderType="SAML",
                                          ProviderDetails={"MetadataURL": "https://idp.example.com/metadata"})
     assert error_code(e) == "UnsupportedOperationException"
+
+
+def test_the_signing_certificate_is_the_pools_and_stays_the_same(server, cognito, pool):
+    import base64
+
+    import requests
+    from cryptography import x509
+    first = cognito.get_signing_certificate(UserPoolId=pool)["Certificate"]
+    assert not first.startswith("-----")  # base64 DER, as AWS answers it
+    cert = x509.load_der_x509_certificate(base64.b64decode(first))
+    from cryptography.x509.oid import NameOID
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == f"urn:amazon:cognito:sp:{pool}"
+    assert cert.issuer == cert.subject
+    assert 3650 <= (cert.not_valid_after_utc - cert.not_valid_before_utc).days <= 3653
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    cert.public_key().verify(cert.signature, cert.tbs_certificate_bytes, PKCS1v15(), cert.signature_hash_algorithm)  # self-signed
+    assert cognito.get_signing_certificate(UserPoolId=pool)["Certificate"] == first
+    jwk = requests.get(f"{server.url}/{pool}/.well-known/jwks.json", timeout=5).json()["keys"][0]
+    modulus = int.from_bytes(base64.urlsafe_b64decode(jwk["n"] + "=" * (-len(jwk["n"]) % 4)), "big")
+    assert cert.public_key().public_numbers().n == modulus
+    with pytest.raises(ClientError) as e:
+        cognito.get_signing_certificate(UserPoolId="us-east-1_Nobody00")
+    assert error_code(e) == "ResourceNotFoundException"

@@ -39,6 +39,9 @@ public struct User: Codable, Sendable, Equatable {
     public var pendingWebAuthnRegistration: PendingWebAuthnRegistration?
     /// Recent code deliveries and wrong codes, which bound how fast codes can be guessed.
     public var codeThrottle: CodeThrottle?
+    /// Identities of external providers linked to this user (AdminLinkProviderForUser): signing in with one
+    /// of them signs this user in.
+    public var linkedIdentities: [LinkedIdentity]?
 
     public init(
         poolID: String, username: String, usernameKey: String, sub: String, attributes: [UserAttribute],
@@ -119,6 +122,29 @@ public struct PasswordCredential: Codable, Sendable, Equatable {
         self.saltHex = saltHex
         self.verifier = verifier
         self.setAt = setAt
+    }
+}
+
+/// An identity of an external provider linked to a user: the provider, the attribute that names the identity
+/// (`Cognito_Subject`, or a pool attribute the provider's claim is mapped to) and its value.
+public struct LinkedIdentity: Codable, Sendable, Equatable {
+    public var providerName: String
+    public var attributeName: String
+    public var value: String
+    public var linkedAt: Date
+
+    public init(providerName: String, attributeName: String, value: String, linkedAt: Date) {
+        self.providerName = providerName
+        self.attributeName = attributeName
+        self.value = value
+        self.linkedAt = linkedAt
+    }
+
+    /// The alias key that makes the identity unique in the pool and finds its user.
+    public var aliasKey: String { "identity:" + providerName + ":" + attributeName + ":" + value }
+
+    public static func aliasKey(provider: String, attribute: String, value: String) -> String {
+        "identity:" + provider + ":" + attribute + ":" + value
     }
 }
 

@@ -50,6 +50,7 @@ import Testing
         user.webAuthnCredentials = [credential]
         user.pendingWebAuthnRegistration = PendingWebAuthnRegistration(challenge: "ch", clientID: "client", expiresAt: date.addingTimeInterval(13))
         user.codeThrottle = CodeThrottle(sends: [date.addingTimeInterval(14)], failures: [date.addingTimeInterval(15), date])
+        user.linkedIdentities = [LinkedIdentity(providerName: "Google", attributeName: "Cognito_Subject", value: "1170", linkedAt: date)]
         return user
     }
 
@@ -85,12 +86,14 @@ import Testing
         #expect(try User(recordBytes: bare.recordBytes) == bare)
     }
 
-    @Test func formatOneRecordsAreReadWithoutThrottle() throws {
+    @Test func olderRecordsAreReadWithoutTheNewerFields() throws {
         var user = Self.fullUser()
+        user.linkedIdentities = nil
+        // A format 2 record is the format 3 layout without the last field (an absent optional is one byte).
+        let formatTwo = [2] + user.recordBytes.dropFirst().dropLast()
+        #expect(try User(recordBytes: formatTwo) == user)
         user.codeThrottle = nil
-        // A format 1 record is the format 2 layout without the last field.
-        let bytes = user.recordBytes
-        let formatOne = [1] + bytes.dropFirst().dropLast()
+        let formatOne = [1] + user.recordBytes.dropFirst().dropLast(2)
         #expect(try User(recordBytes: formatOne) == user)
     }
 

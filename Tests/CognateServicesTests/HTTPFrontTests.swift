@@ -60,10 +60,10 @@ import Testing
 
     @Test func unimplementedOperationNamesItself() async throws {
         try await withApp { client in
-            let (status, body, _) = try await call(client, "AdminLinkProviderForUser", #"{"UserPoolId":"us-east-1_abc","DestinationUser":{},"SourceUser":{}}"#)
+            let (status, body, _) = try await call(client, "AdminListUserAuthEvents", #"{"UserPoolId":"us-east-1_abc","Username":"u"}"#)
             #expect(status == 400)
             #expect(body["__type"] as? String == "UnsupportedOperationException")
-            #expect((body["message"] as? String)?.contains("AdminLinkProviderForUser") == true)
+            #expect((body["message"] as? String)?.contains("AdminListUserAuthEvents") == true)
         }
     }
 

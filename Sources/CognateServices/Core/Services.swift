@@ -59,6 +59,8 @@ public enum Services {
         DomainService(deps).register(in: &table)
         ResourceServerService(deps).register(in: &table)
         IdentityProviderService(deps).register(in: &table)
+        ProviderLinks(deps).register(in: &table)
+        SigningCertificate(deps).register(in: &table)
         UICustomizationService(deps).register(in: &table)
         TermsService(deps).register(in: &table)
         ManagedLoginBrandingService(deps).register(in: &table)

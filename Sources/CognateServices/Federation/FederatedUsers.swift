@@ -44,14 +44,36 @@ struct FederatedUsers {
         }
     }
 
-    /// The `identities` attribute of a user signed in through `provider`.
-    static func identities(provider: IdentityProvider, subject: String, since: Date) -> String {
-        let identity: [String: Any] = [
-            "userId": subject, "providerName": provider.name, "providerType": provider.type, "issuer": NSNull(), "primary": true,
-            "dateCreated": Int(since.timeIntervalSince1970 * 1000),
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: [identity], options: [.sortedKeys])) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self)
+    /// The `identities` attribute once `subject` of `provider` is among them: `current` with the identity
+    /// added when it is not there yet (the first one is the primary).
+    static func identities(_ current: String?, provider: IdentityProvider, subject: String, since: Date) -> String {
+        var list: [JSONValue] = []
+        if let current, case .array(let existing)? = try? JSONDecoder().decode(JSONValue.self, from: Data(current.utf8)) { list = existing }
+        let known = list.contains { item in
+            guard case .object(let fields) = item else { return false }
+            return fields["providerName"] == .string(provider.name) && fields["userId"] == .string(subject)
+        }
+        if !known {
+            list.append(.object([
+                "userId": .string(subject), "providerName": .string(provider.name), "providerType": .string(provider.type), "issuer": .null,
+                "primary": .bool(list.isEmpty), "dateCreated": .number((since.timeIntervalSince1970 * 1000).rounded()),
+            ]))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(JSONValue.array(list))) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    /// The user an identity of `provider` is linked to: by its subject, or by an attribute its claims map to.
+    private func linkedUser(provider: IdentityProvider, subject: String, attributes: [AttributeType], pool: UserPool) async -> User? {
+        var keys = [LinkedIdentity.aliasKey(provider: provider.name, attribute: ProviderLinks.subject, value: subject)]
+        for attribute in attributes where provider.attributeMapping[attribute.name] != nil {
+            keys.append(LinkedIdentity.aliasKey(provider: provider.name, attribute: attribute.name, value: attribute.value ?? ""))
+        }
+        for key in keys {
+            if let user = try? await deps.storage.user(poolID: pool.id, aliasKey: key) { return user }
+        }
+        return nil
     }
 
     /// The user who signs in as `subject` of `provider`: created on the first sign-in, their mapped attributes
@@ -61,6 +83,15 @@ struct FederatedUsers {
         // Mapped attributes are written on the user's behalf: they must be ones the client may write, and mutable.
         try AttributePermissions(client: client).checkWrite(attributes.map(\.name).filter { provider.attributeMapping[$0] != nil })
         let directory = UserDirectory(pool: pool, storage: deps.storage)
+        // An identity linked to a user (AdminLinkProviderForUser) signs that user in.
+        if let linked = await linkedUser(provider: provider, subject: subject, attributes: attributes, pool: pool) {
+            guard linked.enabled else { throw SignInPolicy.disabled }
+            let now = deps.clock.now()
+            return try await UserAdminService(deps).update(pool, linked) { user in
+                for attribute in attributes { user.setAttribute(attribute.name, attribute.value ?? "") }
+                user.setAttribute("identities", Self.identities(user.attribute("identities"), provider: provider, subject: subject, since: now))
+            }
+        }
         let username = Self.username(provider: provider, subject: subject)
         let key = directory.usernameKey(username)
         if let existing = try? await deps.storage.user(poolID: pool.id, usernameKey: key) {
@@ -77,7 +108,7 @@ struct FederatedUsers {
             poolID: pool.id, username: username, usernameKey: key, sub: sub, attributes: [UserAttribute(name: "sub", value: sub)],
             status: Self.status, enabled: true, creationDate: now, lastModifiedDate: now)
         for attribute in attributes { user.setAttribute(attribute.name, attribute.value ?? "") }
-        user.setAttribute("identities", Self.identities(provider: provider, subject: subject, since: now))
+        user.setAttribute("identities", Self.identities(nil, provider: provider, subject: subject, since: now))
         try AttributeRules(pool: pool).checkRequired(user)
         _ = try await SignUpTriggers(deps: deps).preSignUp(
             source: "PreSignUp_ExternalProvider", pool: pool, userName: username, clientID: client.clientID, attributes: attributes,

@@ -35,12 +35,13 @@ struct UserDirectory {
     }
 
     /// The user's active aliases: the sign-in attributes they hold (verified where that is required).
+    /// The identities of other providers linked to the user are aliases too: each belongs to one user.
     func aliasKeys(of user: User) -> [String] {
         signInAttributes.compactMap { attribute in
             guard let value = user.attribute(attribute.name) else { return nil }
             if attribute.needsVerification && user.attribute(attribute.name + "_verified") != "true" { return nil }
             return aliasKey(attribute.name, value)
-        }
+        } + (user.linkedIdentities ?? []).map(\.aliasKey)
     }
 
     /// Which of a user's aliases another user holds already (`email`, `phone_number` or

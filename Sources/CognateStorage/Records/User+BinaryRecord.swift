@@ -5,9 +5,9 @@ import Foundation
 // reader for the old layout; UserRecordTests fails when a field is left out.
 
 extension User: BinaryRecord {
-    /// 2 added `codeThrottle`; format 1 records are read with none.
-    public static let recordFormat: UInt8 = 2
-    public static let readableFormats: ClosedRange<UInt8> = 1...2
+    /// 2 added `codeThrottle`, 3 `linkedIdentities`; older records are read without them.
+    public static let recordFormat: UInt8 = 3
+    public static let readableFormats: ClosedRange<UInt8> = 1...3
 
     public func write(to writer: inout RecordWriter) {
         writer.write(poolID)
@@ -32,6 +32,7 @@ extension User: BinaryRecord {
         writer.write(webAuthnCredentials)
         writer.write(pendingWebAuthnRegistration)
         writer.write(codeThrottle)
+        writer.write(linkedIdentities)
     }
 
     public init(from reader: inout RecordReader) throws(RecordError) {
@@ -53,6 +54,7 @@ extension User: BinaryRecord {
         webAuthnCredentials = try reader.readOptional()
         pendingWebAuthnRegistration = try reader.readOptional()
         if reader.format >= 2 { codeThrottle = try reader.readOptional() }
+        if reader.format >= 3 { linkedIdentities = try reader.readOptional() }
     }
 }
 
@@ -204,6 +206,19 @@ extension WebAuthnCredential: RecordField {
             relyingPartyID: try reader.read(), friendlyName: try reader.read(),
             authenticatorAttachment: try reader.readOptional(), transports: try reader.readArray(), createdAt: try reader.read())
         lastUsedAt = try reader.readOptional()
+    }
+}
+
+extension LinkedIdentity: RecordField {
+    public func write(to writer: inout RecordWriter) {
+        writer.write(providerName)
+        writer.write(attributeName)
+        writer.write(value)
+        writer.write(linkedAt)
+    }
+
+    public init(from reader: inout RecordReader) throws(RecordError) {
+        self.init(providerName: try reader.read(), attributeName: try reader.read(), value: try reader.read(), linkedAt: try reader.read())
     }
 }
 
