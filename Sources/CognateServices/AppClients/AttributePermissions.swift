@@ -20,6 +20,17 @@ struct AttributePermissions {
         }
     }
 
+    /// Refuses a federated sign-in's write of mapped attributes the client may not write. The provider
+    /// vouches for the verification flags it sends, so those are allowed here when the client's list has them
+    /// (or it has no list).
+    func checkMappedWrite(_ names: some Sequence<String>) throws(CognitoError) {
+        let writable = client.settings.writeAttributes.map(Set.init)
+        for name in names {
+            if name.hasPrefix("dev:") { throw Self.unauthorized }
+            if let writable, !writable.contains(name) { throw Self.unauthorized }
+        }
+    }
+
     /// Whether the client sees this attribute (GetUser, the ID token, challenge parameters).
     func canRead(_ name: String) -> Bool {
         if name == "sub" { return true }

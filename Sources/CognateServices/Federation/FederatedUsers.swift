@@ -81,7 +81,7 @@ struct FederatedUsers {
     func signIn(provider: IdentityProvider, subject: String, claims: [String: JSONValue], pool: UserPool, client: AppClient) async throws -> User {
         let attributes = Self.mapped(claims, provider: provider)
         // Mapped attributes are written on the user's behalf: they must be ones the client may write, and mutable.
-        try AttributePermissions(client: client).checkWrite(attributes.map(\.name).filter { provider.attributeMapping[$0] != nil })
+        try AttributePermissions(client: client).checkMappedWrite(attributes.map(\.name).filter { provider.attributeMapping[$0] != nil })
         let directory = UserDirectory(pool: pool, storage: deps.storage)
         // An identity linked to a user (AdminLinkProviderForUser) signs that user in.
         if let linked = await linkedUser(provider: provider, subject: subject, attributes: attributes, pool: pool) {
