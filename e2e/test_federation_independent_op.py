@@ -78,3 +78,43 @@ def test_a_provider_that_is_down(server, cognito):
     assert answer.status_code == 302
     back = urllib.parse.parse_qs(urllib.parse.urlparse(answer.headers["Location"]).query)
     assert back["error"] == ["invalid_request"] and "could not be reached" in back["error_description"][0]
+
+
+def test_a_social_provider_answered_by_a_local_provider(op, tmp_path):
+    """--social-issuers Google=<local issuer>: an app's "Sign in with Google" works offline."""
+    from conftest import Server
+    server = Server(str(tmp_path / "social.sqlite"), extra_args=["--social-issuers", f"Google={op}"]).start()
+    try:
+        cognito = server.client()
+        pool = cognito.create_user_pool(PoolName="social")["UserPool"]["Id"]
+        google = cognito.create_identity_provider(
+            UserPoolId=pool, ProviderName="Google", ProviderType="Google", AttributeMapping={"email": "email"},
+            ProviderDetails={"client_id": "g-client", "client_secret": "g-secret", "authorize_scopes": "openid email profile"}
+        )["IdentityProvider"]
+        assert google["ProviderDetails"]["authorize_url"].startswith(op) and google["ProviderDetails"]["oidc_issuer"] == op
+        app = cognito.create_user_pool_client(
+            UserPoolId=pool, ClientName="app", AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid", "email"],
+            AllowedOAuthFlowsUserPoolClient=True, CallbackURLs=[CALLBACK], SupportedIdentityProviders=["Google"])["UserPoolClient"]["ClientId"]
+        session = requests.Session()
+        query = {"client_id": app, "response_type": "code", "redirect_uri": CALLBACK, "scope": "openid email", "identity_provider": "Google"}
+        to_op = session.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode(query), allow_redirects=False, timeout=10)
+        back = session.post(to_op.headers["Location"], data={"sub": "alice-123"}, allow_redirects=False, timeout=10)
+        location = session.get(back.headers["Location"], allow_redirects=False, timeout=10).headers["Location"]
+        code = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)["code"][0]
+        tokens = requests.post(server.url + "/oauth2/token", data={"grant_type": "authorization_code", "client_id": app, "code": code,
+                                                                    "redirect_uri": CALLBACK}, timeout=10).json()
+        claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
+        assert claims["cognito:username"] == "google_alice-123" and claims["identities"][0]["providerType"] == "Google"
+    finally:
+        server.stop()
+    # Without the option, Google keeps its public endpoints.
+    plain = Server(str(tmp_path / "plain.sqlite")).start()
+    try:
+        cognito = plain.client()
+        pool = cognito.create_user_pool(PoolName="plain")["UserPool"]["Id"]
+        google = cognito.create_identity_provider(
+            UserPoolId=pool, ProviderName="Google", ProviderType="Google",
+            ProviderDetails={"client_id": "g", "client_secret": "s", "authorize_scopes": "openid"})["IdentityProvider"]
+        assert google["ProviderDetails"]["authorize_url"] == "https://accounts.google.com/o/oauth2/v2/auth"
+    finally:
+        plain.stop()

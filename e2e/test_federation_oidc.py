@@ -298,3 +298,31 @@ def test_linking_by_a_mapped_attribute(upstream, downstream):
         SourceUser={"ProviderName": "Upstream", "ProviderAttributeName": "email", "ProviderAttributeValue": "mapped@example.com"})
     location, _ = f.sign_in("mapped-up")
     assert f.verified(f.tokens(location)["id_token"])["cognito:username"] == "mapped"
+
+
+def test_inbound_federation_chooses_the_attributes_to_map(upstream, downstream, fake_lambda):
+    f = Federation(upstream, downstream, LambdaConfig={"InboundFederation": {
+        "LambdaVersion": "V1_0", "LambdaArn": "arn:aws:lambda:us-east-1:000000000000:function:inbound"}})
+    sub = f.idp_user("yara", "yara@example.com", full_name="Yara Original")
+
+    def reply(path, headers, body):
+        event = json.loads(body)
+        if event["triggerSource"] == "InboundFederation_ExternalProvider":
+            event["response"]["userAttributesToMap"] = {"email": "yara@corp.example.com", "name": "Yara Chosen"}
+        return 200, {}, json.dumps(event).encode()
+    fake_lambda.requests.clear()
+    fake_lambda.reply = reply
+    location, _ = f.sign_in("yara")
+    claims = f.verified(f.tokens(location)["id_token"])
+    assert claims["cognito:username"] == "upstream_" + sub
+    assert claims["email"] == "yara@corp.example.com" and claims["name"] == "Yara Chosen"
+    event = next(json.loads(body) for _, _, body in fake_lambda.requests
+                 if json.loads(body)["triggerSource"] == "InboundFederation_ExternalProvider")
+    assert event["request"]["providerName"] == "Upstream" and event["request"]["providerType"] == "OIDC"
+    attributes = event["request"]["attributes"]
+    assert attributes["idToken"]["sub"] == sub and attributes["userInfo"]["email"] == "yara@example.com"
+    assert "id_token" in attributes["tokenResponse"] and event["response"] == {"userAttributesToMap": None}
+    # An empty answer keeps the provider's attributes.
+    fake_lambda.reply = lambda path, headers, body: (200, {}, body)
+    location, _ = f.sign_in("yara")
+    assert f.verified(f.tokens(location)["id_token"])["name"] == "Yara Original"

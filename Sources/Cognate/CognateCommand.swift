@@ -65,6 +65,9 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: "Attempts to invoke a trigger that times out or cannot be reached (default: 3, as Cognito). COGNATE_LAMBDA_ATTEMPTS.")
     var lambdaAttempts: Int?
 
+    @Option(help: "Social providers answered by a local OpenID provider: TYPE=ISSUER pairs separated by commas (Google=http://localhost:9400). Their endpoints then come from that issuer's discovery document. COGNATE_SOCIAL_ISSUERS.")
+    var socialIssuers: String?
+
     @Option(help: "Where the data keys of custom-sender codes come from (the KMS API of ministack, moto, LocalStack…). Default: the KMS endpoint of the key ARN's region. COGNATE_KMS_ENDPOINT.")
     var kmsEndpoint: String?
 

@@ -48,7 +48,7 @@ struct Launcher {
                 keepsOutbox: settings.testEndpoints, logsCodes: settings.logCodes,
                 simulationKey: HKDF<SHA256>.deriveKey(
                     inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
-                awsFormIssuer: settings.awsIssuer),
+                awsFormIssuer: settings.awsIssuer, socialIssuers: try settings.parsedSocialIssuers()),
             logger: logger,
             functions: LambdaInvoker(
                 endpoint: settings.lambdaEndpoint.flatMap(URL.init(string:)), attemptTimeout: .seconds(Int64(settings.lambdaTimeout)),

@@ -31,12 +31,13 @@ struct Settings: Sendable {
     var lambdaTimeout = 5
     var lambdaAttempts = 3
     var kmsEndpoint: String?
+    var socialIssuers: String?
 
     /// Every option, with the key it has in the environment (after `COGNATE_`) and in a config file.
     static let keys = [
         "host", "port", "db", "inMemory", "region", "accountId", "publicUrl", "logLevel", "testEndpoints", "idleTimeout",
         "requestTimeout", "maxConnections", "credentials", "secretsKeyFile", "tlsCert", "tlsKey", "awsIssuer", "logCodes", "seed",
-        "lambdaEndpoint", "lambdaTimeout", "lambdaAttempts", "kmsEndpoint",
+        "lambdaEndpoint", "lambdaTimeout", "lambdaAttempts", "kmsEndpoint", "socialIssuers",
     ]
 
     /// `COGNATE_PUBLIC_URL` for `publicUrl`: what swift-configuration's environment provider reads.
@@ -144,6 +145,7 @@ struct Settings: Sendable {
         s.lambdaTimeout = try int("lambdaTimeout", command.lambdaTimeout) ?? s.lambdaTimeout
         s.lambdaAttempts = try int("lambdaAttempts", command.lambdaAttempts) ?? s.lambdaAttempts
         s.kmsEndpoint = try string("kmsEndpoint", command.kmsEndpoint)
+        s.socialIssuers = try string("socialIssuers", command.socialIssuers)
         try s.validate()
         return s
     }
@@ -156,11 +158,31 @@ struct Settings: Sendable {
         guard lambdaTimeout > 0, (1...10).contains(lambdaAttempts) else {
             throw ValidationError("--lambda-timeout must be positive and --lambda-attempts between 1 and 10.")
         }
+        _ = try parsedSocialIssuers()
         for (option, endpoint) in [("--lambda-endpoint", lambdaEndpoint), ("--kms-endpoint", kmsEndpoint)] {
             guard let endpoint else { continue }
             guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
                 throw ValidationError("\(option) must be an http or https URL, such as http://localhost:4566.")
             }
         }
+    }
+
+    static let socialTypes: Set<String> = ["Google", "Facebook", "LoginWithAmazon", "SignInWithApple"]
+
+    /// `--social-issuers Google=http://localhost:9400,Facebook=…`: social providers a local OpenID provider answers.
+    func parsedSocialIssuers() throws -> [String: String] {
+        guard let text = socialIssuers, !text.isEmpty else { return [:] }
+        var out: [String: String] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, Self.socialTypes.contains(parts[0]), let url = URL(string: parts[1]),
+                  ["http", "https"].contains(url.scheme ?? ""), url.host != nil, !parts[1].hasSuffix("/")
+            else {
+                throw ValidationError(
+                    "--social-issuers takes TYPE=ISSUER pairs separated by commas (TYPE: Google, Facebook, LoginWithAmazon or SignInWithApple; ISSUER: an http or https URL without a trailing slash).")
+            }
+            out[parts[0]] = parts[1]
+        }
+        return out
     }
 }

@@ -19,13 +19,17 @@ public struct ServiceConfiguration: Sendable {
     /// Tokens carry AWS's issuer (`https://cognito-idp.<region>.amazonaws.com/<poolId>`) instead of Cognate's
     /// address, for verifiers that hard-code it; Cognate still serves the keys and discovery itself.
     public var awsFormIssuer: Bool
+    /// Social providers answered by a local OpenID provider instead of their public endpoints, by provider
+    /// type (`Google` → `http://localhost:9400`), so applications that sign in with Google can be tested offline.
+    public var socialIssuers: [String: String] = [:]
 
     public init(
         defaultRegion: String = "us-east-1", accountID: String = "000000000000", publicBaseURL: String = "http://127.0.0.1:9229",
         keepsOutbox: Bool = true, logsCodes: Bool = false, simulationKey: SymmetricKey = SymmetricKey(size: .bits256),
-        awsFormIssuer: Bool = false
+        awsFormIssuer: Bool = false, socialIssuers: [String: String] = [:]
     ) {
         self.awsFormIssuer = awsFormIssuer
+        self.socialIssuers = socialIssuers
         self.simulationKey = simulationKey
         self.defaultRegion = defaultRegion
         self.accountID = accountID

@@ -99,9 +99,18 @@ public struct FederatedSignIn: Sendable {
             return back("invalid_request", "The identity provider no longer exists.")
         }
         do {
-            let claims = try await claims(code: code, verifier: stored.codeVerifier, nonce: stored.nonce, provider: provider)
-            guard let subject = claims[ProviderDetails.subjectClaim(provider.type) ?? "sub"].flatMap(FederatedUsers.text), !subject.isEmpty else {
+            let answer = try await claims(code: code, verifier: stored.codeVerifier, nonce: stored.nonce, provider: provider)
+            var claims = answer.merged
+            // A social provider's own subject claim (Facebook's id, Amazon's user_id), or an OpenID provider's sub.
+            let subjectClaim = claims[ProviderDetails.subjectClaim(provider.type) ?? "sub"] ?? claims["sub"]
+            guard let subject = subjectClaim.flatMap(FederatedUsers.text), !subject.isEmpty else {
                 return back("invalid_request", "The identity provider did not say who the user is.")
+            }
+            // InboundFederation may answer the attributes to map instead of the provider's.
+            if let chosen = try await FederationTriggers(deps: deps).inbound(
+                provider: provider, userName: FederatedUsers.username(provider: provider, subject: subject), clientID: request.client.clientID,
+                pool: request.pool, tokenResponse: answer.tokenResponse, idToken: answer.idToken, userInfo: answer.userInfo) {
+                claims = chosen.mapValues(JSONValue.string)
             }
             let user = try await FederatedUsers(deps: deps).signIn(
                 provider: provider, subject: subject, claims: claims, pool: request.pool, client: request.client)
@@ -122,8 +131,16 @@ public struct FederatedSignIn: Sendable {
         init(_ description: String) { self.description = description }
     }
 
-    /// The user's claims: the ID token's (checked), with the user-info endpoint's over them.
-    private func claims(code: String, verifier: String, nonce: String, provider: IdentityProvider) async throws -> [String: JSONValue] {
+    /// What the provider said of the user: its token response, the ID token's claims (checked), the user-info
+    /// answer, and those claims merged (the user-info endpoint's over the ID token's).
+    struct ProviderAnswer {
+        var tokenResponse: [String: JSONValue]
+        var idToken: [String: JSONValue]
+        var userInfo: [String: JSONValue]
+        var merged: [String: JSONValue] { idToken.merging(userInfo) { _, new in new } }
+    }
+
+    private func claims(code: String, verifier: String, nonce: String, provider: IdentityProvider) async throws -> ProviderAnswer {
         guard let web = deps.web else { throw ProviderFailure("Cognate cannot reach identity providers.") }
         guard let tokenURL = provider.details["token_url"], let clientID = provider.details["client_id"] else {
             throw ProviderFailure("The identity provider has no token endpoint.")
@@ -140,11 +157,11 @@ public struct FederatedSignIn: Sendable {
         } catch {
             throw ProviderFailure("The identity provider's token endpoint could not be reached.")
         }
-        guard tokenAnswer.status == 200, let tokens = try? JSONSerialization.jsonObject(with: Data(tokenAnswer.body)) as? [String: Any] else {
+        guard tokenAnswer.status == 200, case .object(let tokens)? = try? JSONDecoder().decode(JSONValue.self, from: Data(tokenAnswer.body)) else {
             throw ProviderFailure("The identity provider refused the code (HTTP \(tokenAnswer.status)).")
         }
         var claims: [String: JSONValue] = [:]
-        if let idToken = tokens["id_token"] as? String {
+        if case .string(let idToken)? = tokens["id_token"] {
             guard let jwks = provider.details["jwks_uri"], let issuer = provider.details["oidc_issuer"] else {
                 throw ProviderFailure("The identity provider's keys are unknown.")
             }
@@ -164,7 +181,8 @@ public struct FederatedSignIn: Sendable {
         } else if provider.type == "OIDC" {
             throw ProviderFailure("The identity provider answered without an ID token.")
         }
-        if let accessToken = tokens["access_token"] as? String, let attributesURL = provider.details["attributes_url"] {
+        var userInfo: [String: JSONValue] = [:]
+        if case .string(let accessToken)? = tokens["access_token"], let attributesURL = provider.details["attributes_url"] {
             let post = provider.details["attributes_request_method"] == "POST"
             let answer: WebResponse
             do {
@@ -181,8 +199,8 @@ public struct FederatedSignIn: Sendable {
             if let subject = claims["sub"], let other = info["sub"], other != subject {
                 throw ProviderFailure("The identity provider's user-info answer is about another user.")
             }
-            claims.merge(info) { _, new in new }
+            userInfo = info
         }
-        return claims
+        return ProviderAnswer(tokenResponse: tokens, idToken: claims, userInfo: userInfo)
     }
 }

@@ -64,6 +64,14 @@ struct ProviderDetails {
             throw Errors.invalidParameter("ProviderDetails of a \(type) provider must have \(key).")
         }
         if Self.social.contains(type) {
+            // A social provider a local OpenID provider stands in for (--social-issuers): its endpoints are that one's.
+            if let issuer = deps.configuration.socialIssuers[type] {
+                details.merge(try await discover(issuer)) { $1 }
+                details["oidc_issuer"] = issuer
+                details["token_request_method"] = "POST"
+                details["attributes_url_add_attributes"] = "false"
+                return details
+            }
             return details.merging(Self.socialEndpoints(type, details)) { $1 }
         }
         // OIDC.

@@ -23,6 +23,7 @@ struct Triggers {
         case verifyAuthChallengeResponse = "VerifyAuthChallengeResponse"
         case preTokenGeneration = "PreTokenGeneration"
         case userMigration = "UserMigration"
+        case inboundFederation = "InboundFederation"
     }
 
     /// The function configured for a trigger, if any.
@@ -40,6 +41,7 @@ struct Triggers {
         // PreTokenGenerationConfig names the function with its event version; the plain key is V1_0's.
         case .preTokenGeneration: return config?.preTokenGenerationConfig?.lambdaArn ?? config?.preTokenGeneration
         case .userMigration: return config?.userMigration
+        case .inboundFederation: return config?.inboundFederation?.lambdaArn
         }
     }
 
