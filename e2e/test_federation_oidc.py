@@ -326,3 +326,37 @@ def test_inbound_federation_chooses_the_attributes_to_map(upstream, downstream, 
     fake_lambda.reply = lambda path, headers, body: (200, {}, body)
     location, _ = f.sign_in("yara")
     assert f.verified(f.tokens(location)["id_token"])["name"] == "Yara Original"
+
+
+def test_routing_by_identifier_and_by_email_domain(upstream, downstream):
+    f = Federation(upstream, downstream)
+    f.down.update_identity_provider(UserPoolId=f.pool, ProviderName="Upstream", IdpIdentifiers=["corp.example.com"])
+    # idp_identifier on the authorize request goes straight to the provider.
+    answer = requests.get(f.authorize_url(identity_provider="", idp_identifier="corp.example.com"), allow_redirects=False, timeout=10)
+    assert answer.headers["Location"].startswith(upstream.url + "/oauth2/authorize?")
+    # The login page asks for an email address and routes by its domain.
+    session = requests.Session()
+    query = urllib.parse.urlencode({"client_id": f.app, "response_type": "code", "redirect_uri": CALLBACK, "scope": "openid"})
+    page = session.get(downstream.url + "/login?" + query, timeout=10)
+    assert 'id="idpEmail"' in page.text and 'action="/login/federate?' in page.text
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
+    routed = session.post(downstream.url + "/login/federate?" + query, data={"_csrf": csrf, "email": "Ann@Corp.Example.com"},
+                          allow_redirects=False, timeout=10)
+    assert routed.status_code == 302 and routed.headers["Location"].startswith(upstream.url + "/oauth2/authorize?")
+    page = session.get(downstream.url + "/login?" + query, timeout=10)
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
+    unknown = session.post(downstream.url + "/login/federate?" + query, data={"_csrf": csrf, "email": "bob@elsewhere.example"},
+                           allow_redirects=False, timeout=10)
+    assert unknown.status_code == 200 and "No identity provider signs in users of that email domain." in unknown.text
+    # Without the CSRF token, nothing is routed.
+    forged = requests.post(downstream.url + "/login/federate?" + query, data={"email": "ann@corp.example.com"}, allow_redirects=False, timeout=10)
+    assert forged.status_code == 403
+
+
+def test_required_attributes_must_be_mapped(upstream, downstream):
+    f = Federation(upstream, downstream, Schema=[{"Name": "family_name", "AttributeDataType": "String", "Required": True, "Mutable": True}])
+    f.idp_user("zed", "zed@example.com")
+    location, _ = f.sign_in("zed")
+    back = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)
+    assert back["error"] == ["invalid_request"] and "family_name" in back["error_description"][0]
+    assert f.down.list_users(UserPoolId=f.pool)["Users"] == []

@@ -40,7 +40,24 @@ struct ManagedLoginEndpoints {
                case .success(let authorize) = await login.check(query, host: request.head.authority) {
                 return Self.redirect(await login.federation.start(authorize, query: query, name: name, identifier: identifier))
             }
-            return try await page(request) { authorize, raw in loginForm(authorize, raw: raw) }
+            return try await page(request) { authorize, raw in
+                loginForm(authorize, raw: raw, emailRouting: await login.federation.routesByEmail(authorize))
+            }
+        }
+        // The email box of the login page: the domain of the address finds the provider.
+        router.post("/login/federate") { request, _ -> Response in
+            let (authorize, raw, form): (AuthorizeRequest, String, [String: String])
+            switch await posted(request) {
+            case .failure(let refusal): return refusal.response
+            case .success(let checked): (authorize, raw, form) = checked
+            }
+            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard let name = await login.federation.provider(forEmail: email, authorize),
+                  let query = Self.query(request).parameters
+            else {
+                return loginForm(authorize, raw: raw, error: "No identity provider signs in users of that email domain.", emailRouting: true)
+            }
+            return Self.redirect(await login.federation.start(authorize, query: query, name: name, identifier: nil))
         }
         // An identity provider's answer to a sign-in Cognate sent there.
         router.get("/oauth2/idpresponse") { request, _ -> Response in
@@ -184,9 +201,10 @@ struct ManagedLoginEndpoints {
 
     /// The sign-in form, with a fresh CSRF token in its cookie and its hidden field.
     func loginForm(_ authorize: AuthorizeRequest, raw: String, username: String = "", error: String? = nil, info: String? = nil,
-                   status: HTTPResponse.Status = .ok) -> Response {
+                   status: HTTPResponse.Status = .ok, emailRouting: Bool = false) -> Response {
         let csrf = newCSRF()
         return pages.login(
+            federateAction: emailRouting ? "/login/federate?" + raw : nil,
             poolName: authorize.pool.name, action: "/login?" + raw, csrf: csrf.token, username: username, error: error, info: info,
             forgotLink: "/forgotPassword?" + raw, signUpLink: login.allowsSignUp(authorize) ? "/signup?" + raw : nil,
             usernameOnly: authorize.choiceBased,

@@ -26,7 +26,7 @@ enum PageTemplates {
       .brand { font-weight: 600; color: var(--muted); font-size: 14px; letter-spacing: .02em; margin: 0 0 4px; }
       h1 { font-size: 22px; margin: 0 0 20px; color: var(--text); }
       label { display: block; font-weight: 600; font-size: 14px; margin: 16px 0 6px; color: var(--label); }
-      input[type=text], input[type=password] { width: 100%; padding: 10px 12px; font: inherit; color: inherit; background: var(--input-bg);
+      input[type=text], input[type=password], input[type=email] { width: 100%; padding: 10px 12px; font: inherit; color: inherit; background: var(--input-bg);
              border: 1px solid var(--input-border); border-radius: var(--radius-input); }
       input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
       button { width: 100%; margin-top: 24px; padding: 11px; font: inherit; font-weight: 600; color: var(--accent-text); background: var(--accent);
@@ -48,6 +48,7 @@ enum PageTemplates {
       a.idpButton-customizable { display: block; margin: 0 0 12px; padding: 10px; text-align: center; font-weight: 600; text-decoration: none;
              color: var(--accent); background: var(--form-bg); border: 1px solid var(--input-border); border-radius: var(--radius-button); }
       a.idpButton-customizable:hover { border-color: var(--accent); }
+      form + nav { margin-top: 16px; padding-top: 16px; border-top: 1px solid var(--input-border); }
       p.divider { display: flex; align-items: center; gap: 12px; color: var(--muted); font-size: 14px; margin: 16px 0 0; }
       p.divider::before, p.divider::after { content: ""; flex: 1; border-top: 1px solid var(--input-border); }
     </style>
@@ -72,6 +73,14 @@ enum PageTemplates {
     {{#error}}<p class="alert" role="alert" id="loginErrorMessage">{{error}}</p>{{/error}}
     {{#info}}<p class="info" role="status">{{info}}</p>{{/info}}
     {{#hasProviders}}
+    {{#federateAction}}
+    <form method="post" action="{{federateAction}}" novalidate>
+      <input type="hidden" name="_csrf" value="{{csrf}}">
+      <label class="label-customizable" for="idpEmail">Corporate email</label>
+      <input type="email" class="inputField-customizable" id="idpEmail" name="email" autocomplete="email" autocapitalize="none">
+      <button type="submit" class="secondary" name="federateSubmitButton">Continue with my organization</button>
+    </form>
+    {{/federateAction}}
     <nav aria-label="Sign in with another provider">
     {{#providers}}<a class="idpButton-customizable" href="{{link}}">Continue with {{name}}</a>{{/providers}}
     </nav>

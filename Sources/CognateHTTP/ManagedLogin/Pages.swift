@@ -63,14 +63,15 @@ struct Pages: Sendable {
     }
 
     /// The sign-in form; `usernameOnly` for choice-based sign-in, whose next page offers the factors.
-    func login(poolName: String, action: String, csrf: String, username: String = "", error: String? = nil, info: String? = nil,
+    func login(federateAction: String? = nil, poolName: String, action: String, csrf: String, username: String = "", error: String? = nil, info: String? = nil,
                forgotLink: String, signUpLink: String?, usernameOnly: Bool = false, providers: [(name: String, link: String)] = [],
                showForm: Bool = true, branding: PageBranding? = nil, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var values: [String: Any] = [
             "title": "Sign in", "poolName": poolName, "action": action, "csrf": csrf, "username": username, "forgotLink": forgotLink,
             "usernameOnly": usernameOnly, "button": usernameOnly ? "Next" : "Sign in", "showForm": showForm,
-            "hasProviders": !providers.isEmpty, "providers": providers.map { ["name": $0.name, "link": $0.link] },
+            "hasProviders": !providers.isEmpty || federateAction != nil, "providers": providers.map { ["name": $0.name, "link": $0.link] },
         ]
+        if let federateAction { values["federateAction"] = federateAction }
         if let error { values["error"] = error }
         if let info { values["info"] = info }
         if let signUpLink { values["signUpLink"] = signUpLink }

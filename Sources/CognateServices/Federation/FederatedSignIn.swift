@@ -72,6 +72,28 @@ public struct FederatedSignIn: Sendable {
         ])
     }
 
+    /// Whether the login page asks for an email address to find the provider by its domain: when a provider
+    /// the client supports has an identifier in domain form, as AWS's page does.
+    public func routesByEmail(_ request: AuthorizeRequest) async -> Bool {
+        for name in request.client.settings.supportedIdentityProviders ?? [] where name != "COGNITO" {
+            if let provider = try? await deps.storage.identityProvider(poolID: request.pool.id, name: name),
+               provider.identifiers.contains(where: { $0.contains(".") }) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// The provider an email address's domain names (one of its identifiers), if the client supports it.
+    public func provider(forEmail email: String, _ request: AuthorizeRequest) async -> String? {
+        guard email.utf8.count <= 320, let at = email.lastIndex(of: "@") else { return nil }
+        let domain = email[email.index(after: at)...].lowercased()
+        guard !domain.isEmpty, let provider = try? await deps.storage.identityProvider(poolID: request.pool.id, identifier: domain),
+              (request.client.settings.supportedIdentityProviders ?? []).contains(provider.name)
+        else { return nil }
+        return provider.name
+    }
+
     /// The address providers send their answers to.
     var callbackURL: String { deps.configuration.publicBaseURL + "/oauth2/idpresponse" }
 
