@@ -85,37 +85,19 @@ struct AuthService {
         }
         switch flow {
         case .userPasswordAuth, .adminUserPasswordAuth, .adminNoSrpAuth:
-            try gate.requireFlow(flow, client)
-            let username = try Self.required("USERNAME", params)
-            let password = try Self.required("PASSWORD", params)
-            try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
-            let user = try await UserMigration(deps: deps).find(
-                username, password: password, source: .authentication, pool: pool, client: client, validationData: metadata, clientMetadata: nil)
-            try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
+            let user = try await begin(flow, params, pool: pool, client: client, metadata: metadata, needs: ["PASSWORD"])
+            let password = params["PASSWORD"] ?? ""
             try await users.checkPassword(password, user: user, pool: pool, client: client)
             return try await afterPassword(user: user, pool: pool, client: client, deviceKey: params["DEVICE_KEY"])
         case .userSrpAuth:
-            try gate.requireFlow(flow, client)
-            let username = try Self.required("USERNAME", params)
-            let srpA = try Self.required("SRP_A", params)
-            try SRPExchange.checkClientPublic(srpA)
-            try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
-            let user = try await users.find(username, pool: pool, client: client)
-            try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
+            let user = try await begin(flow, params, pool: pool, client: client, metadata: metadata, needs: ["SRP_A"])
+            let srpA = params["SRP_A"] ?? ""
             return try await passwordVerifierChallenge(user: user, srpA: srpA, deviceKey: params["DEVICE_KEY"], pool: pool, client: client)
         case .userAuth:
-            try gate.requireFlow(flow, client)
-            let username = try Self.required("USERNAME", params)
-            try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
-            let user = try await users.find(username, pool: pool, client: client)
-            try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
+            let user = try await begin(flow, params, pool: pool, client: client, metadata: metadata)
             return try await ChoiceBasedSignIn(deps: deps, auth: self).initiate(params, user: user, pool: pool, client: client)
         case .customAuth:
-            try gate.requireFlow(flow, client)
-            let username = try Self.required("USERNAME", params)
-            try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
-            let user = try await users.find(username, pool: pool, client: client)
-            try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
+            let user = try await begin(flow, params, pool: pool, client: client, metadata: metadata)
             return try await CustomAuthentication(deps: deps, auth: self).initiate(params, user: user, pool: pool, client: client)
         case .refreshTokenAuth, .refreshToken:
             try gate.requireFlow(flow, client)
@@ -125,6 +107,30 @@ struct AuthService {
         default:
             throw Errors.invalidParameter("Cognate does not support the \(flow.rawValue) flow yet.")
         }
+    }
+
+    /// What every flow that names a user begins with: the flow allowed, USERNAME and SECRET_HASH, the user
+    /// (one UserMigration brings in, for the plain-password flows; a stand-in where the client hides which
+    /// users exist), then PreAuthentication with InitiateAuth's ClientMetadata as its validationData.
+    /// `needs`: the flow's own parameters, checked before the secret hash (PASSWORD, SRP_A).
+    private func begin(
+        _ flow: AuthFlowType, _ params: [String: String], pool: UserPool, client: AppClient, metadata: [String: String]?,
+        needs: [String] = []
+    ) async throws -> User {
+        try gate.requireFlow(flow, client)
+        let username = try Self.required("USERNAME", params)
+        for name in needs { _ = try Self.required(name, params) }
+        if let srpA = params["SRP_A"], needs.contains("SRP_A") { try SRPExchange.checkClientPublic(srpA) }
+        try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
+        let user: User
+        if needs.contains("PASSWORD"), let password = params["PASSWORD"] {
+            user = try await UserMigration(deps: deps).find(
+                username, password: password, source: .authentication, pool: pool, client: client, validationData: metadata, clientMetadata: nil)
+        } else {
+            user = try await users.find(username, pool: pool, client: client)
+        }
+        try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
+        return user
     }
 
     static func required(_ name: String, _ params: [String: String]) throws(CognitoError) -> String {
