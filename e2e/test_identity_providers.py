@@ -68,6 +68,7 @@ def test_oidc_details_that_cannot_work_are_refused(server, cognito, pool, upstre
     assert refused(oidc(server, upstream, oidc_issuer=f"{server.url}/{upstream}/")) == "InvalidParameterException"
     assert refused(oidc(server, upstream, oidc_issuer=f"{server.url}/us-east-1_Nobody")) == "InvalidParameterException"  # no discovery
     assert refused(oidc(server, upstream), AttributeMapping={"shoe_size": "size"}) == "InvalidParameterException"
+    assert refused(oidc(server, upstream), AttributeMapping={"identities": "groups"}) == "InvalidParameterException"
     assert refused(oidc(server, upstream), name="COGNITO") == "InvalidParameterException"
     assert refused(oidc(server, upstream), name="Google") == "InvalidParameterException"
     assert refused({"client_id": "g", "client_secret": "s", "authorize_scopes": "openid"}, name="MyGoogle", kind="Google") == "InvalidParameterException"

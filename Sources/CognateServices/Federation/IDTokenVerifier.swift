@@ -45,6 +45,8 @@ struct IDTokenVerifier {
         default: audience = []
         }
         guard audience.contains(.string(clientID)) else { throw Failure("the ID token is for another client") }
+        // A token for several audiences names the party it was issued to (OIDC Core §3.1.3.7).
+        if audience.count > 1, claims["azp"] != .string(clientID) { throw Failure("the ID token was issued to another party") }
         guard case .number(let exp)? = claims["exp"], Date(timeIntervalSince1970: exp + Self.skew) > now else {
             throw Failure("the ID token has expired")
         }

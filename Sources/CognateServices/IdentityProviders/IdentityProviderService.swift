@@ -136,6 +136,10 @@ struct IdentityProviderService {
     static func mapping(_ given: [String: String], type: String, pool: UserPool) throws(CognitoError) -> [String: String] {
         var mapping = given
         let known = Set(pool.schema.map(\.name))
+        // sub and identities are the pool's own to write.
+        for key in mapping.keys where ["sub", "identities"].contains(key) {
+            throw Errors.invalidParameter("\(key) cannot be mapped: Cognito sets it.")
+        }
         for key in mapping.keys where key != "username" && !known.contains(key) {
             throw Errors.invalidParameter("\(key.prefix(64)) is not an attribute of the user pool, so nothing can be mapped to it.")
         }
