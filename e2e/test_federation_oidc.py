@@ -360,3 +360,13 @@ def test_required_attributes_must_be_mapped(upstream, downstream):
     back = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)
     assert back["error"] == ["invalid_request"] and "family_name" in back["error_description"][0]
     assert f.down.list_users(UserPoolId=f.pool)["Users"] == []
+
+
+def test_a_native_user_with_the_federated_name_is_not_taken_over(upstream, downstream):
+    f = Federation(upstream, downstream)
+    sub = f.idp_user("mallory", "mallory@example.com")
+    f.down.admin_create_user(UserPoolId=f.pool, Username="upstream_" + sub, MessageAction="SUPPRESS")
+    location, _ = f.sign_in("mallory")
+    back = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)
+    assert back["error"] == ["invalid_request"] and "code" not in back
+    assert f.down.admin_get_user(UserPoolId=f.pool, Username="upstream_" + sub)["UserStatus"] == "FORCE_CHANGE_PASSWORD"

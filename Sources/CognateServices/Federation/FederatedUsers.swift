@@ -95,6 +95,10 @@ struct FederatedUsers {
         let username = Self.username(provider: provider, subject: subject)
         let key = directory.usernameKey(username)
         if let existing = try? await deps.storage.user(poolID: pool.id, usernameKey: key) {
+            // A native user who happens to have the name is not the provider's to sign in.
+            guard existing.status == Self.status else {
+                throw CognitoError(.usernameExistsException, "A user of the pool already has the username \(username).")
+            }
             guard existing.enabled else { throw SignInPolicy.disabled }
             try AttributeRules(pool: pool).check(attributes, creating: false)
             return try await UserAdminService(deps).update(pool, existing) { user in
@@ -116,9 +120,12 @@ struct FederatedUsers {
         user.aliasKeys = directory.aliasKeys(of: user)
         do {
             try await deps.storage.createUser(user)
-        } catch StorageError.alreadyExists {
+        } catch StorageError.alreadyExists(let what) {
             // A sign-in of the same identity that got there first: this one signs the same user in.
-            return try await deps.storage.user(poolID: pool.id, usernameKey: key)
+            if what == "username", let first = try? await deps.storage.user(poolID: pool.id, usernameKey: key), first.status == Self.status {
+                return first
+            }
+            throw CognitoError(.aliasExistsException, UserDirectory.aliasTakenMessage(await directory.takenAlias(of: user)))
         }
         try await joinProviderGroup(user: user, provider: provider, pool: pool, now: now)
         return user
