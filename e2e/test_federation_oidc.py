@@ -370,3 +370,23 @@ def test_a_native_user_with_the_federated_name_is_not_taken_over(upstream, downs
     back = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)
     assert back["error"] == ["invalid_request"] and "code" not in back
     assert f.down.admin_get_user(UserPoolId=f.pool, Username="upstream_" + sub)["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+
+
+def test_a_provider_may_post_its_answer(upstream, downstream):
+    """response_mode=form_post (Sign in with Apple does it): the same answer, posted."""
+    f = Federation(upstream, downstream)
+    sub = f.idp_user("pam", "pam@example.com")
+    session = requests.Session()
+    location = session.get(f.authorize_url(), allow_redirects=False, timeout=10).headers["Location"]
+    login = session.get(location, timeout=10)
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', login.text).group(1)
+    back = session.post(login.url, data={"_csrf": csrf, "username": "pam", "password": PASSWORD}, allow_redirects=False, timeout=10)
+    answer = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(back.headers["Location"]).query))
+    posted = requests.post(downstream.url + "/oauth2/idpresponse", data=answer, allow_redirects=False, timeout=10)
+    assert posted.status_code == 302 and posted.headers["Location"].startswith(CALLBACK + "?code=")
+    assert f.verified(f.tokens(posted.headers["Location"])["id_token"])["cognito:username"] == "upstream_" + sub
+    # Posted again, the state is spent.
+    again = requests.post(downstream.url + "/oauth2/idpresponse", data=answer, allow_redirects=False, timeout=10)
+    assert again.headers["Location"].startswith("/error?error=invalid_request")
+    assert requests.post(downstream.url + "/oauth2/idpresponse", data=b"\xff\xfe", allow_redirects=False,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=10).status_code == 302

@@ -62,14 +62,16 @@ struct ManagedLoginEndpoints {
         // An identity provider's answer to a sign-in Cognate sent there.
         router.get("/oauth2/idpresponse") { request, _ -> Response in
             guard let query = Self.query(request).parameters else { return Self.redirect("/error?error=invalid_request") }
-            switch await login.federation.finish(query, host: request.head.authority) {
-            case .signedIn(let authorize, let user):
-                return try await proceed(.signedIn(user), authorize, raw: "")
-            case .redirect(let target):
-                return Self.redirect(target)
-            case .errorPage(let error):
-                return Self.redirect("/error?error=" + OAuthRedirect.escape(error))
+            return try await federated(query, request)
+        }
+        // Providers that answer with response_mode=form_post (Sign in with Apple) post the same parameters. The
+        // state, single-use and bound to the sign-in, is what protects this form, as OAuth's form_post intends.
+        router.post("/oauth2/idpresponse") { request, _ -> Response in
+            var request = request
+            guard let body = try? await request.collectBody(upTo: 64 * 1024), let form = FormBody.parse(Array(body.readableBytesView)) else {
+                return Self.redirect("/error?error=invalid_request")
             }
+            return try await federated(form, request)
         }
         router.post("/login") { request, _ -> Response in
             let (authorize, raw, form): (AuthorizeRequest, String, [String: String])
@@ -162,6 +164,18 @@ struct ManagedLoginEndpoints {
             let error = String((query?["error"] ?? "").prefix(64))
             return pages.message(title: "Error", "An error was encountered with the requested page.", detail: error.isEmpty ? nil : error,
                                  status: .badRequest)
+        }
+    }
+
+    /// A provider's answer: the user signed in and sent back to the client, or the error.
+    func federated(_ parameters: [String: String], _ request: Request) async throws -> Response {
+        switch await login.federation.finish(parameters, host: request.head.authority) {
+        case .signedIn(let authorize, let user):
+            return try await proceed(.signedIn(user), authorize, raw: "")
+        case .redirect(let target):
+            return Self.redirect(target)
+        case .errorPage(let error):
+            return Self.redirect("/error?error=" + OAuthRedirect.escape(error))
         }
     }
 
