@@ -13,7 +13,7 @@ public struct HTTPWebClient: WebClient {
     let logger: Logger
     static let maxAnswer = 1024 * 1024
 
-    public init(timeout: TimeAmount = .seconds(10), logger: Logger) {
+    public init(timeout: TimeAmount = .seconds(5), logger: Logger) {
         self.client = HTTPClient.shared
         self.timeout = timeout
         self.logger = logger
