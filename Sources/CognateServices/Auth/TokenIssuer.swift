@@ -105,10 +105,12 @@ struct TokenIssuer {
     ) async throws -> AuthenticationResultType {
         let lifetimes = Self.lifetimes(client.settings)
         let signer = try await deps.keyRing.signer(poolID: pool.id)
+        let memberships = try await memberships(pool: pool, user: user)
         let (access, claims) = try await claimSets(
-            pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime, deviceKey: deviceKey, scopes: scopes)
+            pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime, deviceKey: deviceKey, scopes: scopes,
+            memberships: memberships)
         var sets = TokenTriggers.Claims(access: access, id: claims)
-        try await TokenTriggers(deps: deps).apply(generation, pool: pool, client: client, user: user, claims: &sets)
+        try await TokenTriggers(deps: deps).apply(generation, pool: pool, client: client, user: user, groups: memberships, claims: &sets)
         var id = sets.id ?? claims
         let encoder = Claim.encoder
         let accessToken = try signer.sign(payload: encoder.encode(sets.access))
@@ -130,12 +132,12 @@ struct TokenIssuer {
     /// reshapes them first.
     func claimSets(
         pool: UserPool, client: AppClient, user: User, originJTI: String, authTime: Date, deviceKey: String? = nil,
-        scopes: [String]? = nil
+        scopes: [String]? = nil, memberships given: [Group]? = nil
     ) async throws -> (access: [String: Claim], id: [String: Claim]) {
         let now = deps.clock.now()
         let lifetimes = Self.lifetimes(client.settings)
-        let memberships = try await deps.storage.listGroups(poolID: pool.id, memberKey: user.usernameKey, PageRequest(limit: 200)).items
-            .sorted { ($0.precedence ?? Int.max, $0.name) < ($1.precedence ?? Int.max, $1.name) }
+        let memberships: [Group]
+        if let given { memberships = given } else { memberships = try await self.memberships(pool: pool, user: user) }
         let groups = memberships.map(\.name)
         let eventID = deps.random.uuid()
         let issuer = deps.configuration.issuer(poolID: pool.id)
@@ -198,6 +200,12 @@ struct TokenIssuer {
             }
             return .object(out)
         })
+    }
+
+    /// The user's groups, first by precedence (then name): the order of `cognito:groups`.
+    func memberships(pool: UserPool, user: User) async throws -> [Group] {
+        try await deps.storage.listGroups(poolID: pool.id, memberKey: user.usernameKey, PageRequest(limit: 200)).items
+            .sorted { ($0.precedence ?? Int.max, $0.name) < ($1.precedence ?? Int.max, $1.name) }
     }
 
     /// A random opaque token (refresh tokens, sessions). It starts with a letter: base64url may begin

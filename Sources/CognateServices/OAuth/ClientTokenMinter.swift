@@ -29,7 +29,7 @@ struct ClientTokenMinter {
             "jti": .string(deps.random.uuid()), "version": .int(2),
         ])
         try await TokenTriggers(deps: deps).apply(
-            TokenGeneration(.clientCredentials, clientMetadata: clientMetadata), pool: pool, client: client, user: nil, claims: &claims)
+            TokenGeneration(.clientCredentials, clientMetadata: clientMetadata), pool: pool, client: client, user: nil, groups: [], claims: &claims)
         let token = try await deps.keyRing.signer(poolID: client.poolID).sign(payload: try Claim.encoder.encode(claims.access))
         return (token, lifetime)
     }

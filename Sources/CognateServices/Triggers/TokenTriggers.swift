@@ -62,24 +62,14 @@ struct TokenTriggers {
         return (function, version)
     }
 
-    /// Runs the pool's PreTokenGeneration, if any, on `claims`. `user` is nil for a client's own token.
+    /// Runs the pool's PreTokenGeneration, if any, on `claims`. `user` is nil for a client's own token;
+    /// `groups` are the user's, first by precedence.
     func apply(
-        _ generation: TokenGeneration, pool: UserPool, client: AppClient, user: User?, claims: inout Claims
+        _ generation: TokenGeneration, pool: UserPool, client: AppClient, user: User?, groups: [Group], claims: inout Claims
     ) async throws(CognitoError) {
         guard let (function, version) = Self.configured(pool) else { return }
         // Client-credentials tokens are V3_0's alone.
         if generation.source == .clientCredentials, version != .v3 { return }
-        let groups: [Group]
-        if let user {
-            do {
-                groups = try await deps.storage.listGroups(poolID: pool.id, memberKey: user.usernameKey, PageRequest(limit: 200)).items
-                    .sorted { ($0.precedence ?? Int.max, $0.name) < ($1.precedence ?? Int.max, $1.name) }
-            } catch {
-                throw CognitoError(.internalErrorException, "The user's groups could not be read.")
-            }
-        } else {
-            groups = []
-        }
         var request: [String: JSONValue] = [
             "userAttributes": user.map(TriggerEvent.attributes(of:)) ?? .object([:]),
             "groupConfiguration": .object([
