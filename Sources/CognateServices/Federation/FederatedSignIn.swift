@@ -164,18 +164,16 @@ public struct FederatedSignIn: Sendable {
 
     private func claims(code: String, verifier: String, nonce: String, provider: IdentityProvider) async throws -> ProviderAnswer {
         guard let web = deps.web else { throw ProviderFailure("Cognate cannot reach identity providers.") }
-        guard let tokenURL = provider.details["token_url"], let clientID = provider.details["client_id"] else {
-            throw ProviderFailure("The identity provider has no token endpoint.")
+        let clientID = provider.details["client_id"] ?? ""
+        let tokenRequest: WebRequest
+        do {
+            tokenRequest = try ProviderRequests.token(provider, code: code, verifier: verifier, callback: callbackURL, now: deps.clock.now())
+        } catch let failure as ProviderRequests.Failure {
+            throw ProviderFailure(failure.description)
         }
-        var form: [String: String?] = [
-            "grant_type": "authorization_code", "code": code, "redirect_uri": callbackURL, "client_id": clientID, "code_verifier": verifier,
-        ]
-        form["client_secret"] = provider.details["client_secret"]
         let tokenAnswer: WebResponse
         do {
-            tokenAnswer = try await web.send(WebRequest(
-                method: "POST", url: tokenURL, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-                body: Array(OAuthRedirect.encode(form).utf8)))
+            tokenAnswer = try await web.send(tokenRequest)
         } catch {
             throw ProviderFailure("The identity provider's token endpoint could not be reached.")
         }
@@ -184,7 +182,7 @@ public struct FederatedSignIn: Sendable {
         }
         var claims: [String: JSONValue] = [:]
         if case .string(let idToken)? = tokens["id_token"] {
-            guard let jwks = provider.details["jwks_uri"], let issuer = provider.details["oidc_issuer"] else {
+            guard let jwks = ProviderRequests.keysURL(provider), let issuer = provider.details["oidc_issuer"] else {
                 throw ProviderFailure("The identity provider's keys are unknown.")
             }
             let keys: WebResponse
@@ -204,13 +202,10 @@ public struct FederatedSignIn: Sendable {
             throw ProviderFailure("The identity provider answered without an ID token.")
         }
         var userInfo: [String: JSONValue] = [:]
-        if case .string(let accessToken)? = tokens["access_token"], let attributesURL = provider.details["attributes_url"] {
-            let post = provider.details["attributes_request_method"] == "POST"
+        if case .string(let accessToken)? = tokens["access_token"], let infoRequest = ProviderRequests.userInfo(provider, accessToken: accessToken) {
             let answer: WebResponse
             do {
-                answer = try await web.send(WebRequest(
-                    method: post ? "POST" : "GET", url: attributesURL,
-                    headers: [("Authorization", "Bearer " + accessToken), ("Accept", "application/json")]))
+                answer = try await web.send(infoRequest)
             } catch {
                 throw ProviderFailure("The identity provider's user-info endpoint could not be reached.")
             }
