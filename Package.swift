@@ -6,6 +6,10 @@ let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// libxml2's headers live in their own directory (pkg-config libxml-2.0); every module that sees CognateSAML's
+// interface needs it to read CLibXML2.
+let libxml2: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
+
 let package = Package(
     name: "cognate",
     platforms: [.macOS(.v15)],
@@ -85,6 +89,25 @@ let package = Package(
         // Its shim names the package to install when the headers are missing. Linked dynamically, or statically
         // for the packaged binary (COGNATE_STATIC_OPENSSL=1, set by Scripts/package.sh), which then needs no libssl3.
         .systemLibrary(name: "CCognateOpenSSL"),
+        // libxml2 from the system (Debian: libxml2-dev) for SAML's XML: parsing and canonicalization.
+        .systemLibrary(name: "CLibXML2"),
+        // SAML 2.0: XML trees, canonicalization, XML signatures and encryption, metadata, the messages and
+        // the complete check of a response.
+        .target(
+            name: "CognateSAML",
+            dependencies: [
+                "CLibXML2", "CognateCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: upcoming + libxml2,
+            linkerSettings: Context.environment["COGNATE_STATIC_OPENSSL"] == "1"
+                ? [.unsafeFlags(["-Xlinker", "-l:libxml2.a", "-Xlinker", "-l:libicui18n.a", "-Xlinker", "-l:libicuuc.a",
+                                 "-Xlinker", "-l:libicudata.a", "-Xlinker", "-l:liblzma.a", "-Xlinker", "-lz", "-Xlinker", "-lstdc++"])]
+                : [.linkedLibrary("xml2"), .linkedLibrary("z")]
+        ),
         // Cryptography: Montgomery arithmetic, Cognito's SRP, token signing.
         .target(
             name: "CognateCrypto",
@@ -128,7 +151,7 @@ let package = Package(
         .target(
             name: "CognateServices",
             dependencies: [
-                "CognitoModel", "CognateWire", "CognateStorage", "CognateCrypto", "CognateWebAuthn",
+                "CognitoModel", "CognateWire", "CognateStorage", "CognateCrypto", "CognateWebAuthn", "CognateSAML",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -136,7 +159,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            swiftSettings: upcoming
+            swiftSettings: upcoming + libxml2
         ),
         // HTTP front on Hummingbird 2: the AWS endpoint and Cognate's own endpoints.
         .target(
@@ -181,6 +204,15 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "BigInt", package: "BigInt"),
             ],
             swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "CognateSAMLTests",
+            dependencies: [
+                "CognateSAML", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming + libxml2
         ),
         .testTarget(
             name: "CognitoModelTests",

@@ -40,6 +40,19 @@ result = cognito.initiate_auth(ClientId="exampleweb1", AuthFlow="USER_PASSWORD_A
                                AuthParameters={"USERNAME": "alice", "PASSWORD": "Example-Passw0rd"})
 assert result["AuthenticationResult"]["AccessToken"]
 print("package: the clean root serves the seeded pool")
+# libxml2 (linked in) reads a SAML provider's metadata; the pool's own certificate stands in for the IdP's.
+pool = cognito.create_user_pool(PoolName="package-saml")["UserPool"]["Id"]
+certificate = cognito.get_signing_certificate(UserPoolId=pool)["Certificate"]
+metadata = ('<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.test">'
+            '<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor use="signing">'
+            '<KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>' + certificate +
+            '</X509Certificate></X509Data></KeyInfo></KeyDescriptor><SingleSignOnService '
+            'Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.test/sso"/>'
+            '</IDPSSODescriptor></EntityDescriptor>')
+provider = cognito.create_identity_provider(UserPoolId=pool, ProviderName="PackageIdP", ProviderType="SAML",
+                                            ProviderDetails={"MetadataFile": metadata})["IdentityProvider"]
+assert provider["ProviderDetails"]["SSORedirectBindingURI"] == "https://idp.example.test/sso"
+print("package: SAML metadata is read in the clean root")
 PY
 kill $pid
 wait $pid || true

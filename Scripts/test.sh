@@ -6,12 +6,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-if [ ! -f /usr/include/openssl/evp.h ]; then
-    echo "==> libssl-dev: OpenSSL 3's libcrypto, which Cognate signs tokens and computes SRP with"
+if [ ! -f /usr/include/openssl/evp.h ] || [ ! -f /usr/include/libxml2/libxml/c14n.h ]; then
+    echo "==> libssl-dev and libxml2-dev: OpenSSL 3's libcrypto (tokens, SRP) and libxml2 (SAML's XML)"
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev libxml2-dev >/dev/null
 fi
 
 echo "==> swift build"
@@ -26,12 +26,13 @@ if ! diff -u docs/COVERAGE.md /tmp/cognate-coverage.md; then
     exit 1
 fi
 
-echo "==> chromium for the browser tests, openssl for the TLS test's certificate, curl for the quick start"
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v openssl >/dev/null || ! command -v curl >/dev/null; then
+echo "==> chromium for the browser tests, openssl for the TLS test's certificate, curl for the quick start, xmlsec1 for the SAML IdP"
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v openssl >/dev/null || ! command -v curl >/dev/null \
+    || ! command -v xmlsec1 >/dev/null; then
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver openssl curl >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver openssl curl xmlsec1 >/dev/null
 fi
 
 echo "==> Python clients for the end-to-end suite"

@@ -108,11 +108,33 @@ def test_social_providers_get_their_endpoints_and_clients_name_only_known_provid
     assert e.value.response["Error"]["Message"] == f"The provider Okta does not exist for User Pool {pool}"
 
 
-def test_saml_providers_are_refused_honestly_for_now(cognito, pool):
+def saml_metadata(certificate, entity="https://idp.example.com/metadata", sso="https://idp.example.com/sso"):
+    return (f'<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity}">'
+            '<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor use="signing">'
+            f'<KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>{certificate}</X509Certificate></X509Data>'
+            '</KeyInfo></KeyDescriptor><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" '
+            f'Location="{sso}"/></IDPSSODescriptor></EntityDescriptor>')
+
+
+def test_saml_providers_are_listed_updated_and_deleted(cognito, pool):
+    certificate = cognito.get_signing_certificate(UserPoolId=pool)["Certificate"]  # any certificate will do for the metadata
+    cognito.create_identity_provider(UserPoolId=pool, ProviderName="Corp", ProviderType="SAML",
+                                     ProviderDetails={"MetadataFile": saml_metadata(certificate)}, IdpIdentifiers=["corp.example.com"])
+    listed = cognito.list_identity_providers(UserPoolId=pool)["Providers"]
+    assert [(p["ProviderName"], p["ProviderType"]) for p in listed] == [("Corp", "SAML")]
+    # An update without metadata keeps it; the switches change; a new metadata file moves the endpoints.
+    updated = cognito.update_identity_provider(UserPoolId=pool, ProviderName="Corp", ProviderDetails={"IDPSignout": "true"})["IdentityProvider"]
+    assert updated["ProviderDetails"]["IDPSignout"] == "true"
+    assert updated["ProviderDetails"]["SSORedirectBindingURI"] == "https://idp.example.com/sso"
+    updated = cognito.update_identity_provider(UserPoolId=pool, ProviderName="Corp", ProviderDetails={
+        "MetadataFile": saml_metadata(certificate, sso="https://idp.example.com/sso2")})["IdentityProvider"]
+    assert updated["ProviderDetails"]["SSORedirectBindingURI"] == "https://idp.example.com/sso2" and "IDPSignout" not in updated["ProviderDetails"]
+    assert cognito.get_identity_provider_by_identifier(UserPoolId=pool, IdpIdentifier="corp.example.com")["IdentityProvider"]["ProviderName"] == "Corp"
     with pytest.raises(ClientError) as e:
-        cognito.create_identity_provider(UserPoolId=pool, ProviderName="Corp", ProviderType="SAML",
-                                         ProviderDetails={"MetadataURL": "https://idp.example.com/metadata"})
-    assert error_code(e) == "UnsupportedOperationException"
+        cognito.update_identity_provider(UserPoolId=pool, ProviderName="Corp", ProviderDetails={"MetadataFile": "<nope"})
+    assert error_code(e) == "InvalidParameterException"
+    cognito.delete_identity_provider(UserPoolId=pool, ProviderName="Corp")
+    assert cognito.list_identity_providers(UserPoolId=pool)["Providers"] == []
 
 
 def test_the_signing_certificate_is_the_pools_and_stays_the_same(server, cognito, pool):

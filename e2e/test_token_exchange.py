@@ -183,6 +183,12 @@ def test_get_derived_token_refusals(server, cognito, exchange):
     assert refused(ActorToken=tokens["id_token"]) == ("InvalidParameterException", "ActorTokenType is required when ActorToken is provided.")
     assert refused(SubjectTokenType="SAML2")[0] == "InvalidParameterException"
     assert refused(SubjectTokenProviderName="Okta")[0] == "ResourceNotFoundException"
+    # A registered provider's tokens: not exchanged yet, and said so.
+    cognito.create_identity_provider(UserPoolId=pool, ProviderName="Okta", ProviderType="OIDC", ProviderDetails={
+        "client_id": "c", "client_secret": "s", "authorize_scopes": "openid", "oidc_issuer": "https://okta.example.test",
+        "attributes_request_method": "GET", "authorize_url": "https://okta.example.test/a", "token_url": "https://okta.example.test/t",
+        "attributes_url": "https://okta.example.test/u", "jwks_uri": "https://okta.example.test/k"})
+    assert refused(SubjectTokenProviderName="Okta")[0] == "UnsupportedOperationException"
     assert refused(ClientId="nosuchclient1234567890abc")[0] == "ResourceNotFoundException"
     # A client without the exchange flows.
     plain = exchange["app"]

@@ -63,4 +63,17 @@ static inline int cognate_mod_exp(const BIGNUM *modulus, BN_MONT_CTX *montgomery
     return ok;
 }
 
+/// Triple-DES in CBC mode without padding removal (XML Encryption's `tripledes-cbc`, which SAML identity
+/// providers still use): `out` has room for `length` bytes. Answers the bytes written, or -1.
+static inline int cognate_des3_cbc_decrypt(const unsigned char *key, const unsigned char *iv, const unsigned char *in, int length,
+                                           unsigned char *out) {
+    EVP_CIPHER_CTX *context = EVP_CIPHER_CTX_new();
+    if (context == NULL) return -1;
+    int written = 0, last = 0;
+    int ok = EVP_DecryptInit_ex(context, EVP_des_ede3_cbc(), NULL, key, iv) == 1 && EVP_CIPHER_CTX_set_padding(context, 0) == 1
+        && EVP_DecryptUpdate(context, out, &written, in, length) == 1 && EVP_DecryptFinal_ex(context, out + written, &last) == 1;
+    EVP_CIPHER_CTX_free(context);
+    return ok ? written + last : -1;
+}
+
 #endif

@@ -73,6 +73,31 @@ struct ManagedLoginEndpoints {
             }
             return try await federated(form, request)
         }
+        // A SAML identity provider's response (POST binding): SP-initiated, or IdP-initiated where IDPInit allows.
+        // Like form_post above, the response's own checks (signature, InResponseTo bound to the sign-in, one
+        // use) protect it, not a CSRF token.
+        router.post("/saml2/idpresponse") { request, _ -> Response in
+            var request = request
+            guard let body = try? await request.collectBody(upTo: 256 * 1024), let form = FormBody.parse(Array(body.readableBytesView)) else {
+                return pages.message(title: "Sign in", "Invalid samlResponse or relayState from identity provider", status: .badRequest)
+            }
+            return try await federated(login.saml.finish(form))
+        }
+        // The identity provider's answer to single logout.
+        router.post("/saml2/logout") { request, _ -> Response in
+            var request = request
+            guard let body = try? await request.collectBody(upTo: 256 * 1024), let form = FormBody.parse(Array(body.readableBytesView)) else {
+                return pages.message(title: "Sign out", "Invalid samlResponse or relayState from identity provider", status: .badRequest)
+            }
+            return samlLoggedOut(await login.samlLogout.finish(form, rawQuery: nil))
+        }
+        router.get("/saml2/logout") { request, _ -> Response in
+            let (query, raw) = Self.query(request)
+            guard let query else {
+                return pages.message(title: "Sign out", "Invalid samlResponse or relayState from identity provider", status: .badRequest)
+            }
+            return samlLoggedOut(await login.samlLogout.finish(query, rawQuery: raw))
+        }
         router.post("/login") { request, _ -> Response in
             let (authorize, raw, form): (AuthorizeRequest, String, [String: String])
             switch await posted(request) {
@@ -130,8 +155,11 @@ struct ManagedLoginEndpoints {
                     title: "Sign out", "The sign-out request names no registered logout_uri, nor a redirect_uri with a response_type.",
                     status: .badRequest)
             }
-            await login.endSession(cookie: Cookies.value(Cookies.session, in: request))
-            var response = Self.redirect(target)
+            // A session a SAML provider signed in, with IDPSignout: the provider signs the user out first.
+            let cookie = Cookies.value(Cookies.session, in: request)
+            let singleLogout = await login.samlLogout.start(cookie: cookie, target: target)
+            await login.endSession(cookie: cookie)
+            var response = Self.redirect(singleLogout ?? target)
             response.headers[.setCookie] = Cookies.clear(Cookies.session, secure: secure)
             return response
         }
@@ -169,9 +197,13 @@ struct ManagedLoginEndpoints {
 
     /// A provider's answer: the user signed in and sent back to the client, or the error.
     func federated(_ parameters: [String: String], _ request: Request) async throws -> Response {
-        switch await login.federation.finish(parameters, host: request.head.authority) {
-        case .signedIn(let authorize, let user):
-            return try await proceed(.signedIn(user), authorize, raw: "")
+        try await federated(await login.federation.finish(parameters, host: request.head.authority))
+    }
+
+    func federated(_ outcome: FederatedSignIn.Outcome) async throws -> Response {
+        switch outcome {
+        case .signedIn(let authorize, let user, let saml):
+            return try await signedIn(user, authorize, saml: saml)
         case .redirect(let target):
             return Self.redirect(target)
         case .errorPage(let error):
@@ -189,14 +221,26 @@ struct ManagedLoginEndpoints {
         case .needsAnotherStep(let message):
             return pages.message(title: "Sign in", message, poolName: authorize.pool.name, branding: authorize.branding, status: .ok)
         case .signedIn(let user):
-            let now = login.now()
-            let session = try await login.startSession(user: user, authTime: now)
-            var response = Self.redirect(try await login.complete(authorize, user: user, authTime: now))
-            response.headers[values: .setCookie] = [
-                Cookies.set(Cookies.session, session, maxAge: Int(LoginSession.lifetime), secure: secure),
-                Cookies.clear(Cookies.csrf, secure: secure),
-            ]
-            return response
+            return try await signedIn(user, authorize)
+        }
+    }
+
+    /// The user is signed in: a session cookie, and the way back to the client.
+    func signedIn(_ user: User, _ authorize: AuthorizeRequest, saml: SAMLSession? = nil) async throws -> Response {
+        let now = login.now()
+        let session = try await login.startSession(user: user, authTime: now, saml: saml)
+        var response = Self.redirect(try await login.complete(authorize, user: user, authTime: now))
+        response.headers[values: .setCookie] = [
+            Cookies.set(Cookies.session, session, maxAge: Int(LoginSession.lifetime), secure: secure),
+            Cookies.clear(Cookies.csrf, secure: secure),
+        ]
+        return response
+    }
+
+    func samlLoggedOut(_ outcome: SAMLLogout.Outcome) -> Response {
+        switch outcome {
+        case .redirect(let target): Self.redirect(target)
+        case .refused(let message): pages.message(title: "Sign out", message, status: .badRequest)
         }
     }
 

@@ -16,8 +16,8 @@ public struct FederatedSignIn: Sendable {
 
     /// What `/oauth2/idpresponse` comes to.
     public enum Outcome: Sendable {
-        /// The user is signed in: the authorize request resumes with them.
-        case signedIn(AuthorizeRequest, User)
+        /// The user is signed in: the authorize request resumes with them (and the SAML session, for single logout).
+        case signedIn(AuthorizeRequest, User, SAMLSession?)
         /// Back to the client with an error (the redirect URI is the client's).
         case redirect(String)
         /// No sign-in can be resumed: Cognate's error page.
@@ -51,6 +51,7 @@ public struct FederatedSignIn: Sendable {
         guard (request.client.settings.supportedIdentityProviders ?? []).contains(provider.name) else {
             return back("unauthorized_client", "The app client does not support the identity provider \(provider.name).")
         }
+        if provider.type == "SAML" { return await SAMLSignIn(deps: deps).start(request, query: query, provider: provider) }
         guard let authorize = provider.details["authorize_url"], let clientID = provider.details["client_id"] else {
             return back("invalid_request", "The identity provider cannot be signed in with yet.")
         }
@@ -131,12 +132,13 @@ public struct FederatedSignIn: Sendable {
             // InboundFederation may answer the attributes to map instead of the provider's.
             if let chosen = try await FederationTriggers(deps: deps).inbound(
                 provider: provider, userName: FederatedUsers.username(provider: provider, subject: subject), clientID: request.client.clientID,
-                pool: request.pool, tokenResponse: answer.tokenResponse, idToken: answer.idToken, userInfo: answer.userInfo) {
+                pool: request.pool,
+                attributes: ["tokenResponse": .object(answer.tokenResponse), "idToken": .object(answer.idToken), "userInfo": .object(answer.userInfo)]) {
                 claims = chosen.mapValues(JSONValue.string)
             }
             let user = try await FederatedUsers(deps: deps).signIn(
                 provider: provider, subject: subject, claims: claims, pool: request.pool, client: request.client)
-            return .signedIn(request, user)
+            return .signedIn(request, user, nil)
         } catch let failure as ProviderFailure {
             deps.logger.notice("federation: \(provider.name): \(failure.description)")
             return back("invalid_request", failure.description)

@@ -1,3 +1,4 @@
+import CognateSAML
 import CognateStorage
 import CognitoModel
 import Foundation
@@ -55,7 +56,9 @@ struct FederatedUsers {
         }
         if !known {
             list.append(.object([
-                "userId": .string(subject), "providerName": .string(provider.name), "providerType": .string(provider.type), "issuer": .null,
+                "userId": .string(subject), "providerName": .string(provider.name), "providerType": .string(provider.type),
+                // A SAML identity names its provider's entity ID; OIDC and social identities name none.
+                "issuer": provider.type == "SAML" ? ((try? SAMLSignIn.metadata(provider).entityID).map(JSONValue.string) ?? .null) : .null,
                 "primary": .bool(list.isEmpty), "dateCreated": .number((since.timeIntervalSince1970 * 1000).rounded()),
             ]))
         }

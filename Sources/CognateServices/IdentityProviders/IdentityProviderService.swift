@@ -29,7 +29,7 @@ struct IdentityProviderService {
             if existing.count >= Self.maxPerPool {
                 throw CognitoError(.limitExceededException, "A user pool can have at most \(Self.maxPerPool) identity providers.")
             }
-            let details = try await ProviderDetails(deps: deps).complete(input.providerDetails, type: type)
+            let details = try await ProviderDetails(deps: deps).complete(input.providerDetails, type: type, pool: pool)
             let mapping = try Self.mapping(input.attributeMapping ?? [:], type: type, pool: pool)
             let identifiers = try Self.identifiers(input.idpIdentifiers ?? [])
             let now = deps.clock.now()
@@ -73,7 +73,12 @@ struct IdentityProviderService {
                 // A secret left out of the new details is kept (the console sends details without it).
                 var merged = given
                 for key in IdentityProvider.secretDetails where merged[key] == nil { merged[key] = current.details[key] }
-                newDetails = try await ProviderDetails(deps: deps).complete(merged, type: current.type)
+                // A SAML provider keeps its metadata when the update names none.
+                if current.type == "SAML", merged["MetadataURL"] == nil, merged["MetadataFile"] == nil {
+                    merged["MetadataURL"] = current.details["MetadataURL"]
+                    merged["MetadataFile"] = current.details["MetadataFile"]
+                }
+                newDetails = try await ProviderDetails(deps: deps).complete(merged, type: current.type, pool: pool)
             }
             let details = newDetails
             let mapping = try input.attributeMapping.map { try Self.mapping($0, type: current.type, pool: pool) }
@@ -168,6 +173,8 @@ struct IdentityProviderService {
         var details = provider.details
         // Apple's private key is never given back.
         if provider.type == "SignInWithApple" { details["private_key"] = nil }
+        // What Cognate keeps for itself (a SAML provider's metadata read from its URL).
+        for key in details.keys where key.hasPrefix(ProviderDetails.internalPrefix) { details[key] = nil }
         return IdentityProviderType(
             userPoolId: provider.poolID, providerName: provider.name, providerType: IdentityProviderTypeType(rawValue: provider.type),
             providerDetails: details, attributeMapping: provider.attributeMapping, idpIdentifiers: provider.identifiers,

@@ -1,3 +1,4 @@
+import CognateStorage
 import CognitoModel
 import Foundation
 
@@ -55,10 +56,8 @@ struct ProviderDetails {
     static let oidcEndpoints = ["authorize_url", "token_url", "attributes_url", "jwks_uri"]
 
     /// Checks `given` for a provider of `type` and completes it as Cognito does.
-    func complete(_ given: [String: String], type: String) async throws -> [String: String] {
-        if type == "SAML" {
-            throw CognitoError(.unsupportedOperationException, "Cognate does not support SAML identity providers yet.")
-        }
+    func complete(_ given: [String: String], type: String, pool: UserPool) async throws -> [String: String] {
+        if type == "SAML" { return try await completeSAML(given, pool: pool) }
         var details = given
         for key in Self.required(type) where (details[key] ?? "").isEmpty {
             throw Errors.invalidParameter("ProviderDetails of a \(type) provider must have \(key).")

@@ -33,6 +33,8 @@ public struct ManagedLogin: Sendable {
 
     /// Sign-in through the pool's identity providers.
     public var federation: FederatedSignIn { FederatedSignIn(deps: deps) }
+    public var saml: SAMLSignIn { SAMLSignIn(deps: deps) }
+    public var samlLogout: SAMLLogout { SAMLLogout(deps: deps) }
 
     public func check(_ query: [String: String], host: String? = nil) async -> Result<AuthorizeRequest, AuthorizeFailure> {
         await AuthorizeRequest.check(query, host: host, deps: deps)
@@ -253,11 +255,11 @@ public struct ManagedLogin: Sendable {
     }
 
     /// Starts the browser's session; answers the cookie's value.
-    public func startSession(user: User, authTime: Date) async throws -> String {
+    public func startSession(user: User, authTime: Date, saml: SAMLSession? = nil) async throws -> String {
         let token = TokenIssuer.opaqueToken(deps.random)
         try await deps.storage.createLoginSession(LoginSession(
             sessionHash: TokenIssuer.hash(token), poolID: user.poolID, usernameKey: user.usernameKey, authTime: authTime,
-            expiresAt: authTime.addingTimeInterval(LoginSession.lifetime)))
+            expiresAt: authTime.addingTimeInterval(LoginSession.lifetime), saml: saml))
         return token
     }
 

@@ -130,12 +130,16 @@ struct TokenExchange {
 
     /// The claims of a token this pool issued, once its signature, issuer, type, expiry and revocation are
     /// checked. A third-party token (a provider name, or a SAML assertion) needs a registered identity
-    /// provider, and Cognate has none yet.
+    /// provider; exchanging those is not implemented yet, and Cognate says so.
     private func verified(
         _ token: String, type: TokenTypeIdentifierType, provider: String?, pool: UserPool, role: String
     ) async throws -> [String: Claim] {
         if let provider {
-            throw CognitoError(.resourceNotFoundException, "Identity provider \(provider) does not exist.")
+            guard (try? await deps.storage.identityProvider(poolID: pool.id, name: provider)) != nil else {
+                throw CognitoError(.resourceNotFoundException, "Identity provider \(provider) does not exist.")
+            }
+            throw CognitoError(
+                .unsupportedOperationException, "Cognate does not yet exchange \(role) tokens issued by identity provider \(provider).")
         }
         guard type == .accessToken || type == .idToken else {
             throw Errors.invalidParameter("A \(type.rawValue) \(role) token needs the identity provider that issued it.")

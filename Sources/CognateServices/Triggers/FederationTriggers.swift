@@ -10,13 +10,12 @@ struct FederationTriggers {
 
     /// The provider's attributes to map, as the function answers them; nil keeps the provider's own.
     func inbound(
-        provider: IdentityProvider, userName: String, clientID: String, pool: UserPool, tokenResponse: [String: JSONValue],
-        idToken: [String: JSONValue], userInfo: [String: JSONValue]
+        provider: IdentityProvider, userName: String, clientID: String, pool: UserPool, attributes: [String: JSONValue]
     ) async throws(CognitoError) -> [String: String]? {
         guard let function = Triggers.function(.inboundFederation, in: pool) else { return nil }
         let request: [String: JSONValue] = [
             "providerName": .string(provider.name), "providerType": .string(provider.type),
-            "attributes": .object(["tokenResponse": .object(tokenResponse), "idToken": .object(idToken), "userInfo": .object(userInfo)]),
+            "attributes": .object(attributes),
         ]
         let event = TriggerEvent(
             source: "InboundFederation_ExternalProvider", pool: pool, userName: userName, clientID: clientID, request: request,
