@@ -100,3 +100,41 @@ def test_help_explains_every_flag():
     assert out.returncode == 0
     for flag in ("--host", "--port", "--db", "--in-memory", "--region", "--public-url"):
         assert flag in out.stdout, flag
+
+
+def test_a_database_cognate_cannot_use_is_refused_at_start(tmp_path):
+    import os
+    import subprocess
+
+    from conftest import BINARY
+    def refused(db, env=None):
+        done = subprocess.run([BINARY, "--db", db, "--port", "0"], env={**os.environ, **(env or {})}, capture_output=True, text=True,
+                              timeout=20, cwd=tmp_path)
+        return done.returncode, done.stderr
+    code, err = refused("mysql://root:hunter2@db.example.com/cognito")
+    assert code == 1 and "Cognate cannot use a mysql:// database" in err and "hunter2" not in err
+    code, err = refused("sqlite:///data/cognate.sqlite")
+    assert code == 1 and "as a file path" in err
+    # A PostgreSQL database needs the secrets key every node shares; the password is never repeated.
+    code, err = refused("postgres://cognate:hunter2@127.0.0.1:1/cognate")
+    assert code == 1 and "--secrets-key-file or COGNATE_SECRETS_KEY" in err and "hunter2" not in err
+    # Nothing was made for any of them (an unusable URL once became a directory named postgres:).
+    assert sorted(os.listdir(tmp_path)) == []
+
+
+def test_a_second_process_on_one_sqlite_file_is_refused(tmp_path):
+    import subprocess
+
+    from conftest import BINARY
+    db = str(tmp_path / "shared.sqlite")
+    first = Server(db).start()
+    try:
+        done = subprocess.run([BINARY, "--db", db, "--port", "0"], capture_output=True, text=True, timeout=20)
+        assert done.returncode == 1 and "another Cognate process is serving" in done.stderr
+        # The first one still serves.
+        assert first.client().list_user_pools(MaxResults=1)["UserPools"] == []
+    finally:
+        first.stop(sig=signal.SIGKILL)
+    # Killed, it holds nothing: the next start opens the file.
+    again = Server(db).start()
+    again.stop()

@@ -21,16 +21,31 @@ struct Launcher {
     func open(logger: Logger) async throws -> (SQLStorage, ServiceDependencies) {
         // Every file Cognate makes (the database, its WAL files) is the owner's alone.
         umask(0o077)
+        let location: DatabaseLocation
+        do {
+            location = try settings.database()
+        } catch let unusable as DatabaseLocation.Unusable {
+            throw StartFailure("cannot use the database \(DatabaseLocation.redacted(settings.db)): \(unusable.description)")
+        }
         let key: SymmetricKey
         let storage: SQLStorage
         do {
-            key = try secretsKey()
+            key = try secretsKey(location)
             // SQL statements are for trace logging; debug is one line per request.
             var sqlLogger = logger
             if logger.logLevel == .debug { sqlLogger.logLevel = .info }
-            storage = try await SQLiteStorage.open(settings.inMemory ? .memory : .file(path: settings.db), logger: sqlLogger)
+            switch location {
+            case _ where settings.inMemory:
+                storage = try await SQLiteStorage.open(.memory, logger: sqlLogger)
+            case .sqlite(let path):
+                storage = try await SQLiteStorage.open(.file(path: path), logger: sqlLogger)
+            case .postgres:
+                throw DatabaseLocation.Unusable(description: "PostgreSQL is not supported by this build yet: use an SQLite file.")
+            }
+        } catch let unusable as DatabaseLocation.Unusable {
+            throw StartFailure("cannot use the database \(location.display): \(unusable.description)")
         } catch {
-            throw StartFailure("cannot open the database at \(settings.db): \(Self.reason(error))")
+            throw StartFailure("cannot open the database at \(location.display): \(Self.reason(error))")
         }
         let sealed = SealedStorage(storage, sealer: AESGCMSealer(key: key))
         do {
@@ -111,7 +126,7 @@ struct Launcher {
         let limits = ConnectionLimits(
             idleTimeout: .seconds(settings.idleTimeout), requestTimeout: .seconds(settings.requestTimeout), maxConnections: settings.maxConnections)
         let scheme = settings.tlsCert == nil ? "http" : "https"
-        let place = settings.inMemory ? "in memory" : settings.db
+        let place = settings.inMemory ? "in memory" : ((try? settings.database().display) ?? settings.db)
         do {
             let app = try CognateApp.build(
                 configuration: AppConfiguration(
@@ -142,11 +157,16 @@ struct Launcher {
 
     /// The secrets key: from --secrets-key-file, COGNATE_SECRETS_KEY, or the file beside the database
     /// (made on first start); an in-memory database, which keeps nothing, gets a fresh one.
-    func secretsKey() throws -> SymmetricKey {
+    func secretsKey(_ location: DatabaseLocation) throws -> SymmetricKey {
         if let file = settings.secretsKeyFile { return try SecretsKey.load(path: file) }
         if let text = ProcessInfo.processInfo.environment["COGNATE_SECRETS_KEY"] { return try SecretsKey.parse(text, source: "COGNATE_SECRETS_KEY") }
         if settings.inMemory { return SymmetricKey(size: .bits256) }
-        let directory = URL(fileURLWithPath: settings.db).deletingLastPathComponent()
+        guard case .sqlite(let path) = location else {
+            // Every node on one PostgreSQL database must open what the others sealed.
+            throw DatabaseLocation.Unusable(
+                description: "with PostgreSQL every node needs the same secrets key: give --secrets-key-file or COGNATE_SECRETS_KEY.")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return try SecretsKey.loadOrCreate(path: directory.appendingPathComponent("secrets.key").path)
     }

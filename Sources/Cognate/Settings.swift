@@ -33,6 +33,9 @@ struct Settings: Sendable {
     var kmsEndpoint: String?
     var socialIssuers: String?
 
+    /// The database `db` names (checked: a URL Cognate cannot use is refused).
+    func database() throws -> DatabaseLocation { try DatabaseLocation.parse(db) }
+
     /// Every option, with the key it has in the environment (after `COGNATE_`) and in a config file.
     static let keys = [
         "host", "port", "db", "inMemory", "region", "accountId", "publicUrl", "logLevel", "testEndpoints", "idleTimeout",
@@ -119,7 +122,8 @@ struct Settings: Sendable {
         var s = Settings()
         s.host = try string("host", command.host) ?? s.host
         s.port = try int("port", command.port) ?? s.port
-        s.db = try string("db", command.db) ?? s.db
+        // COGNATE_DATABASE_URL is the name services that hand out databases use.
+        s.db = try string("db", command.db) ?? environment["COGNATE_DATABASE_URL"] ?? s.db
         s.inMemory = try bool("inMemory", command.inMemory) ?? s.inMemory
         s.region = try string("region", command.region) ?? s.region
         s.accountId = try string("accountId", command.accountId) ?? s.accountId

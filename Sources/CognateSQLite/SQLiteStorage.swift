@@ -20,9 +20,11 @@ public enum SQLiteStorage {
         _ location: Location, logger: Logger, cachedUsers: Int = 20_000, readers: Int = 2
     ) async throws -> SQLStorage {
         let storage: SQLiteConnection.Storage
+        let lock: FileLock?
         switch location {
         case .memory:
             storage = .memory
+            lock = nil
         case .file(let path):
             // The database is a credential store (password verifiers, TOTP seeds, client secrets, signing
             // keys): a directory made for it is the owner's alone, and so are its files.
@@ -31,15 +33,23 @@ public enum SQLiteStorage {
                 try FileManager.default.createDirectory(
                     atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
+            lock = try FileLock(database: path)
             storage = .file(path: path)
         }
-        let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        } catch {
+            lock?.release()
+            throw error
+        }
         let db = connection.sql()
         do {
             try await configure(db)
             if case .file(let path) = location { restrictPermissions(path) }
         } catch {
             try? await connection.close()
+            lock?.release()
             throw error
         }
         var readConnections: [SQLiteConnection] = []
@@ -55,14 +65,17 @@ public enum SQLiteStorage {
             } catch {
                 for reader in readConnections { try? await reader.close() }
                 try? await connection.close()
+                lock?.release()
                 throw error
             }
         }
         let sqlStorage = SQLStorage(
             database: db, readers: readConnections.map { $0.sql() }, translate: translate,
-            close: { [readConnections] in
+            close: { [readConnections, lock] in
                 for reader in readConnections { try? await reader.close() }
                 try await connection.close()
+                // Released with the connections, not before.
+                lock?.release()
             },
             cachedUsers: cachedUsers)
         do {
