@@ -1,8 +1,8 @@
 /// The schema, as numbered migrations; each runs once, in its own transaction. Never edit a released
 /// migration: add the next number.
-enum Migrations {
-    static let all: [(version: Int, statements: [String])] = [
-        (1, [
+enum SQLiteMigrations {
+    static let all: [Migration] = [
+        Migration(1, [
             """
             CREATE TABLE user_pools (
                 id TEXT PRIMARY KEY NOT NULL,
@@ -83,7 +83,7 @@ enum Migrations {
             """,
             "CREATE INDEX outbox_by_recipient ON outbox(pool_id, recipient, sequence)",
         ]),
-        (2, [
+        Migration(2, [
             """
             CREATE TABLE signing_keys (
                 pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
@@ -113,13 +113,13 @@ enum Migrations {
             """,
             "CREATE INDEX refresh_tokens_by_user ON refresh_tokens(pool_id, username_key)",
         ]),
-        (3, [
+        Migration(3, [
             // Presented access and ID tokens are checked for revocation through their origin_jti.
             "ALTER TABLE refresh_tokens ADD COLUMN origin_jti TEXT",
             "UPDATE refresh_tokens SET origin_jti = json_extract(data, '$.originJTI')",
             "CREATE INDEX refresh_tokens_by_origin ON refresh_tokens(origin_jti)",
         ]),
-        (4, [
+        Migration(4, [
             // Domains: a name belongs to one pool; a pool has one domain of each kind.
             """
             CREATE TABLE user_pool_domains (
@@ -139,7 +139,7 @@ enum Migrations {
             )
             """,
         ]),
-        (5, [
+        Migration(5, [
             """
             CREATE TABLE oauth_codes (
                 code_hash TEXT PRIMARY KEY NOT NULL,
@@ -164,7 +164,7 @@ enum Migrations {
             "CREATE INDEX login_sessions_by_expiry ON login_sessions(expires_at)",
             "CREATE INDEX login_sessions_by_user ON login_sessions(pool_id, username_key)",
         ]),
-        (6, [
+        Migration(6, [
             """
             CREATE TABLE ui_customizations (
                 pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
@@ -174,7 +174,7 @@ enum Migrations {
             )
             """,
         ]),
-        (7, [
+        Migration(7, [
             """
             CREATE TABLE terms (
                 pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
@@ -187,7 +187,7 @@ enum Migrations {
             """,
             "CREATE UNIQUE INDEX terms_one_name_per_client ON terms(pool_id, client_id, name)",
         ]),
-        (8, [
+        Migration(8, [
             """
             CREATE TABLE branding_styles (
                 pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
@@ -199,7 +199,7 @@ enum Migrations {
             """,
             "CREATE UNIQUE INDEX branding_styles_one_per_client ON branding_styles(pool_id, client_id)",
         ]),
-        (9, [
+        Migration(9, [
             """
             CREATE TABLE identity_providers (
                 pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
@@ -217,7 +217,7 @@ enum Migrations {
             )
             """,
         ]),
-        (10, [
+        Migration(10, [
             """
             CREATE TABLE federation_states (
                 state_hash TEXT PRIMARY KEY NOT NULL,

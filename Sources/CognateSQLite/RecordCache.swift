@@ -5,8 +5,8 @@ import Synchronization
 /// each pool's user count. Writers change entries after their commit, advancing `generation`; readers
 /// fill entries with the generation they took before their query, and the fill is dropped when a writer
 /// changed anything in between (see `FIFOCache`), so the cache never holds a value older than the
-/// database's. One process owns the database; a backend shared by several processes would need
-/// invalidation instead.
+/// database's. It is on only when one process owns the database (SQLite); on a database several nodes
+/// share, it keeps nothing.
 final class RecordCache: Sendable {
     private struct State {
         var generation: UInt64 = 0
@@ -18,12 +18,17 @@ final class RecordCache: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Off when several processes share the database: nothing is kept, every read goes to the database.
+    private let enabled: Bool
+
+    init(enabled: Bool = true) { self.enabled = enabled }
 
     /// Changes made by writers so far; take it before a read whose result may fill the cache.
     var generation: UInt64 { state.withLock { $0.generation } }
 
     /// A writer's change (`since` nil), or a reader's fill, dropped when a writer came in between.
     private func change(since generation: UInt64?, _ body: (inout State) -> Void) {
+        guard enabled else { return }
         state.withLock { state in
             if let generation {
                 guard state.generation == generation else { return }

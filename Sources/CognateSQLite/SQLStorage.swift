@@ -5,18 +5,16 @@ import SQLKit
 import Synchronization
 
 /// The storage protocol over SQLKit. The SQL is written once against `SQLDatabase`; binds are rendered
-/// by the connection's dialect. Writes go through one connection, serialized by a FIFO lock so that
-/// each `update` is one atomic read-change-write transaction. Reads use their own connections when the
-/// backend has them (a file database in WAL mode), so they never wait for a commit's fsync; without
-/// them, reads take the writer's lock.
+/// by the connection's dialect, and what differs between databases (transactions, reads, migrations and
+/// the schema) is the `SQLEngine`'s: `SQLiteEngine` (one writer with group commit, read-only connections)
+/// or `PostgresEngine` (a connection pool, serializable transactions retried on conflict).
+///
+/// Pools, clients, users and refresh tokens are cached in memory when the engine says one process owns
+/// the database (SQLite); on a database several nodes share there is no cache, so no node is ever behind
+/// another's write.
 public final class SQLStorage: Storage {
-    let database: any SQLDatabase
-    /// Read-only connections, used in turn; empty: reads use `database`.
-    private let readers: [any SQLDatabase]
-    private let nextReader = Atomic<Int>(0)
-    private let mutex = AsyncMutex()
-    private let writes = GroupCommit()
-    let cache = RecordCache()
+    let engine: any SQLEngine
+    let cache: RecordCache
     /// Decoded users by pool and username key, also found by pool and sub.
     private let users: FIFOCache<User>
     /// Decoded refresh tokens by hash, also found by origin_jti (every presented access token is checked).
@@ -24,34 +22,27 @@ public final class SQLStorage: Storage {
     /// Sessions created since start: every `sessionsPerSweep`-th also removes the expired ones.
     private let sessionsCreated = Atomic<Int>(0)
     static let sessionsPerSweep = 64
-    private let translate: @Sendable (any Error) -> any Error
     /// How long reads and write transactions take, from the call to the answer (a write includes its wait
     /// for a group commit's fsync): `cognate_storage_duration_seconds` at /metrics. Made once, so that no
     /// call looks up the metrics factory.
     private let readTimer = Timer(label: "cognate_storage_duration_seconds", dimensions: [("kind", "read")], preferredDisplayUnit: .seconds)
     private let writeTimer = Timer(label: "cognate_storage_duration_seconds", dimensions: [("kind", "write")], preferredDisplayUnit: .seconds)
-    private let closeConnection: @Sendable () async throws -> Void
 
     /// - Parameters:
-    ///   - translate: maps the driver's errors to `StorageError` (unique violations → `alreadyExists`).
-    ///   - readers: read-only connections to the same database (none: reads use `database`).
-    ///   - close: closes the underlying connections.
-    ///   - cachedUsers: how many decoded users to keep in memory (0 turns the user cache off).
-    init(
-        database: any SQLDatabase, readers: [any SQLDatabase] = [], translate: @escaping @Sendable (any Error) -> any Error,
-        close: @escaping @Sendable () async throws -> Void, cachedUsers: Int = 20_000
-    ) {
-        self.database = database
-        self.readers = readers
-        self.users = FIFOCache(capacity: cachedUsers) { Self.subKey($0.poolID, $0.sub) }
-        self.refreshTokens = FIFOCache(capacity: cachedUsers) { $0.originJTI }
-        self.translate = translate
-        self.closeConnection = close
+    ///   - engine: how the SQL runs on this database.
+    ///   - cachedUsers: how many decoded users to keep in memory (0 turns the user cache off); ignored, and
+    ///     every cache off, when the engine's database is shared.
+    public init(engine: any SQLEngine, cachedUsers: Int = 20_000) {
+        self.engine = engine
+        let capacity = engine.isShared ? 0 : cachedUsers
+        self.cache = RecordCache(enabled: !engine.isShared)
+        self.users = FIFOCache(capacity: capacity) { Self.subKey($0.poolID, $0.sub) }
+        self.refreshTokens = FIFOCache(capacity: capacity) { $0.originJTI }
     }
 
-    /// Closes the connection once every queued transaction has finished.
+    /// Closes the connections once every queued transaction has finished.
     public func close() async throws {
-        try await locked { _ in try await self.closeConnection() }
+        try await engine.close()
     }
 
     // MARK: Plumbing
@@ -66,121 +57,22 @@ public final class SQLStorage: Storage {
         users.fill(user, key: Self.userKey(user.poolID, user.usernameKey), since: generation)
     }
 
-    private func locked<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        do {
-            return try await mutex.withLock { try await body(self.database) }
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw translate(error)
-        }
-    }
-
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. `committed`
-    /// runs after the commit, still under the lock (the place to update the cache). Concurrent writers
-    /// share commits (see `GroupCommit`); each is answered only once its changes are durable.
+    /// runs after the commit (the place to update the caches). Answered only once the changes are durable.
     func transaction<T: Sendable>(
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T,
         committed: @escaping @Sendable (T) -> Void = { _ in }
     ) async throws -> T {
         let started = ContinuousClock.now
         defer { writeTimer.record(duration: ContinuousClock.now - started) }
-        let outcome = Outcome<T>()
-        let ticket = GroupCommit.Ticket()
-        let job = GroupCommit.Job(
-            run: { db in
-                let result = try await body(db)
-                return {
-                    committed(result)
-                    outcome.set(.success(result))
-                    ticket.send(.done)
-                }
-            },
-            ticket: ticket,
-            fail: { error in
-                outcome.set(.failure(error))
-                ticket.send(.done)
-            }
-        )
-        if writes.enqueue(job) {
-            await writeBatch()
-        } else if await ticket.wait() == .writeNextBatch {
-            await writeBatch()
-        }
-        // This writer's job was in the batch it wrote, or in one written for it.
-        guard let result = outcome.result else {
-            _ = await ticket.wait()
-            return try outcome.result!.get()
-        }
-        return try result.get()
+        return try await engine.write(body, committed: committed)
     }
 
-    /// Writes the next batch of queued transactions in one SQLite transaction, then hands the queue on.
-    private func writeBatch() async {
-        let batch = writes.takeBatch()
-        await mutex.withLock { await self.commit(batch) }
-        writes.finishBatch()
-    }
-
-    private func commit(_ batch: [GroupCommit.Job]) async {
-        let db = database
-        let translate = self.translate
-        func mapped(_ error: any Error) -> any Error { error as? StorageError ?? translate(error) }
-        // A lone transaction needs no savepoint.
-        let savepoints = batch.count > 1
-        var completions: [@Sendable () -> Void] = []
-        var written: [GroupCommit.Job] = []
-        do {
-            try await db.raw("BEGIN IMMEDIATE").run()
-        } catch {
-            for job in batch { job.fail(mapped(error)) }
-            return
-        }
-        for (index, job) in batch.enumerated() {
-            do {
-                if savepoints { try await db.raw("SAVEPOINT job").run() }
-                let completion = try await job.run(db)
-                if savepoints { try await db.raw("RELEASE job").run() }
-                completions.append(completion)
-                written.append(job)
-            } catch {
-                do {
-                    guard savepoints else { throw error }
-                    try await db.raw("ROLLBACK TO job").run()
-                    try await db.raw("RELEASE job").run()
-                    job.fail(mapped(error))
-                } catch {
-                    // The transaction itself is lost: nothing of this batch is written.
-                    try? await db.raw("ROLLBACK").run()
-                    for failed in written + batch[index...] { failed.fail(mapped(error)) }
-                    return
-                }
-            }
-        }
-        do {
-            try await db.raw("COMMIT").run()
-        } catch {
-            try? await db.raw("ROLLBACK").run()
-            for job in written { job.fail(mapped(error)) }
-            return
-        }
-        for completion in completions { completion() }
-    }
-
-    /// Runs a read on the next reader connection, or under the writer's lock when there are none. A read
-    /// that fills a cache takes the cache's generation before calling this (see `FIFOCache`).
-    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Runs a read. A read that fills a cache takes the cache's generation before calling this (see `FIFOCache`).
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let started = ContinuousClock.now
         defer { readTimer.record(duration: ContinuousClock.now - started) }
-        guard !readers.isEmpty else { return try await locked(body) }
-        let reader = readers[nextReader.add(1, ordering: .relaxed).oldValue % readers.count]
-        do {
-            return try await body(reader)
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw translate(error)
-        }
+        return try await engine.read(body)
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
@@ -239,20 +131,7 @@ public final class SQLStorage: Storage {
     // MARK: Migrations
 
     func migrate() async throws {
-        try await locked { db in
-            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL)").run()
-        }
-        let applied = try await read { db in
-            try await db.raw("SELECT version FROM schema_migrations").all(decodingColumn: "version", as: Int.self)
-        }
-        for migration in Migrations.all where !applied.contains(migration.version) {
-            try await transaction { db in
-                for statement in migration.statements {
-                    try await db.raw("\(unsafeRaw: statement)").run()
-                }
-                try await db.raw("INSERT INTO schema_migrations (version) VALUES (\(bind: migration.version))").run()
-            }
-        }
+        try await engine.migrate()
     }
 
     // MARK: User pools
@@ -650,8 +529,9 @@ public final class SQLStorage: Storage {
             try await Self.requireRow(db, "SELECT name FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: groupName)")
             try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
             try await db.raw("""
-                INSERT OR IGNORE INTO group_members (pool_id, group_name, username_key)
+                INSERT INTO group_members (pool_id, group_name, username_key)
                 VALUES (\(bind: poolID), \(bind: groupName), \(bind: usernameKey))
+                ON CONFLICT DO NOTHING
                 """).run()
         }
     }

@@ -69,15 +69,15 @@ public enum SQLiteStorage {
                 throw error
             }
         }
-        let sqlStorage = SQLStorage(
+        let engine = SQLiteEngine(
             database: db, readers: readConnections.map { $0.sql() }, translate: translate,
             close: { [readConnections, lock] in
                 for reader in readConnections { try? await reader.close() }
                 try await connection.close()
                 // Released with the connections, not before.
                 lock?.release()
-            },
-            cachedUsers: cachedUsers)
+            })
+        let sqlStorage = SQLStorage(engine: engine, cachedUsers: cachedUsers)
         do {
             try await sqlStorage.migrate()
         } catch {

@@ -132,14 +132,14 @@ import Testing
         user.poolID = pool.id
         try await storage.createUser(user)
         let json = String(decoding: try JSONEncoder().encode(user), as: UTF8.self)
-        try await storage.database.raw("UPDATE users SET data = \(bind: json) WHERE sub = \(bind: user.sub)").run()
-        let kind = try await storage.database.raw("SELECT typeof(data) AS kind FROM users").first(decodingColumn: "kind", as: String.self)
+        try await (storage.engine as! SQLiteEngine).database.raw("UPDATE users SET data = \(bind: json) WHERE sub = \(bind: user.sub)").run()
+        let kind = try await (storage.engine as! SQLiteEngine).database.raw("SELECT typeof(data) AS kind FROM users").first(decodingColumn: "kind", as: String.self)
         #expect(kind == "text")
 
         #expect(try await storage.user(poolID: pool.id, usernameKey: user.usernameKey) == user)
         #expect(try await storage.listUsers(poolID: pool.id, filter: nil, PageRequest(limit: 10)).items == [user])
         let updated = try await storage.updateUser(poolID: pool.id, usernameKey: user.usernameKey) { $0.status = "RESET_REQUIRED" }
-        let after = try await storage.database.raw("SELECT typeof(data) AS kind FROM users").first(decodingColumn: "kind", as: String.self)
+        let after = try await (storage.engine as! SQLiteEngine).database.raw("SELECT typeof(data) AS kind FROM users").first(decodingColumn: "kind", as: String.self)
         #expect(after == "blob")
         #expect(try await storage.user(poolID: pool.id, usernameKey: user.usernameKey) == updated)
         try await storage.close()

@@ -1,0 +1,34 @@
+import SQLKit
+
+/// What differs between the databases `SQLStorage` runs on: how a write transaction runs (atomic, and
+/// durable before it is answered), where reads go, how the schema is migrated, and whether other
+/// processes share the database (then nothing may be cached).
+public protocol SQLEngine: Sendable {
+    /// Whether several processes (nodes) serve this database.
+    var isShared: Bool { get }
+
+    /// Runs `body` in one transaction, committed when it returns and rolled back when it throws; then
+    /// `committed` with its result. Driver errors come out as `StorageError` where they are one
+    /// (a unique violation is `alreadyExists`).
+    func write<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T, committed: @escaping @Sendable (T) -> Void
+    ) async throws -> T
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+
+    /// Applies the numbered migrations not applied yet, each once.
+    func migrate() async throws
+
+    func close() async throws
+}
+
+/// One numbered step of a schema.
+public struct Migration: Sendable {
+    public var version: Int
+    public var statements: [String]
+
+    public init(_ version: Int, _ statements: [String]) {
+        self.version = version
+        self.statements = statements
+    }
+}
