@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        // PostgreSQL for several nodes on one database: postgres-nio's client pool, SQLKit through postgres-kit.
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
@@ -71,6 +74,18 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // PostgreSQL backend of the storage protocol: the same SQLStorage on a PostgresEngine.
+        .target(
+            name: "CognatePostgres",
+            dependencies: [
+                "CognateSQLite", "CognateStorage",
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),
@@ -184,7 +199,7 @@ let package = Package(
         .executableTarget(
             name: "Cognate",
             dependencies: [
-                "CognateHTTP", "CognateSQLite", "CognateServices", "CognateWire", "CognateStorage", "CognateLambda",
+                "CognateHTTP", "CognateSQLite", "CognatePostgres", "CognateServices", "CognateWire", "CognateStorage", "CognateLambda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -202,6 +217,14 @@ let package = Package(
             dependencies: [
                 "CognateCrypto", "CognateWebAuthn", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "BigInt", package: "BigInt"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "CognatePostgresTests",
+            dependencies: [
+                "CognatePostgres", "CognateSQLite", "CognateStorage", "CognateStorageConformance",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

@@ -14,9 +14,13 @@ if [ ! -f /usr/include/openssl/evp.h ] || [ ! -f /usr/include/libxml2/libxml/c14
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev libxml2-dev >/dev/null
 fi
 
+echo "==> PostgreSQL for the PostgreSQL backend's tests"
+COGNATE_TEST_POSTGRES_URL="$(bash Scripts/start-postgres.sh)"
+export COGNATE_TEST_POSTGRES_URL
+
 echo "==> swift build"
 swift build
-echo "==> swift test"
+echo "==> swift test (the storage conformance suite on SQLite and on PostgreSQL among them)"
 swift test
 
 echo "==> coverage table is current"
@@ -43,9 +47,13 @@ python3 -m venv .venv-cli
 python3 -m venv .venv-ministack
 .venv-ministack/bin/pip install --quiet --disable-pip-version-check -r e2e/requirements-ministack.txt
 
-echo "==> end-to-end suite"
+echo "==> end-to-end suite (Cognate on SQLite; the multi-node suite on PostgreSQL)"
 COGNATE_BIN="$root/.build/debug/cognate" AWS_CLI="$root/.venv-cli/bin/aws" \
     .venv-e2e/bin/python -m pytest e2e -q -p no:cacheprovider "$@"
+
+echo "==> end-to-end suite again, with Cognate on PostgreSQL"
+COGNATE_E2E_POSTGRES_URL="$COGNATE_TEST_POSTGRES_URL" COGNATE_BIN="$root/.build/debug/cognate" AWS_CLI="$root/.venv-cli/bin/aws" \
+    .venv-e2e/bin/python -m pytest e2e -q -p no:cacheprovider --deselect e2e/test_fuzz.py --deselect e2e/test_multi_node.py "$@"
 
 echo "==> the packaged binary in a clean Debian root"
 sudo=""

@@ -34,11 +34,52 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Server:
-    """One cognate process on a free port, with its own database file."""
+# With COGNATE_E2E_POSTGRES_URL (a PostgreSQL server's URL), every Server runs on PostgreSQL: its database
+# file's name picks a database on that server (the same name, the same database, so restarts keep state).
+E2E_POSTGRES = os.environ.get("COGNATE_E2E_POSTGRES_URL")
 
-    def __init__(self, db_path, extra_args=()):
+
+MADE_DATABASES = []
+
+
+def postgres_database(server_url, name):
+    """The URL of database `name` on the server, made when missing (and dropped when the session ends)."""
+    import urllib.parse
+    known = subprocess.run(["psql", server_url, "-qAt", "-c", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+                           capture_output=True, text=True, check=True).stdout
+    if "1" not in known:
+        subprocess.run(["psql", server_url, "-q", "-c", f'CREATE DATABASE "{name}"'], capture_output=True, text=True, check=True)
+        MADE_DATABASES.append((server_url, name))
+    parts = urllib.parse.urlsplit(server_url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for server_url, name in MADE_DATABASES:
+        subprocess.run(["psql", server_url, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], capture_output=True, text=True)
+
+
+def secrets_key_file(path):
+    """A secrets key every node of one database shares (made once)."""
+    if not os.path.exists(path):
+        import base64
+        with open(path, "w") as f:
+            f.write(base64.b64encode(os.urandom(32)).decode())
+        os.chmod(path, 0o600)
+    return path
+
+
+class Server:
+    """One cognate process on a free port, with its own database file (or, with `database_url` or
+    COGNATE_E2E_POSTGRES_URL, a PostgreSQL database)."""
+
+    def __init__(self, db_path, extra_args=(), database_url=None, sqlite=False):
+        """`sqlite`: an SQLite file whatever COGNATE_E2E_POSTGRES_URL says (tests of the file itself)."""
         self.db_path = db_path
+        if database_url is None and E2E_POSTGRES and not sqlite and "--in-memory" not in extra_args:
+            import hashlib
+            database_url = postgres_database(E2E_POSTGRES, "e2e_" + hashlib.sha256(db_path.encode()).hexdigest()[:16])
+        self.database_url = database_url
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.extra_args = list(extra_args)
@@ -47,9 +88,16 @@ class Server:
         # A CA bundle (path) for a server that speaks HTTPS, else True.
         self.verify = True
 
+    @property
+    def db_args(self):
+        """The options that name this server's database, for another cognate command on it."""
+        if self.database_url:
+            return ["--db", self.database_url, "--secrets-key-file", secrets_key_file(self.db_path + ".key")]
+        return ["--db", self.db_path]
+
     def start(self):
         self.log = open(self.log_path, "ab")
-        args = [BINARY, "--port", str(self.port), "--db", self.db_path, "--log-level", "warning", *self.extra_args]
+        args = [BINARY, "--port", str(self.port), *self.db_args, "--log-level", "warning", *self.extra_args]
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -127,7 +127,7 @@ def test_a_second_process_on_one_sqlite_file_is_refused(tmp_path):
 
     from conftest import BINARY
     db = str(tmp_path / "shared.sqlite")
-    first = Server(db).start()
+    first = Server(db, sqlite=True).start()
     try:
         done = subprocess.run([BINARY, "--db", db, "--port", "0"], capture_output=True, text=True, timeout=20)
         assert done.returncode == 1 and "another Cognate process is serving" in done.stderr
@@ -136,5 +136,5 @@ def test_a_second_process_on_one_sqlite_file_is_refused(tmp_path):
     finally:
         first.stop(sig=signal.SIGKILL)
     # Killed, it holds nothing: the next start opens the file.
-    again = Server(db).start()
+    again = Server(db, sqlite=True).start()
     again.stop()

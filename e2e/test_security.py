@@ -387,7 +387,7 @@ def test_database_is_private_and_codes_stay_out_of_log_and_outbox(tmp_path):
     import stat
     data = tmp_path / "private"
     db = data / "cognate.sqlite"
-    server = Server(str(db), extra_args=["--no-test-endpoints", "--log-level", "info"])
+    server = Server(str(db), extra_args=["--no-test-endpoints", "--log-level", "info"], sqlite=True)
     server.log_path = str(tmp_path / "quiet.log")
     server.start()
     try:
@@ -419,7 +419,7 @@ def test_database_is_private_and_codes_stay_out_of_log_and_outbox(tmp_path):
         assert clear not in stored
     assert (data / "secrets.key").exists()
     # Restarted with the same key, everything opens; with another, the start stops with a clear error.
-    again = Server(str(db), extra_args=["--no-test-endpoints"])
+    again = Server(str(db), extra_args=["--no-test-endpoints"], sqlite=True)
     again.log_path = str(tmp_path / "again.log")
     again.start()
     try:

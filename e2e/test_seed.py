@@ -139,7 +139,7 @@ def test_a_bad_seed_names_the_file_line_and_entry(tmp_path, text, expected):
 
 def test_export_and_round_trip(seeded, tmp_path):
     server, _ = seeded
-    done = subprocess.run([BINARY, "--db", server.db_path, "--export-seed", "us-east-1_Seeded1"], capture_output=True, text=True, timeout=30)
+    done = subprocess.run([BINARY, *server.db_args, "--export-seed", "us-east-1_Seeded1"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     exported = done.stdout
     assert exported.startswith("pools:") and "ClientSecret: a_fixed_secret_for_tests_0123456789" in exported
@@ -158,9 +158,9 @@ def test_export_and_round_trip(seeded, tmp_path):
         assert {u["Username"] for u in cognito.list_users(UserPoolId="us-east-1_Seeded1")["Users"]} == {"alice", "bob", "carol", "tina"}
     finally:
         copy.stop()
-    second = subprocess.run([BINARY, "--db", copy.db_path, "--export-seed", "us-east-1_Seeded1"], capture_output=True, text=True, timeout=30)
+    second = subprocess.run([BINARY, *copy.db_args, "--export-seed", "us-east-1_Seeded1"], capture_output=True, text=True, timeout=30)
     assert second.returncode == 0, second.stderr
     strip = lambda text: [line for line in text.splitlines() if "ClientSecret" not in line or "backend" in line]
     assert strip(second.stdout) == strip(exported)
-    missing = subprocess.run([BINARY, "--db", server.db_path, "--export-seed", "us-east-1_Nothing"], capture_output=True, text=True, timeout=30)
+    missing = subprocess.run([BINARY, *server.db_args, "--export-seed", "us-east-1_Nothing"], capture_output=True, text=True, timeout=30)
     assert missing.returncode == 1 and "cannot export us-east-1_Nothing" in missing.stderr

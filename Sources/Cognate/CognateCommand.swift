@@ -32,7 +32,7 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 for any free port (default: 9229). COGNATE_PORT.")
     var port: Int?
 
-    @Option(help: "SQLite database file, created if missing (default: ./.cognate/cognate.sqlite). COGNATE_DB.")
+    @Option(help: "SQLite database file, created if missing (default: ./.cognate/cognate.sqlite), or postgres://user:password@host:port/database for several nodes on PostgreSQL. COGNATE_DB or COGNATE_DATABASE_URL.")
     var db: String?
 
     @Flag(inversion: .prefixedNo, help: "Keep all state in memory; nothing survives a restart. COGNATE_IN_MEMORY.")

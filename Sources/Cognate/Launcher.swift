@@ -1,5 +1,6 @@
 import CognateHTTP
 import CognateLambda
+import CognatePostgres
 import CognateSQLite
 import CognateServices
 import CognateStorage
@@ -18,7 +19,9 @@ struct Launcher {
     let settings: Settings
 
     /// The storage, sealed with the secrets key, and the services' dependencies.
-    func open(logger: Logger) async throws -> (SQLStorage, ServiceDependencies) {
+    /// `serving`: the process will serve the database, so an SQLite file is locked against a second server
+    /// (an export only reads, beside a running server).
+    func open(logger: Logger, serving: Bool = true) async throws -> (SQLStorage, ServiceDependencies) {
         // Every file Cognate makes (the database, its WAL files) is the owner's alone.
         umask(0o077)
         let location: DatabaseLocation
@@ -38,9 +41,9 @@ struct Launcher {
             case _ where settings.inMemory:
                 storage = try await SQLiteStorage.open(.memory, logger: sqlLogger)
             case .sqlite(let path):
-                storage = try await SQLiteStorage.open(.file(path: path), logger: sqlLogger)
-            case .postgres:
-                throw DatabaseLocation.Unusable(description: "PostgreSQL is not supported by this build yet: use an SQLite file.")
+                storage = try await SQLiteStorage.open(.file(path: path), logger: sqlLogger, exclusive: serving)
+            case .postgres(let url):
+                storage = try await PostgresStorage.open(url: url, logger: sqlLogger)
             }
         } catch let unusable as DatabaseLocation.Unusable {
             throw StartFailure("cannot use the database \(location.display): \(unusable.description)")
@@ -78,7 +81,7 @@ struct Launcher {
     func exportSeed(poolID: String) async throws -> String {
         var logger = Logger(label: "cognate")
         logger.logLevel = .error
-        let (storage, dependencies) = try await open(logger: logger)
+        let (storage, dependencies) = try await open(logger: logger, serving: false)
         do {
             let document = try await SeedExport(dependencies).export(poolID: poolID)
             try await storage.close()

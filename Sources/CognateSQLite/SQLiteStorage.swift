@@ -16,8 +16,10 @@ public enum SQLiteStorage {
     ///   - cachedUsers: how many decoded users to keep in memory for fast reads.
     ///   - readers: read-only connections for a file database, so that reads never wait behind a commit
     ///     (an in-memory database has one connection: its data lives in it).
+    ///   - exclusive: whether the file is locked against a second process serving it (see `FileLock`); a
+    ///     process that only reads it beside a server (`--export-seed`) does not take the lock.
     public static func open(
-        _ location: Location, logger: Logger, cachedUsers: Int = 20_000, readers: Int = 2
+        _ location: Location, logger: Logger, cachedUsers: Int = 20_000, readers: Int = 2, exclusive: Bool = true
     ) async throws -> SQLStorage {
         let storage: SQLiteConnection.Storage
         let lock: FileLock?
@@ -33,7 +35,7 @@ public enum SQLiteStorage {
                 try FileManager.default.createDirectory(
                     atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
-            lock = try FileLock(database: path)
+            lock = exclusive ? try FileLock(database: path) : nil
             storage = .file(path: path)
         }
         let connection: SQLiteConnection

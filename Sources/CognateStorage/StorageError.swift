@@ -1,3 +1,5 @@
+import CognitoModel
+
 /// The outcomes every backend translates its driver's errors into.
 public enum StorageError: Error, Sendable, Equatable {
     /// No record has the key that was asked for.
@@ -6,4 +8,14 @@ public enum StorageError: Error, Sendable, Equatable {
     case alreadyExists(key: String)
     /// A pagination token that no listing of this storage issued.
     case invalidPageToken
+    /// The database cannot be reached now (a restart, a failover); `reason` says what the driver saw.
+    case unavailable(String)
+}
+
+extension StorageError: CognitoErrorConvertible {
+    /// What a caller hears when no service turned the error into one of its own.
+    public var cognitoError: CognitoError? {
+        guard case .unavailable = self else { return nil }
+        return CognitoError(.internalErrorException, "The database is unavailable; try again.")
+    }
 }

@@ -37,6 +37,9 @@ public struct OperationTable: Sendable {
             return WireResponse(status: 200, body: output)
         } catch let error as CognitoError {
             return .error(error)
+        } catch let error as any CognitoErrorConvertible where error.cognitoError != nil {
+            logger.error("unavailable", metadata: ["error": "\(String(reflecting: error))", "requestID": "\(context.requestID)"])
+            return .error(error.cognitoError!)
         } catch {
             logger.error("internal error", metadata: ["error": "\(String(reflecting: error))", "requestID": "\(context.requestID)"])
             return .error(CognitoError(.internalErrorException, "An internal error occurred (request \(context.requestID))."))

@@ -32,9 +32,11 @@ struct RefreshTokens {
 
     static let reused = CognitoError(.refreshTokenReuseException, "The refresh token was already rotated and may not be used again.")
 
-    /// A rotated token refreshes only within the client's grace period after its rotation.
+    /// A rotated token refreshes only within the client's grace period after its rotation. A request that
+    /// began before a concurrent one rotated the token (its `now` earlier than the rotation, as on another
+    /// node) is no exception: without a grace period it is refused.
     static func checkNotRotatedOut(_ record: RefreshTokenRecord, client: AppClient, now: Date) throws(CognitoError) {
-        if let rotated = record.rotatedAt, now >= rotated.addingTimeInterval(grace(client)) { throw reused }
+        if let rotated = record.rotatedAt, max(now, rotated) >= rotated.addingTimeInterval(grace(client)) { throw reused }
     }
 
     static func grace(_ client: AppClient) -> TimeInterval {

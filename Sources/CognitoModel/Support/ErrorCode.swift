@@ -31,3 +31,8 @@ public struct CognitoError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String { "\(code.rawValue): \(message)" }
 }
+
+/// An error of a lower layer that has an AWS error of its own to answer with (nil: an internal error).
+public protocol CognitoErrorConvertible: Error {
+    var cognitoError: CognitoError? { get }
+}

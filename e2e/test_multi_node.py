@@ -1,0 +1,213 @@
+"""Several Cognate nodes on one PostgreSQL database (COGNATE_TEST_POSTGRES_URL, which Scripts/test.sh sets after
+starting Debian's PostgreSQL): a write acknowledged by one node is read by the next request on another; races
+across nodes end as on one node (one sign-up of a name wins, one refresh-token rotation, one confirmation of a
+code); a node killed with kill -9 under load loses no acknowledged write while the other keeps serving; a
+PostgreSQL restart fails requests with an AWS error, not a hang, and the nodes recover by themselves."""
+import concurrent.futures
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+
+from conftest import Server, outbox, postgres_database
+
+PASSWORD = "Passw0rd!multi"
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    url = os.environ.get("COGNATE_TEST_POSTGRES_URL")
+    assert url, "COGNATE_TEST_POSTGRES_URL is not set: run Scripts/test.sh, which starts PostgreSQL"
+    return url
+
+
+class Cluster:
+    """`count` nodes on a database of their own, with the public URL and secrets key they share."""
+
+    def __init__(self, postgres, tmp_path, count=2):
+        self.url = postgres_database(postgres, "nodes_" + uuid.uuid4().hex[:12])
+        shared = ["--public-url", "http://cognate.test"]
+        self.key = str(tmp_path / "shared")
+        self.nodes = [Server(self.key, extra_args=shared, database_url=self.url) for _ in range(count)]
+        for index, node in enumerate(self.nodes):
+            node.log_path = str(tmp_path / f"node{index}.log")
+        # Started together: the migrations run once under PostgreSQL's advisory lock.
+        threads = [threading.Thread(target=node.start) for node in self.nodes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.clients = [node.client() for node in self.nodes]
+
+    def stop(self):
+        for node in self.nodes:
+            node.stop()
+
+
+@pytest.fixture
+def cluster(postgres, tmp_path):
+    c = Cluster(postgres, tmp_path)
+    yield c
+    c.stop()
+
+
+def pool_with_client(c, **client_args):
+    pool = c.create_user_pool(PoolName="nodes-" + uuid.uuid4().hex[:6], AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+    client = c.create_user_pool_client(
+        UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], **client_args)
+    return pool, client["UserPoolClient"]["ClientId"]
+
+
+def test_every_node_reads_what_another_acknowledged(cluster):
+    a, b = cluster.clients
+    pool, client = pool_with_client(a)
+    a.admin_create_user(UserPoolId=pool, Username="reader", MessageAction="SUPPRESS")
+    misses = 0
+    for i in range(60):
+        writer, reader = (a, b) if i % 2 == 0 else (b, a)
+        writer.admin_update_user_attributes(UserPoolId=pool, Username="reader", UserAttributes=[{"Name": "name", "Value": f"n{i}"}])
+        attributes = {x["Name"]: x["Value"] for x in reader.admin_get_user(UserPoolId=pool, Username="reader")["UserAttributes"]}
+        misses += attributes["name"] != f"n{i}"
+    assert misses == 0
+    # A client and a pool change made on one node hold on the other at once.
+    b.update_user_pool_client(UserPoolId=pool, ClientId=client, ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    with pytest.raises(a.exceptions.InvalidParameterException):
+        a.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "reader", "PASSWORD": PASSWORD})
+    # Tokens issued by one node are good on the other (one key per pool, one issuer).
+    a.admin_set_user_password(UserPoolId=pool, Username="reader", Password=PASSWORD, Permanent=True)
+    tokens = b.admin_initiate_auth(UserPoolId=pool, ClientId=client, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "reader", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    assert a.get_user(AccessToken=tokens["AccessToken"])["Username"] == "reader"
+    # A sign-out on one node ends the tokens on the other.
+    b.global_sign_out(AccessToken=tokens["AccessToken"])
+    with pytest.raises(a.exceptions.NotAuthorizedException):
+        a.get_user(AccessToken=tokens["AccessToken"])
+
+
+def test_the_same_username_signed_up_on_two_nodes_at_once(cluster):
+    a, b = cluster.clients
+    pool, client = pool_with_client(a)
+    def sign_up(index):
+        node = (a, b)[index % 2]
+        try:
+            node.sign_up(ClientId=client, Username="contested", Password=PASSWORD,
+                         UserAttributes=[{"Name": "email", "Value": f"c{index}@example.com"}])
+            return "won"
+        except node.exceptions.UsernameExistsException:
+            return "exists"
+    for _ in range(3):
+        with concurrent.futures.ThreadPoolExecutor(8) as pool_threads:
+            outcomes = list(pool_threads.map(sign_up, range(8)))
+        assert outcomes.count("won") == 1 and outcomes.count("exists") == 7
+        a.admin_delete_user(UserPoolId=pool, Username="contested")
+
+
+def test_one_refresh_token_rotated_on_two_nodes_at_once(cluster):
+    a, b = cluster.clients
+    pool, client = pool_with_client(a, RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0})
+    a.admin_create_user(UserPoolId=pool, Username="rotor", MessageAction="SUPPRESS")
+    a.admin_set_user_password(UserPoolId=pool, Username="rotor", Password=PASSWORD, Permanent=True)
+    for _ in range(3):
+        refresh = a.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                  AuthParameters={"USERNAME": "rotor", "PASSWORD": PASSWORD})["AuthenticationResult"]["RefreshToken"]
+        barrier = threading.Barrier(2)
+        def rotate(node):
+            barrier.wait()
+            try:
+                return node.get_tokens_from_refresh_token(ClientId=client, RefreshToken=refresh)["AuthenticationResult"]["RefreshToken"]
+            except (node.exceptions.RefreshTokenReuseException, node.exceptions.NotAuthorizedException):
+                return None
+        with concurrent.futures.ThreadPoolExecutor(2) as threads:
+            results = list(threads.map(rotate, (a, b)))
+        new = [r for r in results if r]
+        assert len(new) == 1 and new[0] != refresh, results
+        # The winner's new token works on either node; the old one on neither.
+        assert b.get_tokens_from_refresh_token(ClientId=client, RefreshToken=new[0])["AuthenticationResult"]["AccessToken"]
+        with pytest.raises(a.exceptions.RefreshTokenReuseException):
+            a.get_tokens_from_refresh_token(ClientId=client, RefreshToken=refresh)
+
+
+def test_one_code_confirmed_on_two_nodes_at_once(cluster):
+    a, b = cluster.clients
+    pool, client = pool_with_client(a)
+    for round_ in range(3):
+        name = f"confirm{round_}"
+        a.sign_up(ClientId=client, Username=name, Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": f"{name}@example.com"}])
+        code = [m for m in outbox(cluster.nodes[0], poolId=pool, recipient=f"{name}@example.com") if m["purpose"] == "signup"][-1]["code"]
+        barrier = threading.Barrier(2)
+        def confirm(node):
+            barrier.wait()
+            try:
+                node.confirm_sign_up(ClientId=client, Username=name, ConfirmationCode=code)
+                return "confirmed"
+            except Exception as error:  # the loser hears what Cognito says of a confirmed user
+                return type(error).__name__
+        with concurrent.futures.ThreadPoolExecutor(2) as threads:
+            outcomes = list(threads.map(confirm, (a, b)))
+        assert outcomes.count("confirmed") == 1, outcomes
+        assert b.admin_get_user(UserPoolId=pool, Username=name)["UserStatus"] == "CONFIRMED"
+
+
+def test_a_node_killed_under_load_loses_no_acknowledged_write(cluster):
+    a, b = cluster.clients
+    pool, _ = pool_with_client(a)
+    acknowledged, stop = [], threading.Event()
+    def load(node, prefix):
+        i = 0
+        while not stop.is_set():
+            name = f"{prefix}{i}"
+            try:
+                node.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS")
+                acknowledged.append(name)
+            except Exception:  # the killed node's requests fail; only answered ones count
+                if prefix == "b":
+                    raise
+            i += 1
+    threads = [threading.Thread(target=load, args=(a, "a")), threading.Thread(target=load, args=(b, "b"))]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    cluster.nodes[0].stop(sig=signal.SIGKILL)
+    time.sleep(1.0)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert any(n.startswith("a") for n in acknowledged) and any(n.startswith("b") for n in acknowledged)
+    stored = set()
+    for page in b.get_paginator("list_users").paginate(UserPoolId=pool):
+        stored |= {u["Username"] for u in page["Users"]}
+    assert set(acknowledged) <= stored
+
+
+def test_a_postgres_restart_fails_requests_clearly_and_the_nodes_recover(cluster):
+    a, b = cluster.clients
+    pool, _ = pool_with_client(a)
+    node = cluster.nodes[1]
+    assert requests.get(node.url + "/_cognate/ready", timeout=5).status_code == 200
+    version, name = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True).stdout.split()[:2]
+    subprocess.run(["pg_ctlcluster", version, name, "stop", "-m", "fast"], check=True)
+    try:
+        started = time.time()
+        with pytest.raises(b.exceptions.InternalErrorException) as error:
+            b.admin_create_user(UserPoolId=pool, Username="during", MessageAction="SUPPRESS")
+        assert "database is unavailable" in str(error.value) and time.time() - started < 15
+        assert requests.get(node.url + "/_cognate/ready", timeout=5).status_code == 503
+        assert requests.get(node.url + "/_cognate/health", timeout=5).status_code == 200
+    finally:
+        subprocess.run(["pg_ctlcluster", version, name, "start"], check=True)
+    deadline = time.time() + 20
+    while True:
+        try:
+            a.admin_create_user(UserPoolId=pool, Username="after", MessageAction="SUPPRESS")
+            break
+        except Exception:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+    assert b.admin_get_user(UserPoolId=pool, Username="after")["Username"] == "after"
+    assert requests.get(node.url + "/_cognate/ready", timeout=5).status_code == 200
