@@ -190,7 +190,8 @@ def test_a_postgres_restart_fails_requests_clearly_and_the_nodes_recover(cluster
     node = cluster.nodes[1]
     assert requests.get(node.url + "/_cognate/ready", timeout=5).status_code == 200
     version, name = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True).stdout.split()[:2]
-    subprocess.run(["pg_ctlcluster", version, name, "stop", "-m", "fast"], check=True)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "pg_ctlcluster", version, name, "stop", "-m", "fast"], check=True)
     try:
         started = time.time()
         with pytest.raises(b.exceptions.InternalErrorException) as error:
@@ -199,7 +200,7 @@ def test_a_postgres_restart_fails_requests_clearly_and_the_nodes_recover(cluster
         assert requests.get(node.url + "/_cognate/ready", timeout=5).status_code == 503
         assert requests.get(node.url + "/_cognate/health", timeout=5).status_code == 200
     finally:
-        subprocess.run(["pg_ctlcluster", version, name, "start"], check=True)
+        subprocess.run([*sudo, "pg_ctlcluster", version, name, "start"], check=True)
     deadline = time.time() + 20
     while True:
         try:
