@@ -14,26 +14,59 @@ import Synchronization
 /// check sees the winner. A write is answered after its COMMIT returns, so it is durable (and on a
 /// synchronous standby too when the server is set up so). Nothing is cached: `isShared`.
 public final class PostgresEngine: SQLEngine {
-    let client: PostgresClient
-    private let running: Task<Void, Never>
+    /// A connection pool and the task that runs it.
+    final class Pool: Sendable {
+        let client: PostgresClient
+        let running: Task<Void, Never>
+        let made = ContinuousClock.now
+
+        init(_ configuration: PostgresClient.Configuration, logger: Logger) {
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            self.client = client
+            running = Task { await client.run() }
+        }
+    }
+
+    private let configuration: PostgresClient.Configuration
+    /// The pool in use. After the server was unreachable a pool waits longer and longer between attempts
+    /// to connect (up to a minute), so one that could not give a connection is replaced by a fresh one,
+    /// which connects as soon as the server (or the standby that took its place) answers.
+    private let pool: Mutex<Pool>
     let logger: Logger
     /// How many times a transaction PostgreSQL refused for a conflict runs again.
     static let attempts = 12
+    /// A pool is replaced at most this often.
+    static let replaceAfter: Duration = .seconds(2)
 
     public var isShared: Bool { true }
 
     init(configuration: PostgresClient.Configuration, logger: Logger) {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
-        self.client = client
+        self.configuration = configuration
         self.logger = quiet
-        running = Task { await client.run() }
+        pool = Mutex(Pool(configuration, logger: quiet))
+    }
+
+    var client: PostgresClient { pool.withLock { $0.client } }
+
+    /// Puts a fresh pool in the place of `failed` (unless that happened already, or it is too young).
+    func replace(_ failed: Pool) {
+        let retired: Pool? = pool.withLock { current in
+            guard current === failed, ContinuousClock.now - failed.made >= Self.replaceAfter else { return nil }
+            current = Pool(configuration, logger: logger)
+            return failed
+        }
+        if let retired {
+            logger.notice("postgres: the database was unreachable; connecting anew")
+            retired.running.cancel()
+        }
     }
 
     public func close() async throws {
-        running.cancel()
-        _ = await running.value
+        let current = pool.withLock { $0 }
+        current.running.cancel()
+        _ = await current.running.value
     }
 
     public func write<T: Sendable>(
@@ -87,35 +120,95 @@ public final class PostgresEngine: SQLEngine {
     /// Runs `body` on a pooled connection, or fails with `unavailable` when none comes within `leaseTimeout`.
     /// Once the connection is there, the body runs to its end: a transaction is never cut off half way.
     func withLease<R: Sendable>(_ leased: Leased, _ body: @escaping @Sendable (PostgresConnection) async throws -> R) async throws -> R {
-        let client = self.client
-        return try await withThrowingTaskGroup(of: R?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    leased.mark()
-                    return try await body(connection)
-                }
-            }
-            group.addTask {
-                try await Task.sleep(for: Self.leaseTimeout)
-                if !leased.value { throw StorageError.unavailable("no connection within \(Self.leaseTimeout)") }
-                return nil
-            }
-            while let next = try await group.next() {
-                if let result = next {
-                    group.cancelAll()
-                    return result
-                }
-            }
-            throw StorageError.unavailable("no connection")
+        let current = pool.withLock { $0 }
+        let client = current.client
+        do {
+            return try await lease(client, leased, body)
+        } catch {
+            // No connection came, or the one that came was lost: the next requests go to a fresh pool.
+            if !leased.value || Self.isConnectionLoss(error) { replace(current) }
+            throw error
         }
     }
 
-    /// Whether the pool gave a connection: an error before that (the server down, the pool unable to
-    /// connect) means the database is unavailable.
+    /// How long a transaction may wait for the server once it has its connection. A connection whose server
+    /// vanished without closing it (a failover behind a proxy or a virtual address) would otherwise keep its
+    /// request waiting for ever; past this the request is told the database is unavailable and the
+    /// connection is closed. (Whether a write whose COMMIT went unanswered was made cannot be known; it is
+    /// answered as an error, as any unanswered commit must be.)
+    static let answerTimeout: Duration = .seconds(30)
+
+    /// The lease races a timer without waiting for it: a pool that cannot connect may keep a lease request
+    /// waiting for a minute whatever the caller's task says, so the caller is answered when the timer ends,
+    /// and a connection that comes after that is given back unused (the body never runs: a write the caller
+    /// was told failed is not made behind its back). Once leased, the body has `answerTimeout`.
+    private func lease<R: Sendable>(
+        _ client: PostgresClient, _ leased: Leased, _ body: @escaping @Sendable (PostgresConnection) async throws -> R
+    ) async throws -> R {
+        let answer = Answer<R>()
+        return try await withCheckedThrowingContinuation { continuation in
+            answer.set(continuation)
+            let work = Task {
+                do {
+                    let result = try await client.withConnection { connection in
+                        guard leased.mark() else { throw StorageError.unavailable("no connection within \(Self.leaseTimeout)") }
+                        let watchdog = Task {
+                            try await Task.sleep(for: Self.answerTimeout)
+                            answer.resume(.failure(StorageError.unavailable("no answer from the database within \(Self.answerTimeout)")))
+                            try? await connection.close()
+                        }
+                        defer { watchdog.cancel() }
+                        return try await body(connection)
+                    }
+                    answer.resume(.success(result))
+                } catch {
+                    answer.resume(.failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: Self.leaseTimeout)
+                if leased.abandon() {
+                    answer.resume(.failure(StorageError.unavailable("no connection within \(Self.leaseTimeout)")))
+                    work.cancel()
+                }
+            }
+        }
+    }
+
+    /// A continuation resumed once, by whichever of the lease and the timer comes first.
+    final class Answer<R: Sendable>: Sendable {
+        private let state = Mutex<CheckedContinuation<R, any Error>?>(nil)
+        func set(_ continuation: CheckedContinuation<R, any Error>) { state.withLock { $0 = continuation } }
+        func resume(_ result: Result<R, any Error>) {
+            state.withLock { continuation in
+                continuation?.resume(with: result)
+                continuation = nil
+            }
+        }
+    }
+
+    /// Whether the pool gave a connection in time: an error before that (the server down, the pool unable
+    /// to connect) means the database is unavailable.
     final class Leased: Sendable {
-        private let state = Mutex(false)
-        func mark() { state.withLock { $0 = true } }
-        var value: Bool { state.withLock { $0 } }
+        private enum State { case waiting, leased, abandoned }
+        private let state = Mutex(State.waiting)
+        /// The connection came; false when it came too late and must not be used.
+        func mark() -> Bool {
+            state.withLock { state in
+                guard state == .waiting else { return state == .leased }
+                state = .leased
+                return true
+            }
+        }
+        /// The timer ended first: true when no connection had come.
+        func abandon() -> Bool {
+            state.withLock { state in
+                guard state == .waiting else { return false }
+                state = .abandoned
+                return true
+            }
+        }
+        var value: Bool { state.withLock { $0 == .leased } }
     }
 
     /// The key of the advisory lock nodes take to migrate: one at a time, each migration once.
@@ -148,6 +241,14 @@ public final class PostgresEngine: SQLEngine {
             }
         } catch {
             throw Self.translate(error)
+        }
+    }
+
+    static func isConnectionLoss(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed: return true
+        default: return ["57P01", "57P02", "57P03"].contains(error.serverInfo?[.sqlState] ?? "")
         }
     }
 
