@@ -181,7 +181,9 @@ def test_failover_to_a_synchronous_standby_loses_no_acknowledged_write(replicate
         print(f"failover: {before} writes before, {len(acknowledged) - before} after, writes again {recovery:.1f} s after the switch; "
               f"{len(failures)} refused meanwhile ({failures[:5]}); slowest acknowledged {slowest[0]:.1f} s")
         assert before > 0 and len(acknowledged) > before + 5, (before, len(acknowledged))
-        assert recovery < 20, f"writes resumed only {recovery:.1f} s after the failover"
+        # Within a second, or — when a connection was cut without being closed, so that one transaction waits
+        # for an answer that never comes — after Cognate's 30-second answer timeout, never longer.
+        assert recovery < 40, f"writes resumed only {recovery:.1f} s after the failover"
         stored = set()
         for page in c.get_paginator("list_users").paginate(UserPoolId=pool):
             stored |= {u["Username"] for u in page["Users"]}

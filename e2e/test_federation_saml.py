@@ -95,6 +95,18 @@ class SamlPool:
         return sorted(u["Username"] for u in self.c.list_users(UserPoolId=self.pool)["Users"])
 
 
+def sign_in_at_the_idp(browser, start, name):
+    """In Chromium: from `start` to the IdP's sign-in page, signed in there as `name`, and back to the client."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    browser.get(start)
+    browser.find_element(By.ID, "idp-username").send_keys(name)
+    browser.find_element(By.ID, "idp-password").send_keys("idp-pass")
+    browser.find_element(By.ID, "idp-submit").click()
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.startswith(CALLBACK))
+    return browser.current_url
+
+
 def error_of(answer):
     location = answer.headers.get("Location", "")
     query = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)
@@ -195,21 +207,14 @@ def test_the_authn_request_is_signed_and_addressed(server, idp):
 
 
 def test_idp_initiated_sign_in_in_chromium(server, idp):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     from conftest import chromium
     f = SamlPool(server, idp, IDPInit="true")
     f.user("ida")
     relay = urllib.parse.urlencode(f.authorize_params(state="idp-init"))
     browser = chromium()
     try:
-        browser.get(idp.url + "/idp-init?" + urllib.parse.urlencode({"sp": f.sp, "acs": f.acs, "RelayState": relay}))
-        browser.find_element(By.ID, "idp-username").send_keys("ida")
-        browser.find_element(By.ID, "idp-password").send_keys("idp-pass")
-        browser.find_element(By.ID, "idp-submit").click()
-        WebDriverWait(browser, 10).until(lambda b: b.current_url.startswith(CALLBACK))
-        location = browser.current_url
+        location = sign_in_at_the_idp(browser, idp.url + "/idp-init?" + urllib.parse.urlencode({"sp": f.sp, "acs": f.acs, "RelayState": relay}),
+                                      "ida")
     finally:
         browser.quit()
     assert "state=idp-init" in location
@@ -235,20 +240,12 @@ def test_idp_initiated_needs_idp_init_and_each_assertion_is_used_once(server, id
 
 
 def test_encrypted_assertions_in_chromium(server, idp):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     from conftest import chromium
     f = SamlPool(server, idp, name="SealedIdP", encrypt=True)
     f.user("enzo")
     browser = chromium()
     try:
-        browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode(f.authorize_params()))
-        browser.find_element(By.ID, "idp-username").send_keys("enzo")
-        browser.find_element(By.ID, "idp-password").send_keys("idp-pass")
-        browser.find_element(By.ID, "idp-submit").click()
-        WebDriverWait(browser, 10).until(lambda b: b.current_url.startswith(CALLBACK))
-        location = browser.current_url
+        location = sign_in_at_the_idp(browser, server.url + "/oauth2/authorize?" + urllib.parse.urlencode(f.authorize_params()), "enzo")
     finally:
         browser.quit()
     assert f.verified(f.tokens(location)["id_token"])["email"] == "enzo@example.com"

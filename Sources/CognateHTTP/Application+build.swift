@@ -21,19 +21,10 @@ public enum CognateApp {
         router.get("/_cognate/health") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
-        // Readiness, for load balancers: whether this node reaches its database now (a read; a second at most).
+        // Readiness, for load balancers: whether this node reaches its database now (a read, answered within a
+        // second: the read is not waited for past that).
         router.get("/_cognate/ready") { _, _ -> Response in
-            let storage = dependencies.storage
-            let reachable = await withTaskGroup(of: Bool.self) { group in
-                group.addTask { (try? await storage.listUserPools(PageRequest(limit: 1))) != nil }
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(1))
-                    return false
-                }
-                let first = await group.next() ?? false
-                group.cancelAll()
-                return first
-            }
+            let reachable = await Readiness.check(dependencies.storage, within: .seconds(1))
             return Response(
                 status: reachable ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: reachable ? #"{"status":"ready"}"# : #"{"status":"unavailable","database":"unreachable"}"#)))
