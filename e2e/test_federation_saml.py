@@ -232,6 +232,9 @@ def test_idp_initiated_needs_idp_init_and_each_assertion_is_used_once(server, id
     relay = urllib.parse.urlencode(g.authorize_params())
     response = g.respond("una", None)
     assert g.post(response, relay).headers["Location"].startswith(CALLBACK + "?code=")
+    # "Relaystate", as AWS's page spells it once, is taken too (a fresh assertion: each is used once).
+    spelled = requests.post(g.acs, data={"SAMLResponse": g.respond("una", None), "Relaystate": relay}, allow_redirects=False, timeout=10)
+    assert spelled.headers["Location"].startswith(CALLBACK + "?code=")
     error, description, _ = error_of(g.post(response, relay))
     assert "The assertion was already used." in description
     # An unsolicited response that claims to answer a request is not taken as IdP-initiated.

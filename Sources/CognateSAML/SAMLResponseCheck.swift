@@ -50,11 +50,6 @@ public struct SAMLResponseCheck: Sendable {
     static let success = "urn:oasis:names:tc:SAML:2.0:status:Success"
     static let bearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 
-    /// The request ID a response answers (`InResponseTo`), read before it is checked, to find the sign-in.
-    public static func inResponseTo(_ xml: [UInt8]) -> String? {
-        (try? XMLTree(parsing: xml))?.root.attribute("InResponseTo")
-    }
-
     public func check(_ xml: [UInt8]) throws(SAMLFailure) -> SAMLAssertion {
         let p = XMLNamespace.protocolNS, a = XMLNamespace.assertion
         let tree = try XMLTree(parsing: xml)

@@ -79,7 +79,8 @@ public struct SAMLSignIn: Sendable {
               let decoded = Data(base64Encoded: encoded.filter { !$0.isWhitespace }), decoded.count <= Self.maximumResponse
         else { return .errorPage("The SAML response is larger than \(Self.maximumResponse) characters.") }
         guard !decoded.isEmpty else { return .errorPage("Invalid base64 SAMLResponse") }
-        let relayState = form["RelayState"] ?? ""
+        // AWS's page for this endpoint names the parameter "Relaystate" once; both spellings are taken.
+        let relayState = form["RelayState"] ?? form["Relaystate"] ?? ""
         // SP-initiated: the relay state is the one Cognate sent. Otherwise, IdP-initiated: it carries the
         // authorize parameters.
         var requestID: String?
