@@ -6,8 +6,11 @@ with the same load: wrk (Benchmarks/load/cognito.lua for the API, Benchmarks/loa
 endpoint) for single-request scenarios, and Benchmarks/srp_load.py for full SRP sign-ins. For each scenario
 the report gives requests/s, p50 and p99 latency, errors, the server's CPU milliseconds per request (from
 /proc), its RSS, and the ratio of Cognate to each peer and to the best of them. A scenario a peer does not
-serve (its probe request fails) is marked so, not measured. Scale runs seed Cognate alone with more users
-and repeat the read and ListUsers scenarios. Run it through Scripts/bench.sh."""
+serve (its probe request fails) is marked so, not measured. With --postgres, Cognate is measured again on
+PostgreSQL, as one node and as two nodes sharing one database (the load split between them), with the
+database's own CPU counted beside Cognate's. Scale runs seed Cognate alone with more users, on SQLite and
+(with --postgres) on PostgreSQL, and repeat the read and ListUsers scenarios. Run it through
+Scripts/bench.sh."""
 import argparse
 import base64
 import concurrent.futures
@@ -46,6 +49,8 @@ class Server:
         self.name, self.command, self.port, self.workdir = name, command, port, workdir
         self.env = env
         self.url = f"http://127.0.0.1:{port}"
+        self.urls = [self.url]
+        self.database = False  # whether a PostgreSQL server's CPU counts as this server's database
 
     def start(self):
         self.log = open(os.path.join(self.workdir, self.name + ".log"), "ab")
@@ -87,6 +92,66 @@ class Server:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024
         return 0.0
+
+
+class Nodes:
+    """Several Cognate processes on one PostgreSQL database, measured as one server: the load is split between
+    them, CPU and RSS are the nodes' together."""
+
+    def __init__(self, name, servers):
+        self.name, self.servers = name, servers
+        self.url, self.urls = servers[0].url, [node.url for node in servers]
+        self.database = True
+
+    def start(self):
+        for node in self.servers:
+            node.start()
+        self.startup_ms = max(node.startup_ms for node in self.servers)
+        return self
+
+    def stop(self):
+        for node in self.servers:
+            node.stop()
+
+    def client(self):
+        return self.servers[0].client()
+
+    def cpu_seconds(self):
+        return sum(node.cpu_seconds() for node in self.servers)
+
+    def rss_mb(self):
+        return sum(node.rss_mb() for node in self.servers)
+
+
+def postgres_cpu_seconds():
+    """The CPU time of every PostgreSQL process on this machine (the postmaster, its background workers and
+    the backends serving Cognate's pooled connections, which live as long as the connections)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+        if name == "postgres":
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def psql(server_url, sql):
+    return subprocess.run(["psql", server_url, "-qAt", "-c", sql], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def fresh_database(server_url, name):
+    """An empty database `name` on the PostgreSQL server of `server_url` (dropped first if a run left it); its URL."""
+    psql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    psql(server_url, f'CREATE DATABASE "{name}"')
+    parts = urllib.parse.urlsplit(server_url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
 def seed(server, users, threads=8, start_index=0, pool=None):
@@ -181,38 +246,62 @@ def write_lines(path, lines):
 
 
 def run_wrk(server, operation, body, items_file, duration, connections, threads=2, perf_file=None, oauth=None):
-    """`oauth` runs the token endpoint's script instead: (mode, Authorization header or "-")."""
+    """`oauth` runs the token endpoint's script instead: (mode, Authorization header or "-"). A server of several
+    nodes gets one wrk per node at once, the connections split between them; rates and requests add up, and the
+    latencies are the slowest node's."""
+    urls = server.urls
     before = server.cpu_seconds()
+    database_before = postgres_cpu_seconds() if server.database else 0
     perf = start_perf(server, perf_file)
-    if operation is None:  # GET of a fixed path: the HTTP stack alone
-        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", server.url + body]
-    elif oauth:
-        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s",
-                   os.path.join(HERE, "load", "oauth.lua"), server.url, "--", items_file or "-", body, oauth[0], oauth[1], str(threads)]
-    else:
-        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s",
-                   os.path.join(HERE, "load", "cognito.lua"), server.url, "--", operation, items_file or "-", body]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    share_connections, share_threads = max(1, connections // len(urls)), max(1, threads // len(urls))
+    commands = []
+    for index, url in enumerate(urls):
+        wrk = ["wrk", f"-t{share_threads}", f"-c{share_connections}", f"-d{duration}s", "--latency"]
+        if operation is None:  # GET of a fixed path: the HTTP stack alone
+            commands.append(wrk + [url + body])
+        elif oauth:
+            items = items_file
+            if items_file and oauth[0] == "once" and len(urls) > 1:  # single-use lines: each node its own share
+                with open(items_file) as f:
+                    lines = f.read().split()
+                items = write_lines(f"{items_file}.{index}", lines[index::len(urls)])
+            commands.append(wrk + ["-s", os.path.join(HERE, "load", "oauth.lua"), url, "--", items or "-", body, oauth[0], oauth[1],
+                                   str(share_threads)])
+        else:
+            commands.append(wrk + ["-s", os.path.join(HERE, "load", "cognito.lua"), url, "--", operation, items_file or "-", body,
+                                   f"n{index}"])
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for command in commands]
+    outputs = []
+    for run, command in zip(runs, commands):
+        output, error = run.communicate()
+        if run.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed: {error}")
+        outputs.append(output)
     cpu = server.cpu_seconds() - before
+    database_cpu = postgres_cpu_seconds() - database_before if server.database else 0
     stop_perf(perf)
-    total = int(re.search(r"(\d+) requests in", output).group(1))
-    errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
-    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
-        errors += sum(int(g) for g in m.groups())
 
-    def latency(label):
+    def latency(output, label):
         m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), "p50": latency("50"),
-            "p99": latency("99"), "errors": errors, "cpu_ms": cpu * 1000 / max(total, 1), "rss": server.rss_mb(),
-            "requests": total}
+    total = errors = 0
+    rps = 0.0
+    for output in outputs:
+        total += int(re.search(r"(\d+) requests in", output).group(1))
+        errors += int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
+        if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+            errors += sum(int(g) for g in m.groups())
+        rps += float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return {"rps": rps, "p50": max(latency(o, "50") for o in outputs), "p99": max(latency(o, "99") for o in outputs),
+            "errors": errors, "cpu_ms": cpu * 1000 / max(total, 1), "database_cpu_ms": database_cpu * 1000 / max(total, 1),
+            "rss": server.rss_mb(), "requests": total}
 
 
 def start_perf(server, perf_file):
     """Development runs: a CPU profile of the server while a scenario runs (stop it with stop_perf)."""
-    if not perf_file:
+    if not perf_file or not hasattr(server, "process"):
         return None
     return subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-g", "-p", str(server.process.pid), "-o", perf_file],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -226,15 +315,18 @@ def stop_perf(perf):
 
 def run_srp(server, pool, app, users_file, duration, processes, perf_file=None):
     before = server.cpu_seconds()
+    database_before = postgres_cpu_seconds() if server.database else 0
     perf = start_perf(server, perf_file)
     output = subprocess.run(
-        [sys.executable, os.path.join(HERE, "srp_load.py"), "--url", server.url, "--pool", pool, "--client", app,
+        [sys.executable, os.path.join(HERE, "srp_load.py"), "--url", ",".join(server.urls), "--pool", pool, "--client", app,
          "--users-file", users_file, "--password", PASSWORD, "--duration", str(duration), "--processes", str(processes)],
         capture_output=True, text=True, check=True).stdout
     result = json.loads(output.strip().splitlines()[-1])
     cpu = server.cpu_seconds() - before
     stop_perf(perf)
     result["cpu_ms"] = cpu * 1000 / max(result["requests"], 1)
+    result["database_cpu_ms"] = ((postgres_cpu_seconds() - database_before) * 1000 / max(result["requests"], 1)
+                                 if server.database else 0)
     result["rss"] = server.rss_mb()
     return result
 
@@ -351,14 +443,20 @@ def selected(args, name):
     return not args.only or any(part.lower() in name.lower() for part in args.only.split(","))
 
 
-def scale_run(cognate_command, sizes, args, workdir):
-    """Cognate alone at growing pool sizes: seeding rate, database size per user, RSS and the read scenarios.
-    The first 200 users are seeded through boto3 with permanent passwords (they sign in for GetUser);
-    the rest are created by bulk_seed over raw HTTP with temporary passwords."""
+def scale_run(cognate_command, sizes, args, workdir, backend, measured=lambda rows: None):
+    """Cognate alone at growing pool sizes on one database (`backend`: "SQLite", or "PostgreSQL" with
+    --postgres): seeding rate, database size per user, RSS and the read scenarios. The first 200 users are
+    seeded through boto3 with permanent passwords (they sign in for GetUser); the rest are created by
+    bulk_seed over raw HTTP with temporary passwords."""
     results = []
-    db = os.path.join(workdir, "scale.sqlite")
+    if backend == "PostgreSQL":
+        db = fresh_database(args.postgres, "cognate_bench_scale")
+    else:
+        db = os.path.join(workdir, "scale.sqlite")
     port = free_port()
-    server = Server("cognate-scale", cognate_command(db, port), port, workdir).start()
+    server = Server("cognate-scale", cognate_command(db, port), port, workdir)
+    server.database = backend == "PostgreSQL"
+    server.start()
     try:
         pool, app, _ = seed(server, 200, threads=args.seed_threads)
         access, refresh = sign_in_tokens(server, app, 200)
@@ -367,8 +465,12 @@ def scale_run(cognate_command, sizes, args, workdir):
             rate = bulk_create(server.url, pool, PASSWORD, seeded, size - seeded, processes=args.seed_processes)
             seeded = size
             files = data_files(workdir, f"scale{size}", size, access, refresh)
-            db_bytes = sum(os.path.getsize(db + suffix) for suffix in ("", "-wal") if os.path.exists(db + suffix))
-            row = {"size": size, "seed_rate": rate, "bytes_per_user": db_bytes / size, "rss": server.rss_mb(), "scenarios": {}}
+            if backend == "PostgreSQL":
+                db_bytes = int(psql(db, "SELECT pg_database_size(current_database())"))
+            else:
+                db_bytes = sum(os.path.getsize(db + suffix) for suffix in ("", "-wal") if os.path.exists(db + suffix))
+            row = {"backend": backend, "size": size, "seed_rate": rate, "bytes_per_user": db_bytes / size, "rss": server.rss_mb(),
+                   "scenarios": {}}
             for name, operation, body, items in scenarios(pool, app):
                 if name.startswith(("AdminGetUser", "GetUser", "ListUsers", "DescribeUserPool")) and selected(args, name):
                     perf_file = (os.path.join(args.perf, f"scale{size}-" + re.sub(r"\W+", "-", name).strip("-") + ".data")
@@ -377,10 +479,13 @@ def scale_run(cognate_command, sizes, args, workdir):
                                                      perf_file=perf_file)
             row["rss_after"] = server.rss_mb()
             results.append(row)
-            print(f"  scale {size}: seeded at {rate:.0f} users/s, {db_bytes / size:.0f} bytes/user, RSS {row['rss_after']:.1f} MB, "
-                  + ", ".join(f"{n} {s['rps']:.0f}/s" for n, s in row["scenarios"].items()), flush=True)
+            measured(results)
+            print(f"  scale {backend} {size}: seeded at {rate:.0f} users/s, {db_bytes / size:.0f} bytes/user, "
+                  f"RSS {row['rss_after']:.1f} MB, " + ", ".join(f"{n} {s['rps']:.0f}/s" for n, s in row["scenarios"].items()), flush=True)
     finally:
         server.stop()
+        if backend == "PostgreSQL":
+            psql(args.postgres, 'DROP DATABASE IF EXISTS "cognate_bench_scale" WITH (FORCE)')
     return results
 
 
@@ -416,7 +521,7 @@ TARGETS = {
     "Full SRP sign-in": ("≤ 3.5 ms of server CPU", lambda rows, n: rows["cognate"][n]["cpu_ms"] <= 3.5),
 }
 
-def report(args, rows, meta, scale):
+def report(args, rows, meta, scale, postgres=None, postgres_meta=None):
     peers = [name for name in rows if name != "cognate"]
     versions = {"moto": f"moto[server] {args.moto_version}", "ministack": f"ministack {args.ministack_version}"}
     lines = [
@@ -427,7 +532,8 @@ def report(args, rows, meta, scale):
         f"load generator on the same machine.",
         f"- Load: wrk, {args.connections} connections, {args.duration} s per scenario; full SRP sign-ins from "
         f"{args.srp_processes} Python processes computing the client side with gmpy2.",
-        f"- Pool: {args.users} users. Cognate: release build (the packaged binary), SQLite file. Peers: "
+        f"- Pool: {args.users} users. Cognate: release build (the packaged binary), SQLite file"
+        + (f" (and PostgreSQL {args.postgres_version}, below)" if postgres else "") + ". Peers: "
         + ", ".join(versions[p] for p in peers) + ".",
         "- Startup to first answer: " + ", ".join(f"{n} {meta[n]['startup_ms']:.0f} ms" for n in rows) + ". Idle RSS: "
         + ", ".join(f"{n} {meta[n]['idle_rss']:.1f} MB" for n in rows) + ". Seeding (AdminCreateUser + AdminSetUserPassword): "
@@ -470,16 +576,21 @@ def report(args, rows, meta, scale):
         best = _best_peer(rows, name)
         against_best = f"{c['rps'] / best:.1f}×" if best else "–"
         lines.append(f"| {name} | {c['rps']:.0f} | " + " | ".join(cells) + f" | {against_best} |")
+    if postgres:
+        lines += postgres_report(args, rows["cognate"], meta["cognate"], postgres, postgres_meta)
     if scale:
         lines += ["", "## Cognate at scale", "",
                   "One pool grown to each size through the public API (AdminCreateUser over keep-alive HTTP from "
-                  f"{args.seed_processes} processes, Benchmarks/bulk_seed.py); the read and ListUsers scenarios repeated "
-                  "at each size. RSS is measured after the scenarios.", "",
-                  "| Users | Seeding users/s | DB bytes/user | RSS MB | " + " | ".join(f"{n} req/s (p50/p99 ms)" for n in scale[0]["scenarios"]) + " |",
-                  "| ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in scale[0]["scenarios"]) + " |"]
-        for row in scale:
+                  f"{args.seed_processes} processes × 4 connections, Benchmarks/bulk_seed.py); the read and ListUsers scenarios repeated "
+                  "at each size, on each database. RSS is measured after the scenarios; a PostgreSQL database's size is "
+                  "pg_database_size (tables, indexes and their free space), an SQLite database's its file and WAL.", "",
+                  "| Users | Database | Seeding users/s | DB bytes/user | RSS MB | "
+                  + " | ".join(f"{n} req/s (p50/p99 ms)" for n in scale[0]["scenarios"]) + " |",
+                  "| ---: | --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in scale[0]["scenarios"]) + " |"]
+        for row in sorted(scale, key=lambda row: (row["size"], row["backend"] != "SQLite")):
             cells = " | ".join(f"{s['rps']:.0f} ({s['p50']:.2f}/{s['p99']:.2f})" for s in row["scenarios"].values())
-            lines.append(f"| {row['size']:,} | {row['seed_rate']:.0f} | {row['bytes_per_user']:.0f} | {row['rss_after']:.0f} | {cells} |")
+            lines.append(f"| {row['size']:,} | {row['backend']} | {row['seed_rate']:.0f} | {row['bytes_per_user']:.0f} | "
+                         f"{row['rss_after']:.0f} | {cells} |")
     lines += ["", "Notes: CPU ms/req is the server's own CPU time divided by the requests it answered; with the load",
               "generator on the same two cores it includes contention. The full SRP sign-in clients are Python processes",
               "computing three 3072-bit exponentiations per sign-in on the same cores.",
@@ -488,6 +599,42 @@ def report(args, rows, meta, scale):
     with open(os.path.join(HERE, "analysis.md")) as f:
         lines += ["", f.read().rstrip(), ""]
     return "\n".join(lines)
+
+
+POSTGRES_LAYOUTS = [("one node", 1), ("two nodes", 2)]
+
+
+def postgres_report(args, sqlite, sqlite_meta, postgres, postgres_meta):
+    """The section that sets Cognate on PostgreSQL (each layout of POSTGRES_LAYOUTS) beside Cognate on SQLite."""
+    layouts = list(postgres)
+    lines = ["", "## Cognate on PostgreSQL", "",
+             f"The same scenarios with Cognate on PostgreSQL {args.postgres_version} (Debian's package with its default "
+             "settings: each commit is flushed to disk before Cognate answers) over loopback TCP on the same two cores: "
+             "one node, and two nodes on one database with the load split evenly between them (rates added; latencies "
+             "are the slower node's). CPU ms/req is Cognate's processes + PostgreSQL's. On a shared database no node "
+             "caches pools, clients or users (it could not know what another node changed), so every request reads "
+             "the database.", "",
+             "- Startup to first answer: SQLite " + f"{sqlite_meta['startup_ms']:.0f} ms, "
+             + ", ".join(f"{layout} {postgres_meta[layout]['startup_ms']:.0f} ms" for layout in layouts)
+             + " (including the migrations on a fresh database). Seeding (AdminCreateUser + AdminSetUserPassword): SQLite "
+             + f"{sqlite_meta['seed_rate']:.0f} users/s, "
+             + ", ".join(f"{layout} {postgres_meta[layout]['seed_rate']:.0f} users/s" for layout in layouts) + ".", "",
+             "| Scenario | SQLite req/s | " + " | ".join(f"{layout}: req/s | p50/p99 ms | CPU ms/req | {layout}/SQLite" for layout in layouts) + " |",
+             "| --- | ---: | " + " | ".join("---: | ---: | ---: | ---:" for _ in layouts) + " |"]
+    for name, c in sqlite.items():
+        if name == BASELINE or c.get("unsupported"):
+            continue
+        cells = []
+        for layout in layouts:
+            m = postgres[layout].get(name)
+            if not m or m.get("unsupported"):
+                cells.append("not served | – | – | –")
+                continue
+            errors = f" ({m['errors']} errors)" if m["errors"] else ""
+            ratio = f"{m['rps'] / c['rps']:.2f}" if c["rps"] > 0 else "–"
+            cells.append(f"{m['rps']:.0f}{errors} | {m['p50']:.2f}/{m['p99']:.2f} | {m['cpu_ms']:.2f} + {m['database_cpu_ms']:.2f} | {ratio}")
+        lines.append(f"| {name} | {c['rps']:.0f} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def main():
@@ -505,19 +652,43 @@ def main():
     parser.add_argument("--seed-threads", type=int, default=8)
     parser.add_argument("--seed-processes", type=int, default=4, help="processes creating users for the scale runs")
     parser.add_argument("--scale", default="", help="comma-separated pool sizes for Cognate alone, e.g. 10000,100000")
+    parser.add_argument("--postgres", default="", help="a PostgreSQL server's URL (Scripts/start-postgres.sh prints one): "
+                        "Cognate is measured on it too, one node and two, and the scale runs repeated on it")
     parser.add_argument("--out", default="")
+    parser.add_argument("--report-only", action="store_true", help="with --checkpoint: the report from what it holds, "
+                        "measuring nothing (a scale run cut short reports the sizes it finished)")
+    parser.add_argument("--checkpoint", default="", help="a JSON file keeping each finished part of the run; a rerun with it "
+                        "measures only the parts it lacks")
     parser.add_argument("--perf", default="", help="development runs: write a perf profile of each scenario to this folder")
     parser.add_argument("--servers", default="cognate,moto,ministack", help="development runs: measure only these servers")
     parser.add_argument("--only", default="", help="development runs: only scenarios whose name contains one of these")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="cognate-bench-")
+    secrets_key = os.path.join(workdir, "secrets.key")  # every node of one PostgreSQL database shares it
+    with open(secrets_key, "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode())
 
     def cognate_command(db, port):
-        return [args.cognate, "--port", str(port), "--db", db, "--log-level", "error", "--no-test-endpoints"]
+        shared = ["--secrets-key-file", secrets_key] if db.startswith("postgres://") else []
+        return [args.cognate, "--port", str(port), "--db", db, "--log-level", "error", "--no-test-endpoints"] + shared
 
-    results, meta = {}, {}
+    # A long run (the scale runs take most of an hour) keeps what it measured in --checkpoint; run again with
+    # the same file, it measures only what is not there yet.
+    saved = {"results": {}, "meta": {}, "postgres": {}, "postgres_meta": {}, "scale": {}}
+    if args.checkpoint and os.path.exists(args.checkpoint):
+        with open(args.checkpoint) as f:
+            saved.update(json.load(f))
+
+    def checkpoint():
+        if args.checkpoint:
+            with open(args.checkpoint, "w") as f:
+                json.dump(saved, f)
+
+    results, meta = saved["results"], saved["meta"]
     for name in [n for n in args.servers.split(",") if n]:
+        if name in results or args.report_only:
+            continue
         if name == "cognate":
             port = free_port()
             server = Server("cognate", cognate_command(os.path.join(workdir, "bench.sqlite"), port), port, workdir)
@@ -535,16 +706,53 @@ def main():
             rows, seed_rate = measure(server, args.users, args, workdir)
             results[name] = rows
             meta[name] = {"startup_ms": server.startup_ms, "idle_rss": idle, "seed_rate": seed_rate}
+            checkpoint()
         finally:
             server.stop()
+    postgres, postgres_meta = saved["postgres"], saved["postgres_meta"]
+    args.postgres_version = psql(args.postgres, "SHOW server_version").split()[0] if args.postgres else ""
+    for layout, count in (POSTGRES_LAYOUTS if args.postgres else ()):
+        if layout in postgres or args.report_only:
+            continue
+        url = fresh_database(args.postgres, "cognate_bench")
+        nodes = []
+        ports = [free_port() for _ in range(count)]
+        # One issuer for every node, as behind a load balancer: a token from one node is good on the other.
+        public = ["--public-url", f"http://127.0.0.1:{ports[0]}"] if count > 1 else []
+        for index, port in enumerate(ports):
+            node = Server(f"cognate-pg{index + 1}", cognate_command(url, port) + public, port, workdir)
+            node.database = True
+            nodes.append(node)
+        server = Nodes(f"cognate-pg-{count}", nodes) if count > 1 else nodes[0]
+        server.start()
+        try:
+            idle = server.rss_mb()
+            print(f"cognate on PostgreSQL, {layout}: started in {server.startup_ms:.0f} ms, idle RSS {idle:.1f} MB", flush=True)
+            rows, seed_rate = measure(server, args.users, args, workdir)
+            postgres[layout] = rows
+            postgres_meta[layout] = {"startup_ms": server.startup_ms, "idle_rss": idle, "seed_rate": seed_rate}
+            checkpoint()
+        finally:
+            server.stop()
+            psql(args.postgres, 'DROP DATABASE IF EXISTS "cognate_bench" WITH (FORCE)')
     scale = []
     if args.scale:
         sizes = [int(s) for s in args.scale.split(",") if s]
-        scale = scale_run(cognate_command, sizes, args, workdir)
+        for backend in ["SQLite"] + (["PostgreSQL"] if args.postgres else []):
+            done = saved["scale"].get(backend, [])
+            if not args.report_only and [row["size"] for row in done] != sizes:
+
+                def measured(rows, backend=backend):
+                    saved["scale"][backend] = list(rows)
+                    checkpoint()
+
+                done = scale_run(cognate_command, sizes, args, workdir, backend, measured)
+            scale += done
     if set(results) != {"cognate", "moto", "ministack"}:  # a development run: no report
-        print(json.dumps({"results": results, "meta": meta, "scale": scale}, indent=1))
+        print(json.dumps({"results": results, "meta": meta, "postgres": postgres, "postgres_meta": postgres_meta, "scale": scale},
+                         indent=1))
         return
-    text = report(args, results, meta, scale)
+    text = report(args, results, meta, scale, postgres, postgres_meta)
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)

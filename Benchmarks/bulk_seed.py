@@ -2,6 +2,7 @@
 HTTP keep-alive connections from several processes (boto3's own per-call overhead would make a million
 users take hours). Users are named user0000000, user0000001, ... with an email attribute, exactly as
 bench.py's seed() names them, and keep the temporary password (FORCE_CHANGE_PASSWORD)."""
+import concurrent.futures
 import http.client
 import json
 import multiprocessing
@@ -34,15 +35,21 @@ def _create_range(args):
     return failures
 
 
+def _create_ranges(ranges):
+    """One process: each of its ranges on a keep-alive connection of its own, all at once (threads)."""
+    with concurrent.futures.ThreadPoolExecutor(len(ranges)) as threads:
+        return sum(threads.map(_create_range, ranges))
+
+
 def bulk_create(url, pool, password, start, count, processes=4, connections_per_process=4):
-    """Creates users start..start+count-1; answers users per second. Raises if any creation failed."""
+    """Creates users start..start+count-1; answers users per second. Raises if any creation failed. The server
+    sees processes × connections_per_process concurrent connections."""
     streams = processes * connections_per_process
     chunks = [(url, pool, password, range(start + k, start + count, streams)) for k in range(streams)]
+    per_process = [chunks[p::processes] for p in range(processes)]
     started = time.perf_counter()
     with multiprocessing.Pool(processes) as workers:
-        # Each process works on several interleaved ranges one after another; the server sees
-        # `processes` concurrent connections.
-        failures = sum(workers.map(_create_range, chunks, chunksize=1))
+        failures = sum(workers.map(_create_ranges, per_process, chunksize=1))
     if failures:
         raise RuntimeError(f"{failures} AdminCreateUser calls failed during bulk seeding")
     return count / (time.perf_counter() - started)

@@ -101,9 +101,9 @@ class Client:
             raise RuntimeError("no tokens")
 
 
-def worker(args, deadline, queue):
+def worker(args, url, deadline, queue):
     random.seed(os.getpid())
-    client = Client(args.url, args.pool, args.client, args.users, args.password)
+    client = Client(url, args.pool, args.client, args.users, args.password)
     latencies, errors = [], 0
     while time.time() < deadline:
         started = time.perf_counter()
@@ -112,13 +112,13 @@ def worker(args, deadline, queue):
             latencies.append(time.perf_counter() - started)
         except Exception:
             errors += 1
-            client = Client(args.url, args.pool, args.client, args.users, args.password)
+            client = Client(url, args.pool, args.client, args.users, args.password)
     queue.put((latencies, errors))
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
+    parser.add_argument("--url", required=True, help="the endpoint, or several separated by commas (processes take them in turn)")
     parser.add_argument("--pool", required=True)
     parser.add_argument("--client", required=True)
     parser.add_argument("--users-file", required=True)
@@ -131,7 +131,9 @@ def main():
     queue = multiprocessing.Queue()
     start = time.time()
     deadline = start + args.duration
-    processes = [multiprocessing.Process(target=worker, args=(args, deadline, queue)) for _ in range(args.processes)]
+    urls = args.url.split(",")
+    processes = [multiprocessing.Process(target=worker, args=(args, urls[i % len(urls)], deadline, queue))
+                 for i in range(args.processes)]
     for p in processes:
         p.start()
     results = [queue.get() for _ in processes]

@@ -2,7 +2,8 @@
 # Benchmarks Cognate (the packaged release binary) against moto's server and ministack in one run and
 # writes docs/BENCHMARKS.md. Options go to Benchmarks/bench.py: --users N (default 1000), --duration S (10),
 # --connections C (32), --srp-processes P (4), --scale 10000,100000 (Cognate alone at growing pool sizes),
-# --out FILE.
+# --out FILE. Cognate is measured on Debian's PostgreSQL too (one node and two; the scale runs as well), which
+# Scripts/start-postgres.sh installs and starts; BENCH_POSTGRES=0 leaves it out.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -21,7 +22,12 @@ python3 -m venv .venv-bench
 .venv-bench/bin/pip install --quiet --disable-pip-version-check -r Benchmarks/requirements.txt
 python3 -m venv .venv-ministack
 .venv-ministack/bin/pip install --quiet --disable-pip-version-check -r Benchmarks/requirements-ministack.txt
+postgres=()
+if [ "${BENCH_POSTGRES:-1}" != 0 ]; then
+    echo "==> PostgreSQL, the shared database"
+    postgres=(--postgres "$(bash Scripts/start-postgres.sh)")
+fi
 echo "==> benchmark"
-.venv-bench/bin/python Benchmarks/bench.py --cognate "$root/$binary" \
+.venv-bench/bin/python Benchmarks/bench.py --cognate "$root/$binary" "${postgres[@]}" \
     --moto-server "$root/.venv-bench/bin/moto_server" --moto-version 5.2.5 \
     --ministack "$root/.venv-ministack/bin/ministack" --ministack-version 1.5.33 --out docs/BENCHMARKS.md "$@"

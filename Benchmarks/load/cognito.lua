@@ -3,6 +3,7 @@
 --   2: a file with one value per line, or "-" for none
 --   3: the JSON body, where {item} becomes a random line of the file and {unique} a value no other
 --      request of the run uses (for creating users)
+--   4: optional, a prefix that keeps {unique} apart from another wrk run at the same moment (one per node)
 local next_thread = 0
 
 function setup(thread)
@@ -16,7 +17,7 @@ function init(args)
   if args[2] ~= "-" then
     for line in io.lines(args[2]) do items[#items + 1] = line end
   end
-  run = tostring(os.time())
+  run = (args[4] or "") .. tostring(os.time())
   counter = 0
   math.randomseed(os.time() + (tid or 0) * 7919)
   wrk.headers["Content-Type"] = "application/x-amz-json-1.1"

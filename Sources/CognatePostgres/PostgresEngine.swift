@@ -32,6 +32,8 @@ public final class PostgresEngine: SQLEngine {
     /// to connect (up to a minute), so one that could not give a connection is replaced by a fresh one,
     /// which connects as soon as the server (or the standby that took its place) answers.
     private let pool: Mutex<Pool>
+    /// The lease and answer deadlines of the requests in flight.
+    let deadlines = Deadlines()
     let logger: Logger
     /// How many times a transaction PostgreSQL refused for a conflict runs again.
     static let attempts = 12
@@ -64,6 +66,7 @@ public final class PostgresEngine: SQLEngine {
     }
 
     public func close() async throws {
+        deadlines.stop()
         let current = pool.withLock { $0 }
         current.running.cancel()
         _ = await current.running.value
@@ -138,40 +141,44 @@ public final class PostgresEngine: SQLEngine {
     /// answered as an error, as any unanswered commit must be.)
     static let answerTimeout: Duration = .seconds(30)
 
-    /// The lease races a timer without waiting for it: a pool that cannot connect may keep a lease request
-    /// waiting for a minute whatever the caller's task says, so the caller is answered when the timer ends,
-    /// and a connection that comes after that is given back unused (the body never runs: a write the caller
-    /// was told failed is not made behind its back). Once leased, the body has `answerTimeout`.
+    /// The lease races a deadline without waiting for it: a pool that cannot connect may keep a lease
+    /// request waiting for a minute whatever the caller's task says, so the caller is answered when the
+    /// deadline passes, and a connection that comes after that is given back unused (the body never runs: a
+    /// write the caller was told failed is not made behind its back). Once leased, the body has
+    /// `answerTimeout`. Both deadlines are entries in `deadlines`, not timers of their own.
     private func lease<R: Sendable>(
         _ client: PostgresClient, _ leased: Leased, _ body: @escaping @Sendable (PostgresConnection) async throws -> R
     ) async throws -> R {
         let answer = Answer<R>()
+        let deadlines = self.deadlines
         return try await withCheckedThrowingContinuation { continuation in
             answer.set(continuation)
-            let work = Task {
+            let work = Mutex<Task<Void, Never>?>(nil)
+            let waiting = deadlines.add(in: Self.leaseTimeout) {
+                if leased.abandon() {
+                    answer.resume(.failure(StorageError.unavailable("no connection within \(Self.leaseTimeout)")))
+                    work.withLock { $0?.cancel() }
+                }
+            }
+            let task = Task {
                 do {
                     let result = try await client.withConnection { connection in
+                        deadlines.remove(waiting)
                         guard leased.mark() else { throw StorageError.unavailable("no connection within \(Self.leaseTimeout)") }
-                        let watchdog = Task {
-                            try await Task.sleep(for: Self.answerTimeout)
+                        let answering = deadlines.add(in: Self.answerTimeout) {
                             answer.resume(.failure(StorageError.unavailable("no answer from the database within \(Self.answerTimeout)")))
-                            try? await connection.close()
+                            connection.close().whenComplete { _ in }
                         }
-                        defer { watchdog.cancel() }
+                        defer { deadlines.remove(answering) }
                         return try await body(connection)
                     }
                     answer.resume(.success(result))
                 } catch {
                     answer.resume(.failure(error))
                 }
+                deadlines.remove(waiting)
             }
-            Task {
-                try? await Task.sleep(for: Self.leaseTimeout)
-                if leased.abandon() {
-                    answer.resume(.failure(StorageError.unavailable("no connection within \(Self.leaseTimeout)")))
-                    work.cancel()
-                }
-            }
+            work.withLock { $0 = task }
         }
     }
 

@@ -279,10 +279,9 @@ public final class SQLStorage: Storage {
         if replacing {
             try await db.raw("DELETE FROM user_aliases WHERE pool_id = \(bind: user.poolID) AND username_key = \(bind: user.usernameKey)").run()
         }
+        // An alias another user holds fails the insert (the table's primary key): no read first, which on
+        // PostgreSQL would lock the index page against every concurrent insert (see `userConflict`).
         for alias in user.aliasKeys {
-            if try await db.raw("SELECT username_key FROM user_aliases WHERE pool_id = \(bind: user.poolID) AND alias_key = \(bind: alias)").first() != nil {
-                throw StorageError.alreadyExists(key: "alias")
-            }
             try await db.raw("""
                 INSERT INTO user_aliases (pool_id, alias_key, username_key)
                 VALUES (\(bind: user.poolID), \(bind: alias), \(bind: user.usernameKey))
@@ -290,18 +289,30 @@ public final class SQLStorage: Storage {
         }
     }
 
+    /// What a unique violation of a user's write names: "alias" (user_aliases' primary key), "sub", or
+    /// "username" (users' primary key). The engines name the violated constraint (PostgreSQL) or its columns
+    /// (SQLite). The database's keys decide, not a read before the insert: on PostgreSQL a read that finds
+    /// no row locks the index page it looked in, so concurrent creates would refuse each other's inserts.
+    static func userConflict(_ key: String) -> String {
+        if key.contains("user_aliases") { return "alias" }
+        if key.contains("sub") { return "sub" }
+        return "username"
+    }
+
     public func createUser(_ user: User) async throws {
         let data = Self.userData(user)
+        do {
+            try await insertUser(user, data: data)
+        } catch StorageError.alreadyExists(let key) {
+            throw StorageError.alreadyExists(key: Self.userConflict(key))
+        }
+    }
+
+    private func insertUser(_ user: User, data: Data) async throws {
         try await transaction { db in
-            // The pool and both unique keys in one statement: writes run one at a time, so each statement counts.
-            let row = try await db.raw("""
-                SELECT EXISTS (SELECT 1 FROM user_pools WHERE id = \(bind: user.poolID)) AS pool,
-                    EXISTS (SELECT 1 FROM users WHERE pool_id = \(bind: user.poolID) AND username_key = \(bind: user.usernameKey)) AS username,
-                    EXISTS (SELECT 1 FROM users WHERE pool_id = \(bind: user.poolID) AND sub = \(bind: user.sub)) AS sub
-                """).first()
-            guard let row, try row.decode(column: "pool", as: Bool.self) else { throw StorageError.notFound }
-            if try row.decode(column: "username", as: Bool.self) { throw StorageError.alreadyExists(key: "username") }
-            if try row.decode(column: "sub", as: Bool.self) { throw StorageError.alreadyExists(key: "sub") }
+            guard try await db.raw("SELECT 1 AS one FROM user_pools WHERE id = \(bind: user.poolID)").first() != nil else {
+                throw StorageError.notFound
+            }
             let v = Self.indexedFields.map { user.filterValue($0) }
             try await db.raw("""
                 INSERT INTO users (pool_id, username_key, sub, email, phone_number, name, given_name, family_name,
@@ -436,6 +447,14 @@ public final class SQLStorage: Storage {
     }
 
     public func updateUser(poolID: String, usernameKey: String, _ change: @escaping @Sendable (inout User) throws -> Void) async throws -> User {
+        do {
+            return try await changeUser(poolID: poolID, usernameKey: usernameKey, change)
+        } catch StorageError.alreadyExists(let key) {
+            throw StorageError.alreadyExists(key: Self.userConflict(key))
+        }
+    }
+
+    private func changeUser(poolID: String, usernameKey: String, _ change: @escaping @Sendable (inout User) throws -> Void) async throws -> User {
         try await transaction { db in
             // Read from the database, never the cache: an earlier transaction of the same group commit may
             // have changed this user, and the cache learns of it only after the commit.

@@ -33,6 +33,7 @@ public enum StorageConformance {
         "refreshTokensRevoke": refreshTokensRevoke,
         "readsSeeEveryWrite": readsSeeEveryWrite,
         "concurrentWritersFailAlone": concurrentWritersFailAlone,
+        "concurrentCreatesInOnePoolAllSucceed": concurrentCreatesInOnePoolAllSucceed,
     ]
 
     // MARK: Fixtures
@@ -176,6 +177,36 @@ public enum StorageConformance {
         }
         let final = try await s.user(poolID: "us-east-1_Pool1", usernameKey: "counter").attribute("custom:n")
         try expect(final == String(writers), "\(writers) concurrent increments gave \(final ?? "nil")")
+    }
+
+    /// Many users created at once in one pool, with neighbouring names and aliases (as a sign-up burst or a
+    /// bulk import makes them): none refuses another. (On PostgreSQL a uniqueness read before each insert
+    /// locked the index page it looked in, so concurrent creates kept refusing each other until their
+    /// retries ran out.)
+    static func concurrentCreatesInOnePoolAllSucceed(_ s: any Storage) async throws {
+        try await s.createUserPool(pool())
+        let creates = 96
+        let failures = try await withThrowingTaskGroup(of: String?.self) { group in
+            for i in 0..<creates {
+                group.addTask {
+                    let name = String(format: "user%07d", i)
+                    do {
+                        try await s.createUser(user(name, email: "\(name)@example.com", aliases: ["email:\(name)@example.com"]))
+                        return nil
+                    } catch {
+                        return "\(name): \(error)"
+                    }
+                }
+            }
+            var failures: [String] = []
+            for try await failure in group { if let failure { failures.append(failure) } }
+            return failures
+        }
+        try expect(failures.isEmpty, "\(failures.count) of \(creates) concurrent creates failed: \(failures.prefix(3))")
+        try expect(try await s.countUsers(poolID: "us-east-1_Pool1") == creates, "every user is there")
+        try await expectError(.alreadyExists(key: ""), "an alias still taken once") {
+            try await s.createUser(user("late", aliases: ["email:user0000007@example.com"]))
+        }
     }
 
     struct Refused: Error {}
