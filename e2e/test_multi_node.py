@@ -1,7 +1,8 @@
 """Several Cognate nodes on one PostgreSQL database (COGNATE_TEST_POSTGRES_URL, which Scripts/test.sh sets after
 starting Debian's PostgreSQL): a write acknowledged by one node is read by the next request on another; races
 across nodes end as on one node (one sign-up of a name wins, one refresh-token rotation, one confirmation of a
-code); a node killed with kill -9 under load loses no acknowledged write while the other keeps serving; a
+code); a pool's EstimatedNumberOfUsers is at most two seconds behind another node's writes; a node killed with
+kill -9 under load loses no acknowledged write while the other keeps serving; a
 PostgreSQL restart fails requests with an AWS error, not a hang, and the nodes recover by themselves."""
 import concurrent.futures
 import os
@@ -87,6 +88,29 @@ def test_every_node_reads_what_another_acknowledged(cluster):
     b.global_sign_out(AccessToken=tokens["AccessToken"])
     with pytest.raises(a.exceptions.NotAuthorizedException):
         a.get_user(AccessToken=tokens["AccessToken"])
+
+
+def test_estimated_number_of_users_is_exact_for_a_nodes_own_writes_and_at_most_two_seconds_behind_anothers(cluster):
+    a, b = cluster.clients
+    pool, _ = pool_with_client(a)
+
+    def estimate(node):
+        return node.describe_user_pool(UserPoolId=pool)["UserPool"]["EstimatedNumberOfUsers"]
+
+    assert estimate(a) == 0 and estimate(b) == 0
+    for name in ("one", "two", "three"):
+        a.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS")
+    assert estimate(a) == 3  # the writer's own count follows its writes at once
+    a.admin_delete_user(UserPoolId=pool, Username="three")
+    assert estimate(a) == 2
+    assert estimate(b) in (0, 2)  # the other node may still use the count it read, for two seconds
+    time.sleep(2.2)
+    assert estimate(b) == 2
+    # Writes of the other node's own are exact there too.
+    b.admin_create_user(UserPoolId=pool, Username="four", MessageAction="SUPPRESS")
+    assert estimate(b) == 3
+    time.sleep(2.2)
+    assert estimate(a) == 3
 
 
 def test_the_same_username_signed_up_on_two_nodes_at_once(cluster):

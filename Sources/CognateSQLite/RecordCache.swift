@@ -5,30 +5,55 @@ import Synchronization
 /// each pool's user count. Writers change entries after their commit, advancing `generation`; readers
 /// fill entries with the generation they took before their query, and the fill is dropped when a writer
 /// changed anything in between (see `FIFOCache`), so the cache never holds a value older than the
-/// database's. It is on only when one process owns the database (SQLite); on a database several nodes
-/// share, it keeps nothing.
+/// database's. It is on only when one process owns the database (SQLite). On a database several nodes
+/// share it keeps only user counts, each for `countLifetime` (see `init`).
 final class RecordCache: Sendable {
+    private struct Count {
+        var value: Int
+        /// When the database was read for it (a writer's adjustment keeps the time).
+        var read: ContinuousClock.Instant
+        /// A caller is reading it again; the others take `value` meanwhile.
+        var refreshing = false
+    }
+
     private struct State {
         var generation: UInt64 = 0
         var pools: [String: UserPool] = [:]
         var clients: [String: AppClient] = [:]
-        var userCounts: [String: Int] = [:]
+        var userCounts: [String: Count] = [:]
         /// Each pool's domains (DescribeUserPool names them on every call).
         var domains: [String: [UserPoolDomain]] = [:]
     }
 
     private let state = Mutex(State())
-    /// Off when several processes share the database: nothing is kept, every read goes to the database.
+    /// Off when several processes share the database: no pool, client or domain list is kept.
     private let enabled: Bool
+    /// How long a user count read from the database is used, on a shared database (nil: for as long as the
+    /// process runs, adjusted by its own writes, as one owner of the database can).
+    private let countLifetime: Duration?
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(enabled: Bool = true) { self.enabled = enabled }
+    /// - Parameters:
+    ///   - enabled: whether this process owns the database (SQLite).
+    ///   - countLifetime: on a shared database, how long a counted pool size is used. Counting a large pool's
+    ///     users is a scan (a million rows on every DescribeUserPool otherwise), and the figure is
+    ///     EstimatedNumberOfUsers, which AWS documents as an estimate: each node uses the count it read for
+    ///     this long, adjusted for its own creates and deletes, so it is exact for the node's own writes and
+    ///     at most this far behind another node's. Once it is older, one caller counts again while the
+    ///     others take the older figure.
+    init(enabled: Bool = true, countLifetime: Duration = .seconds(2), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.enabled = enabled
+        self.countLifetime = enabled ? nil : countLifetime
+        self.now = now
+    }
 
     /// Changes made by writers so far; take it before a read whose result may fill the cache.
     var generation: UInt64 { state.withLock { $0.generation } }
 
     /// A writer's change (`since` nil), or a reader's fill, dropped when a writer came in between.
-    private func change(since generation: UInt64?, _ body: (inout State) -> Void) {
-        guard enabled else { return }
+    /// `counts`: a change of user counts alone, which a shared database keeps too.
+    private func change(since generation: UInt64?, counts: Bool = false, _ body: (inout State) -> Void) {
+        guard enabled || counts else { return }
         state.withLock { state in
             if let generation {
                 guard state.generation == generation else { return }
@@ -46,15 +71,35 @@ final class RecordCache: Sendable {
     func store(_ client: AppClient, since generation: UInt64? = nil) { change(since: generation) { $0.clients[client.clientID] = client } }
     func forgetClient(_ id: String) { change(since: nil) { _ = $0.clients.removeValue(forKey: id) } }
 
-    func userCount(_ poolID: String) -> Int? { state.withLock { $0.userCounts[poolID] } }
-    func storeUserCount(_ count: Int, poolID: String, since generation: UInt64? = nil) {
-        change(since: generation) { $0.userCounts[poolID] = count }
+    /// The pool's user count if known, and whether the caller is to read it from the database (unknown, or
+    /// past its lifetime with no other caller reading it: that caller then ends with `storeUserCount` or
+    /// `countFailed`).
+    func userCount(_ poolID: String) -> (count: Int?, read: Bool) {
+        let now = self.now()
+        return state.withLock { state in
+            guard var count = state.userCounts[poolID] else { return (nil, true) }
+            guard let lifetime = countLifetime, now - count.read >= lifetime, !count.refreshing else { return (count.value, false) }
+            count.refreshing = true
+            state.userCounts[poolID] = count
+            return (count.value, true)
+        }
     }
+
+    /// A count read from the database (`since` the generation taken before the read), or a writer's.
+    func storeUserCount(_ count: Int, poolID: String, since generation: UInt64? = nil) {
+        let read = now()
+        change(since: generation, counts: true) { $0.userCounts[poolID] = Count(value: count, read: read) }
+        countFailed(poolID)  // a fill dropped for a writer's change leaves the count to be read again
+    }
+
+    /// A read of the count ended without storing one: the next caller reads it.
+    func countFailed(_ poolID: String) {
+        state.withLock { state in state.userCounts[poolID]?.refreshing = false }
+    }
+
     /// Adjusts a known count by `delta` (a created or deleted user); an unknown count stays unknown.
     func adjustUserCount(_ poolID: String, by delta: Int) {
-        change(since: nil) { state in
-            if let count = state.userCounts[poolID] { state.userCounts[poolID] = count + delta }
-        }
+        change(since: nil, counts: true) { state in state.userCounts[poolID]?.value += delta }
     }
 
     func domains(_ poolID: String) -> [UserPoolDomain]? { state.withLock { $0.domains[poolID] } }
@@ -66,7 +111,7 @@ final class RecordCache: Sendable {
 
     /// Forgets a deleted pool with its clients, count and domains.
     func forgetPool(_ id: String) {
-        change(since: nil) { state in
+        change(since: nil, counts: true) { state in
             state.pools.removeValue(forKey: id)
             state.userCounts.removeValue(forKey: id)
             state.domains.removeValue(forKey: id)
@@ -75,7 +120,7 @@ final class RecordCache: Sendable {
     }
 
     func clear() {
-        change(since: nil) { state in
+        change(since: nil, counts: true) { state in
             let generation = state.generation
             state = State()
             state.generation = generation

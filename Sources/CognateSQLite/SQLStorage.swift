@@ -11,7 +11,8 @@ import Synchronization
 ///
 /// Pools, clients, users and refresh tokens are cached in memory when the engine says one process owns
 /// the database (SQLite); on a database several nodes share there is no cache, so no node is ever behind
-/// another's write.
+/// another's write. The one figure a shared node keeps is a pool's user count (EstimatedNumberOfUsers), for
+/// two seconds: see `RecordCache`.
 public final class SQLStorage: Storage {
     let engine: any SQLEngine
     let cache: RecordCache
@@ -436,13 +437,19 @@ public final class SQLStorage: Storage {
     }
 
     public func countUsers(poolID: String) async throws -> Int {
-        if let count = cache.userCount(poolID) { return count }
+        let known = cache.userCount(poolID)
+        if let count = known.count, !known.read { return count }
         let generation = cache.generation
-        return try await read { db in
-            let count = try await db.raw("SELECT COUNT(*) AS n FROM users WHERE pool_id = \(bind: poolID)")
-                .first(decodingColumn: "n", as: Int.self) ?? 0
-            self.cache.storeUserCount(count, poolID: poolID, since: generation)
-            return count
+        do {
+            return try await read { db in
+                let count = try await db.raw("SELECT COUNT(*) AS n FROM users WHERE pool_id = \(bind: poolID)")
+                    .first(decodingColumn: "n", as: Int.self) ?? 0
+                self.cache.storeUserCount(count, poolID: poolID, since: generation)
+                return count
+            }
+        } catch {
+            cache.countFailed(poolID)
+            throw error
         }
     }
 

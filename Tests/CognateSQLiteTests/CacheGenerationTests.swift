@@ -1,6 +1,7 @@
 @testable import CognateSQLite
 import CognateStorage
 import Foundation
+import Synchronization
 import Testing
 
 /// A reader's fill is dropped when a writer changed the cache after the reader took its generation:
@@ -40,9 +41,10 @@ import Testing
         let before = cache.generation
         cache.storeUserCount(5, poolID: pool.id)  // a writer
         cache.storeUserCount(4, poolID: pool.id, since: before)  // a reader's older count
-        #expect(cache.userCount(pool.id) == 5)
+        #expect(cache.userCount(pool.id).count == 5)
         cache.adjustUserCount(pool.id, by: 1)
-        #expect(cache.userCount(pool.id) == 6)
+        #expect(cache.userCount(pool.id).count == 6)
+        #expect(cache.userCount(pool.id).read == false, "one owner of the database never reads a known count again")
 
         let taken = cache.generation
         var renamed = pool
@@ -53,5 +55,33 @@ import Testing
         cache.forgetPool(pool.id)
         cache.store(pool, since: cache.generation)
         #expect(cache.pool(pool.id)?.name == "gen")
+    }
+
+    /// On a shared database a count is used for its lifetime, exact for the node's own writes; past it one
+    /// caller reads it again while the others take the older figure; a failed read hands the read on.
+    @Test func sharedCountsLiveTwoSecondsAndOneCallerRefreshes() {
+        let clock = Mutex(ContinuousClock.now)
+        let cache = RecordCache(enabled: false, countLifetime: .seconds(2), now: { clock.withLock { $0 } })
+        #expect(cache.userCount("p") == (nil, true))
+        cache.storeUserCount(10, poolID: "p", since: cache.generation)
+        cache.adjustUserCount("p", by: 1)
+        #expect(cache.userCount("p") == (11, false))
+        cache.store(UserPool(id: "p", name: "n", arn: "a", creationDate: Date(), lastModifiedDate: Date(), settings: UserPoolSettings(),
+                             schema: [], tags: [:]))
+        #expect(cache.pool("p") == nil, "no pool is kept on a shared database")
+
+        clock.withLock { $0 += .seconds(2) }
+        #expect(cache.userCount("p") == (11, true), "the first caller past the lifetime reads")
+        #expect(cache.userCount("p") == (11, false), "the others take the older count meanwhile")
+        cache.countFailed("p")
+        #expect(cache.userCount("p") == (11, true), "after a failed read the next caller reads")
+        let generation = cache.generation
+        cache.adjustUserCount("p", by: -1)  // a delete commits while that read runs
+        cache.storeUserCount(11, poolID: "p", since: generation)
+        #expect(cache.userCount("p") == (10, true), "the read that missed the delete is dropped and read again")
+        cache.storeUserCount(10, poolID: "p", since: cache.generation)
+        #expect(cache.userCount("p") == (10, false))
+        cache.forgetPool("p")
+        #expect(cache.userCount("p") == (nil, true))
     }
 }
