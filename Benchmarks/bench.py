@@ -611,6 +611,18 @@ def report(args, rows, meta, scale, postgres=None, postgres_meta=None):
     return "\n".join(lines)
 
 
+def started_and_measured(server, label, args, workdir):
+    """Starts the server, measures every scenario, stops it; answers its rows and its startup, idle RSS and seeding rate."""
+    server.start()
+    try:
+        idle = server.rss_mb()
+        print(f"{label}: started in {server.startup_ms:.0f} ms, idle RSS {idle:.1f} MB", flush=True)
+        rows, seed_rate = measure(server, args.users, args, workdir)
+        return rows, {"startup_ms": server.startup_ms, "idle_rss": idle, "seed_rate": seed_rate}
+    finally:
+        server.stop()
+
+
 POSTGRES_LAYOUTS = [("one node", 1), ("two nodes", 2)]
 
 
@@ -710,16 +722,8 @@ def main():
             port = free_port()
             # ministack serves every service on GATEWAY_PORT; its Cognito keeps state in memory.
             server = Server("ministack", [args.ministack], port, workdir, env={"GATEWAY_PORT": str(port)})
-        server.start()
-        try:
-            idle = server.rss_mb()
-            print(f"{name}: started in {server.startup_ms:.0f} ms, idle RSS {idle:.1f} MB", flush=True)
-            rows, seed_rate = measure(server, args.users, args, workdir)
-            results[name] = rows
-            meta[name] = {"startup_ms": server.startup_ms, "idle_rss": idle, "seed_rate": seed_rate}
-            checkpoint()
-        finally:
-            server.stop()
+        results[name], meta[name] = started_and_measured(server, name, args, workdir)
+        checkpoint()
     postgres, postgres_meta = saved["postgres"], saved["postgres_meta"]
     args.postgres_version = psql(args.postgres, "SHOW server_version").split()[0] if args.postgres else ""
     for layout, count in (POSTGRES_LAYOUTS if args.postgres else ()):
@@ -735,16 +739,10 @@ def main():
             node.database = True
             nodes.append(node)
         server = Nodes(f"cognate-pg-{count}", nodes) if count > 1 else nodes[0]
-        server.start()
         try:
-            idle = server.rss_mb()
-            print(f"cognate on PostgreSQL, {layout}: started in {server.startup_ms:.0f} ms, idle RSS {idle:.1f} MB", flush=True)
-            rows, seed_rate = measure(server, args.users, args, workdir)
-            postgres[layout] = rows
-            postgres_meta[layout] = {"startup_ms": server.startup_ms, "idle_rss": idle, "seed_rate": seed_rate}
+            postgres[layout], postgres_meta[layout] = started_and_measured(server, f"cognate on PostgreSQL, {layout}", args, workdir)
             checkpoint()
         finally:
-            server.stop()
             psql(args.postgres, 'DROP DATABASE IF EXISTS "cognate_bench" WITH (FORCE)')
     scale = []
     if args.scale:
