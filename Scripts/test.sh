@@ -53,7 +53,7 @@ COGNATE_BIN="$root/.build/debug/cognate" AWS_CLI="$root/.venv-cli/bin/aws" \
 
 echo "==> end-to-end suite again, with Cognate on PostgreSQL"
 COGNATE_E2E_POSTGRES_URL="$COGNATE_TEST_POSTGRES_URL" COGNATE_BIN="$root/.build/debug/cognate" AWS_CLI="$root/.venv-cli/bin/aws" \
-    .venv-e2e/bin/python -m pytest e2e -q -p no:cacheprovider --deselect e2e/test_fuzz.py --deselect e2e/test_multi_node.py --deselect e2e/test_failover.py "$@"
+    .venv-e2e/bin/python -m pytest e2e -q -p no:cacheprovider --deselect e2e/test_fuzz.py --deselect e2e/test_multi_node.py --deselect e2e/test_failover.py --deselect e2e/test_outage.py "$@"
 
 echo "==> the packaged binary in a clean Debian root"
 sudo=""

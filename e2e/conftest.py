@@ -134,7 +134,8 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    s = Server(str(tmp_path_factory.mktemp("cognate") / "cognate.sqlite")).start()
+    # The suite's identity providers run on this machine (another Cognate, oidc-provider-mock, pysaml2).
+    s = Server(str(tmp_path_factory.mktemp("cognate") / "cognate.sqlite"), extra_args=["--allow-local-providers"]).start()
     yield s
     s.stop()
 

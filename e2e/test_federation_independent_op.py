@@ -71,10 +71,11 @@ def test_a_provider_that_is_down(server, cognito):
         UserPoolId=pool, ClientName="app", AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"], AllowedOAuthFlowsUserPoolClient=True,
         CallbackURLs=[CALLBACK], SupportedIdentityProviders=["Down"])["UserPoolClient"]["ClientId"]
     query = {"client_id": app, "response_type": "code", "redirect_uri": CALLBACK, "scope": "openid", "identity_provider": "Down"}
-    start = requests.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode(query), allow_redirects=False, timeout=10)
+    browser = requests.Session()  # the answer is taken from the browser that was sent to the provider
+    start = browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode(query), allow_redirects=False, timeout=10)
     state = urllib.parse.parse_qs(urllib.parse.urlparse(start.headers["Location"]).query)["state"][0]
-    answer = requests.get(server.url + "/oauth2/idpresponse?" + urllib.parse.urlencode({"state": state, "code": "c0de"}),
-                          allow_redirects=False, timeout=30)
+    answer = browser.get(server.url + "/oauth2/idpresponse?" + urllib.parse.urlencode({"state": state, "code": "c0de"}),
+                         allow_redirects=False, timeout=30)
     assert answer.status_code == 302
     back = urllib.parse.parse_qs(urllib.parse.urlparse(answer.headers["Location"]).query)
     assert back["error"] == ["invalid_request"] and "could not be reached" in back["error_description"][0]

@@ -35,7 +35,7 @@ def fake_lambda():
 
 @pytest.fixture(scope="module")
 def downstream(tmp_path_factory, fake_lambda):
-    s = Server(str(tmp_path_factory.mktemp("downstream") / "downstream.sqlite"), extra_args=["--lambda-endpoint", fake_lambda.url]).start()
+    s = Server(str(tmp_path_factory.mktemp("downstream") / "downstream.sqlite"), extra_args=["--lambda-endpoint", fake_lambda.url, "--allow-local-providers"]).start()
     yield s
     s.stop()
 
@@ -72,8 +72,9 @@ class Federation:
                  "identity_provider": "Upstream", **extra}
         return self.downstream.url + "/oauth2/authorize?" + urllib.parse.urlencode(query)
 
-    def sign_in(self, name, session=None, **extra):
-        """Follows the browser's way: Cognate → the provider's login → Cognate's idpresponse → the client."""
+    def sign_in(self, name, session=None, follow=True, **extra):
+        """Follows the browser's way: Cognate → the provider's login → Cognate's idpresponse → the client.
+        With follow=False, stops before the provider's answer reaches Cognate and returns that link."""
         session = session or requests.Session()
         to_provider = session.get(self.authorize_url(**extra), allow_redirects=False, timeout=10)
         assert to_provider.status_code == 302, to_provider.text
@@ -88,6 +89,8 @@ class Federation:
         assert answer.status_code == 302, answer.text
         back = answer.headers["Location"]
         assert back.startswith(self.downstream.url + "/oauth2/idpresponse?")
+        if not follow:
+            return back
         done = session.get(back, allow_redirects=False, timeout=10)
         return done.headers.get("Location", ""), done
 
@@ -382,11 +385,43 @@ def test_a_provider_may_post_its_answer(upstream, downstream):
     csrf = re.search(r'name="_csrf" value="([^"]+)"', login.text).group(1)
     back = session.post(login.url, data={"_csrf": csrf, "username": "pam", "password": PASSWORD}, allow_redirects=False, timeout=10)
     answer = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(back.headers["Location"]).query))
-    posted = requests.post(downstream.url + "/oauth2/idpresponse", data=answer, allow_redirects=False, timeout=10)
-    assert posted.status_code == 302 and posted.headers["Location"].startswith(CALLBACK + "?code=")
+    posted = session.post(downstream.url + "/oauth2/idpresponse", data=answer, allow_redirects=False, timeout=10)
+    assert posted.status_code == 302 and posted.headers["Location"].startswith(CALLBACK + "?code="), posted.headers["Location"]
     assert f.verified(f.tokens(posted.headers["Location"])["id_token"])["cognito:username"] == "upstream_" + sub
     # Posted again, the state is spent.
     again = requests.post(downstream.url + "/oauth2/idpresponse", data=answer, allow_redirects=False, timeout=10)
     assert again.headers["Location"].startswith("/error?error=invalid_request")
     assert requests.post(downstream.url + "/oauth2/idpresponse", data=b"\xff\xfe", allow_redirects=False,
                          headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=10).status_code == 302
+
+
+def test_a_providers_answer_is_taken_only_from_the_browser_that_started_the_sign_in(upstream, downstream):
+    """Issue 26, item 2 (login CSRF): an attacker signs in at the provider, keeps the answer link
+    (/oauth2/idpresponse?state=…&code=…) and gets a victim to open it. The victim's browser lacks the
+    cookie set when the attacker's browser was sent to the provider: the answer is refused, back at the
+    client's redirect URI, and nobody is signed in."""
+    f = Federation(upstream, downstream)
+    f.idp_user("mallory", "mallory@example.com")
+    attacker = requests.Session()
+    link = f.sign_in("mallory", session=attacker, follow=False)
+    assert attacker.cookies.get("cognate-federation")
+    victim = requests.Session()
+    answer = victim.get(link, allow_redirects=False, timeout=10)
+    assert answer.status_code == 302
+    location = answer.headers["Location"]
+    assert location.startswith(CALLBACK + "?") and "code=" not in location
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)
+    assert query["error"] == ["invalid_request"] and "did not start in this browser" in query["error_description"][0]
+    assert "cognito=" not in answer.headers.get("Set-Cookie", "")  # no session was started
+    # The state is spent: the attacker's own browser cannot use it afterwards either.
+    again = attacker.get(link, allow_redirects=False, timeout=10)
+    assert "code=" not in again.headers.get("Location", "")
+    # A forged cookie is no better than none.
+    forged = requests.Session()
+    forged.cookies.set("cognate-federation", "A" * 43)
+    link = f.sign_in("mallory", session=requests.Session(), follow=False)
+    location = forged.get(link, allow_redirects=False, timeout=10).headers["Location"]
+    assert "error=invalid_request" in location and "code=" not in location
+    # The browser that started it signs in as before.
+    location, _ = f.sign_in("mallory")
+    assert location.startswith(CALLBACK + "?") and "code=" in location

@@ -33,6 +33,7 @@ class SamlPool:
 
     def __init__(self, server, idp, name="TestIdP", encrypt=False, **details):
         self.server, self.idp, self.name = server, idp, name
+        self.browsers = {}
         self.c = server.client()
         self.pool = self.c.create_user_pool(PoolName="saml-" + uuid.uuid4().hex[:6])["UserPool"]["Id"]
         provider_details = {"MetadataURL": idp.url + "/metadata", "RequestSigningAlgorithm": "rsa-sha256", "IDPSignout": "true", **details}
@@ -66,10 +67,12 @@ class SamlPool:
         query = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)
         xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15).decode()
         request_id = re.search(r' ID="([^"]+)"', xml).group(1)
+        self.browsers[query["RelayState"][0]] = session
         return {"location": location, "xml": xml, "id": request_id, "relay": query["RelayState"][0], "query": query, "session": session}
 
     def post(self, saml_response, relay, session=None):
-        answer = (session or requests).post(self.acs, data={"SAMLResponse": saml_response, "RelayState": relay}, allow_redirects=False,
+        """Posted by the browser that started the sign-in (its binding cookie), unless another is given."""
+        answer = (session or self.browsers.get(relay) or requests).post(self.acs, data={"SAMLResponse": saml_response, "RelayState": relay}, allow_redirects=False,
                                             timeout=10)
         assert answer.status_code in (302, 400), answer.text
         return answer
@@ -261,6 +264,50 @@ def test_encrypted_assertions_in_chromium(server, idp):
     started = f.start()
     _, description, _ = error_of(f.post(f.respond("enzo", started["id"], encrypt=False), started["relay"]))
     assert "not encrypted" in description
+
+
+def test_an_encrypted_assertion_is_no_decryption_oracle(server, idp):
+    """Issue 26, item 1: once the response's signature no longer covers the ciphertext, a tampered key,
+    tampered data (bad padding, text that is not XML) and an assertion nobody signed all answer the same words."""
+    f = SamlPool(server, idp, name="OracleIdP", encrypt=True)
+    f.user("oscar")
+    descriptions = set()
+    for tamper in ("data-last-byte", "data-first-block", "data-garbage", "key", "unsigned-assertion"):
+        started = f.start()
+        unsigned_assertion = tamper == "unsigned-assertion"
+        xml = base64.b64decode(f.respond("oscar", started["id"], cipher="aes256-cbc", sign_response=False,
+                                         sign_assertion=not unsigned_assertion)).decode()
+        values = re.findall(r"<(?:\w+:)?CipherValue>([^<]+)</", xml)
+        key, data = values[0], values[-1]
+        raw_data = bytearray(base64.b64decode(data))
+        if tamper == "data-last-byte":
+            raw_data[-1] ^= 0x55
+            xml = xml.replace(data, base64.b64encode(bytes(raw_data)).decode())
+        elif tamper == "data-first-block":
+            raw_data[20] ^= 0x01
+            xml = xml.replace(data, base64.b64encode(bytes(raw_data)).decode())
+        elif tamper == "data-garbage":
+            xml = xml.replace(data, base64.b64encode(bytes(64)).decode())
+        elif tamper == "key":
+            raw_key = bytearray(base64.b64decode(key))
+            raw_key[5] ^= 0x01
+            xml = xml.replace(key, base64.b64encode(bytes(raw_key)).decode())
+        descriptions.add(refused(f, base64.b64encode(xml.encode()).decode(), started))
+    assert descriptions == {"Error in SAML response processing: The encrypted assertion could not be decrypted and verified."}
+    assert f.users() == []
+
+
+def test_a_response_is_taken_only_from_the_browser_that_started_the_sign_in(server, idp):
+    """Issue 26, item 2: an SP-initiated response posted by another browser (an attacker's own assertion
+    carried to a victim) is refused; IdP-initiated sign-in, where IDPInit allows it, needs no start."""
+    f = SamlPool(server, idp)
+    f.user("vera")
+    started = f.start()
+    response = f.respond("vera", started["id"])
+    answer = f.post(response, started["relay"], session=requests.Session())
+    error, description, location = error_of(answer)
+    assert error == "invalid_request" and "did not start in this browser" in description and "code=" not in location
+    assert f.users() == []
 
 
 def test_sha1_signatures_and_a_signed_assertion_alone_are_taken(server, idp):

@@ -132,7 +132,8 @@ def test_get_derived_token_narrows_scopes_and_binds_an_audience(server, cognito,
     derived = unsigned(server).get_derived_token(
         ClientId=service["ClientId"], ClientSecret=service["ClientSecret"], SubjectToken=tokens["access_token"],
         SubjectTokenType="ACCESS_TOKEN", Scopes=[ORDERS + "/read", ORDERS + "/write"], Resources=[ORDERS])
-    assert derived["IssuedTokenType"] == "ACCESS_TOKEN" and derived["TokenType"] == "Bearer" and derived["ExpiresIn"] == 3600
+    # Never longer than the subject token lives (issued a moment ago for an hour).
+    assert derived["IssuedTokenType"] == "ACCESS_TOKEN" and derived["TokenType"] == "Bearer" and 3500 < derived["ExpiresIn"] <= 3600
     assert derived["Scopes"] == [ORDERS + "/read"]  # write is not the service's
     assert "RefreshToken" not in derived
     claims = verify(server, pool, derived["IssuedToken"], audience=ORDERS)
@@ -239,3 +240,72 @@ def test_token_exchange_grant_at_the_token_endpoint(server, cognito, exchange):
     app = exchange["app"]["ClientId"]
     assert error({"subject_token": tokens["access_token"], "subject_token_type": ACCESS, "client_id": app}, auth=None) == \
         (400, "unauthorized_client")
+
+
+def test_a_derived_token_never_outlives_its_subject_or_its_session(server, cognito, exchange, clock):
+    """Issue 26, item 6: exchanging a derived token again gets no fresh lifetime, and a subject whose sign-in
+    (its refresh token) was revoked or has expired is refused, however long the subject token itself lives."""
+    pool, service, tokens = exchange["pool"], exchange["service"], exchange["tokens"]
+    api = unsigned(server)
+    subject = verify(server, pool, tokens["access_token"])
+    first = api.get_derived_token(ClientId=service["ClientId"], ClientSecret=service["ClientSecret"], SubjectToken=tokens["access_token"],
+                                  SubjectTokenType="ACCESS_TOKEN", Audiences=["reports"])
+    clock(advanceSeconds=1800)
+    second = api.get_derived_token(ClientId=service["ClientId"], ClientSecret=service["ClientSecret"], SubjectToken=first["IssuedToken"],
+                                   SubjectTokenType="ACCESS_TOKEN", Audiences=["reports"])
+    claims = jwt.decode(second["IssuedToken"], options={"verify_signature": False})
+    assert claims["exp"] <= subject["exp"] and second["ExpiresIn"] <= 1800
+    # Past the subject's expiry nothing of the chain exchanges.
+    clock(advanceSeconds=1801)
+    with pytest.raises(ClientError) as e:
+        api.get_derived_token(ClientId=service["ClientId"], ClientSecret=service["ClientSecret"], SubjectToken=second["IssuedToken"],
+                              SubjectTokenType="ACCESS_TOKEN", Audiences=["reports"])
+    assert error_code(e) == "NotAuthorizedException"
+    clock(offsetSeconds=0)
+    # An access token that outlives its refresh token (a day against an hour): once the refresh token has
+    # expired, the sign-in is over and the access token is exchanged no more.
+    app = exchange["app"]["ClientId"]
+    cognito.update_user_pool_client(UserPoolId=pool, ClientId=app, AccessTokenValidity=1, RefreshTokenValidity=60,
+                                    TokenValidityUnits={"AccessToken": "days", "RefreshToken": "minutes"},
+                                    ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    signed_in = cognito.admin_initiate_auth(UserPoolId=pool, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                            AuthParameters={"USERNAME": "carol", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    # (An API sign-in's token carries aws.cognito.signin.user.admin, which the service may not ask for: no Scopes.)
+    base = {"ClientId": service["ClientId"], "ClientSecret": service["ClientSecret"], "SubjectToken": signed_in["AccessToken"],
+            "SubjectTokenType": "ACCESS_TOKEN", "Audiences": ["reports"]}
+    assert api.get_derived_token(**base)["IssuedToken"]
+    clock(advanceSeconds=61 * 60)
+    with pytest.raises(ClientError) as e:
+        api.get_derived_token(**base)
+    assert error_code(e) == "NotAuthorizedException" and "expired" in e.value.response["Error"]["Message"]
+    clock(offsetSeconds=0)
+    # Revoked with its refresh token: refused at once.
+    signed_in = cognito.admin_initiate_auth(UserPoolId=pool, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                            AuthParameters={"USERNAME": "carol", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    base["SubjectToken"] = signed_in["AccessToken"]
+    assert api.get_derived_token(**base)["IssuedToken"]
+    cognito.revoke_token(Token=signed_in["RefreshToken"], ClientId=app)
+    with pytest.raises(ClientError) as e:
+        api.get_derived_token(**base)
+    assert error_code(e) == "NotAuthorizedException"
+
+
+def test_another_app_client_is_no_audience(server, cognito, exchange):
+    """Issue 26, item 7: one client cannot mint tokens — an ID token above all — for another app client."""
+    pool, service, tokens = exchange["pool"], exchange["service"], exchange["tokens"]
+    api = unsigned(server)
+    other = exchange["app"]["ClientId"]
+    for requested in ("ID_TOKEN", "ACCESS_TOKEN"):
+        with pytest.raises(ClientError) as e:
+            api.get_derived_token(ClientId=service["ClientId"], ClientSecret=service["ClientSecret"], SubjectToken=tokens["access_token"],
+                                  SubjectTokenType="ACCESS_TOKEN", Audiences=[other], RequestedTokenType=requested)
+        assert error_code(e) == "InvalidParameterException" and "app client" in e.value.response["Error"]["Message"]
+    # The same at the token endpoint.
+    answer = requests.post(server.url + "/oauth2/token", auth=(service["ClientId"], service["ClientSecret"]), timeout=5, data={
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": tokens["access_token"],
+        "subject_token_type": ACCESS, "requested_token_type": ID, "audience": other})
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_request"
+    # An audience that is no client of any pool is still fine, and so is the exchanging client itself.
+    mine = api.get_derived_token(ClientId=service["ClientId"], ClientSecret=service["ClientSecret"], SubjectToken=tokens["access_token"],
+                                 SubjectTokenType="ACCESS_TOKEN", Audiences=[service["ClientId"]], RequestedTokenType="ID_TOKEN")
+    assert verify(server, pool, mine["IssuedToken"], audience=service["ClientId"])["aud"] == service["ClientId"]

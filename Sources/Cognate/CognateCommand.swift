@@ -68,6 +68,12 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: "Social providers answered by a local OpenID provider: TYPE=ISSUER pairs separated by commas (Google=http://localhost:9400). Their endpoints then come from that issuer's discovery document. COGNATE_SOCIAL_ISSUERS.")
     var socialIssuers: String?
 
+    @Flag(inversion: .prefixedNo, help: "Let identity providers' URLs (OIDC issuers and endpoints, SAML MetadataURL) use plain http and local or private addresses, for providers run locally (default: off: https to public hosts only). COGNATE_ALLOW_LOCAL_PROVIDERS.")
+    var allowLocalProviders: Bool?
+
+    @Option(help: "Who may read GET /metrics: open (anyone who reaches the port), signed (SigV4 by one of --credentials' keys) or off. Default: signed with --credentials, else open on loopback and off beyond it. COGNATE_METRICS.")
+    var metrics: String?
+
     @Option(help: "Where the data keys of custom-sender codes come from (the KMS API of ministack, moto, LocalStack…). Default: the KMS endpoint of the key ARN's region. COGNATE_KMS_ENDPOINT.")
     var kmsEndpoint: String?
 

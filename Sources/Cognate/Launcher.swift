@@ -57,16 +57,18 @@ struct Launcher {
             try await storage.close()
             throw error
         }
+        var configuration = ServiceConfiguration(
+            defaultRegion: settings.region, accountID: settings.accountId,
+            publicBaseURL: (settings.publicUrl ?? "\(settings.tlsCert == nil ? "http" : "https")://\(settings.host):\(settings.port)").trimmingSuffix("/"),
+            keepsOutbox: settings.testEndpoints, logsCodes: settings.logCodes,
+            simulationKey: HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
+            awsFormIssuer: settings.awsIssuer, socialIssuers: try settings.parsedSocialIssuers())
+        configuration.providerURLs = ProviderURLPolicy(allowsLocal: settings.allowLocalProviders)
         let dependencies = ServiceDependencies(
             storage: sealed,
             clock: settings.testEndpoints ? OffsetClock() : SystemClock(),
-            configuration: ServiceConfiguration(
-                defaultRegion: settings.region, accountID: settings.accountId,
-                publicBaseURL: (settings.publicUrl ?? "\(settings.tlsCert == nil ? "http" : "https")://\(settings.host):\(settings.port)").trimmingSuffix("/"),
-                keepsOutbox: settings.testEndpoints, logsCodes: settings.logCodes,
-                simulationKey: HKDF<SHA256>.deriveKey(
-                    inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
-                awsFormIssuer: settings.awsIssuer, socialIssuers: try settings.parsedSocialIssuers()),
+            configuration: configuration,
             logger: logger,
             functions: LambdaInvoker(
                 endpoint: settings.lambdaEndpoint.flatMap(URL.init(string:)), attemptTimeout: .seconds(Int64(settings.lambdaTimeout)),
@@ -126,6 +128,18 @@ struct Launcher {
         if accessKeys == nil && !Self.isLoopback(settings.host) {
             logger.warning("Cognate listens on \(settings.host) without SigV4 credentials: anyone who reaches the port can call every administrative operation. Give --credentials FILE (or COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY).")
         }
+        if settings.testEndpoints && !Self.isLoopback(settings.host) {
+            logger.warning("The test endpoints (/_cognate/outbox with every code sent, /_cognate/reset, /_cognate/clock) are reachable on \(settings.host)\(accessKeys == nil ? " by anyone" : ", to requests signed by the access keys"). Give --no-test-endpoints wherever others can reach the server.")
+        }
+        let metricsAccess = settings.metrics.flatMap(MetricsAccess.init(rawValue:))
+            ?? MetricsAccess.defaultAccess(hasAccessKeys: accessKeys != nil, loopback: Self.isLoopback(settings.host))
+        if metricsAccess == .signed && accessKeys == nil {
+            try? await storage.close()
+            throw StartFailure("--metrics signed needs access keys (--credentials, or COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY).")
+        }
+        if metricsAccess == .open && !Self.isLoopback(settings.host) {
+            logger.warning("/metrics is served to anyone who reaches \(settings.host) (--metrics open).")
+        }
         let limits = ConnectionLimits(
             idleTimeout: .seconds(settings.idleTimeout), requestTimeout: .seconds(settings.requestTimeout), maxConnections: settings.maxConnections)
         let scheme = settings.tlsCert == nil ? "http" : "https"
@@ -134,7 +148,8 @@ struct Launcher {
             let app = try CognateApp.build(
                 configuration: AppConfiguration(
                     host: settings.host, port: settings.port, region: settings.region, testEndpoints: settings.testEndpoints, publicURL: settings.publicUrl, limits: limits,
-                    accessKeys: accessKeys, tls: settings.tlsCert.flatMap { cert in settings.tlsKey.map { (cert, $0) } }, metrics: registry),
+                    accessKeys: accessKeys, tls: settings.tlsCert.flatMap { cert in settings.tlsKey.map { (cert, $0) } }, metrics: registry,
+                    metricsAccess: metricsAccess),
                 dependencies: dependencies, logger: logger,
                 onRunning: { [logger, host = settings.host] bound in
                     logger.notice("Cognate \(BuildInfo.version) serving the cognito-idp API on \(scheme)://\(host):\(bound) (database: \(place))")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CognateHTTP
 import Configuration
 import Foundation
 import Logging
@@ -32,6 +33,9 @@ struct Settings: Sendable {
     var lambdaAttempts = 3
     var kmsEndpoint: String?
     var socialIssuers: String?
+    /// Who may read /metrics; nil: the default for the address and keys (`MetricsAccess.defaultAccess`).
+    var metrics: String?
+    var allowLocalProviders = false
 
     /// The database `db` names (checked: a URL Cognate cannot use is refused).
     func database() throws -> DatabaseLocation { try DatabaseLocation.parse(db) }
@@ -40,7 +44,7 @@ struct Settings: Sendable {
     static let keys = [
         "host", "port", "db", "inMemory", "region", "accountId", "publicUrl", "logLevel", "testEndpoints", "idleTimeout",
         "requestTimeout", "maxConnections", "credentials", "secretsKeyFile", "tlsCert", "tlsKey", "awsIssuer", "logCodes", "seed",
-        "lambdaEndpoint", "lambdaTimeout", "lambdaAttempts", "kmsEndpoint", "socialIssuers",
+        "lambdaEndpoint", "lambdaTimeout", "lambdaAttempts", "kmsEndpoint", "socialIssuers", "metrics", "allowLocalProviders",
     ]
 
     /// `COGNATE_PUBLIC_URL` for `publicUrl`: what swift-configuration's environment provider reads.
@@ -150,6 +154,8 @@ struct Settings: Sendable {
         s.lambdaAttempts = try int("lambdaAttempts", command.lambdaAttempts) ?? s.lambdaAttempts
         s.kmsEndpoint = try string("kmsEndpoint", command.kmsEndpoint)
         s.socialIssuers = try string("socialIssuers", command.socialIssuers)
+        s.metrics = try string("metrics", command.metrics)
+        s.allowLocalProviders = try bool("allowLocalProviders", command.allowLocalProviders) ?? s.allowLocalProviders
         try s.validate()
         return s
     }
@@ -163,6 +169,9 @@ struct Settings: Sendable {
             throw ValidationError("--lambda-timeout must be positive and --lambda-attempts between 1 and 10.")
         }
         _ = try parsedSocialIssuers()
+        if let metrics, MetricsAccess(rawValue: metrics) == nil {
+            throw ValidationError("--metrics must be open, signed or off.")
+        }
         for (option, endpoint) in [("--lambda-endpoint", lambdaEndpoint), ("--kms-endpoint", kmsEndpoint)] {
             guard let endpoint else { continue }
             guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {

@@ -12,6 +12,9 @@ public enum Base64URL {
         return table
     }()
 
+    /// Whether a byte is one of base64url's 64 characters.
+    public static func isAlphabet(_ byte: UInt8) -> Bool { values[Int(byte)] != 0xFF }
+
     public static func encode<D: DataProtocol>(_ data: D) -> String {
         let input = Array(data)
         let length = (input.count * 4 + 2) / 3

@@ -17,14 +17,17 @@ public struct AppConfiguration: Sendable {
     public var accessKeys: AccessKeys?
     /// PEM files of the certificate chain and private key: Cognate then serves HTTPS only.
     public var tls: (certificatePath: String, keyPath: String)?
-    /// Where the process's metrics are collected; served at `/metrics` when set.
+    /// Where the process's metrics are collected; served at `/metrics` when set, to whom `metricsAccess` says.
     public var metrics: PrometheusCollectorRegistry?
+    public var metricsAccess: MetricsAccess
 
     public init(
         host: String = "127.0.0.1", port: Int = 9229, region: String = "us-east-1", maxBodySize: Int = 1 << 20,
         testEndpoints: Bool = true, publicURL: String? = nil, limits: ConnectionLimits = .init(), accessKeys: AccessKeys? = nil,
-        tls: (certificatePath: String, keyPath: String)? = nil, metrics: PrometheusCollectorRegistry? = nil
+        tls: (certificatePath: String, keyPath: String)? = nil, metrics: PrometheusCollectorRegistry? = nil,
+        metricsAccess: MetricsAccess = .open
     ) {
+        self.metricsAccess = metricsAccess
         self.tls = tls
         self.metrics = metrics
         self.accessKeys = accessKeys

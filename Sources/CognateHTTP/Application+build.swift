@@ -11,9 +11,10 @@ import Prometheus
 
 /// Builds the Cognate application from its configuration and services; tests build the very same one.
 public enum CognateApp {
-    public static func router(configuration: AppConfiguration, dependencies: ServiceDependencies) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func router(configuration: AppConfiguration, dependencies: ServiceDependencies) -> Router<CognateRequestContext> {
+        let router = Router(context: CognateRequestContext.self)
         router.add(middleware: AWSErrorMiddleware())
+        router.add(middleware: ServerFailureMiddleware(pages: Pages(), logger: dependencies.logger))
         let table = Services.operationTable(dependencies)
         let endpoint = AWSEndpoint(table: table, configuration: configuration)
         router.post("/") { request, context in try await endpoint.handle(request, context: context) }
@@ -31,8 +32,9 @@ public enum CognateApp {
         }
         let guarding = TestEndpointGuard(publicURL: configuration.publicURL, listenHost: configuration.host)
         let reset = ServerReset(storage: dependencies.storage, keyRing: dependencies.keyRing, clock: dependencies.clock as? OffsetClock)
+        let operatorSignature = OperatorSignature(accessKeys: configuration.accessKeys)
         if configuration.testEndpoints {
-            TestSupportEndpoints(storage: dependencies.storage, reset: reset, guarding: guarding).add(to: router)
+            TestSupportEndpoints(storage: dependencies.storage, reset: reset, guarding: guarding, signature: operatorSignature).add(to: router)
         }
         // The admin console: open with the test endpoints, behind an access key's sign-in once SigV4 credentials are set.
         if configuration.testEndpoints || configuration.accessKeys != nil {
@@ -45,10 +47,12 @@ public enum CognateApp {
                 pages: ConsolePages(), reset: configuration.testEndpoints ? reset : nil
             ).add(to: router)
         }
-        if let registry = configuration.metrics {
+        if let registry = configuration.metrics, configuration.metricsAccess != .off {
+            let signed = configuration.metricsAccess == .signed
             // Prometheus's text format: requests by operation and outcome, latency, sign-ins, lockouts, messages sent.
-            router.get("/metrics") { _, _ -> Response in
-                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            router.get("/metrics") { request, _ -> Response in
+                if signed, let refusal = await operatorSignature.check(request).refusal { return refusal }
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                          body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
             }
         }

@@ -6,16 +6,26 @@ import Hummingbird
 /// Cognate's own endpoints for test suites: the outbox of messages it would have sent, a reset of all
 /// state (also at moto's `/moto-api/reset`, so suites written for moto's server switch unchanged), and
 /// the server's clock, which a suite can move forward to see codes and passwords expire.
+///
+/// Every request passes the guard against web pages; once access keys are configured it must also be
+/// SigV4-signed by one of them (`OperatorSignature`): the outbox holds every code sent.
 struct TestSupportEndpoints {
     let storage: any Storage
     let reset: ServerReset
     /// The services' clock, when it can be moved.
     var clock: OffsetClock? { reset.clock }
     let guarding: TestEndpointGuard
+    let signature: OperatorSignature
+
+    /// The refusal to answer instead, or nil; and the body, read once for the signature.
+    private func refusal(_ request: Request) async -> (body: ByteBuffer, refusal: Response?) {
+        if let refusal = guarding.refusal(request) { return (ByteBuffer(), refusal) }
+        return await signature.check(request)
+    }
 
     func add(to router: Router<some RequestContext>) {
         router.get("/_cognate/outbox") { request, _ -> Response in
-            if let refusal = guarding.refusal(request) { return refusal }
+            if let refusal = await refusal(request).refusal { return refusal }
             let query = request.uri.queryParameters
             let messages = try await storage.listMessages(
                 poolID: query["poolId"].map(String.init), recipient: query["recipient"].map(String.init)
@@ -24,16 +34,27 @@ struct TestSupportEndpoints {
         }
         for path in ["/_cognate/reset", "/moto-api/reset"] {
             router.post(RouterPath(path)) { request, _ -> Response in
-                if let refusal = guarding.refusal(request) { return refusal }
+                if let refusal = await refusal(request).refusal { return refusal }
                 try await reset.run()
                 return try Self.json(["status": "reset"])
             }
         }
         if let clock {
-            router.get("/_cognate/clock") { request, _ -> Response in try guarding.refusal(request) ?? Self.json(ClockState(clock)) }
-            router.post("/_cognate/clock") { request, context -> Response in
-                if let refusal = guarding.refusal(request) { return refusal }
-                let change = try await request.decode(as: ClockChange.self, context: context)
+            router.get("/_cognate/clock") { request, _ -> Response in
+                if let refusal = await refusal(request).refusal { return refusal }
+                return try Self.json(ClockState(clock))
+            }
+            router.post("/_cognate/clock") { request, _ -> Response in
+                let (body, refused) = await refusal(request)
+                if let refused { return refused }
+                let change: ClockChange
+                do {
+                    change = try JSONDecoder().decode(ClockChange.self, from: Data(body.readableBytesView))
+                } catch let error as HTTPError {
+                    throw error
+                } catch {
+                    throw HTTPError(.badRequest, message: "The clock takes a JSON object with offsetSeconds or advanceSeconds.")
+                }
                 if let offset = change.offsetSeconds { clock.setOffset(offset) }
                 if let advance = change.advanceSeconds { clock.advance(by: advance) }
                 return try Self.json(ClockState(clock))

@@ -31,6 +31,8 @@ public struct KMSClient: DataKeySource {
     }
 
     public func generateDataKey(keyID: String, context: [String: String]) async throws -> GeneratedDataKey {
+        // Only a key's ARN in AWS's own form reaches a URL: its region names the host.
+        guard AWSARN.isKey(keyID) else { throw DataKeyError("\(keyID.prefix(256)) is not the ARN of a KMS key") }
         let region = Self.region(of: keyID, default: "us-east-1")
         guard let base = endpoint ?? URL(string: "https://kms.\(region).amazonaws.com"), let host = base.host else {
             throw DataKeyError("no KMS endpoint for \(keyID)")

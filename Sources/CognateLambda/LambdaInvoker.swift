@@ -31,6 +31,8 @@ public struct LambdaInvoker: FunctionInvoker {
     }
 
     public func invoke(function: String, payload: [UInt8], asynchronous: Bool) async -> InvocationResult {
+        // Only a function's ARN in AWS's own form reaches a URL: its region names the host.
+        guard AWSARN.isFunction(function) else { return .invocationFailed("InvalidParameterValueException") }
         let region = Self.region(of: function)
         guard let base = endpoint ?? URL(string: "https://lambda.\(region).amazonaws.com"), let host = base.host else {
             return .invocationFailed("InvalidParameterValueException")

@@ -87,18 +87,34 @@ public struct SAMLResponseCheck: Sendable {
         let assertion: XMLElement
         if let sealed = encrypted.first {
             guard let decryption else { throw SAMLFailure("The assertion is encrypted, but the identity provider is not set up for encrypted responses.") }
-            assertion = try decryption.decrypt(sealed)
-            guard assertion.is(a, "Assertion") else { throw SAMLFailure("The encrypted assertion is not an Assertion.") }
+            // From the first step of decryption until a signature vouches for the plaintext, every failure is
+            // one and the same: telling a bad key, bad padding, text that is not XML and XML that is not a
+            // signed assertion apart would let anyone holding an encrypted assertion decrypt it by asking.
+            do {
+                assertion = try decryption.decrypt(sealed)
+                guard assertion.is(a, "Assertion") else { throw Self.undecryptable }
+                try requireSignature(assertion, verifier: verifier, responseSigned: signed)
+            } catch {
+                throw Self.undecryptable
+            }
         } else {
             if requireEncryption { throw SAMLFailure("The assertion is not encrypted, and the identity provider is set up for encrypted responses.") }
             assertion = plain[0]
-        }
-        if try verifier.signature(of: assertion) != nil {
-            try verifier.verify(assertion)
-        } else if !signed {
-            throw SAMLFailure("Neither the response nor its assertion is signed.")
+            try requireSignature(assertion, verifier: verifier, responseSigned: signed)
         }
         return try read(assertion)
+    }
+
+    /// The one answer to an encrypted assertion that cannot be decrypted, or whose plaintext no signature vouches for.
+    public static let undecryptable = SAMLFailure("The encrypted assertion could not be decrypted and verified.")
+
+    /// The assertion's own signature when it has one (checked), or the response's.
+    private func requireSignature(_ assertion: XMLElement, verifier: XMLSignatureVerifier, responseSigned: Bool) throws(SAMLFailure) {
+        if try verifier.signature(of: assertion) != nil {
+            try verifier.verify(assertion)
+        } else if !responseSigned {
+            throw SAMLFailure("Neither the response nor its assertion is signed.")
+        }
     }
 
     /// The checked assertion's contents, after the rules of its subject and conditions.

@@ -12,13 +12,19 @@ public struct FederationState: Codable, Sendable, Equatable {
     public var nonce: String
     public var codeVerifier: String
     public var expiresAt: Date
+    /// The hash of the browser-binding cookie set when the browser was sent to the provider: the answer is
+    /// taken only from the browser that started the sign-in (nil for records that are no sign-in, such as
+    /// a used assertion's ID).
+    public var browserBinding: String?
 
     /// How long a user may take at the provider.
     public static let lifetime: TimeInterval = 15 * 60
 
     public init(
-        stateHash: String, poolID: String, providerName: String, authorizeQuery: [String: String], nonce: String, codeVerifier: String, expiresAt: Date
+        stateHash: String, poolID: String, providerName: String, authorizeQuery: [String: String], nonce: String, codeVerifier: String, expiresAt: Date,
+        browserBinding: String? = nil
     ) {
+        self.browserBinding = browserBinding
         self.stateHash = stateHash
         self.poolID = poolID
         self.providerName = providerName

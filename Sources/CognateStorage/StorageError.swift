@@ -19,3 +19,17 @@ extension StorageError: CognitoErrorConvertible {
         return CognitoError(.internalErrorException, "The database is unavailable; try again.")
     }
 }
+
+extension StorageError {
+    /// The record `body` reads, or nil when the storage answers that it is absent (`notFound`). Every
+    /// other failure — a database that does not answer above all — is rethrown: a read that could not be
+    /// made must never pass for a record that is not there.
+    @inlinable
+    public static func ifPresent<T>(_ body: () async throws -> T) async throws -> T? {
+        do {
+            return try await body()
+        } catch StorageError.notFound {
+            return nil
+        }
+    }
+}

@@ -10,6 +10,9 @@ public enum RequestDecoder {
         if let key = DuplicateKeyScan.firstDuplicate(in: data) {
             throw CognitoError(.serializationException, "The request body names the member '\(key.prefix(64))' twice in one object.")
         }
+        if NullCharacterScan.containsNull(in: data) {
+            throw CognitoError(.invalidParameterException, NullCharacterScan.message)
+        }
         let value: T
         do {
             value = try WireCodec.decoder(missing: missing).decode(T.self, from: data)

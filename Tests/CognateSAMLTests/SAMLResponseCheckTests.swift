@@ -25,6 +25,38 @@ import Testing
         #expect(throws: SAMLFailure.self) { try Fixture.check().check(Fixture.bytes("encrypted-response.xml")) }
     }
 
+    /// No decryption oracle (issue 26, item 1): once the response's own signature no longer covers the
+    /// ciphertext, every way the decryption or what follows it can fail answers the same words — a
+    /// tampered key, tampered data (bad padding, text that is not XML), or a plaintext no signature vouches for.
+    @Test func everyFailureOfAnEncryptedAssertionAnswersAlike() throws {
+        let xml = Fixture.text("encrypted-response.xml")
+        let signature = try #require(xml.range(of: #"(?s)<ns2:Signature Id="Signature1">.*?</ns2:Signature>"#, options: .regularExpression))
+        let unsigned = xml.replacingCharacters(in: signature, with: "")
+        let values = unsigned.components(separatedBy: "<ns0:CipherValue>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        try #require(values.count == 2)
+        let (wrappedKey, data) = (values[0], values[1])
+        func replacing(_ old: String, _ new: String) -> [UInt8] { Array(unsigned.replacingOccurrences(of: old, with: new).utf8) }
+        let dataBytes = try #require(Data(base64Encoded: data.filter { !$0.isWhitespace }))
+        var lastBlockFlipped = Array(dataBytes)
+        lastBlockFlipped[lastBlockFlipped.count - 1] ^= 0x55
+        var firstBlockFlipped = Array(dataBytes)
+        firstBlockFlipped[20] ^= 0x01
+        let keyBytes = try #require(Data(base64Encoded: wrappedKey.filter { !$0.isWhitespace }))
+        var keyFlipped = Array(keyBytes)
+        keyFlipped[5] ^= 0x01
+        // Untouched, the assertion's own signature vouches for it.
+        #expect(try Fixture.check(encrypted: true).check(Array(unsigned.utf8)).nameID == "fixture-user")
+        let variants: [[UInt8]] = [
+            replacing(data, Data(lastBlockFlipped).base64EncodedString()),
+            replacing(data, Data(firstBlockFlipped).base64EncodedString()),
+            replacing(data, Data(repeating: 7, count: 64).base64EncodedString()),
+            replacing(wrappedKey, Data(keyFlipped).base64EncodedString()),
+        ]
+        for variant in variants {
+            #expect(throws: SAMLResponseCheck.undecryptable) { try Fixture.check(encrypted: true).check(variant) }
+        }
+    }
+
     @Test(arguments: [
         ("fixture@example.com", "boss@example.com", "changed after signing"),
         (">fixture-user<", ">admin<", "changed after signing"),

@@ -49,6 +49,42 @@ import Testing
         guard case .signInNeeded = console.verdict(request(cookie: pair(cookie))) else { Issue.record("an expired session lives"); return }
     }
 
+    /// Guessing the console's secret is slowed (issue 26, item 12): ten failures from an address pause it for
+    /// the rest of five minutes, even for the right secret; thirty for one key pause every address.
+    @Test func failedSignInsAreThrottledByAddressAndByKey() {
+        let clock = OffsetClock()
+        let console = access(clock)
+        for _ in 0..<ConsoleAccess.failuresPerAddress {
+            #expect(console.attemptSignIn(keyID: "AKIDADMIN", secret: "guess", address: "192.0.2.1") == .refused)
+        }
+        guard case .throttled(let wait) = console.attemptSignIn(keyID: "AKIDADMIN", secret: "the-secret", address: "192.0.2.1") else {
+            Issue.record("the right secret went through a throttled address"); return
+        }
+        #expect(wait > 0 && wait <= 300)
+        // Another address is not paused yet; the paused one is again after the window.
+        guard case .signedIn = console.attemptSignIn(keyID: "AKIDADMIN", secret: "the-secret", address: "192.0.2.2") else {
+            Issue.record("another address was paused"); return
+        }
+        clock.advance(by: ConsoleAccess.failureWindow + 1)
+        guard case .signedIn = console.attemptSignIn(keyID: "AKIDADMIN", secret: "the-secret", address: "192.0.2.1") else {
+            Issue.record("the pause did not end"); return
+        }
+        // Many addresses, one key: the key pauses.
+        for attempt in 0..<ConsoleAccess.failuresPerKey {
+            _ = console.attemptSignIn(keyID: "AKIDADMIN", secret: "guess", address: "198.51.100.\(attempt)")
+        }
+        guard case .throttled = console.attemptSignIn(keyID: "AKIDADMIN", secret: "the-secret", address: "203.0.113.9") else {
+            Issue.record("a key guessed from many addresses was not paused"); return
+        }
+    }
+
+    @Test func aThrottleForgetsWhatItMustToStayBounded() {
+        let throttle = FailureThrottle(limit: 3, window: 60, capacity: 100)
+        let now = Date()
+        for i in 0..<1_000 { throttle.recordFailure("address:\(i)", now: now) }
+        #expect(throttle.count <= 100)
+    }
+
     @Test func anOpenConsoleRefusesReboundNames() {
         let console = access(OffsetClock(), keys: nil)
         guard case .allowed(nil) = console.verdict(request()) else { Issue.record("loopback refused"); return }

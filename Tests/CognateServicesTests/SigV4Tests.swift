@@ -54,6 +54,20 @@ import Testing
         }
     }
 
+    /// A signature must cover the date and, on the JSON endpoint, the operation: otherwise a captured
+    /// AdminGetUser could be replayed as AdminDeleteUser (issue 26, item 10).
+    @Test func theDateAndTheOperationMustBeSigned() {
+        let good = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+        let withoutDate = Self.verifier.verify(Self.request("GET", signature: good, signedHeaders: "host"))
+        #expect(Self.code(withoutDate) == .invalidSignatureException)
+        if case .failure(let error) = withoutDate { #expect(error.message.contains("X-Amz-Date")) }
+        // The AWS vector verifies with host and date signed, but not once the request names an operation it left out.
+        let replayed = Self.verifier.verify(Self.request(
+            "GET", signature: good, extra: [("x-amz-target", "AWSCognitoIdentityProviderService.AdminDeleteUser")]))
+        #expect(Self.code(replayed) == .invalidSignatureException)
+        if case .failure(let error) = replayed { #expect(error.message.contains("X-Amz-Target")) }
+    }
+
     @Test func theDateMustBeWithinFifteenMinutes() {
         let good = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
         let late = SigV4Verifier(keys: Self.keys, service: "service", now: { Self.signedAt.addingTimeInterval(16 * 60) })
@@ -73,13 +87,18 @@ import Testing
             # local keys
             [default]
             aws_access_key_id = AKIDONE
-            aws_secret_access_key = secret-one
+            aws_secret_access_key = secret-one-of-twenty
 
             [ci]
             aws_access_key_id=AKIDTWO
-            aws_secret_access_key=secret/two=
+            aws_secret_access_key=secret/two=second/key
             """, source: "creds")
-        #expect(keys.secrets == ["AKIDONE": "secret-one", "AKIDTWO": "secret/two="])
+        #expect(keys.secrets == ["AKIDONE": "secret-one-of-twenty", "AKIDTWO": "secret/two=second/key"])
+        // A short secret opens nothing (issue 26, item 12): the file and the environment are refused.
+        #expect(throws: AccessKeys.LoadError.self) { try AccessKeys.parse("[p]\naws_access_key_id = X\naws_secret_access_key = password\n", source: "creds") }
+        #expect(throws: AccessKeys.LoadError.self) {
+            try AccessKeys.load(file: nil, environment: ["COGNATE_ACCESS_KEY_ID": "AKID", "COGNATE_SECRET_ACCESS_KEY": "password"])
+        }
         #expect(throws: AccessKeys.LoadError.self) { try AccessKeys.parse("[p]\naws_access_key_id = X\n", source: "creds") }
         #expect(throws: AccessKeys.LoadError.self) { try AccessKeys.parse("nonsense\n", source: "creds") }
         #expect(throws: AccessKeys.LoadError.self) { try AccessKeys.parse("", source: "creds") }

@@ -103,6 +103,23 @@ import Testing
         }
     }
 
+    /// A null character answers InvalidParameterException on every backend (PostgreSQL's text cannot hold
+    /// one; issue 26, item 13), wherever it is: a name, an attribute, a map of parameters.
+    @Test func aNullCharacterIsAParameterError() {
+        for body in [
+            #"{"UserPoolId":"us-east-1_abc","Username":"a\u0000b"}"#,
+            #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"abc","AuthParameters":{"USERNAME":"bob\u0000","PASSWORD":"x"}}"#,
+        ] {
+            let e = body.contains("AuthFlow") ? error(InitiateAuthRequest.self, body) : error(AdminGetUserRequest.self, body)
+            #expect(e?.code == .invalidParameterException)
+            #expect(e?.message == NullCharacterScan.message)
+        }
+        // An escaped backslash before "u0000" is text, not a null.
+        #expect(error(AdminGetUserRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"a\\u0000"}"#)?.message != NullCharacterScan.message)
+        #expect(!NullCharacterScan.containsNull(in: Array(#"{"a":"\\u0000"}"#.utf8)))
+        #expect(NullCharacterScan.containsNull(in: Array(#"{"a":"\\\u0000"}"#.utf8)))
+    }
+
     @Test func malformedJSONIsASerializationError() {
         #expect(error(AdminGetUserRequest.self, "{not json")?.code == .serializationException)
         #expect(error(AdminGetUserRequest.self, "[1,2]")?.code == .serializationException)

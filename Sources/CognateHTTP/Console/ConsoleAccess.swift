@@ -18,6 +18,16 @@ struct ConsoleAccess: Sendable {
     let random: any RandomSource
     /// Under HTTPS the cookies are Secure.
     let secure: Bool
+    /// Failed sign-ins by client address, and by access key ID (every unknown ID counts as one key, so
+    /// the set stays as small as the configured keys).
+    let failuresByAddress = FailureThrottle(limit: Self.failuresPerAddress, window: Self.failureWindow)
+    let failuresByKey = FailureThrottle(limit: Self.failuresPerKey, window: Self.failureWindow)
+
+    /// A client address gets 10 wrong secrets per 5 minutes, a key 30 from all addresses together: a
+    /// secret can be guessed no faster than that, while an administrator who mistypes is not shut out long.
+    static let failuresPerAddress = 10
+    static let failuresPerKey = 30
+    static let failureWindow: TimeInterval = 5 * 60
 
     static let sessionCookie = "cognate_console"
     static let csrfCookie = "cognate_console_csrf"
@@ -74,6 +84,29 @@ struct ConsoleAccess: Sendable {
         let expiry = Int(clock.now().timeIntervalSince1970 + Self.sessionLifetime)
         let value = Base64URL.encode(Array(keyID.utf8)) + "." + String(expiry) + "." + Self.mac(keyID: keyID, expiry: expiry, secret: expected)
         return cookie(Self.sessionCookie, value, maxAge: Int(Self.sessionLifetime))
+    }
+
+    /// What a sign-in attempt from `address` comes to.
+    enum SignInOutcome: Equatable {
+        case signedIn(cookie: String)
+        case refused
+        /// Too many failures from this address or for this key: refused unchecked for this many seconds.
+        case throttled(retryAfter: Int)
+    }
+
+    /// `signIn(keyID:secret:)` behind the throttles: while an address or a key has had too many failures,
+    /// even the right secret is refused (so a guess that lands during the pause teaches nothing).
+    func attemptSignIn(keyID: String, secret: String, address: String) -> SignInOutcome {
+        let now = clock.now()
+        let keyBucket = accessKeys?.secrets[keyID] != nil ? "key:" + keyID : "key:(unknown)"
+        let addressBucket = "address:" + address
+        if let wait = [failuresByAddress.retryAfter(addressBucket, now: now), failuresByKey.retryAfter(keyBucket, now: now)].compactMap({ $0 }).max() {
+            return .throttled(retryAfter: wait)
+        }
+        if let cookie = signIn(keyID: keyID, secret: secret) { return .signedIn(cookie: cookie) }
+        failuresByAddress.recordFailure(addressBucket, now: now)
+        failuresByKey.recordFailure(keyBucket, now: now)
+        return .refused
     }
 
     func signOutCookie() -> String { cookie(Self.sessionCookie, "", maxAge: 0) }

@@ -19,7 +19,7 @@ struct ConsoleEndpoints: Sendable {
 
     static let root = ConsoleAccess.path
 
-    func add(to router: Router<some RequestContext>) {
+    func add(to router: Router<some RemoteAddressRequestContext>) {
         router.get(RouterPath(Self.root)) { request, _ in await page(request) { frame in await home(request, frame) } }
         router.get(RouterPath(Self.root + "/pools/:poolId")) { request, context in
             await page(request) { frame in await pool(context.parameters.get("poolId") ?? "", request: request, frame) }
@@ -61,17 +61,25 @@ struct ConsoleEndpoints: Sendable {
             case .signInNeeded: return signInPage(request)
             }
         }
-        router.post(RouterPath(Self.root + "/signin")) { request, _ -> Response in
+        router.post(RouterPath(Self.root + "/signin")) { request, context -> Response in
             guard access.accessKeys != nil else { return Self.seeOther(Self.root) }
             var request = request
             let form = await Self.form(&request)
             if let reason = access.formRefusal(request, form: form ?? [:]) { return signInPage(request, error: reason, status: .forbidden) }
-            guard let cookie = access.signIn(keyID: form?["accessKeyId"] ?? "", secret: form?["secretAccessKey"] ?? "") else {
+            let address = context.remoteAddress?.ipAddress ?? "unknown"
+            switch access.attemptSignIn(keyID: form?["accessKeyId"] ?? "", secret: form?["secretAccessKey"] ?? "", address: address) {
+            case .signedIn(let cookie):
+                var response = Self.seeOther(Self.root)
+                response.headers[.setCookie] = cookie
+                return response
+            case .refused:
                 return signInPage(request, error: "The access key ID or secret access key is not one this server accepts.", status: .unauthorized)
+            case .throttled(let wait):
+                var response = signInPage(
+                    request, error: "Too many failed sign-ins. Try again in \(wait) seconds.", status: .tooManyRequests)
+                response.headers[.retryAfter] = String(wait)
+                return response
             }
-            var response = Self.seeOther(Self.root)
-            response.headers[.setCookie] = cookie
-            return response
         }
         router.post(RouterPath(Self.root + "/signout")) { request, _ -> Response in
             await change(request) { _, _ in

@@ -10,17 +10,17 @@ import Hummingbird
 extension ManagedLoginEndpoints {
     func addAccountPages(to router: Router<some RequestContext>) {
         router.get("/signup") { request, _ -> Response in
-            try await page(request) { authorize, raw in await signUpForm(authorize, raw: raw) }
+            try await page(request) { authorize, raw in try await signUpForm(authorize, raw: raw) }
         }
         router.post("/signup") { request, _ -> Response in
             try await submitted(request) { authorize, raw, form in
                 let username = value(form, "username"), email = value(form, "email"), password = value(form, "password", limit: 256)
                 guard login.allowsSignUp(authorize) else {
-                    return await signUpForm(authorize, raw: raw, error: "SignUp is not permitted for this user pool")
+                    return try await signUpForm(authorize, raw: raw, error: "SignUp is not permitted for this user pool")
                 }
-                switch await login.signUp(authorize, username: username, password: password, email: email) {
+                switch try await login.signUp(authorize, username: username, password: password, email: email) {
                 case .failure(let error):
-                    return await signUpForm(authorize, raw: raw, username: username, email: email, error: error.message)
+                    return try await signUpForm(authorize, raw: raw, username: username, email: email, error: error.message)
                 case .success(let destination):
                     guard let destination else {
                         return loginForm(authorize, raw: raw, info: "Your account was created. An administrator must confirm it before you sign in.")
@@ -35,7 +35,7 @@ extension ManagedLoginEndpoints {
         router.post("/confirm") { request, _ -> Response in
             try await submitted(request) { authorize, raw, form in
                 let username = value(form, "username"), code = value(form, "code", limit: 16)
-                switch await login.confirmSignUp(authorize, username: username, code: code) {
+                switch try await login.confirmSignUp(authorize, username: username, code: code) {
                 case .failure(let error): return confirmForm(authorize, raw: raw, username: username, error: error.message)
                 case .success: return loginForm(authorize, raw: raw, username: username, info: "Your account is confirmed. Sign in to continue.")
                 }
@@ -44,7 +44,7 @@ extension ManagedLoginEndpoints {
         router.post("/resendcode") { request, _ -> Response in
             try await submitted(request) { authorize, raw, form in
                 let username = value(form, "username")
-                switch await login.resendCode(authorize, username: username) {
+                switch try await login.resendCode(authorize, username: username) {
                 case .failure(let error): return confirmForm(authorize, raw: raw, username: username, error: error.message)
                 case .success(let destination):
                     return confirmForm(authorize, raw: raw, username: username, info: "We sent a new code to \(destination ?? "you").")
@@ -57,7 +57,7 @@ extension ManagedLoginEndpoints {
         router.post("/forgotPassword") { request, _ -> Response in
             try await submitted(request) { authorize, raw, form in
                 let username = value(form, "username")
-                switch await login.forgotPassword(authorize, username: username) {
+                switch try await login.forgotPassword(authorize, username: username) {
                 case .failure(let error): return forgotForm(authorize, raw: raw, username: username, error: error.message)
                 case .success(let destination):
                     return resetForm(authorize, raw: raw, username: username, info: "We sent a code to \(destination ?? "you").")
@@ -67,7 +67,7 @@ extension ManagedLoginEndpoints {
         router.post("/confirmforgotPassword") { request, _ -> Response in
             try await submitted(request) { authorize, raw, form in
                 let username = value(form, "username"), code = value(form, "code", limit: 16), password = value(form, "password", limit: 256)
-                switch await login.confirmForgotPassword(authorize, username: username, code: code, password: password) {
+                switch try await login.confirmForgotPassword(authorize, username: username, code: code, password: password) {
                 case .failure(let error): return resetForm(authorize, raw: raw, username: username, error: error.message)
                 case .success: return loginForm(authorize, raw: raw, username: username, info: "Your password was changed. Sign in with it.")
                 }
@@ -79,7 +79,7 @@ extension ManagedLoginEndpoints {
     func page(_ request: Request, _ render: (AuthorizeRequest, String) async throws -> Response) async throws -> Response {
         let (query, raw) = Self.query(request)
         guard let query else { return Self.redirect("/error?error=invalid_request") }
-        switch await login.check(query, host: request.head.authority) {
+        switch try await login.check(query, host: request.head.authority) {
         case .failure(let failure): return refuse(failure)
         case .success(let authorize): return try await render(authorize, raw)
         }
@@ -89,7 +89,7 @@ extension ManagedLoginEndpoints {
     func submitted(
         _ request: Request, _ handle: (AuthorizeRequest, String, [String: String]) async throws -> Response
     ) async throws -> Response {
-        switch await posted(request) {
+        switch try await posted(request) {
         case .failure(let refusal): return refusal.response
         case .success(let checked): return try await handle(checked.authorize, checked.raw, checked.form)
         }
@@ -101,10 +101,10 @@ extension ManagedLoginEndpoints {
 
     func signUpForm(
         _ authorize: AuthorizeRequest, raw: String, username: String = "", email: String = "", error: String? = nil
-    ) async -> Response {
+    ) async throws -> Response {
         let csrf = newCSRF()
         var links: [(href: String, text: String)] = []
-        if let terms = await login.termsLinks(authorize) {
+        if let terms = try await login.termsLinks(authorize) {
             links += [(terms.termsOfUse, "Terms of use"), (terms.privacy, "Privacy policy")]
         }
         return pages.form(

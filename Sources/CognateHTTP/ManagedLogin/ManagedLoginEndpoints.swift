@@ -20,15 +20,15 @@ struct ManagedLoginEndpoints {
         router.get("/oauth2/authorize") { request, _ -> Response in
             let (query, raw) = Self.query(request)
             guard let query else { return Self.redirect("/error?error=invalid_request") }
-            switch await login.check(query, host: request.head.authority) {
+            switch try await login.check(query, host: request.head.authority) {
             case .failure(let failure):
                 return refuse(failure)
             case .success(let authorize):
                 // A request that names a provider goes straight there.
                 if let (name, identifier) = FederatedSignIn.requestedProvider(query) {
-                    return Self.redirect(await login.federation.start(authorize, query: query, name: name, identifier: identifier))
+                    return try await toProvider(request, authorize, query: query, name: name, identifier: identifier)
                 }
-                if !authorize.forcesLogin, let (user, authTime) = await login.sessionUser(
+                if !authorize.forcesLogin, let (user, authTime) = try await login.sessionUser(
                     cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool) {
                     return Self.redirect(try await login.complete(authorize, user: user, authTime: authTime))
                 }
@@ -37,27 +37,27 @@ struct ManagedLoginEndpoints {
         }
         router.get("/login") { request, _ -> Response in
             if let query = Self.query(request).parameters, let (name, identifier) = FederatedSignIn.requestedProvider(query),
-               case .success(let authorize) = await login.check(query, host: request.head.authority) {
-                return Self.redirect(await login.federation.start(authorize, query: query, name: name, identifier: identifier))
+               case .success(let authorize) = try await login.check(query, host: request.head.authority) {
+                return try await toProvider(request, authorize, query: query, name: name, identifier: identifier)
             }
             return try await page(request) { authorize, raw in
-                loginForm(authorize, raw: raw, emailRouting: await login.federation.routesByEmail(authorize))
+                loginForm(authorize, raw: raw, emailRouting: try await login.federation.routesByEmail(authorize))
             }
         }
         // The email box of the login page: the domain of the address finds the provider.
         router.post("/login/federate") { request, _ -> Response in
             let (authorize, raw, form): (AuthorizeRequest, String, [String: String])
-            switch await posted(request) {
+            switch try await posted(request) {
             case .failure(let refusal): return refusal.response
             case .success(let checked): (authorize, raw, form) = checked
             }
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
-            guard let name = await login.federation.provider(forEmail: email, authorize),
+            guard let name = try await login.federation.provider(forEmail: email, authorize),
                   let query = Self.query(request).parameters
             else {
                 return loginForm(authorize, raw: raw, error: "No identity provider signs in users of that email domain.", emailRouting: true)
             }
-            return Self.redirect(await login.federation.start(authorize, query: query, name: name, identifier: nil))
+            return try await toProvider(request, authorize, query: query, name: name, identifier: nil)
         }
         // An identity provider's answer to a sign-in Cognate sent there.
         router.get("/oauth2/idpresponse") { request, _ -> Response in
@@ -81,7 +81,7 @@ struct ManagedLoginEndpoints {
             guard let body = try? await request.collectBody(upTo: 256 * 1024), let form = FormBody.parse(Array(body.readableBytesView)) else {
                 return pages.message(title: "Sign in", "Invalid samlResponse or relayState from identity provider", status: .badRequest)
             }
-            return try await federated(login.saml.finish(form))
+            return try await federated(login.saml.finish(form, binding: Cookies.value(BrowserBinding.cookie, in: request)))
         }
         // The identity provider's answer to single logout.
         router.post("/saml2/logout") { request, _ -> Response in
@@ -89,18 +89,18 @@ struct ManagedLoginEndpoints {
             guard let body = try? await request.collectBody(upTo: 256 * 1024), let form = FormBody.parse(Array(body.readableBytesView)) else {
                 return pages.message(title: "Sign out", "Invalid samlResponse or relayState from identity provider", status: .badRequest)
             }
-            return samlLoggedOut(await login.samlLogout.finish(form, rawQuery: nil))
+            return samlLoggedOut(try await login.samlLogout.finish(form, rawQuery: nil))
         }
         router.get("/saml2/logout") { request, _ -> Response in
             let (query, raw) = Self.query(request)
             guard let query else {
                 return pages.message(title: "Sign out", "Invalid samlResponse or relayState from identity provider", status: .badRequest)
             }
-            return samlLoggedOut(await login.samlLogout.finish(query, rawQuery: raw))
+            return samlLoggedOut(try await login.samlLogout.finish(query, rawQuery: raw))
         }
         router.post("/login") { request, _ -> Response in
             let (authorize, raw, form): (AuthorizeRequest, String, [String: String])
-            switch await posted(request) {
+            switch try await posted(request) {
             case .failure(let refusal): return refusal.response
             case .success(let checked): (authorize, raw, form) = checked
             }
@@ -108,7 +108,7 @@ struct ManagedLoginEndpoints {
             if authorize.choiceBased && form["password"] == nil {
                 // Choice-based sign-in: the username first, then the user's factors.
                 guard !username.isEmpty else { return loginForm(authorize, raw: raw, error: "Enter your username.") }
-                let outcome = await login.startChoice(authorize, username: username)
+                let outcome = try await login.startChoice(authorize, username: username)
                 if case .failed(let message) = outcome { return loginForm(authorize, raw: raw, username: username, error: message) }
                 return try await proceed(outcome, authorize, raw: raw)
             }
@@ -116,13 +116,13 @@ struct ManagedLoginEndpoints {
             guard !username.isEmpty, !password.isEmpty else {
                 return loginForm(authorize, raw: raw, username: username, error: "Enter your username and password.")
             }
-            let outcome = await login.signIn(authorize, username: username, password: password)
+            let outcome = try await login.signIn(authorize, username: username, password: password)
             if case .failed(let message) = outcome { return loginForm(authorize, raw: raw, username: username, error: message) }
             return try await proceed(outcome, authorize, raw: raw)
         }
         router.post("/login/challenge") { request, _ -> Response in
             let (authorize, raw, form): (AuthorizeRequest, String, [String: String])
-            switch await posted(request) {
+            switch try await posted(request) {
             case .failure(let refusal): return refusal.response
             case .success(let checked): (authorize, raw, form) = checked
             }
@@ -132,7 +132,7 @@ struct ManagedLoginEndpoints {
             step.restoreSetupURI(issuer: authorize.pool.name)
             // A passkey's credential is a JSON document of a few kilobytes; every other answer is short.
             let answer = String((form["answer"] ?? "").prefix(step.kind == .webAuthn ? 16_384 : 256))
-            let outcome = await login.answer(authorize, step: step, value: answer)
+            let outcome = try await login.answer(authorize, step: step, value: answer)
             if case .failed(let message) = outcome, [.password, .webAuthn, .selectChallenge].contains(step.kind) {
                 // These answers use up the sign-in session: the user starts again from the username.
                 return loginForm(authorize, raw: raw, username: step.username, error: message)
@@ -150,15 +150,15 @@ struct ManagedLoginEndpoints {
             guard let query, query["client_id"] != nil else {
                 return pages.message(title: "Sign out", "Missing required parameter client_id in request URL", status: .badRequest)
             }
-            guard let target = await login.logoutTarget(query) else {
+            guard let target = try await login.logoutTarget(query) else {
                 return pages.message(
                     title: "Sign out", "The sign-out request names no registered logout_uri, nor a redirect_uri with a response_type.",
                     status: .badRequest)
             }
             // A session a SAML provider signed in, with IDPSignout: the provider signs the user out first.
             let cookie = Cookies.value(Cookies.session, in: request)
-            let singleLogout = await login.samlLogout.start(cookie: cookie, target: target)
-            await login.endSession(cookie: cookie)
+            let singleLogout = try await login.samlLogout.start(cookie: cookie, target: target)
+            try await login.endSession(cookie: cookie)
             var response = Self.redirect(singleLogout ?? target)
             response.headers[.setCookie] = Cookies.clear(Cookies.session, secure: secure)
             return response
@@ -166,7 +166,7 @@ struct ManagedLoginEndpoints {
         router.get("/ui/:poolId/:clientId/:version/logo") { _, context -> Response in
             guard let poolID = context.parameters.get("poolId"), let clientID = context.parameters.get("clientId"),
                   let version = context.parameters.get("version"),
-                  let (image, type) = await login.logo(poolID: poolID, clientID: clientID, version: version)
+                  let (image, type) = try await login.logo(poolID: poolID, clientID: clientID, version: version)
             else { return pages.message(title: "Not found", "There is no such image.", status: .notFound) }
             return Response(
                 status: .ok,
@@ -176,7 +176,7 @@ struct ManagedLoginEndpoints {
         router.get("/managed-login/assets/:poolId/:brandingId/:version/:category/:mode") { _, context -> Response in
             guard let poolID = context.parameters.get("poolId"), let brandingID = context.parameters.get("brandingId"),
                   let category = context.parameters.get("category"), let mode = context.parameters.get("mode"),
-                  let (bytes, type) = await login.brandingAsset(poolID: poolID, brandingID: brandingID, category: category, colorMode: mode)
+                  let (bytes, type) = try await login.brandingAsset(poolID: poolID, brandingID: brandingID, category: category, colorMode: mode)
             else { return pages.message(title: "Not found", "There is no such image.", status: .notFound) }
             return Response(
                 status: .ok,
@@ -195,9 +195,23 @@ struct ManagedLoginEndpoints {
         }
     }
 
+    /// The browser goes to the identity provider, carrying the cookie that binds the sign-in to it.
+    func toProvider(_ request: Request, _ authorize: AuthorizeRequest, query: [String: String], name: String?, identifier: String?) async throws -> Response {
+        let existing = BrowserBinding.valid(Cookies.value(BrowserBinding.cookie, in: request))
+        let binding = existing ?? BrowserBinding.make(random)
+        var response = Self.redirect(try await login.federation.start(authorize, query: query, name: name, identifier: identifier, binding: binding))
+        if existing == nil {
+            // Cross-site POSTs (SAML's POST binding, form_post) carry it only as SameSite=None, which needs Secure.
+            response.headers[.setCookie] = "\(BrowserBinding.cookie)=\(binding); Path=/; Max-Age=\(Int(FederationState.lifetime) * 4); HttpOnly; "
+                + (secure ? "SameSite=None; Secure" : "SameSite=Lax")
+        }
+        return response
+    }
+
     /// A provider's answer: the user signed in and sent back to the client, or the error.
     func federated(_ parameters: [String: String], _ request: Request) async throws -> Response {
-        try await federated(await login.federation.finish(parameters, host: request.head.authority))
+        try await federated(try await login.federation.finish(
+            parameters, host: request.head.authority, binding: Cookies.value(BrowserBinding.cookie, in: request)))
     }
 
     func federated(_ outcome: FederatedSignIn.Outcome) async throws -> Response {
@@ -278,12 +292,12 @@ struct ManagedLoginEndpoints {
     }
 
     /// The checked authorize request and form of a POST from one of the pages, or the response that refuses it.
-    func posted(_ request: Request) async -> Result<(authorize: AuthorizeRequest, raw: String, form: [String: String]), Refusal> {
+    func posted(_ request: Request) async throws -> Result<(authorize: AuthorizeRequest, raw: String, form: [String: String]), Refusal> {
         var request = request
         let (query, raw) = Self.query(request)
         guard let query else { return .failure(Refusal(response: Self.redirect("/error?error=invalid_request"))) }
         let authorize: AuthorizeRequest
-        switch await login.check(query, host: request.head.authority) {
+        switch try await login.check(query, host: request.head.authority) {
         case .failure(let failure): return .failure(Refusal(response: refuse(failure)))
         case .success(let checked): authorize = checked
         }

@@ -12,22 +12,22 @@ extension ManagedLoginEndpoints {
     func addPasskeyPages(to router: Router<some RequestContext>) {
         router.get("/passkeys/add") { request, _ -> Response in
             try await passkeyPage(request) { authorize, raw, user in
-                await passkeyForm(authorize, raw: raw, user: user)
+                try await passkeyForm(authorize, raw: raw, user: user)
             }
         }
         router.post("/passkeys/add") { request, _ -> Response in
             let (authorize, raw, form): (AuthorizeRequest, String, [String: String])
-            switch await posted(request) {
+            switch try await posted(request) {
             case .failure(let refusal): return refusal.response
             case .success(let checked): (authorize, raw, form) = checked
             }
             guard authorize.managedLoginVersion == 2 else { return Self.needsManagedLogin(pages) }
-            guard let (user, _) = await login.sessionUser(cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool) else {
+            guard let (user, _) = try await login.sessionUser(cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool) else {
                 return Self.redirect("/login?" + raw)
             }
             let credential = String((form["answer"] ?? "").prefix(16_384))
-            switch await login.addPasskey(authorize, user: user, credential: credential) {
-            case .failure(let error): return await passkeyForm(authorize, raw: raw, user: user, error: error.message)
+            switch try await login.addPasskey(authorize, user: user, credential: credential) {
+            case .failure(let error): return try await passkeyForm(authorize, raw: raw, user: user, error: error.message)
             case .success: return Self.redirect(authorize.redirectURI)
             }
         }
@@ -44,12 +44,12 @@ extension ManagedLoginEndpoints {
             parameters["response_type"] = "code"
             raw += (raw.isEmpty ? "" : "&") + "response_type=code"
         }
-        switch await login.check(parameters, host: request.head.authority) {
+        switch try await login.check(parameters, host: request.head.authority) {
         case .failure(let failure):
             return refuse(failure)
         case .success(let authorize):
             guard authorize.managedLoginVersion == 2 else { return Self.needsManagedLogin(pages) }
-            guard let (user, _) = await login.sessionUser(cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool) else {
+            guard let (user, _) = try await login.sessionUser(cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool) else {
                 return Self.redirect("/login?" + raw)
             }
             return try await render(authorize, raw, user)
@@ -61,8 +61,8 @@ extension ManagedLoginEndpoints {
                       status: .badRequest)
     }
 
-    func passkeyForm(_ authorize: AuthorizeRequest, raw: String, user: User, error: String? = nil) async -> Response {
-        switch await login.passkeyOptions(authorize, user: user) {
+    func passkeyForm(_ authorize: AuthorizeRequest, raw: String, user: User, error: String? = nil) async throws -> Response {
+        switch try await login.passkeyOptions(authorize, user: user) {
         case .failure(let failure):
             return pages.message(title: "Add a passkey", failure.message, poolName: authorize.pool.name, branding: authorize.branding,
                                  status: .badRequest)

@@ -22,7 +22,7 @@ struct OAuthEndpoints {
             } catch let error as OAuthError {
                 return Self.error(error)
             } catch {
-                return Self.error(OAuthError("server_error", status: 500))
+                return Self.error(OAuthError.serverFailure(error))
             }
             return Self.json(try Self.body(answer), status: .ok)
         }
@@ -36,7 +36,7 @@ struct OAuthEndpoints {
             } catch let error as OAuthError {
                 return Self.error(error)
             } catch {
-                return Self.error(OAuthError("server_error", status: 500))
+                return Self.error(OAuthError.serverFailure(error))
             }
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
         }
@@ -45,7 +45,15 @@ struct OAuthEndpoints {
                 guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
                     return Self.userInfoError(400, "invalid_request", "Bad OAuth2 request at UserInfo Endpoint")
                 }
-                guard let claims = await userInfo.claims(accessToken: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+                let answer: [String: String]?
+                do {
+                    answer = try await userInfo.claims(accessToken: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+                } catch {
+                    // Not knowing is not "invalid": an application signs its user out on invalid_token.
+                    let failure = OAuthError.serverFailure(error)
+                    return Self.userInfoError(failure.status, failure.code, "The server cannot answer now; try again.")
+                }
+                guard let claims = answer else {
                     return Self.userInfoError(
                         401, "invalid_token", "Access token is expired, disabled, or deleted, or the user has globally signed out.")
                 }

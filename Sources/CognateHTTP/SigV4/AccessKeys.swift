@@ -11,6 +11,11 @@ public struct AccessKeys: Sendable, Equatable {
         self.secrets = secrets
     }
 
+    /// A secret shorter than this is refused: it signs administrative requests and opens the console, where
+    /// a word such as `password` falls to the first guesses. (AWS's own secret access keys have 40 characters.)
+    public static let minimumSecretLength = 16
+    static let shortSecret = "the secret access key must have at least \(minimumSecretLength) characters (AWS's have 40); make one with: head -c 30 /dev/urandom | base64"
+
     public struct LoadError: Error, CustomStringConvertible {
         public let description: String
     }
@@ -24,6 +29,9 @@ public struct AccessKeys: Sendable, Equatable {
             guard let current = profile else { return }
             guard let id = current.id, let secret = current.secret, !id.isEmpty, !secret.isEmpty else {
                 throw LoadError(description: "\(source):\(current.line): profile [\(current.name)] needs both aws_access_key_id and aws_secret_access_key")
+            }
+            guard secret.count >= minimumSecretLength else {
+                throw LoadError(description: "\(source):\(current.line): profile [\(current.name)]: \(shortSecret)")
             }
             secrets[id] = secret
         }
@@ -63,6 +71,7 @@ public struct AccessKeys: Sendable, Equatable {
             secrets.merge(try parse(text, source: file).secrets) { $1 }
         }
         if let id = environment["COGNATE_ACCESS_KEY_ID"], let secret = environment["COGNATE_SECRET_ACCESS_KEY"], !id.isEmpty, !secret.isEmpty {
+            guard secret.count >= minimumSecretLength else { throw LoadError(description: "COGNATE_SECRET_ACCESS_KEY: \(shortSecret)") }
             secrets[id] = secret
         }
         return secrets.isEmpty ? nil : AccessKeys(secrets)

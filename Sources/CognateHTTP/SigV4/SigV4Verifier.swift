@@ -104,6 +104,14 @@ public struct SigV4Verifier: Sendable {
         guard signedHeaders.contains("host") else {
             return .failure(CognitoError(.invalidSignatureException, "'Host' must be a 'SignedHeader' in the AWS Authorization."))
         }
+        // The date and the operation are part of what is signed: a signature that left either out could be
+        // replayed at another time, or as another operation (a captured AdminGetUser as AdminDeleteUser).
+        guard signedHeaders.contains("x-amz-date") else {
+            return .failure(CognitoError(.invalidSignatureException, "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."))
+        }
+        if !request.values("x-amz-target").isEmpty, !signedHeaders.contains("x-amz-target") {
+            return .failure(CognitoError(.invalidSignatureException, "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."))
+        }
         let bodyHash = HexDigits.hex(SHA256.hash(data: request.body))
         if let declared = request.values("x-amz-content-sha256").first, declared != bodyHash {
             return .failure(CognitoError(.invalidSignatureException, "The provided 'x-amz-content-sha256' header does not match what was computed."))

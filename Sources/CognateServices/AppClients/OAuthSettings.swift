@@ -13,7 +13,7 @@ enum OAuthSettings {
         for url in (input.callbackURLs ?? []) + (input.logoutURLs ?? []) { try checkURL(url) }
         // SupportedIdentityProviders names the pool itself (COGNITO) or providers it has.
         for name in input.supportedIdentityProviders ?? [] where name != "COGNITO" {
-            guard (try? await deps.storage.identityProvider(poolID: pool.id, name: name)) != nil else {
+            guard (try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: pool.id, name: name) })) != nil else {
                 throw Errors.invalidParameter("The provider \(name.prefix(64)) does not exist for User Pool \(pool.id)")
             }
         }

@@ -29,7 +29,8 @@ struct AccessTokenVerifier {
         guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
         // Revoked with its refresh token (RevokeToken) or by a sign-out of all sessions (GlobalSignOut).
         guard let origin = claims["origin_jti"]?.string,
-              let record = try? await deps.storage.refreshToken(originJTI: origin), record.usernameKey == user.usernameKey
+              let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(originJTI: origin) }),
+              record.usernameKey == user.usernameKey
         else { throw Self.invalid }
         guard !record.revoked else { throw CognitoError(.notAuthorizedException, "Access Token has been revoked") }
         return (pool, user, claims)

@@ -292,8 +292,14 @@ struct AuthService {
         case .deviceSrpAuth:
             if let session {
                 handle = session
-            } else if let key = responses["DEVICE_KEY"], let user = try? await users.find(username, pool: pool, client: client) {
-                handle = DeviceAuthentication.handle(pool: pool, client: client, user: user, deviceKey: key)
+            } else if let key = responses["DEVICE_KEY"] {
+                // A user who cannot be found has no device session to answer; a store that fails is a server error.
+                do {
+                    let user = try await users.find(username, pool: pool, client: client)
+                    handle = DeviceAuthentication.handle(pool: pool, client: client, user: user, deviceKey: key)
+                } catch is CognitoError {
+                    handle = nil
+                }
             } else {
                 handle = nil
             }

@@ -66,6 +66,13 @@ struct MfaChallenges {
         _ factor: MfaFactor, as challenge: ChallengeNameType, user: User, pool: UserPool, client: AppClient,
         carrying carried: [String: String] = [:]
     ) async throws -> AuthOutcome {
+        // A locked-out user gets no code, and every code sent counts toward the user's hourly bound
+        // (CodeThrottling), whoever asks for it: an anonymous caller cannot flood a user's inbox or phone.
+        try SignInPolicy(deps: deps).admit(user, client: client)
+        if !SimulatedUser.isSimulated(user) {
+            let now = deps.clock.now()
+            _ = try await UserAdminService(deps).update(pool, user) { user in try CodeThrottling.recordSend(&user, now: now) }
+        }
         let code = Codes.generate(deps.random)
         let destination = try await Messenger(deps: deps).sendAuthenticationCode(
             code, factor: factor, pool: pool, user: user, clientID: client.clientID, clientMetadata: clientMetadata)

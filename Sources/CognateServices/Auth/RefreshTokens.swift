@@ -16,7 +16,7 @@ struct RefreshTokens {
     /// confirmed refreshes only with that device's key, as in Cognito.
     func validate(_ token: String, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> (RefreshTokenRecord, User) {
         let now = deps.clock.now()
-        guard let record = try? await deps.storage.refreshToken(hash: TokenIssuer.hash(token)),
+        guard let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: TokenIssuer.hash(token)) }),
               record.poolID == pool.id, record.clientID == client.clientID, record.expiresAt > now
         else { throw Self.invalid }
         // Revoked by GlobalSignOut, AdminUserGlobalSignOut, RevokeToken or disabling the user: AWS says so.

@@ -109,8 +109,8 @@ struct TermsService {
 
     /// The links the sign-up page shows: only once the client has both documents (AWS), each in the
     /// default language.
-    static func signUpLinks(_ deps: ServiceDependencies, client: AppClient) async -> (termsOfUse: String, privacy: String)? {
-        guard let documents = try? await deps.storage.terms(poolID: client.poolID, clientID: client.clientID) else { return nil }
+    static func signUpLinks(_ deps: ServiceDependencies, client: AppClient) async throws -> (termsOfUse: String, privacy: String)? {
+        guard let documents = try await StorageError.ifPresent({ try await deps.storage.terms(poolID: client.poolID, clientID: client.clientID) }) else { return nil }
         func link(_ name: String) -> String? {
             guard let links = documents.first(where: { $0.name == name })?.links else { return nil }
             return links["cognito:default"] ?? links["cognito:english"] ?? links.sorted { $0.key < $1.key }.first?.value

@@ -23,7 +23,7 @@ public struct UICustomizationService: Sendable {
                 throw Errors.invalidParameter("The image file must be a PNG or a JPEG.")
             }
             let now = deps.clock.now()
-            let created = (try? await deps.storage.uiCustomization(poolID: pool.id, clientID: clientID))?.creationDate ?? now
+            let created = (try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: pool.id, clientID: clientID) }))?.creationDate ?? now
             let record = UICustomization(
                 poolID: pool.id, clientID: clientID, css: input.css, image: input.imageFile,
                 version: String(Int64(now.timeIntervalSince1970 * 1000)), creationDate: created, lastModifiedDate: now)
@@ -33,9 +33,9 @@ public struct UICustomizationService: Sendable {
         table.register(Operations.GetUICustomization.self) { input, _ in
             let pool = try await UserPoolService(deps).load(input.userPoolId)
             let clientID = try await clientKey(input.clientId, pool: pool)
-            let record = try? await deps.storage.uiCustomization(poolID: pool.id, clientID: clientID)
+            let record = try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: pool.id, clientID: clientID) })
             let fallback = clientID == UICustomization.allClients ? nil
-                : try? await deps.storage.uiCustomization(poolID: pool.id, clientID: UICustomization.allClients)
+                : try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: pool.id, clientID: UICustomization.allClients) })
             guard let found = record ?? fallback else { return GetUICustomizationResponse(uiCustomization: UICustomizationType()) }
             return GetUICustomizationResponse(uiCustomization: wire(found))
         }
@@ -63,14 +63,14 @@ public struct UICustomizationService: Sendable {
     }
 
     /// The branding the pages of this client show: its own, else the pool's.
-    public func branding(for client: AppClient) async -> UICustomization? {
-        if let own = try? await deps.storage.uiCustomization(poolID: client.poolID, clientID: client.clientID) { return own }
-        return try? await deps.storage.uiCustomization(poolID: client.poolID, clientID: UICustomization.allClients)
+    public func branding(for client: AppClient) async throws -> UICustomization? {
+        if let own = try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: client.poolID, clientID: client.clientID) }) { return own }
+        return try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: client.poolID, clientID: UICustomization.allClients) })
     }
 
     /// The logo behind an image path, with its content type.
-    public func image(poolID: String, clientID: String, version: String) async -> (Data, String)? {
-        guard let record = try? await deps.storage.uiCustomization(poolID: poolID, clientID: clientID), record.version == version,
+    public func image(poolID: String, clientID: String, version: String) async throws -> (Data, String)? {
+        guard let record = try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: poolID, clientID: clientID) }), record.version == version,
               let image = record.image
         else { return nil }
         return (image, Self.isPNG(image) ? "image/png" : "image/jpeg")

@@ -31,6 +31,9 @@ public enum FormEncoding {
                 out.append(byte)
             }
         }
+        // A null character is in no parameter of a form or query Cognate reads; refusing it here keeps
+        // it out of every backend alike (PostgreSQL's text cannot hold one).
+        guard !out.contains(0) else { return nil }
         return String(validating: out, as: UTF8.self)
     }
 

@@ -22,6 +22,8 @@ public struct ServiceConfiguration: Sendable {
     /// Social providers answered by a local OpenID provider instead of their public endpoints, by provider
     /// type (`Google` → `http://localhost:9400`), so applications that sign in with Google can be tested offline.
     public var socialIssuers: [String: String] = [:]
+    /// Which provider URLs Cognate calls (`--allow-local-providers` lets plain http and local addresses in).
+    public var providerURLs = ProviderURLPolicy(allowsLocal: false)
 
     public init(
         defaultRegion: String = "us-east-1", accountID: String = "000000000000", publicBaseURL: String = "http://127.0.0.1:9229",

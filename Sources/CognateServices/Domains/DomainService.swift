@@ -36,7 +36,7 @@ struct DomainService {
         }
         table.register(Operations.DescribeUserPoolDomain.self) { input, _ in
             // An unknown domain is no error: AWS answers an empty description.
-            guard let domain = try? await deps.storage.domain(name: input.domain.lowercased()) else {
+            guard let domain = try await StorageError.ifPresent({ try await deps.storage.domain(name: input.domain.lowercased()) }) else {
                 return DescribeUserPoolDomainResponse(domainDescription: DomainDescriptionType())
             }
             return DescribeUserPoolDomainResponse(domainDescription: describe(domain))

@@ -34,7 +34,12 @@ public struct FederatedSignIn: Sendable {
 
     /// Where the browser goes to sign in with the provider the request names: the provider's authorize
     /// URL, or the client's redirect URI with an error.
-    public func start(_ request: AuthorizeRequest, query: [String: String], name: String?, identifier: String?) async -> String {
+    ///
+    /// `binding` is the value of the browser's federation cookie (`BrowserBinding`): the provider's answer is
+    /// taken only with it. Throws only when the answer cannot be known (the database does not answer).
+    public func start(
+        _ request: AuthorizeRequest, query: [String: String], name: String?, identifier: String?, binding: String
+    ) async throws -> String {
         func back(_ error: String, _ description: String? = nil) -> String {
             OAuthRedirect.query(request.redirectURI, ["error": error, "error_description": description, "state": request.state])
         }
@@ -45,27 +50,23 @@ public struct FederatedSignIn: Sendable {
             } else {
                 provider = try await deps.storage.identityProvider(poolID: request.pool.id, identifier: identifier ?? "")
             }
-        } catch {
+        } catch StorageError.notFound {
             return back("invalid_request", "The identity provider is not one of the user pool's.")
         }
         guard (request.client.settings.supportedIdentityProviders ?? []).contains(provider.name) else {
             return back("unauthorized_client", "The app client does not support the identity provider \(provider.name).")
         }
-        if provider.type == "SAML" { return await SAMLSignIn(deps: deps).start(request, query: query, provider: provider) }
+        if provider.type == "SAML" { return try await SAMLSignIn(deps: deps).start(request, query: query, provider: provider, binding: binding) }
         guard let authorize = provider.details["authorize_url"], let clientID = provider.details["client_id"] else {
             return back("invalid_request", "The identity provider cannot be signed in with yet.")
         }
         let state = TokenIssuer.opaqueToken(deps.random, bytes: 32)
         let nonce = TokenIssuer.opaqueToken(deps.random, bytes: 32)
         let verifier = Base64URL.encode(deps.random.bytes(48))
-        do {
-            try await deps.storage.createFederationState(FederationState(
-                stateHash: TokenIssuer.hash(state), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
-                nonce: nonce, codeVerifier: verifier, expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime)))
-        } catch {
-            deps.logger.error("federation: the sign-in could not be stored: \(error)")
-            return back("server_error")
-        }
+        try await deps.storage.createFederationState(FederationState(
+            stateHash: TokenIssuer.hash(state), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
+            nonce: nonce, codeVerifier: verifier, expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
+            browserBinding: BrowserBinding.hash(binding)))
         let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
         return OAuthRedirect.query(authorize, [
             "response_type": "code", "client_id": clientID, "redirect_uri": callbackURL, "scope": provider.details["authorize_scopes"],
@@ -75,9 +76,9 @@ public struct FederatedSignIn: Sendable {
 
     /// Whether the login page asks for an email address to find the provider by its domain: when a provider
     /// the client supports has an identifier in domain form, as AWS's page does.
-    public func routesByEmail(_ request: AuthorizeRequest) async -> Bool {
+    public func routesByEmail(_ request: AuthorizeRequest) async throws -> Bool {
         for name in request.client.settings.supportedIdentityProviders ?? [] where name != "COGNITO" {
-            if let provider = try? await deps.storage.identityProvider(poolID: request.pool.id, name: name),
+            if let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: request.pool.id, name: name) }),
                provider.identifiers.contains(where: { $0.contains(".") }) {
                 return true
             }
@@ -86,10 +87,10 @@ public struct FederatedSignIn: Sendable {
     }
 
     /// The provider an email address's domain names (one of its identifiers), if the client supports it.
-    public func provider(forEmail email: String, _ request: AuthorizeRequest) async -> String? {
+    public func provider(forEmail email: String, _ request: AuthorizeRequest) async throws -> String? {
         guard email.utf8.count <= 320, let at = email.lastIndex(of: "@") else { return nil }
         let domain = email[email.index(after: at)...].lowercased()
-        guard !domain.isEmpty, let provider = try? await deps.storage.identityProvider(poolID: request.pool.id, identifier: domain),
+        guard !domain.isEmpty, let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: request.pool.id, identifier: domain) }),
               (request.client.settings.supportedIdentityProviders ?? []).contains(provider.name)
         else { return nil }
         return provider.name
@@ -99,17 +100,24 @@ public struct FederatedSignIn: Sendable {
     var callbackURL: String { deps.configuration.publicBaseURL + "/oauth2/idpresponse" }
 
     /// `/oauth2/idpresponse`: the provider's answer.
-    public func finish(_ query: [String: String], host: String?) async -> Outcome {
+    /// `binding` is the browser's federation cookie, if it sent one. Throws only when the answer cannot be
+    /// known (the database does not answer).
+    public func finish(_ query: [String: String], host: String?, binding: String?) async throws -> Outcome {
         guard let state = query["state"], !state.isEmpty, state.utf8.count <= 256,
-              let stored = try? await deps.storage.takeFederationState(hash: TokenIssuer.hash(state)), stored.expiresAt > deps.clock.now()
+              let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: TokenIssuer.hash(state)) }), stored.expiresAt > deps.clock.now()
         else { return .errorPage("invalid_request") }
         let request: AuthorizeRequest
-        switch await AuthorizeRequest.check(stored.authorizeQuery, host: nil, deps: deps) {
+        switch try await AuthorizeRequest.check(stored.authorizeQuery, host: nil, deps: deps) {
         case .success(let checked): request = checked
         case .failure: return .errorPage("invalid_request")
         }
         func back(_ error: String, _ description: String?) -> Outcome {
             .redirect(OAuthRedirect.query(request.redirectURI, ["error": error, "error_description": description, "state": request.state]))
+        }
+        // Only the browser that was sent to the provider may bring its answer back: a link with another
+        // browser's state and code would sign the victim in as whoever made it (login CSRF).
+        guard BrowserBinding.matches(binding, stored.browserBinding) else {
+            return back("invalid_request", BrowserBinding.refusal)
         }
         // The provider refused, or the user cancelled there: the client hears the provider's words.
         if let error = query["error"] {
@@ -118,7 +126,7 @@ public struct FederatedSignIn: Sendable {
         guard let code = query["code"], !code.isEmpty, code.utf8.count <= 4096 else {
             return back("invalid_request", "The identity provider sent no code.")
         }
-        guard let provider = try? await deps.storage.identityProvider(poolID: request.pool.id, name: stored.providerName) else {
+        guard let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: request.pool.id, name: stored.providerName) }) else {
             return back("invalid_request", "The identity provider no longer exists.")
         }
         do {

@@ -68,13 +68,13 @@ struct FederatedUsers {
     }
 
     /// The user an identity of `provider` is linked to: by its subject, or by an attribute its claims map to.
-    private func linkedUser(provider: IdentityProvider, subject: String, attributes: [AttributeType], pool: UserPool) async -> User? {
+    private func linkedUser(provider: IdentityProvider, subject: String, attributes: [AttributeType], pool: UserPool) async throws -> User? {
         var keys = [LinkedIdentity.aliasKey(provider: provider.name, attribute: ProviderLinks.subject, value: subject)]
         for attribute in attributes where provider.attributeMapping[attribute.name] != nil {
             keys.append(LinkedIdentity.aliasKey(provider: provider.name, attribute: attribute.name, value: attribute.value ?? ""))
         }
         for key in keys {
-            if let user = try? await deps.storage.user(poolID: pool.id, aliasKey: key) { return user }
+            if let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, aliasKey: key) }) { return user }
         }
         return nil
     }
@@ -87,7 +87,7 @@ struct FederatedUsers {
         try AttributePermissions(client: client).checkMappedWrite(attributes.map(\.name).filter { provider.attributeMapping[$0] != nil })
         let directory = UserDirectory(pool: pool, storage: deps.storage)
         // An identity linked to a user (AdminLinkProviderForUser) signs that user in.
-        if let linked = await linkedUser(provider: provider, subject: subject, attributes: attributes, pool: pool) {
+        if let linked = try await linkedUser(provider: provider, subject: subject, attributes: attributes, pool: pool) {
             guard linked.enabled else { throw SignInPolicy.disabled }
             let now = deps.clock.now()
             return try await UserAdminService(deps).update(pool, linked) { user in
@@ -97,7 +97,7 @@ struct FederatedUsers {
         }
         let username = Self.username(provider: provider, subject: subject)
         let key = directory.usernameKey(username)
-        if let existing = try? await deps.storage.user(poolID: pool.id, usernameKey: key) {
+        if let existing = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: key) }) {
             // A native user who happens to have the name is not the provider's to sign in.
             guard existing.status == Self.status else {
                 throw CognitoError(.usernameExistsException, "A user of the pool already has the username \(username).")
@@ -125,10 +125,10 @@ struct FederatedUsers {
             try await deps.storage.createUser(user)
         } catch StorageError.alreadyExists(let what) {
             // A sign-in of the same identity that got there first: this one signs the same user in.
-            if what == "username", let first = try? await deps.storage.user(poolID: pool.id, usernameKey: key), first.status == Self.status {
+            if what == "username", let first = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: key) }), first.status == Self.status {
                 return first
             }
-            throw CognitoError(.aliasExistsException, UserDirectory.aliasTakenMessage(await directory.takenAlias(of: user)))
+            throw CognitoError(.aliasExistsException, UserDirectory.aliasTakenMessage(try await directory.takenAlias(of: user)))
         }
         try await joinProviderGroup(user: user, provider: provider, pool: pool, now: now)
         return user

@@ -21,9 +21,9 @@ struct ProviderLinks {
             let destination = try await destinationUser(input.destinationUser, pool: pool)
             // The identity must not have signed in already: AWS does not merge users.
             if source.attributeName == Self.subject,
-               (try? await deps.storage.user(
+               (try await StorageError.ifPresent({ try await deps.storage.user(
                    poolID: pool.id, usernameKey: UserDirectory(pool: pool, storage: deps.storage).usernameKey(
-                       (source.providerName + "_" + source.value).lowercased()))) != nil {
+                       (source.providerName + "_" + source.value).lowercased())) })) != nil {
                 throw Errors.invalidParameter("Merging is not currently supported, provide a SourceUser that has not been used to sign into the user pool.")
             }
             if (destination.linkedIdentities ?? []).count >= Self.maxLinks {
@@ -59,7 +59,7 @@ struct ProviderLinks {
                 return .init()
             }
             let identity = try await identity(given, pool: pool, role: "User")
-            if let linked = try? await deps.storage.user(poolID: pool.id, aliasKey: identity.aliasKey) {
+            if let linked = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, aliasKey: identity.aliasKey) }) {
                 try await UserAdminService(deps).update(pool, linked) { user in
                     user.linkedIdentities?.removeAll { $0.aliasKey == identity.aliasKey }
                     if user.linkedIdentities?.isEmpty == true { user.linkedIdentities = nil }
@@ -69,7 +69,7 @@ struct ProviderLinks {
             // A federated user who is not linked: they can no longer sign in with the provider.
             let username = (identity.providerName + "_" + identity.value).lowercased()
             let key = UserDirectory(pool: pool, storage: deps.storage).usernameKey(username)
-            guard identity.attributeName == Self.subject, let federated = try? await deps.storage.user(poolID: pool.id, usernameKey: key),
+            guard identity.attributeName == Self.subject, let federated = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: key) }),
                   federated.status == FederatedUsers.status
             else { throw Errors.userNotFound }
             try await UserAdminService(deps).update(pool, federated) { $0.enabled = false }
@@ -83,7 +83,7 @@ struct ProviderLinks {
         guard let name = given.providerName, !name.isEmpty, name != "Cognito" else {
             throw Errors.invalidParameter("\(role) must name one of the user pool's identity providers.")
         }
-        guard let provider = try? await deps.storage.identityProvider(poolID: pool.id, name: name) else {
+        guard let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: pool.id, name: name) }) else {
             throw Errors.invalidParameter("The provider \(name.prefix(64)) does not exist for User Pool \(pool.id)")
         }
         guard let attribute = given.providerAttributeName, !attribute.isEmpty, let value = given.providerAttributeValue, !value.isEmpty else {
@@ -106,7 +106,7 @@ struct ProviderLinks {
         }
         let directory = UserDirectory(pool: pool, storage: deps.storage)
         let username = name == "Cognito" ? value : (name + "_" + value).lowercased()
-        guard let user = try? await deps.storage.user(poolID: pool.id, usernameKey: directory.usernameKey(username)) else {
+        guard let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: directory.usernameKey(username)) }) else {
             throw Errors.userNotFound
         }
         return user

@@ -17,25 +17,27 @@ public struct SAMLLogout: Sendable {
 
     /// The provider's sign-out URL with the request, when the session behind the cookie came from a SAML
     /// provider that signs out too; nil otherwise (the browser goes straight to `target`).
-    public func start(cookie: String?, target: String) async -> String? {
+    /// Throws when the database fails.
+    public func start(cookie: String?, target: String) async throws -> String? {
         guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256,
-              let session = try? await deps.storage.loginSession(hash: TokenIssuer.hash(cookie)), let saml = session.saml,
-              let provider = try? await deps.storage.identityProvider(poolID: session.poolID, name: saml.providerName),
+              let session = try await StorageError.ifPresent({ try await deps.storage.loginSession(hash: TokenIssuer.hash(cookie)) }), let saml = session.saml,
+              let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: session.poolID, name: saml.providerName) }),
               provider.details["IDPSignout"] == "true",
               let destination = try? SAMLSignIn.metadata(provider).singleLogoutRedirect,
-              let pool = try? await deps.storage.userPool(id: session.poolID)
+              let pool = try await StorageError.ifPresent({ try await deps.storage.userPool(id: session.poolID) })
         else { return nil }
         let requestID = SAMLMessages.id(deps.random.bytes(20))
         let relayState = TokenIssuer.opaqueToken(deps.random, bytes: 32)
+        try await deps.storage.createFederationState(FederationState(
+            stateHash: TokenIssuer.hash(relayState), poolID: pool.id, providerName: provider.name, authorizeQuery: [Self.targetKey: target],
+            nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime)))
+        let key = try await SAMLSignIn(deps: deps).poolKey(pool)
         do {
-            try await deps.storage.createFederationState(FederationState(
-                stateHash: TokenIssuer.hash(relayState), poolID: pool.id, providerName: provider.name, authorizeQuery: [Self.targetKey: target],
-                nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime)))
             let xml = SAMLMessages.logoutRequest(
                 id: requestID, issuer: SAMLSignIn.serviceProvider(pool.id), destination: destination, nameID: saml.nameID,
                 nameIDFormat: saml.nameIDFormat, sessionIndex: saml.sessionIndex, now: deps.clock.now())
             return try RedirectBinding.url(
-                destination, parameter: "SAMLRequest", xml: xml, relayState: relayState, signingKeyPEM: try await SAMLSignIn(deps: deps).poolKey(pool))
+                destination, parameter: "SAMLRequest", xml: xml, relayState: relayState, signingKeyPEM: key)
         } catch {
             deps.logger.error("saml: the logout request could not be made: \(error)")
             return nil
@@ -50,18 +52,19 @@ public struct SAMLLogout: Sendable {
 
     /// `/saml2/logout`: the provider's `LogoutResponse`, by the POST binding (`form`) or the redirect binding
     /// (`rawQuery`, whose signature is over its own text).
-    public func finish(_ parameters: [String: String], rawQuery: String?) async -> Outcome {
+    /// Throws when the database fails.
+    public func finish(_ parameters: [String: String], rawQuery: String?) async throws -> Outcome {
         guard let relayState = parameters["RelayState"], !relayState.isEmpty, relayState.utf8.count <= 256,
-              let stored = try? await deps.storage.takeFederationState(hash: TokenIssuer.hash(relayState)), stored.expiresAt > deps.clock.now(),
+              let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: TokenIssuer.hash(relayState)) }), stored.expiresAt > deps.clock.now(),
               let target = stored.authorizeQuery[Self.targetKey]
         else { return .refused("Invalid samlResponse or relayState from identity provider") }
         guard let encoded = parameters["SAMLResponse"], encoded.utf8.count <= SAMLSignIn.maximumEncoded,
               let decoded = Data(base64Encoded: encoded.filter { !$0.isWhitespace }), !decoded.isEmpty
         else { return .refused("Invalid base64 SAMLResponse") }
+        guard let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: stored.poolID, name: stored.providerName) }) else {
+            return .refused("Error in SAML logout response processing: The identity provider no longer exists.")
+        }
         do {
-            guard let provider = try? await deps.storage.identityProvider(poolID: stored.poolID, name: stored.providerName) else {
-                throw SAMLFailure("The identity provider no longer exists.")
-            }
             let metadata = try SAMLSignIn.metadata(provider)
             let xml = rawQuery == nil ? Array(decoded) : try RedirectBinding.inflate(Array(decoded), limit: SAMLSignIn.maximumResponse)
             let tree = try XMLTree(parsing: xml)

@@ -44,7 +44,8 @@ public struct SAMLSignIn: Sendable {
     }
 
     /// Where the browser goes to sign in with the SAML provider.
-    func start(_ request: AuthorizeRequest, query: [String: String], provider: IdentityProvider) async -> String {
+    /// `binding` is the browser's federation cookie (`BrowserBinding`); throws only when the database fails.
+    func start(_ request: AuthorizeRequest, query: [String: String], provider: IdentityProvider, binding: String) async throws -> String {
         let metadata: SAMLMetadata
         do {
             metadata = try Self.metadata(provider)
@@ -56,23 +57,26 @@ public struct SAMLSignIn: Sendable {
         }
         let requestID = SAMLMessages.id(deps.random.bytes(20))
         let relayState = TokenIssuer.opaqueToken(deps.random, bytes: 32)
+        try await deps.storage.createFederationState(FederationState(
+            stateHash: TokenIssuer.hash(relayState), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
+            nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
+            browserBinding: BrowserBinding.hash(binding)))
         do {
-            try await deps.storage.createFederationState(FederationState(
-                stateHash: TokenIssuer.hash(relayState), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
-                nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime)))
             let key = provider.details["RequestSigningAlgorithm"] == "rsa-sha256" ? try await poolKey(request.pool) : nil
             let xml = SAMLMessages.authnRequest(
                 id: requestID, issuer: Self.serviceProvider(request.pool.id), destination: destination, assertionConsumer: assertionConsumer,
                 now: deps.clock.now())
             return try RedirectBinding.url(destination, parameter: "SAMLRequest", xml: xml, relayState: relayState, signingKeyPEM: key)
-        } catch {
+        } catch let error as SAMLFailure {
             deps.logger.error("saml: the sign-in could not be started: \(error)")
             return back(request, "server_error", nil)
         }
     }
 
     /// `/saml2/idpresponse`: the provider's response, posted by the browser.
-    public func finish(_ form: [String: String]) async -> FederatedSignIn.Outcome {
+    /// `binding` is the browser's federation cookie: an answer to a sign-in Cognate started is taken only
+    /// from the browser that started it. Throws only when the database fails.
+    public func finish(_ form: [String: String], binding: String?) async throws -> FederatedSignIn.Outcome {
         let invalid = FederatedSignIn.Outcome.errorPage("Invalid samlResponse or relayState from identity provider")
         guard let encoded = form["SAMLResponse"], !encoded.isEmpty else { return invalid }
         guard encoded.utf8.count <= Self.maximumEncoded,
@@ -86,12 +90,14 @@ public struct SAMLSignIn: Sendable {
         var requestID: String?
         var query: [String: String]
         var providerName: String?
+        var bound = true
         if !relayState.isEmpty, relayState.utf8.count <= 256,
-           let stored = try? await deps.storage.takeFederationState(hash: TokenIssuer.hash(relayState)) {
+           let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: TokenIssuer.hash(relayState)) }) {
             guard stored.expiresAt > deps.clock.now() else { return invalid }
             requestID = stored.nonce
             query = stored.authorizeQuery
             providerName = stored.providerName
+            bound = BrowserBinding.matches(binding, stored.browserBinding)
         } else {
             guard relayState.utf8.count <= 4096, let parameters = FormEncoding.parse(Array(relayState.utf8)), parameters["client_id"] != nil else {
                 return invalid
@@ -99,10 +105,11 @@ public struct SAMLSignIn: Sendable {
             query = parameters
         }
         let request: AuthorizeRequest
-        switch await AuthorizeRequest.check(query, host: nil, deps: deps) {
+        switch try await AuthorizeRequest.check(query, host: nil, deps: deps) {
         case .success(let checked): request = checked
         case .failure: return invalid
         }
+        guard bound else { return .redirect(back(request, "invalid_request", BrowserBinding.refusal)) }
         let provider: IdentityProvider
         do {
             if let providerName {
@@ -114,7 +121,7 @@ public struct SAMLSignIn: Sendable {
             } else {
                 return invalid
             }
-        } catch {
+        } catch StorageError.notFound {
             return .redirect(back(request, "invalid_request", "The identity provider is not one of the user pool's."))
         }
         guard provider.type == "SAML", (request.client.settings.supportedIdentityProviders ?? []).contains(provider.name) else {
@@ -150,9 +157,6 @@ public struct SAMLSignIn: Sendable {
                 expiresAt: deps.clock.now().addingTimeInterval(lifetime)))
         } catch StorageError.alreadyExists {
             return refused("The assertion was already used.")
-        } catch {
-            deps.logger.error("saml: the assertion could not be recorded: \(error)")
-            return .redirect(back(request, "server_error", nil))
         }
         var claims: [String: JSONValue] = assertion.attributes.mapValues { values in
             values.count == 1 ? .string(values[0]) : .string(values.joined(separator: ","))

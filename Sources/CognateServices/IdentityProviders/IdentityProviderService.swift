@@ -24,8 +24,10 @@ struct IdentityProviderService {
             if ProviderDetails.social.contains(name), name != type {
                 throw Errors.invalidParameter("\(name) names the \(name) identity provider; choose another name for a \(type) provider.")
             }
-            if (try? await deps.storage.identityProvider(poolID: pool.id, name: name)) != nil { throw Self.duplicate(name) }
             let existing = try await deps.storage.listIdentityProviders(poolID: pool.id, PageRequest(limit: Self.maxPerPool + 1)).items
+            // Federated usernames are `<provider>_<subject>` in lower case: providers whose names differ only
+            // in case would share their users, so the second such name is a duplicate.
+            if existing.contains(where: { $0.name.lowercased() == name.lowercased() }) { throw Self.duplicate(name) }
             if existing.count >= Self.maxPerPool {
                 throw CognitoError(.limitExceededException, "A user pool can have at most \(Self.maxPerPool) identity providers.")
             }

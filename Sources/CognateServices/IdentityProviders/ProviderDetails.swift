@@ -81,14 +81,16 @@ struct ProviderDetails {
         guard let url = URL(string: issuer), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, !issuer.hasSuffix("/") else {
             throw Errors.invalidParameter("oidc_issuer must be an https URL without a trailing slash.")
         }
+        let policy = deps.configuration.providerURLs
+        try policy.check(issuer, member: "oidc_issuer")
         if Self.oidcEndpoints.contains(where: { (details[$0] ?? "").isEmpty }) {
             let discovered = try await discover(issuer)
             for (key, value) in discovered where (details[key] ?? "").isEmpty { details[key] = value }
         }
+        // Given or discovered, every endpoint Cognate will call is held to the same rule as the issuer.
         for key in Self.oidcEndpoints {
-            guard let value = details[key], let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw Errors.invalidParameter("\(key) must be an https URL.")
-            }
+            guard let value = details[key] else { throw Errors.invalidParameter("\(key) must be an https URL.") }
+            try policy.check(value, member: key)
         }
         details["attributes_url_add_attributes"] = "false"
         return details

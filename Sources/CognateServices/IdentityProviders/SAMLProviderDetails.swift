@@ -59,6 +59,7 @@ extension ProviderDetails {
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil, url.utf8.count <= 2048 else {
             throw Errors.invalidParameter("MetadataURL must be an https URL.")
         }
+        try deps.configuration.providerURLs.check(url, member: "MetadataURL")
         let failure = Errors.invalidParameter("Unable to retrieve the SAML metadata from \(url.prefix(256)).")
         guard let web = deps.web else { throw failure }
         let response: WebResponse

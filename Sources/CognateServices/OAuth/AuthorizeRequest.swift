@@ -72,13 +72,14 @@ extension AuthorizeRequest {
     static let maxParameter = 2_048
 
     /// `host` is the request's `Host`: on one of a pool's domains, only that pool's clients are served.
-    static func check(_ query: [String: String], host: String?, deps: ServiceDependencies) async -> Result<AuthorizeRequest, AuthorizeFailure> {
+    /// Throws only when the answer cannot be known (the database does not answer).
+    static func check(_ query: [String: String], host: String?, deps: ServiceDependencies) async throws -> Result<AuthorizeRequest, AuthorizeFailure> {
         let clientID = query["client_id"]
         guard let clientID, !clientID.isEmpty, clientID.utf8.count <= 128,
-              let client = try? await deps.storage.appClient(clientID: clientID),
-              let pool = try? await deps.storage.userPool(id: client.poolID)
+              let client = try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: clientID) }),
+              let pool = try await StorageError.ifPresent({ try await deps.storage.userPool(id: client.poolID) })
         else { return .failure(.errorPage(error: "redirect_mismatch", clientID: nil)) }
-        let hostDomain = await domain(host: host, deps: deps)
+        let hostDomain = try await domain(host: host, deps: deps)
         if let hostDomain, hostDomain.poolID != pool.id {
             return .failure(.errorPage(error: "redirect_mismatch", clientID: clientID))
         }
@@ -118,16 +119,16 @@ extension AuthorizeRequest {
         if let hostDomain {
             version = hostDomain.managedLoginVersion
         } else {
-            version = (try? await deps.storage.domains(poolID: pool.id).first?.managedLoginVersion) ?? 1
+            version = try await deps.storage.domains(poolID: pool.id).first?.managedLoginVersion ?? 1
         }
         let branding: PageBranding?
         if version == 2 {
-            guard let style = try? await deps.storage.brandingStyle(poolID: pool.id, clientID: client.clientID) else {
+            guard let style = try await StorageError.ifPresent({ try await deps.storage.brandingStyle(poolID: pool.id, clientID: client.clientID) }) else {
                 return .failure(.noBrandingStyle(clientID: clientID))
             }
             branding = ManagedLoginTheme.pageBranding(style)
         } else {
-            branding = await UICustomizationService(deps).branding(for: client).map { record in
+            branding = try await UICustomizationService(deps).branding(for: client).map { record in
                 PageBranding(css: record.css, logoPath: record.image == nil ? nil : UICustomizationService.imagePath(record))
             }
         }
@@ -140,15 +141,15 @@ extension AuthorizeRequest {
 
 extension AuthorizeRequest {
     /// The pool domain a `Host` names: `<prefix>.auth.<region>.amazoncognito.com`, or a custom domain.
-    static func domain(host: String?, deps: ServiceDependencies) async -> UserPoolDomain? {
+    static func domain(host: String?, deps: ServiceDependencies) async throws -> UserPoolDomain? {
         guard var name = host?.lowercased(), !name.isEmpty, name.utf8.count <= 253 else { return nil }
         if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") { name = String(name[..<colon]) }
         let labels = name.split(separator: ".")
         if labels.count == 5, labels[1] == "auth", labels[3] == "amazoncognito", labels[4] == "com",
-           let domain = try? await deps.storage.domain(name: String(labels[0])), domain.kind == .prefix {
+           let domain = try await StorageError.ifPresent({ try await deps.storage.domain(name: String(labels[0])) }), domain.kind == .prefix {
             return domain
         }
-        if let domain = try? await deps.storage.domain(name: name), domain.kind == .custom { return domain }
+        if let domain = try await StorageError.ifPresent({ try await deps.storage.domain(name: name) }), domain.kind == .custom { return domain }
         return nil
     }
 }

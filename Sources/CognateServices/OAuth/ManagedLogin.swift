@@ -16,14 +16,14 @@ public struct ManagedLogin: Sendable {
     }
 
     /// A client's logo (SetUICustomization), with its content type.
-    public func logo(poolID: String, clientID: String, version: String) async -> (Data, String)? {
-        await UICustomizationService(deps).image(poolID: poolID, clientID: clientID, version: version)
+    public func logo(poolID: String, clientID: String, version: String) async throws -> (Data, String)? {
+        try await UICustomizationService(deps).image(poolID: poolID, clientID: clientID, version: version)
     }
 
     /// An image of a managed login branding style, with its content type.
-    public func brandingAsset(poolID: String, brandingID: String, category: String, colorMode: String) async -> (Data, String)? {
+    public func brandingAsset(poolID: String, brandingID: String, category: String, colorMode: String) async throws -> (Data, String)? {
         guard poolID.utf8.count <= 55, brandingID.utf8.count <= 64,
-              let style = try? await deps.storage.brandingStyle(poolID: poolID, brandingID: brandingID)
+              let style = try await StorageError.ifPresent({ try await deps.storage.brandingStyle(poolID: poolID, brandingID: brandingID) })
         else { return nil }
         return ManagedLoginTheme.asset(style, category: category, colorMode: colorMode)
     }
@@ -36,8 +36,9 @@ public struct ManagedLogin: Sendable {
     public var saml: SAMLSignIn { SAMLSignIn(deps: deps) }
     public var samlLogout: SAMLLogout { SAMLLogout(deps: deps) }
 
-    public func check(_ query: [String: String], host: String? = nil) async -> Result<AuthorizeRequest, AuthorizeFailure> {
-        await AuthorizeRequest.check(query, host: host, deps: deps)
+    /// Throws only when the answer cannot be known (the database does not answer).
+    public func check(_ query: [String: String], host: String? = nil) async throws -> Result<AuthorizeRequest, AuthorizeFailure> {
+        try await AuthorizeRequest.check(query, host: host, deps: deps)
     }
 
     public enum SignInOutcome: Sendable {
@@ -52,9 +53,9 @@ public struct ManagedLogin: Sendable {
 
     /// Checks a username and password as `InitiateAuth` would for this client, then goes through the same
     /// steps as the API (new password, MFA, remembered devices) without handing out tokens.
-    public func signIn(_ request: AuthorizeRequest, username: String, password: String) async -> SignInOutcome {
+    public func signIn(_ request: AuthorizeRequest, username: String, password: String) async throws -> SignInOutcome {
         let policy = SignInPolicy(deps: deps)
-        return await attempt {
+        return try await attempt {
             let user = try await policy.find(username, pool: request.pool, client: request.client)
             try await AuthTriggers(deps: deps).preAuthentication(pool: request.pool, user: user, client: request.client, validationData: nil)
             try await policy.checkPassword(password, user: user, pool: request.pool, client: request.client)
@@ -66,7 +67,7 @@ public struct ManagedLogin: Sendable {
 
     /// Answers a step shown by the pages: `value` is what the user typed (a new password or a code) or
     /// chose (an MFA factor).
-    public func answer(_ request: AuthorizeRequest, step: PageChallenge, value: String) async -> SignInOutcome {
+    public func answer(_ request: AuthorizeRequest, step: PageChallenge, value: String) async throws -> SignInOutcome {
         guard let challenge = step.challengeName else { return .failed("This step cannot be answered here.") }
         if step.kind == .selectChallenge && value == ChallengeNameType.password.rawValue {
             // The password is asked for on a page of its own and answers the same SELECT_CHALLENGE session.
@@ -78,7 +79,7 @@ public struct ManagedLogin: Sendable {
         if let secret = request.client.secrets.first {
             responses["SECRET_HASH"] = Self.secretHash(username: step.username, clientID: request.client.clientID, secret: secret.value)
         }
-        return await attempt {
+        return try await attempt {
             var session = step.session
             if step.kind == .mfaSetup {
                 // As an app would through the API: VerifySoftwareToken with the code, then the MFA_SETUP answer.
@@ -93,8 +94,8 @@ public struct ManagedLogin: Sendable {
 
     /// Choice-based sign-in (USER_AUTH) from the username alone, as `InitiateAuth` starts it without a
     /// preferred challenge: the pages then offer the user's first factors.
-    public func startChoice(_ request: AuthorizeRequest, username: String) async -> SignInOutcome {
-        await attempt {
+    public func startChoice(_ request: AuthorizeRequest, username: String) async throws -> SignInOutcome {
+        try await attempt {
             let auth = AuthService(deps, issuesTokens: false)
             let user = try await SignInPolicy(deps: deps).find(username, pool: request.pool, client: request.client)
             try await AuthTriggers(deps: deps).preAuthentication(pool: request.pool, user: user, client: request.client, validationData: nil)
@@ -103,15 +104,13 @@ public struct ManagedLogin: Sendable {
         }
     }
 
-    /// A sign-in step whose errors become the form's message: the API's own words, or a generic one for a fault.
-    private func attempt(_ body: () async throws -> SignInOutcome) async -> SignInOutcome {
+    /// A sign-in step whose refusals become the form's message, in the API's own words. Any other failure
+    /// (a database that does not answer) is thrown on, to be answered as a server error, never as a refusal.
+    private func attempt(_ body: () async throws -> SignInOutcome) async throws -> SignInOutcome {
         do {
             return try await body()
-        } catch let error as CognitoError {
+        } catch let error as CognitoError where error.code != .internalErrorException {
             return .failed(error.message)
-        } catch {
-            deps.logger.error("managed login: \(error)")
-            return .failed("Something went wrong. Please try again.")
         }
     }
 
@@ -126,7 +125,7 @@ public struct ManagedLogin: Sendable {
                 return .challenge(PageChallenge(.password, session: session, username: username))
             case 1:
                 // One factor: no choice to show.
-                return await answer(request, step: PageChallenge(.selectChallenge, session: session, username: username), value: choices[0])
+                return try await answer(request, step: PageChallenge(.selectChallenge, session: session, username: username), value: choices[0])
             default:
                 return .challenge(PageChallenge(.selectChallenge, session: session, username: username, choices: choices))
             }
@@ -152,8 +151,8 @@ public struct ManagedLogin: Sendable {
     // MARK: Passkeys (/passkeys/add), as StartWebAuthnRegistration and CompleteWebAuthnRegistration do them
 
     /// The PublicKeyCredentialCreationOptions for the signed-in user, as JSON for the page.
-    public func passkeyOptions(_ request: AuthorizeRequest, user: User) async -> Result<String, PageError> {
-        await run {
+    public func passkeyOptions(_ request: AuthorizeRequest, user: User) async throws -> Result<String, PageError> {
+        try await run {
             let options = try await PasskeyService(deps).start(pool: request.pool, user: user, clientID: request.client.clientID)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -162,11 +161,11 @@ public struct ManagedLogin: Sendable {
     }
 
     /// Stores the passkey the browser made from those options.
-    public func addPasskey(_ request: AuthorizeRequest, user: User, credential: String) async -> Result<Void, PageError> {
+    public func addPasskey(_ request: AuthorizeRequest, user: User, credential: String) async throws -> Result<Void, PageError> {
         guard let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(credential.utf8)) else {
             return .failure(PageError(message: "The browser sent no passkey. Please try again."))
         }
-        return await run {
+        return try await run {
             // The user as stored now: the options' challenge was kept on the record.
             let current = try await deps.storage.user(poolID: request.pool.id, usernameKey: user.usernameKey)
             try await PasskeyService(deps).complete(parsed, pool: request.pool, user: current, clientID: request.client.clientID)
@@ -181,8 +180,8 @@ public struct ManagedLogin: Sendable {
     }
 
     /// The client's terms of use and privacy policy links for the sign-up page, once it has both.
-    public func termsLinks(_ request: AuthorizeRequest) async -> (termsOfUse: String, privacy: String)? {
-        await TermsService.signUpLinks(deps, client: request.client)
+    public func termsLinks(_ request: AuthorizeRequest) async throws -> (termsOfUse: String, privacy: String)? {
+        try await TermsService.signUpLinks(deps, client: request.client)
     }
 
     /// Whether the pool lets users sign themselves up.
@@ -191,9 +190,9 @@ public struct ManagedLogin: Sendable {
     }
 
     /// SignUp; answers where the confirmation code went (nil when none was sent), or the error's message.
-    public func signUp(_ request: AuthorizeRequest, username: String, password: String, email: String?) async -> Result<String?, PageError> {
+    public func signUp(_ request: AuthorizeRequest, username: String, password: String, email: String?) async throws -> Result<String?, PageError> {
         let attributes = email.flatMap { $0.isEmpty ? nil : [AttributeType(name: "email", value: $0)] }
-        return await run {
+        return try await run {
             let answer = try await SignUpService(deps).signUp(SignUpRequest(
                 clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
                 password: password, userAttributes: attributes))
@@ -201,32 +200,32 @@ public struct ManagedLogin: Sendable {
         }
     }
 
-    public func confirmSignUp(_ request: AuthorizeRequest, username: String, code: String) async -> Result<Void, PageError> {
-        await run {
+    public func confirmSignUp(_ request: AuthorizeRequest, username: String, code: String) async throws -> Result<Void, PageError> {
+        try await run {
             _ = try await SignUpService(deps).confirm(ConfirmSignUpRequest(
                 clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
                 confirmationCode: code))
         }
     }
 
-    public func resendCode(_ request: AuthorizeRequest, username: String) async -> Result<String?, PageError> {
-        await run {
+    public func resendCode(_ request: AuthorizeRequest, username: String) async throws -> Result<String?, PageError> {
+        try await run {
             try await SignUpService(deps).resend(ResendConfirmationCodeRequest(
                 clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username))
                 .codeDeliveryDetails?.destination
         }
     }
 
-    public func forgotPassword(_ request: AuthorizeRequest, username: String) async -> Result<String?, PageError> {
-        await run {
+    public func forgotPassword(_ request: AuthorizeRequest, username: String) async throws -> Result<String?, PageError> {
+        try await run {
             try await PasswordRecoveryService(deps).forgot(ForgotPasswordRequest(
                 clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username))
                 .codeDeliveryDetails?.destination
         }
     }
 
-    public func confirmForgotPassword(_ request: AuthorizeRequest, username: String, code: String, password: String) async -> Result<Void, PageError> {
-        await run {
+    public func confirmForgotPassword(_ request: AuthorizeRequest, username: String, code: String, password: String) async throws -> Result<Void, PageError> {
+        try await run {
             _ = try await PasswordRecoveryService(deps).confirmForgot(ConfirmForgotPasswordRequest(
                 clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
                 confirmationCode: code, password: password))
@@ -238,14 +237,12 @@ public struct ManagedLogin: Sendable {
         public let message: String
     }
 
-    private func run<T: Sendable>(_ body: () async throws -> T) async -> Result<T, PageError> {
+    /// The API's refusals as the page's message; any other failure is thrown on (a server error).
+    private func run<T: Sendable>(_ body: () async throws -> T) async throws -> Result<T, PageError> {
         do {
             return .success(try await body())
-        } catch let error as CognitoError {
+        } catch let error as CognitoError where error.code != .internalErrorException {
             return .failure(PageError(message: error.message))
-        } catch {
-            deps.logger.error("managed login: \(error)")
-            return .failure(PageError(message: "Something went wrong. Please try again."))
         }
     }
 
@@ -264,18 +261,18 @@ public struct ManagedLogin: Sendable {
     }
 
     /// The signed-in user behind a live session cookie of this pool, and when they signed in.
-    public func sessionUser(cookie: String?, pool: UserPool) async -> (user: User, authTime: Date)? {
+    public func sessionUser(cookie: String?, pool: UserPool) async throws -> (user: User, authTime: Date)? {
         guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256,
-              let session = try? await deps.storage.loginSession(hash: TokenIssuer.hash(cookie)),
+              let session = try await StorageError.ifPresent({ try await deps.storage.loginSession(hash: TokenIssuer.hash(cookie)) }),
               session.poolID == pool.id, session.expiresAt > deps.clock.now(),
-              let user = try? await deps.storage.user(poolID: pool.id, usernameKey: session.usernameKey), user.enabled
+              let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: session.usernameKey) }), user.enabled
         else { return nil }
         return (user, session.authTime)
     }
 
-    public func endSession(cookie: String?) async {
+    public func endSession(cookie: String?) async throws {
         guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256 else { return }
-        try? await deps.storage.deleteLoginSession(hash: TokenIssuer.hash(cookie))
+        _ = try await StorageError.ifPresent({ try await deps.storage.deleteLoginSession(hash: TokenIssuer.hash(cookie)) })
     }
 
     /// Where the browser goes once the user is signed in: the redirect URI with a code (a UUID, as
@@ -302,8 +299,8 @@ public struct ManagedLogin: Sendable {
     }
 
     /// `/logout`: where the browser goes after its session ends, or nil when the request is not valid.
-    public func logoutTarget(_ query: [String: String]) async -> String? {
-        guard let clientID = query["client_id"], let client = try? await deps.storage.appClient(clientID: clientID) else { return nil }
+    public func logoutTarget(_ query: [String: String]) async throws -> String? {
+        guard let clientID = query["client_id"], let client = try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: clientID) }) else { return nil }
         if let logout = query["logout_uri"] {
             return (client.settings.logoutURLs ?? []).contains(logout) ? logout : nil
         }

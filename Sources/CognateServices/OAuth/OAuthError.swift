@@ -1,3 +1,5 @@
+import CognateStorage
+
 /// An error of the OAuth 2.0 endpoints (RFC 6749 §5.2), as Cognito answers it: `{"error": code}` with the
 /// HTTP status (401 for `invalid_client`, else 400).
 public struct OAuthError: Error, Equatable, Sendable {
@@ -18,4 +20,11 @@ public struct OAuthError: Error, Equatable, Sendable {
     public static let unauthorizedClient = OAuthError("unauthorized_client")
     public static let unsupportedGrantType = OAuthError("unsupported_grant_type")
     public static let invalidScope = OAuthError("invalid_scope")
+
+    /// What a failure that is no fault of the request answers: `temporarily_unavailable` (503) while the
+    /// database cannot be reached, `server_error` (500) otherwise — never a verdict on the client or token.
+    public static func serverFailure(_ error: any Error) -> OAuthError {
+        if case StorageError.unavailable = error { return OAuthError("temporarily_unavailable", status: 503) }
+        return OAuthError("server_error", status: 500)
+    }
 }

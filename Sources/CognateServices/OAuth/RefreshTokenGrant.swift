@@ -22,7 +22,8 @@ struct RefreshTokenGrant: TokenGrant {
         let user: User
         do {
             (record, user) = try await RefreshTokens(deps: deps).validate(token, pool: request.pool, client: client, deviceKey: nil)
-        } catch {
+        } catch is CognitoError {
+            // Refused; a storage failure goes on as one (the token endpoint answers it as a server error).
             throw OAuthError.invalidGrant
         }
         let issuer = TokenIssuer(deps: deps)

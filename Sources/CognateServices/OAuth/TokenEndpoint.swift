@@ -31,7 +31,7 @@ public struct TokenEndpoint: Sendable {
             throw OAuthError("invalid_request", description: error.message)
         } catch {
             deps.logger.error("token endpoint: \(error)")
-            throw OAuthError("server_error", status: 500)
+            throw OAuthError.serverFailure(error)
         }
     }
 
@@ -43,11 +43,14 @@ public struct TokenEndpoint: Sendable {
         guard request.client.settings.enableTokenRevocation != false else { throw OAuthError.invalidRequest }
         if JWTParts(token) != nil { throw OAuthError("unsupported_token_type") }
         let hash = TokenIssuer.hash(token)
-        guard let record = try? await deps.storage.refreshToken(hash: hash), record.clientID == request.client.clientID else { return }
         do {
+            guard let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: hash) }),
+                  record.clientID == request.client.clientID
+            else { return }
             try await deps.storage.revokeRefreshToken(hash: hash)
         } catch {
-            throw OAuthError("server_error", status: 500)
+            deps.logger.error("revocation: \(error)")
+            throw OAuthError.serverFailure(error)
         }
     }
 
@@ -61,8 +64,12 @@ public struct TokenEndpoint: Sendable {
         do {
             client = try await deps.storage.appClient(clientID: clientID)
             pool = try await deps.storage.userPool(id: client.poolID)
-        } catch {
+        } catch StorageError.notFound {
             throw OAuthError.invalidClient
+        } catch {
+            // A client that could not be read is not an invalid one.
+            deps.logger.error("token endpoint: \(error)")
+            throw OAuthError.serverFailure(error)
         }
         let presented = basic?.secret ?? parameters["client_secret"]
         if client.secrets.isEmpty {

@@ -97,14 +97,27 @@ struct TokenExchange {
             if let audience { claims["aud"] = .string(audience) }
         }
         if let act { claims["act"] = .object(act) }
+        // A derived token never outlives the token it was derived from (nor, through it, the sign-in's
+        // refresh token): exchanging again cannot stretch a stolen token's life.
+        var expiresIn = lifetime
+        if let subjectExpiry = subject["exp"]?.int, let iat = claims["iat"]?.int, subjectExpiry < iat + lifetime {
+            claims["exp"] = .int(subjectExpiry)
+            expiresIn = max(0, subjectExpiry - iat)
+        }
         let token = try await deps.keyRing.signer(poolID: request.pool.id).sign(payload: try Claim.encoder.encode(claims))
-        return Issued(token: token, type: issuedType, expiresIn: lifetime, scopes: scopes)
+        return Issued(token: token, type: issuedType, expiresIn: expiresIn, scopes: scopes)
     }
 
     /// The one audience the token is bound to: a named audience, or a resource server of the pool.
     private func audience(_ request: Request) async throws -> String? {
         if let audiences = request.audiences, let first = audiences.first {
             guard audiences.count == 1 else { throw Errors.invalidParameter("Audiences may name one audience.") }
+            // Another app client is no audience: a token bound to it would be a sign-in to that client minted
+            // by this one (an ID token whose `aud` is the other app). The exchanging client may name itself.
+            if first != request.client.clientID,
+               try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: first) }) != nil {
+                throw Errors.invalidParameter("Audience \(first.prefix(128)) is an app client; a derived token cannot be issued to another app client.")
+            }
             return first
         }
         if let resources = request.resources, let first = resources.first {
@@ -135,7 +148,7 @@ struct TokenExchange {
         _ token: String, type: TokenTypeIdentifierType, provider: String?, pool: UserPool, role: String
     ) async throws -> [String: Claim] {
         if let provider {
-            guard (try? await deps.storage.identityProvider(poolID: pool.id, name: provider)) != nil else {
+            guard try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: pool.id, name: provider) }) != nil else {
                 throw CognitoError(.resourceNotFoundException, "Identity provider \(provider) does not exist.")
             }
             throw CognitoError(
@@ -158,9 +171,16 @@ struct TokenExchange {
         guard let exp = claims["exp"]?.int, Double(exp) > deps.clock.now().timeIntervalSince1970 else {
             throw CognitoError(.notAuthorizedException, "The \(role) token has expired.")
         }
-        if let origin = claims["origin_jti"]?.string {
-            guard let record = try? await deps.storage.refreshToken(originJTI: origin), !record.revoked else {
+        // A user's token speaks for a sign-in only while that sign-in lives: its refresh token neither
+        // revoked nor expired. A user's token without one is no token this pool issued to a user.
+        if claims["sub"]?.string != claims["client_id"]?.string {
+            guard let origin = claims["origin_jti"]?.string,
+                  let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(originJTI: origin) }), !record.revoked
+            else {
                 throw CognitoError(.notAuthorizedException, "The \(role) token has been revoked.")
+            }
+            guard record.expiresAt > deps.clock.now() else {
+                throw CognitoError(.notAuthorizedException, "The \(role) token's session has expired.")
             }
         }
         return claims

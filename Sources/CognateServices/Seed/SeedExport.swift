@@ -91,7 +91,7 @@ public struct SeedExport: Sendable {
             let memberOf = try await pages("AdminListGroupsForUser", ["UserPoolId": .string(poolID), "Username": .string(username)], list: "Groups")
                 .compactMap { value -> JSONValue? in if case .object(let g) = value { g["GroupName"] } else { nil } }
             if !memberOf.isEmpty { user["Groups"] = .array(memberOf) }
-            if let stored = try? await UserDirectory(pool: pool_, storage: deps.storage).find(username), let mfa = stored.mfa {
+            if let stored = try await UserDirectory(pool: pool_, storage: deps.storage).findIfPresent(username), let mfa = stored.mfa {
                 var settings: [String: JSONValue] = [:]
                 if let token = mfa.softwareToken { settings["SoftwareTokenSecret"] = .string(token.secret) }
                 if mfa.isEnabled(.sms) { settings["Sms"] = .bool(true) }

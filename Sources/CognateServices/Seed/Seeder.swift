@@ -89,7 +89,7 @@ public struct Seeder: Sendable {
             }
             clientTags[pinnedTag + ":" + name] = .string(id)
         }
-        let existed = (try? await deps.storage.userPool(id: poolID)) != nil
+        let existed = (try await StorageError.ifPresent({ try await deps.storage.userPool(id: poolID) })) != nil
         if !existed {
             var fields = entry.fields
             fields["Id"] = nil
@@ -114,7 +114,7 @@ public struct Seeder: Sendable {
             guard case .string(let identifier)? = server.fields["Identifier"] else {
                 throw SeedError(file: file, line: server.line, path: server.path, "Identifier is required.")
             }
-            if (try? await deps.storage.resourceServer(poolID: poolID, identifier: identifier)) != nil { continue }
+            if (try await StorageError.ifPresent({ try await deps.storage.resourceServer(poolID: poolID, identifier: identifier) })) != nil { continue }
             try await call("CreateResourceServer", server.fields.merging(["UserPoolId": .string(poolID)]) { $1 }, server, file: file, region: region)
             report.created.append(server.path)
         }
@@ -123,7 +123,7 @@ public struct Seeder: Sendable {
             var made: [String] = []
             for client in seeded.clients {
                 guard case .string(let id)? = client.fields["ClientId"] else { continue }
-                if (try? await deps.storage.appClient(poolID: poolID, clientID: id)) != nil { continue }
+                if (try await StorageError.ifPresent({ try await deps.storage.appClient(poolID: poolID, clientID: id) })) != nil { continue }
                 var fields = client.fields
                 fields["ClientId"] = nil
                 fields["UserPoolId"] = .string(poolID)
@@ -137,7 +137,7 @@ public struct Seeder: Sendable {
             guard case .string(let name)? = group.fields["GroupName"] else {
                 throw SeedError(file: file, line: group.line, path: group.path, "GroupName is required.")
             }
-            if (try? await deps.storage.group(poolID: poolID, name: name)) != nil { continue }
+            if (try await StorageError.ifPresent({ try await deps.storage.group(poolID: poolID, name: name) })) != nil { continue }
             try await call("CreateGroup", group.fields.merging(["UserPoolId": .string(poolID)]) { $1 }, group, file: file, region: region)
             report.created.append(group.path)
         }
@@ -145,7 +145,7 @@ public struct Seeder: Sendable {
             guard case .string(let name)? = domain.fields["Domain"] else {
                 throw SeedError(file: file, line: domain.line, path: domain.path, "Domain is required.")
             }
-            if (try? await deps.storage.domain(name: name.lowercased())) != nil { continue }
+            if (try await StorageError.ifPresent({ try await deps.storage.domain(name: name.lowercased()) })) != nil { continue }
             try await call("CreateUserPoolDomain", domain.fields.merging(["UserPoolId": .string(poolID)]) { $1 }, domain, file: file, region: region)
             report.created.append(domain.path)
         }
@@ -166,7 +166,7 @@ public struct Seeder: Sendable {
             throw SeedError(file: file, line: user.line, path: user.path, "Username is required.")
         }
         let pool = try await UserPoolService(deps).load(poolID)
-        if (try? await UserDirectory(pool: pool, storage: deps.storage).find(username)) != nil { return false }
+        if (try await UserDirectory(pool: pool, storage: deps.storage).findIfPresent(username)) != nil { return false }
         var attributes: [JSONValue] = []
         switch user.fields["Attributes"] {
         case .object(let map)?:

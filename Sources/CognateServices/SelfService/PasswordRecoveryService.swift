@@ -37,8 +37,7 @@ struct PasswordRecoveryService {
         if SimulatedUser.isSimulated(user) || (!user.enabled && SignInPolicy.hidesExistence(client)) {
             try await SimulatedUser.matchWrite(deps, pool: pool)
             return ForgotPasswordResponse(codeDeliveryDetails: SimulatedUser.delivery(
-                name: input.username, pool: pool, key: deps.configuration.simulationKey,
-                preferPhone: Self.recoveryMechanisms(pool).first == .verifiedPhoneNumber))
+                name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: Self.simulatedRecoveryByPhone(pool)))
         }
         guard user.enabled else { throw SignInPolicy.disabled }
         try Self.requireResettable(user)
@@ -104,6 +103,23 @@ struct PasswordRecoveryService {
     static func recoveryMechanisms(_ pool: UserPool) -> [RecoveryOptionNameType] {
         pool.settings.accountRecoverySetting?.recoveryMechanisms?.sorted { $0.priority < $1.priority }.map(\.name)
             ?? [.verifiedPhoneNumber, .verifiedEmail]
+    }
+
+    /// Whether a stand-in's reset code is reported as sent by SMS. A real user's code goes to the first
+    /// recovery mechanism whose address they have verified; the addresses a pool's users have verified are
+    /// the ones it verifies for them (AutoVerifiedAttributes) or signs them in with (UsernameAttributes). So
+    /// the stand-in takes the first mechanism the pool verifies, and email when it verifies none, and
+    /// answers as a typical user of the pool would be answered (AWS leaves the choice undocumented).
+    static func simulatedRecoveryByPhone(_ pool: UserPool) -> Bool {
+        let verified = Set((pool.settings.autoVerifiedAttributes ?? []).map(\.rawValue) + (pool.settings.usernameAttributes ?? []).map(\.rawValue))
+        for mechanism in recoveryMechanisms(pool) {
+            switch mechanism {
+            case .verifiedEmail where verified.contains("email"): return false
+            case .verifiedPhoneNumber where verified.contains("phone_number"): return true
+            default: continue
+            }
+        }
+        return false
     }
 
     static func recoveryAttribute(_ pool: UserPool, _ user: User) -> String? {

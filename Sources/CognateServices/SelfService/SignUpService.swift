@@ -129,7 +129,7 @@ struct SignUpService {
         } catch StorageError.alreadyExists(let key) {
             // In pools that sign in with an email or phone number, the address is the name that is taken.
             if key == "alias" {
-                throw CognitoError(.usernameExistsException, UserDirectory.aliasTakenMessage(await directory.takenAlias(of: user)))
+                throw CognitoError(.usernameExistsException, UserDirectory.aliasTakenMessage(try await directory.takenAlias(of: user)))
             }
             throw CognitoError(.usernameExistsException, "User already exists")
         }

@@ -85,6 +85,7 @@ struct UserPoolService {
         if schema.filter({ StandardSchema.isCustom($0.name) }).count > Self.maxCustomAttributes {
             throw Errors.invalidParameter("A user pool can have at most \(Self.maxCustomAttributes) custom attributes.")
         }
+        if let config = input.lambdaConfig { try AWSARN.check(config) }
         var settings = UserPoolSettings()
         settings.usernameAttributes = input.usernameAttributes
         settings.aliasAttributes = input.aliasAttributes
@@ -109,6 +110,7 @@ struct UserPoolService {
 
     private func update(_ input: UpdateUserPoolRequest, _ context: OperationContext) async throws -> UpdateUserPoolResponse {
         // As AWS documents: settings the request leaves out return to their defaults.
+        if let config = input.lambdaConfig { try AWSARN.check(config) }
         try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
             try await deps.storage.updateUserPool(id: input.userPoolId) { pool in
                 if let name = input.poolName { pool.name = name }

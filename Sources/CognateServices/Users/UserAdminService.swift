@@ -127,10 +127,10 @@ struct UserAdminService {
                 }
             }
         } catch StorageError.alreadyExists {
-            let changed = try? await deps.storage.user(poolID: pool.id, usernameKey: user.usernameKey)
+            let changed = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: user.usernameKey) })
             var attempted = changed ?? user
             try? change(&attempted)
-            throw CognitoError(.aliasExistsException, UserDirectory.aliasTakenMessage(await directory.takenAlias(of: attempted)))
+            throw CognitoError(.aliasExistsException, UserDirectory.aliasTakenMessage(try await directory.takenAlias(of: attempted)))
         }
     }
 
@@ -197,7 +197,7 @@ struct UserAdminService {
             try await deps.storage.createUser(user)
         } catch StorageError.alreadyExists(let key) {
             if key == "alias" {
-                let message = UserDirectory.aliasTakenMessage(await directory.takenAlias(of: user))
+                let message = UserDirectory.aliasTakenMessage(try await directory.takenAlias(of: user))
                 if pool.settings.usernameAttributes?.isEmpty == false { throw CognitoError(.usernameExistsException, message) }
                 throw CognitoError(.aliasExistsException, message)
             }
@@ -214,7 +214,7 @@ struct UserAdminService {
         for attribute in ["email", "phone_number"] {
             guard let value = user.attribute(attribute), user.attribute(attribute + "_verified") == "true" else { continue }
             let key = directory.aliasKey(attribute, value)
-            guard let owner = try? await deps.storage.user(poolID: pool.id, aliasKey: key) else { continue }
+            guard let owner = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, aliasKey: key) }) else { continue }
             try await update(pool, owner) { $0.setAttribute(attribute + "_verified", "false") }
         }
     }

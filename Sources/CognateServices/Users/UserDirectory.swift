@@ -46,9 +46,9 @@ struct UserDirectory {
 
     /// Which of a user's aliases another user holds already (`email`, `phone_number` or
     /// `preferred_username`), for the answer to a refused write.
-    func takenAlias(of user: User) async -> String? {
+    func takenAlias(of user: User) async throws -> String? {
         for key in aliasKeys(of: user) {
-            if let other = try? await storage.user(poolID: pool.id, aliasKey: key), other.usernameKey != user.usernameKey {
+            if let other = try await StorageError.ifPresent({ try await storage.user(poolID: pool.id, aliasKey: key) }), other.usernameKey != user.usernameKey {
                 return String(key.prefix { $0 != ":" })
             }
         }
@@ -66,11 +66,20 @@ struct UserDirectory {
             return try await storage.user(poolID: pool.id, usernameKey: usernameKey(name))
         } catch StorageError.notFound {
             for attribute in signInAttributes {
-                if let user = try? await storage.user(poolID: pool.id, aliasKey: aliasKey(attribute.name, name)) {
+                if let user = try await StorageError.ifPresent({ try await storage.user(poolID: pool.id, aliasKey: aliasKey(attribute.name, name)) }) {
                     return user
                 }
             }
             throw Errors.userNotFound
+        }
+    }
+
+    /// The user a name refers to, or nil when there is none (every other failure is thrown).
+    func findIfPresent(_ name: String) async throws -> User? {
+        do {
+            return try await find(name)
+        } catch let error as CognitoError where error.code == .userNotFoundException {
+            return nil
         }
     }
 
