@@ -304,3 +304,48 @@ def test_user_info_with_openid_alone_answers_every_readable_attribute(server, co
     info = requests.get(server.url + "/oauth2/userInfo", headers={"Authorization": "Bearer " + tokens["access_token"]}, timeout=5).json()
     assert info["username"] == "ida" and info["email"] == "ida@example.com" and info["name"] == "Ida" and info["sub"]
     assert "family_name" not in info  # not readable by this client
+
+
+# 4. Anonymous callers cannot grow stored state ----------------------------------------------------------------
+
+def test_sign_ins_sent_to_a_provider_store_little(tmp_path):
+    """Each /oauth2/authorize?identity_provider=… keeps what the sign-in needs to resume, no more: a flood of
+    large requests adds little to the database, and a request too large to resume is refused unstored.
+    (The number of waiting sign-ins per pool is bounded too: CognateSQLiteTests.RetentionTests.)"""
+    import os
+    server = Server(str(tmp_path / "flood.sqlite"), sqlite=True, extra_args=["--allow-local-providers"]).start()
+    try:
+        cognito = server.client()
+        pool = cognito.create_user_pool(PoolName="flood")["UserPool"]["Id"]
+        cognito.create_identity_provider(UserPoolId=pool, ProviderName="Corp", ProviderType="OIDC", ProviderDetails={
+            "client_id": "c", "client_secret": "s", "authorize_scopes": "openid", "oidc_issuer": "https://corp.example.test",
+            "attributes_request_method": "GET", "authorize_url": "https://corp.example.test/a", "token_url": "https://corp.example.test/t",
+            "attributes_url": "https://corp.example.test/u", "jwks_uri": "https://corp.example.test/k"})
+        callback = "http://localhost:3000/cb"
+        app = cognito.create_user_pool_client(
+            UserPoolId=pool, ClientName="app", AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"], AllowedOAuthFlowsUserPoolClient=True,
+            CallbackURLs=[callback], SupportedIdentityProviders=["Corp"])["UserPoolClient"]["ClientId"]
+        query = {"client_id": app, "response_type": "code", "redirect_uri": callback, "scope": "openid", "identity_provider": "Corp"}
+
+        def size():
+            """The database's size once stopped (SQLite folds its write-ahead log into the file then)."""
+            server.stop()
+            measured = sum(os.path.getsize(str(tmp_path / name)) for name in ("flood.sqlite", "flood.sqlite-wal")
+                           if os.path.exists(str(tmp_path / name)))
+            server.start()
+            return measured
+        before = size()
+        session = requests.Session()
+        for index in range(400):
+            junk = {f"x{k}": "A" * 1500 for k in range(8)}  # 12 KiB that no sign-in needs
+            answer = session.get(server.url + "/oauth2/authorize", params={**query, **junk, "state": str(index)}, allow_redirects=False,
+                                 timeout=10)
+            assert answer.status_code == 302 and answer.headers["Location"].startswith("https://corp.example.test/a?")
+        grown = size() - before
+        assert grown < 1024 * 1024, f"400 sign-ins grew the database by {grown} bytes"
+        # Parameters a sign-in keeps, too large together: refused at the client's redirect URI.
+        answer = session.get(server.url + "/oauth2/authorize", params={**query, "state": "S" * 2000, "nonce": "N" * 2000, "lang": "L" * 200},
+                             allow_redirects=False, timeout=10)
+        assert answer.headers["Location"].startswith(callback + "?") and "error=invalid_request" in answer.headers["Location"]
+    finally:
+        server.stop()

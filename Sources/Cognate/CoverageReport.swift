@@ -19,6 +19,20 @@ enum CoverageReport {
         for op in all {
             lines.append("| \(op.rawValue) | \(implemented.contains(op) ? "yes" : "no") |")
         }
+        lines += ["", "## Where AWS is silent", "", "What Cognate does where AWS documents no behaviour, chosen to be safe and plausible:", ""]
+        lines += choices.map { "- " + $0 }
         return lines.joined(separator: "\n")
     }
+
+    /// Behaviour AWS leaves undocumented, and the reading Cognate takes.
+    static let choices = [
+        "A null character (U+0000) in any parameter of the API answers InvalidParameterException (\"The request contains a null character (U+0000), which no Cognito parameter accepts.\"); in a form or query of the web side it makes the form unreadable (invalid_request).",
+        "GetDerivedToken and the token-exchange grant refuse an app client of any pool other than the exchanging one as an audience (InvalidParameterException), and cap the issued token's expiry at the subject token's.",
+        "A token-exchange subject whose sign-in has ended (refresh token revoked or expired) is NotAuthorizedException, however long the subject token itself still lives.",
+        "With PreventUserExistenceErrors, ForgotPassword for a missing name reports the medium of the first recovery mechanism whose attribute the pool auto-verifies or signs in with (email when it verifies none).",
+        "Identity providers whose names differ only in case are one name: the second is DuplicateProviderException (their federated usernames, lower-cased, would collide).",
+        "A pool holds at most 20,000 live sign-in sessions and 10,000 sign-ins waiting at identity providers; past that, TooManyRequestsException (or temporarily_unavailable at the client's redirect URI).",
+        "LambdaConfig ARNs must be AWS ARNs of a Lambda function (KMSKeyID: of a KMS key) in a known partition, with a region such as us-east-1 and a 12-digit account; anything else is InvalidParameterException.",
+        "Sign-in codes (EMAIL_OTP, SMS_OTP, SMS and email MFA) count toward the same hourly bound as other codes (10 per user), and a locked-out user gets none (NotAuthorizedException \"Password attempts exceeded\").",
+    ]
 }

@@ -257,5 +257,10 @@ enum PostgresMigrations {
             CREATE INDEX federation_states_by_expiry ON federation_states(expires_at)
             """,
         ]),
+        // SQLite's migration 11: the live records anonymous callers fill are counted per pool.
+        Migration(2, [
+            "CREATE INDEX auth_sessions_by_pool ON auth_sessions(pool_id, expires_at)",
+            "CREATE INDEX federation_states_by_pool ON federation_states(pool_id, expires_at)",
+        ]),
     ]
 }

@@ -228,5 +228,10 @@ enum SQLiteMigrations {
             """,
             "CREATE INDEX federation_states_by_expiry ON federation_states(expires_at)",
         ]),
+        // The live records of a pool in the families anonymous callers fill are counted before each write.
+        Migration(11, [
+            "CREATE INDEX auth_sessions_by_pool ON auth_sessions(pool_id, expires_at)",
+            "CREATE INDEX federation_states_by_pool ON federation_states(pool_id, expires_at)",
+        ]),
     ]
 }

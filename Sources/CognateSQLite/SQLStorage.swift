@@ -16,6 +16,20 @@ import Synchronization
 public final class SQLStorage: Storage {
     let engine: any SQLEngine
     let cache: RecordCache
+    let liveLimits: LiveLimits
+
+    /// Bounds on the records anyone may make a pool keep, without signing in: sign-in sessions (SRP's first
+    /// step, challenges) and sign-ins waiting at identity providers. Past them, such writes are refused
+    /// (`StorageError.capacityReached`) until records expire.
+    public struct LiveLimits: Sendable {
+        public var authSessions: Int
+        public var federationStates: Int
+
+        public init(authSessions: Int = AuthSession.maxLivePerPool, federationStates: Int = FederationState.maxLivePerPool) {
+            self.authSessions = authSessions
+            self.federationStates = federationStates
+        }
+    }
     /// Decoded users by pool and username key, also found by pool and sub.
     private let users: FIFOCache<User>
     /// Decoded refresh tokens by hash, also found by origin_jti (every presented access token is checked).
@@ -33,8 +47,10 @@ public final class SQLStorage: Storage {
     ///   - engine: how the SQL runs on this database.
     ///   - cachedUsers: how many decoded users to keep in memory (0 turns the user cache off); ignored, and
     ///     every cache off, when the engine's database is shared.
-    public init(engine: any SQLEngine, cachedUsers: Int = 20_000) {
+    ///   - liveLimits: how many live records of a pool the families anonymous callers fill may hold.
+    public init(engine: any SQLEngine, cachedUsers: Int = 20_000, liveLimits: LiveLimits = .init()) {
         self.engine = engine
+        self.liveLimits = liveLimits
         let capacity = engine.isShared ? 0 : cachedUsers
         self.cache = RecordCache(enabled: !engine.isShared)
         self.users = FIFOCache(capacity: capacity) { Self.subKey($0.poolID, $0.sub) }
@@ -188,6 +204,14 @@ public final class SQLStorage: Storage {
 
     static func requireRow(_ db: any SQLDatabase, _ query: SQLQueryString) async throws {
         guard try await db.raw(query).first() != nil else { throw StorageError.notFound }
+    }
+
+    /// Refuses a write to a family that anonymous callers fill once `count` (a query answering `n`) has
+    /// reached `limit`. Read apart from the write's transaction: the bound is for floods, and may be passed
+    /// by the writes that race it, while keeping concurrent sign-ins from conflicting over the count.
+    func requireRoom(family: String, limit: Int, _ count: SQLQueryString) async throws {
+        let live = try await read { db in try await db.raw(count).first(decodingColumn: "n", as: Int.self) ?? 0 }
+        guard live < limit else { throw StorageError.capacityReached(family: family) }
     }
 
     // MARK: App clients
@@ -640,6 +664,10 @@ public final class SQLStorage: Storage {
     public func createSession(_ session: AuthSession) async throws {
         let data = try Self.json(session)
         let sweep = sessionsCreated.add(1, ordering: .relaxed).oldValue % Self.sessionsPerSweep == 0
+        let cutoff = session.expiresAt.timeIntervalSince1970 - AuthSession.maxLifetime
+        try await requireRoom(
+            family: "sign-in sessions", limit: liveLimits.authSessions,
+            "SELECT COUNT(*) AS n FROM auth_sessions WHERE pool_id = \(bind: session.poolID) AND expires_at > \(bind: cutoff)")
         try await transaction { db in
             try await db.raw("""
                 INSERT INTO auth_sessions (id, pool_id, expires_at, data)
@@ -649,7 +677,6 @@ public final class SQLStorage: Storage {
             // session expires at most `maxSessionLifetime` from now, so whatever expires that long before it
             // has expired already.
             if sweep {
-                let cutoff = session.expiresAt.timeIntervalSince1970 - AuthSession.maxLifetime
                 try await db.raw("DELETE FROM auth_sessions WHERE expires_at < \(bind: cutoff)").run()
             }
         }

@@ -19,7 +19,8 @@ public enum SQLiteStorage {
     ///   - exclusive: whether the file is locked against a second process serving it (see `FileLock`); a
     ///     process that only reads it beside a server (`--export-seed`) does not take the lock.
     public static func open(
-        _ location: Location, logger: Logger, cachedUsers: Int = 20_000, readers: Int = 2, exclusive: Bool = true
+        _ location: Location, logger: Logger, cachedUsers: Int = 20_000, readers: Int = 2, exclusive: Bool = true,
+        liveLimits: SQLStorage.LiveLimits = .init()
     ) async throws -> SQLStorage {
         let storage: SQLiteConnection.Storage
         let lock: FileLock?
@@ -79,7 +80,7 @@ public enum SQLiteStorage {
                 // Released with the connections, not before.
                 lock?.release()
             })
-        let sqlStorage = SQLStorage(engine: engine, cachedUsers: cachedUsers)
+        let sqlStorage = SQLStorage(engine: engine, cachedUsers: cachedUsers, liveLimits: liveLimits)
         do {
             try await sqlStorage.migrate()
         } catch {

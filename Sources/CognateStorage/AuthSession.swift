@@ -17,6 +17,9 @@ public struct AuthSession: Codable, Sendable, Equatable {
     /// The longest a session lives (an app client's AuthSessionValidity is 3 to 15 minutes): backends may
     /// drop a session once it expired this long before a newer one.
     public static let maxLifetime: TimeInterval = 15 * 60
+    /// Live sign-in sessions a pool may hold at once. Anyone may start a sign-in (SRP's first step, a
+    /// challenge), so the count is bounded: past it, new sign-ins are refused until sessions expire.
+    public static let maxLivePerPool = 20_000
 
     public init(id: String, poolID: String, clientID: String, usernameKey: String, challenge: String, state: [String: String], expiresAt: Date) {
         self.id = id

@@ -19,6 +19,11 @@ public struct FederationState: Codable, Sendable, Equatable {
 
     /// How long a user may take at the provider.
     public static let lifetime: TimeInterval = 15 * 60
+    /// Sign-ins a pool may have waiting at providers at once: anyone can start one, so past this count new
+    /// ones are refused until the waiting ones are answered or expire.
+    public static let maxLivePerPool = 10_000
+    /// The most the kept authorize parameters may hold, in bytes of names and values together.
+    public static let maxQuerySize = 4_096
 
     public init(
         stateHash: String, poolID: String, providerName: String, authorizeQuery: [String: String], nonce: String, codeVerifier: String, expiresAt: Date,

@@ -10,13 +10,22 @@ public enum StorageError: Error, Sendable, Equatable {
     case invalidPageToken
     /// The database cannot be reached now (a restart, a failover); `reason` says what the driver saw.
     case unavailable(String)
+    /// A record family that unauthenticated callers can fill holds as many live records of the pool as it
+    /// may (`family` names it): the write is refused, so a flood ends in refusals, never in growth.
+    case capacityReached(family: String)
 }
 
 extension StorageError: CognitoErrorConvertible {
     /// What a caller hears when no service turned the error into one of its own.
     public var cognitoError: CognitoError? {
-        guard case .unavailable = self else { return nil }
-        return CognitoError(.internalErrorException, "The database is unavailable; try again.")
+        switch self {
+        case .unavailable:
+            return CognitoError(.internalErrorException, "The database is unavailable; try again.")
+        case .capacityReached:
+            return CognitoError(.tooManyRequestsException, "Too many sign-ins are in progress for this user pool; try again later.")
+        default:
+            return nil
+        }
     }
 }
 

@@ -34,6 +34,47 @@ import Testing
         try await storage.close()
     }
 
+    /// Records anyone can make a pool keep are bounded in count (issue 26, item 4): past the pool's limit the
+    /// write is refused, expired ones make room again, and other pools are not affected.
+    @Test func anonymousFamiliesHoldABoundedNumberOfLiveRecordsPerPool() async throws {
+        let storage = try await SQLiteStorage.open(
+            .memory, logger: Logger(label: "test"), liveLimits: .init(authSessions: 5, federationStates: 3))
+        do {
+            let now = Date()
+            for id in ["p", "q"] {
+                try await storage.createUserPool(UserPool(
+                    id: id, name: id, arn: "arn", creationDate: now, lastModifiedDate: now, settings: .init(), schema: [], tags: [:]))
+            }
+            for index in 0..<5 { try await storage.createSession(Self.session("s\(index)", expiresAt: now.addingTimeInterval(180))) }
+            await #expect(throws: StorageError.capacityReached(family: "sign-in sessions")) {
+                try await storage.createSession(Self.session("s5", expiresAt: now.addingTimeInterval(180)))
+            }
+            // Another pool has room; a taken session makes room in its own.
+            var other = Self.session("q0", expiresAt: now.addingTimeInterval(180))
+            other.poolID = "q"
+            try await storage.createSession(other)
+            _ = try await storage.takeSession(id: "s0")
+            try await storage.createSession(Self.session("s5", expiresAt: now.addingTimeInterval(180)))
+
+            func state(_ id: String, _ expiresAt: Date) -> FederationState {
+                FederationState(
+                    stateHash: id, poolID: "p", providerName: "P", authorizeQuery: ["client_id": "c"], nonce: "n", codeVerifier: "v",
+                    expiresAt: expiresAt)
+            }
+            for index in 0..<3 { try await storage.createFederationState(state("f\(index)", now.addingTimeInterval(FederationState.lifetime))) }
+            await #expect(throws: StorageError.capacityReached(family: "federation states")) {
+                try await storage.createFederationState(state("f3", now.addingTimeInterval(FederationState.lifetime)))
+            }
+            // Half an hour on, those have expired and are no longer counted.
+            let later = now.addingTimeInterval(2 * FederationState.lifetime + 1)
+            try await storage.createFederationState(state("f4", later.addingTimeInterval(FederationState.lifetime)))
+        } catch {
+            try await storage.close()
+            throw error
+        }
+        try await storage.close()
+    }
+
     @Test func theOutboxKeepsItsNewestMessages() async throws {
         let storage = try await SQLiteStorage.open(.memory, logger: Logger(label: "test"))
         do {

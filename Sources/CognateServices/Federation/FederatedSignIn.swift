@@ -56,6 +56,7 @@ public struct FederatedSignIn: Sendable {
         guard (request.client.settings.supportedIdentityProviders ?? []).contains(provider.name) else {
             return back("unauthorized_client", "The app client does not support the identity provider \(provider.name).")
         }
+        guard let query = ResumableAuthorize.kept(query) else { return back("invalid_request", ResumableAuthorize.tooLarge) }
         if provider.type == "SAML" { return try await SAMLSignIn(deps: deps).start(request, query: query, provider: provider, binding: binding) }
         guard let authorize = provider.details["authorize_url"], let clientID = provider.details["client_id"] else {
             return back("invalid_request", "The identity provider cannot be signed in with yet.")
@@ -63,16 +64,23 @@ public struct FederatedSignIn: Sendable {
         let state = TokenIssuer.opaqueToken(deps.random, bytes: 32)
         let nonce = TokenIssuer.opaqueToken(deps.random, bytes: 32)
         let verifier = Base64URL.encode(deps.random.bytes(48))
-        try await deps.storage.createFederationState(FederationState(
-            stateHash: TokenIssuer.hash(state), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
-            nonce: nonce, codeVerifier: verifier, expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
-            browserBinding: BrowserBinding.hash(binding)))
+        do {
+            try await deps.storage.createFederationState(FederationState(
+                stateHash: TokenIssuer.hash(state), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
+                nonce: nonce, codeVerifier: verifier, expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
+                browserBinding: BrowserBinding.hash(binding)))
+        } catch StorageError.capacityReached {
+            return back("temporarily_unavailable", Self.busy)
+        }
         let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
         return OAuthRedirect.query(authorize, [
             "response_type": "code", "client_id": clientID, "redirect_uri": callbackURL, "scope": provider.details["authorize_scopes"],
             "state": state, "nonce": nonce, "code_challenge": challenge, "code_challenge_method": "S256",
         ])
     }
+
+    /// The answer when the pool has as many sign-ins waiting at providers as it may keep.
+    static let busy = "Too many sign-ins are waiting for identity providers; try again later."
 
     /// Whether the login page asks for an email address to find the provider by its domain: when a provider
     /// the client supports has an identifier in domain form, as AWS's page does.

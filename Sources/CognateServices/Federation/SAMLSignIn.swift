@@ -57,10 +57,14 @@ public struct SAMLSignIn: Sendable {
         }
         let requestID = SAMLMessages.id(deps.random.bytes(20))
         let relayState = TokenIssuer.opaqueToken(deps.random, bytes: 32)
-        try await deps.storage.createFederationState(FederationState(
-            stateHash: TokenIssuer.hash(relayState), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
-            nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
-            browserBinding: BrowserBinding.hash(binding)))
+        do {
+            try await deps.storage.createFederationState(FederationState(
+                stateHash: TokenIssuer.hash(relayState), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
+                nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
+                browserBinding: BrowserBinding.hash(binding)))
+        } catch StorageError.capacityReached {
+            return back(request, "temporarily_unavailable", FederatedSignIn.busy)
+        }
         do {
             let key = provider.details["RequestSigningAlgorithm"] == "rsa-sha256" ? try await poolKey(request.pool) : nil
             let xml = SAMLMessages.authnRequest(

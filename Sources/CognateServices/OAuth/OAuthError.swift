@@ -24,7 +24,10 @@ public struct OAuthError: Error, Equatable, Sendable {
     /// What a failure that is no fault of the request answers: `temporarily_unavailable` (503) while the
     /// database cannot be reached, `server_error` (500) otherwise — never a verdict on the client or token.
     public static func serverFailure(_ error: any Error) -> OAuthError {
-        if case StorageError.unavailable = error { return OAuthError("temporarily_unavailable", status: 503) }
+        switch error {
+        case StorageError.unavailable, StorageError.capacityReached: return OAuthError("temporarily_unavailable", status: 503)
+        default: break
+        }
         return OAuthError("server_error", status: 500)
     }
 }
