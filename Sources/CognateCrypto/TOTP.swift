@@ -33,7 +33,7 @@ public enum TOTP {
         let presented = Array(code.utf8)
         for candidate in (now - drift)...(now + drift) {
             let expected = Array(self.code(secret: secret, step: candidate).utf8)
-            if CognitoSRP.constantTimeEqual(expected, presented) && found == nil { found = candidate }
+            if ConstantTime.equal(expected, presented) && found == nil { found = candidate }
         }
         return found
     }

@@ -44,6 +44,11 @@ public final class PostgresEngine: SQLEngine {
 
     public var isShared: Bool { true }
 
+    public func tables(_ db: any SQLDatabase) async throws -> [String] {
+        try await db.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'")
+            .all(decodingColumn: "tablename", as: String.self)
+    }
+
     init(configuration: PostgresClient.Configuration, logger: Logger) {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)

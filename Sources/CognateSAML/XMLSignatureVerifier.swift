@@ -1,3 +1,4 @@
+import CognateCrypto
 import Crypto
 import Foundation
 import X509
@@ -66,7 +67,7 @@ public struct XMLSignatureVerifier: Sendable {
         guard let digest = Self.digest(digestAlgorithm, content) else {
             throw SAMLFailure("The digest method \(digestAlgorithm.prefix(128)) is not supported.")
         }
-        guard Self.constantTimeEqual(digest, Array(expected)) else {
+        guard ConstantTime.equal(digest, Array(expected)) else {
             throw SAMLFailure("The digest of the \(element.localName) does not match its signature: it was changed after signing.")
         }
         let signedBytes = try method.canonicalize(signedInfo, inclusivePrefixes: Self.prefixList(signedInfo.child(ds, "CanonicalizationMethod")))
@@ -125,12 +126,5 @@ public struct XMLSignatureVerifier: Sendable {
             return algorithm == ecdsa[2] && p521.isValidSignature(value, for: SHA512.hash(data: bytes))
         }
         return false
-    }
-
-    static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
     }
 }

@@ -19,6 +19,10 @@ public protocol SQLEngine: Sendable {
     /// Applies the numbered migrations not applied yet, each once.
     func migrate() async throws
 
+    /// The tables the migrations made (not the table that records them), as the database lists them: what
+    /// a reset empties, so that a new table cannot be forgotten there.
+    func tables(_ db: any SQLDatabase) async throws -> [String]
+
     func close() async throws
 }
 

@@ -810,14 +810,10 @@ public final class SQLStorage: Storage {
     // MARK: Maintenance
 
     public func reset() async throws {
-        try await transaction { db in
-            for table in [
-                "oauth_codes", "federation_states", "login_sessions", "refresh_tokens", "auth_sessions", "signing_keys", "group_members", "user_aliases", "groups", "users",
-                "app_clients", "user_pool_domains", "resource_servers", "ui_customizations", "terms", "branding_styles",
-                "identity_provider_identifiers", "identity_providers", "user_pools",
-                "outbox",
-            ] {
-                try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
+        try await transaction { [engine] db in
+            // Every table the schema has: foreign keys cascade, so the order does not matter.
+            for table in try await engine.tables(db) {
+                try await db.raw("DELETE FROM \(ident: table)").run()
             }
         } committed: { _ in
             self.cache.clear()

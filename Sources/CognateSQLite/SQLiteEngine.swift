@@ -19,6 +19,11 @@ final class SQLiteEngine: SQLEngine {
 
     var isShared: Bool { false }
 
+    func tables(_ db: any SQLDatabase) async throws -> [String] {
+        try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'")
+            .all(decodingColumn: "name", as: String.self)
+    }
+
     /// - Parameters:
     ///   - translate: maps the driver's errors to `StorageError` (unique violations → `alreadyExists`).
     ///   - readers: read-only connections to the same database (none: reads use `database`).

@@ -89,7 +89,7 @@ public enum WebAuthnVerifier {
         }
         guard data.type == type else { throw .wrongType(data.type) }
         guard let presented = Base64URL.decode(data.challenge), let issued = Base64URL.decode(expected.challenge),
-              CognitoSRP.constantTimeEqual(Array(presented), Array(issued))
+              ConstantTime.equal(Array(presented), Array(issued))
         else { throw .challengeMismatch }
         guard data.crossOrigin != true, expected.isOriginAllowed(data.origin) else { throw .originNotAllowed(data.origin) }
     }

@@ -60,7 +60,7 @@ import Testing
         let aBytes = Array(client.bigA.serialize())
         guard let key = srp.sessionKey(clientPublic: aBytes, serverPublic: bigB, serverSecret: b, verifier: verifier) else { return false }
         let expected = CognitoSRP.claimSignature(key: key, poolID: poolID, userID: "alice", secretBlock: secretBlock, timestamp: timestamp)
-        return CognitoSRP.constantTimeEqual(expected, signature)
+        return ConstantTime.equal(expected, signature)
     }
 
     /// Each sign-in costs the reference client three general-purpose exponentiations (slow in debug

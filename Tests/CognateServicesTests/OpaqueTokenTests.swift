@@ -12,11 +12,11 @@ import Testing
 
     @Test func tokensNeverStartWithADash() {
         for first: UInt8 in [0xF8, 0xFC, 0x00, 0x7F] {
-            let token = TokenIssuer.opaqueToken(Fixed(first: first), bytes: 64)
+            let token = OpaqueToken.make(Fixed(first: first), bytes: 64)
             #expect(token.first?.isLetter == true, "\(token.prefix(4))")
         }
         for _ in 0..<500 {
-            #expect(TokenIssuer.opaqueToken(SystemRandom()).first?.isLetter == true)
+            #expect(OpaqueToken.make(SystemRandom()).first?.isLetter == true)
         }
     }
 }

@@ -59,7 +59,7 @@ struct ConsoleAccess: Sendable {
     func formRefusal(_ request: Request, form: [String: String]) -> String? {
         if let refusal = guarding.originRefusal(request) { return refusal }
         guard let token = form["_csrf"], !token.isEmpty, let cookie = Cookies.value(Self.csrfCookie, in: request),
-              CognitoSRP.constantTimeEqual(Array(token.utf8), Array(cookie.utf8))
+              ConstantTime.equal(Array(token.utf8), Array(cookie.utf8))
         else { return "The form expired or did not come from this console. Reload the page and try again." }
         return nil
     }
@@ -79,7 +79,7 @@ struct ConsoleAccess: Sendable {
     /// The session cookie for an access key, when the secret is the key's.
     func signIn(keyID: String, secret: String) -> String? {
         guard let accessKeys, let expected = accessKeys.secrets[keyID],
-              CognitoSRP.constantTimeEqual(Array(secret.utf8), Array(expected.utf8))
+              ConstantTime.equal(Array(secret.utf8), Array(expected.utf8))
         else { return nil }
         let expiry = Int(clock.now().timeIntervalSince1970 + Self.sessionLifetime)
         let value = Base64URL.encode(Array(keyID.utf8)) + "." + String(expiry) + "." + Self.mac(keyID: keyID, expiry: expiry, secret: expected)
@@ -119,7 +119,7 @@ struct ConsoleAccess: Sendable {
         else { return nil }
         let keyID = String(decoding: idBytes, as: UTF8.self)
         guard let secret = keys.secrets[keyID],
-              CognitoSRP.constantTimeEqual(Array(parts[2].utf8), Array(Self.mac(keyID: keyID, expiry: expiry, secret: secret).utf8))
+              ConstantTime.equal(Array(parts[2].utf8), Array(Self.mac(keyID: keyID, expiry: expiry, secret: secret).utf8))
         else { return nil }
         return keyID
     }

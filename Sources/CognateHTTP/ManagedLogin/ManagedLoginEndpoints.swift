@@ -303,7 +303,7 @@ struct ManagedLoginEndpoints {
         }
         guard let body = try? await request.collectBody(upTo: 64 * 1024), let form = FormBody.parse(Array(body.readableBytesView)),
               let token = form["_csrf"], let cookie = Cookies.value(Cookies.csrf, in: request), !token.isEmpty,
-              CognitoSRP.constantTimeEqual(Array(token.utf8), Array(cookie.utf8))
+              ConstantTime.equal(Array(token.utf8), Array(cookie.utf8))
         else {
             return .failure(Refusal(response: loginForm(authorize, raw: raw, error: "Your form expired. Please try again.", status: .forbidden)))
         }

@@ -1,3 +1,4 @@
+import CognateCrypto
 import CognitoModel
 import Crypto
 import Foundation
@@ -54,7 +55,7 @@ public struct SigV4Verifier: Sendable {
     /// The access key ID the request was signed with, or the error to answer.
     public func verify(_ request: SignedRequest) -> Result<String, CognitoError> {
         guard let header = request.values("authorization").first else { return .failure(Self.missing) }
-        let algorithm = "AWS4-HMAC-SHA256"
+        let algorithm = SigV4.algorithm
         guard header.hasPrefix(algorithm + " ") else {
             return .failure(Self.incomplete("Unsupported AWS 'algorithm': the Authorization header must start with \(algorithm)."))
         }
@@ -81,7 +82,7 @@ public struct SigV4Verifier: Sendable {
         guard !region.isEmpty, region.count <= 20 else {
             return .failure(CognitoError(.invalidSignatureException, "Credential should be scoped to a valid region. "))
         }
-        guard let amzDate = request.values("x-amz-date").first, let date = Self.parseDate(amzDate) else {
+        guard let amzDate = request.values("x-amz-date").first, let date = SigV4.parseTimestamp(amzDate) else {
             return .failure(Self.incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."))
         }
         guard amzDate.hasPrefix(scopeDate), scopeDate.count == 8 else {
@@ -112,124 +113,25 @@ public struct SigV4Verifier: Sendable {
         if !request.values("x-amz-target").isEmpty, !signedHeaders.contains("x-amz-target") {
             return .failure(CognitoError(.invalidSignatureException, "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."))
         }
-        let bodyHash = HexDigits.hex(SHA256.hash(data: request.body))
+        let bodyHash = SigV4.hex(SHA256.hash(data: request.body))
         if let declared = request.values("x-amz-content-sha256").first, declared != bodyHash {
             return .failure(CognitoError(.invalidSignatureException, "The provided 'x-amz-content-sha256' header does not match what was computed."))
         }
         let canonical = Self.canonicalRequest(request, signedHeaders: signedHeaders, payloadHash: bodyHash)
         let credentialScope = [scopeDate, region, scopeService, "aws4_request"].joined(separator: "/")
-        let stringToSign = [algorithm, amzDate, credentialScope, HexDigits.hex(SHA256.hash(data: Array(canonical.utf8)))].joined(separator: "\n")
-        let expected = Self.signature(secret: secret, date: scopeDate, region: region, service: scopeService, stringToSign: stringToSign)
-        guard Self.constantTimeEqual(Array(expected.utf8), Array(signature.lowercased().utf8)) else { return .failure(Self.mismatch) }
+        let stringToSign = SigV4.stringToSign(amzDate: amzDate, scope: credentialScope, canonicalRequest: canonical)
+        let expected = SigV4.signature(secret: secret, day: scopeDate, region: region, service: scopeService, stringToSign: stringToSign)
+        guard ConstantTime.equal(Array(expected.utf8), Array(signature.lowercased().utf8)) else { return .failure(Self.mismatch) }
         return .success(keyID)
     }
 
-    /// The canonical request of SigV4: method, URI, query, the signed headers and the payload's hash.
+    /// The canonical request of SigV4 over the request's values of the signed headers.
     static func canonicalRequest(_ request: SignedRequest, signedHeaders: [String], payloadHash: String) -> String {
-        let headers = signedHeaders.map { name in
-            name + ":" + request.values(name).map(Self.trimmed).joined(separator: ",") + "\n"
-        }.joined()
-        return [
-            request.method, canonicalURI(request.path), canonicalQuery(request.query), headers, signedHeaders.joined(separator: ";"),
-            payloadHash,
-        ].joined(separator: "\n")
+        SigV4.canonicalRequest(
+            method: request.method, path: request.path, query: request.query,
+            headers: signedHeaders.map { name in (name, request.values(name).map(SigV4.trimmed).joined(separator: ",")) },
+            payloadHash: payloadHash)
     }
 
-    /// The path, each segment encoded again (non-S3 services encode the path as sent once more).
-    static func canonicalURI(_ path: String) -> String {
-        path.isEmpty ? "/" : path.split(separator: "/", omittingEmptySubsequences: false).map { uriEncode(String($0)) }.joined(separator: "/")
-    }
-
-    /// Parameters decoded, encoded strictly, sorted by name and then value.
-    static func canonicalQuery(_ query: String) -> String {
-        guard !query.isEmpty else { return "" }
-        var pairs: [(name: String, value: String)] = []
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            let name = uriEncode(parts[0].removingPercentEncoding ?? parts[0])
-            let value = parts.count > 1 ? uriEncode(parts[1].removingPercentEncoding ?? parts[1]) : ""
-            pairs.append((name, value))
-        }
-        pairs.sort { (a: (name: String, value: String), b: (name: String, value: String)) -> Bool in
-            a.name == b.name ? a.value < b.value : a.name < b.name
-        }
-        return pairs.map { $0.name + "=" + $0.value }.joined(separator: "&")
-    }
-
-    /// RFC 3986 encoding: everything but the unreserved characters as %XX (upper-case hex).
-    static func uriEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + HexDigits.hex([byte]).uppercased()
-            }
-        }
-        return out
-    }
-
-    /// A header value with its ends trimmed and inner runs of spaces made one.
-    static func trimmed(_ value: String) -> String {
-        value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ").trimmingCharacters(in: .whitespaces)
-    }
-
-    static func signature(secret: String, date: String, region: String, service: String, stringToSign: String) -> String {
-        func hmac(_ key: [UInt8], _ text: String) -> [UInt8] {
-            Array(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: key)))
-        }
-        let signingKey = hmac(hmac(hmac(hmac(Array(("AWS4" + secret).utf8), date), region), service), "aws4_request")
-        return HexDigits.hex(hmac(signingKey, stringToSign))
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
-    /// `yyyyMMdd'T'HHmmss'Z'`.
-    static func parseDate(_ text: String) -> Date? {
-        let digits = Array(text.utf8)
-        guard digits.count == 16, digits[8] == UInt8(ascii: "T"), digits[15] == UInt8(ascii: "Z") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for byte in digits[range] {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11),
-              let minute = number(11..<13), let second = number(13..<15)
-        else { return nil }
-        var components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        components.timeZone = TimeZone(identifier: "UTC")
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: components), format(date) == text else { return nil }
-        return date
-    }
-
-    static func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
-    }
-}
-
-/// Lower-case hex of bytes.
-enum HexDigits {
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func format(_ date: Date) -> String { SigV4.timestamp(date) }
 }

@@ -260,11 +260,12 @@ struct AuthService {
     private func refresh(
         _ token: String, secretHash: String?, username: String?, deviceKey: String?, pool: UserPool, client: AppClient
     ) async throws -> AuthOutcome {
-        let (record, user) = try await RefreshTokens(deps: deps).validate(token, pool: pool, client: client, deviceKey: deviceKey)
-        try gate.requireSecretHash(secretHash, usernames: [username, user.username, user.sub].compactMap { $0 }, client)
-        let result = try await TokenIssuer(deps: deps).tokens(
-            TokenGeneration(.refreshTokens), pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime, deviceKey: record.deviceKey,
-            scopes: record.scopes)
+        // REFRESH_TOKEN_AUTH keeps the refresh token it was given: rotation is GetTokensFromRefreshToken's.
+        let result = try await RefreshTokens(deps: deps).refresh(
+            token, pool: pool, client: client, deviceKey: deviceKey, generation: TokenGeneration(.refreshTokens), rotates: false
+        ) { user in
+            try gate.requireSecretHash(secretHash, usernames: [username, user.username, user.sub].compactMap { $0 }, client)
+        }
         return AuthOutcome(result: result)
     }
 

@@ -57,7 +57,7 @@ struct ClientGate {
     func requireClientSecret(_ given: String?, _ client: AppClient) throws(CognitoError) {
         guard !client.secrets.isEmpty else { return }
         guard let given else { throw Self.secretNotReceived(client) }
-        guard client.secrets.contains(where: { CognitoSRP.constantTimeEqual(Array($0.value.utf8), Array(given.utf8)) }) else {
+        guard client.secrets.contains(where: { ConstantTime.equal(Array($0.value.utf8), Array(given.utf8)) }) else {
             throw CognitoError(.notAuthorizedException, "Unable to verify the client secret for client \(client.clientID).")
         }
     }
@@ -73,7 +73,7 @@ struct ClientGate {
             for username in usernames {
                 let expected = HMAC<SHA256>.authenticationCode(
                     for: Data((username + client.clientID).utf8), using: SymmetricKey(data: Data(secret.value.utf8)))
-                if CognitoSRP.constantTimeEqual(Array(expected), Array(givenBytes)) { return }
+                if ConstantTime.equal(Array(expected), Array(givenBytes)) { return }
             }
         }
         throw failure

@@ -113,7 +113,7 @@ struct MfaChallenges {
         default:
             let name = challenge == .smsMfa ? "SMS_MFA_CODE" : challenge == .smsOtp ? "SMS_OTP_CODE" : "EMAIL_OTP_CODE"
             let code = try AuthService.required(name, responses)
-            let matched = session.state["code"].map { CognitoSRP.constantTimeEqual(Array($0.utf8), Array(Codes.hash(code).utf8)) } ?? false
+            let matched = session.state["code"].map { ConstantTime.equal(Array($0.utf8), Array(Codes.hash(code).utf8)) } ?? false
             answer = matched ? .matched : .mismatch
         }
         guard answer == .matched else {

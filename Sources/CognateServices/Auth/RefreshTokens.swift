@@ -3,7 +3,8 @@ import CognateWire
 import CognitoModel
 import Foundation
 
-/// Refresh tokens: which ones still refresh, and GetTokensFromRefreshToken with the client's rotation.
+/// Refresh tokens: which ones still refresh, the one way they refresh (with the client's rotation), and
+/// GetTokensFromRefreshToken.
 struct RefreshTokens {
     let deps: ServiceDependencies
 
@@ -16,7 +17,7 @@ struct RefreshTokens {
     /// confirmed refreshes only with that device's key, as in Cognito.
     func validate(_ token: String, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> (RefreshTokenRecord, User) {
         let now = deps.clock.now()
-        guard let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: TokenIssuer.hash(token)) }),
+        guard let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: OpaqueToken.hash(token)) }),
               record.poolID == pool.id, record.clientID == client.clientID, record.expiresAt > now
         else { throw Self.invalid }
         // Revoked by GlobalSignOut, AdminUserGlobalSignOut, RevokeToken or disabling the user: AWS says so.
@@ -43,27 +44,41 @@ struct RefreshTokens {
         TimeInterval(client.settings.refreshTokenRotation?.retryGracePeriodSeconds ?? 0)
     }
 
+    /// The one rule of refreshing, for REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken and the token endpoint's
+    /// refresh grant: a token that may refresh now (`validate`) gets new access and ID tokens with its sign-in's
+    /// scopes, device and authentication time. Where the caller's flow rotates (`rotates`) and the client has
+    /// rotation on, the token is marked rotated in storage first — of concurrent refreshes with one token,
+    /// exactly one finds it unrotated; the others are held to the grace period like any later reuse — and a
+    /// new refresh token comes with the tokens. `check` runs once the user is known (REFRESH_TOKEN_AUTH's
+    /// SECRET_HASH may be computed with their username or sub).
+    func refresh(
+        _ token: String, pool: UserPool, client: AppClient, deviceKey: String?, generation: TokenGeneration, rotates: Bool,
+        check: (User) throws -> Void = { _ in }
+    ) async throws -> AuthenticationResultType {
+        let (record, user) = try await validate(token, pool: pool, client: client, deviceKey: deviceKey)
+        try check(user)
+        let issuer = TokenIssuer(deps: deps)
+        guard rotates, client.settings.refreshTokenRotation?.feature == .enabled else {
+            return try await issuer.tokens(
+                generation, pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
+                deviceKey: record.deviceKey, scopes: record.scopes)
+        }
+        let now = deps.clock.now()
+        let before = try await StorageError.map(notFound: Self.invalid) {
+            try await deps.storage.markRotated(hash: record.tokenHash, at: now)
+        }
+        try Self.checkNotRotatedOut(before, client: client, now: now)
+        return try await issuer.signIn(
+            generation, pool: pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey, scopes: record.scopes)
+    }
+
     func register(in table: inout OperationTable) {
         table.register(Operations.GetTokensFromRefreshToken.self) { input, _ in
             let (pool, client) = try await ClientGate(deps: deps).resolve(clientID: input.clientId)
             try ClientGate(deps: deps).requireClientSecret(input.clientSecret, client)
-            let (record, user) = try await validate(input.refreshToken, pool: pool, client: client, deviceKey: input.deviceKey)
-            let issuer = TokenIssuer(deps: deps)
-            guard client.settings.refreshTokenRotation?.feature == .enabled else {
-                return GetTokensFromRefreshTokenResponse(authenticationResult: try await issuer.tokens(
-                    TokenGeneration(.refreshTokens, clientMetadata: input.clientMetadata), pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
-                    deviceKey: record.deviceKey, scopes: record.scopes))
-            }
-            // The rotation is decided in storage: of concurrent refreshes with one token, exactly one finds it
-            // unrotated; the others see the rotation and are held to the grace period like any later reuse.
-            let now = deps.clock.now()
-            let before = try await StorageError.map(notFound: Self.invalid) {
-                try await deps.storage.markRotated(hash: record.tokenHash, at: now)
-            }
-            try Self.checkNotRotatedOut(before, client: client, now: now)
-            let result = try await issuer.signIn(
-                TokenGeneration(.refreshTokens, clientMetadata: input.clientMetadata), pool: pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey, scopes: record.scopes)
-            return GetTokensFromRefreshTokenResponse(authenticationResult: result)
+            return GetTokensFromRefreshTokenResponse(authenticationResult: try await refresh(
+                input.refreshToken, pool: pool, client: client, deviceKey: input.deviceKey,
+                generation: TokenGeneration(.refreshTokens, clientMetadata: input.clientMetadata), rotates: true))
         }
     }
 }

@@ -49,6 +49,6 @@ struct SRPExchange {
             return false
         }
         let expected = CognitoSRP.claimSignature(key: key, poolID: signingName, userID: userID, secretBlock: Array(block), timestamp: timestamp)
-        return CognitoSRP.constantTimeEqual(expected, Array(signature))
+        return ConstantTime.equal(expected, Array(signature))
     }
 }

@@ -15,10 +15,10 @@ struct SessionStore {
         challenge: ChallengeNameType, user: User, pool: UserPool, client: AppClient, state: [String: String],
         handle: String? = nil
     ) async throws -> String {
-        let token = handle ?? TokenIssuer.opaqueToken(deps.random, bytes: 64)
+        let token = handle ?? OpaqueToken.make(deps.random, bytes: 64)
         let minutes = client.settings.authSessionValidity ?? 3
         try await deps.storage.createSession(AuthSession(
-            id: TokenIssuer.hash(token), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
+            id: OpaqueToken.hash(token), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
             challenge: challenge.rawValue, state: state, expiresAt: deps.clock.now().addingTimeInterval(Double(minutes) * 60)))
         return token
     }
@@ -26,9 +26,9 @@ struct SessionStore {
     /// Stores a follow-up of `session` for another step (a new string, the same pool, client and user); the
     /// state is added to what the session carried.
     func renew(_ session: AuthSession, challenge: ChallengeNameType, state: [String: String]) async throws -> String {
-        let token = TokenIssuer.opaqueToken(deps.random, bytes: 64)
+        let token = OpaqueToken.make(deps.random, bytes: 64)
         var next = session
-        next.id = TokenIssuer.hash(token)
+        next.id = OpaqueToken.hash(token)
         next.challenge = challenge.rawValue
         next.state = session.state.merging(state) { $1 }
         try await deps.storage.createSession(next)
@@ -38,7 +38,7 @@ struct SessionStore {
     /// Uses up the session `handle` names; answers it when it has not expired.
     func take(_ handle: String?) async throws -> AuthSession {
         guard let handle, !handle.isEmpty else { throw Self.expired }
-        let stored = try await StorageError.map(notFound: Self.expired) { try await deps.storage.takeSession(id: TokenIssuer.hash(handle)) }
+        let stored = try await StorageError.map(notFound: Self.expired) { try await deps.storage.takeSession(id: OpaqueToken.hash(handle)) }
         guard stored.expiresAt > deps.clock.now() else { throw Self.expired }
         return stored
     }

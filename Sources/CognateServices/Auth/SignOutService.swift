@@ -34,7 +34,7 @@ struct SignOutService {
                 throw CognitoError(.unsupportedTokenTypeException, "RevokeToken takes a refresh token.")
             }
             // An unknown token is not an error (RFC 7009): there is nothing left to revoke.
-            let hash = TokenIssuer.hash(input.token)
+            let hash = OpaqueToken.hash(input.token)
             if let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: hash) }) {
                 guard record.clientID == client.clientID else {
                     throw CognitoError(.unauthorizedException, "The token was not issued to client \(client.clientID).")

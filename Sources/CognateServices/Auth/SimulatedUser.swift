@@ -59,7 +59,7 @@ enum SimulatedUser {
     static func matchWrite(_ deps: ServiceDependencies, pool: UserPool) async throws {
         let now = deps.clock.now()
         try await deps.storage.createSession(AuthSession(
-            id: TokenIssuer.hash(TokenIssuer.opaqueToken(deps.random)), poolID: pool.id, clientID: "", usernameKey: "",
+            id: OpaqueToken.hash(OpaqueToken.make(deps.random)), poolID: pool.id, clientID: "", usernameKey: "",
             challenge: "", state: [:], expiresAt: now.addingTimeInterval(-AuthSession.maxLifetime - 1)))
     }
 }

@@ -79,10 +79,10 @@ struct TokenIssuer {
         let now = deps.clock.now()
         let authTime = authTime ?? now
         let lifetimes = Self.lifetimes(client.settings)
-        let refreshToken = Self.opaqueToken(deps.random)
+        let refreshToken = OpaqueToken.make(deps.random)
         let originJTI = deps.random.uuid()
         var record = RefreshTokenRecord(
-            tokenHash: Self.hash(refreshToken), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
+            tokenHash: OpaqueToken.hash(refreshToken), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
             originJTI: originJTI, authTime: authTime, issuedAt: now, expiresAt: now.addingTimeInterval(Double(lifetimes.refresh)))
         record.deviceKey = deviceKey
         record.scopes = scopes
@@ -206,15 +206,5 @@ struct TokenIssuer {
     func memberships(pool: UserPool, user: User) async throws -> [Group] {
         try await deps.storage.listGroups(poolID: pool.id, memberKey: user.usernameKey, PageRequest(limit: 200)).items
             .sorted { ($0.precedence ?? Int.max, $0.name) < ($1.precedence ?? Int.max, $1.name) }
-    }
-
-    /// A random opaque token (refresh tokens, sessions). It starts with a letter: base64url may begin
-    /// with "-", and the AWS CLI then reads `--session -…` as an option and refuses the command.
-    static func opaqueToken(_ random: any RandomSource, bytes: Int = 48) -> String {
-        "c" + Base64URL.encode(random.bytes(bytes))
-    }
-
-    static func hash(_ token: String) -> String {
-        BigEndian.hex(SHA256.hash(data: Data(token.utf8)))
     }
 }

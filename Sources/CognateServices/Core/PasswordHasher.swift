@@ -15,6 +15,6 @@ struct PasswordHasher {
 
     static func matches(_ password: String, poolID: String, username: String, _ credential: PasswordCredential) -> Bool {
         let candidate = CognitoSRP.shared.verifier(poolID: poolID, userID: username, password: password, saltHex: credential.saltHex)
-        return CognitoSRP.constantTimeEqual(candidate, Array(credential.verifier))
+        return ConstantTime.equal(candidate, Array(credential.verifier))
     }
 }

@@ -21,7 +21,7 @@ struct DeviceAuthentication {
     func challenge(deviceKey: String?, user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome? {
         guard Self.tracksDevices(pool), let device = user.device(deviceKey), device.isConfirmed else { return nil }
         let handle = Self.handle(pool: pool, client: client, user: user, deviceKey: device.key)
-        _ = try await StorageError.ifPresent({ try await deps.storage.takeSession(id: TokenIssuer.hash(handle)) })
+        _ = try await StorageError.ifPresent({ try await deps.storage.takeSession(id: OpaqueToken.hash(handle)) })
         _ = try await sessions.create(challenge: .deviceSrpAuth, user: user, pool: pool, client: client,
                                       state: ["deviceKey": device.key], handle: handle)
         return AuthOutcome(challengeName: .deviceSrpAuth, session: handle,

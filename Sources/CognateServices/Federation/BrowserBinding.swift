@@ -20,13 +20,13 @@ public enum BrowserBinding {
     /// A new value for a browser without one.
     public static func make(_ random: any RandomSource) -> String { Base64URL.encode(random.bytes(32)) }
 
-    static func hash(_ value: String) -> String { TokenIssuer.hash("federation-binding:" + value) }
+    static func hash(_ value: String) -> String { OpaqueToken.hash("federation-binding:" + value) }
 
     /// Whether the browser's value is the one the sign-in was started with (a sign-in stored without one,
     /// from before bindings existed, matches nothing: it is refused, never waved through).
     static func matches(_ presented: String?, _ stored: String?) -> Bool {
         guard let presented = valid(presented), let stored else { return false }
-        return CognitoSRP.constantTimeEqual(Array(hash(presented).utf8), Array(stored.utf8))
+        return ConstantTime.equal(Array(hash(presented).utf8), Array(stored.utf8))
     }
 
     static let refusal = "The sign-in did not start in this browser. Start it again from the application."

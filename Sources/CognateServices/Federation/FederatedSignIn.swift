@@ -61,12 +61,12 @@ public struct FederatedSignIn: Sendable {
         guard let authorize = provider.details["authorize_url"], let clientID = provider.details["client_id"] else {
             return back("invalid_request", "The identity provider cannot be signed in with yet.")
         }
-        let state = TokenIssuer.opaqueToken(deps.random, bytes: 32)
-        let nonce = TokenIssuer.opaqueToken(deps.random, bytes: 32)
+        let state = OpaqueToken.make(deps.random, bytes: 32)
+        let nonce = OpaqueToken.make(deps.random, bytes: 32)
         let verifier = Base64URL.encode(deps.random.bytes(48))
         do {
             try await deps.storage.createFederationState(FederationState(
-                stateHash: TokenIssuer.hash(state), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
+                stateHash: OpaqueToken.hash(state), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
                 nonce: nonce, codeVerifier: verifier, expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
                 browserBinding: BrowserBinding.hash(binding)))
         } catch StorageError.capacityReached {
@@ -112,7 +112,7 @@ public struct FederatedSignIn: Sendable {
     /// known (the database does not answer).
     public func finish(_ query: [String: String], host: String?, binding: String?) async throws -> Outcome {
         guard let state = query["state"], !state.isEmpty, state.utf8.count <= 256,
-              let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: TokenIssuer.hash(state)) }), stored.expiresAt > deps.clock.now()
+              let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: OpaqueToken.hash(state)) }), stored.expiresAt > deps.clock.now()
         else { return .errorPage("invalid_request") }
         let request: AuthorizeRequest
         switch try await AuthorizeRequest.check(stored.authorizeQuery, host: nil, deps: deps) {

@@ -64,7 +64,7 @@ struct IDTokenVerifier {
         if algorithm == "HS256" {
             guard let secret = clientSecret, !secret.isEmpty else { throw Failure("an HS256 ID token needs the client secret") }
             let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
-            return CognitoSRP.constantTimeEqual(Array(mac), signature)
+            return ConstantTime.equal(Array(mac), signature)
         }
         guard keys.count <= 256 * 1024, let document = try? JSONSerialization.jsonObject(with: Data(keys)) as? [String: Any],
               let list = document["keys"] as? [[String: Any]]

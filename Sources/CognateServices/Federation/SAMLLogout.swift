@@ -20,16 +20,16 @@ public struct SAMLLogout: Sendable {
     /// Throws when the database fails.
     public func start(cookie: String?, target: String) async throws -> String? {
         guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256,
-              let session = try await StorageError.ifPresent({ try await deps.storage.loginSession(hash: TokenIssuer.hash(cookie)) }), let saml = session.saml,
+              let session = try await StorageError.ifPresent({ try await deps.storage.loginSession(hash: OpaqueToken.hash(cookie)) }), let saml = session.saml,
               let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: session.poolID, name: saml.providerName) }),
               provider.details["IDPSignout"] == "true",
               let destination = try? SAMLSignIn.metadata(provider).singleLogoutRedirect,
               let pool = try await StorageError.ifPresent({ try await deps.storage.userPool(id: session.poolID) })
         else { return nil }
         let requestID = SAMLMessages.id(deps.random.bytes(20))
-        let relayState = TokenIssuer.opaqueToken(deps.random, bytes: 32)
+        let relayState = OpaqueToken.make(deps.random, bytes: 32)
         try await deps.storage.createFederationState(FederationState(
-            stateHash: TokenIssuer.hash(relayState), poolID: pool.id, providerName: provider.name, authorizeQuery: [Self.targetKey: target],
+            stateHash: OpaqueToken.hash(relayState), poolID: pool.id, providerName: provider.name, authorizeQuery: [Self.targetKey: target],
             nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime)))
         let key = try await SAMLSignIn(deps: deps).poolKey(pool)
         do {
@@ -55,7 +55,7 @@ public struct SAMLLogout: Sendable {
     /// Throws when the database fails.
     public func finish(_ parameters: [String: String], rawQuery: String?) async throws -> Outcome {
         guard let relayState = parameters["RelayState"], !relayState.isEmpty, relayState.utf8.count <= 256,
-              let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: TokenIssuer.hash(relayState)) }), stored.expiresAt > deps.clock.now(),
+              let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: OpaqueToken.hash(relayState)) }), stored.expiresAt > deps.clock.now(),
               let target = stored.authorizeQuery[Self.targetKey]
         else { return .refused("Invalid samlResponse or relayState from identity provider") }
         guard let encoded = parameters["SAMLResponse"], encoded.utf8.count <= SAMLSignIn.maximumEncoded,

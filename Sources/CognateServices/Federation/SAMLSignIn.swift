@@ -56,10 +56,10 @@ public struct SAMLSignIn: Sendable {
             return back(request, "invalid_request", "The identity provider has no sign-in endpoint with the HTTP-Redirect binding.")
         }
         let requestID = SAMLMessages.id(deps.random.bytes(20))
-        let relayState = TokenIssuer.opaqueToken(deps.random, bytes: 32)
+        let relayState = OpaqueToken.make(deps.random, bytes: 32)
         do {
             try await deps.storage.createFederationState(FederationState(
-                stateHash: TokenIssuer.hash(relayState), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
+                stateHash: OpaqueToken.hash(relayState), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
                 nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
                 browserBinding: BrowserBinding.hash(binding)))
         } catch StorageError.capacityReached {
@@ -96,7 +96,7 @@ public struct SAMLSignIn: Sendable {
         var providerName: String?
         var bound = true
         if !relayState.isEmpty, relayState.utf8.count <= 256,
-           let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: TokenIssuer.hash(relayState)) }) {
+           let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: OpaqueToken.hash(relayState)) }) {
             guard stored.expiresAt > deps.clock.now() else { return invalid }
             requestID = stored.nonce
             query = stored.authorizeQuery
@@ -156,7 +156,7 @@ public struct SAMLSignIn: Sendable {
         do {
             let lifetime = FederationState.lifetime + 2 * 120
             try await deps.storage.createFederationState(FederationState(
-                stateHash: TokenIssuer.hash("saml-assertion:" + provider.name + ":" + assertion.issuer + ":" + assertion.id), poolID: request.pool.id,
+                stateHash: OpaqueToken.hash("saml-assertion:" + provider.name + ":" + assertion.issuer + ":" + assertion.id), poolID: request.pool.id,
                 providerName: provider.name, authorizeQuery: [:], nonce: "", codeVerifier: "",
                 expiresAt: deps.clock.now().addingTimeInterval(lifetime)))
         } catch StorageError.alreadyExists {

@@ -17,13 +17,13 @@ struct AuthorizationCodeGrant: TokenGrant {
         }
         guard let code = request.parameters["code"], !code.isEmpty, code.utf8.count <= 256 else { throw OAuthError.invalidRequest }
         // Taken before anything else is checked: a code presented wrongly is spent, as RFC 6749 §10.5 advises.
-        guard let stored = try await StorageError.ifPresent({ try await deps.storage.takeAuthorizationCode(hash: TokenIssuer.hash(code)) }),
+        guard let stored = try await StorageError.ifPresent({ try await deps.storage.takeAuthorizationCode(hash: OpaqueToken.hash(code)) }),
               stored.clientID == client.clientID, stored.poolID == request.pool.id, stored.expiresAt > deps.clock.now(),
               request.parameters["redirect_uri"] == stored.redirectURI
         else { throw OAuthError.invalidGrant }
         if let challenge = stored.codeChallenge {
             guard let verifier = request.parameters["code_verifier"], (43...128).contains(verifier.utf8.count),
-                  CognitoSRP.constantTimeEqual(Array(Self.challenge(verifier).utf8), Array(challenge.utf8))
+                  ConstantTime.equal(Array(Self.challenge(verifier).utf8), Array(challenge.utf8))
             else { throw OAuthError.invalidGrant }
         }
         guard let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: stored.poolID, usernameKey: stored.usernameKey) }), user.enabled else {

@@ -16,7 +16,7 @@ struct ClientTokenService {
                 throw Errors.invalidParameter("ALLOW_CLIENT_TOKEN_AUTH flow not enabled for this client")
             }
             // A client without a secret has nothing to match: no secret proves it.
-            guard client.secrets.contains(where: { CognitoSRP.constantTimeEqual(Array($0.value.utf8), Array(input.secret.utf8)) }) else {
+            guard client.secrets.contains(where: { ConstantTime.equal(Array($0.value.utf8), Array(input.secret.utf8)) }) else {
                 throw CognitoError(.notAuthorizedException, "Unable to verify the client secret for client \(client.clientID).")
             }
             let minter = ClientTokenMinter(deps: deps)

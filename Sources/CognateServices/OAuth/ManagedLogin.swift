@@ -253,9 +253,9 @@ public struct ManagedLogin: Sendable {
 
     /// Starts the browser's session; answers the cookie's value.
     public func startSession(user: User, authTime: Date, saml: SAMLSession? = nil) async throws -> String {
-        let token = TokenIssuer.opaqueToken(deps.random)
+        let token = OpaqueToken.make(deps.random)
         try await deps.storage.createLoginSession(LoginSession(
-            sessionHash: TokenIssuer.hash(token), poolID: user.poolID, usernameKey: user.usernameKey, authTime: authTime,
+            sessionHash: OpaqueToken.hash(token), poolID: user.poolID, usernameKey: user.usernameKey, authTime: authTime,
             expiresAt: authTime.addingTimeInterval(LoginSession.lifetime), saml: saml))
         return token
     }
@@ -263,7 +263,7 @@ public struct ManagedLogin: Sendable {
     /// The signed-in user behind a live session cookie of this pool, and when they signed in.
     public func sessionUser(cookie: String?, pool: UserPool) async throws -> (user: User, authTime: Date)? {
         guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256,
-              let session = try await StorageError.ifPresent({ try await deps.storage.loginSession(hash: TokenIssuer.hash(cookie)) }),
+              let session = try await StorageError.ifPresent({ try await deps.storage.loginSession(hash: OpaqueToken.hash(cookie)) }),
               session.poolID == pool.id, session.expiresAt > deps.clock.now(),
               let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: session.usernameKey) }), user.enabled
         else { return nil }
@@ -272,7 +272,7 @@ public struct ManagedLogin: Sendable {
 
     public func endSession(cookie: String?) async throws {
         guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256 else { return }
-        _ = try await StorageError.ifPresent({ try await deps.storage.deleteLoginSession(hash: TokenIssuer.hash(cookie)) })
+        _ = try await StorageError.ifPresent({ try await deps.storage.deleteLoginSession(hash: OpaqueToken.hash(cookie)) })
     }
 
     /// Where the browser goes once the user is signed in: the redirect URI with a code (a UUID, as
@@ -282,7 +282,7 @@ public struct ManagedLogin: Sendable {
         case .code:
             let code = deps.random.uuid()
             try await deps.storage.createAuthorizationCode(AuthorizationCode(
-                codeHash: TokenIssuer.hash(code), poolID: request.pool.id, clientID: request.client.clientID,
+                codeHash: OpaqueToken.hash(code), poolID: request.pool.id, clientID: request.client.clientID,
                 usernameKey: user.usernameKey, redirectURI: request.redirectURI, scopes: request.scopes,
                 codeChallenge: request.codeChallenge, nonce: request.nonce, authTime: authTime,
                 expiresAt: deps.clock.now().addingTimeInterval(AuthorizationCode.lifetime)))

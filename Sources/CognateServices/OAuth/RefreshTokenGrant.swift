@@ -18,32 +18,16 @@ struct RefreshTokenGrant: TokenGrant {
         } catch {
             throw OAuthError.unauthorizedClient
         }
-        let record: RefreshTokenRecord
-        let user: User
         do {
-            (record, user) = try await RefreshTokens(deps: deps).validate(token, pool: request.pool, client: client, deviceKey: nil)
-        } catch is CognitoError {
-            // Refused; a storage failure goes on as one (the token endpoint answers it as a server error).
-            throw OAuthError.invalidGrant
-        }
-        let issuer = TokenIssuer(deps: deps)
-        if client.settings.refreshTokenRotation?.feature == .enabled {
-            let now = deps.clock.now()
-            let before = try await deps.storage.markRotated(hash: record.tokenHash, at: now)
-            do {
-                try RefreshTokens.checkNotRotatedOut(before, client: client, now: now)
-            } catch {
-                throw OAuthError.invalidGrant
-            }
-            let result = try await issuer.signIn(
-                TokenGeneration(.refreshTokens), pool: request.pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey, scopes: record.scopes)
+            let result = try await RefreshTokens(deps: deps).refresh(
+                token, pool: request.pool, client: client, deviceKey: nil, generation: TokenGeneration(.refreshTokens), rotates: true)
             return TokenResponse(
                 accessToken: result.accessToken ?? "", expiresIn: result.expiresIn ?? 3_600, idToken: result.idToken,
                 refreshToken: result.refreshToken)
+        } catch let error as CognitoError where [.notAuthorizedException, .refreshTokenReuseException].contains(error.code) {
+            // The token does not refresh (unknown, expired, revoked, rotated out, its user disabled). Anything
+            // else (a trigger's refusal, a server fault) is the token endpoint's to answer.
+            throw OAuthError.invalidGrant
         }
-        let result = try await issuer.tokens(
-            TokenGeneration(.refreshTokens), pool: request.pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
-            deviceKey: record.deviceKey, scopes: record.scopes)
-        return TokenResponse(accessToken: result.accessToken ?? "", expiresIn: result.expiresIn ?? 3_600, idToken: result.idToken)
     }
 }

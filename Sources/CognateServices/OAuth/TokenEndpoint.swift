@@ -42,7 +42,7 @@ public struct TokenEndpoint: Sendable {
         let request = try await authenticate(parameters, basic: basic)
         guard request.client.settings.enableTokenRevocation != false else { throw OAuthError.invalidRequest }
         if JWTParts(token) != nil { throw OAuthError("unsupported_token_type") }
-        let hash = TokenIssuer.hash(token)
+        let hash = OpaqueToken.hash(token)
         do {
             guard let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: hash) }),
                   record.clientID == request.client.clientID
@@ -78,7 +78,7 @@ public struct TokenEndpoint: Sendable {
             return TokenRequest(parameters: parameters, client: client, pool: pool, authenticated: false)
         }
         // A confidential client must prove its secret for every grant.
-        guard let presented, client.secrets.contains(where: { CognitoSRP.constantTimeEqual(Array($0.value.utf8), Array(presented.utf8)) })
+        guard let presented, client.secrets.contains(where: { ConstantTime.equal(Array($0.value.utf8), Array(presented.utf8)) })
         else { throw OAuthError.invalidClient }
         return TokenRequest(parameters: parameters, client: client, pool: pool, authenticated: true)
     }
