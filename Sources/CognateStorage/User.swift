@@ -1,3 +1,4 @@
+import CognitoModel
 import Foundation
 
 /// A user of a pool.
@@ -10,8 +11,8 @@ public struct User: Codable, Sendable, Equatable {
     public var sub: String
     /// Attributes in the order they were first set (`sub` included, as AWS returns it).
     public var attributes: [UserAttribute]
-    /// UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, …
-    public var status: String
+    /// UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, … (stored as its raw value).
+    public var status: UserStatusType
     public var enabled: Bool
     public var creationDate: Date
     public var lastModifiedDate: Date
@@ -45,7 +46,7 @@ public struct User: Codable, Sendable, Equatable {
 
     public init(
         poolID: String, username: String, usernameKey: String, sub: String, attributes: [UserAttribute],
-        status: String, enabled: Bool, creationDate: Date, lastModifiedDate: Date,
+        status: UserStatusType, enabled: Bool, creationDate: Date, lastModifiedDate: Date,
         password: PasswordCredential? = nil, temporaryPasswordExpiry: Date? = nil, aliasKeys: [String] = []
     ) {
         self.poolID = poolID
@@ -91,7 +92,7 @@ public struct User: Codable, Sendable, Equatable {
         case .givenName: return attribute("given_name")
         case .familyName: return attribute("family_name")
         case .preferredUsername: return attribute("preferred_username")
-        case .userStatus: return status
+        case .userStatus: return status.rawValue
         case .status: return enabled ? "Enabled" : "Disabled"
         case .sub: return sub
         }

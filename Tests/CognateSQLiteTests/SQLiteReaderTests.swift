@@ -1,5 +1,6 @@
 import CognateSQLite
 import CognateStorage
+import CognitoModel
 import Foundation
 import Logging
 import Synchronization

@@ -1,5 +1,6 @@
 @testable import CognateSQLite
 import CognateStorage
+import CognitoModel
 import Foundation
 import Logging
 import SQLKit
@@ -118,6 +119,17 @@ import Testing
         }
         var reader = RecordReader([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])
         #expect(throws: RecordError.self) { try reader.read(UInt64.self) }
+    }
+
+    /// A user's status is typed (`UserStatusType`) but stored as it always was: its text, in the JSON form of
+    /// earlier versions as in the binary one (issue 27).
+    @Test func theStatusIsStoredAsItsText() throws {
+        var user = Self.fullUser()
+        user.status = .forceChangePassword
+        let json = String(decoding: try JSONEncoder().encode(user), as: UTF8.self)
+        #expect(json.contains(#""status":"FORCE_CHANGE_PASSWORD""#))
+        let old = json.replacingOccurrences(of: #""status":"FORCE_CHANGE_PASSWORD""#, with: #""status":"RESET_REQUIRED""#)
+        #expect(try JSONDecoder().decode(User.self, from: Data(old.utf8)).status == .resetRequired)
     }
 
     /// A database written before the binary form holds users as JSON text: they are still read, and

@@ -145,7 +145,7 @@ struct AuthService {
     /// the device the client named; it travels in the sessions of the steps that follow.
     func afterPassword(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
         let carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
-        if user.status == "FORCE_CHANGE_PASSWORD" {
+        if user.status == .forceChangePassword {
             var attributes: [String: String] = [:]
             for attribute in AttributePermissions(client: client).readable(user.attributes) where attribute.name != "sub" {
                 attributes[attribute.name] = attribute.value
@@ -389,7 +389,7 @@ struct AuthService {
         let credential = try PasswordChange(deps: deps).credential(for: password, pool: pool, user: user)
         return try await UserAdminService(deps).update(pool, user) { user in
             PasswordChange.apply(credential, to: &user, pool: pool)
-            user.status = "CONFIRMED"
+            user.status = .confirmed
             user.temporaryPasswordExpiry = nil
             for attribute in attributes { user.setAttribute(attribute.name, attribute.value ?? "") }
         }

@@ -86,11 +86,11 @@ struct SignInPolicy {
     /// The states in which a correct password still does not sign the user in.
     func checkState(_ user: User) throws(CognitoError) {
         switch user.status {
-        case "UNCONFIRMED":
+        case .unconfirmed:
             throw CognitoError(.userNotConfirmedException, "User is not confirmed.")
-        case "RESET_REQUIRED":
+        case .resetRequired:
             throw CognitoError(.passwordResetRequiredException, "Password reset required for the user")
-        case "FORCE_CHANGE_PASSWORD":
+        case .forceChangePassword:
             if let expiry = user.temporaryPasswordExpiry, expiry < deps.clock.now() {
                 throw CognitoError(.notAuthorizedException, "Temporary password has expired and must be reset by an administrator.")
             }

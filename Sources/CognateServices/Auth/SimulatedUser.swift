@@ -13,7 +13,8 @@ import Foundation
 /// and it is never stored.
 enum SimulatedUser {
     /// The status of a stand-in; no stored user has it.
-    static let status = "SIMULATED"
+    /// The status of a stand-in; no stored user has it, and no answer shows it.
+    static let status = UserStatusType(rawValue: "SIMULATED")
 
     static func isSimulated(_ user: User) -> Bool { user.status == status }
 

@@ -10,7 +10,7 @@ import Foundation
 struct FederatedUsers {
     let deps: ServiceDependencies
 
-    static let status = "EXTERNAL_PROVIDER"
+    static let status = UserStatusType.externalProvider
 
     static func username(provider: IdentityProvider, subject: String) -> String {
         (provider.name + "_" + subject).lowercased()

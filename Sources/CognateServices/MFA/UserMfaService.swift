@@ -85,8 +85,8 @@ struct UserMfaService {
         pool: UserPool, user: User, sms: SMSMfaSettingsType?, totp: SoftwareTokenMfaSettingsType?, email: EmailMfaSettingsType?,
         webAuthn: WebAuthnMfaSettingsType?
     ) async throws {
-        if user.status == "UNCONFIRMED" { throw CognitoError(.userNotConfirmedException, "User is not confirmed.") }
-        if user.status == "RESET_REQUIRED" { throw CognitoError(.passwordResetRequiredException, "Password reset required for the user") }
+        if user.status == .unconfirmed { throw CognitoError(.userNotConfirmedException, "User is not confirmed.") }
+        if user.status == .resetRequired { throw CognitoError(.passwordResetRequiredException, "Password reset required for the user") }
         let requests: [(MfaFactor, Bool?, Bool?)] = [
             (.sms, sms?.enabled, sms?.preferredMfa), (.softwareToken, totp?.enabled, totp?.preferredMfa),
             (.email, email?.enabled, email?.preferredMfa),

@@ -62,7 +62,7 @@ struct PasswordRecoveryService {
             _ = try Codes.consume(input.confirmationCode, purpose: Codes.forgotPassword, from: &user, now: now)
             PasswordChange.apply(credential, to: &user, pool: pool)
             user.temporaryPasswordExpiry = nil
-            if user.status == "RESET_REQUIRED" || user.status == "FORCE_CHANGE_PASSWORD" { user.status = "CONFIRMED" }
+            if user.status == .resetRequired || user.status == .forceChangePassword { user.status = .confirmed }
             user.failedSignIns = nil
             user.lastFailedSignIn = nil
         }
@@ -81,7 +81,7 @@ struct PasswordRecoveryService {
             // The code goes out first: a user with nowhere to send it to keeps their password.
             _ = try await sendResetCode(
                 pool: pool, user: user, trigger: MessageTrigger(source: "ForgotPassword", clientMetadata: input.clientMetadata))
-            try await UserAdminService(deps).update(pool, user) { $0.status = "RESET_REQUIRED" }
+            try await UserAdminService(deps).update(pool, user) { $0.status = .resetRequired }
             return AdminResetUserPasswordResponse()
         }
     }
@@ -92,8 +92,8 @@ struct PasswordRecoveryService {
     /// has not confirmed their account without a verified address, or signs in through a provider.
     static func requireResettable(_ user: User) throws(CognitoError) {
         switch user.status {
-        case "FORCE_CHANGE_PASSWORD", "EXTERNAL_PROVIDER": throw notResettable
-        case "UNCONFIRMED" where user.attribute("email_verified") != "true" && user.attribute("phone_number_verified") != "true":
+        case .forceChangePassword, .externalProvider: throw notResettable
+        case .unconfirmed where user.attribute("email_verified") != "true" && user.attribute("phone_number_verified") != "true":
             throw notResettable
         default: break
         }

@@ -25,14 +25,14 @@ struct SignUpService {
             try await SimulatedUser.matchWrite(deps, pool: pool)
             throw Codes.expired
         }
-        guard user.status == "UNCONFIRMED" else {
+        guard user.status == .unconfirmed else {
             throw CognitoError(.notAuthorizedException, "User cannot be confirmed. Current status is \(user.status)")
         }
         try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.signUp, pool: pool, user: user)
         let now = deps.clock.now()
         let confirmed = try await UserAdminService(deps).update(pool, user) { user in
             let pending = try Codes.consume(input.confirmationCode, purpose: Codes.signUp, from: &user, now: now)
-            user.status = "CONFIRMED"
+            user.status = .confirmed
             if let attribute = pending.attribute { user.setAttribute(attribute + "_verified", "true") }
         }
         // The confirmation stands whatever PostConfirmation answers; its failure is the caller's error.
@@ -51,7 +51,7 @@ struct SignUpService {
             return ResendConfirmationCodeResponse(codeDeliveryDetails: SimulatedUser.delivery(
                 name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: phone))
         }
-        guard user.status == "UNCONFIRMED" else { throw Errors.invalidParameter("User is already confirmed.") }
+        guard user.status == .unconfirmed else { throw Errors.invalidParameter("User is already confirmed.") }
         guard let attribute = Self.confirmationAttribute(pool, user) else {
             throw Errors.invalidParameter("Auto verification not turned on.")
         }
@@ -101,7 +101,7 @@ struct SignUpService {
         let now = deps.clock.now()
         var user = User(
             poolID: pool.id, username: username, usernameKey: directory.usernameKey(username), sub: sub,
-            attributes: [UserAttribute(name: "sub", value: sub)], status: "UNCONFIRMED", enabled: true,
+            attributes: [UserAttribute(name: "sub", value: sub)], status: .unconfirmed, enabled: true,
             creationDate: now, lastModifiedDate: now,
             password: PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: username, at: now)
         )
@@ -111,7 +111,7 @@ struct SignUpService {
         let signUp = try await SignUpTriggers(deps: deps).preSignUp(
             source: "PreSignUp_SignUp", pool: pool, userName: username, clientID: client.clientID, attributes: given,
             validationData: input.validationData, clientMetadata: input.clientMetadata)
-        if signUp.autoConfirmUser { user.status = "CONFIRMED" }
+        if signUp.autoConfirmUser { user.status = .confirmed }
         // An address the function verifies must be there; as an alias it moves to the new user, the previous
         // owner's copy becoming unverified (AWS's PreSignUp rules).
         for (verify, attribute) in [(signUp.autoVerifyEmail, "email"), (signUp.autoVerifyPhone, "phone_number")] where verify {
@@ -133,7 +133,7 @@ struct SignUpService {
             }
             throw CognitoError(.usernameExistsException, "User already exists")
         }
-        if user.status == "CONFIRMED" {
+        if user.status == .confirmed {
             // Confirmed by PreSignUp: no code, and PostConfirmation runs as after ConfirmSignUp.
             try await SignUpTriggers(deps: deps).postConfirmation(
                 source: "PostConfirmation_ConfirmSignUp", pool: pool, user: user, clientID: client.clientID, clientMetadata: input.clientMetadata)

@@ -32,7 +32,7 @@ struct TriggerEvent {
     static func attributes(of user: User) -> JSONValue {
         var out: [String: JSONValue] = [:]
         for attribute in user.attributes { out[attribute.name] = .string(attribute.value) }
-        out["cognito:user_status"] = .string(user.status)
+        out["cognito:user_status"] = .string(user.status.rawValue)
         return .object(out)
     }
 

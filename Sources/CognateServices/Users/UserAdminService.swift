@@ -16,7 +16,7 @@ struct UserAdminService {
             let mfa = UserMfaService.view(user)
             return AdminGetUserResponse(
                 username: user.username, userAttributes: user.wireAttributes, userCreateDate: user.creationDate,
-                userLastModifiedDate: user.lastModifiedDate, enabled: user.enabled, userStatus: UserStatusType(rawValue: user.status),
+                userLastModifiedDate: user.lastModifiedDate, enabled: user.enabled, userStatus: user.status,
                 mfaOptions: mfa.options, preferredMfaSetting: mfa.preferred, userMFASettingList: mfa.list
             )
         }
@@ -83,10 +83,10 @@ struct UserAdminService {
             try await update(pool, user) { user in
                 PasswordChange.apply(credential, to: &user, pool: pool)
                 if permanent {
-                    user.status = "CONFIRMED"
+                    user.status = .confirmed
                     user.temporaryPasswordExpiry = nil
                 } else {
-                    user.status = "FORCE_CHANGE_PASSWORD"
+                    user.status = .forceChangePassword
                     user.temporaryPasswordExpiry = now.addingTimeInterval(Double(rules.temporaryPasswordValidityDays) * 86_400)
                 }
             }
@@ -95,10 +95,10 @@ struct UserAdminService {
         table.register(Operations.AdminConfirmSignUp.self) { input, _ in
             let (pool, user) = try await find(input.userPoolId, input.username)
             let confirmed = try await update(pool, user) { user in
-                guard user.status == "UNCONFIRMED" else {
+                guard user.status == .unconfirmed else {
                     throw CognitoError(.notAuthorizedException, "User cannot be confirmed. Current status is \(user.status)")
                 }
-                user.status = "CONFIRMED"
+                user.status = .confirmed
             }
             try await SignUpTriggers(deps: deps).postConfirmation(
                 source: "PostConfirmation_ConfirmSignUp", pool: pool, user: confirmed, clientID: nil, clientMetadata: input.clientMetadata)
@@ -146,7 +146,7 @@ struct UserAdminService {
 
         if input.messageAction == .resend {
             let existing = try await directory.find(input.username)
-            guard existing.status == "FORCE_CHANGE_PASSWORD" else {
+            guard existing.status == .forceChangePassword else {
                 throw CognitoError(.unsupportedUserStateException, "Resend not possible. \(existing.username) status is not FORCE_CHANGE_PASSWORD.")
             }
             let password = input.temporaryPassword ?? rules.temporaryPassword(deps.random)
@@ -167,7 +167,7 @@ struct UserAdminService {
         try rules.check(password)
         var user = User(
             poolID: pool.id, username: username, usernameKey: directory.usernameKey(username), sub: sub,
-            attributes: [UserAttribute(name: "sub", value: sub)], status: "FORCE_CHANGE_PASSWORD", enabled: true,
+            attributes: [UserAttribute(name: "sub", value: sub)], status: .forceChangePassword, enabled: true,
             creationDate: now, lastModifiedDate: now,
             password: PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: username, at: now),
             temporaryPasswordExpiry: now.addingTimeInterval(Double(rules.temporaryPasswordValidityDays) * 86_400)
@@ -249,7 +249,7 @@ extension User {
     var wireType: UserType {
         UserType(
             username: username, attributes: wireAttributes, userCreateDate: creationDate, userLastModifiedDate: lastModifiedDate,
-            enabled: enabled, userStatus: UserStatusType(rawValue: status)
+            enabled: enabled, userStatus: status
         )
     }
 }

@@ -37,7 +37,8 @@ struct UserMigration {
         }
     }
 
-    static let statuses: Set<String> = ["CONFIRMED", "RESET_REQUIRED"]
+    /// The statuses a migrated user may be given (`finalUserStatus`).
+    static let statuses: Set<UserStatusType> = [.confirmed, .resetRequired]
 
     private func migrate(
         _ name: String, password: String?, source: Source, function: String, pool: UserPool, client: AppClient,
@@ -56,7 +57,7 @@ struct UserMigration {
         let response = try await Triggers(deps: deps).run(.userMigration, function: function, event: event)
         // The answer must bring the user's attributes; the rest is checked for AWS's values.
         guard var returned = try Triggers.strings(response, "userAttributes") else { throw Triggers.unrecognizable }
-        let status = try Triggers.text(response, "finalUserStatus") ?? "RESET_REQUIRED"
+        let status = try Triggers.text(response, "finalUserStatus").map(UserStatusType.init(rawValue:)) ?? .resetRequired
         guard Self.statuses.contains(status) else { throw Triggers.unrecognizable }
         if let action = try Triggers.text(response, "messageAction"), !["SUPPRESS", "RESEND"].contains(action) { throw Triggers.unrecognizable }
         let mediums = try Triggers.list(response, "desiredDeliveryMediums") ?? []
@@ -77,7 +78,7 @@ struct UserMigration {
             poolID: pool.id, username: username, usernameKey: directory.usernameKey(username), sub: sub,
             attributes: [UserAttribute(name: "sub", value: sub)], status: status, enabled: true, creationDate: now, lastModifiedDate: now)
         for attribute in given { user.setAttribute(attribute.name, attribute.value ?? "") }
-        if source == .authentication, status == "CONFIRMED", let password {
+        if source == .authentication, status == .confirmed, let password {
             user.password = PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: username, at: now)
         }
         try AttributeRules(pool: pool).checkRequired(user)
@@ -93,7 +94,7 @@ struct UserMigration {
         try await UserAdminService(deps).store(user, in: pool, forceAliasCreation: forceAliasCreation)
         ServiceMetrics.migrated()
         // At sign-in, a user who must reset their password is told so (the password typed is not kept).
-        if source == .authentication, status != "CONFIRMED" {
+        if source == .authentication, status != .confirmed {
             throw CognitoError(.passwordResetRequiredException, "Password reset required for the user")
         }
         return user

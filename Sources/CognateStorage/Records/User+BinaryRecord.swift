@@ -1,3 +1,4 @@
+import CognitoModel
 import Foundation
 
 // The binary record form of a user and of the values it holds (see `BinaryRecord`). Fields are written
@@ -15,7 +16,7 @@ extension User: BinaryRecord {
         writer.write(usernameKey)
         writer.write(sub)
         writer.write(attributes)
-        writer.write(status)
+        writer.write(status.rawValue)
         writer.write(enabled)
         writer.write(creationDate)
         writer.write(lastModifiedDate)
@@ -38,7 +39,7 @@ extension User: BinaryRecord {
     public init(from reader: inout RecordReader) throws(RecordError) {
         self.init(
             poolID: try reader.read(), username: try reader.read(), usernameKey: try reader.read(), sub: try reader.read(),
-            attributes: try reader.readArray(), status: try reader.read(), enabled: try reader.read(),
+            attributes: try reader.readArray(), status: UserStatusType(rawValue: try reader.read()), enabled: try reader.read(),
             creationDate: try reader.read(), lastModifiedDate: try reader.read())
         password = try reader.readOptional()
         passwordHistory = try reader.readOptional()
