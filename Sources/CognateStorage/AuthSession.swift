@@ -1,3 +1,4 @@
+import CognitoModel
 import Foundation
 
 /// The server's state between an authentication challenge and its answer. The client holds only the
@@ -9,9 +10,9 @@ public struct AuthSession: Codable, Sendable, Equatable {
     public var clientID: String
     public var usernameKey: String
     /// The challenge the session answers: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, …
-    public var challenge: String
-    /// Challenge-specific state (SRP's b and B, …).
-    public var state: [String: String]
+    public var challenge: ChallengeNameType
+    /// What the sign-in carries to the answer (SRP's values, the device, a code's hash, …).
+    public var state: SignInState
     public var expiresAt: Date
 
     /// The longest a session lives (an app client's AuthSessionValidity is 3 to 15 minutes): backends may
@@ -21,7 +22,7 @@ public struct AuthSession: Codable, Sendable, Equatable {
     /// challenge), so the count is bounded: past it, new sign-ins are refused until sessions expire.
     public static let maxLivePerPool = 20_000
 
-    public init(id: String, poolID: String, clientID: String, usernameKey: String, challenge: String, state: [String: String], expiresAt: Date) {
+    public init(id: String, poolID: String, clientID: String, usernameKey: String, challenge: ChallengeNameType, state: SignInState, expiresAt: Date) {
         self.id = id
         self.poolID = poolID
         self.clientID = clientID

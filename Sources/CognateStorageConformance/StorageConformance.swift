@@ -457,8 +457,8 @@ extension StorageConformance {
     static func sessionsAreTakenOnce(_ s: any Storage) async throws {
         try await s.createUserPool(pool())
         let session = AuthSession(
-            id: "h1", poolID: "us-east-1_Pool1", clientID: "c", usernameKey: "u", challenge: "NEW_PASSWORD_REQUIRED",
-            state: ["k": "v"], expiresAt: date.addingTimeInterval(180))
+            id: "h1", poolID: "us-east-1_Pool1", clientID: "c", usernameKey: "u", challenge: .newPasswordRequired,
+            state: SignInState(deviceKey: "d"), expiresAt: date.addingTimeInterval(180))
         try await s.createSession(session)
         let taken = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<4 {

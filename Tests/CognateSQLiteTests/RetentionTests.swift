@@ -9,7 +9,8 @@ import Testing
 /// the outbox beyond its retention.
 @Suite struct RetentionTests {
     static func session(_ id: String, expiresAt: Date) -> AuthSession {
-        AuthSession(id: id, poolID: "p", clientID: "c", usernameKey: "u", challenge: "PASSWORD_VERIFIER", state: ["A": "1"], expiresAt: expiresAt)
+        AuthSession(id: id, poolID: "p", clientID: "c", usernameKey: "u", challenge: .passwordVerifier,
+                    state: SignInState().with { $0.srp = .init(clientPublic: "1", serverPublic: "2", serverSecret: "3") }, expiresAt: expiresAt)
     }
 
     @Test func expiredSessionsAreSweptWithinTheirLongestLifetime() async throws {

@@ -144,14 +144,14 @@ struct AuthService {
     /// confirmed device, then the second factor the pool and user call for, else the tokens. `deviceKey` is
     /// the device the client named; it travels in the sessions of the steps that follow.
     func afterPassword(user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
-        let carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
         if user.status == .forceChangePassword {
             var attributes: [String: String] = [:]
             for attribute in AttributePermissions(client: client).readable(user.attributes) where attribute.name != "sub" {
                 attributes[attribute.name] = attribute.value
             }
             let json = String(decoding: try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]), as: UTF8.self)
-            let session = try await sessions.create(challenge: .newPasswordRequired, user: user, pool: pool, client: client, state: carried)
+            let session = try await sessions.create(
+                challenge: .newPasswordRequired, user: user, pool: pool, client: client, state: SignInState(deviceKey: deviceKey))
             return AuthOutcome(
                 challengeName: .newPasswordRequired, session: session,
                 parameters: ["USER_ID_FOR_SRP": user.username, "requiredAttributes": "[]", "userAttributes": json]
@@ -168,8 +168,7 @@ struct AuthService {
     func secondFactor(
         user: User, pool: UserPool, client: AppClient, deviceKey: String?, source: TokenSource = .authentication
     ) async throws -> AuthOutcome {
-        var carried = deviceKey.map { ["deviceKey": $0] } ?? [:]
-        if source != .authentication { carried[Self.tokenSourceKey] = source.rawValue }
+        let carried = SignInState(deviceKey: deviceKey, tokenSource: source == .authentication ? nil : source)
         if var outcome = try await MfaChallenges(deps: deps, clientMetadata: clientMetadata).challenge(user: user, pool: pool, client: client, carrying: carried) {
             var parameters = outcome.parameters ?? [:]
             parameters["USER_ID_FOR_SRP"] = user.username
@@ -179,11 +178,9 @@ struct AuthService {
         return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey, source: source)
     }
 
-    static let tokenSourceKey = "tokenSource"
-
     /// The trigger source a session's sign-in will make its tokens with.
     static func tokenSource(_ session: AuthSession) -> TokenSource {
-        session.state[tokenSourceKey].flatMap(TokenSource.init(rawValue:)) ?? .authentication
+        session.state.tokenSource ?? .authentication
     }
 
     /// The end of a sign-in: the failure count cleared, and the tokens, bound to the user's device when the
@@ -215,21 +212,22 @@ struct AuthService {
 
     /// PASSWORD_VERIFIER's challenge; `carrying` is what a longer sign-in (CUSTOM_AUTH) keeps in the session.
     func passwordVerifierChallenge(
-        user: User, srpA: String, deviceKey: String?, pool: UserPool, client: AppClient, carrying: [String: String] = [:]
+        user: User, srpA: String, deviceKey: String?, pool: UserPool, client: AppClient, carrying: SignInState? = nil
     ) async throws -> AuthOutcome {
         guard let credential = user.password else {
             throw CognitoError(.notAuthorizedException, "Incorrect username or password.")
         }
-        var (state, srpB, secretBlock) = try SRPExchange(deps: deps).start(srpA: srpA, verifier: Array(credential.verifier))
-        state.merge(carrying) { current, _ in current }
-        state["deviceKey"] = deviceKey
+        let (srp, srpB, secretBlock) = try SRPExchange(deps: deps).start(srpA: srpA, verifier: Array(credential.verifier))
+        var state = carrying ?? SignInState()
+        state.srp = srp
+        state.deviceKey = deviceKey
         // USER_SRP_AUTH answers no Session: the secret block names the step. A longer sign-in (CUSTOM_AUTH
         // with SRP) answers one, as its other steps do, and the block must then be the one sent here.
         var session: String?
-        if carrying.isEmpty {
+        if carrying == nil {
             _ = try await sessions.create(challenge: .passwordVerifier, user: user, pool: pool, client: client, state: state, handle: secretBlock)
         } else {
-            state["secretBlock"] = secretBlock
+            state.secretBlock = secretBlock
             session = try await sessions.create(challenge: .passwordVerifier, user: user, pool: pool, client: client, state: state)
         }
         return AuthOutcome(
@@ -239,20 +237,6 @@ struct AuthService {
                 "USERNAME": user.username, "USER_ID_FOR_SRP": user.username,
             ]
         )
-    }
-
-    private func verifyPasswordClaim(
-        _ responses: [String: String], session: AuthSession, user: User, pool: UserPool, client: AppClient
-    ) async throws {
-        try users.admit(user, client: client)
-        if let block = session.state["secretBlock"], block != responses["PASSWORD_CLAIM_SECRET_BLOCK"] {
-            throw SignInPolicy.incorrect
-        }
-        let holds = try user.password.map { credential throws(CognitoError) in
-            try SRPExchange(deps: deps).claimHolds(
-                responses, state: session.state, verifier: Array(credential.verifier), signingName: pool.id, userID: user.username)
-        } ?? false
-        try await users.require(holds, user: user, pool: pool)
     }
 
     // MARK: Refresh
@@ -271,127 +255,28 @@ struct AuthService {
 
     // MARK: Respond
 
+    /// RespondToAuthChallenge: the steps every answer shares — the client, USERNAME and SECRET_HASH, the
+    /// session taken and bound to its client, pool, challenge and user, the user enabled — then the answer
+    /// of the challenge's family (`ChallengeResponders`).
     func respond(
         _ challenge: ChallengeNameType, _ responses: [String: String], session: String?, clientID: String, poolID: String?
     ) async throws -> AuthOutcome {
         let (pool, client) = try await gate.resolve(clientID: clientID, poolID: poolID)
         let username = try Self.required("USERNAME", responses)
         try gate.requireSecretHash(responses["SECRET_HASH"], usernames: [username], client)
-        let supported: Set<ChallengeNameType> = [
-            .passwordVerifier, .newPasswordRequired, .smsMfa, .emailOtp, .softwareTokenMfa, .selectMfaType, .mfaSetup,
-            .deviceSrpAuth, .devicePasswordVerifier, .selectChallenge, .password, .passwordSrp, .smsOtp, .webAuthn, .customChallenge,
-        ]
-        guard supported.contains(challenge) else {
+        guard let responder = ChallengeResponders.responder(for: challenge) else {
             throw Errors.invalidParameter("Cognate does not support the \(challenge.rawValue) challenge yet.")
         }
-        // SRP's second steps name their session by the secret block; DEVICE_SRP_AUTH may come without a session
-        // (pycognito sends none), its session is then found by user and device; the other steps by the session.
-        let handle: String?
-        switch challenge {
-        case .passwordVerifier: handle = session?.isEmpty == false ? session : responses["PASSWORD_CLAIM_SECRET_BLOCK"]
-        case .devicePasswordVerifier: handle = responses["PASSWORD_CLAIM_SECRET_BLOCK"] ?? session
-        case .deviceSrpAuth:
-            if let session {
-                handle = session
-            } else if let key = responses["DEVICE_KEY"] {
-                // A user who cannot be found has no device session to answer; a store that fails is a server error.
-                do {
-                    let user = try await users.find(username, pool: pool, client: client)
-                    handle = DeviceAuthentication.handle(pool: pool, client: client, user: user, deviceKey: key)
-                } catch is CognitoError {
-                    handle = nil
-                }
-            } else {
-                handle = nil
-            }
-        default: handle = session
-        }
-        let stored = try await sessions.take(handle)
+        let request = ChallengeRequest(
+            challenge: challenge, responses: responses, session: session, username: username, pool: pool, client: client)
+        let stored = try await sessions.take(try await responder.sessionHandle(request, auth: self))
         guard stored.clientID == client.clientID, stored.poolID == pool.id else { throw SessionStore.expired }
-        guard stored.challenge == challenge.rawValue else {
+        guard stored.challenge == challenge else {
             throw Errors.invalidParameter("The session does not belong to the \(challenge.rawValue) challenge.")
         }
         let user = try await users.find(username, pool: pool, client: client)
         guard user.usernameKey == stored.usernameKey else { throw SessionStore.expired }
         if !SignInPolicy.hidesExistence(client) { guard user.enabled else { throw SignInPolicy.disabled } }
-        let mfa = MfaChallenges(deps: deps, clientMetadata: clientMetadata)
-        let devices = DeviceAuthentication(deps: deps)
-        let deviceKey = stored.state["deviceKey"]
-
-        switch challenge {
-        case .passwordVerifier:
-            try await verifyPasswordClaim(responses, session: stored, user: user, pool: pool, client: client)
-            try users.checkState(user)
-            if CustomAuthentication.isCustom(stored) {
-                return try await CustomAuthentication(deps: deps, auth: self).afterPassword(session: stored, user: user, pool: pool, client: client)
-            }
-            return try await afterPassword(user: user, pool: pool, client: client, deviceKey: responses["DEVICE_KEY"] ?? deviceKey)
-        case .deviceSrpAuth:
-            return try await devices.start(responses, session: stored, user: user, pool: pool, client: client)
-        case .devicePasswordVerifier:
-            let device = try await devices.verify(responses, session: stored, user: user, pool: pool)
-            // A remembered device stands in for MFA.
-            if device.remembered {
-                return try await signedIn(user: user, pool: pool, client: client, deviceKey: device.key, source: .authenticateDevice)
-            }
-            return try await secondFactor(user: user, pool: pool, client: client, deviceKey: device.key, source: .authenticateDevice)
-        case .selectChallenge, .password, .passwordSrp:
-            return try await ChoiceBasedSignIn(deps: deps, auth: self).answer(
-                challenge, responses, session: stored, user: user, pool: pool, client: client)
-        case .webAuthn:
-            try await ChoiceBasedSignIn(deps: deps, auth: self).verifyPasskey(responses, session: stored, user: user, pool: pool)
-            return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey)
-        case .customChallenge:
-            return try await CustomAuthentication(deps: deps, auth: self).answer(responses, session: stored, user: user, pool: pool, client: client)
-        case .smsMfa, .emailOtp, .softwareTokenMfa, .smsOtp:
-            try await mfa.verifyCode(challenge, responses, session: stored, user: user, pool: pool)
-            if CustomAuthentication.isCustom(stored) {
-                return try await CustomAuthentication(deps: deps, auth: self).afterFactor(
-                    challenge, session: stored, user: user, pool: pool, client: client)
-            }
-            return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey, source: Self.tokenSource(stored))
-        case .selectMfaType:
-            let choices = (stored.state["choices"] ?? "").split(separator: ",").map(String.init)
-            let answer = try Self.required("ANSWER", responses)
-            guard choices.contains(answer), let factor = MfaFactor(rawValue: answer) else {
-                try await sessions.restore(stored)
-                throw Errors.invalidParameter("ANSWER must be one of \(choices.joined(separator: ", ")).")
-            }
-            // What the session carried (the device, a custom sign-in's rounds) goes on to the code's session.
-            var outcome = try await mfa.issue(factor, user: user, pool: pool, client: client, carrying: stored.state.filter { $0.key != "choices" })
-            outcome.parameters?["USER_ID_FOR_SRP"] = user.username
-            return outcome
-        case .mfaSetup:
-            guard stored.state["verified"] == "true" else {
-                throw Errors.invalidParameter("Set up an MFA factor first: AssociateSoftwareToken and VerifySoftwareToken with this session.")
-            }
-            return try await signedIn(user: user, pool: pool, client: client, deviceKey: deviceKey, source: Self.tokenSource(stored))
-        default:
-            do {
-                let updated = try await setNewPassword(responses, user: user, pool: pool, client: client)
-                return try await secondFactor(user: updated, pool: pool, client: client, deviceKey: deviceKey, source: .newPasswordChallenge)
-            } catch let error as CognitoError
-                where [.invalidPasswordException, .invalidParameterException, .passwordHistoryPolicyViolationException].contains(error.code) {
-                // A rejected new password does not use up the session: the user may try another.
-                try await sessions.restore(stored)
-                throw error
-            }
-        }
-    }
-
-    private func setNewPassword(_ responses: [String: String], user: User, pool: UserPool, client: AppClient) async throws -> User {
-        let password = try Self.required("NEW_PASSWORD", responses)
-        let attributes = responses.filter { $0.key.hasPrefix("userAttributes.") }
-            .map { AttributeType(name: String($0.key.dropFirst("userAttributes.".count)), value: $0.value) }
-        // The answer writes attributes on the user's behalf, so it is held to the client's permissions.
-        try AttributePermissions(client: client).checkWrite(attributes.map(\.name))
-        try AttributeRules(pool: pool).check(attributes, creating: false)
-        let credential = try PasswordChange(deps: deps).credential(for: password, pool: pool, user: user)
-        return try await UserAdminService(deps).update(pool, user) { user in
-            PasswordChange.apply(credential, to: &user, pool: pool)
-            user.status = .confirmed
-            user.temporaryPasswordExpiry = nil
-            for attribute in attributes { user.setAttribute(attribute.name, attribute.value ?? "") }
-        }
+        return try await responder.answer(ChallengeStep(request: request, session: stored, user: user, auth: self))
     }
 }

@@ -39,7 +39,7 @@ struct ChoiceBasedSignIn {
         }
         let session = try await sessions.create(
             challenge: .selectChallenge, user: user, pool: pool, client: client,
-            state: ["choices": available.map(\.rawValue).joined(separator: ",")])
+            state: SignInState().with { $0.firstFactorChoices = available })
         return AuthOutcome(challengeName: .selectChallenge, session: session, parameters: [:], availableChallenges: available)
     }
 
@@ -51,7 +51,7 @@ struct ChoiceBasedSignIn {
         guard challenge == .selectChallenge else {
             return try await start(challenge, responses, user: user, pool: pool, client: client)
         }
-        let choices = (session.state["choices"] ?? "").split(separator: ",").map { ChallengeNameType(rawValue: String($0)) }
+        let choices = session.state.firstFactorChoices ?? []
         let answer = ChallengeNameType(rawValue: try AuthService.required("ANSWER", responses))
         guard choices.contains(answer) else {
             try await sessions.restore(session)
@@ -76,7 +76,7 @@ struct ChoiceBasedSignIn {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = String(decoding: try encoder.encode(options), as: UTF8.self)
         let session = try await sessions.create(challenge: .webAuthn, user: user, pool: pool, client: client,
-                                                state: ["webAuthnChallenge": challenge])
+                                                state: SignInState().with { $0.webAuthnChallenge = challenge })
         return AuthOutcome(challengeName: .webAuthn, session: session, parameters: ["CREDENTIAL_REQUEST_OPTIONS": json])
     }
 
@@ -86,7 +86,7 @@ struct ChoiceBasedSignIn {
         let failure = CognitoError(.notAuthorizedException, "The passkey could not be verified.")
         try SignInPolicy(deps: deps).admit(user)
         let parsed = try PublicKeyCredentialJSON(json: try AuthService.required("CREDENTIAL", responses))
-        guard let challenge = session.state["webAuthnChallenge"],
+        guard let challenge = session.state.webAuthnChallenge,
               let stored = user.webAuthnCredentials?.first(where: { $0.credentialID == parsed.id })
         else {
             try await SignInPolicy(deps: deps).recordFailure(user: user, pool: pool)
@@ -124,14 +124,14 @@ struct ChoiceBasedSignIn {
         switch factor {
         case .password:
             guard let password = params["PASSWORD"], !password.isEmpty else {
-                let session = try await sessions.create(challenge: .password, user: user, pool: pool, client: client, state: [:])
+                let session = try await sessions.create(challenge: .password, user: user, pool: pool, client: client)
                 return AuthOutcome(challengeName: .password, session: session, parameters: [:])
             }
             try await SignInPolicy(deps: deps).checkPassword(password, user: user, pool: pool, client: client)
             return try await auth.afterPassword(user: user, pool: pool, client: client, deviceKey: deviceKey)
         case .passwordSrp:
             guard let srpA = params["SRP_A"], !srpA.isEmpty else {
-                let session = try await sessions.create(challenge: .passwordSrp, user: user, pool: pool, client: client, state: [:])
+                let session = try await sessions.create(challenge: .passwordSrp, user: user, pool: pool, client: client)
                 return AuthOutcome(challengeName: .passwordSrp, session: session, parameters: [:])
             }
             return try await auth.passwordVerifierChallenge(user: user, srpA: srpA, deviceKey: deviceKey, pool: pool, client: client)

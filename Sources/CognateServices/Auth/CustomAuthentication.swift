@@ -16,28 +16,19 @@ struct CustomAuthentication {
     var triggers: ChallengeTriggers { ChallengeTriggers(deps: deps) }
     var sessions: SessionStore { SessionStore(deps: deps) }
 
-    /// The session keys of a custom sign-in's state.
-    enum Key {
-        static let rounds = "customRounds"
-        static let privateParameters = "customPrivate"
-        static let metadata = "customMetadata"
-        static let srpA = "customSrpA"
-    }
-
     /// Whether a sign-in session belongs to a custom sign-in (its password or MFA step then goes back to Define).
-    static func isCustom(_ session: AuthSession) -> Bool { session.state[Key.rounds] != nil }
+    static func isCustom(_ session: AuthSession) -> Bool { session.state.custom != nil }
 
     func initiate(_ params: [String: String], user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
         guard Triggers.function(.defineAuthChallenge, in: pool) != nil else { throw ChallengeTriggers.notConfigured }
         var rounds: [Round] = []
-        var state: [String: String] = [:]
-        state["deviceKey"] = params["DEVICE_KEY"]
+        var state = SignInState(deviceKey: params["DEVICE_KEY"])
         if let start = params["CHALLENGE_NAME"] {
             guard start == "SRP_A" else { throw Errors.invalidParameter("CHALLENGE_NAME must be SRP_A to begin a custom sign-in with SRP.") }
             let srpA = try AuthService.required("SRP_A", params)
             try SRPExchange.checkClientPublic(srpA)
             rounds.append(Round(challengeName: "SRP_A", challengeResult: true))
-            state[Key.srpA] = srpA
+            state.custom = SignInState.CustomSignIn(srpA: srpA)
         }
         try auth.users.admit(user, client: client)
         try auth.users.checkState(user)
@@ -51,16 +42,16 @@ struct CustomAuthentication {
         _ responses: [String: String], session: AuthSession, user: User, pool: UserPool, client: AppClient
     ) async throws -> AuthOutcome {
         let answer = try AuthService.required("ANSWER", responses)
-        let privateParameters = Self.decode([String: String].self, session.state[Key.privateParameters]) ?? [:]
+        let privateParameters = session.state.custom?.privateParameters ?? [:]
         let correct = try await triggers.verify(
             answer: answer, privateParameters: privateParameters, pool: pool, user: user, client: client,
             clientMetadata: auth.clientMetadata)
         var rounds = Self.rounds(session)
         rounds.append(Round(challengeName: ChallengeNameType.customChallenge.rawValue, challengeResult: correct,
-                            challengeMetadata: session.state[Key.metadata]))
+                            challengeMetadata: session.state.custom?.challengeMetadata))
         var state = session.state
-        state[Key.privateParameters] = nil
-        state[Key.metadata] = nil
+        state.custom?.privateParameters = nil
+        state.custom?.challengeMetadata = nil
         return try await next(rounds: rounds, state: state, user: user, pool: pool, client: client, clientMetadata: auth.clientMetadata)
     }
 
@@ -86,7 +77,7 @@ struct CustomAuthentication {
     static let failed = CognitoError(.notAuthorizedException, "Incorrect username or password.")
 
     private func next(
-        rounds: [Round], state: [String: String], user: User, pool: UserPool, client: AppClient, clientMetadata: [String: String]?
+        rounds: [Round], state: SignInState, user: User, pool: UserPool, client: AppClient, clientMetadata: [String: String]?
     ) async throws -> AuthOutcome {
         switch try await triggers.define(rounds: rounds, pool: pool, user: user, client: client, clientMetadata: clientMetadata) {
         case .fail:
@@ -94,46 +85,40 @@ struct CustomAuthentication {
         case .issueTokens:
             // A name nobody has never gets tokens, whatever the function says.
             guard !SimulatedUser.isSimulated(user) else { throw Self.failed }
-            return try await auth.signedIn(user: user, pool: pool, client: client, deviceKey: state["deviceKey"])
+            return try await auth.signedIn(user: user, pool: pool, client: client, deviceKey: state.deviceKey)
         case .challenge(ChallengeNameType.customChallenge.rawValue):
             let challenge = try await triggers.create(
                 challenge: ChallengeNameType.customChallenge.rawValue, rounds: rounds, pool: pool, user: user, client: client,
                 clientMetadata: clientMetadata)
             var next = Self.carried(state, rounds: rounds)
-            next[Key.privateParameters] = Self.encode(challenge.privateParameters)
-            next[Key.metadata] = challenge.metadata
+            next.custom?.privateParameters = challenge.privateParameters
+            next.custom?.challengeMetadata = challenge.metadata
             let session = try await sessions.create(challenge: .customChallenge, user: user, pool: pool, client: client, state: next)
             var parameters = challenge.publicParameters
             parameters["USERNAME"] = user.username
             return AuthOutcome(challengeName: .customChallenge, session: session, parameters: parameters)
         case .challenge(ChallengeNameType.passwordVerifier.rawValue):
             // The built-in password step: only after the client began with SRP_A, and only once.
-            guard let srpA = state[Key.srpA] else { throw Triggers.unrecognizable }
+            guard let srpA = state.custom?.srpA else { throw Triggers.unrecognizable }
             var next = Self.carried(state, rounds: rounds)
-            next[Key.srpA] = nil
+            next.custom?.srpA = nil
             return try await auth.passwordVerifierChallenge(
-                user: user, srpA: srpA, deviceKey: state["deviceKey"], pool: pool, client: client, carrying: next)
+                user: user, srpA: srpA, deviceKey: state.deviceKey, pool: pool, client: client, carrying: next)
         default:
             throw Triggers.unrecognizable
         }
     }
 
-    private static func carried(_ state: [String: String], rounds: [Round]) -> [String: String] {
-        var next = state
-        next[Key.rounds] = encode(rounds)
-        return next
+    /// `state` with the rounds so far: from here on, its sessions belong to a custom sign-in.
+    private static func carried(_ state: SignInState, rounds: [Round]) -> SignInState {
+        state.with { state in
+            var custom = state.custom ?? SignInState.CustomSignIn()
+            custom.rounds = rounds
+            state.custom = custom
+        }
     }
 
     static func rounds(_ session: AuthSession) -> [Round] {
-        decode([Round].self, session.state[Key.rounds]) ?? []
-    }
-
-    private static func encode<T: Encodable>(_ value: T) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("null".utf8), as: UTF8.self)
-    }
-
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
-        guard let text else { return nil }
-        return try? JSONDecoder().decode(type, from: Data(text.utf8))
+        session.state.custom?.rounds ?? []
     }
 }

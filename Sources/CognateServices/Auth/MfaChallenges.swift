@@ -31,7 +31,7 @@ struct MfaChallenges {
     }
 
     /// The challenge after a verified password, or nil when the user gets their tokens.
-    func challenge(user: User, pool: UserPool, client: AppClient, carrying carried: [String: String] = [:]) async throws -> AuthOutcome? {
+    func challenge(user: User, pool: UserPool, client: AppClient, carrying carried: SignInState = SignInState()) async throws -> AuthOutcome? {
         let mode = pool.settings.mfaConfiguration ?? .off
         guard mode != .off else { return nil }
         let factors = Self.usableFactors(user, pool)
@@ -53,18 +53,17 @@ struct MfaChallenges {
         if let preferred = user.mfa?.preferred, factors.contains(preferred) {
             return try await issue(preferred, user: user, pool: pool, client: client, carrying: carried)
         }
-        let choices = factors.map(\.rawValue)
         let session = try await sessions.create(
-            challenge: .selectMfaType, user: user, pool: pool, client: client,
-            state: carried.merging(["choices": choices.joined(separator: ",")]) { $1 })
-        return AuthOutcome(challengeName: .selectMfaType, session: session, parameters: ["MFAS_CAN_CHOOSE": Self.jsonList(choices)])
+            challenge: .selectMfaType, user: user, pool: pool, client: client, state: carried.with { $0.mfaChoices = factors })
+        return AuthOutcome(challengeName: .selectMfaType, session: session,
+                           parameters: ["MFAS_CAN_CHOOSE": Self.jsonList(factors.map(\.rawValue))])
     }
 
     /// Sends a sign-in code by SMS or email and answers `challenge` (SMS_MFA, SMS_OTP or EMAIL_OTP) with the
     /// code's hash in its session.
     func sendCode(
         _ factor: MfaFactor, as challenge: ChallengeNameType, user: User, pool: UserPool, client: AppClient,
-        carrying carried: [String: String] = [:]
+        carrying carried: SignInState = SignInState()
     ) async throws -> AuthOutcome {
         // A locked-out user gets no code, and every code sent counts toward the user's hourly bound
         // (CodeThrottling), whoever asks for it: an anonymous caller cannot flood a user's inbox or phone.
@@ -78,7 +77,10 @@ struct MfaChallenges {
             code, factor: factor, pool: pool, user: user, clientID: client.clientID, clientMetadata: clientMetadata)
         let session = try await sessions.create(
             challenge: challenge, user: user, pool: pool, client: client,
-            state: carried.merging(["code": Codes.hash(code), "attempts": "0"]) { $1 })
+            state: carried.with { state in
+                state.codeHash = Codes.hash(code)
+                state.codeAttempts = 0
+            })
         return AuthOutcome(challengeName: challenge, session: session, parameters: [
             "CODE_DELIVERY_DELIVERY_MEDIUM": factor == .sms ? "SMS" : "EMAIL", "CODE_DELIVERY_DESTINATION": destination,
         ])
@@ -86,7 +88,7 @@ struct MfaChallenges {
 
     /// Sends the code (SMS, email) and answers the factor's challenge.
     func issue(
-        _ factor: MfaFactor, user: User, pool: UserPool, client: AppClient, carrying carried: [String: String] = [:]
+        _ factor: MfaFactor, user: User, pool: UserPool, client: AppClient, carrying carried: SignInState = SignInState()
     ) async throws -> AuthOutcome {
         switch factor {
         case .softwareToken:
@@ -113,15 +115,15 @@ struct MfaChallenges {
         default:
             let name = challenge == .smsMfa ? "SMS_MFA_CODE" : challenge == .smsOtp ? "SMS_OTP_CODE" : "EMAIL_OTP_CODE"
             let code = try AuthService.required(name, responses)
-            let matched = session.state["code"].map { ConstantTime.equal(Array($0.utf8), Array(Codes.hash(code).utf8)) } ?? false
+            let matched = session.state.codeHash.map { ConstantTime.equal(Array($0.utf8), Array(Codes.hash(code).utf8)) } ?? false
             answer = matched ? .matched : .mismatch
         }
         guard answer == .matched else {
             try await policy.recordFailure(user: user, pool: pool)
-            let attempts = (Int(session.state["attempts"] ?? "0") ?? 0) + 1
+            let attempts = (session.state.codeAttempts ?? 0) + 1
             if attempts < Self.attemptsPerSession {
                 var retry = session
-                retry.state["attempts"] = String(attempts)
+                retry.state.codeAttempts = attempts
                 try await sessions.restore(retry)
             }
             throw answer == .reused ? Self.reused : Self.mismatch

@@ -1,4 +1,5 @@
 import CognateCrypto
+import CognateStorage
 import CognitoModel
 import Foundation
 
@@ -7,13 +8,13 @@ import Foundation
 struct SRPExchange {
     let deps: ServiceDependencies
 
-    /// Starts an exchange for the client's SRP_A: the state the session keeps, SRP_B and the secret block.
-    func start(srpA: String, verifier: [UInt8]) throws(CognitoError) -> (state: [String: String], srpB: String, secretBlock: String) {
+    /// Starts an exchange for the client's SRP_A: the values the session keeps, SRP_B and the secret block.
+    func start(srpA: String, verifier: [UInt8]) throws(CognitoError) -> (srp: SignInState.SRPValues, srpB: String, secretBlock: String) {
         try Self.checkClientPublic(srpA)
         let b = deps.random.bytes(32)
         let bigB = BigEndian.hexWithoutLeadingZeros(CognitoSRP.shared.serverPublic(verifier: verifier, secret: b))
         let secretBlock = Data(deps.random.bytes(64)).base64EncodedString()
-        return (["b": BigEndian.hexWithoutLeadingZeros(b), "B": bigB, "A": srpA], bigB, secretBlock)
+        return (SignInState.SRPValues(clientPublic: srpA, serverPublic: bigB, serverSecret: BigEndian.hexWithoutLeadingZeros(b)), bigB, secretBlock)
     }
 
     /// Longest SRP_A accepted as text: the modulus in hex, with room for sign and padding zeros.
@@ -33,14 +34,15 @@ struct SRPExchange {
     /// Whether the claim in `responses` proves the secret behind `verifier`. `signingName` and `userID` are
     /// what the client signs with: the pool and the user (USER_ID_FOR_SRP), or the device group and key.
     func claimHolds(
-        _ responses: [String: String], state: [String: String], verifier: [UInt8], signingName: String, userID: String
+        _ responses: [String: String], srp: SignInState.SRPValues?, verifier: [UInt8], signingName: String, userID: String
     ) throws(CognitoError) -> Bool {
         guard let signature = responses["PASSWORD_CLAIM_SIGNATURE"].flatMap({ Data(base64Encoded: $0) }),
               let block = responses["PASSWORD_CLAIM_SECRET_BLOCK"].flatMap({ Data(base64Encoded: $0) }),
               let timestamp = responses["TIMESTAMP"],
-              let b = state["b"].flatMap(BigEndian.bytes(fromHex:)),
-              let bigB = state["B"].flatMap(BigEndian.bytes(fromHex:)),
-              let a = state["A"].flatMap(BigEndian.bytes(fromHex:))
+              let srp,
+              let b = BigEndian.bytes(fromHex: srp.serverSecret),
+              let bigB = BigEndian.bytes(fromHex: srp.serverPublic),
+              let a = BigEndian.bytes(fromHex: srp.clientPublic)
         else { return false }
         guard let date = SRPTimestamp.parse(timestamp), abs(date.timeIntervalSince(deps.clock.now())) <= 300 else {
             throw CognitoError(.notAuthorizedException, "The TIMESTAMP is not in Cognito's format or is too far from the server's time.")

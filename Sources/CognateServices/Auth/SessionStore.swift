@@ -12,25 +12,25 @@ struct SessionStore {
 
     /// Stores a session and answers the string the client holds for it.
     func create(
-        challenge: ChallengeNameType, user: User, pool: UserPool, client: AppClient, state: [String: String],
+        challenge: ChallengeNameType, user: User, pool: UserPool, client: AppClient, state: SignInState = SignInState(),
         handle: String? = nil
     ) async throws -> String {
         let token = handle ?? OpaqueToken.make(deps.random, bytes: 64)
         let minutes = client.settings.authSessionValidity ?? 3
         try await deps.storage.createSession(AuthSession(
             id: OpaqueToken.hash(token), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
-            challenge: challenge.rawValue, state: state, expiresAt: deps.clock.now().addingTimeInterval(Double(minutes) * 60)))
+            challenge: challenge, state: state, expiresAt: deps.clock.now().addingTimeInterval(Double(minutes) * 60)))
         return token
     }
 
-    /// Stores a follow-up of `session` for another step (a new string, the same pool, client and user); the
-    /// state is added to what the session carried.
-    func renew(_ session: AuthSession, challenge: ChallengeNameType, state: [String: String]) async throws -> String {
+    /// Stores a follow-up of `session` for another step (a new string, the same pool, client and user), its
+    /// state what the session carried as `update` changes it.
+    func renew(_ session: AuthSession, challenge: ChallengeNameType, update: (inout SignInState) -> Void) async throws -> String {
         let token = OpaqueToken.make(deps.random, bytes: 64)
         var next = session
         next.id = OpaqueToken.hash(token)
-        next.challenge = challenge.rawValue
-        next.state = session.state.merging(state) { $1 }
+        next.challenge = challenge
+        update(&next.state)
         try await deps.storage.createSession(next)
         return token
     }

@@ -61,7 +61,7 @@ enum SimulatedUser {
         let now = deps.clock.now()
         try await deps.storage.createSession(AuthSession(
             id: OpaqueToken.hash(OpaqueToken.make(deps.random)), poolID: pool.id, clientID: "", usernameKey: "",
-            challenge: "", state: [:], expiresAt: now.addingTimeInterval(-AuthSession.maxLifetime - 1)))
+            challenge: ChallengeNameType(rawValue: ""), state: SignInState(), expiresAt: now.addingTimeInterval(-AuthSession.maxLifetime - 1)))
     }
 }
 

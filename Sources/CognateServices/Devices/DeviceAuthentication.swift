@@ -23,7 +23,7 @@ struct DeviceAuthentication {
         let handle = Self.handle(pool: pool, client: client, user: user, deviceKey: device.key)
         _ = try await StorageError.ifPresent({ try await deps.storage.takeSession(id: OpaqueToken.hash(handle)) })
         _ = try await sessions.create(challenge: .deviceSrpAuth, user: user, pool: pool, client: client,
-                                      state: ["deviceKey": device.key], handle: handle)
+                                      state: SignInState(deviceKey: device.key), handle: handle)
         return AuthOutcome(challengeName: .deviceSrpAuth, session: handle,
                            parameters: ["USERNAME": user.username, "DEVICE_KEY": device.key])
     }
@@ -35,13 +35,13 @@ struct DeviceAuthentication {
     /// DEVICE_SRP_AUTH answered with the device's SRP_A: DEVICE_PASSWORD_VERIFIER with SRP_B and the device's salt.
     func start(_ responses: [String: String], session: AuthSession, user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
         let key = try AuthService.required("DEVICE_KEY", responses)
-        guard key == session.state["deviceKey"], let device = user.device(key), let verifier = device.verifier,
+        guard key == session.state.deviceKey, let device = user.device(key), let verifier = device.verifier,
               let salt = device.saltHex
         else { throw CognitoError(.notAuthorizedException, "Device does not exist.") }
-        var (state, srpB, secretBlock) = try SRPExchange(deps: deps).start(
+        let (srp, srpB, secretBlock) = try SRPExchange(deps: deps).start(
             srpA: try AuthService.required("SRP_A", responses), verifier: Array(verifier))
-        state["deviceKey"] = key
-        _ = try await sessions.create(challenge: .devicePasswordVerifier, user: user, pool: pool, client: client, state: state,
+        _ = try await sessions.create(challenge: .devicePasswordVerifier, user: user, pool: pool, client: client,
+                                      state: SignInState(deviceKey: key).with { $0.srp = srp },
                                       handle: secretBlock)
         return AuthOutcome(challengeName: .devicePasswordVerifier, session: secretBlock, parameters: [
             "SRP_B": srpB, "SALT": salt, "SECRET_BLOCK": secretBlock, "USERNAME": user.username, "DEVICE_KEY": key,
@@ -51,13 +51,13 @@ struct DeviceAuthentication {
     /// DEVICE_PASSWORD_VERIFIER: the claim signed with the device's secret. Answers the device.
     func verify(_ responses: [String: String], session: AuthSession, user: User, pool: UserPool) async throws -> Device {
         let failure = CognitoError(.notAuthorizedException, "Incorrect username or password.")
-        guard let key = session.state["deviceKey"], responses["DEVICE_KEY"] == nil || responses["DEVICE_KEY"] == key,
+        guard let key = session.state.deviceKey, responses["DEVICE_KEY"] == nil || responses["DEVICE_KEY"] == key,
               let device = user.device(key), let verifier = device.verifier
         else { throw failure }
         let policy = SignInPolicy(deps: deps)
         try policy.admit(user)
         let holds = try SRPExchange(deps: deps).claimHolds(
-            responses, state: session.state, verifier: Array(verifier), signingName: device.groupKey, userID: device.key)
+            responses, srp: session.state.srp, verifier: Array(verifier), signingName: device.groupKey, userID: device.key)
         try await policy.require(holds, user: user, pool: pool, failure: failure)
         let now = deps.clock.now()
         try await UserAdminService(deps).update(pool, user) { user in

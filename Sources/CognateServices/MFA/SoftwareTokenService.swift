@@ -59,17 +59,17 @@ struct SoftwareTokenService {
     func associate(session handle: String, secret: String? = nil) async throws -> (secret: String, session: String) {
         let secret = secret ?? Base32.encode(deps.random.bytes(Self.secretBytes))
         let stored = try await sessions.take(handle)
-        guard stored.challenge == ChallengeNameType.mfaSetup.rawValue else { throw SessionStore.expired }
+        guard stored.challenge == .mfaSetup else { throw SessionStore.expired }
         let pool = try await UserPoolService(deps).load(stored.poolID)
         try Self.requireOffered(pool)
-        return (secret, try await sessions.renew(stored, challenge: .mfaSetup, state: ["secret": secret]))
+        return (secret, try await sessions.renew(stored, challenge: .mfaSetup) { $0.softwareTokenSecret = secret })
     }
 
     /// VerifySoftwareToken in that sign-in: the first code makes the secret the user's; the renewed session
     /// then completes the MFA_SETUP challenge. A wrong code leaves the session as it was.
     func verify(session handle: String, code: String, name: String?) async throws -> String {
         let stored = try await sessions.take(handle)
-        guard stored.challenge == ChallengeNameType.mfaSetup.rawValue, let secret = stored.state["secret"] else {
+        guard stored.challenge == .mfaSetup, let secret = stored.state.softwareTokenSecret else {
             throw SessionStore.expired
         }
         let pool = try await UserPoolService(deps).load(stored.poolID)
@@ -82,7 +82,7 @@ struct SoftwareTokenService {
             try await sessions.restore(stored)
             throw error
         }
-        return try await sessions.renew(stored, challenge: .mfaSetup, state: ["verified": "true"])
+        return try await sessions.renew(stored, challenge: .mfaSetup) { $0.softwareTokenVerified = true }
     }
 
     static func requireOffered(_ pool: UserPool) throws(CognitoError) {

@@ -8,19 +8,7 @@ struct ChallengeTriggers {
     let deps: ServiceDependencies
 
     /// One round of a custom sign-in, as the `session` array of the events carries it.
-    struct Round: Codable, Equatable {
-        var challengeName: String
-        var challengeResult: Bool
-        /// Create's `challengeMetadata`, for CUSTOM_CHALLENGE rounds only (null otherwise).
-        var challengeMetadata: String?
-
-        var json: JSONValue {
-            .object([
-                "challengeName": .string(challengeName), "challengeResult": .bool(challengeResult),
-                "challengeMetadata": challengeMetadata.map(JSONValue.string) ?? .null,
-            ])
-        }
-    }
+    typealias Round = CustomChallengeRound
 
     /// What DefineAuthChallenge decided.
     enum Decision: Equatable {
@@ -92,5 +80,15 @@ struct ChallengeTriggers {
             request: request, response: ["answerCorrect": .null])
         let response = try await Triggers(deps: deps).run(.verifyAuthChallengeResponse, function: function, event: event)
         return try Triggers.flag(response, "answerCorrect")
+    }
+}
+
+extension CustomChallengeRound {
+    /// The round as the events' `session` array carries it.
+    var json: JSONValue {
+        .object([
+            "challengeName": .string(challengeName), "challengeResult": .bool(challengeResult),
+            "challengeMetadata": challengeMetadata.map(JSONValue.string) ?? .null,
+        ])
     }
 }

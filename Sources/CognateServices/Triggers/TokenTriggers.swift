@@ -2,16 +2,6 @@ import CognateStorage
 import CognitoModel
 import Foundation
 
-/// Why tokens are being made: PreTokenGeneration's trigger source.
-enum TokenSource: String, Sendable {
-    case authentication = "TokenGeneration_Authentication"
-    case hostedAuth = "TokenGeneration_HostedAuth"
-    case newPasswordChallenge = "TokenGeneration_NewPasswordChallenge"
-    case authenticateDevice = "TokenGeneration_AuthenticateDevice"
-    case refreshTokens = "TokenGeneration_RefreshTokens"
-    case clientCredentials = "TokenGeneration_ClientCredentials"
-}
-
 /// The occasion of a token issue, as PreTokenGeneration sees it.
 struct TokenGeneration: Sendable {
     var source: TokenSource
