@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "cognate", targets: ["Cognate"]),
         .library(name: "CognateStorageConformance", targets: ["CognateStorageConformance"]),
         .library(name: "CognateCrypto", targets: ["CognateCrypto"]),
+        // Cognate in-process for Swift tests (as HummingbirdTesting): see Sources/CognateTesting.
+        .library(name: "CognateTesting", targets: ["CognateTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -65,11 +67,23 @@ let package = Package(
             dependencies: ["CognitoModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
         ),
+        // The storage protocol on SQL (SQLKit): SQLStorage over an engine, migrations, the shared schema, page
+        // tokens and caches. Each database's target depends on it alone.
+        .target(
+            name: "CognateSQL",
+            dependencies: [
+                "CognateStorage",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: upcoming
+        ),
         // SQLite backend of the storage protocol (SQLite bundled by sqlite-nio).
         .target(
             name: "CognateSQLite",
             dependencies: [
-                "CognateStorage",
+                "CognateSQL", "CognateStorage",
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +95,7 @@ let package = Package(
         .target(
             name: "CognatePostgres",
             dependencies: [
-                "CognateSQLite", "CognateStorage",
+                "CognateSQL", "CognateStorage",
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -199,7 +213,7 @@ let package = Package(
         .executableTarget(
             name: "Cognate",
             dependencies: [
-                "CognateHTTP", "CognateSQLite", "CognatePostgres", "CognateServices", "CognateWire", "CognateStorage", "CognateLambda",
+                "CognateHTTP", "CognateSQL", "CognateSQLite", "CognatePostgres", "CognateServices", "CognateWire", "CognateStorage", "CognateLambda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -207,6 +221,31 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // Cognate in-process for tests: in-memory storage, a manual clock, seeded randomness, recording
+        // Lambda and web clients, typed operation calls, fixtures, an SRP client.
+        .target(
+            name: "CognateTesting",
+            dependencies: [
+                "CognateServices", "CognateHTTP", "CognateSQL", "CognateSQLite", "CognateStorage", "CognateWire", "CognitoModel",
+                "CognateCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // The sign-in flows, the token grants and the managed login, in-process through CognateTesting.
+        .testTarget(
+            name: "CognateFlowTests",
+            dependencies: [
+                "CognateTesting", "CognateServices", "CognateHTTP", "CognateStorage", "CognateWire", "CognitoModel", "CognateCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -223,7 +262,7 @@ let package = Package(
         .testTarget(
             name: "CognatePostgresTests",
             dependencies: [
-                "CognatePostgres", "CognateSQLite", "CognateStorage", "CognateStorageConformance",
+                "CognatePostgres", "CognateSQL", "CognateSQLite", "CognateStorage", "CognateStorageConformance",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -244,13 +283,16 @@ let package = Package(
         ),
         .testTarget(
             name: "CognateSQLiteTests",
-            dependencies: ["CognateSQLite", "CognateStorage", "CognateStorageConformance", "CognitoModel", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CognateSQL", "CognateSQLite", "CognateStorage", "CognateStorageConformance", "CognitoModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "CognateServicesTests",
             dependencies: [
-                "CognateServices", "CognateHTTP", "CognateSQLite", "CognateStorage", "CognateWire", "CognitoModel", "CognateQRCode",
+                "CognateServices", "CognateHTTP", "CognateSQL", "CognateSQLite", "CognateStorage", "CognateWire", "CognitoModel", "CognateQRCode",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CognateHTTP
+import CognateSQL
 import CognateSQLite
 import CognateServices
 import CognateStorage

@@ -1,6 +1,7 @@
 import CognateHTTP
 import CognateLambda
 import CognatePostgres
+import CognateSQL
 import CognateSQLite
 import CognateServices
 import CognateStorage

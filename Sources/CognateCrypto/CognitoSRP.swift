@@ -19,8 +19,8 @@ public struct CognitoSRP: Sendable {
 
     /// The group's arithmetic.
     public let group: Montgomery
-    let generator: [UInt64]
-    let multiplier: [UInt64]
+    public let generator: [UInt64]
+    public let multiplier: [UInt64]
     /// g^e for exponents of up to 32 bytes (x is a SHA-256, b 32 random bytes) without squarings.
     let generatorPowers: FixedBasePower
     /// General-base powers (v^u and (A·v^u)^b), by libcrypto: about twice as fast as `group.power` here.
@@ -49,7 +49,7 @@ public struct CognitoSRP: Sendable {
     }
 
     /// x = H(salt ‖ H(poolName ‖ userID ‖ ":" ‖ password)).
-    func privateKey(poolID: String, userID: String, password: String, saltHex: String) -> [UInt8] {
+    public func privateKey(poolID: String, userID: String, password: String, saltHex: String) -> [UInt8] {
         let inner = SHA256.hash(data: Array((Self.poolName(poolID) + userID + ":" + password).utf8))
         let salt = BigEndian.signPadded(BigEndian.bytes(fromHex: saltHex) ?? [])
         return Array(SHA256.hash(data: salt + Array(inner)))
@@ -105,7 +105,7 @@ public struct CognitoSRP: Sendable {
     }
 
     /// HKDF-SHA256 with u as salt and S as input, info "Caldera Derived Key" ‖ 0x01, first 16 bytes.
-    static func derivedKey(s: [UInt8], u: [UInt8]) -> [UInt8] {
+    public static func derivedKey(s: [UInt8], u: [UInt8]) -> [UInt8] {
         let prk = HMAC<SHA256>.authenticationCode(for: BigEndian.signPadded(s), using: SymmetricKey(data: BigEndian.signPadded(u)))
         let info = Array("Caldera Derived Key".utf8) + [1]
         let okm = HMAC<SHA256>.authenticationCode(for: info, using: SymmetricKey(data: Data(prk)))

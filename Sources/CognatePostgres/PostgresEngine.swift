@@ -1,4 +1,4 @@
-import CognateSQLite
+import CognateSQL
 import CognateStorage
 import Foundation
 import Logging
@@ -47,6 +47,49 @@ public final class PostgresEngine: SQLEngine {
     public func tables(_ db: any SQLDatabase) async throws -> [String] {
         try await db.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'")
             .all(decodingColumn: "tablename", as: String.self)
+    }
+
+    public func describeSchema(_ db: any SQLDatabase) async throws -> SchemaDescription {
+        var tables: [String: [SchemaDescription.Column]] = [:]
+        let columns = try await db.raw(
+            """
+            SELECT table_name::text AS table_name, column_name::text AS column_name, data_type::text AS data_type,
+                   (is_nullable = 'NO') AS not_null
+            FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name <> 'schema_migrations'
+            ORDER BY table_name, ordinal_position
+            """
+        ).all()
+        for row in columns {
+            let column = SchemaDescription.Column(
+                name: try row.decode(column: "column_name", as: String.self), type: try row.decode(column: "data_type", as: String.self),
+                notNull: try row.decode(column: "not_null", as: Bool.self))
+            tables[try row.decode(column: "table_name", as: String.self), default: []].append(column)
+        }
+        // The indexes a migration made: not those behind a primary key or a UNIQUE constraint.
+        let indexes = try await db.raw(
+            """
+            SELECT i.relname::text AS name, t.relname::text AS table_name, ix.indisunique AS is_unique,
+                   array_to_string(ARRAY(
+                       SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
+                       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord), ',') AS columns
+            FROM pg_index ix
+            JOIN pg_class i ON i.oid = ix.indexrelid
+            JOIN pg_class t ON t.oid = ix.indrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE n.nspname = current_schema() AND t.relname <> 'schema_migrations'
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid)
+            """
+        ).all()
+        var described: [String: SchemaDescription.Index] = [:]
+        for row in indexes {
+            let name = try row.decode(column: "name", as: String.self)
+            described[name] = SchemaDescription.Index(
+                name: name, table: try row.decode(column: "table_name", as: String.self),
+                columns: try row.decode(column: "columns", as: String.self).split(separator: ",").map(String.init),
+                unique: try row.decode(column: "is_unique", as: Bool.self))
+        }
+        return SchemaDescription(tables: tables, indexes: described)
     }
 
     init(configuration: PostgresClient.Configuration, logger: Logger) {

@@ -1,13 +1,15 @@
-import CognateSQLite
+import CognateSQL
 
 /// Cognate's schema on PostgreSQL, as numbered migrations applied once (under an advisory lock, so nodes
 /// starting together apply each one once). It holds the same tables, keys and constraints as SQLite's
 /// (`SQLiteMigrations`), in PostgreSQL's types: text compared byte by byte (`COLLATE "C"`, SQLite's order,
 /// which page tokens rely on), users' binary records as `BYTEA`, times as `DOUBLE PRECISION`. PostgreSQL
-/// support began at SQLite's migration 10, so its migration 1 is that whole schema; later changes are added
-/// to both lists.
+/// support began at SQLite's migration 10, so its migration 1 is that whole schema. This history ends at
+/// migration 2 (SQLite's 11); later changes are written once, in `SharedMigrations`.
 enum PostgresMigrations {
-    static let all: [Migration] = [
+    static let all = SharedMigrations.complete(history, .postgres)
+
+    static let history: [Migration] = [
         Migration(1, [
             """
             CREATE TABLE user_pools (

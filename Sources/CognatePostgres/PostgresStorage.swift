@@ -1,4 +1,4 @@
-import CognateSQLite
+import CognateSQL
 import Foundation
 import Logging
 import NIOSSL

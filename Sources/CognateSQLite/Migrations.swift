@@ -1,7 +1,11 @@
+import CognateSQL
+
 /// The schema, as numbered migrations; each runs once, in its own transaction. Never edit a released
-/// migration: add the next number.
+/// migration. This history ends at migration 11; later changes are written once, in `SharedMigrations`.
 enum SQLiteMigrations {
-    static let all: [Migration] = [
+    static let all = SharedMigrations.complete(history, .sqlite)
+
+    static let history: [Migration] = [
         Migration(1, [
             """
             CREATE TABLE user_pools (

@@ -1,3 +1,4 @@
+import CognateSQL
 import CognateStorage
 import SQLKit
 import Synchronization
@@ -22,6 +23,29 @@ final class SQLiteEngine: SQLEngine {
     func tables(_ db: any SQLDatabase) async throws -> [String] {
         try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'")
             .all(decodingColumn: "name", as: String.self)
+    }
+
+    func describeSchema(_ db: any SQLDatabase) async throws -> SchemaDescription {
+        var tables: [String: [SchemaDescription.Column]] = [:]
+        for table in try await self.tables(db) {
+            tables[table] = try await db.raw("SELECT name, type, \"notnull\" AS not_null, pk FROM pragma_table_info(\(bind: table)) ORDER BY cid")
+                .all().map { row in
+                    SchemaDescription.Column(
+                        name: try row.decode(column: "name", as: String.self), type: try row.decode(column: "type", as: String.self),
+                        notNull: try row.decode(column: "not_null", as: Int.self) != 0 || row.decode(column: "pk", as: Int.self) != 0)
+                }
+        }
+        var indexes: [String: SchemaDescription.Index] = [:]
+        let rows = try await db.raw("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all()
+        for row in rows {
+            let name = try row.decode(column: "name", as: String.self)
+            let columns = try await db.raw("SELECT name FROM pragma_index_info(\(bind: name)) ORDER BY seqno")
+                .all(decodingColumn: "name", as: String.self)
+            indexes[name] = SchemaDescription.Index(
+                name: name, table: try row.decode(column: "tbl_name", as: String.self), columns: columns,
+                unique: try row.decode(column: "sql", as: String.self).uppercased().hasPrefix("CREATE UNIQUE"))
+        }
+        return SchemaDescription(tables: tables, indexes: indexes)
     }
 
     /// - Parameters:

@@ -1,3 +1,4 @@
+import CognateSQL
 import CognateStorage
 import Foundation
 import Logging

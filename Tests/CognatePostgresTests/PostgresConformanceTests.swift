@@ -1,4 +1,5 @@
 import CognatePostgres
+import CognateSQL
 import CognateSQLite
 import CognateStorage
 import CognateStorageConformance
@@ -62,7 +63,12 @@ enum TestDatabase {
             throw TestFailure("COGNATE_TEST_POSTGRES_URL is not set: run Scripts/test.sh, which starts PostgreSQL, or set it to a server's URL.")
         }
         let name = "cognate_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try await admin(server, "CREATE DATABASE \(name)")
+        do {
+            try await admin(server, "CREATE DATABASE \(name)")
+        } catch {
+            // PostgreSQL's errors describe themselves only when asked.
+            throw TestFailure("CREATE DATABASE failed: \(String(reflecting: error))")
+        }
         var components = URLComponents(string: server)!
         components.path = "/" + name
         do {

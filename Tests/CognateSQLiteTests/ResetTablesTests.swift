@@ -1,4 +1,6 @@
+@testable import CognateSQL
 @testable import CognateSQLite
+import CognateStorageConformance
 import Foundation
 import Logging
 import Testing
@@ -19,6 +21,26 @@ import Testing
             }
             #expect(made.count > 15)
             #expect(listed == made)
+        } catch {
+            try await storage.close()
+            throw error
+        }
+        try await storage.close()
+    }
+
+    @Test func everyTableBelongsToOneRecordFamily() async throws {
+        let storage = try await SQLiteStorage.open(.memory, logger: Logger(label: "test"))
+        do {
+            let listed = Set(try await storage.engine.read { db in try await storage.engine.tables(db) })
+            var claimed: [String: RecordFamily] = [:]
+            for family in RecordFamily.allCases {
+                #expect(!family.checks.isEmpty, "\(family) has no conformance checks")
+                for table in family.tables {
+                    #expect(claimed[table] == nil, "\(table) is claimed by \(family) and \(claimed[table].map { "\($0)" } ?? "")")
+                    claimed[table] = family
+                }
+            }
+            #expect(Set(claimed.keys) == listed)
         } catch {
             try await storage.close()
             throw error

@@ -1,3 +1,4 @@
+import CognateSQL
 import CognateSQLite
 import CognateStorage
 import CognitoModel

@@ -1,3 +1,4 @@
+@testable import CognateSQL
 @testable import CognateSQLite
 import CognateStorage
 import CognitoModel

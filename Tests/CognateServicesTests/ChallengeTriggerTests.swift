@@ -1,4 +1,5 @@
 @testable import CognateServices
+import CognateSQL
 import CognateSQLite
 import CognateStorage
 import CognitoModel

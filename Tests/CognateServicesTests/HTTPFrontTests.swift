@@ -1,4 +1,5 @@
 import CognateHTTP
+import CognateSQL
 import CognateSQLite
 import CognateServices
 import Foundation

@@ -100,7 +100,7 @@ struct AuthService {
             let user = try await begin(flow, params, pool: pool, client: client, metadata: metadata)
             return try await CustomAuthentication(deps: deps, auth: self).initiate(params, user: user, pool: pool, client: client)
         case .refreshTokenAuth, .refreshToken:
-            try gate.requireFlow(flow, client)
+            try ClientGate.requireFlow(flow, client)
             return try await refresh(
                 try Self.required("REFRESH_TOKEN", params), secretHash: params["SECRET_HASH"], username: params["USERNAME"],
                 deviceKey: params["DEVICE_KEY"], pool: pool, client: client)
@@ -117,7 +117,7 @@ struct AuthService {
         _ flow: AuthFlowType, _ params: [String: String], pool: UserPool, client: AppClient, metadata: [String: String]?,
         needs: [String] = []
     ) async throws -> User {
-        try gate.requireFlow(flow, client)
+        try ClientGate.requireFlow(flow, client)
         let username = try Self.required("USERNAME", params)
         for name in needs { _ = try Self.required(name, params) }
         if let srpA = params["SRP_A"], needs.contains("SRP_A") { try SRPExchange.checkClientPublic(srpA) }

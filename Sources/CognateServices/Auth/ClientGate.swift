@@ -22,7 +22,7 @@ struct ClientGate {
     /// The flows a client allows when it names none.
     static let defaultFlows: [ExplicitAuthFlowsType] = [.allowRefreshTokenAuth, .allowUserSrpAuth, .allowCustomAuth]
 
-    func requireFlow(_ flow: AuthFlowType, _ client: AppClient) throws(CognitoError) {
+    static func requireFlow(_ flow: AuthFlowType, _ client: AppClient) throws(CognitoError) {
         let flows = Set(client.settings.explicitAuthFlows ?? Self.defaultFlows)
         let legacyOnly = !flows.contains { $0.rawValue.hasPrefix("ALLOW_") }
         let allowed: Bool

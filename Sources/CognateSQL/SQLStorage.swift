@@ -147,8 +147,13 @@ public final class SQLStorage: Storage {
 
     // MARK: Migrations
 
-    func migrate() async throws {
+    public func migrate() async throws {
         try await engine.migrate()
+    }
+
+    /// The schema as the database lists it (see `SchemaDescription`).
+    public func describeSchema() async throws -> SchemaDescription {
+        try await read { db in try await self.engine.describeSchema(db) }
     }
 
     // MARK: User pools
@@ -523,53 +528,32 @@ public final class SQLStorage: Storage {
 
     // MARK: Groups
 
+    static let groups = PoolDocumentTable<Group>(
+        table: "groups", keyColumn: "name", poolID: \.poolID, key: \.name,
+        keep: { stored, changed in
+            changed.poolID = stored.poolID
+            changed.name = stored.name
+        },
+        duplicateKey: "group")
+
     public func createGroup(_ group: Group) async throws {
-        let data = try Self.json(group)
-        try await transaction { db in
-            try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: group.poolID)")
-            if try await db.raw("SELECT name FROM groups WHERE pool_id = \(bind: group.poolID) AND name = \(bind: group.name)").first() != nil {
-                throw StorageError.alreadyExists(key: "group")
-            }
-            try await db.raw("INSERT INTO groups (pool_id, name, data) VALUES (\(bind: group.poolID), \(bind: group.name), \(bind: data))").run()
-        }
+        try await Self.groups.create(group, in: self)
     }
 
     public func group(poolID: String, name: String) async throws -> Group {
-        try await read { db in
-            try await Self.one(Group.self, db, "SELECT data FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: name)")
-        }
+        try await Self.groups.get(poolID: poolID, key: name, in: self)
     }
 
     public func listGroups(poolID: String, _ page: PageRequest) async throws -> Page<Group> {
-        let after = try PageToken.decode(page.token, parts: 1)
-        return try await read { db in
-            var q: SQLQueryString = "SELECT data FROM groups WHERE pool_id = \(bind: poolID)"
-            if let after {
-                q.appendInterpolation(unsafeRaw: " AND name > ")
-                q.appendInterpolation(bind: after[0])
-            }
-            q.appendInterpolation(unsafeRaw: " ORDER BY name")
-            return try await Self.page(Group.self, db, q, limit: page.limit) { [$0.name] }
-        }
+        try await Self.groups.list(poolID: poolID, page, in: self)
     }
 
     public func updateGroup(poolID: String, name: String, _ change: @escaping @Sendable (inout Group) throws -> Void) async throws -> Group {
-        try await transaction { db in
-            var group = try await Self.one(Group.self, db, "SELECT data FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: name)")
-            try change(&group)
-            group.poolID = poolID
-            group.name = name
-            let data = try Self.json(group)
-            try await db.raw("UPDATE groups SET data = \(bind: data) WHERE pool_id = \(bind: poolID) AND name = \(bind: name)").run()
-            return group
-        }
+        try await Self.groups.update(poolID: poolID, key: name, in: self, change)
     }
 
     public func deleteGroup(poolID: String, name: String) async throws {
-        try await transaction { db in
-            try await Self.requireRow(db, "SELECT name FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: name)")
-            try await db.raw("DELETE FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: name)").run()
-        }
+        try await Self.groups.delete(poolID: poolID, key: name, in: self)
     }
 
     // MARK: Group membership

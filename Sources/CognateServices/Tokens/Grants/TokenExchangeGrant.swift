@@ -6,6 +6,9 @@ import Foundation
 /// token endpoint. Parameters and answer take the RFC's names; token types are its URNs.
 struct TokenExchangeGrant: TokenGrant {
     static let grantType = "urn:ietf:params:oauth:grant-type:token-exchange"
+    /// The flow it needs (impersonation or delegation) depends on the form: `issue` checks it once the
+    /// token types are read.
+    static let requirements: [GrantRequirement] = [.parameter(\.subjectToken, maxBytes: .max)]
     let deps: ServiceDependencies
 
     static let tokenTypes: [String: TokenTypeIdentifierType] = [
@@ -19,17 +22,16 @@ struct TokenExchangeGrant: TokenGrant {
     }
 
     func issue(_ request: TokenRequest) async throws -> TokenResponse {
-        let parameters = request.parameters
-        guard let subject = parameters["subject_token"], !subject.isEmpty,
-              let subjectType = parameters["subject_token_type"].flatMap({ Self.tokenTypes[$0] })
-        else { throw OAuthError.invalidRequest }
+        let form = request.form
+        let subject = form.subjectToken ?? ""
+        guard let subjectType = form.subjectTokenType.flatMap({ Self.tokenTypes[$0] }) else { throw OAuthError.invalidRequest }
         var actorType: TokenTypeIdentifierType?
-        if let actor = parameters["actor_token_type"] {
+        if let actor = form.actorTokenType {
             guard let type = Self.tokenTypes[actor] else { throw OAuthError.invalidRequest }
             actorType = type
         }
         var requested: IssuedTokenTypeIdentifierType?
-        if let asked = parameters["requested_token_type"] {
+        if let asked = form.requestedTokenType {
             switch Self.tokenTypes[asked] {
             case .accessToken: requested = .accessToken
             case .idToken: requested = .idToken
@@ -37,13 +39,13 @@ struct TokenExchangeGrant: TokenGrant {
             }
         }
         let flows = Set(request.client.settings.explicitAuthFlows ?? [])
-        let needed: ExplicitAuthFlowsType = parameters["actor_token"] != nil ? .allowTokenExchangeDelegation : .allowTokenExchangeImpersonation
+        let needed: ExplicitAuthFlowsType = form.actorToken != nil ? .allowTokenExchangeDelegation : .allowTokenExchangeImpersonation
         guard flows.contains(needed) else { throw OAuthError.unauthorizedClient }
         let exchange = TokenExchange.Request(
             client: request.client, pool: request.pool, subjectToken: subject, subjectTokenType: subjectType,
-            actorToken: parameters["actor_token"], actorTokenType: actorType,
-            scopes: parameters["scope"].map { $0.split(separator: " ").map(String.init) },
-            audiences: parameters["audience"].map { [$0] }, resources: parameters["resource"].map { [$0] }, requestedTokenType: requested)
+            actorToken: form.actorToken, actorTokenType: actorType,
+            scopes: form.scope.map { $0.split(separator: " ").map(String.init) },
+            audiences: form.audience.map { [$0] }, resources: form.resource.map { [$0] }, requestedTokenType: requested)
         do {
             let issued = try await TokenExchange(deps: deps).exchange(exchange)
             return TokenResponse(

@@ -19,9 +19,13 @@ public struct TokenEndpoint: Sendable {
 
     /// `parameters` is the decoded form; `basic` the client ID and secret of an `Authorization: Basic` header.
     public func exchange(_ parameters: [String: String], basic: (id: String, secret: String)?) async throws(OAuthError) -> TokenResponse {
-        guard let grantType = parameters["grant_type"], !grantType.isEmpty else { throw OAuthError.invalidRequest }
+        let form = TokenForm(parameters)
+        guard let grantType = form.grantType, !grantType.isEmpty else { throw OAuthError.invalidRequest }
         guard let grant = grants[grantType] else { throw OAuthError.unsupportedGrantType }
-        let request = try await authenticate(parameters, basic: basic)
+        let request = try await authenticate(form, basic: basic)
+        for requirement in type(of: grant).requirements {
+            try Self.check(requirement, request)
+        }
         do {
             return try await grant.issue(request)
         } catch let error as OAuthError {
@@ -38,8 +42,9 @@ public struct TokenEndpoint: Sendable {
     /// `POST /oauth2/revoke`: revokes a refresh token of the authenticated client and every token minted
     /// from it. An unknown token is no error (RFC 7009 §2.2).
     public func revoke(_ parameters: [String: String], basic: (id: String, secret: String)?) async throws(OAuthError) {
-        guard let token = parameters["token"], !token.isEmpty, token.utf8.count <= 16_384 else { throw OAuthError.invalidRequest }
-        let request = try await authenticate(parameters, basic: basic)
+        let form = TokenForm(parameters)
+        guard let token = form.required(\.token, maxBytes: 16_384) else { throw OAuthError.invalidRequest }
+        let request = try await authenticate(form, basic: basic)
         guard request.client.settings.enableTokenRevocation != false else { throw OAuthError.invalidRequest }
         if JWTParts(token) != nil { throw OAuthError("unsupported_token_type") }
         let hash = OpaqueToken.hash(token)
@@ -54,11 +59,32 @@ public struct TokenEndpoint: Sendable {
         }
     }
 
-    private func authenticate(_ parameters: [String: String], basic: (id: String, secret: String)?) async throws(OAuthError) -> TokenRequest {
+    /// One requirement of a grant (see `GrantRequirement`), with its error.
+    private static func check(_ requirement: GrantRequirement, _ request: TokenRequest) throws(OAuthError) {
+        let settings = request.client.settings
+        switch requirement {
+        case .secret:
+            guard request.authenticated else { throw OAuthError.invalidClient }
+        case .oauthFlow(let flow):
+            guard settings.allowedOAuthFlows?.contains(flow) == true else { throw OAuthError.unauthorizedClient }
+        case .oauthFlowsOn(let error):
+            guard settings.allowedOAuthFlowsUserPoolClient == true else { throw error }
+        case .authFlow(let flow):
+            do {
+                try ClientGate.requireFlow(flow, request.client)
+            } catch {
+                throw OAuthError.unauthorizedClient
+            }
+        case .parameter(let field, let maxBytes):
+            guard request.form.required(field, maxBytes: maxBytes) != nil else { throw OAuthError.invalidRequest }
+        }
+    }
+
+    private func authenticate(_ form: TokenForm, basic: (id: String, secret: String)?) async throws(OAuthError) -> TokenRequest {
         // RFC 6749 §2.3: one way of authenticating per request.
-        if basic != nil && parameters["client_secret"] != nil { throw OAuthError.invalidRequest }
-        guard let clientID = basic?.id ?? parameters["client_id"], !clientID.isEmpty else { throw OAuthError.invalidClient }
-        if let named = parameters["client_id"], basic != nil, named != clientID { throw OAuthError.invalidClient }
+        if basic != nil && form.clientSecret != nil { throw OAuthError.invalidRequest }
+        guard let clientID = basic?.id ?? form.clientID, !clientID.isEmpty else { throw OAuthError.invalidClient }
+        if let named = form.clientID, basic != nil, named != clientID { throw OAuthError.invalidClient }
         let client: AppClient
         let pool: UserPool
         do {
@@ -71,15 +97,15 @@ public struct TokenEndpoint: Sendable {
             deps.logger.error("token endpoint: \(error)")
             throw OAuthError.serverFailure(error)
         }
-        let presented = basic?.secret ?? parameters["client_secret"]
+        let presented = basic?.secret ?? form.clientSecret
         if client.secrets.isEmpty {
             // A public client has nothing to prove; it must not pretend to.
             if presented != nil { throw OAuthError.invalidClient }
-            return TokenRequest(parameters: parameters, client: client, pool: pool, authenticated: false)
+            return TokenRequest(form: form, client: client, pool: pool, authenticated: false)
         }
         // A confidential client must prove its secret for every grant.
         guard let presented, client.secrets.contains(where: { ConstantTime.equal(Array($0.value.utf8), Array(presented.utf8)) })
         else { throw OAuthError.invalidClient }
-        return TokenRequest(parameters: parameters, client: client, pool: pool, authenticated: true)
+        return TokenRequest(form: form, client: client, pool: pool, authenticated: true)
     }
 }

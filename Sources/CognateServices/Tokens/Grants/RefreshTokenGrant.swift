@@ -6,18 +6,12 @@ import Foundation
 /// refresh token too when the client rotates them), with the scopes of the original sign-in.
 struct RefreshTokenGrant: TokenGrant {
     static let grantType = "refresh_token"
+    static let requirements: [GrantRequirement] = [.parameter(\.refreshToken, maxBytes: 1_024), .authFlow(.refreshTokenAuth)]
     let deps: ServiceDependencies
 
     func issue(_ request: TokenRequest) async throws -> TokenResponse {
         let client = request.client
-        guard let token = request.parameters["refresh_token"], !token.isEmpty, token.utf8.count <= 1_024 else {
-            throw OAuthError.invalidRequest
-        }
-        do {
-            try ClientGate(deps: deps).requireFlow(.refreshTokenAuth, client)
-        } catch {
-            throw OAuthError.unauthorizedClient
-        }
+        let token = request.form.refreshToken ?? ""
         do {
             let result = try await RefreshTokens(deps: deps).refresh(
                 token, pool: request.pool, client: client, deviceKey: nil, generation: TokenGeneration(.refreshTokens), rotates: true)

@@ -6,20 +6,18 @@ import Foundation
 /// speaks for the client itself (`sub` = client ID) and carries custom scopes only.
 struct ClientCredentialsGrant: TokenGrant {
     static let grantType = "client_credentials"
+    /// AWS answers invalid_grant when the client's OAuth flows are not switched on.
+    static let requirements: [GrantRequirement] = [.secret, .oauthFlow(.clientCredentials), .oauthFlowsOn(.invalidGrant)]
     let deps: ServiceDependencies
 
     func issue(_ request: TokenRequest) async throws -> TokenResponse {
         let client = request.client
-        guard request.authenticated else { throw OAuthError.invalidClient }
-        guard client.settings.allowedOAuthFlows?.contains(.clientCredentials) == true else { throw OAuthError.unauthorizedClient }
-        // AWS answers invalid_grant when the client's OAuth flows are not switched on.
-        guard client.settings.allowedOAuthFlowsUserPoolClient == true else { throw OAuthError.invalidGrant }
         let minter = ClientTokenMinter(deps: deps)
         let allowed = try await minter.allowedScopes(client)
         // The requested scopes, each the client's; without a request, every one of the client's. None at
         // all is invalid_scope.
         let scopes: [String]
-        if let asked = request.parameters["scope"] {
+        if let asked = request.form.scope {
             scopes = asked.split(separator: " ").map(String.init)
             guard !scopes.isEmpty, scopes.allSatisfy({ allowed.contains($0) }) else { throw OAuthError.invalidScope }
         } else {

@@ -23,6 +23,9 @@ public protocol SQLEngine: Sendable {
     /// a reset empties, so that a new table cannot be forgotten there.
     func tables(_ db: any SQLDatabase) async throws -> [String]
 
+    /// The tables, columns and indexes the migrations made, as the database lists them.
+    func describeSchema(_ db: any SQLDatabase) async throws -> SchemaDescription
+
     func close() async throws
 }
 

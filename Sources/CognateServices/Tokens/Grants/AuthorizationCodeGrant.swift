@@ -8,21 +8,21 @@ import Foundation
 /// was issued to, with the same redirect URI, and with the PKCE verifier when the request had a challenge.
 struct AuthorizationCodeGrant: TokenGrant {
     static let grantType = "authorization_code"
+    static let requirements: [GrantRequirement] = [
+        .oauthFlow(.code), .oauthFlowsOn(.unauthorizedClient), .parameter(\.code, maxBytes: 256),
+    ]
     let deps: ServiceDependencies
 
     func issue(_ request: TokenRequest) async throws -> TokenResponse {
         let client = request.client
-        guard client.settings.allowedOAuthFlows?.contains(.code) == true, client.settings.allowedOAuthFlowsUserPoolClient == true else {
-            throw OAuthError.unauthorizedClient
-        }
-        guard let code = request.parameters["code"], !code.isEmpty, code.utf8.count <= 256 else { throw OAuthError.invalidRequest }
+        let code = request.form.code ?? ""
         // Taken before anything else is checked: a code presented wrongly is spent, as RFC 6749 §10.5 advises.
         guard let stored = try await StorageError.ifPresent({ try await deps.storage.takeAuthorizationCode(hash: OpaqueToken.hash(code)) }),
               stored.clientID == client.clientID, stored.poolID == request.pool.id, stored.expiresAt > deps.clock.now(),
-              request.parameters["redirect_uri"] == stored.redirectURI
+              request.form.redirectURI == stored.redirectURI
         else { throw OAuthError.invalidGrant }
         if let challenge = stored.codeChallenge {
-            guard let verifier = request.parameters["code_verifier"], (43...128).contains(verifier.utf8.count),
+            guard let verifier = request.form.codeVerifier, (43...128).contains(verifier.utf8.count),
                   ConstantTime.equal(Array(Self.challenge(verifier).utf8), Array(challenge.utf8))
             else { throw OAuthError.invalidGrant }
         }
