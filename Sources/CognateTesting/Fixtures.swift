@@ -84,10 +84,14 @@ extension TestCognate {
     }
 
     /// Signs in with USER_SRP_AUTH through both steps, as an SDK does; answers the last step's reply (tokens
-    /// or the next challenge).
-    public func signInWithSRP(_ client: Client, _ username: String, _ password: String) async throws -> RespondToAuthChallengeResponse {
+    /// or the next challenge). With `deviceKey`, both steps name the device, as an SDK that remembers one does.
+    public func signInWithSRP(
+        _ client: Client, _ username: String, _ password: String, deviceKey: String? = nil
+    ) async throws -> RespondToAuthChallengeResponse {
         let srp = SRPClient(secret: random.bytes(32))
-        let started = try await initiate(client, .userSrpAuth, username, ["SRP_A": srp.publicHex])
+        var device: [String: String] = [:]
+        if let deviceKey { device["DEVICE_KEY"] = deviceKey }
+        let started = try await initiate(client, .userSrpAuth, username, device.merging(["SRP_A": srp.publicHex]) { $1 })
         let parameters = started.challengeParameters ?? [:]
         let userID = parameters["USER_ID_FOR_SRP"] ?? username
         let timestamp = SRPTimestamp.format(clock.now())
@@ -96,6 +100,6 @@ extension TestCognate {
             serverPublicHex: parameters["SRP_B"] ?? "", secretBlock: parameters["SECRET_BLOCK"] ?? "", timestamp: timestamp)
         return try await respond(
             client, .passwordVerifier, session: started.session, userID,
-            ["PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"] ?? "", "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp])
+            device.merging(["PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"] ?? "", "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp]) { $1 })
     }
 }
