@@ -133,8 +133,12 @@ let package = Package(
             ],
             swiftSettings: upcoming + libxml2,
             linkerSettings: Context.environment["COGNATE_STATIC_OPENSSL"] == "1"
-                ? [.unsafeFlags(["-Xlinker", "-l:libxml2.a", "-Xlinker", "-l:libicui18n.a", "-Xlinker", "-l:libicuuc.a",
-                                 "-Xlinker", "-l:libicudata.a", "-Xlinker", "-l:liblzma.a", "-Xlinker", "-lz", "-Xlinker", "-lstdc++"])]
+                ? [
+                    .unsafeFlags([
+                        "-Xlinker", "-l:libxml2.a", "-Xlinker", "-l:libicui18n.a", "-Xlinker", "-l:libicuuc.a",
+                        "-Xlinker", "-l:libicudata.a", "-Xlinker", "-l:liblzma.a", "-Xlinker", "-lz", "-Xlinker", "-lstdc++",
+                    ])
+                ]
                 : [.linkedLibrary("xml2"), .linkedLibrary("z")]
         ),
         // Cryptography: Montgomery arithmetic, Cognito's SRP, token signing.

@@ -14,6 +14,13 @@ if [ ! -f /usr/include/openssl/evp.h ] || [ ! -f /usr/include/libxml2/libxml/c14
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev libxml2-dev >/dev/null
 fi
 
+echo "==> formatting (swift-format with .swift-format; generated code is left as generated)"
+git ls-files 'Package.swift' 'Sources/*.swift' 'Tests/*.swift' 'Plugins/*.swift' | grep -v '^Sources/CognitoModel/Generated/' \
+    | xargs swift format lint --strict --parallel
+
+echo "==> the generated model is what the pinned botocore makes"
+bash Scripts/generate-model.sh --check
+
 echo "==> PostgreSQL for the PostgreSQL backend's tests"
 COGNATE_TEST_POSTGRES_URL="$(bash Scripts/start-postgres.sh)"
 export COGNATE_TEST_POSTGRES_URL

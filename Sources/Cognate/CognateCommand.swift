@@ -23,8 +23,10 @@ struct CognateCommand: AsyncParsableCommand {
     // Every option may also come from the environment (COGNATE_ and the option's name, as in COGNATE_PUBLIC_URL)
     // or from the config file; the command line wins. The defaults are Settings'.
 
-    @Option(help: ArgumentHelp("A config file (JSON or YAML) with any of the options below, as camelCase keys. Also COGNATE_CONFIG.",
-                               valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A config file (JSON or YAML) with any of the options below, as camelCase keys. Also COGNATE_CONFIG.",
+            valueName: "file"))
     var config: String?
 
     @Option(help: "Address to listen on (default: 127.0.0.1). COGNATE_HOST.")
@@ -33,7 +35,10 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 for any free port (default: 9229). COGNATE_PORT.")
     var port: Int?
 
-    @Option(help: "SQLite database file, created if missing (default: ./.cognate/cognate.sqlite), or postgres://user:password@host:port/database for several nodes on PostgreSQL. COGNATE_DB or COGNATE_DATABASE_URL.")
+    @Option(
+        help:
+            "SQLite database file, created if missing (default: ./.cognate/cognate.sqlite), or postgres://user:password@host:port/database for several nodes on PostgreSQL. COGNATE_DB or COGNATE_DATABASE_URL."
+    )
     var db: String?
 
     @Flag(inversion: .prefixedNo, help: "Keep all state in memory; nothing survives a restart. COGNATE_IN_MEMORY.")
@@ -53,11 +58,15 @@ struct CognateCommand: AsyncParsableCommand {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Serve the endpoints for test suites: /_cognate/outbox (every message sent, codes included), /_cognate/reset, /moto-api/reset and /_cognate/clock (default: on). Turn them off (--no-test-endpoints) wherever others can reach the server. COGNATE_TEST_ENDPOINTS."
+        help:
+            "Serve the endpoints for test suites: /_cognate/outbox (every message sent, codes included), /_cognate/reset, /moto-api/reset and /_cognate/clock (default: on). Turn them off (--no-test-endpoints) wherever others can reach the server. COGNATE_TEST_ENDPOINTS."
     )
     var testEndpoints: Bool?
 
-    @Option(help: "Where Lambda triggers are invoked (the Lambda Invoke API of ministack, LocalStack, sam local start-lambda…). Default: the Lambda endpoint of each function ARN's region. COGNATE_LAMBDA_ENDPOINT.")
+    @Option(
+        help:
+            "Where Lambda triggers are invoked (the Lambda Invoke API of ministack, LocalStack, sam local start-lambda…). Default: the Lambda endpoint of each function ARN's region. COGNATE_LAMBDA_ENDPOINT."
+    )
     var lambdaEndpoint: String?
 
     @Option(help: "Seconds each attempt to invoke a trigger may take (default: 5, as Cognito). COGNATE_LAMBDA_TIMEOUT.")
@@ -66,16 +75,29 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: "Attempts to invoke a trigger that times out or cannot be reached (default: 3, as Cognito). COGNATE_LAMBDA_ATTEMPTS.")
     var lambdaAttempts: Int?
 
-    @Option(help: "Social providers answered by a local OpenID provider: TYPE=ISSUER pairs separated by commas (Google=http://localhost:9400). Their endpoints then come from that issuer's discovery document. COGNATE_SOCIAL_ISSUERS.")
+    @Option(
+        help:
+            "Social providers answered by a local OpenID provider: TYPE=ISSUER pairs separated by commas (Google=http://localhost:9400). Their endpoints then come from that issuer's discovery document. COGNATE_SOCIAL_ISSUERS."
+    )
     var socialIssuers: String?
 
-    @Flag(inversion: .prefixedNo, help: "Let identity providers' URLs (OIDC issuers and endpoints, SAML MetadataURL) use plain http and local or private addresses, for providers run locally (default: off: https to public hosts only). COGNATE_ALLOW_LOCAL_PROVIDERS.")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Let identity providers' URLs (OIDC issuers and endpoints, SAML MetadataURL) use plain http and local or private addresses, for providers run locally (default: off: https to public hosts only). COGNATE_ALLOW_LOCAL_PROVIDERS."
+    )
     var allowLocalProviders: Bool?
 
-    @Option(help: "Who may read GET /metrics: open (anyone who reaches the port), signed (SigV4 by one of --credentials' keys) or off. Default: signed with --credentials, else open on loopback and off beyond it. COGNATE_METRICS.")
+    @Option(
+        help:
+            "Who may read GET /metrics: open (anyone who reaches the port), signed (SigV4 by one of --credentials' keys) or off. Default: signed with --credentials, else open on loopback and off beyond it. COGNATE_METRICS."
+    )
     var metrics: String?
 
-    @Option(help: "Where the data keys of custom-sender codes come from (the KMS API of ministack, moto, LocalStack…). Default: the KMS endpoint of the key ARN's region. COGNATE_KMS_ENDPOINT.")
+    @Option(
+        help:
+            "Where the data keys of custom-sender codes come from (the KMS API of ministack, moto, LocalStack…). Default: the KMS endpoint of the key ARN's region. COGNATE_KMS_ENDPOINT."
+    )
     var kmsEndpoint: String?
 
     @Option(help: "Seconds a connection may stay idle (or take to send a request's head) before it is closed (default: 60). COGNATE_IDLE_TIMEOUT.")
@@ -87,14 +109,16 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: "Connections held open at once; more are closed as soon as they are accepted (default: 512). COGNATE_MAX_CONNECTIONS.")
     var maxConnections: Int?
 
-    @Option(help: ArgumentHelp(
-        "Access keys (AWS shared-credentials form) whose SigV4 signatures are accepted; with them, every operation AWS authorizes with IAM needs a valid signature. COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY add one more. COGNATE_CREDENTIALS.",
-        valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Access keys (AWS shared-credentials form) whose SigV4 signatures are accepted; with them, every operation AWS authorizes with IAM needs a valid signature. COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY add one more. COGNATE_CREDENTIALS.",
+            valueName: "file"))
     var credentials: String?
 
-    @Option(help: ArgumentHelp(
-        "The key that seals TOTP seeds, client secrets and signing keys in the database: 32 bytes in base64. Also COGNATE_SECRETS_KEY (the key itself). Default: a key made on first start beside the database (secrets.key). COGNATE_SECRETS_KEY_FILE.",
-        valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The key that seals TOTP seeds, client secrets and signing keys in the database: 32 bytes in base64. Also COGNATE_SECRETS_KEY (the key itself). Default: a key made on first start beside the database (secrets.key). COGNATE_SECRETS_KEY_FILE.",
+            valueName: "file"))
     var secretsKeyFile: String?
 
     @Option(help: ArgumentHelp("Serve HTTPS with this certificate chain (PEM); needs --tls-key. COGNATE_TLS_CERT.", valueName: "file"))
@@ -103,15 +127,20 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The private key (PEM) of --tls-cert. COGNATE_TLS_KEY.", valueName: "file"))
     var tlsKey: String?
 
-    @Flag(inversion: .prefixedNo, help: "Tokens carry AWS's issuer, https://cognito-idp.REGION.amazonaws.com/POOL_ID, for verifiers that hard-code it (the keys and discovery stay served here). COGNATE_AWS_ISSUER.")
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Tokens carry AWS's issuer, https://cognito-idp.REGION.amazonaws.com/POOL_ID, for verifiers that hard-code it (the keys and discovery stay served here). COGNATE_AWS_ISSUER."
+    )
     var awsIssuer: Bool?
 
     @Flag(inversion: .prefixedNo, help: "Write codes and temporary passwords into the log (masked by default). COGNATE_LOG_CODES.")
     var logCodes: Bool?
 
-    @Option(help: ArgumentHelp(
-        "A seed file (YAML or JSON): pools with pinned IDs, their app clients, groups, resource servers, domains and users, created at start when missing (existing ones are left as they are). COGNATE_SEED.",
-        valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A seed file (YAML or JSON): pools with pinned IDs, their app clients, groups, resource servers, domains and users, created at start when missing (existing ones are left as they are). COGNATE_SEED.",
+            valueName: "file"))
     var seed: String?
 
     @Option(help: ArgumentHelp("Print the pool with this ID as a seed file (YAML) and exit: the input of --seed.", valueName: "pool-id"))

@@ -26,10 +26,11 @@ enum DatabaseLocation: Equatable {
         case "sqlite", "file":
             throw Unusable(description: "give an SQLite database as a file path (--db ./data/cognate.sqlite), not a \(scheme):// URL.")
         default:
-            throw Unusable(description: """
-                Cognate cannot use a \(scheme.prefix(32)):// database: give an SQLite file path, or \
-                postgres://user:password@host:port/database for PostgreSQL.
-                """)
+            throw Unusable(
+                description: """
+                    Cognate cannot use a \(scheme.prefix(32)):// database: give an SQLite file path, or \
+                    postgres://user:password@host:port/database for PostgreSQL.
+                    """)
         }
     }
 

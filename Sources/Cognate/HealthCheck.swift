@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `cognate --check-health`: asks the running server for `/_cognate/health` on the configured port, for a
 /// container's HEALTHCHECK where no curl is installed. Exit status 0 when it answers 200. With TLS, a
@@ -16,9 +17,9 @@ enum HealthCheck {
         address.sin_port = in_port_t(UInt16(settings.port).bigEndian)
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { return false }
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { return false }
         defer { close(fd) }

@@ -60,7 +60,8 @@ struct Launcher {
         }
         var configuration = ServiceConfiguration(
             defaultRegion: settings.region, accountID: settings.accountId,
-            publicBaseURL: (settings.publicUrl ?? "\(settings.tlsCert == nil ? "http" : "https")://\(settings.host):\(settings.port)").trimmingSuffix("/"),
+            publicBaseURL: (settings.publicUrl ?? "\(settings.tlsCert == nil ? "http" : "https")://\(settings.host):\(settings.port)").trimmingSuffix(
+                "/"),
             keepsOutbox: settings.testEndpoints, logsCodes: settings.logCodes,
             simulationKey: HKDF<SHA256>.deriveKey(
                 inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
@@ -124,15 +125,22 @@ struct Launcher {
             throw error
         }
         if settings.publicUrl == nil && (settings.host == "0.0.0.0" || settings.host == "::") {
-            logger.warning("Without --public-url, token issuers and page links name \(settings.host), which no client can reach. In a container, give --public-url with the address clients use (for example http://localhost:\(settings.port)).")
+            logger.warning(
+                "Without --public-url, token issuers and page links name \(settings.host), which no client can reach. In a container, give --public-url with the address clients use (for example http://localhost:\(settings.port))."
+            )
         }
         if accessKeys == nil && !Self.isLoopback(settings.host) {
-            logger.warning("Cognate listens on \(settings.host) without SigV4 credentials: anyone who reaches the port can call every administrative operation. Give --credentials FILE (or COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY).")
+            logger.warning(
+                "Cognate listens on \(settings.host) without SigV4 credentials: anyone who reaches the port can call every administrative operation. Give --credentials FILE (or COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY)."
+            )
         }
         if settings.testEndpoints && !Self.isLoopback(settings.host) {
-            logger.warning("The test endpoints (/_cognate/outbox with every code sent, /_cognate/reset, /_cognate/clock) are reachable on \(settings.host)\(accessKeys == nil ? " by anyone" : ", to requests signed by the access keys"). Give --no-test-endpoints wherever others can reach the server.")
+            logger.warning(
+                "The test endpoints (/_cognate/outbox with every code sent, /_cognate/reset, /_cognate/clock) are reachable on \(settings.host)\(accessKeys == nil ? " by anyone" : ", to requests signed by the access keys"). Give --no-test-endpoints wherever others can reach the server."
+            )
         }
-        let metricsAccess = settings.metrics.flatMap(MetricsAccess.init(rawValue:))
+        let metricsAccess =
+            settings.metrics.flatMap(MetricsAccess.init(rawValue:))
             ?? MetricsAccess.defaultAccess(hasAccessKeys: accessKeys != nil, loopback: Self.isLoopback(settings.host))
         if metricsAccess == .signed && accessKeys == nil {
             try? await storage.close()
@@ -148,7 +156,8 @@ struct Launcher {
         do {
             let app = try CognateApp.build(
                 configuration: AppConfiguration(
-                    host: settings.host, port: settings.port, region: settings.region, testEndpoints: settings.testEndpoints, publicURL: settings.publicUrl, limits: limits,
+                    host: settings.host, port: settings.port, region: settings.region, testEndpoints: settings.testEndpoints,
+                    publicURL: settings.publicUrl, limits: limits,
                     accessKeys: accessKeys, tls: settings.tlsCert.flatMap { cert in settings.tlsKey.map { (cert, $0) } }, metrics: registry,
                     metricsAccess: metricsAccess),
                 dependencies: dependencies, logger: logger,

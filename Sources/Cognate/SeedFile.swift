@@ -59,7 +59,8 @@ enum SeedFile {
                     guard let key = name.string else { continue }
                     if key == "MfaConfig" {
                         guard case .object(let object) = try json(member, file: file, path: "\(path).MfaConfig") else {
-                            throw SeedError(file: file, line: member.mark?.line, path: "\(path).MfaConfig", "must be a map of SetUserPoolMfaConfig's members.")
+                            throw SeedError(
+                                file: file, line: member.mark?.line, path: "\(path).MfaConfig", "must be a map of SetUserPoolMfaConfig's members.")
                         }
                         mfaConfig = Seed.Entry(fields: object, path: "\(path).MfaConfig", line: member.mark?.line)
                     } else if nested.contains(key) {

@@ -77,7 +77,7 @@ struct Settings: Sendable {
         private func read<T>(_ key: String, _ kind: String, _ get: (ConfigKey) throws -> T) throws -> T? {
             do {
                 return try get(ConfigKey(key))
-            } catch where "\(error)".hasPrefix("Missing required config value") {
+            } catch  where "\(error)".hasPrefix("Missing required config value") {
                 return nil
             } catch {
                 throw Invalid(description: "\(name(key)) must be \(kind).")
@@ -189,10 +189,11 @@ struct Settings: Sendable {
         for pair in text.split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, Self.socialTypes.contains(parts[0]), let url = URL(string: parts[1]),
-                  ["http", "https"].contains(url.scheme ?? ""), url.host != nil, !parts[1].hasSuffix("/")
+                ["http", "https"].contains(url.scheme ?? ""), url.host != nil, !parts[1].hasSuffix("/")
             else {
                 throw ValidationError(
-                    "--social-issuers takes TYPE=ISSUER pairs separated by commas (TYPE: Google, Facebook, LoginWithAmazon or SignInWithApple; ISSUER: an http or https URL without a trailing slash).")
+                    "--social-issuers takes TYPE=ISSUER pairs separated by commas (TYPE: Google, Facebook, LoginWithAmazon or SignInWithApple; ISSUER: an http or https URL without a trailing slash)."
+                )
             }
             out[parts[0]] = parts[1]
         }

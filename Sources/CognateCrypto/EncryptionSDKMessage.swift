@@ -73,8 +73,9 @@ public enum EncryptionSDKMessage {
         header += commitment.withUnsafeBytes { Array($0) }
 
         // Header authentication (version 2): the tag of an empty plaintext, the IV all zeros.
-        let headerSeal = try AES.GCM.seal([UInt8](), using: key, nonce: try AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12)),
-                                          authenticating: header)
+        let headerSeal = try AES.GCM.seal(
+            [UInt8](), using: key, nonce: try AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12)),
+            authenticating: header)
         var message = header + Array(headerSeal.tag)
 
         // The body: one final frame, sequence number 1.

@@ -233,8 +233,10 @@ public struct Montgomery: Sendable {
                         for i in 0..<n { np[i] = np0[i] }
                         let a = ap.baseAddress!
                         let b = bp0.baseAddress!
-                        var accA: UInt128 = 0, topA: UInt64 = 0
-                        var accM: UInt128 = 0, topM: UInt64 = 0
+                        var accA: UInt128 = 0
+                        var topA: UInt64 = 0
+                        var accM: UInt128 = 0
+                        var topM: UInt64 = 0
                         for k in 0..<n {
                             var j = 0
                             while j < k {
@@ -321,8 +323,10 @@ public struct Montgomery: Sendable {
                     let np = mp + n
                     for i in 0..<n { np[i] = np0[i] }
                     let a = ap.baseAddress!
-                    var acc: UInt128 = 0, top: UInt64 = 0
-                    var accC: UInt128 = 0, topC: UInt64 = 0
+                    var acc: UInt128 = 0
+                    var top: UInt64 = 0
+                    var accC: UInt128 = 0
+                    var topC: UInt64 = 0
                     for k in 0..<(2 * n - 1) {
                         var j = k < n ? 0 : k - n + 1
                         if k < n && k > 0 {

@@ -22,7 +22,7 @@ public enum SRPTimestamp {
     public static func parse(_ text: String) -> Date? {
         let parts = text.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 6, weekdays.contains(String(parts[0])), parts[4] == "UTC",
-              let month = months.firstIndex(of: String(parts[1])), let day = Int(parts[2]), let year = Int(parts[5])
+            let month = months.firstIndex(of: String(parts[1])), let day = Int(parts[2]), let year = Int(parts[5])
         else { return nil }
         let time = parts[3].split(separator: ":")
         guard time.count == 3, let h = Int(time[0]), let m = Int(time[1]), let s = Int(time[2]) else { return nil }

@@ -59,7 +59,7 @@ public enum SigV4 {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 out += "%" + hex([byte]).uppercased()
@@ -105,7 +105,7 @@ public enum SigV4 {
             return value
         }
         guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11),
-              let minute = number(11..<13), let second = number(13..<15)
+            let minute = number(11..<13), let second = number(13..<15)
         else { return nil }
         var components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         components.timeZone = TimeZone(identifier: "UTC")

@@ -66,14 +66,14 @@ public struct JWTParts: Sendable {
         // Split on the two dots by bytes: tokens are ASCII, and Character-wise splitting is slow.
         let utf8 = token.utf8
         guard let first = utf8.firstIndex(of: UInt8(ascii: ".")),
-              let second = utf8[utf8.index(after: first)...].firstIndex(of: UInt8(ascii: ".")),
-              !utf8[utf8.index(after: second)...].contains(UInt8(ascii: "."))
+            let second = utf8[utf8.index(after: first)...].firstIndex(of: UInt8(ascii: ".")),
+            !utf8[utf8.index(after: second)...].contains(UInt8(ascii: "."))
         else { return nil }
         let headerPart = token[..<first]
         let payloadPart = token[token.index(after: first)..<second]
         let signaturePart = token[token.index(after: second)...]
         guard let header = Self.header(headerPart), let payload = Base64URL.decode(payloadPart),
-              let signature = Base64URL.decode(signaturePart)
+            let signature = Base64URL.decode(signaturePart)
         else { return nil }
         kid = header.kid
         alg = header.alg
@@ -94,7 +94,7 @@ public struct JWTParts: Sendable {
         let key = String(segment)
         if let known = seenHeaders.withLock({ $0[key] }) { return known }
         guard let data = Base64URL.decode(segment),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }
         let header = Header(kid: object["kid"] as? String, alg: object["alg"] as? String)
         // Only short headers are remembered, so tokens made up by a client cannot fill memory.

@@ -101,7 +101,9 @@ struct AWSEndpoint {
     }
 
     private static func tooLarge(_ requestID: String) -> Response {
-        response(.error(CognitoError(.requestEntityTooLargeException, "The request body is larger than the limit of 1 MiB."), status: 413), requestID: requestID)
+        response(
+            .error(CognitoError(.requestEntityTooLargeException, "The request body is larger than the limit of 1 MiB."), status: 413),
+            requestID: requestID)
     }
 
     /// Requests by operation and outcome (`ok` or the error code), and their latency by operation.
@@ -120,10 +122,12 @@ struct AWSEndpoint {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let target = request.headers[targetHeader].map { String($0.split(separator: ".").last ?? "") } ?? "-"
-        logger.debug("\(target.prefix(64)) \(answer.status) \(answer.errorCode?.rawValue ?? "-") \(String(format: "%.2f", milliseconds)) ms", metadata: [
-            "operation": "\(target.prefix(64))", "status": "\(answer.status)", "error": "\(answer.errorCode?.rawValue ?? "")",
-            "ms": "\(String(format: "%.2f", milliseconds))", "requestID": "\(requestID)",
-        ])
+        logger.debug(
+            "\(target.prefix(64)) \(answer.status) \(answer.errorCode?.rawValue ?? "-") \(String(format: "%.2f", milliseconds)) ms",
+            metadata: [
+                "operation": "\(target.prefix(64))", "status": "\(answer.status)", "error": "\(answer.errorCode?.rawValue ?? "")",
+                "ms": "\(String(format: "%.2f", milliseconds))", "requestID": "\(requestID)",
+            ])
     }
 
     static func response(_ answer: WireResponse, requestID: String) -> Response {

@@ -1,5 +1,5 @@
-import CognitoModel
 import CognateWire
+import CognitoModel
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -31,7 +31,8 @@ struct AWSErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 code = error.status.code >= 500 ? .internalErrorException : .invalidParameterException
                 message = error.body ?? error.status.reasonPhrase
             }
-            return AWSEndpoint.response(WireResponse.error(CognitoError(code, message), status: error.status.code), requestID: AWSEndpoint.requestID())
+            return AWSEndpoint.response(
+                WireResponse.error(CognitoError(code, message), status: error.status.code), requestID: AWSEndpoint.requestID())
         }
     }
 }

@@ -1,4 +1,5 @@
 import Prometheus
+
 /// How the server is run: address, region and limits.
 public struct AppConfiguration: Sendable {
     public var host: String

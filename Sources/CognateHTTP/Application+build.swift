@@ -2,9 +2,9 @@ import CognateServices
 import CognateStorage
 import CognateWire
 import Hummingbird
-import Logging
 import HummingbirdCore
 import HummingbirdTLS
+import Logging
 import NIOCore
 import NIOSSL
 import Prometheus
@@ -28,7 +28,8 @@ public enum CognateApp {
             let reachable = await Readiness.check(dependencies.storage, within: .seconds(1))
             return Response(
                 status: reachable ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: reachable ? #"{"status":"ready"}"# : #"{"status":"unavailable","database":"unreachable"}"#)))
+                body: .init(
+                    byteBuffer: ByteBuffer(string: reachable ? #"{"status":"ready"}"# : #"{"status":"unavailable","database":"unreachable"}"#)))
         }
         let guarding = TestEndpointGuard(publicURL: configuration.publicURL, listenHost: configuration.host)
         let reset = ServerReset(storage: dependencies.storage, keyRing: dependencies.keyRing, clock: dependencies.clock as? OffsetClock)
@@ -52,8 +53,9 @@ public enum CognateApp {
             // Prometheus's text format: requests by operation and outcome, latency, sign-ins, lockouts, messages sent.
             router.get("/metrics") { request, _ -> Response in
                 if signed, let refusal = await operatorSignature.check(request).refusal { return refusal }
-                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                         body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
             }
         }
         WellKnownEndpoints(dependencies: dependencies).add(to: router)
@@ -73,9 +75,10 @@ public enum CognateApp {
     ) throws -> some ApplicationProtocol {
         let limits = configuration.limits
         let counter = ConnectionCounter()
-        let http1: HTTPServerBuilder = .http1(configuration: .init(
-            additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter)],
-            idleTimeout: TimeAmount(limits.idleTimeout)))
+        let http1: HTTPServerBuilder = .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter)],
+                idleTimeout: TimeAmount(limits.idleTimeout)))
         var server = http1
         if let tls = configuration.tls {
             let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { NIOSSLCertificateSource.certificate($0) }

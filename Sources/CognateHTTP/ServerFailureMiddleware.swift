@@ -33,7 +33,8 @@ struct ServerFailureMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             if Self.jsonPaths.contains(request.uri.path) { return OAuthEndpoints.error(failure) }
             if request.uri.path.contains("/.well-known/") {
-                var response = OAuthEndpoints.json(Data(#"{"message":"The service cannot answer just now; try again."}"#.utf8), status: HTTPResponse.Status(code: failure.status))
+                var response = OAuthEndpoints.json(
+                    Data(#"{"message":"The service cannot answer just now; try again."}"#.utf8), status: HTTPResponse.Status(code: failure.status))
                 if failure.status == 503 { response.headers[.retryAfter] = "5" }
                 return response
             }

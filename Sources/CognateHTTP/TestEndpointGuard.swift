@@ -24,7 +24,8 @@ struct TestEndpointGuard: Sendable {
     func refusal(_ request: Request) -> Response? {
         if let reason = addressRefusal(request) ?? originRefusal(request) { return Self.forbidden(reason) }
         if request.method == .post, let type = request.headers[.contentType],
-           !type.lowercased().hasPrefix("application/json") {
+            !type.lowercased().hasPrefix("application/json")
+        {
             return Self.forbidden("The test endpoints take JSON bodies (Content-Type: application/json) or none.")
         }
         return nil
@@ -33,7 +34,7 @@ struct TestEndpointGuard: Sendable {
     /// Why a request's `Host` is not one a rebound DNS name could give, or nil when it is fine.
     func addressRefusal(_ request: Request) -> String? {
         guard let authority = request.head.authority, let host = Self.host(ofAuthority: authority),
-              Self.isAddressLiteral(host) || names.contains(host)
+            Self.isAddressLiteral(host) || names.contains(host)
         else { return "The test endpoints answer only requests addressed to this server by address, localhost or --public-url." }
         return nil
     }
@@ -41,7 +42,8 @@ struct TestEndpointGuard: Sendable {
     /// Why a request comes from another site's page, or nil when it does not.
     func originRefusal(_ request: Request) -> String? {
         if let origin = request.headers[.origin], let authority = request.head.authority,
-           origin != "http://" + authority, origin != "https://" + authority {
+            origin != "http://" + authority, origin != "https://" + authority
+        {
             return "The test endpoints do not answer cross-origin requests."
         }
         if request.headers[.origin] != nil && request.head.authority == nil { return "The test endpoints do not answer cross-origin requests." }
@@ -65,9 +67,10 @@ struct TestEndpointGuard: Sendable {
     static func isAddressLiteral(_ host: String) -> Bool {
         if host.contains(":") { return host.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && Int(part)! <= 255
-        }
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && Int(part)! <= 255
+            }
     }
 
     static func forbidden(_ message: String) -> Response {

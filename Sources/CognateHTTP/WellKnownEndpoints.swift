@@ -11,15 +11,20 @@ struct WellKnownEndpoints {
     func add(to router: Router<some RequestContext>) {
         router.get("/:poolId/.well-known/jwks.json") { _, context -> Response in
             let poolID = try context.parameters.require("poolId")
-            guard (try await StorageError.ifPresent({ try await dependencies.storage.userPool(id: poolID) })) != nil else { return Self.notFound(poolID) }
+            guard (try await StorageError.ifPresent({ try await dependencies.storage.userPool(id: poolID) })) != nil else {
+                return Self.notFound(poolID)
+            }
             return try TestSupportEndpoints.json(try await dependencies.keyRing.jwks(poolID: poolID))
         }
         router.get("/:poolId/.well-known/openid-configuration") { _, context -> Response in
             let poolID = try context.parameters.require("poolId")
-            guard (try await StorageError.ifPresent({ try await dependencies.storage.userPool(id: poolID) })) != nil else { return Self.notFound(poolID) }
+            guard (try await StorageError.ifPresent({ try await dependencies.storage.userPool(id: poolID) })) != nil else {
+                return Self.notFound(poolID)
+            }
             let issuer = dependencies.configuration.issuer(poolID: poolID)
-            return try TestSupportEndpoints.json(OpenIDConfiguration(
-                issuer: issuer, jwksURI: dependencies.configuration.jwksURI(poolID: poolID), endpoints: dependencies.configuration.publicBaseURL))
+            return try TestSupportEndpoints.json(
+                OpenIDConfiguration(
+                    issuer: issuer, jwksURI: dependencies.configuration.jwksURI(poolID: poolID), endpoints: dependencies.configuration.publicBaseURL))
         }
     }
 

@@ -15,8 +15,10 @@ public struct KMSClient: DataKeySource {
     let client: HTTPClient
     let logger: Logger
 
-    public init(endpoint: URL?, timeout: TimeAmount = .seconds(5), logger: Logger,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        endpoint: URL?, timeout: TimeAmount = .seconds(5), logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.endpoint = endpoint
         self.credentials = .environment(environment)
         self.timeout = timeout
@@ -39,9 +41,11 @@ public struct KMSClient: DataKeySource {
         }
         let authority = base.port.map { "\(host):\($0)" } ?? host
         let path = base.path.isEmpty ? "/" : base.path
-        let body = Array(try JSONSerialization.data(withJSONObject: [
-            "KeyId": keyID, "NumberOfBytes": 32, "EncryptionContext": context,
-        ], options: [.sortedKeys]))
+        let body = Array(
+            try JSONSerialization.data(
+                withJSONObject: [
+                    "KeyId": keyID, "NumberOfBytes": 32, "EncryptionContext": context,
+                ], options: [.sortedKeys]))
         var request = HTTPClientRequest(url: (base.scheme ?? "https") + "://" + authority + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
@@ -57,9 +61,9 @@ public struct KMSClient: DataKeySource {
             throw DataKeyError("KMS answered \(response.status.code): \(String(decoding: answer.prefix(512), as: UTF8.self))")
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any],
-              let plaintext = (object["Plaintext"] as? String).flatMap({ Data(base64Encoded: $0) }),
-              let ciphertext = (object["CiphertextBlob"] as? String).flatMap({ Data(base64Encoded: $0) }),
-              plaintext.count == 32
+            let plaintext = (object["Plaintext"] as? String).flatMap({ Data(base64Encoded: $0) }),
+            let ciphertext = (object["CiphertextBlob"] as? String).flatMap({ Data(base64Encoded: $0) }),
+            plaintext.count == 32
         else { throw DataKeyError("KMS's GenerateDataKey answer could not be read") }
         return GeneratedDataKey(plaintext: Array(plaintext), ciphertext: Array(ciphertext), keyARN: object["KeyId"] as? String ?? keyID)
     }

@@ -20,8 +20,10 @@ public struct LambdaInvoker: FunctionInvoker {
 
     static let maxAnswer = LambdaLimits.maxSynchronousAnswer
 
-    public init(endpoint: URL?, attemptTimeout: TimeAmount = .seconds(5), attempts: Int = 3, logger: Logger,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        endpoint: URL?, attemptTimeout: TimeAmount = .seconds(5), attempts: Int = 3, logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.endpoint = endpoint
         self.credentials = .environment(environment)
         self.attemptTimeout = attemptTimeout

@@ -39,7 +39,11 @@ struct SigV4Signer: Sendable {
             secret: credentials.secretAccessKey, day: day, region: region, service: service,
             stringToSign: SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical))
         var out = signed.filter { $0.name != "host" }.map { ($0.name, $0.value) }
-        out.append(("Authorization", "\(SigV4.algorithm) Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signed.map(\.name).joined(separator: ";")), Signature=\(signature)"))
+        out.append(
+            (
+                "Authorization",
+                "\(SigV4.algorithm) Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signed.map(\.name).joined(separator: ";")), Signature=\(signature)"
+            ))
         return out
     }
 

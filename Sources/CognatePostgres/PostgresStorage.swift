@@ -13,7 +13,7 @@ public enum PostgresStorage {
 
     public static func configuration(url text: String) throws -> PostgresClient.Configuration {
         guard let url = URLComponents(string: text), ["postgres", "postgresql"].contains(url.scheme?.lowercased() ?? ""),
-              let host = url.host, !host.isEmpty
+            let host = url.host, !host.isEmpty
         else { throw BadURL(description: "not a postgres://user:password@host:port/database URL") }
         guard let user = url.user, !user.isEmpty else { throw BadURL(description: "the URL names no user") }
         let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path

@@ -8,13 +8,17 @@ extension QRCode {
         for y in 0..<size {
             var x = 0
             while x < size {
-                guard isDark(x: x, y: y) else { x += 1; continue }
+                guard isDark(x: x, y: y) else {
+                    x += 1
+                    continue
+                }
                 var run = 1
                 while x + run < size && isDark(x: x + run, y: y) { run += 1 }
                 path += "M\(x + 4) \(y + 4)h\(run)v1h-\(run)z"
                 x += run
             }
         }
-        return #"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="\#(label)" width="\#(pixels)" height="\#(pixels)" viewBox="0 0 \#(side) \#(side)" shape-rendering="crispEdges"><rect width="\#(side)" height="\#(side)" fill="white"/><path fill="black" d="\#(path)"/></svg>"#
+        return
+            #"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="\#(label)" width="\#(pixels)" height="\#(pixels)" viewBox="0 0 \#(side) \#(side)" shape-rendering="crispEdges"><rect width="\#(side)" height="\#(side)" fill="white"/><path fill="black" d="\#(path)"/></svg>"#
     }
 }

@@ -28,16 +28,19 @@ public enum Canonicalization: String, Sendable, CaseIterable {
     }
 
     /// The canonical bytes of `element`'s subtree, less `excluded`'s.
-    public func canonicalize(_ element: XMLElement, excluding excluded: XMLElement? = nil, inclusivePrefixes: [String] = []) throws(SAMLFailure) -> [UInt8] {
+    public func canonicalize(_ element: XMLElement, excluding excluded: XMLElement? = nil, inclusivePrefixes: [String] = []) throws(SAMLFailure)
+        -> [UInt8]
+    {
         var scope = Scope(root: element.node, excluded: excluded?.node)
         guard let buffer = xmlAllocOutputBuffer(nil) else { throw SAMLFailure("Out of memory.") }
         var prefixes: [UnsafeMutablePointer<xmlChar>?] = inclusivePrefixes.map { xmlCharStrdup($0) } + [nil]
         defer { for prefix in prefixes { cognate_xml_free(prefix) } }
         let written = prefixes.withUnsafeMutableBufferPointer { list in
             withUnsafeMutablePointer(to: &scope) { scopePointer in
-                xmlC14NExecute(element.tree.document, Self.visible, scopePointer, mode,
-                               inclusivePrefixes.isEmpty || mode != Int32(XML_C14N_EXCLUSIVE_1_0.rawValue) ? nil : list.baseAddress,
-                               withComments ? 1 : 0, buffer)
+                xmlC14NExecute(
+                    element.tree.document, Self.visible, scopePointer, mode,
+                    inclusivePrefixes.isEmpty || mode != Int32(XML_C14N_EXCLUSIVE_1_0.rawValue) ? nil : list.baseAddress,
+                    withComments ? 1 : 0, buffer)
             }
         }
         defer { xmlOutputBufferClose(buffer) }

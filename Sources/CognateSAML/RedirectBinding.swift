@@ -37,15 +37,15 @@ public enum RedirectBinding {
             if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
         }
         guard let algorithm = fields["SigAlg"].flatMap({ $0.removingPercentEncoding }),
-              let signature = fields["Signature"].flatMap({ $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding })
+            let signature = fields["Signature"].flatMap({ $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding })
                 .flatMap({ Data(base64Encoded: $0.filter { !$0.isWhitespace }) }),
-              let message = fields[parameter]
+            let message = fields[parameter]
         else { throw SAMLFailure("The \(parameter) is not signed.") }
         var signed = parameter + "=" + message
         if let relay = fields["RelayState"] { signed += "&RelayState=" + relay }
         signed += "&SigAlg=" + fields["SigAlg"]!
         guard XMLSignatureVerifier.isSupported(algorithm),
-              certificates.contains(where: { XMLSignatureVerifier.verify(signature, of: Array(signed.utf8), algorithm: algorithm, key: $0.publicKey) })
+            certificates.contains(where: { XMLSignatureVerifier.verify(signature, of: Array(signed.utf8), algorithm: algorithm, key: $0.publicKey) })
         else { throw SAMLFailure("The signature of the \(parameter) is not the identity provider's.") }
     }
 

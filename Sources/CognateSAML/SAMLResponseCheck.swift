@@ -51,7 +51,8 @@ public struct SAMLResponseCheck: Sendable {
     static let bearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 
     public func check(_ xml: [UInt8]) throws(SAMLFailure) -> SAMLAssertion {
-        let p = XMLNamespace.protocolNS, a = XMLNamespace.assertion
+        let p = XMLNamespace.protocolNS
+        let a = XMLNamespace.assertion
         let tree = try XMLTree(parsing: xml)
         let response = tree.root
         guard response.is(p, "Response") else { throw SAMLFailure("The message is not a SAML Response.") }
@@ -63,8 +64,9 @@ public struct SAMLResponseCheck: Sendable {
             throw SAMLFailure("The response comes from another issuer than the identity provider.")
         }
         if let answered = response.attribute("InResponseTo"), answered != requestID {
-            throw SAMLFailure(requestID == nil
-                ? "The response answers a request that is not this sign-in." : "The response answers another request (InResponseTo).")
+            throw SAMLFailure(
+                requestID == nil
+                    ? "The response answers a request that is not this sign-in." : "The response answers another request (InResponseTo).")
         }
         guard let status = response.child(p, "Status")?.child(p, "StatusCode")?.attribute("Value") else {
             throw SAMLFailure("The response has no status.")
@@ -72,7 +74,8 @@ public struct SAMLResponseCheck: Sendable {
         guard status == Self.success else {
             let detail = response.child(p, "Status")?.child(p, "StatusCode")?.child(p, "StatusCode")?.attribute("Value")
             let message = response.child(p, "Status")?.child(p, "StatusMessage")?.text.trimmed
-            throw SAMLFailure("The identity provider refused the sign-in: " + [status, detail, message].compactMap { $0?.prefix(256) }.joined(separator: " "))
+            throw SAMLFailure(
+                "The identity provider refused the sign-in: " + [status, detail, message].compactMap { $0?.prefix(256) }.joined(separator: " "))
         }
         let verifier = XMLSignatureVerifier(certificates: identityProvider.signingCertificates)
         var signed = false
@@ -80,13 +83,16 @@ public struct SAMLResponseCheck: Sendable {
             try verifier.verify(response)
             signed = true
         }
-        let plain = response.children(a, "Assertion"), encrypted = response.children(a, "EncryptedAssertion")
+        let plain = response.children(a, "Assertion")
+        let encrypted = response.children(a, "EncryptedAssertion")
         guard plain.count + encrypted.count == 1 else {
             throw SAMLFailure("The response must carry exactly one assertion; it carries \(plain.count + encrypted.count).")
         }
         let assertion: XMLElement
         if let sealed = encrypted.first {
-            guard let decryption else { throw SAMLFailure("The assertion is encrypted, but the identity provider is not set up for encrypted responses.") }
+            guard let decryption else {
+                throw SAMLFailure("The assertion is encrypted, but the identity provider is not set up for encrypted responses.")
+            }
             // From the first step of decryption until a signature vouches for the plaintext, every failure is
             // one and the same: telling a bad key, bad padding, text that is not XML and XML that is not a
             // signed assertion apart would let anyone holding an encrypted assertion decrypt it by asking.
@@ -146,7 +152,9 @@ public struct SAMLResponseCheck: Sendable {
                 continue
             }
             guard data.attribute("InResponseTo") == requestID else {
-                reason = requestID == nil ? "The assertion answers a request that is not this sign-in." : "The assertion answers another request (InResponseTo)."
+                reason =
+                    requestID == nil
+                    ? "The assertion answers a request that is not this sign-in." : "The assertion answers another request (InResponseTo)."
                 continue
             }
             guard let until = data.attribute("NotOnOrAfter").flatMap(Self.date) else {

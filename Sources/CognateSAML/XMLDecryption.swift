@@ -15,8 +15,8 @@ public struct XMLDecryption: Sendable {
     public func decrypt(_ encrypted: XMLElement) throws(SAMLFailure) -> XMLElement {
         let xenc = XMLNamespace.encryption
         guard let data = encrypted.child(xenc, "EncryptedData"), encrypted.children(xenc, "EncryptedData").count == 1,
-              let algorithm = data.child(xenc, "EncryptionMethod")?.attribute("Algorithm"),
-              let cipher = data.child(xenc, "CipherData")?.child(xenc, "CipherValue").flatMap({ Data(base64Encoded: $0.compactText) })
+            let algorithm = data.child(xenc, "EncryptionMethod")?.attribute("Algorithm"),
+            let cipher = data.child(xenc, "CipherData")?.child(xenc, "CipherValue").flatMap({ Data(base64Encoded: $0.compactText) })
         else { throw SAMLFailure("The encrypted assertion is malformed.") }
         // The key: inside the data's KeyInfo, or beside the data in the EncryptedAssertion.
         let keyInfo = data.child(XMLNamespace.signature, "KeyInfo")
@@ -31,14 +31,14 @@ public struct XMLDecryption: Sendable {
     func unwrap(_ encryptedKey: XMLElement) throws(SAMLFailure) -> [UInt8] {
         let xenc = XMLNamespace.encryption
         guard let method = encryptedKey.child(xenc, "EncryptionMethod"), let algorithm = method.attribute("Algorithm"),
-              let wrapped = encryptedKey.child(xenc, "CipherData")?.child(xenc, "CipherValue").flatMap({ Data(base64Encoded: $0.compactText) })
+            let wrapped = encryptedKey.child(xenc, "CipherData")?.child(xenc, "CipherValue").flatMap({ Data(base64Encoded: $0.compactText) })
         else { throw SAMLFailure("The encrypted key is malformed.") }
         let digest = method.child(XMLNamespace.signature, "DigestMethod")?.attribute("Algorithm") ?? "http://www.w3.org/2000/09/xmldsig#sha1"
         let mgf = method.child(XMLNamespace.encryption11, "MGF")?.attribute("Algorithm") ?? "http://www.w3.org/2009/xmlenc11#mgf1sha1"
         let padding: _RSA.Encryption.Padding
         switch (algorithm, digest, mgf) {
         case ("http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p", "http://www.w3.org/2000/09/xmldsig#sha1", _),
-             ("http://www.w3.org/2009/xmlenc11#rsa-oaep", "http://www.w3.org/2000/09/xmldsig#sha1", "http://www.w3.org/2009/xmlenc11#mgf1sha1"):
+            ("http://www.w3.org/2009/xmlenc11#rsa-oaep", "http://www.w3.org/2000/09/xmldsig#sha1", "http://www.w3.org/2009/xmlenc11#mgf1sha1"):
             padding = .PKCS1_OAEP
         case ("http://www.w3.org/2009/xmlenc11#rsa-oaep", "http://www.w3.org/2001/04/xmlenc#sha256", "http://www.w3.org/2009/xmlenc11#mgf1sha256"):
             padding = .PKCS1_OAEP_SHA256
@@ -69,21 +69,21 @@ public struct XMLDecryption: Sendable {
         let bytes = Array(cipher)
         if algorithm.hasSuffix("-gcm") {
             guard bytes.count > 28, let nonce = try? AES.GCM.Nonce(data: bytes[0..<12]),
-                  let box = try? AES.GCM.SealedBox(nonce: nonce, ciphertext: bytes[12..<(bytes.count - 16)], tag: bytes[(bytes.count - 16)...]),
-                  let plain = try? AES.GCM.open(box, using: symmetric)
+                let box = try? AES.GCM.SealedBox(nonce: nonce, ciphertext: bytes[12..<(bytes.count - 16)], tag: bytes[(bytes.count - 16)...]),
+                let plain = try? AES.GCM.open(box, using: symmetric)
             else { throw failure }
             return Array(plain)
         }
         if algorithm.hasSuffix("tripledes-cbc") {
             guard bytes.count >= 16, let plain = TripleDES.decryptCBC(key: key, iv: Array(bytes[0..<8]), ciphertext: Array(bytes[8...])),
-                  let pad = plain.last, pad >= 1, pad <= 8, Int(pad) <= plain.count
+                let pad = plain.last, pad >= 1, pad <= 8, Int(pad) <= plain.count
             else { throw failure }
             return Array(plain.dropLast(Int(pad)))
         }
         // AES-CBC: the IV first; XML Encryption's padding (the last byte says how many bytes to drop).
         guard bytes.count >= 32, bytes.count % 16 == 0, let iv = try? AES._CBC.IV(ivBytes: bytes[0..<16]),
-              let plain = try? AES._CBC.decrypt(bytes[16...], using: symmetric, iv: iv, noPadding: true),
-              let pad = plain.last, pad >= 1, pad <= 16, Int(pad) <= plain.count
+            let plain = try? AES._CBC.decrypt(bytes[16...], using: symmetric, iv: iv, noPadding: true),
+            let pad = plain.last, pad >= 1, pad <= 16, Int(pad) <= plain.count
         else { throw failure }
         return Array(plain.dropLast(Int(pad)))
     }

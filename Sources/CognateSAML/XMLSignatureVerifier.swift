@@ -28,10 +28,10 @@ public struct XMLSignatureVerifier: Sendable {
         guard let signature = try signature(of: element) else { throw SAMLFailure("The \(element.localName) is not signed.") }
         let ds = XMLNamespace.signature
         guard let signedInfo = signature.child(ds, "SignedInfo"), signature.children(ds, "SignedInfo").count == 1,
-              let methodName = signedInfo.child(ds, "CanonicalizationMethod")?.attribute("Algorithm"),
-              let method = Canonicalization(rawValue: methodName),
-              let signatureAlgorithm = signedInfo.child(ds, "SignatureMethod")?.attribute("Algorithm"),
-              let signatureValue = signature.child(ds, "SignatureValue").flatMap({ Data(base64Encoded: $0.compactText) }), !signatureValue.isEmpty
+            let methodName = signedInfo.child(ds, "CanonicalizationMethod")?.attribute("Algorithm"),
+            let method = Canonicalization(rawValue: methodName),
+            let signatureAlgorithm = signedInfo.child(ds, "SignatureMethod")?.attribute("Algorithm"),
+            let signatureValue = signature.child(ds, "SignatureValue").flatMap({ Data(base64Encoded: $0.compactText) }), !signatureValue.isEmpty
         else { throw SAMLFailure("The signature of the \(element.localName) is malformed.") }
         let references = signedInfo.children(ds, "Reference")
         guard references.count == 1, let reference = references.first else {
@@ -61,7 +61,7 @@ public struct XMLSignatureVerifier: Sendable {
         }
         guard envelopes else { throw SAMLFailure("The signature of the \(element.localName) is not enveloped.") }
         guard let digestAlgorithm = reference.child(ds, "DigestMethod")?.attribute("Algorithm"),
-              let expected = reference.child(ds, "DigestValue").flatMap({ Data(base64Encoded: $0.compactText) })
+            let expected = reference.child(ds, "DigestValue").flatMap({ Data(base64Encoded: $0.compactText) })
         else { throw SAMLFailure("The signature's reference is malformed.") }
         let content = try referenceMethod.withoutComments.canonicalize(element, excluding: signature, inclusivePrefixes: prefixes)
         guard let digest = Self.digest(digestAlgorithm, content) else {

@@ -12,7 +12,7 @@ enum PageToken {
     static func decode(_ token: String?, parts: Int) throws -> [String]? {
         guard let token else { return nil }
         guard let data = Data(base64Encoded: token),
-              let key = try? JSONDecoder().decode([String].self, from: data), key.count == parts
+            let key = try? JSONDecoder().decode([String].self, from: data), key.count == parts
         else { throw StorageError.invalidPageToken }
         return key
     }

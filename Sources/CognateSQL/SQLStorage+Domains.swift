@@ -8,11 +8,15 @@ extension SQLStorage {
         let data = try Self.json(domain)
         try await transaction { db in
             try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: domain.poolID)")
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO user_pool_domains (domain, pool_id, kind, data)
                 VALUES (\(bind: domain.domain), \(bind: domain.poolID), \(bind: domain.kind.rawValue), \(bind: data))
-                """).run()
-        } committed: { _ in self.cache.forgetDomains() }
+                """
+            ).run()
+        } committed: { _ in
+            self.cache.forgetDomains()
+        }
     }
 
     public func domain(name: String) async throws -> UserPoolDomain {
@@ -43,13 +47,17 @@ extension SQLStorage {
             let data = try Self.json(domain)
             try await db.raw("UPDATE user_pool_domains SET data = \(bind: data) WHERE domain = \(bind: name)").run()
             return domain
-        } committed: { _ in self.cache.forgetDomains() }
+        } committed: { _ in
+            self.cache.forgetDomains()
+        }
     }
 
     public func deleteDomain(name: String) async throws {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT domain FROM user_pool_domains WHERE domain = \(bind: name)")
             try await db.raw("DELETE FROM user_pool_domains WHERE domain = \(bind: name)").run()
-        } committed: { _ in self.cache.forgetDomains() }
+        } committed: { _ in
+            self.cache.forgetDomains()
+        }
     }
 }

@@ -13,10 +13,12 @@ extension SQLStorage {
             "SELECT COUNT(*) AS n FROM federation_states WHERE pool_id = \(bind: state.poolID) AND expires_at > \(bind: cutoff)")
         try await transaction { db in
             try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: state.poolID)")
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO federation_states (state_hash, pool_id, expires_at, data)
                 VALUES (\(bind: state.stateHash), \(bind: state.poolID), \(bind: state.expiresAt.timeIntervalSince1970), \(bind: data))
-                """).run()
+                """
+            ).run()
             try await db.raw("DELETE FROM federation_states WHERE expires_at < \(bind: cutoff - FederationState.lifetime)").run()
         }
     }

@@ -18,18 +18,24 @@ extension SQLStorage {
 
     /// Replaces the provider's identifier rows; one another provider holds is `alreadyExists(key: "identifier")`.
     @Sendable private static func writeIdentifiers(_ db: any SQLDatabase, _ provider: IdentityProvider) async throws {
-        try await db.raw("""
+        try await db.raw(
+            """
             DELETE FROM identity_provider_identifiers WHERE pool_id = \(bind: provider.poolID) AND name = \(bind: provider.name)
-            """).run()
+            """
+        ).run()
         for identifier in Set(provider.identifiers) {
-            let holder = try await db.raw("""
+            let holder = try await db.raw(
+                """
                 SELECT name FROM identity_provider_identifiers WHERE pool_id = \(bind: provider.poolID) AND identifier = \(bind: identifier)
-                """).all()
+                """
+            ).all()
             if !holder.isEmpty { throw StorageError.alreadyExists(key: "identifier") }
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO identity_provider_identifiers (pool_id, identifier, name)
                 VALUES (\(bind: provider.poolID), \(bind: identifier), \(bind: provider.name))
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -39,7 +45,9 @@ extension SQLStorage {
 
     public func identityProvider(poolID: String, identifier: String) async throws -> IdentityProvider {
         try await read { db in
-            try await Self.one(IdentityProvider.self, db, """
+            try await Self.one(
+                IdentityProvider.self, db,
+                """
                 SELECT p.data FROM identity_provider_identifiers i
                 JOIN identity_providers p ON p.pool_id = i.pool_id AND p.name = i.name
                 WHERE i.pool_id = \(bind: poolID) AND i.identifier = \(bind: identifier)

@@ -7,11 +7,13 @@ extension SQLStorage {
     public func createLoginSession(_ session: LoginSession) async throws {
         let data = try Self.json(session)
         try await transaction { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO login_sessions (session_hash, pool_id, username_key, expires_at, data)
                 VALUES (\(bind: session.sessionHash), \(bind: session.poolID), \(bind: session.usernameKey),
                         \(bind: session.expiresAt.timeIntervalSince1970), \(bind: data))
-                """).run()
+                """
+            ).run()
             let cutoff = session.expiresAt.timeIntervalSince1970 - 2 * LoginSession.lifetime
             try await db.raw("DELETE FROM login_sessions WHERE expires_at < \(bind: cutoff)").run()
         }

@@ -7,11 +7,13 @@ extension SQLStorage {
     public func createAuthorizationCode(_ code: AuthorizationCode) async throws {
         let data = try Self.json(code)
         try await transaction { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO oauth_codes (code_hash, pool_id, username_key, expires_at, data)
                 VALUES (\(bind: code.codeHash), \(bind: code.poolID), \(bind: code.usernameKey),
                         \(bind: code.expiresAt.timeIntervalSince1970), \(bind: data))
-                """).run()
+                """
+            ).run()
             // Codes live minutes: whatever expired well before this one was made is gone for good.
             let cutoff = code.expiresAt.timeIntervalSince1970 - 2 * AuthorizationCode.lifetime
             try await db.raw("DELETE FROM oauth_codes WHERE expires_at < \(bind: cutoff)").run()

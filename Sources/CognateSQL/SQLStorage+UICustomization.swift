@@ -8,11 +8,13 @@ extension SQLStorage {
         let data = try Self.json(customization)
         try await transaction { db in
             try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: customization.poolID)")
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO ui_customizations (pool_id, client_id, data)
                 VALUES (\(bind: customization.poolID), \(bind: customization.clientID), \(bind: data))
                 ON CONFLICT (pool_id, client_id) DO UPDATE SET data = excluded.data
-                """).run()
+                """
+            ).run()
         }
     }
 

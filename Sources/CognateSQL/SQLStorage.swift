@@ -162,7 +162,9 @@ public final class SQLStorage: Storage {
         let data = try Self.json(pool)
         try await transaction { db in
             try await db.raw("INSERT INTO user_pools (id, name, data) VALUES (\(bind: pool.id), \(bind: pool.name), \(bind: data))").run()
-        } committed: { _ in self.cache.storeUserCount(0, poolID: pool.id) }
+        } committed: { _ in
+            self.cache.storeUserCount(0, poolID: pool.id)
+        }
     }
 
     public func userPool(id: String) async throws -> UserPool {
@@ -193,7 +195,9 @@ public final class SQLStorage: Storage {
             let data = try Self.json(pool)
             try await db.raw("UPDATE user_pools SET name = \(bind: pool.name), data = \(bind: data) WHERE id = \(bind: id)").run()
             return pool
-        } committed: { self.cache.store($0) }
+        } committed: {
+            self.cache.store($0)
+        }
     }
 
     public func deleteUserPool(id: String) async throws {
@@ -225,10 +229,12 @@ public final class SQLStorage: Storage {
         let data = try Self.json(client)
         try await transaction { db in
             try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: client.poolID)")
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO app_clients (client_id, pool_id, data)
                 VALUES (\(bind: client.clientID), \(bind: client.poolID), \(bind: data))
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -270,7 +276,9 @@ public final class SQLStorage: Storage {
             let data = try Self.json(client)
             try await db.raw("UPDATE app_clients SET data = \(bind: data) WHERE client_id = \(bind: clientID)").run()
             return client
-        } committed: { self.cache.store($0) }
+        } committed: {
+            self.cache.store($0)
+        }
     }
 
     public func deleteAppClient(poolID: String, clientID: String) async throws {
@@ -279,7 +287,9 @@ public final class SQLStorage: Storage {
             try await db.raw("DELETE FROM app_clients WHERE client_id = \(bind: clientID)").run()
             // The client's branding style goes with it.
             try await db.raw("DELETE FROM branding_styles WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)").run()
-        } committed: { _ in self.cache.forgetClient(clientID) }
+        } committed: { _ in
+            self.cache.forgetClient(clientID)
+        }
     }
 
     // MARK: Users
@@ -312,10 +322,12 @@ public final class SQLStorage: Storage {
         // An alias another user holds fails the insert (the table's primary key): no read first, which on
         // PostgreSQL would lock the index page against every concurrent insert (see `userConflict`).
         for alias in user.aliasKeys {
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO user_aliases (pool_id, alias_key, username_key)
                 VALUES (\(bind: user.poolID), \(bind: alias), \(bind: user.usernameKey))
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -344,12 +356,14 @@ public final class SQLStorage: Storage {
                 throw StorageError.notFound
             }
             let v = Self.indexedFields.map { user.filterValue($0) }
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO users (pool_id, username_key, sub, email, phone_number, name, given_name, family_name,
                     preferred_username, user_status, enabled_status, data)
                 VALUES (\(bind: user.poolID), \(bind: user.usernameKey), \(bind: user.sub), \(bind: v[0]), \(bind: v[1]),
                     \(bind: v[2]), \(bind: v[3]), \(bind: v[4]), \(bind: v[5]), \(bind: v[6] ?? ""), \(bind: v[7] ?? ""), \(bind: data))
-                """).run()
+                """
+            ).run()
             try await Self.writeAliases(db, user, replacing: false)
         } committed: { _ in
             self.cache.adjustUserCount(user.poolID, by: 1)
@@ -380,7 +394,9 @@ public final class SQLStorage: Storage {
     public func user(poolID: String, aliasKey: String) async throws -> User {
         let generation = users.generation
         return try await read { db in
-            let user = try await Self.oneUser(db, """
+            let user = try await Self.oneUser(
+                db,
+                """
                 SELECT u.data AS data FROM user_aliases a
                 JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
                 WHERE a.pool_id = \(bind: poolID) AND a.alias_key = \(bind: aliasKey)
@@ -471,7 +487,8 @@ public final class SQLStorage: Storage {
         let generation = cache.generation
         do {
             return try await read { db in
-                let count = try await db.raw("SELECT COUNT(*) AS n FROM users WHERE pool_id = \(bind: poolID)")
+                let count =
+                    try await db.raw("SELECT COUNT(*) AS n FROM users WHERE pool_id = \(bind: poolID)")
                     .first(decodingColumn: "n", as: Int.self) ?? 0
                 self.cache.storeUserCount(count, poolID: poolID, since: generation)
                 return count
@@ -502,17 +519,21 @@ public final class SQLStorage: Storage {
             user.usernameKey = usernameKey
             let data = Self.userData(user)
             let v = Self.indexedFields.map { user.filterValue($0) }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE users SET email = \(bind: v[0]), phone_number = \(bind: v[1]), name = \(bind: v[2]),
                     given_name = \(bind: v[3]), family_name = \(bind: v[4]), preferred_username = \(bind: v[5]),
                     user_status = \(bind: v[6] ?? ""), enabled_status = \(bind: v[7] ?? ""), data = \(bind: data)
                 WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)
-                """).run()
+                """
+            ).run()
             if before != user.aliasKeys {
                 try await Self.writeAliases(db, user, replacing: true)
             }
             return user
-        } committed: { self.cache($0) }
+        } committed: {
+            self.cache($0)
+        }
     }
 
     public func deleteUser(poolID: String, usernameKey: String) async throws {
@@ -562,11 +583,13 @@ public final class SQLStorage: Storage {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT name FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: groupName)")
             try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO group_members (pool_id, group_name, username_key)
                 VALUES (\(bind: poolID), \(bind: groupName), \(bind: usernameKey))
                 ON CONFLICT DO NOTHING
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -574,10 +597,12 @@ public final class SQLStorage: Storage {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT name FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: groupName)")
             try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
-            try await db.raw("""
+            try await db.raw(
+                """
                 DELETE FROM group_members
                 WHERE pool_id = \(bind: poolID) AND group_name = \(bind: groupName) AND username_key = \(bind: usernameKey)
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -623,15 +648,19 @@ public final class SQLStorage: Storage {
         let data = try Self.json(candidate)
         return try await transaction { db in
             try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: candidate.poolID)")
-            if let existing = try await db.raw("""
+            if let existing = try await db.raw(
+                """
                 SELECT data FROM signing_keys WHERE pool_id = \(bind: candidate.poolID) ORDER BY created_at DESC LIMIT 1
-                """).first(decodingColumn: "data", as: String.self) {
+                """
+            ).first(decodingColumn: "data", as: String.self) {
                 return try Self.record(SigningKey.self, existing)
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO signing_keys (pool_id, kid, created_at, data)
                 VALUES (\(bind: candidate.poolID), \(bind: candidate.kid), \(bind: candidate.createdAt.timeIntervalSince1970), \(bind: data))
-                """).run()
+                """
+            ).run()
             return candidate
         }
     }
@@ -653,10 +682,12 @@ public final class SQLStorage: Storage {
             family: "sign-in sessions", limit: liveLimits.authSessions,
             "SELECT COUNT(*) AS n FROM auth_sessions WHERE pool_id = \(bind: session.poolID) AND expires_at > \(bind: cutoff)")
         try await transaction { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO auth_sessions (id, pool_id, expires_at, data)
                 VALUES (\(bind: session.id), \(bind: session.poolID), \(bind: session.expiresAt.timeIntervalSince1970), \(bind: data))
-                """).run()
+                """
+            ).run()
             // Sessions are short-lived; sweeping the expired ones now and then keeps the table small. A new
             // session expires at most `maxSessionLifetime` from now, so whatever expires that long before it
             // has expired already.
@@ -677,11 +708,15 @@ public final class SQLStorage: Storage {
     public func createRefreshToken(_ record: RefreshTokenRecord) async throws {
         let data = try Self.json(record)
         try await transaction { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO refresh_tokens (token_hash, pool_id, username_key, origin_jti, data)
                 VALUES (\(bind: record.tokenHash), \(bind: record.poolID), \(bind: record.usernameKey), \(bind: record.originJTI), \(bind: data))
-                """).run()
-        } committed: { self.refreshTokens.store(record, key: record.tokenHash) }
+                """
+            ).run()
+        } committed: {
+            self.refreshTokens.store(record, key: record.tokenHash)
+        }
     }
 
     public func refreshToken(hash: String) async throws -> RefreshTokenRecord {
@@ -706,9 +741,11 @@ public final class SQLStorage: Storage {
 
     public func refreshTokens(poolID: String, usernameKey: String) async throws -> [RefreshTokenRecord] {
         try await read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT data FROM refresh_tokens WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)
-                """).all(decodingColumn: "data", as: String.self)
+                """
+            ).all(decodingColumn: "data", as: String.self)
                 .map { try Self.record(RefreshTokenRecord.self, $0) }
                 .sorted { ($0.issuedAt, $0.tokenHash) > ($1.issuedAt, $1.tokenHash) }
         }
@@ -716,9 +753,11 @@ public final class SQLStorage: Storage {
 
     public func revokeRefreshTokens(poolID: String, usernameKey: String) async throws -> Int {
         try await transaction { db -> [RefreshTokenRecord] in
-            let rows = try await db.raw("""
+            let rows = try await db.raw(
+                """
                 SELECT data FROM refresh_tokens WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)
-                """).all(decodingColumn: "data", as: String.self)
+                """
+            ).all(decodingColumn: "data", as: String.self)
             var revoked: [RefreshTokenRecord] = []
             for json in rows {
                 var record = try Self.record(RefreshTokenRecord.self, json)
@@ -741,7 +780,9 @@ public final class SQLStorage: Storage {
             let data = try Self.json(record)
             try await db.raw("UPDATE refresh_tokens SET data = \(bind: data) WHERE token_hash = \(bind: hash)").run()
             return record
-        } committed: { self.refreshTokens.store($0, key: $0.tokenHash) }
+        } committed: {
+            self.refreshTokens.store($0, key: $0.tokenHash)
+        }
     }
 
     public func markRotated(hash: String, at date: Date) async throws -> RefreshTokenRecord {
@@ -753,7 +794,9 @@ public final class SQLStorage: Storage {
             let data = try Self.json(record)
             try await db.raw("UPDATE refresh_tokens SET data = \(bind: data) WHERE token_hash = \(bind: hash)").run()
             return (before, record)
-        } committed: { self.refreshTokens.store($0.after, key: $0.after.tokenHash) }.before
+        } committed: {
+            self.refreshTokens.store($0.after, key: $0.after.tokenHash)
+        }.before
     }
 
     // MARK: Outbox
@@ -764,10 +807,12 @@ public final class SQLStorage: Storage {
             var stored = message
             stored.sequence = next
             let data = try Self.json(stored)
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO outbox (sequence, pool_id, recipient, data)
                 VALUES (\(bind: next), \(bind: stored.poolID), \(bind: stored.recipient), \(bind: data))
-                """).run()
+                """
+            ).run()
             if next % 64 == 0 {
                 try await db.raw("DELETE FROM outbox WHERE sequence <= \(bind: next - Int64(OutboxMessage.retained))").run()
             }

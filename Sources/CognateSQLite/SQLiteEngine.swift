@@ -183,12 +183,13 @@ final class SQLiteEngine: SQLEngine {
             try await db.raw("SELECT version FROM schema_migrations").all(decodingColumn: "version", as: Int.self)
         }
         for migration in SQLiteMigrations.all where !applied.contains(migration.version) {
-            try await write({ db in
-                for statement in migration.statements {
-                    try await db.raw("\(unsafeRaw: statement)").run()
-                }
-                try await db.raw("INSERT INTO schema_migrations (version) VALUES (\(bind: migration.version))").run()
-            }, committed: { _ in })
+            try await write(
+                { db in
+                    for statement in migration.statements {
+                        try await db.raw("\(unsafeRaw: statement)").run()
+                    }
+                    try await db.raw("INSERT INTO schema_migrations (version) VALUES (\(bind: migration.version))").run()
+                }, committed: { _ in })
         }
     }
 }

@@ -109,8 +109,10 @@ public enum SQLiteStorage {
 
     /// Unique and primary-key violations become `alreadyExists`; other driver errors pass through.
     @Sendable static func translate(_ error: any Error) -> any Error {
-        if let error = error as? SQLiteError, error.reason == .constraint || error.reason == .constraintUniqueFailed
-            || error.reason == .constraintPrimaryKeyFailed {
+        if let error = error as? SQLiteError,
+            error.reason == .constraint || error.reason == .constraintUniqueFailed
+                || error.reason == .constraintPrimaryKeyFailed
+        {
             return StorageError.alreadyExists(key: error.message)
         }
         return error

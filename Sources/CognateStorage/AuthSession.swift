@@ -22,7 +22,8 @@ public struct AuthSession: Codable, Sendable, Equatable {
     /// challenge), so the count is bounded: past it, new sign-ins are refused until sessions expire.
     public static let maxLivePerPool = 20_000
 
-    public init(id: String, poolID: String, clientID: String, usernameKey: String, challenge: ChallengeNameType, state: SignInState, expiresAt: Date) {
+    public init(id: String, poolID: String, clientID: String, usernameKey: String, challenge: ChallengeNameType, state: SignInState, expiresAt: Date)
+    {
         self.id = id
         self.poolID = poolID
         self.clientID = clientID

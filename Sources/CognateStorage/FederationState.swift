@@ -26,7 +26,8 @@ public struct FederationState: Codable, Sendable, Equatable {
     public static let maxQuerySize = 4_096
 
     public init(
-        stateHash: String, poolID: String, providerName: String, authorizeQuery: [String: String], nonce: String, codeVerifier: String, expiresAt: Date,
+        stateHash: String, poolID: String, providerName: String, authorizeQuery: [String: String], nonce: String, codeVerifier: String,
+        expiresAt: Date,
         browserBinding: String? = nil
     ) {
         self.browserBinding = browserBinding

@@ -8,7 +8,8 @@ import Foundation
 /// atomically, so concurrent writers never lose each other's changes. A closure that throws leaves
 /// the record as it was and rethrows.
 public protocol Storage: DomainStorage, ResourceServerStorage, OAuthCodeStorage, LoginSessionStorage, UICustomizationStorage, TermsStorage,
-    BrandingStyleStorage, IdentityProviderStorage, FederationStateStorage {
+    BrandingStyleStorage, IdentityProviderStorage, FederationStateStorage
+{
     // MARK: User pools
     func createUserPool(_ pool: UserPool) async throws
     func userPool(id: String) async throws -> UserPool

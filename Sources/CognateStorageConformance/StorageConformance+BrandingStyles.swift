@@ -4,7 +4,7 @@ import Foundation
 
 extension StorageConformance {
     static let brandingStyleChecks: [String: Check] = [
-        "brandingStylesAreOnePerClientAndGoWithIt": brandingStylesAreOnePerClientAndGoWithIt,
+        "brandingStylesAreOnePerClientAndGoWithIt": brandingStylesAreOnePerClientAndGoWithIt
     ]
 
     static func brandingStyle(_ id: String, client: String = "c1") -> BrandingStyle {

@@ -27,7 +27,10 @@ extension StorageConformance {
         }
         try expect(try await s.domain(name: "myprefix") == domain("myprefix"), "read back")
         try expect(try await s.domains(poolID: "us-east-1_Pool1").map(\.domain) == ["myprefix", "auth.example.com"], "prefix first")
-        let updated = try await s.updateDomain(name: "myprefix") { $0.managedLoginVersion = 2; $0.poolID = "us-east-1_Pool2" }
+        let updated = try await s.updateDomain(name: "myprefix") {
+            $0.managedLoginVersion = 2
+            $0.poolID = "us-east-1_Pool2"
+        }
         try expect(updated.managedLoginVersion == 2 && updated.poolID == "us-east-1_Pool1", "update keeps the pool")
         try expect(try await s.domain(name: "myprefix").managedLoginVersion == 2, "update is stored")
         try await s.deleteDomain(name: "myprefix")

@@ -20,13 +20,17 @@ extension StorageConformance {
         }
         for name in ["Okta", "Entra", "Google"] { try await s.createIdentityProvider(identityProvider(name)) }
         try await expectError(.alreadyExists(key: ""), "same name twice") { try await s.createIdentityProvider(identityProvider("Okta")) }
-        try expect(try await s.identityProvider(poolID: "us-east-1_Pool1", name: "Okta").details["client_secret"] == "s3cret-Okta",
-                   "details read back as written")
+        try expect(
+            try await s.identityProvider(poolID: "us-east-1_Pool1", name: "Okta").details["client_secret"] == "s3cret-Okta",
+            "details read back as written")
         let first = try await s.listIdentityProviders(poolID: "us-east-1_Pool1", PageRequest(limit: 2))
         try expect(first.items.map(\.name) == ["Entra", "Google"] && first.nextToken != nil, "first page")
         let second = try await s.listIdentityProviders(poolID: "us-east-1_Pool1", PageRequest(token: first.nextToken, limit: 2))
         try expect(second.items.map(\.name) == ["Okta"] && second.nextToken == nil, "last page")
-        try await s.updateIdentityProvider(poolID: "us-east-1_Pool1", name: "Okta") { $0.details["client_secret"] = "new"; $0.name = "renamed" }
+        try await s.updateIdentityProvider(poolID: "us-east-1_Pool1", name: "Okta") {
+            $0.details["client_secret"] = "new"
+            $0.name = "renamed"
+        }
         let okta = try await s.identityProvider(poolID: "us-east-1_Pool1", name: "Okta")
         try expect(okta.details["client_secret"] == "new", "update is stored, name kept")
         try await expectError(.notFound, "update of a missing provider") {
@@ -48,7 +52,9 @@ extension StorageConformance {
         try await expectError(.alreadyExists(key: ""), "an identifier another provider has") {
             try await s.createIdentityProvider(identityProvider("Entra", identifiers: ["example.com"]))
         }
-        try await expectError(.notFound, "a refused create leaves nothing") { _ = try await s.identityProvider(poolID: "us-east-1_Pool1", name: "Entra") }
+        try await expectError(.notFound, "a refused create leaves nothing") {
+            _ = try await s.identityProvider(poolID: "us-east-1_Pool1", name: "Entra")
+        }
         try await s.createIdentityProvider(identityProvider("Okta", pool: "us-east-1_Pool2", identifiers: ["example.com"]))
         try await s.createIdentityProvider(identityProvider("Entra", identifiers: ["entra"]))
         try await expectError(.alreadyExists(key: ""), "an update taking another's identifier") {
@@ -60,13 +66,15 @@ extension StorageConformance {
         try await s.updateIdentityProvider(poolID: "us-east-1_Pool1", name: "Entra") { $0.identifiers = ["corp"] }
         try await s.deleteIdentityProvider(poolID: "us-east-1_Pool1", name: "Okta")
         try await s.createIdentityProvider(identityProvider("Ping", identifiers: ["example.com"]))
-        try await expectError(.notFound, "an identifier nobody has") { _ = try await s.identityProvider(poolID: "us-east-1_Pool1", identifier: "none") }
+        try await expectError(.notFound, "an identifier nobody has") {
+            _ = try await s.identityProvider(poolID: "us-east-1_Pool1", identifier: "none")
+        }
     }
 }
 
 extension StorageConformance {
     static let federationStateChecks: [String: Check] = [
-        "federationStatesAreTakenOnce": federationStatesAreTakenOnce,
+        "federationStatesAreTakenOnce": federationStatesAreTakenOnce
     ]
 
     static func federationStatesAreTakenOnce(_ s: any Storage) async throws {

@@ -34,13 +34,18 @@ extension StorageConformance {
         try await s.createUserPool(pool())
         try await s.createUser(user("u1"))
         try await s.createUser(user("u2"))
-        let session = LoginSession(sessionHash: "s1", poolID: "us-east-1_Pool1", usernameKey: "u1", authTime: date,
-                                   expiresAt: date.addingTimeInterval(3600))
+        let session = LoginSession(
+            sessionHash: "s1", poolID: "us-east-1_Pool1", usernameKey: "u1", authTime: date,
+            expiresAt: date.addingTimeInterval(3600))
         try await s.createLoginSession(session)
-        try await s.createLoginSession(LoginSession(sessionHash: "s2", poolID: "us-east-1_Pool1", usernameKey: "u1", authTime: date,
-                                                    expiresAt: date.addingTimeInterval(3600)))
-        try await s.createLoginSession(LoginSession(sessionHash: "s3", poolID: "us-east-1_Pool1", usernameKey: "u2", authTime: date,
-                                                    expiresAt: date.addingTimeInterval(3600)))
+        try await s.createLoginSession(
+            LoginSession(
+                sessionHash: "s2", poolID: "us-east-1_Pool1", usernameKey: "u1", authTime: date,
+                expiresAt: date.addingTimeInterval(3600)))
+        try await s.createLoginSession(
+            LoginSession(
+                sessionHash: "s3", poolID: "us-east-1_Pool1", usernameKey: "u2", authTime: date,
+                expiresAt: date.addingTimeInterval(3600)))
         try expect(try await s.loginSession(hash: "s1") == session, "read back")
         try await s.deleteLoginSession(hash: "s1")
         try await s.deleteLoginSession(hash: "s1")

@@ -4,12 +4,13 @@ import Foundation
 
 extension StorageConformance {
     static let resourceServerChecks: [String: Check] = [
-        "resourceServersCRUDAndPages": resourceServersCRUDAndPages,
+        "resourceServersCRUDAndPages": resourceServersCRUDAndPages
     ]
 
     static func resourceServer(_ identifier: String, pool: String = "us-east-1_Pool1") -> ResourceServer {
-        ResourceServer(poolID: pool, identifier: identifier, name: "api \(identifier)",
-                       scopes: [ResourceServerScopeType(scopeName: "read", scopeDescription: "Read")])
+        ResourceServer(
+            poolID: pool, identifier: identifier, name: "api \(identifier)",
+            scopes: [ResourceServerScopeType(scopeName: "read", scopeDescription: "Read")])
     }
 
     static func resourceServersCRUDAndPages(_ s: any Storage) async throws {
@@ -24,7 +25,10 @@ extension StorageConformance {
         try expect(first.items.map(\.identifier) == ["billing", "https://api.example.com"] && first.nextToken != nil, "first page")
         let second = try await s.listResourceServers(poolID: "us-east-1_Pool1", PageRequest(token: first.nextToken, limit: 2))
         try expect(second.items.map(\.identifier) == ["orders"] && second.nextToken == nil, "last page")
-        try await s.updateResourceServer(poolID: "us-east-1_Pool1", identifier: "orders") { $0.name = "Orders"; $0.identifier = "renamed" }
+        try await s.updateResourceServer(poolID: "us-east-1_Pool1", identifier: "orders") {
+            $0.name = "Orders"
+            $0.identifier = "renamed"
+        }
         let orders = try await s.resourceServer(poolID: "us-east-1_Pool1", identifier: "orders")
         try expect(orders.name == "Orders", "update is stored, identifier kept")
         try await s.deleteResourceServer(poolID: "us-east-1_Pool1", identifier: "orders")

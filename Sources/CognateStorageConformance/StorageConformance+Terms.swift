@@ -3,12 +3,13 @@ import Foundation
 
 extension StorageConformance {
     static let termsChecks: [String: Check] = [
-        "termsAreOnePerNameAndClient": termsAreOnePerNameAndClient,
+        "termsAreOnePerNameAndClient": termsAreOnePerNameAndClient
     ]
 
     static func termsDocument(_ id: String, client: String = "c1", name: String = "terms-of-use") -> TermsDocument {
-        TermsDocument(termsID: id, poolID: "us-east-1_Pool1", clientID: client, name: name, source: "LINK", enforcement: "NONE",
-                      links: ["cognito:default": "https://example.com/\(id)"], creationDate: date, lastModifiedDate: date)
+        TermsDocument(
+            termsID: id, poolID: "us-east-1_Pool1", clientID: client, name: name, source: "LINK", enforcement: "NONE",
+            links: ["cognito:default": "https://example.com/\(id)"], creationDate: date, lastModifiedDate: date)
     }
 
     static func termsAreOnePerNameAndClient(_ s: any Storage) async throws {

@@ -3,17 +3,19 @@ import Foundation
 
 extension StorageConformance {
     static let uiCustomizationChecks: [String: Check] = [
-        "uiCustomizationIsReplacedAndGoesWithThePool": uiCustomizationIsReplacedAndGoesWithThePool,
+        "uiCustomizationIsReplacedAndGoesWithThePool": uiCustomizationIsReplacedAndGoesWithThePool
     ]
 
     static func uiCustomizationIsReplacedAndGoesWithThePool(_ s: any Storage) async throws {
         try await s.createUserPool(pool())
         try await expectError(.notFound, "branding of a missing pool") {
-            try await s.putUICustomization(UICustomization(
-                poolID: "us-east-1_None", clientID: "ALL", css: nil, image: nil, version: "1", creationDate: date, lastModifiedDate: date))
+            try await s.putUICustomization(
+                UICustomization(
+                    poolID: "us-east-1_None", clientID: "ALL", css: nil, image: nil, version: "1", creationDate: date, lastModifiedDate: date))
         }
-        let first = UICustomization(poolID: "us-east-1_Pool1", clientID: "ALL", css: ".a{}", image: Data([1, 2]), version: "1",
-                                    creationDate: date, lastModifiedDate: date)
+        let first = UICustomization(
+            poolID: "us-east-1_Pool1", clientID: "ALL", css: ".a{}", image: Data([1, 2]), version: "1",
+            creationDate: date, lastModifiedDate: date)
         try await s.putUICustomization(first)
         try expect(try await s.uiCustomization(poolID: "us-east-1_Pool1", clientID: "ALL") == first, "read back")
         var second = first

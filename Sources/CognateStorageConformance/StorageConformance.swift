@@ -343,12 +343,14 @@ public enum StorageConformance {
         try await s.removeMember(poolID: "us-east-1_Pool1", groupName: "admins", usernameKey: "u2")
         try await s.removeMember(poolID: "us-east-1_Pool1", groupName: "admins", usernameKey: "u2")
         try await s.deleteUser(poolID: "us-east-1_Pool1", usernameKey: "u1")
-        try expect(try await s.listMembers(poolID: "us-east-1_Pool1", groupName: "admins", PageRequest(limit: 10)).items.isEmpty,
-                   "deleting a user removes their memberships")
+        try expect(
+            try await s.listMembers(poolID: "us-east-1_Pool1", groupName: "admins", PageRequest(limit: 10)).items.isEmpty,
+            "deleting a user removes their memberships")
         try await s.updateGroup(poolID: "us-east-1_Pool1", name: "readers") { $0.description = "d" }
         try expect(try await s.group(poolID: "us-east-1_Pool1", name: "readers").description == "d", "group update")
         try await s.deleteGroup(poolID: "us-east-1_Pool1", name: "readers")
-        try expect(try await s.listGroups(poolID: "us-east-1_Pool1", PageRequest(limit: 10)).items.map(\.name) == ["admins"], "group list after delete")
+        try expect(
+            try await s.listGroups(poolID: "us-east-1_Pool1", PageRequest(limit: 10)).items.map(\.name) == ["admins"], "group list after delete")
     }
 
     static func deletingPoolDeletesEverythingInIt(_ s: any Storage) async throws {
@@ -367,8 +369,10 @@ public enum StorageConformance {
 
     static func outboxKeepsOrderAndFilters(_ s: any Storage) async throws {
         for (i, (pool, to)) in [("p1", "a@x.com"), ("p1", "b@x.com"), ("p2", "a@x.com")].enumerated() {
-            try await s.appendMessage(OutboxMessage(
-                poolID: pool, username: "u", medium: .email, recipient: to, purpose: "test", subject: nil, body: "m\(i)", code: "\(i)", sentAt: date))
+            try await s.appendMessage(
+                OutboxMessage(
+                    poolID: pool, username: "u", medium: .email, recipient: to, purpose: "test", subject: nil, body: "m\(i)", code: "\(i)",
+                    sentAt: date))
         }
         let all = try await s.listMessages(poolID: nil, recipient: nil)
         try expect(all.map(\.body) == ["m0", "m1", "m2"], "all messages in order")
@@ -427,8 +431,9 @@ public enum StorageConformance {
     static func resetWipesEverything(_ s: any Storage) async throws {
         try await s.createUserPool(pool())
         try await s.createUser(user("u"))
-        try await s.appendMessage(OutboxMessage(
-            poolID: "p", username: "u", medium: .sms, recipient: "+1555", purpose: "t", subject: nil, body: "b", code: nil, sentAt: date))
+        try await s.appendMessage(
+            OutboxMessage(
+                poolID: "p", username: "u", medium: .sms, recipient: "+1555", purpose: "t", subject: nil, body: "b", code: nil, sentAt: date))
         try await s.reset()
         try expect(try await s.listUserPools(PageRequest(limit: 10)).items.isEmpty, "no pools")
         try expect(try await s.listMessages(poolID: nil, recipient: nil).isEmpty, "no messages")
@@ -476,12 +481,14 @@ extension StorageConformance {
         try await s.createUserPool(pool())
         try await s.createUser(user("u"))
         for hash in ["t1", "t2"] {
-            try await s.createRefreshToken(RefreshTokenRecord(
-                tokenHash: hash, poolID: "us-east-1_Pool1", clientID: "c", usernameKey: "u", originJTI: "o-\(hash)",
-                authTime: date, issuedAt: date, expiresAt: date.addingTimeInterval(3600)))
+            try await s.createRefreshToken(
+                RefreshTokenRecord(
+                    tokenHash: hash, poolID: "us-east-1_Pool1", clientID: "c", usernameKey: "u", originJTI: "o-\(hash)",
+                    authTime: date, issuedAt: date, expiresAt: date.addingTimeInterval(3600)))
         }
         try expect(try await s.refreshToken(originJTI: "o-t2").tokenHash == "t2", "by origin_jti")
-        try expect(try await s.refreshTokens(poolID: "us-east-1_Pool1", usernameKey: "u").map(\.tokenHash) == ["t2", "t1"], "a user's tokens, newest first")
+        try expect(
+            try await s.refreshTokens(poolID: "us-east-1_Pool1", usernameKey: "u").map(\.tokenHash) == ["t2", "t1"], "a user's tokens, newest first")
         try expect(try await s.refreshTokens(poolID: "us-east-1_Pool1", usernameKey: "nobody").isEmpty, "nobody's tokens")
         let date2 = date.addingTimeInterval(5)
         try expect(try await s.markRotated(hash: "t2", at: date2).rotatedAt == nil, "first rotation sees it unrotated")

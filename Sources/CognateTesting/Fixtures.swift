@@ -100,6 +100,8 @@ extension TestCognate {
             serverPublicHex: parameters["SRP_B"] ?? "", secretBlock: parameters["SECRET_BLOCK"] ?? "", timestamp: timestamp)
         return try await respond(
             client, .passwordVerifier, session: started.session, userID,
-            device.merging(["PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"] ?? "", "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp]) { $1 })
+            device.merging([
+                "PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"] ?? "", "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp,
+            ]) { $1 })
     }
 }

@@ -31,12 +31,12 @@ public enum COSEKey: Sendable {
         switch (kty, alg) {
         case (2, Self.es256Algorithm):
             guard key[-1]?.int == 1, let x = key[-2]?.bytes, let y = key[-3]?.bytes, x.count == 32, y.count == 32,
-                  let publicKey = try? P256.Signing.PublicKey(x963Representation: [0x04] + x + y)
+                let publicKey = try? P256.Signing.PublicKey(x963Representation: [0x04] + x + y)
             else { throw .malformed("The ES256 key is not a valid P-256 point.") }
             self = .es256(publicKey)
         case (3, Self.rs256Algorithm):
             guard let n = key[-1]?.bytes, let e = key[-2]?.bytes, n.count >= 256,
-                  let publicKey = try? _RSA.Signing.PublicKey(n: n, e: e)
+                let publicKey = try? _RSA.Signing.PublicKey(n: n, e: e)
             else { throw .malformed("The RS256 key is not a valid RSA key of at least 2048 bits.") }
             self = .rs256(publicKey)
         default:
@@ -51,8 +51,9 @@ public enum COSEKey: Sendable {
             guard let sig = try? P256.Signing.ECDSASignature(derRepresentation: signature) else { return false }
             return key.isValidSignature(sig, for: Data(data))
         case .rs256(let key):
-            return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: Data(data),
-                                        padding: .insecurePKCS1v1_5)
+            return key.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: Data(data),
+                padding: .insecurePKCS1v1_5)
         }
     }
 }

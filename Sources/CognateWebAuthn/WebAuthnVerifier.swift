@@ -39,7 +39,7 @@ public enum WebAuthnVerifier {
     ) throws(WebAuthnError) -> WebAuthnRegistration {
         try checkClientData(clientDataJSON, type: "webauthn.create", expected)
         guard let object = try? CBORDecoder.decodeWhole(attestationObject), object.map != nil,
-              let format = object["fmt"]?.text, let statement = object["attStmt"]?.map, let authBytes = object["authData"]?.bytes
+            let format = object["fmt"]?.text, let statement = object["attStmt"]?.map, let authBytes = object["authData"]?.bytes
         else { throw .malformed("The attestation object is not a CBOR map with fmt, attStmt and authData.") }
         let authData = try AuthenticatorData(authBytes)
         try checkFlags(authData, expected)
@@ -89,7 +89,7 @@ public enum WebAuthnVerifier {
         }
         guard data.type == type else { throw .wrongType(data.type) }
         guard let presented = Base64URL.decode(data.challenge), let issued = Base64URL.decode(expected.challenge),
-              ConstantTime.equal(Array(presented), Array(issued))
+            ConstantTime.equal(Array(presented), Array(issued))
         else { throw .challengeMismatch }
         guard data.crossOrigin != true, expected.isOriginAllowed(data.origin) else { throw .originNotAllowed(data.origin) }
     }
@@ -115,7 +115,7 @@ public enum WebAuthnVerifier {
             throw .badAttestation("x5c does not start with a DER certificate")
         }
         guard alg == COSEKey.es256Algorithm, let key = P256.Signing.PublicKey(certificate.publicKey),
-              let sig = try? P256.Signing.ECDSASignature(derRepresentation: signature)
+            let sig = try? P256.Signing.ECDSASignature(derRepresentation: signature)
         else { throw .badAttestation("the attestation certificate is not an ES256 key") }
         guard key.isValidSignature(sig, for: Data(signed)) else { throw .badAttestation("the attestation signature is wrong") }
         try checkAttestationCertificate(certificate, aaguid: aaguid)

@@ -8,9 +8,9 @@ public enum CredentialScope {
         return header.withUTF8 { bytes -> String? in
             let marker = Array("Credential=".utf8)
             guard bytes.count > marker.count,
-                  let start = (0...(bytes.count - marker.count)).first(where: { at in
-                      marker.indices.allSatisfy { bytes[at + $0] == marker[$0] }
-                  })
+                let start = (0...(bytes.count - marker.count)).first(where: { at in
+                    marker.indices.allSatisfy { bytes[at + $0] == marker[$0] }
+                })
             else { return nil }
             var end = start + marker.count
             while end < bytes.count, bytes[end] != UInt8(ascii: ","), bytes[end] != UInt8(ascii: " ") { end += 1 }
@@ -30,7 +30,7 @@ public enum CredentialScope {
     private static func isRegionByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"):
+            UInt8(ascii: "-"):
             return true
         default:
             return false

@@ -65,7 +65,8 @@ public enum DuplicateKeyScan {
                 i += 4
                 // A surrogate pair stands for one scalar.
                 if (0xD800..<0xDC00).contains(unit), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"),
-                   bytes[i + 1] == UInt8(ascii: "u"), let low = hex(bytes[(i + 2)..<(i + 6)]), (0xDC00..<0xE000).contains(low) {
+                    bytes[i + 1] == UInt8(ascii: "u"), let low = hex(bytes[(i + 2)..<(i + 6)]), (0xDC00..<0xE000).contains(low)
+                {
                     unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
                     i += 6
                 }

@@ -1,8 +1,9 @@
 import BigInt
-@testable import CognateCrypto
 import Crypto
 import Foundation
 import Testing
+
+@testable import CognateCrypto
 
 /// Cognate's SRP server against an independent client: the same protocol written with a general-purpose
 /// big-integer library, the way Cognito's client SDKs compute it.
@@ -29,7 +30,9 @@ import Testing
         let a: BigUInt
         var bigA: BigUInt { Self.g.power(a, modulus: Self.n) }
 
-        func signature(poolID: String, userID: String, password: String, saltHex: String, bHex: String, secretBlock: [UInt8], timestamp: String) -> [UInt8] {
+        func signature(poolID: String, userID: String, password: String, saltHex: String, bHex: String, secretBlock: [UInt8], timestamp: String)
+            -> [UInt8]
+        {
             let bigB = BigUInt(bHex, radix: 16)!
             let u = BigUInt(Self.sha256Hex(Self.bytes(Self.padHex(bigA) + Self.padHex(bigB))), radix: 16)!
             let inner = Self.sha256Hex(Array((CognitoSRP.poolName(poolID) + userID + ":" + password).utf8))

@@ -1,7 +1,8 @@
-@testable import CognateCrypto
 import Crypto
 import Foundation
 import Testing
+
+@testable import CognateCrypto
 
 /// The Encryption SDK message read back field by field (the e2e suite decrypts it with Python's
 /// aws-encryption-sdk): the header of format 2 / suite 0x0578, the committed key, the final frame, the
@@ -14,8 +15,14 @@ import Testing
     struct Reader {
         var bytes: [UInt8]
         var at = 0
-        mutating func take(_ n: Int) -> [UInt8] { defer { at += n }; return Array(bytes[at..<at + n]) }
-        mutating func u16() -> Int { let b = take(2); return Int(b[0]) << 8 | Int(b[1]) }
+        mutating func take(_ n: Int) -> [UInt8] {
+            defer { at += n }
+            return Array(bytes[at..<at + n])
+        }
+        mutating func u16() -> Int {
+            let b = take(2)
+            return Int(b[0]) << 8 | Int(b[1])
+        }
         mutating func u32() -> UInt32 { take(4).reduce(0) { $0 << 8 | UInt32($1) } }
         mutating func field() -> [UInt8] { take(u16()) }
     }
@@ -23,7 +30,8 @@ import Testing
     @Test func readsBackAsTheFormatSays() throws {
         let signing = EncryptionSDKMessage.signingKey(random: Array(repeating: 1, count: 48))
         let context = EncryptionSDKMessage.context(signingKey: signing)
-        let message = try EncryptionSDKMessage.seal(Array("123456".utf8), dataKey: dataKey, context: context, signingKey: signing, messageID: messageID)
+        let message = try EncryptionSDKMessage.seal(
+            Array("123456".utf8), dataKey: dataKey, context: context, signingKey: signing, messageID: messageID)
         #expect(Data(message).base64EncodedString().hasPrefix("AgV4"))
         var r = Reader(bytes: message)
         #expect(r.take(3) == [0x02, 0x05, 0x78])
@@ -42,7 +50,8 @@ import Testing
         #expect(r.take(32) == commitment.withUnsafeBytes { Array($0) })
         let header = Array(message[0..<r.at])
         let headerTag = r.take(16)
-        let key = HKDF<SHA512>.deriveKey(inputKeyMaterial: source, salt: messageID, info: [0x05, 0x78] + Array("DERIVEKEY".utf8), outputByteCount: 32)
+        let key = HKDF<SHA512>.deriveKey(
+            inputKeyMaterial: source, salt: messageID, info: [0x05, 0x78] + Array("DERIVEKEY".utf8), outputByteCount: 32)
         let zero = try AES.GCM.Nonce(data: [UInt8](repeating: 0, count: 12))
         _ = try AES.GCM.open(AES.GCM.SealedBox(nonce: zero, ciphertext: [UInt8](), tag: headerTag), using: key, authenticating: header)
         #expect(r.u32() == 0xFFFF_FFFF && r.u32() == 1)
@@ -52,8 +61,9 @@ import Testing
         let ciphertext = r.take(length)
         let tag = r.take(16)
         let frameAAD = messageID + Array("AWSKMSEncryptionClient Final Frame".utf8) + [0, 0, 0, 1] + [0, 0, 0, 0, 0, 0, 0, 6]
-        let plaintext = try AES.GCM.open(AES.GCM.SealedBox(nonce: try AES.GCM.Nonce(data: iv), ciphertext: ciphertext, tag: tag), using: key,
-                                         authenticating: frameAAD)
+        let plaintext = try AES.GCM.open(
+            AES.GCM.SealedBox(nonce: try AES.GCM.Nonce(data: iv), ciphertext: ciphertext, tag: tag), using: key,
+            authenticating: frameAAD)
         #expect(String(decoding: plaintext, as: UTF8.self) == "123456")
         let signed = Array(message[0..<r.at])
         let signature = try P384.Signing.ECDSASignature(derRepresentation: r.field())

@@ -1,7 +1,8 @@
 import BigInt
-@testable import CognateCrypto
 import Foundation
 import Testing
+
+@testable import CognateCrypto
 
 /// Montgomery arithmetic against an independent big-integer package, for moduli of many widths: the
 /// 48-limb width takes the loops specialized for the SRP group, every other width the general ones.
@@ -83,7 +84,9 @@ import Testing
                 let exponent = Self.bytes(length, &rng)
                 #expect(Self.big(table.power(exponent)) == baseValue.power(BigUInt(Data(exponent)), modulus: n), "length \(length)")
             }
-            #expect(Self.big(table.power([UInt8](repeating: 0xFF, count: 32))) == baseValue.power(BigUInt(Data([UInt8](repeating: 0xFF, count: 32))), modulus: n))
+            #expect(
+                Self.big(table.power([UInt8](repeating: 0xFF, count: 32)))
+                    == baseValue.power(BigUInt(Data([UInt8](repeating: 0xFF, count: 32))), modulus: n))
         }
     }
 }

@@ -1,6 +1,7 @@
-@testable import CognateCrypto
 import Foundation
 import Testing
+
+@testable import CognateCrypto
 
 /// TOTP against RFC 6238's SHA-1 vectors (six digits: the last six of the RFC's eight), and base32
 /// against RFC 4648's.

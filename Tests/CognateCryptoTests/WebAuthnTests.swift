@@ -1,11 +1,12 @@
 import CognateCrypto
-@testable import CognateWebAuthn
 import Crypto
 import Foundation
 import SwiftASN1
 import Testing
 import X509
 import _CryptoExtras
+
+@testable import CognateWebAuthn
 
 /// WebAuthn verification against a software authenticator built here: registrations in the `none` and
 /// `packed` formats (self attestation and an x5c certificate), ES256 and RS256 keys, assertions, and
@@ -46,8 +47,11 @@ import _CryptoExtras
             switch self {
             case .ec(let key):
                 let raw = Array(key.publicKey.rawRepresentation)
-                return WebAuthnTests.cbor(.map([.int(1): .int(2), .int(3): .int(-7), .int(-1): .int(1),
-                                                .int(-2): .bytes(Array(raw[0..<32])), .int(-3): .bytes(Array(raw[32..<64]))]))
+                return WebAuthnTests.cbor(
+                    .map([
+                        .int(1): .int(2), .int(3): .int(-7), .int(-1): .int(1),
+                        .int(-2): .bytes(Array(raw[0..<32])), .int(-3): .bytes(Array(raw[32..<64])),
+                    ]))
             case .rsa(let key):
                 let pk = key.publicKey.pkcs1DERRepresentation
                 let sequence = try! DER.parse(Array(pk))
@@ -162,18 +166,23 @@ import _CryptoExtras
         let signed = authenticator.authData(flags: 0x45, attested: true) + Array(SHA256.hash(data: cd))
         let sig = Array(try attestationKey.signature(for: Data(signed)).derRepresentation)
         let good = try certificate(unit: "Authenticator Attestation")
-        #expect(try register(authenticator, format: "packed",
-                             statement: [.text("alg"): .int(-7), .text("sig"): .bytes(sig), .text("x5c"): .array([.bytes(good)])]).aaguid
+        #expect(
+            try register(
+                authenticator, format: "packed",
+                statement: [.text("alg"): .int(-7), .text("sig"): .bytes(sig), .text("x5c"): .array([.bytes(good)])]
+            ).aaguid
                 == authenticator.aaguid)
         let wrongUnit = try certificate(unit: "Marketing")
         #expect(throws: WebAuthnError.self) {
-            try register(authenticator, format: "packed",
-                         statement: [.text("alg"): .int(-7), .text("sig"): .bytes(sig), .text("x5c"): .array([.bytes(wrongUnit)])])
+            try register(
+                authenticator, format: "packed",
+                statement: [.text("alg"): .int(-7), .text("sig"): .bytes(sig), .text("x5c"): .array([.bytes(wrongUnit)])])
         }
         let forged = Array(try P256.Signing.PrivateKey().signature(for: Data(signed)).derRepresentation)
         #expect(throws: WebAuthnError.self) {
-            try register(authenticator, format: "packed",
-                         statement: [.text("alg"): .int(-7), .text("sig"): .bytes(forged), .text("x5c"): .array([.bytes(good)])])
+            try register(
+                authenticator, format: "packed",
+                statement: [.text("alg"): .int(-7), .text("sig"): .bytes(forged), .text("x5c"): .array([.bytes(good)])])
         }
     }
 

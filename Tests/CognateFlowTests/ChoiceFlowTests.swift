@@ -88,7 +88,8 @@ import Testing
             }
             let asked = try await cognate.initiate(client, .userAuth, "uma", ["PREFERRED_CHALLENGE": "PASSWORD"])
             #expect(asked.challengeName == .password)
-            #expect(try await cognate.respond(client, .password, session: asked.session, "uma", ["PASSWORD": Self.password]).authenticationResult != nil)
+            #expect(
+                try await cognate.respond(client, .password, session: asked.session, "uma", ["PASSWORD": Self.password]).authenticationResult != nil)
         }
     }
 

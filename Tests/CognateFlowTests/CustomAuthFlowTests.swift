@@ -87,11 +87,12 @@ import Testing
             let done = try await answer(cognate, client, second.session, "100001")
             let tokens = try #require(done.authenticationResult)
             #expect(tokens.accessToken != nil && tokens.idToken != nil && tokens.refreshToken != nil)
-            #expect(cognate.functions.invocations.map(\.triggerSource) == [
-                "DefineAuthChallenge_Authentication", "CreateAuthChallenge_Authentication",
-                "VerifyAuthChallengeResponse_Authentication", "DefineAuthChallenge_Authentication", "CreateAuthChallenge_Authentication",
-                "VerifyAuthChallengeResponse_Authentication", "DefineAuthChallenge_Authentication",
-            ])
+            #expect(
+                cognate.functions.invocations.map(\.triggerSource) == [
+                    "DefineAuthChallenge_Authentication", "CreateAuthChallenge_Authentication",
+                    "VerifyAuthChallengeResponse_Authentication", "DefineAuthChallenge_Authentication", "CreateAuthChallenge_Authentication",
+                    "VerifyAuthChallengeResponse_Authentication", "DefineAuthChallenge_Authentication",
+                ])
             // The second Define sees the first round, with the metadata Create gave it.
             let define = cognate.functions.invocations[3].event
             guard case .array(let rounds) = define[member: "request"]?[member: "session"] else {

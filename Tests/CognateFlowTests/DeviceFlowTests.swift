@@ -26,7 +26,8 @@ import Testing
             SetUserPoolMfaConfigRequest(
                 userPoolId: pool,
                 smsMfaConfiguration: SmsMfaConfigType(
-                    smsAuthenticationMessage: "Code {####}", smsConfiguration: SmsConfigurationType(snsCallerArn: "arn:aws:iam::000000000000:role/sns")),
+                    smsAuthenticationMessage: "Code {####}",
+                    smsConfiguration: SmsConfigurationType(snsCallerArn: "arn:aws:iam::000000000000:role/sns")),
                 mfaConfiguration: .optional))
         let client = try await cognate.client(pool)
         try await cognate.confirmedUser(pool, "dana", password: Self.password, phone: Self.phone)
@@ -41,7 +42,8 @@ import Testing
         let challenge = try await cognate.signInWithSRP(client, "dana", Self.password)
         #expect(challenge.challengeName == .smsMfa)
         let code = try await cognate.lastCode(to: Self.phone)
-        return try #require(try await cognate.respond(client, .smsMfa, session: challenge.session, "dana", ["SMS_MFA_CODE": code]).authenticationResult)
+        return try #require(
+            try await cognate.respond(client, .smsMfa, session: challenge.session, "dana", ["SMS_MFA_CODE": code]).authenticationResult)
     }
 
     /// ConfirmDevice with a verifier made from a fresh device secret.
@@ -79,8 +81,10 @@ import Testing
             serverPublicHex: parameters["SRP_B"] ?? "", secretBlock: parameters["SECRET_BLOCK"] ?? "", timestamp: timestamp)
         return try await cognate.respond(
             client, .devicePasswordVerifier, session: verifier.session, "dana",
-            ["PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"] ?? "", "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp,
-             "DEVICE_KEY": device.key])
+            [
+                "PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"] ?? "", "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp,
+                "DEVICE_KEY": device.key,
+            ])
     }
 
     @Test func aRememberedDeviceSignsInWithoutMFA() async throws {
@@ -89,7 +93,8 @@ import Testing
             let first = try await signInWithSMS(cognate, client)
             let device = try await remember(cognate, first)
             #expect(device.key.hasPrefix("us-east-1_"))
-            let listed = try await cognate.call(Operations.ListDevices.self, ListDevicesRequest(accessToken: first.accessToken ?? ""), iamAuthorized: false)
+            let listed = try await cognate.call(
+                Operations.ListDevices.self, ListDevicesRequest(accessToken: first.accessToken ?? ""), iamAuthorized: false)
             #expect(listed.devices?.map(\.deviceKey) == [device.key])
 
             let sent = try await cognate.messages(to: Self.phone).count
@@ -103,13 +108,15 @@ import Testing
             await #expect(throws: CognitoError.self) {
                 try await cognate.call(
                     Operations.InitiateAuth.self,
-                    InitiateAuthRequest(authFlow: .refreshTokenAuth, authParameters: ["REFRESH_TOKEN": tokens.refreshToken ?? ""], clientId: client.id),
+                    InitiateAuthRequest(
+                        authFlow: .refreshTokenAuth, authParameters: ["REFRESH_TOKEN": tokens.refreshToken ?? ""], clientId: client.id),
                     iamAuthorized: false)
             }
             let refreshed = try await cognate.call(
                 Operations.InitiateAuth.self,
                 InitiateAuthRequest(
-                    authFlow: .refreshTokenAuth, authParameters: ["REFRESH_TOKEN": tokens.refreshToken ?? "", "DEVICE_KEY": device.key], clientId: client.id),
+                    authFlow: .refreshTokenAuth, authParameters: ["REFRESH_TOKEN": tokens.refreshToken ?? "", "DEVICE_KEY": device.key],
+                    clientId: client.id),
                 iamAuthorized: false)
             #expect(refreshed.authenticationResult?.accessToken != nil)
         }

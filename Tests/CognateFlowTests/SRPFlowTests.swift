@@ -20,7 +20,8 @@ import Testing
             let pool = try await cognate.pool()
             let client = try await cognate.client(pool)
             try await cognate.confirmedUser(pool, "alice", password: "Passw0rd!")
-            let started = try await cognate.initiate(client, .userSrpAuth, "alice", ["SRP_A": SRPClient(secret: Array(repeating: 7, count: 32)).publicHex])
+            let started = try await cognate.initiate(
+                client, .userSrpAuth, "alice", ["SRP_A": SRPClient(secret: Array(repeating: 7, count: 32)).publicHex])
             #expect(started.challengeName == .passwordVerifier)
             let parameters = started.challengeParameters ?? [:]
             #expect(Set(parameters.keys) == ["SALT", "SECRET_BLOCK", "SRP_B", "USERNAME", "USER_ID_FOR_SRP"])
@@ -63,7 +64,9 @@ import Testing
             let signature = srp.claimSignature(
                 poolID: pool, userID: parameters["USER_ID_FOR_SRP"]!, password: "Passw0rd!", saltHex: parameters["SALT"]!,
                 serverPublicHex: parameters["SRP_B"]!, secretBlock: parameters["SECRET_BLOCK"]!, timestamp: timestamp)
-            let responses = ["PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"]!, "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp]
+            let responses = [
+                "PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"]!, "PASSWORD_CLAIM_SIGNATURE": signature, "TIMESTAMP": timestamp,
+            ]
             let first = try await cognate.respond(client, .passwordVerifier, session: started.session, "alice", responses)
             #expect(first.authenticationResult != nil)
             await #expect(throws: CognitoError.self) {

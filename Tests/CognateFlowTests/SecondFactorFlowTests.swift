@@ -43,7 +43,8 @@ import Testing
             let pool = try await mfaPool(cognate)
             let client = try await cognate.client(pool)
             try await cognate.call(
-                Operations.SetUserPoolMfaConfig.self, SetUserPoolMfaConfigRequest(userPoolId: pool, smsMfaConfiguration: Self.sms, mfaConfiguration: .optional))
+                Operations.SetUserPoolMfaConfig.self,
+                SetUserPoolMfaConfigRequest(userPoolId: pool, smsMfaConfiguration: Self.sms, mfaConfiguration: .optional))
             try await cognate.confirmedUser(pool, "sam", password: "Passw0rd!", phone: "+15555550123")
             try await cognate.call(
                 Operations.AdminSetUserMFAPreference.self,
@@ -55,7 +56,8 @@ import Testing
             let code = try #require(message.code)
             #expect(message.body == "Your sign-in code is \(code)")
             await #expect(throws: CognitoError(.codeMismatchException, "Invalid code or auth state for the user.")) {
-                try await cognate.respond(client, .smsMfa, session: challenge.session, "sam", ["SMS_MFA_CODE": code == "000000" ? "111111" : "000000"])
+                try await cognate.respond(
+                    client, .smsMfa, session: challenge.session, "sam", ["SMS_MFA_CODE": code == "000000" ? "111111" : "000000"])
             }
             let tokens = try await cognate.respond(client, .smsMfa, session: challenge.session, "sam", ["SMS_MFA_CODE": code])
             #expect(tokens.authenticationResult?.idToken != nil)
@@ -74,7 +76,8 @@ import Testing
             try await cognate.confirmedUser(pool, "eve", password: "Passw0rd!", email: "eve@example.com")
             try await cognate.call(
                 Operations.AdminSetUserMFAPreference.self,
-                AdminSetUserMFAPreferenceRequest(emailMfaSettings: EmailMfaSettingsType(enabled: true, preferredMfa: true), username: "eve", userPoolId: pool))
+                AdminSetUserMFAPreferenceRequest(
+                    emailMfaSettings: EmailMfaSettingsType(enabled: true, preferredMfa: true), username: "eve", userPoolId: pool))
             let challenge = try await cognate.initiate(client, .userPasswordAuth, "eve", ["PASSWORD": "Passw0rd!"])
             #expect(challenge.challengeName == .emailOtp)
             #expect(challenge.challengeParameters?["CODE_DELIVERY_DESTINATION"] == "e***@e***")
@@ -91,7 +94,8 @@ import Testing
             let client = try await cognate.client(pool)
             try await cognate.call(
                 Operations.SetUserPoolMfaConfig.self,
-                SetUserPoolMfaConfigRequest(userPoolId: pool, softwareTokenMfaConfiguration: SoftwareTokenMfaConfigType(enabled: true), mfaConfiguration: .on))
+                SetUserPoolMfaConfigRequest(
+                    userPoolId: pool, softwareTokenMfaConfiguration: SoftwareTokenMfaConfigType(enabled: true), mfaConfiguration: .on))
             try await cognate.confirmedUser(pool, "newbie", password: "Passw0rd!")
             let setup = try await cognate.initiate(client, .userPasswordAuth, "newbie", ["PASSWORD": "Passw0rd!"])
             #expect(setup.challengeName == .mfaSetup)
@@ -102,7 +106,8 @@ import Testing
             let now = Authenticator.code(secret: secret, at: cognate.clock.now())
             await #expect(throws: CognitoError.self) {
                 try await cognate.call(
-                    Operations.VerifySoftwareToken.self, VerifySoftwareTokenRequest(session: associated.session, userCode: now == "000000" ? "111111" : "000000"),
+                    Operations.VerifySoftwareToken.self,
+                    VerifySoftwareTokenRequest(session: associated.session, userCode: now == "000000" ? "111111" : "000000"),
                     iamAuthorized: false)
             }
             let verified = try await cognate.call(
@@ -136,11 +141,14 @@ import Testing
             try await cognate.confirmedUser(pool, "both", password: "Passw0rd!", phone: "+15555550188")
             let access = try #require(try await cognate.signIn(client, "both", "Passw0rd!").accessToken)
             let secret = try #require(
-                try await cognate.call(Operations.AssociateSoftwareToken.self, AssociateSoftwareTokenRequest(accessToken: access), iamAuthorized: false)
-                    .secretCode)
+                try await cognate.call(
+                    Operations.AssociateSoftwareToken.self, AssociateSoftwareTokenRequest(accessToken: access), iamAuthorized: false
+                )
+                .secretCode)
             try await cognate.call(
                 Operations.VerifySoftwareToken.self,
-                VerifySoftwareTokenRequest(accessToken: access, userCode: Authenticator.code(secret: secret, at: cognate.clock.now())), iamAuthorized: false)
+                VerifySoftwareTokenRequest(accessToken: access, userCode: Authenticator.code(secret: secret, at: cognate.clock.now())),
+                iamAuthorized: false)
             try await cognate.call(
                 Operations.SetUserMFAPreference.self,
                 SetUserMFAPreferenceRequest(smsMfaSettings: SMSMfaSettingsType(enabled: true), accessToken: access), iamAuthorized: false)

@@ -23,7 +23,10 @@ import Testing
             Operations.CreateResourceServer.self,
             CreateResourceServerRequest(
                 userPoolId: pool, identifier: Self.orders, name: "Orders",
-                scopes: [ResourceServerScopeType(scopeName: "read", scopeDescription: "Read"), ResourceServerScopeType(scopeName: "write", scopeDescription: "Write")]))
+                scopes: [
+                    ResourceServerScopeType(scopeName: "read", scopeDescription: "Read"),
+                    ResourceServerScopeType(scopeName: "write", scopeDescription: "Write"),
+                ]))
         return pool
     }
 
@@ -70,7 +73,8 @@ import Testing
                 $0.allowedOAuthScopes = [Self.orders + "/read", Self.orders + "/write"]
             }
             try await cognate.http { web in
-                let answer = try await web.post("/oauth2/token", form: ["grant_type": "client_credentials"], headers: Self.basic(machine.id, machine.secret))
+                let answer = try await web.post(
+                    "/oauth2/token", form: ["grant_type": "client_credentials"], headers: Self.basic(machine.id, machine.secret))
                 #expect(answer.status == 200)
                 #expect(answer.json["token_type"] as? String == "Bearer")
                 #expect(answer.json["expires_in"] as? Int == 3600)
@@ -93,7 +97,8 @@ import Testing
                 let wrong = try await web.post("/oauth2/token", form: ["grant_type": "client_credentials"], headers: Self.basic(machine.id, "wrong"))
                 #expect(wrong.status == 401 && wrong.json["error"] as? String == "invalid_client")
                 let scope = try await web.post(
-                    "/oauth2/token", form: ["grant_type": "client_credentials", "scope": "billing/read"], headers: Self.basic(machine.id, machine.secret))
+                    "/oauth2/token", form: ["grant_type": "client_credentials", "scope": "billing/read"],
+                    headers: Self.basic(machine.id, machine.secret))
                 #expect(scope.status == 400 && scope.json["error"] as? String == "invalid_scope")
                 let unknown = try await web.post("/oauth2/token", form: ["grant_type": "password"], headers: Self.basic(machine.id, machine.secret))
                 #expect(unknown.status == 400 && unknown.json["error"] as? String == "unsupported_grant_type")
@@ -182,16 +187,20 @@ import Testing
                 for (client, rotates) in [(plain, false), (rotating, true)] {
                     let issued = try await code(web, client, scope: "openid")
                     let tokens = try await web.post(
-                        "/oauth2/token", form: ["grant_type": "authorization_code", "client_id": client.id, "code": issued, "redirect_uri": Self.callback])
+                        "/oauth2/token",
+                        form: ["grant_type": "authorization_code", "client_id": client.id, "code": issued, "redirect_uri": Self.callback])
                     let refresh = try #require(tokens.json["refresh_token"] as? String)
-                    let refreshed = try await web.post("/oauth2/token", form: ["grant_type": "refresh_token", "client_id": client.id, "refresh_token": refresh])
+                    let refreshed = try await web.post(
+                        "/oauth2/token", form: ["grant_type": "refresh_token", "client_id": client.id, "refresh_token": refresh])
                     #expect(refreshed.status == 200)
                     #expect(refreshed.json["access_token"] is String && refreshed.json["id_token"] is String)
                     #expect((refreshed.json["refresh_token"] != nil) == rotates)
-                    let reused = try await web.post("/oauth2/token", form: ["grant_type": "refresh_token", "client_id": client.id, "refresh_token": refresh])
+                    let reused = try await web.post(
+                        "/oauth2/token", form: ["grant_type": "refresh_token", "client_id": client.id, "refresh_token": refresh])
                     #expect((reused.status == 200) == !rotates)
                 }
-                let garbage = try await web.post("/oauth2/token", form: ["grant_type": "refresh_token", "client_id": plain.id, "refresh_token": "nope"])
+                let garbage = try await web.post(
+                    "/oauth2/token", form: ["grant_type": "refresh_token", "client_id": plain.id, "refresh_token": "nope"])
                 #expect(garbage.status == 400 && garbage.json["error"] as? String == "invalid_grant")
             }
         }
@@ -233,8 +242,10 @@ import Testing
                 let subject = try #require(tokens.json["access_token"] as? String)
                 let answer = try await web.post(
                     "/oauth2/token",
-                    form: ["grant_type": Self.exchange, "subject_token": subject, "subject_token_type": Self.accessType, "scope": Self.orders + "/read",
-                           "resource": Self.orders],
+                    form: [
+                        "grant_type": Self.exchange, "subject_token": subject, "subject_token_type": Self.accessType, "scope": Self.orders + "/read",
+                        "resource": Self.orders,
+                    ],
                     headers: Self.basic(service.id, service.secret))
                 #expect(answer.status == 200)
                 #expect(answer.json["issued_token_type"] as? String == Self.accessType)
@@ -251,7 +262,8 @@ import Testing
                 #expect(garbage.status == 400 && garbage.json["error"] as? String == "invalid_grant")
                 // The web app has no exchange flow: it is not authorized for the grant.
                 let unauthorized = try await web.post(
-                    "/oauth2/token", form: ["grant_type": Self.exchange, "client_id": app.id, "subject_token": subject, "subject_token_type": Self.accessType])
+                    "/oauth2/token",
+                    form: ["grant_type": Self.exchange, "client_id": app.id, "subject_token": subject, "subject_token_type": Self.accessType])
                 #expect(unauthorized.status >= 400 && unauthorized.json["access_token"] == nil)
             }
         }

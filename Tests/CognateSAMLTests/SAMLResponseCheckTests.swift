@@ -92,8 +92,10 @@ import Testing
 
     @Test func anotherProvidersCertificateDoesNotVerify() throws {
         var other = Fixture.metadata
-        other.signingCertificates = try SAMLMetadata(xml: Array(
-            Fixture.text("idp-metadata.xml").replacingOccurrences(of: "https://idp.example.test", with: "https://x.test").utf8)).signingCertificates
+        other.signingCertificates = try SAMLMetadata(
+            xml: Array(
+                Fixture.text("idp-metadata.xml").replacingOccurrences(of: "https://idp.example.test", with: "https://x.test").utf8)
+        ).signingCertificates
         #expect(other.signingCertificates == Fixture.metadata.signingCertificates)
         // A certificate of another key: any other in the bundle will do; make one from the P-256 key of a fresh certificate.
         other.signingCertificates = [try TestCertificates.other()]

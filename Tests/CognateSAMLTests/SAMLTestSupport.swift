@@ -15,8 +15,10 @@ enum Fixture {
     static let serviceProvider = "urn:amazon:cognito:sp:us-east-1_Fixture1"
     static let acs = "https://auth.example.test/saml2/idpresponse"
 
-    static func check(requestID: String? = "_request1", now: Date? = nil, audience: String = serviceProvider, acs: String = acs,
-                      encrypted: Bool = false) -> SAMLResponseCheck {
+    static func check(
+        requestID: String? = "_request1", now: Date? = nil, audience: String = serviceProvider, acs: String = acs,
+        encrypted: Bool = false
+    ) -> SAMLResponseCheck {
         SAMLResponseCheck(
             serviceProvider: audience, assertionConsumer: acs, identityProvider: metadata, requestID: requestID, requireEncryption: encrypted,
             decryption: encrypted ? XMLDecryption(privateKeyPEM: text("sp-key.pem")) : nil, now: now ?? issuedAt.addingTimeInterval(10))

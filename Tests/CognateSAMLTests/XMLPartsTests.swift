@@ -12,28 +12,35 @@ enum TestCertificates {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName { CommonName("other.example.test") }
         return try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: Date(), notValidAfter: Date().addingTimeInterval(3_600),
+            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: Date(),
+            notValidAfter: Date().addingTimeInterval(3_600),
             issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256, extensions: .init(), issuerPrivateKey: .init(key))
     }
 }
 
 @Suite struct XMLPartsTests {
     @Test func exclusiveCanonicalizationOfASubtree() throws {
-        let tree = try XMLTree(parsing: Array(#"""
-            <a:root xmlns:a="urn:a" xmlns:b="urn:b"><a:child  z="1"   y="2"><!-- note --><b:leaf/></a:child></a:root>
-            """#.utf8))
+        let tree = try XMLTree(
+            parsing: Array(
+                #"""
+                <a:root xmlns:a="urn:a" xmlns:b="urn:b"><a:child  z="1"   y="2"><!-- note --><b:leaf/></a:child></a:root>
+                """#.utf8))
         let child = tree.root.children[0]
-        #expect(String(decoding: try Canonicalization.exclusive.canonicalize(child), as: UTF8.self)
-            == #"<a:child xmlns:a="urn:a" y="2" z="1"><b:leaf xmlns:b="urn:b"></b:leaf></a:child>"#)
-        #expect(String(decoding: try Canonicalization.exclusiveWithComments.canonicalize(child), as: UTF8.self)
-            == #"<a:child xmlns:a="urn:a" y="2" z="1"><!-- note --><b:leaf xmlns:b="urn:b"></b:leaf></a:child>"#)
+        #expect(
+            String(decoding: try Canonicalization.exclusive.canonicalize(child), as: UTF8.self)
+                == #"<a:child xmlns:a="urn:a" y="2" z="1"><b:leaf xmlns:b="urn:b"></b:leaf></a:child>"#)
+        #expect(
+            String(decoding: try Canonicalization.exclusiveWithComments.canonicalize(child), as: UTF8.self)
+                == #"<a:child xmlns:a="urn:a" y="2" z="1"><!-- note --><b:leaf xmlns:b="urn:b"></b:leaf></a:child>"#)
         // Without a descendant (how an enveloped signature is left out).
         let leaf = child.children[0]
-        #expect(String(decoding: try Canonicalization.exclusive.canonicalize(child, excluding: leaf), as: UTF8.self)
-            == #"<a:child xmlns:a="urn:a" y="2" z="1"></a:child>"#)
+        #expect(
+            String(decoding: try Canonicalization.exclusive.canonicalize(child, excluding: leaf), as: UTF8.self)
+                == #"<a:child xmlns:a="urn:a" y="2" z="1"></a:child>"#)
         // Inclusive canonicalization keeps every namespace in scope.
-        #expect(String(decoding: try Canonicalization.inclusive.canonicalize(child, excluding: leaf), as: UTF8.self)
-            == #"<a:child xmlns:a="urn:a" xmlns:b="urn:b" y="2" z="1"></a:child>"#)
+        #expect(
+            String(decoding: try Canonicalization.inclusive.canonicalize(child, excluding: leaf), as: UTF8.self)
+                == #"<a:child xmlns:a="urn:a" xmlns:b="urn:b" y="2" z="1"></a:child>"#)
     }
 
     @Test func metadataIsRead() throws {
@@ -60,8 +67,9 @@ enum TestCertificates {
         let query = String(url.split(separator: "?", maxSplits: 1)[1].dropFirst("x=1&".count))
         try RedirectBinding.verify(rawQuery: query, parameter: "SAMLRequest", certificates: Fixture.metadata.signingCertificates)
         #expect(throws: SAMLFailure.self) {
-            try RedirectBinding.verify(rawQuery: query.replacingOccurrences(of: "RelayState=r", with: "RelayState=s"), parameter: "SAMLRequest",
-                                       certificates: Fixture.metadata.signingCertificates)
+            try RedirectBinding.verify(
+                rawQuery: query.replacingOccurrences(of: "RelayState=r", with: "RelayState=s"), parameter: "SAMLRequest",
+                certificates: Fixture.metadata.signingCertificates)
         }
         let encoded = query.split(separator: "&")[0].dropFirst("SAMLRequest=".count)
         let inflated = try RedirectBinding.inflate(Array(Data(base64Encoded: String(encoded).removingPercentEncoding!)!), limit: 10_000)

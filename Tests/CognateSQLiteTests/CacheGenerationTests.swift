@@ -1,9 +1,10 @@
-@testable import CognateSQL
-@testable import CognateSQLite
 import CognateStorage
 import Foundation
 import Synchronization
 import Testing
+
+@testable import CognateSQL
+@testable import CognateSQLite
 
 /// A reader's fill is dropped when a writer changed the cache after the reader took its generation:
 /// the reader may have read the row as it was before that writer's commit.
@@ -67,8 +68,10 @@ import Testing
         cache.storeUserCount(10, poolID: "p", since: cache.generation)
         cache.adjustUserCount("p", by: 1)
         #expect(cache.userCount("p") == (11, false))
-        cache.store(UserPool(id: "p", name: "n", arn: "a", creationDate: Date(), lastModifiedDate: Date(), settings: UserPoolSettings(),
-                             schema: [], tags: [:]))
+        cache.store(
+            UserPool(
+                id: "p", name: "n", arn: "a", creationDate: Date(), lastModifiedDate: Date(), settings: UserPoolSettings(),
+                schema: [], tags: [:]))
         #expect(cache.pool("p") == nil, "no pool is kept on a shared database")
 
         clock.withLock { $0 += .seconds(2) }

@@ -1,9 +1,10 @@
-@testable import CognateSQL
-@testable import CognateSQLite
 import CognateStorageConformance
 import Foundation
 import Logging
 import Testing
+
+@testable import CognateSQL
+@testable import CognateSQLite
 
 /// A reset empties every table the schema has, found in the database itself: a table a new migration
 /// adds cannot be forgotten by it (issue 27).

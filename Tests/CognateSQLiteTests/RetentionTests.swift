@@ -10,16 +10,18 @@ import Testing
 /// the outbox beyond its retention.
 @Suite struct RetentionTests {
     static func session(_ id: String, expiresAt: Date) -> AuthSession {
-        AuthSession(id: id, poolID: "p", clientID: "c", usernameKey: "u", challenge: .passwordVerifier,
-                    state: SignInState().with { $0.srp = .init(clientPublic: "1", serverPublic: "2", serverSecret: "3") }, expiresAt: expiresAt)
+        AuthSession(
+            id: id, poolID: "p", clientID: "c", usernameKey: "u", challenge: .passwordVerifier,
+            state: SignInState().with { $0.srp = .init(clientPublic: "1", serverPublic: "2", serverSecret: "3") }, expiresAt: expiresAt)
     }
 
     @Test func expiredSessionsAreSweptWithinTheirLongestLifetime() async throws {
         let storage = try await SQLiteStorage.open(.memory, logger: Logger(label: "test"))
         do {
             let now = Date()
-            try await storage.createUserPool(UserPool(
-                id: "p", name: "p", arn: "arn", creationDate: now, lastModifiedDate: now, settings: .init(), schema: [], tags: [:]))
+            try await storage.createUserPool(
+                UserPool(
+                    id: "p", name: "p", arn: "arn", creationDate: now, lastModifiedDate: now, settings: .init(), schema: [], tags: [:]))
             try await storage.createSession(Self.session("old", expiresAt: now.addingTimeInterval(-AuthSession.maxLifetime - 60)))
             try await storage.createSession(Self.session("recent", expiresAt: now.addingTimeInterval(-60)))
             for index in 0..<64 {
@@ -44,8 +46,9 @@ import Testing
         do {
             let now = Date()
             for id in ["p", "q"] {
-                try await storage.createUserPool(UserPool(
-                    id: id, name: id, arn: "arn", creationDate: now, lastModifiedDate: now, settings: .init(), schema: [], tags: [:]))
+                try await storage.createUserPool(
+                    UserPool(
+                        id: id, name: id, arn: "arn", creationDate: now, lastModifiedDate: now, settings: .init(), schema: [], tags: [:]))
             }
             for index in 0..<5 { try await storage.createSession(Self.session("s\(index)", expiresAt: now.addingTimeInterval(180))) }
             await #expect(throws: StorageError.capacityReached(family: "sign-in sessions")) {
@@ -82,9 +85,10 @@ import Testing
         do {
             let extra = 200
             for index in 0..<(OutboxMessage.retained + extra) {
-                try await storage.appendMessage(OutboxMessage(
-                    poolID: "p", username: "u", medium: .email, recipient: "r@example.com", purpose: "signup", subject: nil,
-                    body: "code \(index)", code: "\(index)", sentAt: Date()))
+                try await storage.appendMessage(
+                    OutboxMessage(
+                        poolID: "p", username: "u", medium: .email, recipient: "r@example.com", purpose: "signup", subject: nil,
+                        body: "code \(index)", code: "\(index)", sentAt: Date()))
             }
             let kept = try await storage.listMessages(poolID: "p", recipient: nil)
             #expect(kept.count <= OutboxMessage.retained + 64)

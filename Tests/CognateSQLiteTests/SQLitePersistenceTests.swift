@@ -40,9 +40,10 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<200 {
                     group.addTask {
-                        try await storage.createUser(User(
-                            poolID: pool.id, username: "u\(i)", usernameKey: "u\(i)", sub: "sub-\(i)", attributes: [],
-                            status: "CONFIRMED", enabled: true, creationDate: date, lastModifiedDate: date, aliasKeys: []))
+                        try await storage.createUser(
+                            User(
+                                poolID: pool.id, username: "u\(i)", usernameKey: "u\(i)", sub: "sub-\(i)", attributes: [],
+                                status: "CONFIRMED", enabled: true, creationDate: date, lastModifiedDate: date, aliasKeys: []))
                     }
                 }
                 try await group.waitForAll()

@@ -27,9 +27,10 @@ import Testing
         try await storage.createUserPool(pool)
         let names = ["a", "b", "c"]
         for name in names {
-            try await storage.createUser(User(
-                poolID: pool.id, username: name, usernameKey: name, sub: "sub-" + name, attributes: [],
-                status: "CONFIRMED", enabled: true, creationDate: date, lastModifiedDate: date))
+            try await storage.createUser(
+                User(
+                    poolID: pool.id, username: name, usernameKey: name, sub: "sub-" + name, attributes: [],
+                    status: "CONFIRMED", enabled: true, creationDate: date, lastModifiedDate: date))
         }
         let rounds = 150
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -12,16 +12,18 @@ import Testing
     static let date = Date(timeIntervalSinceReferenceDate: 800_000_000)
 
     static func client(secret: String) -> AppClient {
-        AppClient(poolID: "us-east-1_S", clientID: "client1", settings: .init(userPoolId: "us-east-1_S", clientName: "c", clientId: "client1"),
-                  secrets: [ClientSecret(id: "s1", value: secret, creationDate: date)])
+        AppClient(
+            poolID: "us-east-1_S", clientID: "client1", settings: .init(userPoolId: "us-east-1_S", clientName: "c", clientId: "client1"),
+            secrets: [ClientSecret(id: "s1", value: secret, creationDate: date)])
     }
 
     static let pool = UserPool(
         id: "us-east-1_S", name: "s", arn: "arn", creationDate: date, lastModifiedDate: date, settings: .init(), schema: [], tags: [:])
 
     static func user(totp: String) -> User {
-        var user = User(poolID: "us-east-1_S", username: "u", usernameKey: "u", sub: "sub", attributes: [], status: "CONFIRMED", enabled: true,
-                        creationDate: date, lastModifiedDate: date)
+        var user = User(
+            poolID: "us-east-1_S", username: "u", usernameKey: "u", sub: "sub", attributes: [], status: "CONFIRMED", enabled: true,
+            creationDate: date, lastModifiedDate: date)
         var mfa = UserMFA()
         mfa.softwareToken = SoftwareToken(secret: totp, friendlyName: nil, verifiedAt: date)
         mfa.pendingSecret = totp + "PENDING"
@@ -80,7 +82,8 @@ import Testing
 
     @Test func sealingIsRandomizedAndTamperingIsDetected() throws {
         let sealer = AESGCMSealer(key: SymmetricKey(size: .bits256))
-        let a = try sealer.seal("same"), b = try sealer.seal("same")
+        let a = try sealer.seal("same")
+        let b = try sealer.seal("same")
         #expect(a != b)
         #expect(try sealer.open(a) == "same")
         var tampered = Array(a)

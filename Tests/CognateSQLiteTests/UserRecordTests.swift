@@ -1,11 +1,12 @@
-@testable import CognateSQL
-@testable import CognateSQLite
 import CognateStorage
 import CognitoModel
 import Foundation
 import Logging
 import SQLKit
 import Testing
+
+@testable import CognateSQL
+@testable import CognateSQLite
 
 /// The binary record form users are stored in: every field round-trips, damage is an error (never a
 /// crash), and rows written as JSON by earlier versions are still read.
@@ -107,7 +108,9 @@ import Testing
         #expect(throws: RecordError.self) { try User(recordBytes: bytes + [0]) }
         #expect(throws: RecordError.self) { try User(recordBytes: [User.recordFormat &+ 1] + bytes.dropFirst()) }
         // A count far beyond the record does not make the reader reserve memory for it.
-        #expect(throws: RecordError.self) { try User(recordBytes: [User.recordFormat] + [1, 0x70, 1, 0x75, 1, 0x75, 1, 0x73] + [0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) }
+        #expect(throws: RecordError.self) {
+            try User(recordBytes: [User.recordFormat] + [1, 0x70, 1, 0x75, 1, 0x75, 1, 0x73] + [0xFF, 0xFF, 0xFF, 0xFF, 0x0F])
+        }
     }
 
     @Test func varintsAndZigzagAtTheLimits() throws {
@@ -146,13 +149,15 @@ import Testing
         try await storage.createUser(user)
         let json = String(decoding: try JSONEncoder().encode(user), as: UTF8.self)
         try await (storage.engine as! SQLiteEngine).database.raw("UPDATE users SET data = \(bind: json) WHERE sub = \(bind: user.sub)").run()
-        let kind = try await (storage.engine as! SQLiteEngine).database.raw("SELECT typeof(data) AS kind FROM users").first(decodingColumn: "kind", as: String.self)
+        let kind = try await (storage.engine as! SQLiteEngine).database.raw("SELECT typeof(data) AS kind FROM users").first(
+            decodingColumn: "kind", as: String.self)
         #expect(kind == "text")
 
         #expect(try await storage.user(poolID: pool.id, usernameKey: user.usernameKey) == user)
         #expect(try await storage.listUsers(poolID: pool.id, filter: nil, PageRequest(limit: 10)).items == [user])
         let updated = try await storage.updateUser(poolID: pool.id, usernameKey: user.usernameKey) { $0.status = "RESET_REQUIRED" }
-        let after = try await (storage.engine as! SQLiteEngine).database.raw("SELECT typeof(data) AS kind FROM users").first(decodingColumn: "kind", as: String.self)
+        let after = try await (storage.engine as! SQLiteEngine).database.raw("SELECT typeof(data) AS kind FROM users").first(
+            decodingColumn: "kind", as: String.self)
         #expect(after == "blob")
         #expect(try await storage.user(poolID: pool.id, usernameKey: user.usernameKey) == updated)
         try await storage.close()

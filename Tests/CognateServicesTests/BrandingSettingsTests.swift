@@ -1,8 +1,9 @@
-@testable import CognateServices
 import CognateStorage
 import CognitoModel
 import Foundation
 import Testing
+
+@testable import CognateServices
 
 /// Managed login settings documents: what is refused, how a request merges into a style, and what the pages
 /// get out of it.
@@ -26,8 +27,9 @@ import Testing
 
     @Test func theDefaultsGiveCognitosColoursAndADarkSchemeItsOwn() {
         let date = Date(timeIntervalSince1970: 1_800_000_000)
-        var style = BrandingStyle(brandingID: "b", poolID: "us-east-1_P", clientID: "c", useCognitoProvidedValues: true, settings: nil,
-                                  assets: [], creationDate: date, lastModifiedDate: date)
+        var style = BrandingStyle(
+            brandingID: "b", poolID: "us-east-1_P", clientID: "c", useCognitoProvidedValues: true, settings: nil,
+            assets: [], creationDate: date, lastModifiedDate: date)
         let light = ManagedLoginTheme.pageBranding(style).themeCSS ?? ""
         #expect(light.contains("--accent: #0972d3ff;") && light.contains("color-scheme: light") && light.contains("--radius-form: 8px;"))
         style.settings = .object(["categories": .object(["global": .object(["colorSchemeMode": .string("DARK")])])])
@@ -35,7 +37,8 @@ import Testing
         let dark = ManagedLoginTheme.pageBranding(style)
         #expect(dark.themeCSS?.contains("--accent: #539fe5ff;") == true)
         #expect(dark.logoPath == nil)  // the form logo is off until the settings turn it on
-        style.settings = BrandingSettings.merge(style.settings, .object(["components": .object(["form": .object(["logo": .object(["enabled": .bool(true)])])])]))
+        style.settings = BrandingSettings.merge(
+            style.settings, .object(["components": .object(["form": .object(["logo": .object(["enabled": .bool(true)])])])]))
         #expect(ManagedLoginTheme.pageBranding(style).logoPath == "/managed-login/assets/us-east-1_P/b/1800000000000/FORM_LOGO/DARK")
     }
 }

@@ -1,4 +1,3 @@
-@testable import CognateServices
 import CognateSQL
 import CognateSQLite
 import CognateStorage
@@ -6,6 +5,8 @@ import CognitoModel
 import Foundation
 import Logging
 import Testing
+
+@testable import CognateServices
 
 /// The custom-auth functions' answers, read defensively.
 @Suite struct ChallengeTriggerTests {
@@ -17,11 +18,13 @@ import Testing
         config.defineAuthChallenge = Self.function
         config.createAuthChallenge = Self.function
         settings.lambdaConfig = config
-        return UserPool(id: "eu-west-1_Custom", name: "p", arn: "arn", creationDate: Date(), lastModifiedDate: Date(), settings: settings, schema: [], tags: [:])
+        return UserPool(
+            id: "eu-west-1_Custom", name: "p", arn: "arn", creationDate: Date(), lastModifiedDate: Date(), settings: settings, schema: [], tags: [:])
     }
 
-    let user = User(poolID: "eu-west-1_Custom", username: "u", usernameKey: "u", sub: "s", attributes: [], status: "CONFIRMED",
-                    enabled: true, creationDate: Date(), lastModifiedDate: Date())
+    let user = User(
+        poolID: "eu-west-1_Custom", username: "u", usernameKey: "u", sub: "s", attributes: [], status: "CONFIRMED",
+        enabled: true, creationDate: Date(), lastModifiedDate: Date())
     let client = AppClient(poolID: "eu-west-1_Custom", clientID: "c", settings: UserPoolClientType(), secrets: [])
 
     /// Runs Define with a function that answers `response`.
@@ -31,7 +34,8 @@ import Testing
         let deps = ServiceDependencies(storage: storage, logger: Logger(label: "test"), functions: invoker)
         let decision: Result<ChallengeTriggers.Decision, CognitoError>
         do {
-            decision = .success(try await ChallengeTriggers(deps: deps).define(rounds: [], pool: pool(), user: user, client: client, clientMetadata: nil))
+            decision = .success(
+                try await ChallengeTriggers(deps: deps).define(rounds: [], pool: pool(), user: user, client: client, clientMetadata: nil))
         } catch {
             decision = .failure(error)
         }

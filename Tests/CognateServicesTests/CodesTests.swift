@@ -1,15 +1,17 @@
-@testable import CognateServices
 import CognateStorage
 import CognitoModel
 import Foundation
 import Testing
 
+@testable import CognateServices
+
 /// One-time codes: the right code within its lifetime passes once; a wrong one, an old one, and any code
 /// after five wrong ones are refused.
 @Suite struct CodesTests {
     func user(with code: String, purpose: String, expiresAt: Date) -> User {
-        var user = User(poolID: "p", username: "u", usernameKey: "u", sub: "s", attributes: [], status: "UNCONFIRMED",
-                        enabled: true, creationDate: expiresAt, lastModifiedDate: expiresAt)
+        var user = User(
+            poolID: "p", username: "u", usernameKey: "u", sub: "s", attributes: [], status: "UNCONFIRMED",
+            enabled: true, creationDate: expiresAt, lastModifiedDate: expiresAt)
         user.codes = [purpose: PendingCode(hash: Codes.hash(code), expiresAt: expiresAt, attribute: "email")]
         return user
     }

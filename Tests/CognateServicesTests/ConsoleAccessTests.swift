@@ -1,4 +1,3 @@
-@testable import CognateHTTP
 import CognateServices
 import CognitoModel
 import Foundation
@@ -7,14 +6,17 @@ import Hummingbird
 import NIOCore
 import Testing
 
+@testable import CognateHTTP
+
 /// The admin console's sign-in: a session cookie that only the configured key's secret can make, that
 /// expires, and that a rotated key ends; and its way of showing API values.
 @Suite struct ConsoleAccessTests {
     static let keys = AccessKeys(["AKIDADMIN": "the-secret"])
 
     func access(_ clock: OffsetClock, keys: AccessKeys? = keys) -> ConsoleAccess {
-        ConsoleAccess(accessKeys: keys, guarding: TestEndpointGuard(publicURL: nil, listenHost: "127.0.0.1"), clock: clock,
-                      random: SystemRandom(), secure: false)
+        ConsoleAccess(
+            accessKeys: keys, guarding: TestEndpointGuard(publicURL: nil, listenHost: "127.0.0.1"), clock: clock,
+            random: SystemRandom(), secure: false)
     }
 
     func request(cookie: String? = nil, host: String = "127.0.0.1:9229") -> Request {
@@ -34,19 +36,34 @@ import Testing
         #expect(console.signIn(keyID: "AKIDOTHER", secret: "the-secret") == nil)
         let cookie = try #require(console.signIn(keyID: "AKIDADMIN", secret: "the-secret"))
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/_cognate/console"))
-        guard case .allowed(let who) = console.verdict(request(cookie: pair(cookie))) else { Issue.record("not allowed"); return }
+        guard case .allowed(let who) = console.verdict(request(cookie: pair(cookie))) else {
+            Issue.record("not allowed")
+            return
+        }
         #expect(who == "AKIDADMIN")
         // Without a cookie, or with one whose MAC or expiry was changed, the administrator signs in again.
-        guard case .signInNeeded = console.verdict(request()) else { Issue.record("allowed without a session"); return }
+        guard case .signInNeeded = console.verdict(request()) else {
+            Issue.record("allowed without a session")
+            return
+        }
         let parts = pair(cookie).split(separator: ".").map(String.init)
         let later = parts[0] + "." + String(Int(parts[1])! + 3_600) + "." + parts[2]
-        guard case .signInNeeded = console.verdict(request(cookie: later)) else { Issue.record("a moved expiry was accepted"); return }
+        guard case .signInNeeded = console.verdict(request(cookie: later)) else {
+            Issue.record("a moved expiry was accepted")
+            return
+        }
         // A rotated secret ends the session.
         let rotated = access(clock, keys: AccessKeys(["AKIDADMIN": "a-new-secret"]))
-        guard case .signInNeeded = rotated.verdict(request(cookie: pair(cookie))) else { Issue.record("a rotated key's session lives"); return }
+        guard case .signInNeeded = rotated.verdict(request(cookie: pair(cookie))) else {
+            Issue.record("a rotated key's session lives")
+            return
+        }
         // Sessions end after eight hours.
         clock.advance(by: ConsoleAccess.sessionLifetime + 1)
-        guard case .signInNeeded = console.verdict(request(cookie: pair(cookie))) else { Issue.record("an expired session lives"); return }
+        guard case .signInNeeded = console.verdict(request(cookie: pair(cookie))) else {
+            Issue.record("an expired session lives")
+            return
+        }
     }
 
     /// Guessing the console's secret is slowed (issue 26, item 12): ten failures from an address pause it for
@@ -58,23 +75,27 @@ import Testing
             #expect(console.attemptSignIn(keyID: "AKIDADMIN", secret: "guess", address: "192.0.2.1") == .refused)
         }
         guard case .throttled(let wait) = console.attemptSignIn(keyID: "AKIDADMIN", secret: "the-secret", address: "192.0.2.1") else {
-            Issue.record("the right secret went through a throttled address"); return
+            Issue.record("the right secret went through a throttled address")
+            return
         }
         #expect(wait > 0 && wait <= 300)
         // Another address is not paused yet; the paused one is again after the window.
         guard case .signedIn = console.attemptSignIn(keyID: "AKIDADMIN", secret: "the-secret", address: "192.0.2.2") else {
-            Issue.record("another address was paused"); return
+            Issue.record("another address was paused")
+            return
         }
         clock.advance(by: ConsoleAccess.failureWindow + 1)
         guard case .signedIn = console.attemptSignIn(keyID: "AKIDADMIN", secret: "the-secret", address: "192.0.2.1") else {
-            Issue.record("the pause did not end"); return
+            Issue.record("the pause did not end")
+            return
         }
         // Many addresses, one key: the key pauses.
         for attempt in 0..<ConsoleAccess.failuresPerKey {
             _ = console.attemptSignIn(keyID: "AKIDADMIN", secret: "guess", address: "198.51.100.\(attempt)")
         }
         guard case .throttled = console.attemptSignIn(keyID: "AKIDADMIN", secret: "the-secret", address: "203.0.113.9") else {
-            Issue.record("a key guessed from many addresses was not paused"); return
+            Issue.record("a key guessed from many addresses was not paused")
+            return
         }
     }
 
@@ -87,9 +108,18 @@ import Testing
 
     @Test func anOpenConsoleRefusesReboundNames() {
         let console = access(OffsetClock(), keys: nil)
-        guard case .allowed(nil) = console.verdict(request()) else { Issue.record("loopback refused"); return }
-        guard case .allowed(nil) = console.verdict(request(host: "localhost:9229")) else { Issue.record("localhost refused"); return }
-        guard case .refused = console.verdict(request(host: "attacker.example:9229")) else { Issue.record("a foreign name was served"); return }
+        guard case .allowed(nil) = console.verdict(request()) else {
+            Issue.record("loopback refused")
+            return
+        }
+        guard case .allowed(nil) = console.verdict(request(host: "localhost:9229")) else {
+            Issue.record("localhost refused")
+            return
+        }
+        guard case .refused = console.verdict(request(host: "attacker.example:9229")) else {
+            Issue.record("a foreign name was served")
+            return
+        }
     }
 
     @Test func theCSRFTokenIsKeptPerBrowser() {

@@ -1,8 +1,9 @@
-@testable import CognateServices
 import CognateStorage
 import CognitoModel
 import Foundation
 import Testing
+
+@testable import CognateServices
 
 /// How a provider's claims become a federated user's attributes and identities.
 @Suite struct FederatedUsersTests {
@@ -17,9 +18,10 @@ import Testing
             "age": .number(42), "vip": .bool(true), "unmapped": .string("x"),
         ]
         let attributes = Dictionary(uniqueKeysWithValues: FederatedUsers.mapped(claims, provider: provider).map { ($0.name, $0.value ?? "") })
-        #expect(attributes == [
-            "email": "a@example.com", "email_verified": "false", "custom:groups": "a%20b,c%2Fd", "custom:age": "42", "custom:vip": "true",
-        ])
+        #expect(
+            attributes == [
+                "email": "a@example.com", "email_verified": "false", "custom:groups": "a%20b,c%2Fd", "custom:age": "42", "custom:vip": "true",
+            ])
         #expect(FederatedUsers.text(.object([:])) == nil && FederatedUsers.text(.null) == nil)
         #expect(FederatedUsers.text(.number(1.5)) == "1.5")
     }

@@ -1,7 +1,8 @@
-@testable import CognateServices
 import CognateStorage
 import CognitoModel
 import Testing
+
+@testable import CognateServices
 
 /// ListUsers filter strings parse as AWS documents them, and malformed ones are refused.
 @Suite struct FilterParserTests {

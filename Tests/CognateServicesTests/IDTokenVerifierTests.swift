@@ -1,9 +1,10 @@
-@testable import CognateServices
 import CognateCrypto
 import CognitoModel
 import Crypto
 import Foundation
 import Testing
+
+@testable import CognateServices
 
 /// An identity provider's ID token is refused unless everything holds: forged, foreign, stale and
 /// replayed tokens, and algorithms Cognito does not take.

@@ -1,4 +1,3 @@
-@testable import CognateServices
 import CognateSQL
 import CognateSQLite
 import CognateStorage
@@ -7,6 +6,8 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+
+@testable import CognateServices
 
 /// A clock the test moves by hand.
 final class TestClock: Clock, Sendable {
@@ -23,8 +24,9 @@ final class TestClock: Clock, Sendable {
     }
 
     func user(failures: Int, at date: Date) -> User {
-        var user = User(poolID: "p", username: "u", usernameKey: "u", sub: "s", attributes: [], status: "CONFIRMED",
-                        enabled: true, creationDate: date, lastModifiedDate: date)
+        var user = User(
+            poolID: "p", username: "u", usernameKey: "u", sub: "s", attributes: [], status: "CONFIRMED",
+            enabled: true, creationDate: date, lastModifiedDate: date)
         user.failedSignIns = failures
         user.lastFailedSignIn = date
         return user

@@ -1,17 +1,19 @@
-@testable import CognateServices
 import CognateStorage
 import CognitoModel
 import Foundation
 import Testing
+
+@testable import CognateServices
 
 /// The MFA rules that do not need a server: which factors a pool offers, which a user can be challenged
 /// with, and what SetUserPoolMfaConfig accepts.
 @Suite struct MfaSettingsTests {
     func user(_ attributes: [String: String], mfa: UserMFA?) -> User {
         let now = Date()
-        var user = User(poolID: "p", username: "u", usernameKey: "u", sub: "s",
-                        attributes: attributes.map { UserAttribute(name: $0.key, value: $0.value) },
-                        status: "CONFIRMED", enabled: true, creationDate: now, lastModifiedDate: now)
+        var user = User(
+            poolID: "p", username: "u", usernameKey: "u", sub: "s",
+            attributes: attributes.map { UserAttribute(name: $0.key, value: $0.value) },
+            status: "CONFIRMED", enabled: true, creationDate: now, lastModifiedDate: now)
         user.mfa = mfa
         return user
     }
@@ -26,9 +28,10 @@ import Testing
         settings.smsConfiguration = SmsConfigurationType(snsCallerArn: "arn:aws:iam::1:role/sns")
         #expect(settings.mfaFactors == [.sms], "a pool with an SMS configuration offers SMS MFA unless told otherwise")
         settings.emailConfiguration = EmailConfigurationType(emailSendingAccount: .developer)
-        try PoolMfaService.apply(SetUserPoolMfaConfigRequest(
-            userPoolId: "p", softwareTokenMfaConfiguration: SoftwareTokenMfaConfigType(enabled: true),
-            emailMfaConfiguration: EmailMfaConfigType(subject: "s"), mfaConfiguration: .optional), to: &settings)
+        try PoolMfaService.apply(
+            SetUserPoolMfaConfigRequest(
+                userPoolId: "p", softwareTokenMfaConfiguration: SoftwareTokenMfaConfigType(enabled: true),
+                emailMfaConfiguration: EmailMfaConfigType(subject: "s"), mfaConfiguration: .optional), to: &settings)
         #expect(settings.mfaFactors == [.softwareToken, .email])
         #expect(settings.mfaConfiguration == .optional)
         #expect(throws: CognitoError.self) {
@@ -36,8 +39,9 @@ import Testing
         }
         settings.emailConfiguration = EmailConfigurationType(emailSendingAccount: .cognitoDefault)
         #expect(throws: CognitoError.self) {
-            try PoolMfaService.apply(SetUserPoolMfaConfigRequest(
-                userPoolId: "p", emailMfaConfiguration: EmailMfaConfigType(subject: "s"), mfaConfiguration: .optional), to: &settings)
+            try PoolMfaService.apply(
+                SetUserPoolMfaConfigRequest(
+                    userPoolId: "p", emailMfaConfiguration: EmailMfaConfigType(subject: "s"), mfaConfiguration: .optional), to: &settings)
         }
     }
 

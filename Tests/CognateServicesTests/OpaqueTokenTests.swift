@@ -1,5 +1,6 @@
-@testable import CognateServices
 import Testing
+
+@testable import CognateServices
 
 /// Sessions and refresh tokens go on command lines (`aws cognito-idp respond-to-auth-challenge --session …`):
 /// none may start with "-", which the AWS CLI would read as an option.

@@ -1,7 +1,8 @@
-@testable import CognateServices
 import CognateStorage
 import Foundation
 import Testing
+
+@testable import CognateServices
 
 /// Passwords become SRP verifiers that check the right password and no other.
 @Suite struct PasswordHasherTests {

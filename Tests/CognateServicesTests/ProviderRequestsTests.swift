@@ -1,16 +1,18 @@
-@testable import CognateServices
 import CognateCrypto
 import CognateStorage
 import Crypto
 import Foundation
 import Testing
 
+@testable import CognateServices
+
 /// The requests made of a provider after the user comes back: as each kind of provider wants them.
 @Suite struct ProviderRequestsTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     func provider(_ type: String, _ details: [String: String], mapping: [String: String] = [:]) -> IdentityProvider {
-        IdentityProvider(poolID: "p", name: type, type: type, details: details, attributeMapping: mapping, creationDate: Self.now, lastModifiedDate: Self.now)
+        IdentityProvider(
+            poolID: "p", name: type, type: type, details: details, attributeMapping: mapping, creationDate: Self.now, lastModifiedDate: Self.now)
     }
 
     @Test func oidcPostsTheFormWithItsSecret() throws {
@@ -34,9 +36,12 @@ import Testing
 
     @Test func appleSignsItsClientSecret() throws {
         let key = P256.Signing.PrivateKey()
-        let details = ["client_id": "com.example.app", "team_id": "TEAM", "key_id": "KEY1", "private_key": key.pemRepresentation,
-                       "token_url": "https://appleid.apple.com/auth/token"]
-        let request = try ProviderRequests.token(provider("SignInWithApple", details), code: "k", verifier: "v", callback: "https://cb", now: Self.now)
+        let details = [
+            "client_id": "com.example.app", "team_id": "TEAM", "key_id": "KEY1", "private_key": key.pemRepresentation,
+            "token_url": "https://appleid.apple.com/auth/token",
+        ]
+        let request = try ProviderRequests.token(
+            provider("SignInWithApple", details), code: "k", verifier: "v", callback: "https://cb", now: Self.now)
         let form = String(decoding: request.body, as: UTF8.self)
         let secret = try #require(form.split(separator: "&").first { $0.hasPrefix("client_secret=") }.map { String($0.dropFirst(14)) })
         let parts = secret.split(separator: ".").map(String.init)
@@ -48,8 +53,9 @@ import Testing
         let signature = try P256.Signing.ECDSASignature(rawRepresentation: Base64URL.decode(parts[2])!)
         #expect(key.publicKey.isValidSignature(signature, for: Array((parts[0] + "." + parts[1]).utf8)))
         #expect(throws: ProviderRequests.Failure.self) {
-            try ProviderRequests.token(provider("SignInWithApple", ["token_url": "https://x", "client_id": "c"]), code: "k", verifier: "v",
-                                       callback: "https://cb", now: Self.now)
+            try ProviderRequests.token(
+                provider("SignInWithApple", ["token_url": "https://x", "client_id": "c"]), code: "k", verifier: "v",
+                callback: "https://cb", now: Self.now)
         }
     }
 }

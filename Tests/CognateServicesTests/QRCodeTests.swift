@@ -1,5 +1,6 @@
-@testable import CognateQRCode
 import Testing
+
+@testable import CognateQRCode
 
 /// The QR encoder's parts against the standard's numbers; the e2e suite decodes whole codes with zxing.
 @Suite struct QRCodeTests {

@@ -1,8 +1,9 @@
-@testable import CognateServices
 import CognateStorage
 import CognitoModel
 import Foundation
 import Testing
+
+@testable import CognateServices
 
 /// A refresh token rotated by a concurrent request (on another node, whose clock may read a little later)
 /// is refused to the request that lost, even though that one began before the rotation.

@@ -29,24 +29,45 @@ import Testing
     }
 
     @Test func awsTestSuiteVectorsVerify() {
-        #expect(Self.verifier.verify(Self.request("GET", signature: "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")) == .success("AKIDEXAMPLE"))
-        #expect(Self.verifier.verify(Self.request("POST", signature: "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b")) == .success("AKIDEXAMPLE"))
-        #expect(Self.verifier.verify(Self.request(
-            "GET", query: "Param2=value2&Param1=value1", signature: "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500")) == .success("AKIDEXAMPLE"))
+        #expect(
+            Self.verifier.verify(Self.request("GET", signature: "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"))
+                == .success("AKIDEXAMPLE"))
+        #expect(
+            Self.verifier.verify(Self.request("POST", signature: "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"))
+                == .success("AKIDEXAMPLE"))
+        #expect(
+            Self.verifier.verify(
+                Self.request(
+                    "GET", query: "Param2=value2&Param1=value1", signature: "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"))
+                == .success("AKIDEXAMPLE"))
     }
 
     @Test func refusalsUseAWSCodes() {
         let good = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
-        #expect(Self.code(Self.verifier.verify(SignedRequest(method: "GET", path: "/", query: "", headers: [("host", "h")], body: []))) == .missingAuthenticationTokenException)
+        #expect(
+            Self.code(Self.verifier.verify(SignedRequest(method: "GET", path: "/", query: "", headers: [("host", "h")], body: [])))
+                == .missingAuthenticationTokenException)
         #expect(Self.code(Self.verifier.verify(Self.request("GET", signature: String(good.reversed())))) == .invalidSignatureException)
-        #expect(Self.code(Self.verifier.verify(Self.request("GET", signature: good, credential: "AKIDOTHER/20150830/us-east-1/service/aws4_request"))) == .unrecognizedClientException)
-        #expect(Self.code(Self.verifier.verify(Self.request("GET", signature: good, credential: "AKIDEXAMPLE/20150830/us-east-1/other/aws4_request"))) == .invalidSignatureException)
-        #expect(Self.code(Self.verifier.verify(Self.request("GET", signature: good, credential: "AKIDEXAMPLE/us-east-1"))) == .incompleteSignatureException)
+        #expect(
+            Self.code(Self.verifier.verify(Self.request("GET", signature: good, credential: "AKIDOTHER/20150830/us-east-1/service/aws4_request")))
+                == .unrecognizedClientException)
+        #expect(
+            Self.code(Self.verifier.verify(Self.request("GET", signature: good, credential: "AKIDEXAMPLE/20150830/us-east-1/other/aws4_request")))
+                == .invalidSignatureException)
+        #expect(
+            Self.code(Self.verifier.verify(Self.request("GET", signature: good, credential: "AKIDEXAMPLE/us-east-1")))
+                == .incompleteSignatureException)
         #expect(Self.code(Self.verifier.verify(Self.request("GET", signature: good, signedHeaders: "x-amz-date"))) == .invalidSignatureException)
         // The body is covered: the same signature over another body fails.
-        #expect(Self.code(Self.verifier.verify(Self.request("POST", signature: "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b", body: "{}"))) == .invalidSignatureException)
-        #expect(Self.code(Self.verifier.verify(Self.request("POST", signature: good, extra: [("x-amz-content-sha256", "00")]))) == .invalidSignatureException)
-        let missingParts = Self.verifier.verify(SignedRequest(method: "GET", path: "/", query: "", headers: [("authorization", "AWS4-HMAC-SHA256 Credential=x")], body: []))
+        #expect(
+            Self.code(
+                Self.verifier.verify(Self.request("POST", signature: "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b", body: "{}")))
+                == .invalidSignatureException)
+        #expect(
+            Self.code(Self.verifier.verify(Self.request("POST", signature: good, extra: [("x-amz-content-sha256", "00")])))
+                == .invalidSignatureException)
+        let missingParts = Self.verifier.verify(
+            SignedRequest(method: "GET", path: "/", query: "", headers: [("authorization", "AWS4-HMAC-SHA256 Credential=x")], body: []))
         if case .failure(let error) = missingParts {
             #expect(error.message == "Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter.")
         } else {
@@ -62,8 +83,9 @@ import Testing
         #expect(Self.code(withoutDate) == .invalidSignatureException)
         if case .failure(let error) = withoutDate { #expect(error.message.contains("X-Amz-Date")) }
         // The AWS vector verifies with host and date signed, but not once the request names an operation it left out.
-        let replayed = Self.verifier.verify(Self.request(
-            "GET", signature: good, extra: [("x-amz-target", "AWSCognitoIdentityProviderService.AdminDeleteUser")]))
+        let replayed = Self.verifier.verify(
+            Self.request(
+                "GET", signature: good, extra: [("x-amz-target", "AWSCognitoIdentityProviderService.AdminDeleteUser")]))
         #expect(Self.code(replayed) == .invalidSignatureException)
         if case .failure(let error) = replayed { #expect(error.message.contains("X-Amz-Target")) }
     }
@@ -73,7 +95,9 @@ import Testing
         let late = SigV4Verifier(keys: Self.keys, service: "service", now: { Self.signedAt.addingTimeInterval(16 * 60) })
         let result = late.verify(Self.request("GET", signature: good))
         #expect(Self.code(result) == .invalidSignatureException)
-        if case .failure(let error) = result { #expect(error.message.hasPrefix("Signature expired: 20150830T123600Z is now earlier than 20150830T123700Z")) }
+        if case .failure(let error) = result {
+            #expect(error.message.hasPrefix("Signature expired: 20150830T123600Z is now earlier than 20150830T123700Z"))
+        }
         let early = SigV4Verifier(keys: Self.keys, service: "service", now: { Self.signedAt.addingTimeInterval(-16 * 60) })
         #expect(Self.code(early.verify(Self.request("GET", signature: good))) == .invalidSignatureException)
         let nearly = SigV4Verifier(keys: Self.keys, service: "service", now: { Self.signedAt.addingTimeInterval(14 * 60) })
@@ -83,7 +107,8 @@ import Testing
     }
 
     @Test func credentialsFileIsParsed() throws {
-        let keys = try AccessKeys.parse("""
+        let keys = try AccessKeys.parse(
+            """
             # local keys
             [default]
             aws_access_key_id = AKIDONE
@@ -95,7 +120,9 @@ import Testing
             """, source: "creds")
         #expect(keys.secrets == ["AKIDONE": "secret-one-of-twenty", "AKIDTWO": "secret/two=second/key"])
         // A short secret opens nothing (issue 26, item 12): the file and the environment are refused.
-        #expect(throws: AccessKeys.LoadError.self) { try AccessKeys.parse("[p]\naws_access_key_id = X\naws_secret_access_key = password\n", source: "creds") }
+        #expect(throws: AccessKeys.LoadError.self) {
+            try AccessKeys.parse("[p]\naws_access_key_id = X\naws_secret_access_key = password\n", source: "creds")
+        }
         #expect(throws: AccessKeys.LoadError.self) {
             try AccessKeys.load(file: nil, environment: ["COGNATE_ACCESS_KEY_ID": "AKID", "COGNATE_SECRET_ACCESS_KEY": "password"])
         }

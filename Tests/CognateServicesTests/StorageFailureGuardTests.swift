@@ -15,7 +15,8 @@ import Testing
     }
 
     @Test func noStorageCallIsMadeWithTryQuestionMark() throws {
-        let pattern = try NSRegularExpression(pattern: #"try\?\s*await\s[^\n]*(storage\.(?!close\()\w+\(|UserDirectory\([^\n]*\.find\(|users\.find\()"#)
+        let pattern = try NSRegularExpression(
+            pattern: #"try\?\s*await\s[^\n]*(storage\.(?!close\()\w+\(|UserDirectory\([^\n]*\.find\(|users\.find\()"#)
         var offenders: [String] = []
         let files = FileManager.default.enumerator(at: Self.sources, includingPropertiesForKeys: nil)
         var scanned = 0

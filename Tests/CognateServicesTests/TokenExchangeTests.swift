@@ -1,6 +1,7 @@
-@testable import CognateServices
 import CognitoModel
 import Testing
+
+@testable import CognateServices
 
 /// The rules of RFC 8693 token exchange that do not need a pool: which scopes the issued token gets, and how
 /// the API's errors read at the token endpoint.
@@ -27,9 +28,11 @@ import Testing
         #expect(TokenExchangeGrant.oauthError(CognitoError(.notAuthorizedException, "Invalid subject token.")).code == "invalid_grant")
         #expect(TokenExchangeGrant.oauthError(CognitoError(.userNotFoundException, "User does not exist.")).code == "invalid_grant")
         #expect(TokenExchangeGrant.oauthError(Errors.invalidParameter("None of the requested scopes is …")).code == "invalid_scope")
-        #expect(TokenExchangeGrant.oauthError(Errors.invalidParameter("Resource x is not a resource server of this user pool.")).code
-            == "invalid_target")
-        #expect(TokenExchangeGrant.oauthError(Errors.invalidParameter("ActorTokenType is required when ActorToken is provided.")).code
-            == "invalid_request")
+        #expect(
+            TokenExchangeGrant.oauthError(Errors.invalidParameter("Resource x is not a resource server of this user pool.")).code
+                == "invalid_target")
+        #expect(
+            TokenExchangeGrant.oauthError(Errors.invalidParameter("ActorTokenType is required when ActorToken is provided.")).code
+                == "invalid_request")
     }
 }

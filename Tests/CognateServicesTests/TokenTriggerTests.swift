@@ -1,16 +1,21 @@
-@testable import CognateServices
 import CognitoModel
 import Testing
+
+@testable import CognateServices
 
 /// PreTokenGeneration's edits applied to claim sets, and the answers refused.
 @Suite struct TokenTriggerTests {
     @Test func suppressionWinsAndValuesKeepTheirTypes() throws {
         var claims: [String: Claim] = ["email": .string("a@example.com"), "sub": .string("s")]
-        try TokenTriggers.edit(&claims, with: [
-            "claimsToAddOrOverride": .object(["email": .string("b@example.com"), "n": .number(2), "r": .number(0.25),
-                                              "o": .object(["k": .array([.number(1), .string("x")])])]),
-            "claimsToSuppress": .array([.string("email")]),
-        ], anyJSON: true)
+        try TokenTriggers.edit(
+            &claims,
+            with: [
+                "claimsToAddOrOverride": .object([
+                    "email": .string("b@example.com"), "n": .number(2), "r": .number(0.25),
+                    "o": .object(["k": .array([.number(1), .string("x")])]),
+                ]),
+                "claimsToSuppress": .array([.string("email")]),
+            ], anyJSON: true)
         #expect(claims["email"] == nil && claims["sub"] == .string("s"))
         #expect(claims["n"] == .int(2) && claims["r"] == .number(0.25))
         #expect(claims["o"] == .object(["k": .list([.int(1), .string("x")])]))
@@ -36,10 +41,12 @@ import Testing
 
     @Test func scopesAreEditedInOrder() throws {
         var claims: [String: Claim] = ["scope": .string("openid email")]
-        try TokenTriggers.editScopes(&claims, with: [
-            "scopesToAdd": .array([.string("api/read"), .string("openid"), .string("api/gone")]),
-            "scopesToSuppress": .array([.string("email"), .string("api/gone")]),
-        ])
+        try TokenTriggers.editScopes(
+            &claims,
+            with: [
+                "scopesToAdd": .array([.string("api/read"), .string("openid"), .string("api/gone")]),
+                "scopesToSuppress": .array([.string("email"), .string("api/gone")]),
+            ])
         #expect(claims["scope"] == .string("openid api/read"))
         #expect(throws: Triggers.unrecognizable) { try TokenTriggers.editScopes(&claims, with: ["scopesToAdd": .array([.string("a b")])]) }
     }

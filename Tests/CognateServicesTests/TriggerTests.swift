@@ -1,4 +1,3 @@
-@testable import CognateServices
 import CognateSQL
 import CognateSQLite
 import CognateStorage
@@ -7,6 +6,8 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+
+@testable import CognateServices
 
 /// A stand-in for Lambda: answers what the test gives, and keeps the events it was sent.
 final class ScriptedInvoker: FunctionInvoker, Sendable {
@@ -51,13 +52,18 @@ final class ScriptedInvoker: FunctionInvoker, Sendable {
         var config = LambdaConfigType()
         config.preSignUp = preSignUp
         settings.lambdaConfig = config
-        return UserPool(id: "eu-west-1_Triggers", name: "p", arn: "arn", creationDate: Date(), lastModifiedDate: Date(), settings: settings, schema: [], tags: [:])
+        return UserPool(
+            id: "eu-west-1_Triggers", name: "p", arn: "arn", creationDate: Date(), lastModifiedDate: Date(), settings: settings, schema: [], tags: [:]
+        )
     }
 
     @Test func errorsAreAWSs() async throws {
         for (answer, code, message) in [
             (InvocationResult.functionError("Not allowed."), ErrorCode.userLambdaValidationException, "PreSignUp failed with error Not allowed.."),
-            (.invocationFailed("AccessDeniedException"), .unexpectedLambdaException, "PreSignUp invocation failed due to error AccessDeniedException."),
+            (
+                .invocationFailed("AccessDeniedException"), .unexpectedLambdaException,
+                "PreSignUp invocation failed due to error AccessDeniedException."
+            ),
             (.returned(Self.bytes("null")), .invalidLambdaResponseException, "Unrecognizable lambda output"),
         ] {
             let (deps, storage) = try await deps(ScriptedInvoker { _ in answer })

@@ -1,5 +1,6 @@
-@testable import CognateServices
 import Testing
+
+@testable import CognateServices
 
 /// The cache of verified access tokens: bounded, and forgotten with a pool's keys.
 @Suite struct VerifiedTokensTests {

@@ -30,9 +30,11 @@ import Testing
     /// model, on every single ASCII character, on mixed values and on values outside ASCII.
     @Test func shortcutsAgreeWithTheRegex() {
         var samples = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
-        samples += ["", "us-east-1_AbC123", "user0000001", "a b", "tab\there", "new\nline", "Bench-Passw0rd!", "x_y", "é",
-                    "ünïcode", "名前", "a\u{0}b", "{####}", "abc{####}def", "arn:aws:iam::123456789012:role/x", "a.b.", "🙂x",
-                    String(repeating: "a", count: 300), String(repeating: "é", count: 300)]
+        samples += [
+            "", "us-east-1_AbC123", "user0000001", "a b", "tab\there", "new\nline", "Bench-Passw0rd!", "x_y", "é",
+            "ünïcode", "名前", "a\u{0}b", "{####}", "abc{####}def", "arn:aws:iam::123456789012:role/x", "a.b.", "🙂x",
+            String(repeating: "a", count: 300), String(repeating: "é", count: 300),
+        ]
         var tables = 0
         for pattern in ModelPatterns.all {
             if pattern.hasASCIITable { tables += 1 }

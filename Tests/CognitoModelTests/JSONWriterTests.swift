@@ -36,8 +36,10 @@ import Testing
     }
 
     @Test func stringsAreEscaped() throws {
-        let samples = ["", "plain", "quote \" and backslash \\", "slash / stays", "line\nfeed\ttab\r\u{8}\u{c}",
-                       "control \u{1}\u{1f}", "unicode é 漢字 🙂", "\u{7f}"]
+        let samples = [
+            "", "plain", "quote \" and backslash \\", "slash / stays", "line\nfeed\ttab\r\u{8}\u{c}",
+            "control \u{1}\u{1f}", "unicode é 漢字 🙂", "\u{7f}",
+        ]
         for sample in samples {
             #expect(try sameJSON(sample), "\(sample.debugDescription)")
             #expect(try sameJSON([sample: [sample]]), "as a map key \(sample.debugDescription)")
@@ -93,7 +95,10 @@ struct FillingDecoder: Decoder {
         var stringValue: String
         var intValue: Int?
         init(stringValue: String) { self.stringValue = stringValue }
-        init(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
+        init(intValue: Int) {
+            self.stringValue = "\(intValue)"
+            self.intValue = intValue
+        }
     }
 
     struct Keyed<K: CodingKey>: KeyedDecodingContainerProtocol {

@@ -27,7 +27,10 @@ import Testing
     @Test func patternViolationIsWordedAsAWS() {
         let e = error(DescribeUserPoolRequest.self, #"{"UserPoolId":"x"}"#)
         #expect(e?.code == .invalidParameterException)
-        #expect(e?.message == #"1 validation error detected: Value 'x' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-zA-Z]+"#)
+        #expect(
+            e?.message
+                == #"1 validation error detected: Value 'x' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-zA-Z]+"#
+        )
     }
 
     @Test func missingRequiredMembersAreAllReported() {
@@ -39,42 +42,64 @@ import Testing
     }
 
     @Test func nestedMembersUseAWSPaths() {
-        let e = error(AdminCreateUserRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"bob","UserAttributes":[{"Name":"email","Value":"a"},{"Value":"x"}]}"#)
-        #expect(e?.message == "1 validation error detected: Value null at 'userAttributes.2.member.name' failed to satisfy constraint: Member must not be null")
+        let e = error(
+            AdminCreateUserRequest.self,
+            #"{"UserPoolId":"us-east-1_abc","Username":"bob","UserAttributes":[{"Name":"email","Value":"a"},{"Value":"x"}]}"#)
+        #expect(
+            e?.message
+                == "1 validation error detected: Value null at 'userAttributes.2.member.name' failed to satisfy constraint: Member must not be null")
     }
 
     @Test func rangeAndLengthViolations() {
         let e = error(ListUserPoolsRequest.self, #"{"MaxResults":0}"#)
-        #expect(e?.message == "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1")
+        #expect(
+            e?.message
+                == "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"
+        )
         let long = String(repeating: "a", count: 200)
         let e2 = error(CreateGroupRequest.self, #"{"UserPoolId":"us-east-1_abc","GroupName":"\#(long)"}"#)
-        #expect(e2?.message == "1 validation error detected: Value '\(long)' at 'groupName' failed to satisfy constraint: Member must have length less than or equal to 128")
+        #expect(
+            e2?.message
+                == "1 validation error detected: Value '\(long)' at 'groupName' failed to satisfy constraint: Member must have length less than or equal to 128"
+        )
     }
 
     @Test func enumViolationListsTheValues() {
         let e = error(AdminCreateUserRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"bob","MessageAction":"SHOUT"}"#)
-        #expect(e?.message == "1 validation error detected: Value 'SHOUT' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]")
+        #expect(
+            e?.message
+                == "1 validation error detected: Value 'SHOUT' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]"
+        )
     }
 
     @Test func listElementViolationIsReportedOnTheList() {
         let e = error(CreateUserPoolRequest.self, #"{"PoolName":"p","AutoVerifiedAttributes":["email","fax"]}"#)
-        #expect(e?.message == "1 validation error detected: Value '[email, fax]' at 'autoVerifiedAttributes' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [phone_number, email]]")
+        #expect(
+            e?.message
+                == "1 validation error detected: Value '[email, fax]' at 'autoVerifiedAttributes' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [phone_number, email]]"
+        )
     }
 
     @Test func sensitiveValuesAreNotEchoed() {
         let e = error(AdminSetUserPasswordRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"bob","Password":"has space"}"#)
-        #expect(e?.message == #"1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\S]+"#)
+        #expect(
+            e?.message
+                == #"1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\S]+"#
+        )
     }
 
     @Test func sensitiveMapValuesAreNotEchoed() {
         let huge = String(repeating: "x", count: 131_073)
-        let e = error(InitiateAuthRequest.self, #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"abc","AuthParameters":{"USERNAME":"bob","PASSWORD":"Secret-1","PAD":"\#(huge)"}}"#)
+        let e = error(
+            InitiateAuthRequest.self,
+            #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"abc","AuthParameters":{"USERNAME":"bob","PASSWORD":"Secret-1","PAD":"\#(huge)"}}"#)
         #expect(e?.code == .invalidParameterException)
         #expect(e?.message.contains("Secret-1") == false)
         #expect(e?.message.contains("xxxx") == false)
         #expect(e?.message.hasPrefix("1 validation error detected: Value at 'authParameters' failed to satisfy constraint") == true)
         // Inside a sensitive structure nothing is echoed either.
-        let context = error(InitiateAuthRequest.self, #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"abc","UserContextData":{"EncodedData":"\#(huge)"}}"#)
+        let context = error(
+            InitiateAuthRequest.self, #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"abc","UserContextData":{"EncodedData":"\#(huge)"}}"#)
         #expect(context?.code == .invalidParameterException)
         #expect(context?.message.contains("xxxx") == false)
     }
@@ -92,9 +117,14 @@ import Testing
     @Test func duplicateKeysAreRefused() {
         let e = error(AdminGetUserRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"a","Username":"b"}"#)
         #expect(e?.code == .serializationException)
-        #expect(error(AdminGetUserRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"a","Userna\u006de":"b"}"#)?.code == .serializationException)
+        #expect(
+            error(AdminGetUserRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"a","Userna\u006de":"b"}"#)?.code == .serializationException)
         // Keys that differ, equal keys in different objects, and quotes inside strings are no duplicates.
-        #expect(error(AdminCreateUserRequest.self, #"{"UserPoolId":"us-east-1_abc","Username":"a\"Username\"","UserAttributes":[{"Name":"n","Value":"v"},{"Name":"m","Value":"w"}]}"#) == nil)
+        #expect(
+            error(
+                AdminCreateUserRequest.self,
+                #"{"UserPoolId":"us-east-1_abc","Username":"a\"Username\"","UserAttributes":[{"Name":"n","Value":"v"},{"Name":"m","Value":"w"}]}"#)
+                == nil)
         #expect(DuplicateKeyScan.firstDuplicate(in: Array(#"{"a":{"b":1,"c":[{"b":2}]},"b":3}"#.utf8)) == nil)
         #expect(DuplicateKeyScan.firstDuplicate(in: Array(#"{"a":[1,2],"a":3}"#.utf8)) == "a")
         // Broken input never traps.
@@ -129,7 +159,9 @@ import Testing
     }
 
     @Test func emptyBodyMeansNoMembers() {
-        #expect(error(ListUserPoolsRequest.self, "")?.message == "1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: Member must not be null")
+        #expect(
+            error(ListUserPoolsRequest.self, "")?.message
+                == "1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: Member must not be null")
     }
 
     @Test func targetHeaderIsParsed() throws {
@@ -144,7 +176,8 @@ import Testing
         #expect(CredentialScope.region(fromAuthorization: header) == "eu-west-2")
         #expect(CredentialScope.region(fromAuthorization: nil) == nil)
         #expect(CredentialScope.region(fromAuthorization: "Bearer x") == nil)
-        let absurd = "AWS4-HMAC-SHA256 Credential=AKID/20260101/\(String(repeating: "r", count: 3000))/cognito-idp/aws4_request, SignedHeaders=host, Signature=abc"
+        let absurd =
+            "AWS4-HMAC-SHA256 Credential=AKID/20260101/\(String(repeating: "r", count: 3000))/cognito-idp/aws4_request, SignedHeaders=host, Signature=abc"
         #expect(CredentialScope.region(fromAuthorization: absurd) == nil)
     }
 }

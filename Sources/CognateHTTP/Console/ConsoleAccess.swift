@@ -59,7 +59,7 @@ struct ConsoleAccess: Sendable {
     func formRefusal(_ request: Request, form: [String: String]) -> String? {
         if let refusal = guarding.originRefusal(request) { return refusal }
         guard let token = form["_csrf"], !token.isEmpty, let cookie = Cookies.value(Self.csrfCookie, in: request),
-              ConstantTime.equal(Array(token.utf8), Array(cookie.utf8))
+            ConstantTime.equal(Array(token.utf8), Array(cookie.utf8))
         else { return "The form expired or did not come from this console. Reload the page and try again." }
         return nil
     }
@@ -67,7 +67,8 @@ struct ConsoleAccess: Sendable {
     /// The request's CSRF token, or a new one with the cookie that sets it.
     func csrf(for request: Request) -> (token: String, headers: HTTPFields) {
         if let token = Cookies.value(Self.csrfCookie, in: request), token.utf8.count == 43,
-           token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        {
             return (token, [:])
         }
         let token = Base64URL.encode(random.bytes(32))
@@ -79,7 +80,7 @@ struct ConsoleAccess: Sendable {
     /// The session cookie for an access key, when the secret is the key's.
     func signIn(keyID: String, secret: String) -> String? {
         guard let accessKeys, let expected = accessKeys.secrets[keyID],
-              ConstantTime.equal(Array(secret.utf8), Array(expected.utf8))
+            ConstantTime.equal(Array(secret.utf8), Array(expected.utf8))
         else { return nil }
         let expiry = Int(clock.now().timeIntervalSince1970 + Self.sessionLifetime)
         let value = Base64URL.encode(Array(keyID.utf8)) + "." + String(expiry) + "." + Self.mac(keyID: keyID, expiry: expiry, secret: expected)
@@ -100,7 +101,8 @@ struct ConsoleAccess: Sendable {
         let now = clock.now()
         let keyBucket = accessKeys?.secrets[keyID] != nil ? "key:" + keyID : "key:(unknown)"
         let addressBucket = "address:" + address
-        if let wait = [failuresByAddress.retryAfter(addressBucket, now: now), failuresByKey.retryAfter(keyBucket, now: now)].compactMap({ $0 }).max() {
+        if let wait = [failuresByAddress.retryAfter(addressBucket, now: now), failuresByKey.retryAfter(keyBucket, now: now)].compactMap({ $0 }).max()
+        {
             return .throttled(retryAfter: wait)
         }
         if let cookie = signIn(keyID: keyID, secret: secret) { return .signedIn(cookie: cookie) }
@@ -115,11 +117,11 @@ struct ConsoleAccess: Sendable {
     private func session(_ value: String, keys: AccessKeys) -> String? {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let idBytes = Base64URL.decode(String(parts[0])), let expiry = Int(parts[1]),
-              Double(expiry) > clock.now().timeIntervalSince1970
+            Double(expiry) > clock.now().timeIntervalSince1970
         else { return nil }
         let keyID = String(decoding: idBytes, as: UTF8.self)
         guard let secret = keys.secrets[keyID],
-              ConstantTime.equal(Array(parts[2].utf8), Array(Self.mac(keyID: keyID, expiry: expiry, secret: secret).utf8))
+            ConstantTime.equal(Array(parts[2].utf8), Array(Self.mac(keyID: keyID, expiry: expiry, secret: secret).utf8))
         else { return nil }
         return keyID
     }

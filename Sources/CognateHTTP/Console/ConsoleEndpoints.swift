@@ -32,8 +32,9 @@ struct ConsoleEndpoints: Sendable {
         router.get(RouterPath(Self.root + "/pools/:poolId/user")) { request, context in
             await page(request) { frame in
                 let query = Self.query(request)
-                return await user(poolID: context.parameters.get("poolId") ?? "", username: query["username"] ?? "", frame,
-                                  notice: query["done"].flatMap(Self.notices.index(forKey:)).map { Self.notices[$0].value })
+                return await user(
+                    poolID: context.parameters.get("poolId") ?? "", username: query["username"] ?? "", frame,
+                    notice: query["done"].flatMap(Self.notices.index(forKey:)).map { Self.notices[$0].value })
             }
         }
         router.post(RouterPath(Self.root + "/pools/:poolId/user")) { request, context in
@@ -42,7 +43,10 @@ struct ConsoleEndpoints: Sendable {
         router.get(RouterPath(Self.root + "/outbox")) { request, _ in await page(request) { frame in await outbox(request, frame) } }
         router.post(RouterPath(Self.root + "/reset")) { request, _ in
             await change(request) { form, frame in
-                guard let reset else { return pages.render("message", title: "Not available", frame: frame, error: "Resetting needs the test endpoints.", status: .notFound) }
+                guard let reset else {
+                    return pages.render(
+                        "message", title: "Not available", frame: frame, error: "Resetting needs the test endpoints.", status: .notFound)
+                }
                 guard form["confirm"] == "yes" else {
                     return await home(request, frame, error: "Tick the box to confirm that every pool, user and message is to be deleted.")
                 }
@@ -142,13 +146,14 @@ struct ConsoleEndpoints: Sendable {
         var failure = error
         do {
             let output = try await api.call("ListUserPools", input)
-            let rows = output["UserPools"]?.array.map(\.object).map { pool -> [ConsolePages.Cell] in
-                let id = pool["Id"]?.string ?? ""
-                return [
-                    .init(pool["Name"]?.string ?? id, href: Self.root + "/pools/" + ConsolePages.escape(id)), .init(id, code: true),
-                    .init(ConsolePages.date(pool["CreationDate"])), .init(ConsolePages.date(pool["LastModifiedDate"])),
-                ]
-            } ?? []
+            let rows =
+                output["UserPools"]?.array.map(\.object).map { pool -> [ConsolePages.Cell] in
+                    let id = pool["Id"]?.string ?? ""
+                    return [
+                        .init(pool["Name"]?.string ?? id, href: Self.root + "/pools/" + ConsolePages.escape(id)), .init(id, code: true),
+                        .init(ConsolePages.date(pool["CreationDate"])), .init(ConsolePages.date(pool["LastModifiedDate"])),
+                    ]
+                } ?? []
             values["pools"] = ConsolePages.table(
                 caption: "User pools", columns: ["Name", "ID", "Created", "Modified"], rows: rows,
                 empty: "No user pools yet: create one with CreateUserPool or a seed file.",
@@ -158,8 +163,9 @@ struct ConsoleEndpoints: Sendable {
         }
         if inspector.keepsOutbox { values["outboxCount"] = (try? await inspector.messages(limit: OutboxMessage.retained).count) ?? 0 }
         let notice = query["done"] == "reset" ? "The server was reset: every pool, user and message is gone." : nil
-        return pages.render("home", title: "User pools", frame: frame, values: values, notice: notice, error: failure,
-                            status: error == nil ? .ok : .badRequest)
+        return pages.render(
+            "home", title: "User pools", frame: frame, values: values, notice: notice, error: failure,
+            status: error == nil ? .ok : .badRequest)
     }
 
     func pool(_ poolID: String, request: Request, _ frame: ConsolePages.Frame) async -> Response {
@@ -172,22 +178,31 @@ struct ConsoleEndpoints: Sendable {
         }
         let name = described["Name"]?.string ?? poolID
         var values: [String: Any] = ["navPools": true, "poolId": poolID]
-        let shown = ["Id", "Name", "Arn", "CreationDate", "LastModifiedDate", "EstimatedNumberOfUsers", "MfaConfiguration", "UsernameAttributes",
-                     "AliasAttributes", "AutoVerifiedAttributes", "Domain", "CustomDomain", "DeletionProtection", "UserPoolTier"]
+        let shown = [
+            "Id", "Name", "Arn", "CreationDate", "LastModifiedDate", "EstimatedNumberOfUsers", "MfaConfiguration", "UsernameAttributes",
+            "AliasAttributes", "AutoVerifiedAttributes", "Domain", "CustomDomain", "DeletionProtection", "UserPoolTier",
+        ]
         values["facts"] = ConsolePages.facts(ConsolePages.facts(of: described.filter { shown.contains($0.key) }, codes: ["Id", "Arn"]))
-        let clients = (try? await api.call("ListUserPoolClients", ["UserPoolId": .string(poolID), "MaxResults": .number(60)]))?["UserPoolClients"]?.array ?? []
+        let clients =
+            (try? await api.call("ListUserPoolClients", ["UserPoolId": .string(poolID), "MaxResults": .number(60)]))?["UserPoolClients"]?.array ?? []
         values["clients"] = ConsolePages.table(
             caption: "App clients", columns: ["Name", "Client ID"],
             rows: clients.map(\.object).map { client in
                 let id = client["ClientId"]?.string ?? ""
-                return [.init(client["ClientName"]?.string ?? id, href: Self.poolPath(poolID) + "/clients/" + ConsolePages.escape(id)), .init(id, code: true)]
+                return [
+                    .init(client["ClientName"]?.string ?? id, href: Self.poolPath(poolID) + "/clients/" + ConsolePages.escape(id)),
+                    .init(id, code: true),
+                ]
             }, empty: "No app clients.")
         let groups = (try? await api.call("ListGroups", ["UserPoolId": .string(poolID), "Limit": .number(60)]))?["Groups"]?.array ?? []
         values["groups"] = ConsolePages.table(
             caption: "Groups", columns: ["Name", "Description", "Precedence", "Role"],
             rows: groups.map(\.object).map { group in
-                [.init(group["GroupName"]?.string ?? ""), .init(group["Description"]?.string ?? ""),
-                 .init(group["Precedence"].map { ConsolePages.text($0) } ?? ""), .init(group["RoleArn"]?.string ?? "", code: group["RoleArn"] != nil)]
+                [
+                    .init(group["GroupName"]?.string ?? ""), .init(group["Description"]?.string ?? ""),
+                    .init(group["Precedence"].map { ConsolePages.text($0) } ?? ""),
+                    .init(group["RoleArn"]?.string ?? "", code: group["RoleArn"] != nil),
+                ]
             }, empty: "No groups.")
         var input: [String: JSONValue] = ["UserPoolId": .string(poolID), "Limit": .number(60)]
         let filter = query["filter"]?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -211,24 +226,29 @@ struct ConsoleEndpoints: Sendable {
                 ]
             }
             next = listed["PaginationToken"]?.string.map { token in
-                Self.poolPath(poolID) + "?" + (filter.isEmpty ? "" : "filter=" + ConsolePages.escape(filter) + "&") + "page=" + ConsolePages.escape(token)
+                Self.poolPath(poolID) + "?" + (filter.isEmpty ? "" : "filter=" + ConsolePages.escape(filter) + "&") + "page="
+                    + ConsolePages.escape(token)
             }
         } catch {
             values["filterError"] = error.description
         }
         values["users"] = ConsolePages.table(
-            caption: filter.isEmpty ? "All users" : "Users matching \(filter)", columns: ["Username", "Email or phone", "Status", "Enabled", "Created"],
+            caption: filter.isEmpty ? "All users" : "Users matching \(filter)",
+            columns: ["Username", "Email or phone", "Status", "Enabled", "Created"],
             rows: users, empty: filter.isEmpty ? "No users yet." : "No user matches the filter.", next: next)
         let notice = query["done"] == "deleted" ? "User \(query["username"] ?? "") deleted." : nil
-        return pages.render("pool", title: name, frame: frame, crumbs: [.init(text: "User pools", href: Self.root)], values: values,
-                            notice: notice, status: values["filterError"] == nil ? .ok : .badRequest)
+        return pages.render(
+            "pool", title: name, frame: frame, crumbs: [.init(text: "User pools", href: Self.root)], values: values,
+            notice: notice, status: values["filterError"] == nil ? .ok : .badRequest)
     }
 
     func client(poolID: String, clientID: String, _ frame: ConsolePages.Frame) async -> Response {
         let poolName = (try? await api.call("DescribeUserPool", ["UserPoolId": .string(poolID)]))?["UserPool"]?.object["Name"]?.string ?? poolID
         let client: [String: JSONValue]
         do {
-            client = try await api.call("DescribeUserPoolClient", ["UserPoolId": .string(poolID), "ClientId": .string(clientID)])["UserPoolClient"]?.object ?? [:]
+            client =
+                try await api.call("DescribeUserPoolClient", ["UserPoolId": .string(poolID), "ClientId": .string(clientID)])["UserPoolClient"]?.object
+                ?? [:]
         } catch {
             return notFound(error, frame)
         }
@@ -241,8 +261,10 @@ struct ConsoleEndpoints: Sendable {
             crumbs: [.init(text: "User pools", href: Self.root), .init(text: poolName, href: Self.poolPath(poolID))], values: values)
     }
 
-    func user(poolID: String, username: String, _ frame: ConsolePages.Frame, notice: String? = nil, error: String? = nil,
-              status: HTTPResponse.Status = .ok) async -> Response {
+    func user(
+        poolID: String, username: String, _ frame: ConsolePages.Frame, notice: String? = nil, error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async -> Response {
         let poolName = (try? await api.call("DescribeUserPool", ["UserPoolId": .string(poolID)]))?["UserPool"]?.object["Name"]?.string ?? poolID
         let got: [String: JSONValue]
         let target: [String: JSONValue] = ["UserPoolId": .string(poolID), "Username": .string(username)]
@@ -281,18 +303,22 @@ struct ConsoleEndpoints: Sendable {
             caption: "Devices", columns: ["Device key", "Name", "Remembered", "Last signed in", "Created"],
             rows: devices.map(\.object).map { device in
                 let attributes = Self.attributes(device["DeviceAttributes"])
-                return [.init(device["DeviceKey"]?.string ?? "", code: true), .init(attributes["device_name"] ?? ""),
-                        .init(attributes["dev:device_remembered_status"] ?? ""), .init(ConsolePages.date(device["DeviceLastAuthenticatedDate"])),
-                        .init(ConsolePages.date(device["DeviceCreateDate"]))]
+                return [
+                    .init(device["DeviceKey"]?.string ?? "", code: true), .init(attributes["device_name"] ?? ""),
+                    .init(attributes["dev:device_remembered_status"] ?? ""), .init(ConsolePages.date(device["DeviceLastAuthenticatedDate"])),
+                    .init(ConsolePages.date(device["DeviceCreateDate"])),
+                ]
             }, empty: "No devices.")
         let tokens = (try? await inspector.refreshTokens(poolID: poolID, username: name)) ?? []
         values["tokens"] = ConsolePages.table(
             caption: "Refresh tokens", columns: ["Client", "State", "Issued", "Expires", "Scopes"],
             rows: tokens.map { token in
-                [.init(token.clientID, href: Self.poolPath(poolID) + "/clients/" + ConsolePages.escape(token.clientID), code: true),
-                 .init(token.state.rawValue, badge: token.state == .live ? "good" : token.state == .revoked ? "bad" : "plain"),
-                 .init(ConsolePages.date(token.issuedAt)), .init(ConsolePages.date(token.expiresAt)),
-                 .init(token.scopes?.joined(separator: " ") ?? "aws.cognito.signin.user.admin")]
+                [
+                    .init(token.clientID, href: Self.poolPath(poolID) + "/clients/" + ConsolePages.escape(token.clientID), code: true),
+                    .init(token.state.rawValue, badge: token.state == .live ? "good" : token.state == .revoked ? "bad" : "plain"),
+                    .init(ConsolePages.date(token.issuedAt)), .init(ConsolePages.date(token.expiresAt)),
+                    .init(token.scopes?.joined(separator: " ") ?? "aws.cognito.signin.user.admin"),
+                ]
             }, empty: "No refresh tokens: the user has not signed in.")
         if inspector.keepsOutbox {
             let messages = (try? await inspector.messages(poolID: poolID, username: name)) ?? []
@@ -306,7 +332,8 @@ struct ConsoleEndpoints: Sendable {
 
     func outbox(_ request: Request, _ frame: ConsolePages.Frame) async -> Response {
         guard inspector.keepsOutbox else {
-            return pages.render("message", title: "No outbox", frame: frame, error: "Messages are kept only with the test endpoints.", status: .notFound)
+            return pages.render(
+                "message", title: "No outbox", frame: frame, error: "Messages are kept only with the test endpoints.", status: .notFound)
         }
         let poolID = Self.query(request)["pool"]
         let messages = (try? await inspector.messages(poolID: poolID)) ?? []
@@ -321,8 +348,11 @@ struct ConsoleEndpoints: Sendable {
             rows: messages.map { message in
                 [.init(ConsolePages.date(message.sentAt))]
                     + (withUser ? [.init(message.username, href: userPath(message.poolID, message.username))] : [])
-                    + [.init(message.medium.rawValue), .init(message.recipient), .init(message.purpose), .init(message.code ?? "", code: message.code != nil),
-                       .init((message.subject.map { $0 + ": " } ?? "") + message.body)]
+                    + [
+                        .init(message.medium.rawValue), .init(message.recipient), .init(message.purpose),
+                        .init(message.code ?? "", code: message.code != nil),
+                        .init((message.subject.map { $0 + ": " } ?? "") + message.body),
+                    ]
             }, empty: "No messages.")
     }
 
@@ -378,8 +408,9 @@ struct ConsoleEndpoints: Sendable {
     // MARK: Helpers
 
     func notFound(_ error: ConsoleAPI.Failure, _ frame: ConsolePages.Frame) -> Response {
-        pages.render("message", title: "Not found", frame: frame, crumbs: [.init(text: "User pools", href: Self.root)], error: error.description,
-                     status: error.code == "ResourceNotFoundException" || error.code == "UserNotFoundException" ? .notFound : .badRequest)
+        pages.render(
+            "message", title: "Not found", frame: frame, crumbs: [.init(text: "User pools", href: Self.root)], error: error.description,
+            status: error.code == "ResourceNotFoundException" || error.code == "UserNotFoundException" ? .notFound : .badRequest)
     }
 
     static func poolPath(_ poolID: String) -> String { root + "/pools/" + ConsolePages.escape(poolID) }

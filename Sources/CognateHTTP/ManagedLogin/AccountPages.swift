@@ -14,7 +14,9 @@ extension ManagedLoginEndpoints {
         }
         router.post("/signup") { request, _ -> Response in
             try await submitted(request) { authorize, raw, form in
-                let username = value(form, "username"), email = value(form, "email"), password = value(form, "password", limit: 256)
+                let username = value(form, "username")
+                let email = value(form, "email")
+                let password = value(form, "password", limit: 256)
                 guard login.allowsSignUp(authorize) else {
                     return try await signUpForm(authorize, raw: raw, error: "SignUp is not permitted for this user pool")
                 }
@@ -34,7 +36,8 @@ extension ManagedLoginEndpoints {
         }
         router.post("/confirm") { request, _ -> Response in
             try await submitted(request) { authorize, raw, form in
-                let username = value(form, "username"), code = value(form, "code", limit: 16)
+                let username = value(form, "username")
+                let code = value(form, "code", limit: 16)
                 switch try await login.confirmSignUp(authorize, username: username, code: code) {
                 case .failure(let error): return confirmForm(authorize, raw: raw, username: username, error: error.message)
                 case .success: return loginForm(authorize, raw: raw, username: username, info: "Your account is confirmed. Sign in to continue.")
@@ -66,7 +69,9 @@ extension ManagedLoginEndpoints {
         }
         router.post("/confirmforgotPassword") { request, _ -> Response in
             try await submitted(request) { authorize, raw, form in
-                let username = value(form, "username"), code = value(form, "code", limit: 16), password = value(form, "password", limit: 256)
+                let username = value(form, "username")
+                let code = value(form, "code", limit: 16)
+                let password = value(form, "password", limit: 256)
                 switch try await login.confirmForgotPassword(authorize, username: username, code: code, password: password) {
                 case .failure(let error): return resetForm(authorize, raw: raw, username: username, error: error.message)
                 case .success: return loginForm(authorize, raw: raw, username: username, info: "Your password was changed. Sign in with it.")

@@ -28,8 +28,10 @@ struct ManagedLoginEndpoints {
                 if let (name, identifier) = FederatedSignIn.requestedProvider(query) {
                     return try await toProvider(request, authorize, query: query, name: name, identifier: identifier)
                 }
-                if !authorize.forcesLogin, let (user, authTime) = try await login.sessionUser(
-                    cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool) {
+                if !authorize.forcesLogin,
+                    let (user, authTime) = try await login.sessionUser(
+                        cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool)
+                {
                     return Self.redirect(try await login.complete(authorize, user: user, authTime: authTime))
                 }
                 return Self.redirect("/login?" + raw)
@@ -37,7 +39,8 @@ struct ManagedLoginEndpoints {
         }
         router.get("/login") { request, _ -> Response in
             if let query = Self.query(request).parameters, let (name, identifier) = FederatedSignIn.requestedProvider(query),
-               case .success(let authorize) = try await login.check(query, host: request.head.authority) {
+                case .success(let authorize) = try await login.check(query, host: request.head.authority)
+            {
                 return try await toProvider(request, authorize, query: query, name: name, identifier: identifier)
             }
             return try await page(request) { authorize, raw in
@@ -53,7 +56,7 @@ struct ManagedLoginEndpoints {
             }
             let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
             guard let name = try await login.federation.provider(forEmail: email, authorize),
-                  let query = Self.query(request).parameters
+                let query = Self.query(request).parameters
             else {
                 return loginForm(authorize, raw: raw, error: "No identity provider signs in users of that email domain.", emailRouting: true)
             }
@@ -126,8 +129,10 @@ struct ManagedLoginEndpoints {
             case .failure(let refusal): return refusal.response
             case .success(let checked): (authorize, raw, form) = checked
             }
-            guard var step = PageChallenge(kind: form["challenge"] ?? "", session: form["session"] ?? "", username: form["username"] ?? "",
-                                           secret: form["secret"])
+            guard
+                var step = PageChallenge(
+                    kind: form["challenge"] ?? "", session: form["session"] ?? "", username: form["username"] ?? "",
+                    secret: form["secret"])
             else { return loginForm(authorize, raw: raw, error: "Your sign-in form expired. Please sign in again.", status: .forbidden) }
             step.restoreSetupURI(issuer: authorize.pool.name)
             // A passkey's credential is a JSON document of a few kilobytes; every other answer is short.
@@ -165,8 +170,8 @@ struct ManagedLoginEndpoints {
         }
         router.get("/ui/:poolId/:clientId/:version/logo") { _, context -> Response in
             guard let poolID = context.parameters.get("poolId"), let clientID = context.parameters.get("clientId"),
-                  let version = context.parameters.get("version"),
-                  let (image, type) = try await login.logo(poolID: poolID, clientID: clientID, version: version)
+                let version = context.parameters.get("version"),
+                let (image, type) = try await login.logo(poolID: poolID, clientID: clientID, version: version)
             else { return pages.message(title: "Not found", "There is no such image.", status: .notFound) }
             return Response(
                 status: .ok,
@@ -175,8 +180,8 @@ struct ManagedLoginEndpoints {
         }
         router.get("/managed-login/assets/:poolId/:brandingId/:version/:category/:mode") { _, context -> Response in
             guard let poolID = context.parameters.get("poolId"), let brandingID = context.parameters.get("brandingId"),
-                  let category = context.parameters.get("category"), let mode = context.parameters.get("mode"),
-                  let (bytes, type) = try await login.brandingAsset(poolID: poolID, brandingID: brandingID, category: category, colorMode: mode)
+                let category = context.parameters.get("category"), let mode = context.parameters.get("mode"),
+                let (bytes, type) = try await login.brandingAsset(poolID: poolID, brandingID: brandingID, category: category, colorMode: mode)
             else { return pages.message(title: "Not found", "There is no such image.", status: .notFound) }
             return Response(
                 status: .ok,
@@ -190,19 +195,23 @@ struct ManagedLoginEndpoints {
         router.get("/error") { request, _ -> Response in
             let (query, _) = Self.query(request)
             let error = String((query?["error"] ?? "").prefix(64))
-            return pages.message(title: "Error", "An error was encountered with the requested page.", detail: error.isEmpty ? nil : error,
-                                 status: .badRequest)
+            return pages.message(
+                title: "Error", "An error was encountered with the requested page.", detail: error.isEmpty ? nil : error,
+                status: .badRequest)
         }
     }
 
     /// The browser goes to the identity provider, carrying the cookie that binds the sign-in to it.
-    func toProvider(_ request: Request, _ authorize: AuthorizeRequest, query: [String: String], name: String?, identifier: String?) async throws -> Response {
+    func toProvider(_ request: Request, _ authorize: AuthorizeRequest, query: [String: String], name: String?, identifier: String?) async throws
+        -> Response
+    {
         let existing = BrowserBinding.valid(Cookies.value(BrowserBinding.cookie, in: request))
         let binding = existing ?? BrowserBinding.make(random)
         var response = Self.redirect(try await login.federation.start(authorize, query: query, name: name, identifier: identifier, binding: binding))
         if existing == nil {
             // Cross-site POSTs (SAML's POST binding, form_post) carry it only as SameSite=None, which needs Secure.
-            response.headers[.setCookie] = "\(BrowserBinding.cookie)=\(binding); Path=/; Max-Age=\(Int(FederationState.lifetime) * 4); HttpOnly; "
+            response.headers[.setCookie] =
+                "\(BrowserBinding.cookie)=\(binding); Path=/; Max-Age=\(Int(FederationState.lifetime) * 4); HttpOnly; "
                 + (secure ? "SameSite=None; Secure" : "SameSite=Lax")
         }
         return response
@@ -210,8 +219,9 @@ struct ManagedLoginEndpoints {
 
     /// A provider's answer: the user signed in and sent back to the client, or the error.
     func federated(_ parameters: [String: String], _ request: Request) async throws -> Response {
-        try await federated(try await login.federation.finish(
-            parameters, host: request.head.authority, binding: Cookies.value(BrowserBinding.cookie, in: request)))
+        try await federated(
+            try await login.federation.finish(
+                parameters, host: request.head.authority, binding: Cookies.value(BrowserBinding.cookie, in: request)))
     }
 
     func federated(_ outcome: FederatedSignIn.Outcome) async throws -> Response {
@@ -268,12 +278,15 @@ struct ManagedLoginEndpoints {
                 headers: csrf.headers, nonce: Base64URL.encode(random.bytes(18)))
         }
         return pages.challenge(
-            step, poolName: authorize.pool.name, action: "/login/challenge?" + raw, csrf: csrf.token, error: error, branding: authorize.branding, headers: csrf.headers)
+            step, poolName: authorize.pool.name, action: "/login/challenge?" + raw, csrf: csrf.token, error: error, branding: authorize.branding,
+            headers: csrf.headers)
     }
 
     /// The sign-in form, with a fresh CSRF token in its cookie and its hidden field.
-    func loginForm(_ authorize: AuthorizeRequest, raw: String, username: String = "", error: String? = nil, info: String? = nil,
-                   status: HTTPResponse.Status = .ok, emailRouting: Bool = false) -> Response {
+    func loginForm(
+        _ authorize: AuthorizeRequest, raw: String, username: String = "", error: String? = nil, info: String? = nil,
+        status: HTTPResponse.Status = .ok, emailRouting: Bool = false
+    ) -> Response {
         let csrf = newCSRF()
         return pages.login(
             federateAction: emailRouting ? "/login/federate?" + raw : nil,
@@ -302,8 +315,8 @@ struct ManagedLoginEndpoints {
         case .success(let checked): authorize = checked
         }
         guard let body = try? await request.collectBody(upTo: 64 * 1024), let form = FormBody.parse(Array(body.readableBytesView)),
-              let token = form["_csrf"], let cookie = Cookies.value(Cookies.csrf, in: request), !token.isEmpty,
-              ConstantTime.equal(Array(token.utf8), Array(cookie.utf8))
+            let token = form["_csrf"], let cookie = Cookies.value(Cookies.csrf, in: request), !token.isEmpty,
+            ConstantTime.equal(Array(token.utf8), Array(cookie.utf8))
         else {
             return .failure(Refusal(response: loginForm(authorize, raw: raw, error: "Your form expired. Please try again.", status: .forbidden)))
         }

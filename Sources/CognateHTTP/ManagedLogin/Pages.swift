@@ -63,9 +63,12 @@ struct Pages: Sendable {
     }
 
     /// The sign-in form; `usernameOnly` for choice-based sign-in, whose next page offers the factors.
-    func login(federateAction: String? = nil, poolName: String, action: String, csrf: String, username: String = "", error: String? = nil, info: String? = nil,
-               forgotLink: String, signUpLink: String?, usernameOnly: Bool = false, providers: [(name: String, link: String)] = [],
-               showForm: Bool = true, branding: PageBranding? = nil, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    func login(
+        federateAction: String? = nil, poolName: String, action: String, csrf: String, username: String = "", error: String? = nil,
+        info: String? = nil,
+        forgotLink: String, signUpLink: String?, usernameOnly: Bool = false, providers: [(name: String, link: String)] = [],
+        showForm: Bool = true, branding: PageBranding? = nil, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+    ) -> Response {
         var values: [String: Any] = [
             "title": "Sign in", "poolName": poolName, "action": action, "csrf": csrf, "username": username, "forgotLink": forgotLink,
             "usernameOnly": usernameOnly, "button": usernameOnly ? "Next" : "Sign in", "showForm": showForm,
@@ -79,8 +82,10 @@ struct Pages: Sendable {
     }
 
     /// The page of a step after the password.
-    func challenge(_ step: PageChallenge, poolName: String, action: String, csrf: String, error: String? = nil,
-                   branding: PageBranding? = nil, headers: HTTPFields = [:]) -> Response {
+    func challenge(
+        _ step: PageChallenge, poolName: String, action: String, csrf: String, error: String? = nil,
+        branding: PageBranding? = nil, headers: HTTPFields = [:]
+    ) -> Response {
         var values: [String: Any] = [
             "poolName": poolName, "action": action, "csrf": csrf, "challenge": step.kind.rawValue, "session": step.session,
             "username": step.username, "inputType": "text", "autocomplete": "one-time-code", "numeric": true, "button": "Continue",
@@ -88,30 +93,44 @@ struct Pages: Sendable {
         if let error { values["error"] = error }
         values["hasChoices"] = !step.choices.isEmpty
         let factors = ["SOFTWARE_TOKEN_MFA": "Authenticator app", "SMS_MFA": "Text message (SMS)", "EMAIL_OTP": "Email"]
-        let firstFactors = ["PASSWORD": "Password", "WEB_AUTHN": "Passkey", "EMAIL_OTP": "A code by email", "SMS_OTP": "A code by text message (SMS)"]
+        let firstFactors = [
+            "PASSWORD": "Password", "WEB_AUTHN": "Passkey", "EMAIL_OTP": "A code by email", "SMS_OTP": "A code by text message (SMS)",
+        ]
         switch step.kind {
         case .newPassword:
-            values.merge(["title": "Change password", "intro": "You must choose a new password to continue.", "label": "New password",
-                          "inputType": "password", "autocomplete": "new-password", "numeric": false, "button": "Change password"]) { $1 }
+            values.merge([
+                "title": "Change password", "intro": "You must choose a new password to continue.", "label": "New password",
+                "inputType": "password", "autocomplete": "new-password", "numeric": false, "button": "Change password",
+            ]) { $1 }
         case .softwareToken:
-            values.merge(["title": "Multi-factor authentication", "intro": "Enter the six-digit code from your authenticator app.",
-                          "label": "Code"]) { $1 }
+            values.merge([
+                "title": "Multi-factor authentication", "intro": "Enter the six-digit code from your authenticator app.",
+                "label": "Code",
+            ]) { $1 }
         case .selectChallenge:
-            values.merge(["title": "Sign in", "intro": "Choose how to sign in as \(step.username).", "label": "Sign-in option",
-                          "choices": step.choices.map { ["value": $0, "text": firstFactors[$0] ?? $0] }]) { $1 }
+            values.merge([
+                "title": "Sign in", "intro": "Choose how to sign in as \(step.username).", "label": "Sign-in option",
+                "choices": step.choices.map { ["value": $0, "text": firstFactors[$0] ?? $0] },
+            ]) { $1 }
         case .password:
-            values.merge(["title": "Sign in", "intro": "Enter the password of \(step.username).", "label": "Password", "inputType": "password",
-                          "autocomplete": "current-password", "numeric": false, "button": "Sign in"]) { $1 }
+            values.merge([
+                "title": "Sign in", "intro": "Enter the password of \(step.username).", "label": "Password", "inputType": "password",
+                "autocomplete": "current-password", "numeric": false, "button": "Sign in",
+            ]) { $1 }
         case .webAuthn:
             // Rendered by `passkey`; a plain code field would be no use.
             values.merge(["title": "Sign in with a passkey", "intro": "", "label": "Passkey"]) { $1 }
         case .smsCode, .sms, .email:
-            values.merge(["title": "Multi-factor authentication", "intro": "We sent a code to \(step.destination ?? "you"). Enter it below.",
-                          "label": "Code"]) { $1 }
+            values.merge([
+                "title": "Multi-factor authentication", "intro": "We sent a code to \(step.destination ?? "you"). Enter it below.",
+                "label": "Code",
+            ]) { $1 }
         case .mfaSetup:
-            values.merge(["title": "Set up an authenticator app",
-                          "intro": "Scan the QR code with an authenticator app, or type the key into it. Then enter the six-digit code the app shows.",
-                          "label": "Code", "button": "Verify and sign in"]) { $1 }
+            values.merge([
+                "title": "Set up an authenticator app",
+                "intro": "Scan the QR code with an authenticator app, or type the key into it. Then enter the six-digit code the app shows.",
+                "label": "Code", "button": "Verify and sign in",
+            ]) { $1 }
             if let secret = step.secret {
                 // Grouped in fours so that it can be typed.
                 values["secret"] = secret
@@ -123,8 +142,10 @@ struct Pages: Sendable {
                 values["qrImage"] = "data:image/svg+xml;base64," + Data(code.svg(label: "QR code").utf8).base64EncodedString()
             }
         case .selectFactor:
-            values.merge(["title": "Multi-factor authentication", "intro": "Choose how to confirm it is you.", "label": "Method",
-                          "choices": step.choices.map { ["value": $0, "text": factors[$0] ?? $0] }]) { $1 }
+            values.merge([
+                "title": "Multi-factor authentication", "intro": "Choose how to confirm it is you.", "label": "Method",
+                "choices": step.choices.map { ["value": $0, "text": factors[$0] ?? $0] },
+            ]) { $1 }
         }
         return render("challenge", values, branding: branding, headers: headers)
     }
@@ -157,9 +178,11 @@ struct Pages: Sendable {
 
     /// A form page: sign-up, confirmation, password reset. `extra` is a second button posting the hidden
     /// values to `extraAction` (resending a code).
-    func form(title: String, poolName: String, action: String, csrf: String, fields: [Field], hidden: [String: String] = [:],
-              button: String, error: String? = nil, info: String? = nil, links: [(href: String, text: String)] = [],
-              extra: (action: String, text: String)? = nil, branding: PageBranding? = nil, headers: HTTPFields = [:]) -> Response {
+    func form(
+        title: String, poolName: String, action: String, csrf: String, fields: [Field], hidden: [String: String] = [:],
+        button: String, error: String? = nil, info: String? = nil, links: [(href: String, text: String)] = [],
+        extra: (action: String, text: String)? = nil, branding: PageBranding? = nil, headers: HTTPFields = [:]
+    ) -> Response {
         var values: [String: Any] = [
             "title": title, "poolName": poolName, "action": action, "csrf": csrf, "button": button,
             "fields": fields.map(\.values), "hidden": hidden.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] },

@@ -57,15 +57,17 @@ extension ManagedLoginEndpoints {
     }
 
     static func needsManagedLogin(_ pages: Pages) -> Response {
-        pages.message(title: "Add a passkey", "Passkeys are added on the managed login pages: the domain's ManagedLoginVersion must be 2.",
-                      status: .badRequest)
+        pages.message(
+            title: "Add a passkey", "Passkeys are added on the managed login pages: the domain's ManagedLoginVersion must be 2.",
+            status: .badRequest)
     }
 
     func passkeyForm(_ authorize: AuthorizeRequest, raw: String, user: User, error: String? = nil) async throws -> Response {
         switch try await login.passkeyOptions(authorize, user: user) {
         case .failure(let failure):
-            return pages.message(title: "Add a passkey", failure.message, poolName: authorize.pool.name, branding: authorize.branding,
-                                 status: .badRequest)
+            return pages.message(
+                title: "Add a passkey", failure.message, poolName: authorize.pool.name, branding: authorize.branding,
+                status: .badRequest)
         case .success(let options):
             let csrf = newCSRF()
             return pages.passkey(

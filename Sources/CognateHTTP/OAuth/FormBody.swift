@@ -13,7 +13,7 @@ enum FormBody {
         guard let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)) else { return nil }
         let bytes = Array(data)
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
-              let id = decode(bytes[..<colon]), let secret = decode(bytes[(colon + 1)...])
+            let id = decode(bytes[..<colon]), let secret = decode(bytes[(colon + 1)...])
         else { return nil }
         return .some((id, secret))
     }

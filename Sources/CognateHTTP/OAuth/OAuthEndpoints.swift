@@ -70,9 +70,9 @@ struct OAuthEndpoints {
     static func form(_ request: Request) async -> ([String: String], (id: String, secret: String)?)? {
         var request = request
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true,
-              let body = try? await request.collectBody(upTo: maxFormSize),
-              let form = FormBody.parse(Array(body.readableBytesView)),
-              let basic = FormBody.basicCredentials(request.headers[.authorization])
+            let body = try? await request.collectBody(upTo: maxFormSize),
+            let form = FormBody.parse(Array(body.readableBytesView)),
+            let basic = FormBody.basicCredentials(request.headers[.authorization])
         else { return nil }
         return (form, basic)
     }

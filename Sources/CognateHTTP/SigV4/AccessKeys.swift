@@ -14,7 +14,8 @@ public struct AccessKeys: Sendable, Equatable {
     /// A secret shorter than this is refused: it signs administrative requests and opens the console, where
     /// a word such as `password` falls to the first guesses. (AWS's own secret access keys have 40 characters.)
     public static let minimumSecretLength = 16
-    static let shortSecret = "the secret access key must have at least \(minimumSecretLength) characters (AWS's have 40); make one with: head -c 30 /dev/urandom | base64"
+    static let shortSecret =
+        "the secret access key must have at least \(minimumSecretLength) characters (AWS's have 40); make one with: head -c 30 /dev/urandom | base64"
 
     public struct LoadError: Error, CustomStringConvertible {
         public let description: String
@@ -28,7 +29,8 @@ public struct AccessKeys: Sendable, Equatable {
         func finish() throws(LoadError) {
             guard let current = profile else { return }
             guard let id = current.id, let secret = current.secret, !id.isEmpty, !secret.isEmpty else {
-                throw LoadError(description: "\(source):\(current.line): profile [\(current.name)] needs both aws_access_key_id and aws_secret_access_key")
+                throw LoadError(
+                    description: "\(source):\(current.line): profile [\(current.name)] needs both aws_access_key_id and aws_secret_access_key")
             }
             guard secret.count >= minimumSecretLength else {
                 throw LoadError(description: "\(source):\(current.line): profile [\(current.name)]: \(shortSecret)")

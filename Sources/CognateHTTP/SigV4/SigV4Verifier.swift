@@ -48,7 +48,8 @@ public struct SigV4Verifier: Sendable {
     static let unrecognized = CognitoError(.unrecognizedClientException, "The security token included in the request is invalid.")
     static let mismatch = CognitoError(
         .invalidSignatureException,
-        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+    )
 
     static func incomplete(_ message: String) -> CognitoError { CognitoError(.incompleteSignatureException, message) }
 
@@ -66,7 +67,7 @@ public struct SigV4Verifier: Sendable {
         }
         let missingFields = ["Credential", "Signature", "SignedHeaders"].filter { fields[$0] == nil }
         guard missingFields.isEmpty, let credential = fields["Credential"], let signature = fields["Signature"],
-              let signedHeaderList = fields["SignedHeaders"]
+            let signedHeaderList = fields["SignedHeaders"]
         else {
             return .failure(Self.incomplete(missingFields.map { "Authorization header requires '\($0)' parameter." }.joined(separator: " ")))
         }
@@ -86,20 +87,26 @@ public struct SigV4Verifier: Sendable {
             return .failure(Self.incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."))
         }
         guard amzDate.hasPrefix(scopeDate), scopeDate.count == 8 else {
-            return .failure(CognitoError(
-                .invalidSignatureException,
-                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(scopeDate.prefix(8))' != '\(amzDate.prefix(8))', from '\(amzDate)'."))
+            return .failure(
+                CognitoError(
+                    .invalidSignatureException,
+                    "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(scopeDate.prefix(8))' != '\(amzDate.prefix(8))', from '\(amzDate)'."
+                ))
         }
         let current = now()
         if date < current.addingTimeInterval(-Self.maxSkew) {
-            return .failure(CognitoError(
-                .invalidSignatureException,
-                "Signature expired: \(amzDate) is now earlier than \(Self.format(current.addingTimeInterval(-Self.maxSkew))) (\(Self.format(current)) - 15 min.)"))
+            return .failure(
+                CognitoError(
+                    .invalidSignatureException,
+                    "Signature expired: \(amzDate) is now earlier than \(Self.format(current.addingTimeInterval(-Self.maxSkew))) (\(Self.format(current)) - 15 min.)"
+                ))
         }
         if date > current.addingTimeInterval(Self.maxSkew) {
-            return .failure(CognitoError(
-                .invalidSignatureException,
-                "Signature not yet current: \(amzDate) is still later than \(Self.format(current.addingTimeInterval(Self.maxSkew))) (\(Self.format(current)) + 15 min.)"))
+            return .failure(
+                CognitoError(
+                    .invalidSignatureException,
+                    "Signature not yet current: \(amzDate) is still later than \(Self.format(current.addingTimeInterval(Self.maxSkew))) (\(Self.format(current)) + 15 min.)"
+                ))
         }
         let signedHeaders = signedHeaderList.split(separator: ";").map { String($0) }
         guard signedHeaders.contains("host") else {

@@ -22,7 +22,9 @@ struct AppClientService {
             let ids = Identifiers(random: deps.random)
             let pinned = pool.tags[UserPoolService.customIDTag + ":" + input.clientName]
             // A pinned client ID must fit the model's ClientIdType: word characters and plus signs, 1 to 128.
-            if let pinned, pinned.isEmpty || pinned.count > 128 || !pinned.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "+") }) {
+            if let pinned,
+                pinned.isEmpty || pinned.count > 128 || !pinned.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "+") })
+            {
                 throw Errors.invalidParameter("The \(UserPoolService.customIDTag):\(input.clientName.prefix(64)) tag is not an app client ID.")
             }
             let clientID = pinned ?? ids.clientID()

@@ -1,6 +1,6 @@
-import Foundation
 import CognateStorage
 import CognitoModel
+import Foundation
 
 /// The checks AWS makes of an app client's OAuth settings when it is created or updated: every scope
 /// exists (a standard one, or a custom scope of one of the pool's resource servers), and the flows go
@@ -34,7 +34,8 @@ enum OAuthSettings {
             }
         }
         if input.allowedOAuthFlowsUserPoolClient == true, flows.contains(.code) || flows.contains(.implicit),
-           input.callbackURLs?.isEmpty ?? true {
+            input.callbackURLs?.isEmpty ?? true
+        {
             throw CognitoError(.invalidOAuthFlowException, "CallbackUrls can not be empty when code flow or implicit flow is selected")
         }
     }

@@ -41,15 +41,17 @@ struct AuthService {
 
     func register(in table: inout OperationTable) {
         table.register(Operations.InitiateAuth.self) { input, _ in
-            let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: nil,
-                                       metadata: input.clientMetadata)
+            let o = try await initiate(
+                input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: nil,
+                metadata: input.clientMetadata)
             return InitiateAuthResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
         }
         table.register(Operations.AdminInitiateAuth.self) { input, _ in
-            let o = try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: input.userPoolId,
-                                       metadata: input.clientMetadata)
+            let o = try await initiate(
+                input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: input.userPoolId,
+                metadata: input.clientMetadata)
             return AdminInitiateAuthResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
@@ -57,7 +59,8 @@ struct AuthService {
         table.register(Operations.RespondToAuthChallenge.self) { input, _ in
             var service = self
             service.clientMetadata = input.clientMetadata
-            let o = try await service.respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: nil)
+            let o = try await service.respond(
+                input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: nil)
             return RespondToAuthChallengeResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
@@ -65,7 +68,8 @@ struct AuthService {
         table.register(Operations.AdminRespondToAuthChallenge.self) { input, _ in
             var service = self
             service.clientMetadata = input.clientMetadata
-            let o = try await service.respond(input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: input.userPoolId)
+            let o = try await service.respond(
+                input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: input.userPoolId)
             return AdminRespondToAuthChallengeResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
@@ -169,7 +173,9 @@ struct AuthService {
         user: User, pool: UserPool, client: AppClient, deviceKey: String?, source: TokenSource = .authentication
     ) async throws -> AuthOutcome {
         let carried = SignInState(deviceKey: deviceKey, tokenSource: source == .authentication ? nil : source)
-        if var outcome = try await MfaChallenges(deps: deps, clientMetadata: clientMetadata).challenge(user: user, pool: pool, client: client, carrying: carried) {
+        if var outcome = try await MfaChallenges(deps: deps, clientMetadata: clientMetadata).challenge(
+            user: user, pool: pool, client: client, carrying: carried)
+        {
             var parameters = outcome.parameters ?? [:]
             parameters["USER_ID_FOR_SRP"] = user.username
             outcome.parameters = parameters

@@ -23,7 +23,8 @@ struct ChoiceBasedSignIn {
         if allowed.contains(.emailOtp), !mfaRequired, user.attribute("email_verified") == "true" { challenges.append(.emailOtp) }
         if allowed.contains(.smsOtp), !mfaRequired, user.attribute("phone_number_verified") == "true" { challenges.append(.smsOtp) }
         if allowed.contains(.webAuthn), user.webAuthnCredentials?.isEmpty == false,
-           !mfaRequired || pool.settings.webAuthnConfiguration?.factorConfiguration == .multiFactorWithUserVerification {
+            !mfaRequired || pool.settings.webAuthnConfiguration?.factorConfiguration == .multiFactorWithUserVerification
+        {
             challenges.append(.webAuthn)
         }
         return challenges
@@ -67,16 +68,20 @@ struct ChoiceBasedSignIn {
         let options: JSONValue = .object([
             "challenge": .string(challenge), "rpId": .string(rp.id), "timeout": .number(Double(PasskeyService.timeout)),
             "userVerification": .string(rp.userVerification.rawValue),
-            "allowCredentials": .array((user.webAuthnCredentials ?? []).map { credential in
-                .object(["type": .string("public-key"), "id": .string(credential.credentialID),
-                         "transports": .array(credential.transports.map(JSONValue.string))])
-            }),
+            "allowCredentials": .array(
+                (user.webAuthnCredentials ?? []).map { credential in
+                    .object([
+                        "type": .string("public-key"), "id": .string(credential.credentialID),
+                        "transports": .array(credential.transports.map(JSONValue.string)),
+                    ])
+                }),
         ])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = String(decoding: try encoder.encode(options), as: UTF8.self)
-        let session = try await sessions.create(challenge: .webAuthn, user: user, pool: pool, client: client,
-                                                state: SignInState().with { $0.webAuthnChallenge = challenge })
+        let session = try await sessions.create(
+            challenge: .webAuthn, user: user, pool: pool, client: client,
+            state: SignInState().with { $0.webAuthnChallenge = challenge })
         return AuthOutcome(challengeName: .webAuthn, session: session, parameters: ["CREDENTIAL_REQUEST_OPTIONS": json])
     }
 
@@ -87,7 +92,7 @@ struct ChoiceBasedSignIn {
         try SignInPolicy(deps: deps).admit(user)
         let parsed = try PublicKeyCredentialJSON(json: try AuthService.required("CREDENTIAL", responses))
         guard let challenge = session.state.webAuthnChallenge,
-              let stored = user.webAuthnCredentials?.first(where: { $0.credentialID == parsed.id })
+            let stored = user.webAuthnCredentials?.first(where: { $0.credentialID == parsed.id })
         else {
             try await SignInPolicy(deps: deps).recordFailure(user: user, pool: pool)
             throw failure
@@ -136,9 +141,11 @@ struct ChoiceBasedSignIn {
             }
             return try await auth.passwordVerifierChallenge(user: user, srpA: srpA, deviceKey: deviceKey, pool: pool, client: client)
         case .emailOtp:
-            return try await MfaChallenges(deps: deps, clientMetadata: auth.clientMetadata).sendCode(.email, as: .emailOtp, user: user, pool: pool, client: client)
+            return try await MfaChallenges(deps: deps, clientMetadata: auth.clientMetadata).sendCode(
+                .email, as: .emailOtp, user: user, pool: pool, client: client)
         case .smsOtp:
-            return try await MfaChallenges(deps: deps, clientMetadata: auth.clientMetadata).sendCode(.sms, as: .smsOtp, user: user, pool: pool, client: client)
+            return try await MfaChallenges(deps: deps, clientMetadata: auth.clientMetadata).sendCode(
+                .sms, as: .smsOtp, user: user, pool: pool, client: client)
         case .webAuthn:
             return try await passkeyChallenge(user: user, pool: pool, client: client)
         default:

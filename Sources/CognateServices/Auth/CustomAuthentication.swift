@@ -47,8 +47,10 @@ struct CustomAuthentication {
             answer: answer, privateParameters: privateParameters, pool: pool, user: user, client: client,
             clientMetadata: auth.clientMetadata)
         var rounds = Self.rounds(session)
-        rounds.append(Round(challengeName: ChallengeNameType.customChallenge.rawValue, challengeResult: correct,
-                            challengeMetadata: session.state.custom?.challengeMetadata))
+        rounds.append(
+            Round(
+                challengeName: ChallengeNameType.customChallenge.rawValue, challengeResult: correct,
+                challengeMetadata: session.state.custom?.challengeMetadata))
         var state = session.state
         state.custom?.privateParameters = nil
         state.custom?.challengeMetadata = nil
@@ -60,7 +62,9 @@ struct CustomAuthentication {
         var rounds = Self.rounds(session)
         rounds.append(Round(challengeName: ChallengeNameType.passwordVerifier.rawValue, challengeResult: true))
         let state = Self.carried(session.state, rounds: rounds)
-        if var outcome = try await MfaChallenges(deps: deps, clientMetadata: auth.clientMetadata).challenge(user: user, pool: pool, client: client, carrying: state) {
+        if var outcome = try await MfaChallenges(deps: deps, clientMetadata: auth.clientMetadata).challenge(
+            user: user, pool: pool, client: client, carrying: state)
+        {
             outcome.parameters?["USER_ID_FOR_SRP"] = user.username
             return outcome
         }
@@ -68,7 +72,8 @@ struct CustomAuthentication {
     }
 
     /// After a second factor held within a custom sign-in.
-    func afterFactor(_ challenge: ChallengeNameType, session: AuthSession, user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
+    func afterFactor(_ challenge: ChallengeNameType, session: AuthSession, user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome
+    {
         var rounds = Self.rounds(session)
         rounds.append(Round(challengeName: challenge.rawValue, challengeResult: true))
         return try await next(rounds: rounds, state: session.state, user: user, pool: pool, client: client, clientMetadata: auth.clientMetadata)

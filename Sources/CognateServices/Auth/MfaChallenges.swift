@@ -46,8 +46,9 @@ struct MfaChallenges {
                 return try await issue(.email, user: user, pool: pool, client: client, carrying: carried)
             }
             let session = try await sessions.create(challenge: .mfaSetup, user: user, pool: pool, client: client, state: carried)
-            return AuthOutcome(challengeName: .mfaSetup, session: session,
-                               parameters: ["MFAS_CAN_SETUP": Self.jsonList(offered.map(\.rawValue))])
+            return AuthOutcome(
+                challengeName: .mfaSetup, session: session,
+                parameters: ["MFAS_CAN_SETUP": Self.jsonList(offered.map(\.rawValue))])
         }
         if factors.count == 1 { return try await issue(factors[0], user: user, pool: pool, client: client, carrying: carried) }
         if let preferred = user.mfa?.preferred, factors.contains(preferred) {
@@ -55,8 +56,9 @@ struct MfaChallenges {
         }
         let session = try await sessions.create(
             challenge: .selectMfaType, user: user, pool: pool, client: client, state: carried.with { $0.mfaChoices = factors })
-        return AuthOutcome(challengeName: .selectMfaType, session: session,
-                           parameters: ["MFAS_CAN_CHOOSE": Self.jsonList(factors.map(\.rawValue))])
+        return AuthOutcome(
+            challengeName: .selectMfaType, session: session,
+            parameters: ["MFAS_CAN_CHOOSE": Self.jsonList(factors.map(\.rawValue))])
     }
 
     /// Sends a sign-in code by SMS or email and answers `challenge` (SMS_MFA, SMS_OTP or EMAIL_OTP) with the
@@ -81,9 +83,11 @@ struct MfaChallenges {
                 state.codeHash = Codes.hash(code)
                 state.codeAttempts = 0
             })
-        return AuthOutcome(challengeName: challenge, session: session, parameters: [
-            "CODE_DELIVERY_DELIVERY_MEDIUM": factor == .sms ? "SMS" : "EMAIL", "CODE_DELIVERY_DESTINATION": destination,
-        ])
+        return AuthOutcome(
+            challengeName: challenge, session: session,
+            parameters: [
+                "CODE_DELIVERY_DELIVERY_MEDIUM": factor == .sms ? "SMS" : "EMAIL", "CODE_DELIVERY_DESTINATION": destination,
+            ])
     }
 
     /// Sends the code (SMS, email) and answers the factor's challenge.
@@ -97,8 +101,9 @@ struct MfaChallenges {
             if let name = user.mfa?.softwareToken?.friendlyName { parameters["FRIENDLY_DEVICE_NAME"] = name }
             return AuthOutcome(challengeName: .softwareTokenMfa, session: session, parameters: parameters)
         case .sms, .email:
-            return try await sendCode(factor, as: factor == .sms ? .smsMfa : .emailOtp, user: user, pool: pool, client: client,
-                                      carrying: carried)
+            return try await sendCode(
+                factor, as: factor == .sms ? .smsMfa : .emailOtp, user: user, pool: pool, client: client,
+                carrying: carried)
         }
     }
 
@@ -137,7 +142,7 @@ struct MfaChallenges {
     /// Whether `code` is the user's current TOTP and was not used before; a match uses up its time step.
     private func redeemSoftwareTokenCode(_ code: String, user: User, pool: UserPool) async throws -> CodeAnswer {
         guard let token = user.mfa?.softwareToken, let secret = Base32.decode(token.secret),
-              let step = TOTP.matchingStep(code, secret: secret, at: deps.clock.now())
+            let step = TOTP.matchingStep(code, secret: secret, at: deps.clock.now())
         else { return .mismatch }
         if let last = token.lastUsedStep, step <= last { return .reused }
         do {

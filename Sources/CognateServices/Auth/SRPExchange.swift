@@ -37,12 +37,12 @@ struct SRPExchange {
         _ responses: [String: String], srp: SignInState.SRPValues?, verifier: [UInt8], signingName: String, userID: String
     ) throws(CognitoError) -> Bool {
         guard let signature = responses["PASSWORD_CLAIM_SIGNATURE"].flatMap({ Data(base64Encoded: $0) }),
-              let block = responses["PASSWORD_CLAIM_SECRET_BLOCK"].flatMap({ Data(base64Encoded: $0) }),
-              let timestamp = responses["TIMESTAMP"],
-              let srp,
-              let b = BigEndian.bytes(fromHex: srp.serverSecret),
-              let bigB = BigEndian.bytes(fromHex: srp.serverPublic),
-              let a = BigEndian.bytes(fromHex: srp.clientPublic)
+            let block = responses["PASSWORD_CLAIM_SECRET_BLOCK"].flatMap({ Data(base64Encoded: $0) }),
+            let timestamp = responses["TIMESTAMP"],
+            let srp,
+            let b = BigEndian.bytes(fromHex: srp.serverSecret),
+            let bigB = BigEndian.bytes(fromHex: srp.serverPublic),
+            let a = BigEndian.bytes(fromHex: srp.clientPublic)
         else { return false }
         guard let date = SRPTimestamp.parse(timestamp), abs(date.timeIntervalSince(deps.clock.now())) <= 300 else {
             throw CognitoError(.notAuthorizedException, "The TIMESTAMP is not in Cognito's format or is too far from the server's time.")

@@ -17,9 +17,10 @@ struct SessionStore {
     ) async throws -> String {
         let token = handle ?? OpaqueToken.make(deps.random, bytes: 64)
         let minutes = client.settings.authSessionValidity ?? 3
-        try await deps.storage.createSession(AuthSession(
-            id: OpaqueToken.hash(token), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
-            challenge: challenge, state: state, expiresAt: deps.clock.now().addingTimeInterval(Double(minutes) * 60)))
+        try await deps.storage.createSession(
+            AuthSession(
+                id: OpaqueToken.hash(token), poolID: pool.id, clientID: client.clientID, usernameKey: user.usernameKey,
+                challenge: challenge, state: state, expiresAt: deps.clock.now().addingTimeInterval(Double(minutes) * 60)))
         return token
     }
 

@@ -59,9 +59,10 @@ enum SimulatedUser {
     /// next sweep removes. Without it, the fsync of a real user's write would time their existence.
     static func matchWrite(_ deps: ServiceDependencies, pool: UserPool) async throws {
         let now = deps.clock.now()
-        try await deps.storage.createSession(AuthSession(
-            id: OpaqueToken.hash(OpaqueToken.make(deps.random)), poolID: pool.id, clientID: "", usernameKey: "",
-            challenge: ChallengeNameType(rawValue: ""), state: SignInState(), expiresAt: now.addingTimeInterval(-AuthSession.maxLifetime - 1)))
+        try await deps.storage.createSession(
+            AuthSession(
+                id: OpaqueToken.hash(OpaqueToken.make(deps.random)), poolID: pool.id, clientID: "", usernameKey: "",
+                challenge: ChallengeNameType(rawValue: ""), state: SignInState(), expiresAt: now.addingTimeInterval(-AuthSession.maxLifetime - 1)))
     }
 }
 

@@ -7,10 +7,11 @@ import Foundation
 enum BrandingSettings {
     /// Colours are `RRGGBBAA` (or `RRGGBB`) hexadecimal, as Cognito writes them.
     static func isColor(_ text: String) -> Bool {
-        (text.utf8.count == 8 || text.utf8.count == 6) && text.utf8.allSatisfy { byte in
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
-                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
-        }
+        (text.utf8.count == 8 || text.utf8.count == 6)
+            && text.utf8.allSatisfy { byte in
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+            }
     }
 
     /// The document is an object, and every colour in it (a key named `color` or ending in `Color`) is a
@@ -90,39 +91,61 @@ enum BrandingSettings {
         ]),
         "componentClasses": .object([
             "buttons": .object(["borderRadius": .number(8)]),
-            "input": .object(mode(
-                ["defaults": .object(colors(["backgroundColor": "ffffffff", "borderColor": "7d8998ff"])), "placeholderColor": .string("5f6b7aff")],
-                ["defaults": .object(colors(["backgroundColor": "0f1b2aff", "borderColor": "5f6b7aff"])), "placeholderColor": .string("8d99a8ff")])
+            "input": .object(
+                mode(
+                    [
+                        "defaults": .object(colors(["backgroundColor": "ffffffff", "borderColor": "7d8998ff"])),
+                        "placeholderColor": .string("5f6b7aff"),
+                    ],
+                    [
+                        "defaults": .object(colors(["backgroundColor": "0f1b2aff", "borderColor": "5f6b7aff"])),
+                        "placeholderColor": .string("8d99a8ff"),
+                    ]
+                )
                 .merging(["borderRadius": .number(8)]) { $1 }),
             "inputLabel": .object(mode(colors(["textColor": "000716ff"]), colors(["textColor": "d1d5dbff"]))),
-            "link": .object(mode(
-                ["defaults": .object(colors(["textColor": "0972d3ff"])), "hover": .object(colors(["textColor": "033160ff"]))],
-                ["defaults": .object(colors(["textColor": "539fe5ff"])), "hover": .object(colors(["textColor": "89bdeeff"]))])),
+            "link": .object(
+                mode(
+                    ["defaults": .object(colors(["textColor": "0972d3ff"])), "hover": .object(colors(["textColor": "033160ff"]))],
+                    ["defaults": .object(colors(["textColor": "539fe5ff"])), "hover": .object(colors(["textColor": "89bdeeff"]))])),
             "focusState": .object(mode(colors(["borderColor": "0972d3ff"]), colors(["borderColor": "539fe5ff"]))),
         ]),
         "components": .object([
             "favicon": .object(["enabledTypes": .array([.string("ICO"), .string("SVG")])]),
-            "form": .object(mode(
-                colors(["backgroundColor": "ffffffff", "borderColor": "c6c6cdff"]),
-                colors(["backgroundColor": "0f1b2aff", "borderColor": "424650ff"]))
+            "form": .object(
+                mode(
+                    colors(["backgroundColor": "ffffffff", "borderColor": "c6c6cdff"]),
+                    colors(["backgroundColor": "0f1b2aff", "borderColor": "424650ff"])
+                )
                 .merging([
                     "borderRadius": .number(8), "backgroundImage": .object(["enabled": .bool(false)]),
-                    "logo": .object(["enabled": .bool(false), "formInclusion": .string("IN"), "location": .string("CENTER"),
-                                     "position": .string("TOP")]),
+                    "logo": .object([
+                        "enabled": .bool(false), "formInclusion": .string("IN"), "location": .string("CENTER"),
+                        "position": .string("TOP"),
+                    ]),
                 ]) { $1 }),
-            "pageBackground": .object(mode(colors(["color": "ffffffff"]), colors(["color": "0f1b2aff"]))
-                .merging(["image": .object(["enabled": .bool(true)])]) { $1 }),
-            "pageText": .object(mode(
-                colors(["headingColor": "000716ff", "bodyColor": "414d5cff", "descriptionColor": "414d5cff"]),
-                colors(["headingColor": "d1d5dbff", "bodyColor": "b6bec9ff", "descriptionColor": "b6bec9ff"]))),
-            "primaryButton": .object(mode(
-                ["defaults": .object(colors(["backgroundColor": "0972d3ff", "textColor": "ffffffff"])),
-                 "hover": .object(colors(["backgroundColor": "033160ff", "textColor": "ffffffff"]))],
-                ["defaults": .object(colors(["backgroundColor": "539fe5ff", "textColor": "000716ff"])),
-                 "hover": .object(colors(["backgroundColor": "89bdeeff", "textColor": "000716ff"]))])),
-            "alert": .object(mode(
-                ["error": .object(colors(["backgroundColor": "fff7f7ff", "borderColor": "d91515ff"]))],
-                ["error": .object(colors(["backgroundColor": "1a0000ff", "borderColor": "eb6f6fff"]))])
+            "pageBackground": .object(
+                mode(colors(["color": "ffffffff"]), colors(["color": "0f1b2aff"]))
+                    .merging(["image": .object(["enabled": .bool(true)])]) { $1 }),
+            "pageText": .object(
+                mode(
+                    colors(["headingColor": "000716ff", "bodyColor": "414d5cff", "descriptionColor": "414d5cff"]),
+                    colors(["headingColor": "d1d5dbff", "bodyColor": "b6bec9ff", "descriptionColor": "b6bec9ff"]))),
+            "primaryButton": .object(
+                mode(
+                    [
+                        "defaults": .object(colors(["backgroundColor": "0972d3ff", "textColor": "ffffffff"])),
+                        "hover": .object(colors(["backgroundColor": "033160ff", "textColor": "ffffffff"])),
+                    ],
+                    [
+                        "defaults": .object(colors(["backgroundColor": "539fe5ff", "textColor": "000716ff"])),
+                        "hover": .object(colors(["backgroundColor": "89bdeeff", "textColor": "000716ff"])),
+                    ])),
+            "alert": .object(
+                mode(
+                    ["error": .object(colors(["backgroundColor": "fff7f7ff", "borderColor": "d91515ff"]))],
+                    ["error": .object(colors(["backgroundColor": "1a0000ff", "borderColor": "eb6f6fff"]))]
+                )
                 .merging(["borderRadius": .number(12)]) { $1 }),
         ]),
     ])
@@ -157,9 +180,11 @@ enum BrandingSettings {
 
     /// Corner radii in pixels, kept to what a page can show.
     static func radii(_ settings: JSONValue) -> [(name: String, value: String)] {
-        [("--radius-button", number(settings, "componentClasses", "buttons", "borderRadius")),
-         ("--radius-input", number(settings, "componentClasses", "input", "borderRadius")),
-         ("--radius-form", number(settings, "components", "form", "borderRadius"))]
-            .compactMap { name, value in value.map { (name, "\(Int(min(max($0, 0), 40)))px") } }
+        [
+            ("--radius-button", number(settings, "componentClasses", "buttons", "borderRadius")),
+            ("--radius-input", number(settings, "componentClasses", "input", "borderRadius")),
+            ("--radius-form", number(settings, "components", "form", "borderRadius")),
+        ]
+        .compactMap { name, value in value.map { (name, "\(Int(min(max($0, 0), 40)))px") } }
     }
 }

@@ -30,8 +30,9 @@ struct ManagedLoginBrandingService {
             do {
                 try await deps.storage.createBrandingStyle(style)
             } catch StorageError.alreadyExists {
-                throw CognitoError(.managedLoginBrandingExistsException,
-                                   "A managed login branding style already exists for app client \(input.clientId).")
+                throw CognitoError(
+                    .managedLoginBrandingExistsException,
+                    "A managed login branding style already exists for app client \(input.clientId).")
             }
             return CreateManagedLoginBrandingResponse(managedLoginBranding: Self.wire(style, merged: false))
         }
@@ -41,8 +42,10 @@ struct ManagedLoginBrandingService {
         }
         table.register(Operations.DescribeManagedLoginBrandingByClient.self) { input, _ in
             _ = try await UserPoolService(deps).load(input.userPoolId)
-            let style = try await StorageError.map(notFound: CognitoError(
-                .resourceNotFoundException, "App client \(input.clientId) has no managed login branding style.")) {
+            let style = try await StorageError.map(
+                notFound: CognitoError(
+                    .resourceNotFoundException, "App client \(input.clientId) has no managed login branding style.")
+            ) {
                 try await deps.storage.brandingStyle(poolID: input.userPoolId, clientID: input.clientId)
             }
             return DescribeManagedLoginBrandingByClientResponse(
@@ -137,8 +140,9 @@ struct ManagedLoginBrandingService {
             managedLoginBrandingId: style.brandingID, userPoolId: style.poolID, useCognitoProvidedValues: style.useCognitoProvidedValues,
             settings: settings,
             assets: style.assets.map {
-                AssetType(category: AssetCategoryType(rawValue: $0.category), colorMode: ColorSchemeModeType(rawValue: $0.colorMode),
-                          extension: AssetExtensionType(rawValue: $0.fileExtension), bytes: $0.bytes, resourceId: $0.resourceID)
+                AssetType(
+                    category: AssetCategoryType(rawValue: $0.category), colorMode: ColorSchemeModeType(rawValue: $0.colorMode),
+                    extension: AssetExtensionType(rawValue: $0.fileExtension), bytes: $0.bytes, resourceId: $0.resourceID)
             },
             creationDate: style.creationDate, lastModifiedDate: style.lastModifiedDate)
     }

@@ -18,7 +18,8 @@ enum ManagedLoginTheme {
         case "DARK":
             css = ":root { color-scheme: dark; \(declarations("darkMode")) }"
         case "DYNAMIC":
-            css = ":root { color-scheme: light dark; \(declarations("lightMode")) } "
+            css =
+                ":root { color-scheme: light dark; \(declarations("lightMode")) } "
                 + "@media (prefers-color-scheme: dark) { :root { \(declarations("darkMode")) } }"
         default:
             css = ":root { color-scheme: light; \(declarations("lightMode")) }"

@@ -34,8 +34,9 @@ struct TermsService {
         }
         table.register(Operations.DescribeTermsByClient.self) { input, _ in
             _ = try await UserPoolService(deps).load(input.userPoolId)
-            guard let terms = try await deps.storage.terms(poolID: input.userPoolId, clientID: input.clientId)
-                .first(where: { $0.name == input.termsName })
+            guard
+                let terms = try await deps.storage.terms(poolID: input.userPoolId, clientID: input.clientId)
+                    .first(where: { $0.name == input.termsName })
             else { throw CognitoError(.resourceNotFoundException, "The app client \(input.clientId) has no \(input.termsName) terms.") }
             return DescribeTermsByClientResponse(terms: Self.wire(terms))
         }
@@ -73,8 +74,9 @@ struct TermsService {
             }
             return ListTermsResponse(
                 terms: page.items.map {
-                    TermsDescriptionType(termsId: $0.termsID, termsName: $0.name, enforcement: TermsEnforcementType(rawValue: $0.enforcement),
-                                         creationDate: $0.creationDate, lastModifiedDate: $0.lastModifiedDate)
+                    TermsDescriptionType(
+                        termsId: $0.termsID, termsName: $0.name, enforcement: TermsEnforcementType(rawValue: $0.enforcement),
+                        creationDate: $0.creationDate, lastModifiedDate: $0.lastModifiedDate)
                 },
                 nextToken: page.nextToken)
         }
@@ -110,7 +112,8 @@ struct TermsService {
     /// The links the sign-up page shows: only once the client has both documents (AWS), each in the
     /// default language.
     static func signUpLinks(_ deps: ServiceDependencies, client: AppClient) async throws -> (termsOfUse: String, privacy: String)? {
-        guard let documents = try await StorageError.ifPresent({ try await deps.storage.terms(poolID: client.poolID, clientID: client.clientID) }) else { return nil }
+        guard let documents = try await StorageError.ifPresent({ try await deps.storage.terms(poolID: client.poolID, clientID: client.clientID) })
+        else { return nil }
         func link(_ name: String) -> String? {
             guard let links = documents.first(where: { $0.name == name })?.links else { return nil }
             return links["cognito:default"] ?? links["cognito:english"] ?? links.sorted { $0.key < $1.key }.first?.value

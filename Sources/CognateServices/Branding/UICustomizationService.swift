@@ -23,7 +23,9 @@ public struct UICustomizationService: Sendable {
                 throw Errors.invalidParameter("The image file must be a PNG or a JPEG.")
             }
             let now = deps.clock.now()
-            let created = (try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: pool.id, clientID: clientID) }))?.creationDate ?? now
+            let created =
+                (try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: pool.id, clientID: clientID) }))?.creationDate
+                ?? now
             let record = UICustomization(
                 poolID: pool.id, clientID: clientID, css: input.css, image: input.imageFile,
                 version: String(Int64(now.timeIntervalSince1970 * 1000)), creationDate: created, lastModifiedDate: now)
@@ -34,7 +36,9 @@ public struct UICustomizationService: Sendable {
             let pool = try await UserPoolService(deps).load(input.userPoolId)
             let clientID = try await clientKey(input.clientId, pool: pool)
             let record = try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: pool.id, clientID: clientID) })
-            let fallback = clientID == UICustomization.allClients ? nil
+            let fallback =
+                clientID == UICustomization.allClients
+                ? nil
                 : try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: pool.id, clientID: UICustomization.allClients) })
             guard let found = record ?? fallback else { return GetUICustomizationResponse(uiCustomization: UICustomizationType()) }
             return GetUICustomizationResponse(uiCustomization: wire(found))
@@ -52,7 +56,8 @@ public struct UICustomizationService: Sendable {
 
     func wire(_ record: UICustomization) -> UICustomizationType {
         UICustomizationType(
-            userPoolId: record.poolID, clientId: record.clientID, imageUrl: record.image.map { _ in Self.imagePath(record) }
+            userPoolId: record.poolID, clientId: record.clientID,
+            imageUrl: record.image.map { _ in Self.imagePath(record) }
                 .map { deps.configuration.publicBaseURL + $0 },
             css: record.css, cssVersion: record.version, lastModifiedDate: record.lastModifiedDate, creationDate: record.creationDate)
     }
@@ -64,14 +69,19 @@ public struct UICustomizationService: Sendable {
 
     /// The branding the pages of this client show: its own, else the pool's.
     public func branding(for client: AppClient) async throws -> UICustomization? {
-        if let own = try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: client.poolID, clientID: client.clientID) }) { return own }
-        return try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: client.poolID, clientID: UICustomization.allClients) })
+        if let own = try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: client.poolID, clientID: client.clientID) }) {
+            return own
+        }
+        return try await StorageError.ifPresent({
+            try await deps.storage.uiCustomization(poolID: client.poolID, clientID: UICustomization.allClients)
+        })
     }
 
     /// The logo behind an image path, with its content type.
     public func image(poolID: String, clientID: String, version: String) async throws -> (Data, String)? {
-        guard let record = try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: poolID, clientID: clientID) }), record.version == version,
-              let image = record.image
+        guard let record = try await StorageError.ifPresent({ try await deps.storage.uiCustomization(poolID: poolID, clientID: clientID) }),
+            record.version == version,
+            let image = record.image
         else { return nil }
         return (image, Self.isPNG(image) ? "image/png" : "image/jpeg")
     }

@@ -29,14 +29,16 @@ public struct AccountInspector: Sendable {
     public func refreshTokens(poolID: String, username: String) async throws -> [Token] {
         let pool = try await deps.storage.userPool(id: poolID)
         let now = deps.clock.now()
-        return try await deps.storage.refreshTokens(poolID: poolID, usernameKey: UserDirectory(pool: pool, storage: deps.storage).usernameKey(username))
-            .map { record in
-                let state: Token.State =
-                    record.revoked ? .revoked : record.expiresAt <= now ? .expired : record.rotatedAt != nil ? .rotated : .live
-                return Token(
-                    clientID: record.clientID, issuedAt: record.issuedAt, expiresAt: record.expiresAt, state: state, scopes: record.scopes,
-                    deviceKey: record.deviceKey)
-            }
+        return try await deps.storage.refreshTokens(
+            poolID: poolID, usernameKey: UserDirectory(pool: pool, storage: deps.storage).usernameKey(username)
+        )
+        .map { record in
+            let state: Token.State =
+                record.revoked ? .revoked : record.expiresAt <= now ? .expired : record.rotatedAt != nil ? .rotated : .live
+            return Token(
+                clientID: record.clientID, issuedAt: record.issuedAt, expiresAt: record.expiresAt, state: state, scopes: record.scopes,
+                deviceKey: record.deviceKey)
+        }
     }
 
     /// Whether messages are kept (the outbox exists only with the test endpoints).

@@ -15,10 +15,11 @@ public struct AWSARN: Sendable, Equatable {
     public init?(_ text: String) {
         guard text.utf8.count <= 2_048 else { return nil }
         let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 6, parts[0] == "arn", ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"].contains(parts[1]),
-              !parts[2].isEmpty, parts[2].utf8.allSatisfy({ Self.isLower($0) || Self.isDigit($0) || $0 == UInt8(ascii: "-") }),
-              Self.isRegion(parts[3]), parts[4].utf8.count == 12, parts[4].utf8.allSatisfy(Self.isDigit),
-              !parts[5].isEmpty, parts[5].utf8.allSatisfy({ Self.isResourceByte($0) })
+        guard parts.count == 6, parts[0] == "arn",
+            ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"].contains(parts[1]),
+            !parts[2].isEmpty, parts[2].utf8.allSatisfy({ Self.isLower($0) || Self.isDigit($0) || $0 == UInt8(ascii: "-") }),
+            Self.isRegion(parts[3]), parts[4].utf8.count == 12, parts[4].utf8.allSatisfy(Self.isDigit),
+            !parts[5].isEmpty, parts[5].utf8.allSatisfy({ Self.isResourceByte($0) })
         else { return nil }
         (partition, service, region, account, resource) = (parts[1], parts[2], parts[3], parts[4], parts[5])
     }
@@ -27,7 +28,7 @@ public struct AWSARN: Sendable, Equatable {
     public static func isRegion(_ text: String) -> Bool {
         let words = text.split(separator: "-", omittingEmptySubsequences: false)
         guard (3...5).contains(words.count), text.utf8.count <= 25, let last = words.last, (1...2).contains(last.count),
-              last.utf8.allSatisfy(isDigit)
+            last.utf8.allSatisfy(isDigit)
         else { return false }
         return words.dropLast().allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(isLower) }
     }
@@ -67,11 +68,14 @@ public struct AWSARN: Sendable, Equatable {
         for (member, value) in functions {
             guard let value else { continue }
             guard isFunction(value) else {
-                throw CognitoError(.invalidParameterException, "LambdaConfig.\(member) is not the ARN of a Lambda function (arn:aws:lambda:<region>:<account>:function:<name>).")
+                throw CognitoError(
+                    .invalidParameterException,
+                    "LambdaConfig.\(member) is not the ARN of a Lambda function (arn:aws:lambda:<region>:<account>:function:<name>).")
             }
         }
         if let key = config.kmsKeyID, !isKey(key) {
-            throw CognitoError(.invalidParameterException, "LambdaConfig.KMSKeyID is not the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>).")
+            throw CognitoError(
+                .invalidParameterException, "LambdaConfig.KMSKeyID is not the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>).")
         }
     }
 }

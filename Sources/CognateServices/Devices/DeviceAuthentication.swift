@@ -22,10 +22,12 @@ struct DeviceAuthentication {
         guard Self.tracksDevices(pool), let device = user.device(deviceKey), device.isConfirmed else { return nil }
         let handle = Self.handle(pool: pool, client: client, user: user, deviceKey: device.key)
         _ = try await StorageError.ifPresent({ try await deps.storage.takeSession(id: OpaqueToken.hash(handle)) })
-        _ = try await sessions.create(challenge: .deviceSrpAuth, user: user, pool: pool, client: client,
-                                      state: SignInState(deviceKey: device.key), handle: handle)
-        return AuthOutcome(challengeName: .deviceSrpAuth, session: handle,
-                           parameters: ["USERNAME": user.username, "DEVICE_KEY": device.key])
+        _ = try await sessions.create(
+            challenge: .deviceSrpAuth, user: user, pool: pool, client: client,
+            state: SignInState(deviceKey: device.key), handle: handle)
+        return AuthOutcome(
+            challengeName: .deviceSrpAuth, session: handle,
+            parameters: ["USERNAME": user.username, "DEVICE_KEY": device.key])
     }
 
     static func handle(pool: UserPool, client: AppClient, user: User, deviceKey: String) -> String {
@@ -36,23 +38,26 @@ struct DeviceAuthentication {
     func start(_ responses: [String: String], session: AuthSession, user: User, pool: UserPool, client: AppClient) async throws -> AuthOutcome {
         let key = try AuthService.required("DEVICE_KEY", responses)
         guard key == session.state.deviceKey, let device = user.device(key), let verifier = device.verifier,
-              let salt = device.saltHex
+            let salt = device.saltHex
         else { throw CognitoError(.notAuthorizedException, "Device does not exist.") }
         let (srp, srpB, secretBlock) = try SRPExchange(deps: deps).start(
             srpA: try AuthService.required("SRP_A", responses), verifier: Array(verifier))
-        _ = try await sessions.create(challenge: .devicePasswordVerifier, user: user, pool: pool, client: client,
-                                      state: SignInState(deviceKey: key).with { $0.srp = srp },
-                                      handle: secretBlock)
-        return AuthOutcome(challengeName: .devicePasswordVerifier, session: secretBlock, parameters: [
-            "SRP_B": srpB, "SALT": salt, "SECRET_BLOCK": secretBlock, "USERNAME": user.username, "DEVICE_KEY": key,
-        ])
+        _ = try await sessions.create(
+            challenge: .devicePasswordVerifier, user: user, pool: pool, client: client,
+            state: SignInState(deviceKey: key).with { $0.srp = srp },
+            handle: secretBlock)
+        return AuthOutcome(
+            challengeName: .devicePasswordVerifier, session: secretBlock,
+            parameters: [
+                "SRP_B": srpB, "SALT": salt, "SECRET_BLOCK": secretBlock, "USERNAME": user.username, "DEVICE_KEY": key,
+            ])
     }
 
     /// DEVICE_PASSWORD_VERIFIER: the claim signed with the device's secret. Answers the device.
     func verify(_ responses: [String: String], session: AuthSession, user: User, pool: UserPool) async throws -> Device {
         let failure = CognitoError(.notAuthorizedException, "Incorrect username or password.")
         guard let key = session.state.deviceKey, responses["DEVICE_KEY"] == nil || responses["DEVICE_KEY"] == key,
-              let device = user.device(key), let verifier = device.verifier
+            let device = user.device(key), let verifier = device.verifier
         else { throw failure }
         let policy = SignInPolicy(deps: deps)
         try policy.admit(user)
@@ -69,8 +74,9 @@ struct DeviceAuthentication {
     /// Hands out a new device for a sign-in from a device the pool does not know yet.
     func register(user: User, pool: UserPool) async throws -> NewDeviceMetadataType {
         let region = pool.id.split(separator: "_").first.map(String.init) ?? deps.configuration.defaultRegion
-        let device = Device(key: region + "_" + deps.random.uuid(), groupKey: "-" + deps.random.string(9, from: Alphabets.alphanumeric),
-                            createdAt: deps.clock.now())
+        let device = Device(
+            key: region + "_" + deps.random.uuid(), groupKey: "-" + deps.random.string(9, from: Alphabets.alphanumeric),
+            createdAt: deps.clock.now())
         try await UserAdminService(deps).update(pool, user) { user in
             var devices = user.devices ?? []
             devices.append(device)

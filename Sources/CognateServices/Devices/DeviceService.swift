@@ -75,8 +75,8 @@ struct DeviceService {
     private func confirm(_ input: ConfirmDeviceRequest, pool: UserPool, user: User) async throws -> ConfirmDeviceResponse {
         guard user.device(input.deviceKey) != nil else { throw Self.notFound }
         guard let config = input.deviceSecretVerifierConfig,
-              let verifier = config.passwordVerifier.flatMap({ Data(base64Encoded: $0) }), verifier.contains(where: { $0 != 0 }),
-              let salt = config.salt.flatMap({ Data(base64Encoded: $0) }), !salt.isEmpty
+            let verifier = config.passwordVerifier.flatMap({ Data(base64Encoded: $0) }), verifier.contains(where: { $0 != 0 }),
+            let salt = config.salt.flatMap({ Data(base64Encoded: $0) }), !salt.isEmpty
         else {
             throw Errors.invalidParameter("DeviceSecretVerifierConfig needs a base64 PasswordVerifier and Salt.")
         }
@@ -135,10 +135,13 @@ struct DeviceService {
 extension Device {
     /// The device as the API shows it.
     var wire: DeviceType {
-        var attributes = [AttributeType(name: "device_status", value: "valid"),
-                          AttributeType(name: "dev:device_remembered_status", value: remembered ? "remembered" : "not_remembered")]
+        var attributes = [
+            AttributeType(name: "device_status", value: "valid"),
+            AttributeType(name: "dev:device_remembered_status", value: remembered ? "remembered" : "not_remembered"),
+        ]
         if let name { attributes.append(AttributeType(name: "device_name", value: name)) }
-        return DeviceType(deviceKey: key, deviceAttributes: attributes, deviceCreateDate: createdAt,
-                          deviceLastModifiedDate: lastModifiedAt, deviceLastAuthenticatedDate: lastAuthenticatedAt)
+        return DeviceType(
+            deviceKey: key, deviceAttributes: attributes, deviceCreateDate: createdAt,
+            deviceLastModifiedDate: lastModifiedAt, deviceLastAuthenticatedDate: lastAuthenticatedAt)
     }
 }

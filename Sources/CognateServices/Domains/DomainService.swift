@@ -105,7 +105,8 @@ struct DomainService {
         case .prefix:
             guard isLabel(given) else {
                 throw Errors.invalidParameter(
-                    "The domain name contains an invalid character. Domain names can only contain lower-case letters, numbers, and hyphens. Please enter a different name that follows this format: \(prefixPattern)")
+                    "The domain name contains an invalid character. Domain names can only contain lower-case letters, numbers, and hyphens. Please enter a different name that follows this format: \(prefixPattern)"
+                )
             }
             if let word = reservedWords.first(where: { given.contains($0) }) {
                 throw Errors.invalidParameter("Domain cannot contain reserved word: \(word)")
@@ -119,7 +120,8 @@ struct DomainService {
             }
             guard labels.count >= 3 else {
                 throw Errors.invalidParameter(
-                    "Custom domain is not a valid subdomain: Was not able to resolve a DNS A record for the parent domain or domain parent is a top-level domain.")
+                    "Custom domain is not a valid subdomain: Was not able to resolve a DNS A record for the parent domain or domain parent is a top-level domain."
+                )
             }
             return name
         }
@@ -129,7 +131,9 @@ struct DomainService {
     static func isLabel(_ label: String) -> Bool {
         let bytes = Array(label.utf8)
         guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else { return false }
-        return bytes.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+        return bytes.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// Custom domains need an ACM certificate in us-east-1 (CloudFront's region).
@@ -137,7 +141,8 @@ struct DomainService {
         // The model requires it; the generated type does not (a prefix domain reports an empty configuration).
         guard let certificate = config.certificateArn else {
             throw Errors.invalidParameter(
-                "1 validation error detected: Value null at 'customDomainConfig.certificateArn' failed to satisfy constraint: Member must not be null")
+                "1 validation error detected: Value null at 'customDomainConfig.certificateArn' failed to satisfy constraint: Member must not be null"
+            )
         }
         guard certificate.hasPrefix("arn:aws:acm:us-east-1:"), certificate.contains(":certificate/") else {
             throw Errors.invalidParameter(

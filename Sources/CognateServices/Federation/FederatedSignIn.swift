@@ -65,18 +65,21 @@ public struct FederatedSignIn: Sendable {
         let nonce = OpaqueToken.make(deps.random, bytes: 32)
         let verifier = Base64URL.encode(deps.random.bytes(48))
         do {
-            try await deps.storage.createFederationState(FederationState(
-                stateHash: OpaqueToken.hash(state), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
-                nonce: nonce, codeVerifier: verifier, expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
-                browserBinding: BrowserBinding.hash(binding)))
+            try await deps.storage.createFederationState(
+                FederationState(
+                    stateHash: OpaqueToken.hash(state), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
+                    nonce: nonce, codeVerifier: verifier, expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
+                    browserBinding: BrowserBinding.hash(binding)))
         } catch StorageError.capacityReached {
             return back("temporarily_unavailable", Self.busy)
         }
         let challenge = Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8))))
-        return OAuthRedirect.query(authorize, [
-            "response_type": "code", "client_id": clientID, "redirect_uri": callbackURL, "scope": provider.details["authorize_scopes"],
-            "state": state, "nonce": nonce, "code_challenge": challenge, "code_challenge_method": "S256",
-        ])
+        return OAuthRedirect.query(
+            authorize,
+            [
+                "response_type": "code", "client_id": clientID, "redirect_uri": callbackURL, "scope": provider.details["authorize_scopes"],
+                "state": state, "nonce": nonce, "code_challenge": challenge, "code_challenge_method": "S256",
+            ])
     }
 
     /// The answer when the pool has as many sign-ins waiting at providers as it may keep.
@@ -87,7 +90,8 @@ public struct FederatedSignIn: Sendable {
     public func routesByEmail(_ request: AuthorizeRequest) async throws -> Bool {
         for name in request.client.settings.supportedIdentityProviders ?? [] where name != "COGNITO" {
             if let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: request.pool.id, name: name) }),
-               provider.identifiers.contains(where: { $0.contains(".") }) {
+                provider.identifiers.contains(where: { $0.contains(".") })
+            {
                 return true
             }
         }
@@ -98,8 +102,9 @@ public struct FederatedSignIn: Sendable {
     public func provider(forEmail email: String, _ request: AuthorizeRequest) async throws -> String? {
         guard email.utf8.count <= 320, let at = email.lastIndex(of: "@") else { return nil }
         let domain = email[email.index(after: at)...].lowercased()
-        guard !domain.isEmpty, let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: request.pool.id, identifier: domain) }),
-              (request.client.settings.supportedIdentityProviders ?? []).contains(provider.name)
+        guard !domain.isEmpty,
+            let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: request.pool.id, identifier: domain) }),
+            (request.client.settings.supportedIdentityProviders ?? []).contains(provider.name)
         else { return nil }
         return provider.name
     }
@@ -112,7 +117,8 @@ public struct FederatedSignIn: Sendable {
     /// known (the database does not answer).
     public func finish(_ query: [String: String], host: String?, binding: String?) async throws -> Outcome {
         guard let state = query["state"], !state.isEmpty, state.utf8.count <= 256,
-              let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: OpaqueToken.hash(state)) }), stored.expiresAt > deps.clock.now()
+            let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: OpaqueToken.hash(state)) }),
+            stored.expiresAt > deps.clock.now()
         else { return .errorPage("invalid_request") }
         let request: AuthorizeRequest
         switch try await AuthorizeRequest.check(stored.authorizeQuery, host: nil, deps: deps) {
@@ -134,7 +140,11 @@ public struct FederatedSignIn: Sendable {
         guard let code = query["code"], !code.isEmpty, code.utf8.count <= 4096 else {
             return back("invalid_request", "The identity provider sent no code.")
         }
-        guard let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: request.pool.id, name: stored.providerName) }) else {
+        guard
+            let provider = try await StorageError.ifPresent({
+                try await deps.storage.identityProvider(poolID: request.pool.id, name: stored.providerName)
+            })
+        else {
             return back("invalid_request", "The identity provider no longer exists.")
         }
         do {
@@ -149,7 +159,10 @@ public struct FederatedSignIn: Sendable {
             if let chosen = try await FederationTriggers(deps: deps).inbound(
                 provider: provider, userName: FederatedUsers.username(provider: provider, subject: subject), clientID: request.client.clientID,
                 pool: request.pool,
-                attributes: ["tokenResponse": .object(answer.tokenResponse), "idToken": .object(answer.idToken), "userInfo": .object(answer.userInfo)]) {
+                attributes: [
+                    "tokenResponse": .object(answer.tokenResponse), "idToken": .object(answer.idToken), "userInfo": .object(answer.userInfo),
+                ])
+            {
                 claims = chosen.mapValues(JSONValue.string)
             }
             let user = try await FederatedUsers(deps: deps).signIn(
@@ -211,8 +224,10 @@ public struct FederatedSignIn: Sendable {
             }
             guard keys.status == 200 else { throw ProviderFailure("The identity provider's keys could not be read.") }
             do {
-                claims = try IDTokenVerifier(issuer: issuer, clientID: clientID, clientSecret: provider.details["client_secret"], now: deps.clock.now())
-                    .verify(idToken, keys: keys.body, nonce: nonce)
+                claims = try IDTokenVerifier(
+                    issuer: issuer, clientID: clientID, clientSecret: provider.details["client_secret"], now: deps.clock.now()
+                )
+                .verify(idToken, keys: keys.body, nonce: nonce)
             } catch let failure as IDTokenVerifier.Failure {
                 throw ProviderFailure("The identity provider's ID token was refused: \(failure.description).")
             }

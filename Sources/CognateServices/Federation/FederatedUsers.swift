@@ -55,12 +55,13 @@ struct FederatedUsers {
             return fields["providerName"] == .string(provider.name) && fields["userId"] == .string(subject)
         }
         if !known {
-            list.append(.object([
-                "userId": .string(subject), "providerName": .string(provider.name), "providerType": .string(provider.type),
-                // A SAML identity names its provider's entity ID; OIDC and social identities name none.
-                "issuer": provider.type == "SAML" ? ((try? SAMLSignIn.metadata(provider).entityID).map(JSONValue.string) ?? .null) : .null,
-                "primary": .bool(list.isEmpty), "dateCreated": .number((since.timeIntervalSince1970 * 1000).rounded()),
-            ]))
+            list.append(
+                .object([
+                    "userId": .string(subject), "providerName": .string(provider.name), "providerType": .string(provider.type),
+                    // A SAML identity names its provider's entity ID; OIDC and social identities name none.
+                    "issuer": provider.type == "SAML" ? ((try? SAMLSignIn.metadata(provider).entityID).map(JSONValue.string) ?? .null) : .null,
+                    "primary": .bool(list.isEmpty), "dateCreated": .number((since.timeIntervalSince1970 * 1000).rounded()),
+                ]))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -125,7 +126,9 @@ struct FederatedUsers {
             try await deps.storage.createUser(user)
         } catch StorageError.alreadyExists(let what) {
             // A sign-in of the same identity that got there first: this one signs the same user in.
-            if what == "username", let first = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: key) }), first.status == Self.status {
+            if what == "username", let first = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: key) }),
+                first.status == Self.status
+            {
                 return first
             }
             throw CognitoError(.aliasExistsException, UserDirectory.aliasTakenMessage(try await directory.takenAlias(of: user)))

@@ -28,10 +28,10 @@ struct IDTokenVerifier {
         guard token.utf8.count <= Self.maxToken else { throw Failure("the ID token is too long") }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = Base64URL.decode(String(parts[0])), let payloadBytes = Base64URL.decode(String(parts[1])),
-              let signature = Base64URL.decode(String(parts[2])),
-              let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
-              case .object(let claims)? = try? JSONDecoder().decode(JSONValue.self, from: Data(payloadBytes)),
-              let algorithm = header["alg"] as? String
+            let signature = Base64URL.decode(String(parts[2])),
+            let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
+            case .object(let claims)? = try? JSONDecoder().decode(JSONValue.self, from: Data(payloadBytes)),
+            let algorithm = header["alg"] as? String
         else { throw Failure("the ID token is not a JWT") }
         let signed = Array((parts[0] + "." + parts[1]).utf8)
         guard try checkSignature(Array(signature), of: signed, algorithm: algorithm, kid: header["kid"] as? String, keys: keys) else {
@@ -67,7 +67,7 @@ struct IDTokenVerifier {
             return ConstantTime.equal(Array(mac), signature)
         }
         guard keys.count <= 256 * 1024, let document = try? JSONSerialization.jsonObject(with: Data(keys)) as? [String: Any],
-              let list = document["keys"] as? [[String: Any]]
+            let list = document["keys"] as? [[String: Any]]
         else { throw Failure("the provider's JWKS cannot be read") }
         // The key the header names, else every key of the algorithm's type.
         let candidates = list.filter { key in
@@ -81,8 +81,8 @@ struct IDTokenVerifier {
         switch algorithm {
         case "RS256", "RS384", "RS512":
             guard key["kty"] as? String == "RSA", let n = (key["n"] as? String).flatMap { Base64URL.decode($0) },
-                  let e = (key["e"] as? String).flatMap { Base64URL.decode($0) }, n.count >= 256, n.count <= 1024,
-                  let publicKey = try? _RSA.Signing.PublicKey(n: n, e: e)
+                let e = (key["e"] as? String).flatMap { Base64URL.decode($0) }, n.count >= 256, n.count <= 1024,
+                let publicKey = try? _RSA.Signing.PublicKey(n: n, e: e)
             else { return false }
             let rsa = _RSA.Signing.RSASignature(rawRepresentation: signature)
             switch algorithm {
@@ -92,16 +92,16 @@ struct IDTokenVerifier {
             }
         case "ES256":
             guard key["kty"] as? String == "EC", key["crv"] as? String == "P-256", let x = (key["x"] as? String).flatMap { Base64URL.decode($0) },
-                  let y = (key["y"] as? String).flatMap { Base64URL.decode($0) }, x.count == 32, y.count == 32,
-                  let publicKey = try? P256.Signing.PublicKey(rawRepresentation: x + y),
-                  let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
+                let y = (key["y"] as? String).flatMap { Base64URL.decode($0) }, x.count == 32, y.count == 32,
+                let publicKey = try? P256.Signing.PublicKey(rawRepresentation: x + y),
+                let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
             else { return false }
             return publicKey.isValidSignature(ecdsa, for: SHA256.hash(data: message))
         case "ES384":
             guard key["kty"] as? String == "EC", key["crv"] as? String == "P-384", let x = (key["x"] as? String).flatMap { Base64URL.decode($0) },
-                  let y = (key["y"] as? String).flatMap { Base64URL.decode($0) }, x.count == 48, y.count == 48,
-                  let publicKey = try? P384.Signing.PublicKey(rawRepresentation: x + y),
-                  let ecdsa = try? P384.Signing.ECDSASignature(rawRepresentation: signature)
+                let y = (key["y"] as? String).flatMap { Base64URL.decode($0) }, x.count == 48, y.count == 48,
+                let publicKey = try? P384.Signing.PublicKey(rawRepresentation: x + y),
+                let ecdsa = try? P384.Signing.ECDSASignature(rawRepresentation: signature)
             else { return false }
             return publicKey.isValidSignature(ecdsa, for: SHA384.hash(data: message))
         default:

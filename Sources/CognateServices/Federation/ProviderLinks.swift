@@ -21,10 +21,15 @@ struct ProviderLinks {
             let destination = try await destinationUser(input.destinationUser, pool: pool)
             // The identity must not have signed in already: AWS does not merge users.
             if source.attributeName == Self.subject,
-               (try await StorageError.ifPresent({ try await deps.storage.user(
-                   poolID: pool.id, usernameKey: UserDirectory(pool: pool, storage: deps.storage).usernameKey(
-                       (source.providerName + "_" + source.value).lowercased())) })) != nil {
-                throw Errors.invalidParameter("Merging is not currently supported, provide a SourceUser that has not been used to sign into the user pool.")
+                (try await StorageError.ifPresent({
+                    try await deps.storage.user(
+                        poolID: pool.id,
+                        usernameKey: UserDirectory(pool: pool, storage: deps.storage).usernameKey(
+                            (source.providerName + "_" + source.value).lowercased()))
+                })) != nil
+            {
+                throw Errors.invalidParameter(
+                    "Merging is not currently supported, provide a SourceUser that has not been used to sign into the user pool.")
             }
             if (destination.linkedIdentities ?? []).count >= Self.maxLinks {
                 throw CognitoError(.limitExceededException, "A user can have at most \(Self.maxLinks) linked identities.")
@@ -34,8 +39,10 @@ struct ProviderLinks {
                 try await UserAdminService(deps).update(pool, destination) { user in
                     var links = user.linkedIdentities ?? []
                     links.removeAll { $0.aliasKey == source.aliasKey }
-                    links.append(LinkedIdentity(providerName: source.providerName, attributeName: source.attributeName, value: source.value,
-                                                linkedAt: now))
+                    links.append(
+                        LinkedIdentity(
+                            providerName: source.providerName, attributeName: source.attributeName, value: source.value,
+                            linkedAt: now))
                     user.linkedIdentities = links
                 }
             } catch let error as CognitoError where error.code == .aliasExistsException {
@@ -69,8 +76,9 @@ struct ProviderLinks {
             // A federated user who is not linked: they can no longer sign in with the provider.
             let username = (identity.providerName + "_" + identity.value).lowercased()
             let key = UserDirectory(pool: pool, storage: deps.storage).usernameKey(username)
-            guard identity.attributeName == Self.subject, let federated = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: key) }),
-                  federated.status == FederatedUsers.status
+            guard identity.attributeName == Self.subject,
+                let federated = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: key) }),
+                federated.status == FederatedUsers.status
             else { throw Errors.userNotFound }
             try await UserAdminService(deps).update(pool, federated) { $0.enabled = false }
             return .init()
@@ -92,7 +100,8 @@ struct ProviderLinks {
         if attribute != Self.subject {
             guard !ProviderDetails.social.contains(provider.type), provider.attributeMapping[attribute] != nil, attribute != "username" else {
                 throw Errors.invalidParameter(
-                    "ProviderAttributeName must be Cognito_Subject\(ProviderDetails.social.contains(provider.type) ? "" : " or an attribute the provider maps to").")
+                    "ProviderAttributeName must be Cognito_Subject\(ProviderDetails.social.contains(provider.type) ? "" : " or an attribute the provider maps to")."
+                )
             }
         }
         return LinkedIdentity(providerName: provider.name, attributeName: attribute, value: value, linkedAt: deps.clock.now())
@@ -106,7 +115,10 @@ struct ProviderLinks {
         }
         let directory = UserDirectory(pool: pool, storage: deps.storage)
         let username = name == "Cognito" ? value : (name + "_" + value).lowercased()
-        guard let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: directory.usernameKey(username)) }) else {
+        guard
+            let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: directory.usernameKey(username)) }
+            )
+        else {
             throw Errors.userNotFound
         }
         return user

@@ -27,10 +27,12 @@ enum ProviderRequests {
         var form: [String: String?] = [
             "grant_type": "authorization_code", "code": code, "redirect_uri": callback, "client_id": clientID, "code_verifier": verifier,
         ]
-        form["client_secret"] = provider.type == "SignInWithApple" ? try appleClientSecret(provider.details, now: now) : provider.details["client_secret"]
+        form["client_secret"] =
+            provider.type == "SignInWithApple" ? try appleClientSecret(provider.details, now: now) : provider.details["client_secret"]
         let encoded = OAuthRedirect.encode(form)
         if provider.details["token_request_method"] == "GET" {
-            return WebRequest(method: "GET", url: tokenURL + (tokenURL.contains("?") ? "&" : "?") + encoded, headers: [("Accept", "application/json")])
+            return WebRequest(
+                method: "GET", url: tokenURL + (tokenURL.contains("?") ? "&" : "?") + encoded, headers: [("Accept", "application/json")])
         }
         return WebRequest(
             method: "POST", url: tokenURL, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
@@ -45,14 +47,15 @@ enum ProviderRequests {
             url += claims.joined(separator: ",")
         }
         let post = provider.details["attributes_request_method"] == "POST"
-        return WebRequest(method: post ? "POST" : "GET", url: url, headers: [("Authorization", "Bearer " + accessToken), ("Accept", "application/json")])
+        return WebRequest(
+            method: post ? "POST" : "GET", url: url, headers: [("Authorization", "Bearer " + accessToken), ("Accept", "application/json")])
     }
 
     /// Sign in with Apple's client secret: an ES256 JWT by the team (`iss`) for the client (`sub`), for Apple
     /// (`aud`), valid five minutes, under the key `key_id`.
     static func appleClientSecret(_ details: [String: String], now: Date) throws -> String {
         guard let pem = details["private_key"], let team = details["team_id"], let keyID = details["key_id"], let client = details["client_id"],
-              let key = try? P256.Signing.PrivateKey(pemRepresentation: pem)
+            let key = try? P256.Signing.PrivateKey(pemRepresentation: pem)
         else { throw Failure(description: "Sign in with Apple needs team_id, key_id, client_id and an EC P-256 private_key.") }
         let iat = Int(now.timeIntervalSince1970)
         let header = try JSONSerialization.data(withJSONObject: ["alg": "ES256", "kid": keyID], options: [.sortedKeys])

@@ -20,17 +20,21 @@ public struct SAMLLogout: Sendable {
     /// Throws when the database fails.
     public func start(cookie: String?, target: String) async throws -> String? {
         guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256,
-              let session = try await StorageError.ifPresent({ try await deps.storage.loginSession(hash: OpaqueToken.hash(cookie)) }), let saml = session.saml,
-              let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: session.poolID, name: saml.providerName) }),
-              provider.details["IDPSignout"] == "true",
-              let destination = try? SAMLSignIn.metadata(provider).singleLogoutRedirect,
-              let pool = try await StorageError.ifPresent({ try await deps.storage.userPool(id: session.poolID) })
+            let session = try await StorageError.ifPresent({ try await deps.storage.loginSession(hash: OpaqueToken.hash(cookie)) }),
+            let saml = session.saml,
+            let provider = try await StorageError.ifPresent({
+                try await deps.storage.identityProvider(poolID: session.poolID, name: saml.providerName)
+            }),
+            provider.details["IDPSignout"] == "true",
+            let destination = try? SAMLSignIn.metadata(provider).singleLogoutRedirect,
+            let pool = try await StorageError.ifPresent({ try await deps.storage.userPool(id: session.poolID) })
         else { return nil }
         let requestID = SAMLMessages.id(deps.random.bytes(20))
         let relayState = OpaqueToken.make(deps.random, bytes: 32)
-        try await deps.storage.createFederationState(FederationState(
-            stateHash: OpaqueToken.hash(relayState), poolID: pool.id, providerName: provider.name, authorizeQuery: [Self.targetKey: target],
-            nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime)))
+        try await deps.storage.createFederationState(
+            FederationState(
+                stateHash: OpaqueToken.hash(relayState), poolID: pool.id, providerName: provider.name, authorizeQuery: [Self.targetKey: target],
+                nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime)))
         let key = try await SAMLSignIn(deps: deps).poolKey(pool)
         do {
             let xml = SAMLMessages.logoutRequest(
@@ -55,13 +59,18 @@ public struct SAMLLogout: Sendable {
     /// Throws when the database fails.
     public func finish(_ parameters: [String: String], rawQuery: String?) async throws -> Outcome {
         guard let relayState = parameters["RelayState"], !relayState.isEmpty, relayState.utf8.count <= 256,
-              let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: OpaqueToken.hash(relayState)) }), stored.expiresAt > deps.clock.now(),
-              let target = stored.authorizeQuery[Self.targetKey]
+            let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: OpaqueToken.hash(relayState)) }),
+            stored.expiresAt > deps.clock.now(),
+            let target = stored.authorizeQuery[Self.targetKey]
         else { return .refused("Invalid samlResponse or relayState from identity provider") }
         guard let encoded = parameters["SAMLResponse"], encoded.utf8.count <= SAMLSignIn.maximumEncoded,
-              let decoded = Data(base64Encoded: encoded.filter { !$0.isWhitespace }), !decoded.isEmpty
+            let decoded = Data(base64Encoded: encoded.filter { !$0.isWhitespace }), !decoded.isEmpty
         else { return .refused("Invalid base64 SAMLResponse") }
-        guard let provider = try await StorageError.ifPresent({ try await deps.storage.identityProvider(poolID: stored.poolID, name: stored.providerName) }) else {
+        guard
+            let provider = try await StorageError.ifPresent({
+                try await deps.storage.identityProvider(poolID: stored.poolID, name: stored.providerName)
+            })
+        else {
             return .refused("Error in SAML logout response processing: The identity provider no longer exists.")
         }
         do {

@@ -58,10 +58,11 @@ public struct SAMLSignIn: Sendable {
         let requestID = SAMLMessages.id(deps.random.bytes(20))
         let relayState = OpaqueToken.make(deps.random, bytes: 32)
         do {
-            try await deps.storage.createFederationState(FederationState(
-                stateHash: OpaqueToken.hash(relayState), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
-                nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
-                browserBinding: BrowserBinding.hash(binding)))
+            try await deps.storage.createFederationState(
+                FederationState(
+                    stateHash: OpaqueToken.hash(relayState), poolID: request.pool.id, providerName: provider.name, authorizeQuery: query,
+                    nonce: requestID, codeVerifier: "", expiresAt: deps.clock.now().addingTimeInterval(FederationState.lifetime),
+                    browserBinding: BrowserBinding.hash(binding)))
         } catch StorageError.capacityReached {
             return back(request, "temporarily_unavailable", FederatedSignIn.busy)
         }
@@ -84,7 +85,7 @@ public struct SAMLSignIn: Sendable {
         let invalid = FederatedSignIn.Outcome.errorPage("Invalid samlResponse or relayState from identity provider")
         guard let encoded = form["SAMLResponse"], !encoded.isEmpty else { return invalid }
         guard encoded.utf8.count <= Self.maximumEncoded,
-              let decoded = Data(base64Encoded: encoded.filter { !$0.isWhitespace }), decoded.count <= Self.maximumResponse
+            let decoded = Data(base64Encoded: encoded.filter { !$0.isWhitespace }), decoded.count <= Self.maximumResponse
         else { return .errorPage("The SAML response is larger than \(Self.maximumResponse) characters.") }
         guard !decoded.isEmpty else { return .errorPage("Invalid base64 SAMLResponse") }
         // AWS's page for this endpoint names the parameter "Relaystate" once; both spellings are taken.
@@ -96,7 +97,8 @@ public struct SAMLSignIn: Sendable {
         var providerName: String?
         var bound = true
         if !relayState.isEmpty, relayState.utf8.count <= 256,
-           let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: OpaqueToken.hash(relayState)) }) {
+            let stored = try await StorageError.ifPresent({ try await deps.storage.takeFederationState(hash: OpaqueToken.hash(relayState)) })
+        {
             guard stored.expiresAt > deps.clock.now() else { return invalid }
             requestID = stored.nonce
             query = stored.authorizeQuery
@@ -155,10 +157,12 @@ public struct SAMLSignIn: Sendable {
         // Each assertion once: its ID is remembered past the time it could still be taken.
         do {
             let lifetime = FederationState.lifetime + 2 * 120
-            try await deps.storage.createFederationState(FederationState(
-                stateHash: OpaqueToken.hash("saml-assertion:" + provider.name + ":" + assertion.issuer + ":" + assertion.id), poolID: request.pool.id,
-                providerName: provider.name, authorizeQuery: [:], nonce: "", codeVerifier: "",
-                expiresAt: deps.clock.now().addingTimeInterval(lifetime)))
+            try await deps.storage.createFederationState(
+                FederationState(
+                    stateHash: OpaqueToken.hash("saml-assertion:" + provider.name + ":" + assertion.issuer + ":" + assertion.id),
+                    poolID: request.pool.id,
+                    providerName: provider.name, authorizeQuery: [:], nonce: "", codeVerifier: "",
+                    expiresAt: deps.clock.now().addingTimeInterval(lifetime)))
         } catch StorageError.alreadyExists {
             return refused("The assertion was already used.")
         }
@@ -167,8 +171,10 @@ public struct SAMLSignIn: Sendable {
         }
         do {
             if let chosen = try await FederationTriggers(deps: deps).inbound(
-                provider: provider, userName: FederatedUsers.username(provider: provider, subject: assertion.nameID), clientID: request.client.clientID,
-                pool: request.pool, attributes: ["samlResponse": .object(claims)]) {
+                provider: provider, userName: FederatedUsers.username(provider: provider, subject: assertion.nameID),
+                clientID: request.client.clientID,
+                pool: request.pool, attributes: ["samlResponse": .object(claims)])
+            {
                 claims = chosen.mapValues(JSONValue.string)
             }
             let user = try await FederatedUsers(deps: deps).signIn(

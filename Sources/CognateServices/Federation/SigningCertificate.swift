@@ -41,7 +41,8 @@ struct SigningCertificate {
             let certificate = try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(bytes: [0x01] + serial), publicKey: privateKey.publicKey,
                 notValidBefore: key.createdAt, notValidAfter: key.createdAt.addingTimeInterval(Self.validity), issuer: name, subject: name,
-                signatureAlgorithm: .sha256WithRSAEncryption, extensions: try Certificate.Extensions {
+                signatureAlgorithm: .sha256WithRSAEncryption,
+                extensions: try Certificate.Extensions {
                     Critical(BasicConstraints.notCertificateAuthority)
                     Critical(KeyUsage(digitalSignature: true))
                 }, issuerPrivateKey: privateKey)

@@ -79,14 +79,16 @@ struct GroupService {
         table.register(Operations.AdminListGroupsForUser.self) { input, _ in
             let (_, user) = try await UserAdminService(deps).find(input.userPoolId, input.username)
             let page = try await StorageError.map(notFound: Errors.userNotFound) {
-                try await deps.storage.listGroups(poolID: input.userPoolId, memberKey: user.usernameKey, PageRequest(token: input.nextToken, limit: input.limit ?? 60))
+                try await deps.storage.listGroups(
+                    poolID: input.userPoolId, memberKey: user.usernameKey, PageRequest(token: input.nextToken, limit: input.limit ?? 60))
             }
             return AdminListGroupsForUserResponse(groups: page.items.map(\.wireType), nextToken: page.nextToken)
         }
         table.register(Operations.ListUsersInGroup.self) { input, _ in
             _ = try await load(input.userPoolId, input.groupName)
             let page = try await StorageError.map(notFound: Errors.groupNotFound) {
-                try await deps.storage.listMembers(poolID: input.userPoolId, groupName: input.groupName, PageRequest(token: input.nextToken, limit: input.limit ?? 60))
+                try await deps.storage.listMembers(
+                    poolID: input.userPoolId, groupName: input.groupName, PageRequest(token: input.nextToken, limit: input.limit ?? 60))
             }
             return ListUsersInGroupResponse(users: page.items.map(\.wireType), nextToken: page.nextToken)
         }

@@ -33,21 +33,29 @@ struct ProviderDetails {
     static func socialEndpoints(_ type: String, _ details: [String: String]) -> [String: String] {
         switch type {
         case "Google":
-            return ["authorize_url": "https://accounts.google.com/o/oauth2/v2/auth", "token_url": "https://www.googleapis.com/oauth2/v4/token",
-                    "token_request_method": "POST", "attributes_url": "https://people.googleapis.com/v1/people/me?personFields=",
-                    "attributes_url_add_attributes": "true", "oidc_issuer": "https://accounts.google.com"]
+            return [
+                "authorize_url": "https://accounts.google.com/o/oauth2/v2/auth", "token_url": "https://www.googleapis.com/oauth2/v4/token",
+                "token_request_method": "POST", "attributes_url": "https://people.googleapis.com/v1/people/me?personFields=",
+                "attributes_url_add_attributes": "true", "oidc_issuer": "https://accounts.google.com",
+            ]
         case "Facebook":
             let version = details["api_version"] ?? "v17.0"
-            return ["authorize_url": "https://www.facebook.com/\(version)/dialog/oauth",
-                    "token_url": "https://graph.facebook.com/\(version)/oauth/access_token", "token_request_method": "GET",
-                    "attributes_url": "https://graph.facebook.com/\(version)/me?fields=", "attributes_url_add_attributes": "true"]
+            return [
+                "authorize_url": "https://www.facebook.com/\(version)/dialog/oauth",
+                "token_url": "https://graph.facebook.com/\(version)/oauth/access_token", "token_request_method": "GET",
+                "attributes_url": "https://graph.facebook.com/\(version)/me?fields=", "attributes_url_add_attributes": "true",
+            ]
         case "LoginWithAmazon":
-            return ["authorize_url": "https://www.amazon.com/ap/oa", "token_url": "https://api.amazon.com/auth/o2/token",
-                    "token_request_method": "POST", "attributes_url": "https://api.amazon.com/user/profile",
-                    "attributes_url_add_attributes": "false"]
+            return [
+                "authorize_url": "https://www.amazon.com/ap/oa", "token_url": "https://api.amazon.com/auth/o2/token",
+                "token_request_method": "POST", "attributes_url": "https://api.amazon.com/user/profile",
+                "attributes_url_add_attributes": "false",
+            ]
         case "SignInWithApple":
-            return ["authorize_url": "https://appleid.apple.com/auth/authorize", "token_url": "https://appleid.apple.com/auth/token",
-                    "oidc_issuer": "https://appleid.apple.com", "token_request_method": "POST"]
+            return [
+                "authorize_url": "https://appleid.apple.com/auth/authorize", "token_url": "https://appleid.apple.com/auth/token",
+                "oidc_issuer": "https://appleid.apple.com", "token_request_method": "POST",
+            ]
         default:
             return [:]
         }
@@ -113,8 +121,10 @@ struct ProviderDetails {
             throw Errors.invalidParameter("The OpenID configuration of \(issuer.prefix(256)) names another issuer.")
         }
         var out: [String: String] = [:]
-        for (key, field) in [("authorize_url", "authorization_endpoint"), ("token_url", "token_endpoint"), ("attributes_url", "userinfo_endpoint"),
-                             ("jwks_uri", "jwks_uri")] {
+        for (key, field) in [
+            ("authorize_url", "authorization_endpoint"), ("token_url", "token_endpoint"), ("attributes_url", "userinfo_endpoint"),
+            ("jwks_uri", "jwks_uri"),
+        ] {
             if let value = document[field] as? String { out[key] = value }
         }
         return out

@@ -16,7 +16,7 @@ public struct ProviderURLPolicy: Sendable {
     /// Throws InvalidParameterException naming `member` when Cognate will not call `text`.
     func check(_ text: String, member: String) throws(CognitoError) {
         guard text.utf8.count <= 2_048, let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(),
-              !host.isEmpty, url.user == nil, url.password == nil
+            !host.isEmpty, url.user == nil, url.password == nil
         else { throw Errors.invalidParameter("\(member) must be an https URL.") }
         if allowsLocal {
             guard scheme == "https" || scheme == "http" else { throw Errors.invalidParameter("\(member) must be an https URL.") }
@@ -36,14 +36,16 @@ public struct ProviderURLPolicy: Sendable {
         if host == "localhost" || host.hasSuffix(".localhost") { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
         if octets.count == 4, octets.allSatisfy({ $0 != nil && (0...255).contains($0!) }) {
-            let a = octets[0]!, b = octets[1]!
+            let a = octets[0]!
+            let b = octets[1]!
             return a == 0 || a == 10 || a == 127 || (a == 169 && b == 254) || (a == 172 && (16...31).contains(b)) || (a == 192 && b == 168)
                 || (a == 100 && (64...127).contains(b))
         }
         if host.contains(":") {
             if host == "::" || host == "::1" { return true }
             if host.hasPrefix("fc") || host.hasPrefix("fd") || host.hasPrefix("fe8") || host.hasPrefix("fe9") || host.hasPrefix("fea")
-                || host.hasPrefix("feb") {
+                || host.hasPrefix("feb")
+            {
                 return true
             }
             // An IPv4 address written inside IPv6 (::ffff:127.0.0.1) is that address.

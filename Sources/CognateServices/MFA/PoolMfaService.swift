@@ -71,12 +71,15 @@ struct PoolMfaService {
         webAuthn: WebAuthnConfigurationType
     ) {
         let factors = s.mfaFactors
-        let sms = factors.contains(.sms)
+        let sms =
+            factors.contains(.sms)
             ? SmsMfaConfigType(smsAuthenticationMessage: s.smsAuthenticationMessage, smsConfiguration: s.smsConfiguration) : nil
         var webAuthn = s.webAuthnConfiguration ?? WebAuthnConfigurationType()
         if webAuthn.userVerification == nil { webAuthn.userVerification = .preferred }
         if webAuthn.factorConfiguration == nil { webAuthn.factorConfiguration = .singleFactor }
-        return (sms, SoftwareTokenMfaConfigType(enabled: factors.contains(.softwareToken)), s.emailMfaConfiguration,
-                s.mfaConfiguration ?? .off, webAuthn)
+        return (
+            sms, SoftwareTokenMfaConfigType(enabled: factors.contains(.softwareToken)), s.emailMfaConfiguration,
+            s.mfaConfiguration ?? .off, webAuthn
+        )
     }
 }

@@ -15,14 +15,16 @@ struct UserMfaService {
     func register(in table: inout OperationTable) {
         table.register(Operations.SetUserMFAPreference.self) { input, _ in
             let (pool, user, _) = try await verifier.verify(input.accessToken)
-            try await setPreference(pool: pool, user: user, sms: input.smsMfaSettings, totp: input.softwareTokenMfaSettings,
-                                    email: input.emailMfaSettings, webAuthn: input.webAuthnMfaSettings)
+            try await setPreference(
+                pool: pool, user: user, sms: input.smsMfaSettings, totp: input.softwareTokenMfaSettings,
+                email: input.emailMfaSettings, webAuthn: input.webAuthnMfaSettings)
             return .init()
         }
         table.register(Operations.AdminSetUserMFAPreference.self) { input, _ in
             let (pool, user) = try await admin.find(input.userPoolId, input.username)
-            try await setPreference(pool: pool, user: user, sms: input.smsMfaSettings, totp: input.softwareTokenMfaSettings,
-                                    email: input.emailMfaSettings, webAuthn: input.webAuthnMfaSettings)
+            try await setPreference(
+                pool: pool, user: user, sms: input.smsMfaSettings, totp: input.softwareTokenMfaSettings,
+                email: input.emailMfaSettings, webAuthn: input.webAuthnMfaSettings)
             return .init()
         }
         table.register(Operations.SetUserSettings.self) { input, _ in

@@ -45,8 +45,10 @@ public struct PageBranding: Sendable {
     public var faviconPath: String?
     public var faviconType: String?
 
-    public init(css: String? = nil, logoPath: String? = nil, themeCSS: String? = nil, backgroundPath: String? = nil,
-                faviconPath: String? = nil, faviconType: String? = nil) {
+    public init(
+        css: String? = nil, logoPath: String? = nil, themeCSS: String? = nil, backgroundPath: String? = nil,
+        faviconPath: String? = nil, faviconType: String? = nil
+    ) {
         self.css = css
         self.logoPath = logoPath
         self.themeCSS = themeCSS
@@ -73,11 +75,12 @@ extension AuthorizeRequest {
 
     /// `host` is the request's `Host`: on one of a pool's domains, only that pool's clients are served.
     /// Throws only when the answer cannot be known (the database does not answer).
-    static func check(_ query: [String: String], host: String?, deps: ServiceDependencies) async throws -> Result<AuthorizeRequest, AuthorizeFailure> {
+    static func check(_ query: [String: String], host: String?, deps: ServiceDependencies) async throws -> Result<AuthorizeRequest, AuthorizeFailure>
+    {
         let clientID = query["client_id"]
         guard let clientID, !clientID.isEmpty, clientID.utf8.count <= 128,
-              let client = try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: clientID) }),
-              let pool = try await StorageError.ifPresent({ try await deps.storage.userPool(id: client.poolID) })
+            let client = try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: clientID) }),
+            let pool = try await StorageError.ifPresent({ try await deps.storage.userPool(id: client.poolID) })
         else { return .failure(.errorPage(error: "redirect_mismatch", clientID: nil)) }
         let hostDomain = try await domain(host: host, deps: deps)
         if let hostDomain, hostDomain.poolID != pool.id {
@@ -123,7 +126,8 @@ extension AuthorizeRequest {
         }
         let branding: PageBranding?
         if version == 2 {
-            guard let style = try await StorageError.ifPresent({ try await deps.storage.brandingStyle(poolID: pool.id, clientID: client.clientID) }) else {
+            guard let style = try await StorageError.ifPresent({ try await deps.storage.brandingStyle(poolID: pool.id, clientID: client.clientID) })
+            else {
                 return .failure(.noBrandingStyle(clientID: clientID))
             }
             branding = ManagedLoginTheme.pageBranding(style)
@@ -132,10 +136,11 @@ extension AuthorizeRequest {
                 PageBranding(css: record.css, logoPath: record.image == nil ? nil : UICustomizationService.imagePath(record))
             }
         }
-        return .success(AuthorizeRequest(
-            pool: pool, client: client, responseType: responseType, redirectURI: redirect, scopes: scopes, state: state,
-            codeChallenge: challenge, nonce: query["nonce"], forcesLogin: query["prompt"] == "login", branding: branding,
-            managedLoginVersion: version))
+        return .success(
+            AuthorizeRequest(
+                pool: pool, client: client, responseType: responseType, redirectURI: redirect, scopes: scopes, state: state,
+                codeChallenge: challenge, nonce: query["nonce"], forcesLogin: query["prompt"] == "login", branding: branding,
+                managedLoginVersion: version))
     }
 }
 
@@ -146,7 +151,8 @@ extension AuthorizeRequest {
         if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") { name = String(name[..<colon]) }
         let labels = name.split(separator: ".")
         if labels.count == 5, labels[1] == "auth", labels[3] == "amazoncognito", labels[4] == "com",
-           let domain = try await StorageError.ifPresent({ try await deps.storage.domain(name: String(labels[0])) }), domain.kind == .prefix {
+            let domain = try await StorageError.ifPresent({ try await deps.storage.domain(name: String(labels[0])) }), domain.kind == .prefix
+        {
             return domain
         }
         if let domain = try await StorageError.ifPresent({ try await deps.storage.domain(name: name) }), domain.kind == .custom { return domain }

@@ -23,7 +23,7 @@ public struct ManagedLogin: Sendable {
     /// An image of a managed login branding style, with its content type.
     public func brandingAsset(poolID: String, brandingID: String, category: String, colorMode: String) async throws -> (Data, String)? {
         guard poolID.utf8.count <= 55, brandingID.utf8.count <= 64,
-              let style = try await StorageError.ifPresent({ try await deps.storage.brandingStyle(poolID: poolID, brandingID: brandingID) })
+            let style = try await StorageError.ifPresent({ try await deps.storage.brandingStyle(poolID: poolID, brandingID: brandingID) })
         else { return nil }
         return ManagedLoginTheme.asset(style, category: category, colorMode: colorMode)
     }
@@ -135,15 +135,17 @@ public struct ManagedLogin: Sendable {
             return .signedIn(user)
         }
         if outcome.challengeName == .mfaSetup, let session = outcome.session,
-           (outcome.parameters?["MFAS_CAN_SETUP"] ?? "").contains(ChallengeNameType.softwareTokenMfa.rawValue) {
+            (outcome.parameters?["MFAS_CAN_SETUP"] ?? "").contains(ChallengeNameType.softwareTokenMfa.rawValue)
+        {
             // The pages set up an authenticator app, as AssociateSoftwareToken does for an app.
             let (secret, next) = try await SoftwareTokenService(deps).associate(session: session)
             return .challenge(PageChallenge(setup: next, username: username, secret: secret, issuer: request.pool.name))
         }
         guard let name = outcome.challengeName, let session = outcome.session,
-              let step = PageChallenge(name, session: session, username: username, parameters: outcome.parameters ?? [:])
+            let step = PageChallenge(name, session: session, username: username, parameters: outcome.parameters ?? [:])
         else {
-            return .needsAnotherStep("This account needs a sign-in step that these pages do not offer yet: \(outcome.challengeName?.rawValue ?? "unknown").")
+            return .needsAnotherStep(
+                "This account needs a sign-in step that these pages do not offer yet: \(outcome.challengeName?.rawValue ?? "unknown").")
         }
         return .challenge(step)
     }
@@ -193,42 +195,51 @@ public struct ManagedLogin: Sendable {
     public func signUp(_ request: AuthorizeRequest, username: String, password: String, email: String?) async throws -> Result<String?, PageError> {
         let attributes = email.flatMap { $0.isEmpty ? nil : [AttributeType(name: "email", value: $0)] }
         return try await run {
-            let answer = try await SignUpService(deps).signUp(SignUpRequest(
-                clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
-                password: password, userAttributes: attributes))
+            let answer = try await SignUpService(deps).signUp(
+                SignUpRequest(
+                    clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
+                    password: password, userAttributes: attributes))
             return answer.codeDeliveryDetails?.destination
         }
     }
 
     public func confirmSignUp(_ request: AuthorizeRequest, username: String, code: String) async throws -> Result<Void, PageError> {
         try await run {
-            _ = try await SignUpService(deps).confirm(ConfirmSignUpRequest(
-                clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
-                confirmationCode: code))
+            _ = try await SignUpService(deps).confirm(
+                ConfirmSignUpRequest(
+                    clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
+                    confirmationCode: code))
         }
     }
 
     public func resendCode(_ request: AuthorizeRequest, username: String) async throws -> Result<String?, PageError> {
         try await run {
-            try await SignUpService(deps).resend(ResendConfirmationCodeRequest(
-                clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username))
-                .codeDeliveryDetails?.destination
+            try await SignUpService(deps).resend(
+                ResendConfirmationCodeRequest(
+                    clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username)
+            )
+            .codeDeliveryDetails?.destination
         }
     }
 
     public func forgotPassword(_ request: AuthorizeRequest, username: String) async throws -> Result<String?, PageError> {
         try await run {
-            try await PasswordRecoveryService(deps).forgot(ForgotPasswordRequest(
-                clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username))
-                .codeDeliveryDetails?.destination
+            try await PasswordRecoveryService(deps).forgot(
+                ForgotPasswordRequest(
+                    clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username)
+            )
+            .codeDeliveryDetails?.destination
         }
     }
 
-    public func confirmForgotPassword(_ request: AuthorizeRequest, username: String, code: String, password: String) async throws -> Result<Void, PageError> {
+    public func confirmForgotPassword(_ request: AuthorizeRequest, username: String, code: String, password: String) async throws -> Result<
+        Void, PageError
+    > {
         try await run {
-            _ = try await PasswordRecoveryService(deps).confirmForgot(ConfirmForgotPasswordRequest(
-                clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
-                confirmationCode: code, password: password))
+            _ = try await PasswordRecoveryService(deps).confirmForgot(
+                ConfirmForgotPasswordRequest(
+                    clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
+                    confirmationCode: code, password: password))
         }
     }
 
@@ -254,18 +265,20 @@ public struct ManagedLogin: Sendable {
     /// Starts the browser's session; answers the cookie's value.
     public func startSession(user: User, authTime: Date, saml: SAMLSession? = nil) async throws -> String {
         let token = OpaqueToken.make(deps.random)
-        try await deps.storage.createLoginSession(LoginSession(
-            sessionHash: OpaqueToken.hash(token), poolID: user.poolID, usernameKey: user.usernameKey, authTime: authTime,
-            expiresAt: authTime.addingTimeInterval(LoginSession.lifetime), saml: saml))
+        try await deps.storage.createLoginSession(
+            LoginSession(
+                sessionHash: OpaqueToken.hash(token), poolID: user.poolID, usernameKey: user.usernameKey, authTime: authTime,
+                expiresAt: authTime.addingTimeInterval(LoginSession.lifetime), saml: saml))
         return token
     }
 
     /// The signed-in user behind a live session cookie of this pool, and when they signed in.
     public func sessionUser(cookie: String?, pool: UserPool) async throws -> (user: User, authTime: Date)? {
         guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256,
-              let session = try await StorageError.ifPresent({ try await deps.storage.loginSession(hash: OpaqueToken.hash(cookie)) }),
-              session.poolID == pool.id, session.expiresAt > deps.clock.now(),
-              let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: session.usernameKey) }), user.enabled
+            let session = try await StorageError.ifPresent({ try await deps.storage.loginSession(hash: OpaqueToken.hash(cookie)) }),
+            session.poolID == pool.id, session.expiresAt > deps.clock.now(),
+            let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: pool.id, usernameKey: session.usernameKey) }),
+            user.enabled
         else { return nil }
         return (user, session.authTime)
     }
@@ -281,32 +294,38 @@ public struct ManagedLogin: Sendable {
         switch request.responseType {
         case .code:
             let code = deps.random.uuid()
-            try await deps.storage.createAuthorizationCode(AuthorizationCode(
-                codeHash: OpaqueToken.hash(code), poolID: request.pool.id, clientID: request.client.clientID,
-                usernameKey: user.usernameKey, redirectURI: request.redirectURI, scopes: request.scopes,
-                codeChallenge: request.codeChallenge, nonce: request.nonce, authTime: authTime,
-                expiresAt: deps.clock.now().addingTimeInterval(AuthorizationCode.lifetime)))
+            try await deps.storage.createAuthorizationCode(
+                AuthorizationCode(
+                    codeHash: OpaqueToken.hash(code), poolID: request.pool.id, clientID: request.client.clientID,
+                    usernameKey: user.usernameKey, redirectURI: request.redirectURI, scopes: request.scopes,
+                    codeChallenge: request.codeChallenge, nonce: request.nonce, authTime: authTime,
+                    expiresAt: deps.clock.now().addingTimeInterval(AuthorizationCode.lifetime)))
             return OAuthRedirect.query(request.redirectURI, ["code": code, "state": request.state])
         case .token:
             // The implicit grant never hands out a refresh token.
             let result = try await TokenIssuer(deps: deps).signIn(
-                TokenGeneration(.hostedAuth), pool: request.pool, client: request.client, user: user, authTime: authTime, scopes: request.scopes, nonce: request.nonce)
-            return OAuthRedirect.fragment(request.redirectURI, [
-                "access_token": result.accessToken, "id_token": result.idToken, "token_type": "Bearer",
-                "expires_in": result.expiresIn.map(String.init), "state": request.state,
-            ])
+                TokenGeneration(.hostedAuth), pool: request.pool, client: request.client, user: user, authTime: authTime, scopes: request.scopes,
+                nonce: request.nonce)
+            return OAuthRedirect.fragment(
+                request.redirectURI,
+                [
+                    "access_token": result.accessToken, "id_token": result.idToken, "token_type": "Bearer",
+                    "expires_in": result.expiresIn.map(String.init), "state": request.state,
+                ])
         }
     }
 
     /// `/logout`: where the browser goes after its session ends, or nil when the request is not valid.
     public func logoutTarget(_ query: [String: String]) async throws -> String? {
-        guard let clientID = query["client_id"], let client = try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: clientID) }) else { return nil }
+        guard let clientID = query["client_id"],
+            let client = try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: clientID) })
+        else { return nil }
         if let logout = query["logout_uri"] {
             return (client.settings.logoutURLs ?? []).contains(logout) ? logout : nil
         }
         // Signed out and shown the sign-in form again, for the given redirect URI.
         guard let redirect = query["redirect_uri"], (client.settings.callbackURLs ?? []).contains(redirect),
-              query["response_type"] != nil
+            query["response_type"] != nil
         else { return nil }
         var parameters: [String: String?] = ["client_id": clientID, "redirect_uri": redirect, "response_type": query["response_type"]]
         parameters["state"] = query["state"]

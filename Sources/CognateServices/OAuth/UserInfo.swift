@@ -24,7 +24,7 @@ public struct UserInfo: Sendable {
             return nil
         }
         guard let clientID = verified.claims["client_id"]?.string,
-              let client = try await StorageError.ifPresent({ try await deps.storage.appClient(poolID: verified.pool.id, clientID: clientID) })
+            let client = try await StorageError.ifPresent({ try await deps.storage.appClient(poolID: verified.pool.id, clientID: clientID) })
         else { return nil }
         let user = verified.user
         var out: [String: String] = ["sub": user.sub, "username": user.username]

@@ -29,17 +29,21 @@ struct Messenger {
         let custom = rendered ? try await customMessage(trigger, pool: pool, user: user) : nil
         for medium in mediums {
             let kind: OutboxMessage.Medium = medium == .email ? .email : .sms
-            if let recipient = user.attribute(medium == .email ? "email" : "phone_number"), let sender = SenderTriggers.function(for: kind, in: pool) {
-                try await handOff(temporaryPassword, medium: kind, function: sender, purpose: "invitation", recipient: recipient, pool: pool, user: user,
-                                  trigger: trigger)
+            if let recipient = user.attribute(medium == .email ? "email" : "phone_number"), let sender = SenderTriggers.function(for: kind, in: pool)
+            {
+                try await handOff(
+                    temporaryPassword, medium: kind, function: sender, purpose: "invitation", recipient: recipient, pool: pool, user: user,
+                    trigger: trigger)
                 continue
             }
             switch medium {
             case .email:
                 guard let email = user.attribute("email") else { continue }
-                let body = Self.render(custom?.email ?? template?.emailMessage ?? Self.defaultInviteEmail, username: user.username, code: temporaryPassword)
-                try await deliver(pool: pool, user: user, medium: .email, recipient: email,
-                                  subject: custom?.subject ?? template?.emailSubject ?? Self.defaultInviteSubject, body: body, code: temporaryPassword)
+                let body = Self.render(
+                    custom?.email ?? template?.emailMessage ?? Self.defaultInviteEmail, username: user.username, code: temporaryPassword)
+                try await deliver(
+                    pool: pool, user: user, medium: .email, recipient: email,
+                    subject: custom?.subject ?? template?.emailSubject ?? Self.defaultInviteSubject, body: body, code: temporaryPassword)
             default:
                 guard let phone = user.attribute("phone_number") else { continue }
                 let body = Self.render(custom?.sms ?? template?.smsMessage ?? Self.defaultInviteSMS, username: user.username, code: temporaryPassword)
@@ -61,16 +65,18 @@ struct Messenger {
         let destination = user.attribute(attribute) ?? ""
         let details = CodeDeliveryDetailsType(destination: Codes.mask(destination, medium: medium), deliveryMedium: medium, attributeName: attribute)
         if let sender = SenderTriggers.function(for: medium == .email ? .email : .sms, in: pool) {
-            try await handOff(code, medium: medium == .email ? .email : .sms, function: sender, purpose: purpose, recipient: destination, pool: pool,
-                              user: user, trigger: trigger)
+            try await handOff(
+                code, medium: medium == .email ? .email : .sms, function: sender, purpose: purpose, recipient: destination, pool: pool,
+                user: user, trigger: trigger)
             return details
         }
         let custom = try await customMessage(trigger, pool: pool, user: user)
         if medium == .email {
             let body = Self.render(custom?.email ?? template?.emailMessage ?? Self.defaultVerificationMessage, username: user.username, code: code)
-            try await deliver(pool: pool, user: user, medium: .email, recipient: destination,
-                              subject: custom?.subject ?? template?.emailSubject ?? Self.defaultVerificationSubject, body: body, code: code,
-                              purpose: purpose)
+            try await deliver(
+                pool: pool, user: user, medium: .email, recipient: destination,
+                subject: custom?.subject ?? template?.emailSubject ?? Self.defaultVerificationSubject, body: body, code: code,
+                purpose: purpose)
         } else {
             let body = Self.render(custom?.sms ?? template?.smsMessage ?? Self.defaultVerificationMessage, username: user.username, code: code)
             try await deliver(pool: pool, user: user, medium: .sms, recipient: destination, subject: nil, body: body, code: code, purpose: purpose)
@@ -98,9 +104,10 @@ struct Messenger {
             let destination = user.attribute("email") ?? ""
             let configuration = pool.settings.emailMfaConfiguration
             let body = Self.render(custom?.email ?? configuration?.message ?? Self.defaultAuthenticationMessage, username: user.username, code: code)
-            try await deliver(pool: pool, user: user, medium: .email, recipient: destination,
-                              subject: custom?.subject ?? configuration?.subject ?? Self.defaultAuthenticationSubject, body: body, code: code,
-                              purpose: "mfa")
+            try await deliver(
+                pool: pool, user: user, medium: .email, recipient: destination,
+                subject: custom?.subject ?? configuration?.subject ?? Self.defaultAuthenticationSubject, body: body, code: code,
+                purpose: "mfa")
             return Codes.mask(destination, medium: .email)
         }
         let destination = user.attribute("phone_number") ?? ""

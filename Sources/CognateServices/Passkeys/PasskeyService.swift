@@ -76,9 +76,10 @@ struct PasskeyService {
                 "id": .string(Base64URL.encode(Array(user.sub.utf8))), "name": .string(user.username),
                 "displayName": .string(user.attribute("name") ?? user.username),
             ]),
-            "pubKeyCredParams": .array([COSEKey.es256Algorithm, COSEKey.rs256Algorithm].map {
-                .object(["type": .string("public-key"), "alg": .number(Double($0))])
-            }),
+            "pubKeyCredParams": .array(
+                [COSEKey.es256Algorithm, COSEKey.rs256Algorithm].map {
+                    .object(["type": .string("public-key"), "alg": .number(Double($0))])
+                }),
             "timeout": .number(Double(Self.timeout)),
             "excludeCredentials": .array(credentials.map { .object(["type": .string("public-key"), "id": .string($0.credentialID)]) }),
             "authenticatorSelection": .object([

@@ -22,8 +22,9 @@ struct RelyingParty {
         let configuration = pool.settings.webAuthnConfiguration
         let region = pool.id.split(separator: "_").first.map(String.init) ?? ""
         guard let id = configuration?.relyingPartyId ?? pool.domain.map({ "\($0).auth.\(region).amazoncognito.com" }) else {
-            throw CognitoError(.webAuthnConfigurationMissingException,
-                               "The user pool has neither a WebAuthn relying party ID nor a domain.")
+            throw CognitoError(
+                .webAuthnConfigurationMissingException,
+                "The user pool has neither a WebAuthn relying party ID nor a domain.")
         }
         self.id = id
         userVerification = configuration?.userVerification ?? .preferred
@@ -68,7 +69,7 @@ struct PublicKeyCredentialJSON {
 
     init(_ value: JSONValue) throws(CognitoError) {
         guard case .object(let fields) = value, case .string(let id)? = fields["id"] ?? fields["rawId"],
-              case .object(let response)? = fields["response"]
+            case .object(let response)? = fields["response"]
         else { throw Errors.invalidParameter("The credential is not a PublicKeyCredential JSON object with id and response.") }
         if case .string(let type)? = fields["type"], type != "public-key" {
             throw Errors.invalidParameter("The credential type is \(type), not public-key.")

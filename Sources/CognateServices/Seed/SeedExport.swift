@@ -76,7 +76,7 @@ public struct SeedExport: Sendable {
         if !domains.isEmpty { pool["Domains"] = .array(domains) }
 
         var users: [JSONValue] = []
-        let pool_ = try await UserPoolService(deps).load(poolID)
+        let storedPool = try await UserPoolService(deps).load(poolID)
         for listed in try await pages("ListUsers", ["UserPoolId": .string(poolID), "Limit": .number(60)], list: "Users", token: "PaginationToken") {
             guard case .object(let u) = listed, case .string(let username)? = u["Username"] else { continue }
             var user: [String: JSONValue] = ["Username": .string(username)]
@@ -91,7 +91,7 @@ public struct SeedExport: Sendable {
             let memberOf = try await pages("AdminListGroupsForUser", ["UserPoolId": .string(poolID), "Username": .string(username)], list: "Groups")
                 .compactMap { value -> JSONValue? in if case .object(let g) = value { g["GroupName"] } else { nil } }
             if !memberOf.isEmpty { user["Groups"] = .array(memberOf) }
-            if let stored = try await UserDirectory(pool: pool_, storage: deps.storage).findIfPresent(username), let mfa = stored.mfa {
+            if let stored = try await UserDirectory(pool: storedPool, storage: deps.storage).findIfPresent(username), let mfa = stored.mfa {
                 var settings: [String: JSONValue] = [:]
                 if let token = mfa.softwareToken { settings["SoftwareTokenSecret"] = .string(token.secret) }
                 if mfa.isEnabled(.sms) { settings["Sms"] = .bool(true) }
@@ -113,7 +113,8 @@ public struct SeedExport: Sendable {
         return attributes.compactMap { value in
             guard case .object(let a) = value, case .string(let name)? = a["Name"] else { return nil }
             if let standard = defaults[name] {
-                let required = a["Required"] == .bool(true), mutable = a["Mutable"] != .bool(false)
+                let required = a["Required"] == .bool(true)
+                let mutable = a["Mutable"] != .bool(false)
                 guard name != "sub", required != (standard.required ?? false) || mutable != (standard.mutable ?? true) else { return nil }
                 return .object(["Name": .string(name), "Required": .bool(required), "Mutable": .bool(mutable)])
             }
@@ -124,7 +125,8 @@ public struct SeedExport: Sendable {
     private func object(_ operation: String, _ fields: [String: JSONValue]) async throws -> [String: JSONValue] {
         let body = try JSONEncoder().encode(JSONValue.object(fields))
         let answer = await table.dispatch(
-            target: targetPrefix + "." + operation, body: body, context: OperationContext(region: deps.configuration.defaultRegion, requestID: "export"),
+            target: targetPrefix + "." + operation, body: body,
+            context: OperationContext(region: deps.configuration.defaultRegion, requestID: "export"),
             logger: deps.logger)
         let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(answer.body))
         guard answer.status == 200, case .object(let object) = decoded else {

@@ -77,15 +77,18 @@ public struct Seeder: Sendable {
     private func apply(_ seeded: Seed.Pool, file: String, report: inout Report) async throws {
         let entry = seeded.pool
         guard case .string(let poolID)? = entry.fields["Id"] else {
-            throw SeedError(file: file, line: entry.line, path: entry.path, "Id is required (a pinned pool ID such as us-east-1_Example1), so that a restart finds the pool again.")
+            throw SeedError(
+                file: file, line: entry.line, path: entry.path,
+                "Id is required (a pinned pool ID such as us-east-1_Example1), so that a restart finds the pool again.")
         }
         let region = String(poolID.split(separator: "_").first ?? "")
         let pinnedTag = UserPoolService.customIDTag
         var clientTags: [String: JSONValue] = [:]
         for client in seeded.clients {
             guard case .string(let name)? = client.fields["ClientName"], case .string(let id)? = client.fields["ClientId"] else {
-                throw SeedError(file: file, line: client.line, path: client.path,
-                                "ClientName and ClientId are required, so that a restart finds the client again.")
+                throw SeedError(
+                    file: file, line: client.line, path: client.path,
+                    "ClientName and ClientId are required, so that a restart finds the client again.")
             }
             clientTags[pinnedTag + ":" + name] = .string(id)
         }
@@ -102,7 +105,8 @@ public struct Seeder: Sendable {
             // The pinning tag did its work; the pool keeps only the tags the seed gave it.
             if !pinnedByUser {
                 let arn = try await UserPoolService(deps).load(poolID).arn
-                try await call("UntagResource", ["ResourceArn": .string(arn), "TagKeys": .array([.string(pinnedTag)])], entry, file: file, region: region)
+                try await call(
+                    "UntagResource", ["ResourceArn": .string(arn), "TagKeys": .array([.string(pinnedTag)])], entry, file: file, region: region)
             }
             report.created.append(entry.path)
             if let mfa = seeded.mfaConfig {
@@ -114,7 +118,9 @@ public struct Seeder: Sendable {
             guard case .string(let identifier)? = server.fields["Identifier"] else {
                 throw SeedError(file: file, line: server.line, path: server.path, "Identifier is required.")
             }
-            if (try await StorageError.ifPresent({ try await deps.storage.resourceServer(poolID: poolID, identifier: identifier) })) != nil { continue }
+            if (try await StorageError.ifPresent({ try await deps.storage.resourceServer(poolID: poolID, identifier: identifier) })) != nil {
+                continue
+            }
             try await call("CreateResourceServer", server.fields.merging(["UserPoolId": .string(poolID)]) { $1 }, server, file: file, region: region)
             report.created.append(server.path)
         }
@@ -159,8 +165,9 @@ public struct Seeder: Sendable {
     private func applyUser(_ user: Seed.Entry, poolID: String, file: String, region: String) async throws -> Bool {
         let known: Set<String> = ["Username", "Password", "Permanent", "Attributes", "Groups", "Enabled", "Mfa"]
         if let unknown = user.fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw SeedError(file: file, line: user.line, path: user.path,
-                            "\(unknown) is not a user field (Username, Password, Permanent, Attributes, Groups, Enabled, Mfa).")
+            throw SeedError(
+                file: file, line: user.line, path: user.path,
+                "\(unknown) is not a user field (Username, Password, Permanent, Attributes, Groups, Enabled, Mfa).")
         }
         guard case .string(let username)? = user.fields["Username"] else {
             throw SeedError(file: file, line: user.line, path: user.path, "Username is required.")
@@ -172,13 +179,15 @@ public struct Seeder: Sendable {
         case .object(let map)?:
             for (name, value) in map.sorted(by: { $0.key < $1.key }) {
                 guard case .string(let text) = value else {
-                    throw SeedError(file: file, line: user.line, path: user.path + ".Attributes." + name, "attribute values are text (quote true and numbers).")
+                    throw SeedError(
+                        file: file, line: user.line, path: user.path + ".Attributes." + name, "attribute values are text (quote true and numbers).")
                 }
                 attributes.append(.object(["Name": .string(name), "Value": .string(text)]))
             }
         case .array(let list)?: attributes = list
         case nil: break
-        default: throw SeedError(file: file, line: user.line, path: user.path + ".Attributes", "a map of names to values, or a list of {Name, Value}.")
+        default:
+            throw SeedError(file: file, line: user.line, path: user.path + ".Attributes", "a map of names to values, or a list of {Name, Value}.")
         }
         var create: [String: JSONValue] = [
             "UserPoolId": .string(poolID), "Username": .string(username), "MessageAction": .string("SUPPRESS"),
@@ -189,19 +198,26 @@ public struct Seeder: Sendable {
         if case .string(let password)? = user.fields["Password"], !permanent { create["TemporaryPassword"] = .string(password) }
         try await call("AdminCreateUser", create, user, file: file, region: region)
         if case .string(let password)? = user.fields["Password"], permanent {
-            try await call("AdminSetUserPassword", ["UserPoolId": .string(poolID), "Username": .string(username),
-                                                    "Password": .string(password), "Permanent": .bool(true)], user, file: file, region: region)
+            try await call(
+                "AdminSetUserPassword",
+                [
+                    "UserPoolId": .string(poolID), "Username": .string(username),
+                    "Password": .string(password), "Permanent": .bool(true),
+                ], user, file: file, region: region)
         }
         if case .array(let groups)? = user.fields["Groups"] {
             for case .string(let group) in groups {
-                try await call("AdminAddUserToGroup", ["UserPoolId": .string(poolID), "Username": .string(username), "GroupName": .string(group)],
-                               user, file: file, region: region)
+                try await call(
+                    "AdminAddUserToGroup", ["UserPoolId": .string(poolID), "Username": .string(username), "GroupName": .string(group)],
+                    user, file: file, region: region)
             }
         }
         if case .bool(false)? = user.fields["Enabled"] {
             try await call("AdminDisableUser", ["UserPoolId": .string(poolID), "Username": .string(username)], user, file: file, region: region)
         }
-        if case .object(let mfa)? = user.fields["Mfa"] { try await applyMfa(mfa, user: user, username: username, pool: pool, file: file, region: region) }
+        if case .object(let mfa)? = user.fields["Mfa"] {
+            try await applyMfa(mfa, user: user, username: username, pool: pool, file: file, region: region)
+        }
         return true
     }
 
@@ -212,7 +228,8 @@ public struct Seeder: Sendable {
     ) async throws {
         if case .string(let secret)? = mfa["SoftwareTokenSecret"] {
             guard Base32.decode(secret) != nil, secret.count >= 16 else {
-                throw SeedError(file: file, line: user.line, path: user.path + ".Mfa.SoftwareTokenSecret", "a base32 secret of 16 characters or more.")
+                throw SeedError(
+                    file: file, line: user.line, path: user.path + ".Mfa.SoftwareTokenSecret", "a base32 secret of 16 characters or more.")
             }
             let stored = try await UserDirectory(pool: pool, storage: deps.storage).find(username)
             let now = deps.clock.now()
@@ -225,7 +242,8 @@ public struct Seeder: Sendable {
         var request: [String: JSONValue] = ["UserPoolId": .string(pool.id), "Username": .string(username)]
         let preferred: String? = if case .string(let p)? = mfa["Preferred"] { p } else { nil }
         func setting(_ key: String, _ factor: String) -> JSONValue? {
-            let enabled: Bool = if case .bool(let flag)? = mfa[key] { flag } else { factor == "SOFTWARE_TOKEN_MFA" && mfa["SoftwareTokenSecret"] != nil }
+            let enabled: Bool =
+                if case .bool(let flag)? = mfa[key] { flag } else { factor == "SOFTWARE_TOKEN_MFA" && mfa["SoftwareTokenSecret"] != nil }
             guard enabled || preferred == factor else { return nil }
             return .object(["Enabled": .bool(true), "PreferredMfa": .bool(preferred == factor)])
         }
@@ -245,12 +263,14 @@ public struct Seeder: Sendable {
         try await call("TagResource", ["ResourceArn": .string(arn), "Tags": .object(tags)], entry, file: file, region: region)
         do {
             let made = try await body()
-            try await call("UntagResource", ["ResourceArn": .string(arn), "TagKeys": .array(tags.keys.sorted().map(JSONValue.string))],
-                           entry, file: file, region: region)
+            try await call(
+                "UntagResource", ["ResourceArn": .string(arn), "TagKeys": .array(tags.keys.sorted().map(JSONValue.string))],
+                entry, file: file, region: region)
             return made
         } catch {
-            _ = try? await call("UntagResource", ["ResourceArn": .string(arn), "TagKeys": .array(tags.keys.sorted().map(JSONValue.string))],
-                                entry, file: file, region: region)
+            _ = try? await call(
+                "UntagResource", ["ResourceArn": .string(arn), "TagKeys": .array(tags.keys.sorted().map(JSONValue.string))],
+                entry, file: file, region: region)
             throw error
         }
     }

@@ -16,7 +16,8 @@ struct CodeRedemption {
     @discardableResult
     func check(_ code: String, purpose: String, pool: UserPool, user: User) async throws -> PendingCode {
         let now = deps.clock.now()
-        if !CodeThrottling.failuresExhausted(user, now: now), case .match(let pending) = Codes.evaluate(code, purpose: purpose, user: user, now: now) {
+        if !CodeThrottling.failuresExhausted(user, now: now), case .match(let pending) = Codes.evaluate(code, purpose: purpose, user: user, now: now)
+        {
             // A match uses nothing up yet: redeeming it (Codes.consume) checks it again atomically.
             return pending
         }

@@ -36,13 +36,16 @@ struct PasswordRecoveryService {
         // went to a simulated address.
         if SimulatedUser.isSimulated(user) || (!user.enabled && SignInPolicy.hidesExistence(client)) {
             try await SimulatedUser.matchWrite(deps, pool: pool)
-            return ForgotPasswordResponse(codeDeliveryDetails: SimulatedUser.delivery(
-                name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: Self.simulatedRecoveryByPhone(pool)))
+            return ForgotPasswordResponse(
+                codeDeliveryDetails: SimulatedUser.delivery(
+                    name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: Self.simulatedRecoveryByPhone(pool)))
         }
         guard user.enabled else { throw SignInPolicy.disabled }
         try Self.requireResettable(user)
-        return ForgotPasswordResponse(codeDeliveryDetails: try await sendResetCode(
-            pool: pool, user: user, trigger: MessageTrigger(source: "ForgotPassword", clientID: client.clientID, clientMetadata: input.clientMetadata)))
+        return ForgotPasswordResponse(
+            codeDeliveryDetails: try await sendResetCode(
+                pool: pool, user: user,
+                trigger: MessageTrigger(source: "ForgotPassword", clientID: client.clientID, clientMetadata: input.clientMetadata)))
     }
 
     func confirmForgot(_ input: ConfirmForgotPasswordRequest) async throws -> ConfirmForgotPasswordResponse {

@@ -26,7 +26,7 @@ struct SelfService {
             let policy = SignInPolicy(deps: deps)
             if policy.lockout(user) != nil { throw SignInPolicy.attemptsExceeded }
             guard let previous = input.previousPassword, let credential = user.password,
-                  PasswordHasher.matches(previous, poolID: pool.id, username: user.username, credential)
+                PasswordHasher.matches(previous, poolID: pool.id, username: user.username, credential)
             else {
                 try await policy.recordFailure(user: user, pool: pool)
                 throw SignInPolicy.incorrect
@@ -52,9 +52,11 @@ struct SelfService {
             var deliveries: [CodeDeliveryDetailsType] = []
             let verified = Set((pool.settings.autoVerifiedAttributes ?? []).map(\.rawValue))
             for attribute in changed where verified.contains(attribute.name) {
-                deliveries.append(try await SignUpService(deps).sendCode(
-                    Codes.verify(attribute.name), attribute: attribute.name, pool: pool, user: updated,
-                    trigger: MessageTrigger(source: "UpdateUserAttribute", clientID: claims["client_id"]?.string, clientMetadata: input.clientMetadata)))
+                deliveries.append(
+                    try await SignUpService(deps).sendCode(
+                        Codes.verify(attribute.name), attribute: attribute.name, pool: pool, user: updated,
+                        trigger: MessageTrigger(
+                            source: "UpdateUserAttribute", clientID: claims["client_id"]?.string, clientMetadata: input.clientMetadata)))
             }
             return UpdateUserAttributesResponse(codeDeliveryDetailsList: deliveries.isEmpty ? nil : deliveries)
         }

@@ -48,16 +48,18 @@ struct SignUpService {
         if SimulatedUser.isSimulated(user) {
             try await SimulatedUser.matchWrite(deps, pool: pool)
             let phone = (pool.settings.autoVerifiedAttributes ?? []).contains(.phoneNumber)
-            return ResendConfirmationCodeResponse(codeDeliveryDetails: SimulatedUser.delivery(
-                name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: phone))
+            return ResendConfirmationCodeResponse(
+                codeDeliveryDetails: SimulatedUser.delivery(
+                    name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: phone))
         }
         guard user.status == .unconfirmed else { throw Errors.invalidParameter("User is already confirmed.") }
         guard let attribute = Self.confirmationAttribute(pool, user) else {
             throw Errors.invalidParameter("Auto verification not turned on.")
         }
-        return ResendConfirmationCodeResponse(codeDeliveryDetails: try await sendCode(
-            Codes.signUp, attribute: attribute, pool: pool, user: user,
-            trigger: MessageTrigger(source: "ResendCode", clientID: client.clientID, clientMetadata: input.clientMetadata)))
+        return ResendConfirmationCodeResponse(
+            codeDeliveryDetails: try await sendCode(
+                Codes.signUp, attribute: attribute, pool: pool, user: user,
+                trigger: MessageTrigger(source: "ResendCode", clientID: client.clientID, clientMetadata: input.clientMetadata)))
     }
 
     /// The attribute a sign-up code goes to: a phone number if the pool verifies them, else an email address.

@@ -12,7 +12,9 @@ struct AccessTokenVerifier {
 
     /// `scope` is the scope the token must carry: the user's own API needs `aws.cognito.signin.user.admin`,
     /// userInfo `openid`.
-    func verify(_ token: String, requiring scope: String = "aws.cognito.signin.user.admin") async throws -> (pool: UserPool, user: User, claims: [String: Claim]) {
+    func verify(_ token: String, requiring scope: String = "aws.cognito.signin.user.admin") async throws -> (
+        pool: UserPool, user: User, claims: [String: Claim]
+    ) {
         let (poolID, claims) = try await signedClaims(token)
         guard claims["token_use"]?.string == "access" else { throw Self.invalid }
         // Tokens without this scope (client credentials, OAuth sign-ins that did not ask for it) do not
@@ -29,8 +31,8 @@ struct AccessTokenVerifier {
         guard user.enabled else { throw CognitoError(.notAuthorizedException, "User is disabled.") }
         // Revoked with its refresh token (RevokeToken) or by a sign-out of all sessions (GlobalSignOut).
         guard let origin = claims["origin_jti"]?.string,
-              let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(originJTI: origin) }),
-              record.usernameKey == user.usernameKey
+            let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(originJTI: origin) }),
+            record.usernameKey == user.usernameKey
         else { throw Self.invalid }
         guard !record.revoked else { throw CognitoError(.notAuthorizedException, "Access Token has been revoked") }
         return (pool, user, claims)
@@ -41,12 +43,12 @@ struct AccessTokenVerifier {
     func signedClaims(_ token: String) async throws -> (poolID: String, claims: [String: Claim]) {
         if let known = deps.keyRing.verified[token] { return (known.poolID, known.claims) }
         guard let parts = JWTParts(token), parts.alg == "RS256", let kid = parts.kid,
-              let claims = try? JSONDecoder().decode([String: Claim].self, from: parts.payload),
-              let issuer = claims["iss"]?.string
+            let claims = try? JSONDecoder().decode([String: Claim].self, from: parts.payload),
+            let issuer = claims["iss"]?.string
         else { throw Self.invalid }
         guard let poolID = deps.configuration.poolID(fromIssuer: issuer) else { throw Self.invalid }
         guard let signer = try await deps.keyRing.signers(poolID: poolID).first(where: { $0.kid == kid }),
-              signer.isValidSignature(parts.signature, for: parts.signingInput)
+            signer.isValidSignature(parts.signature, for: parts.signingInput)
         else { throw Self.invalid }
         deps.keyRing.verified.remember(token, .init(poolID: poolID, claims: claims))
         return (poolID, claims)

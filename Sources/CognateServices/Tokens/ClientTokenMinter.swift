@@ -18,7 +18,8 @@ struct ClientTokenMinter {
 
     /// The token; the pool's PreTokenGeneration reshapes it when it is a V3_0 trigger. `clientMetadata`:
     /// GetClientToken's.
-    func mint(pool: UserPool, client: AppClient, scopes: [String], clientMetadata: [String: String]?) async throws -> (token: String, expiresIn: Int) {
+    func mint(pool: UserPool, client: AppClient, scopes: [String], clientMetadata: [String: String]?) async throws -> (token: String, expiresIn: Int)
+    {
         let now = deps.clock.now()
         let lifetime = TokenIssuer.lifetimes(client.settings).access
         let iat = Int(now.timeIntervalSince1970)

@@ -34,8 +34,9 @@ struct ClientTokenService {
                 throw Errors.invalidParameter("The app client has no custom scopes of a resource server to authorize.")
             }
             let minted = try await minter.mint(pool: pool, client: client, scopes: scopes, clientMetadata: input.clientMetadata)
-            return GetClientTokenResponse(clientAuthenticationResult: ClientAuthenticationResultType(
-                accessToken: minted.token, expiresIn: minted.expiresIn, tokenType: "Bearer"))
+            return GetClientTokenResponse(
+                clientAuthenticationResult: ClientAuthenticationResultType(
+                    accessToken: minted.token, expiresIn: minted.expiresIn, tokenType: "Bearer"))
         }
     }
 }

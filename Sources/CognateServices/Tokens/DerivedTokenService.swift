@@ -15,11 +15,12 @@ struct DerivedTokenService {
             if !context.iamAuthorized || input.clientSecret != nil {
                 try gate.requireClientSecret(input.clientSecret, client)
             }
-            let issued = try await TokenExchange(deps: deps).exchange(TokenExchange.Request(
-                client: client, pool: pool, subjectToken: input.subjectToken, subjectTokenType: input.subjectTokenType,
-                subjectTokenProviderName: input.subjectTokenProviderName, actorToken: input.actorToken,
-                actorTokenType: input.actorTokenType, actorTokenProviderName: input.actorTokenProviderName, scopes: input.scopes,
-                audiences: input.audiences, resources: input.resources, requestedTokenType: input.requestedTokenType))
+            let issued = try await TokenExchange(deps: deps).exchange(
+                TokenExchange.Request(
+                    client: client, pool: pool, subjectToken: input.subjectToken, subjectTokenType: input.subjectTokenType,
+                    subjectTokenProviderName: input.subjectTokenProviderName, actorToken: input.actorToken,
+                    actorTokenType: input.actorTokenType, actorTokenProviderName: input.actorTokenProviderName, scopes: input.scopes,
+                    audiences: input.audiences, resources: input.resources, requestedTokenType: input.requestedTokenType))
             return GetDerivedTokenResponse(
                 issuedToken: issued.token, issuedTokenType: issued.type, tokenType: issued.type == .accessToken ? .bearer : .nA,
                 expiresIn: issued.expiresIn, scopes: issued.scopes.isEmpty ? nil : issued.scopes)

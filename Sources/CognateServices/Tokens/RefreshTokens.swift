@@ -18,7 +18,7 @@ struct RefreshTokens {
     func validate(_ token: String, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> (RefreshTokenRecord, User) {
         let now = deps.clock.now()
         guard let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: OpaqueToken.hash(token)) }),
-              record.poolID == pool.id, record.clientID == client.clientID, record.expiresAt > now
+            record.poolID == pool.id, record.clientID == client.clientID, record.expiresAt > now
         else { throw Self.invalid }
         // Revoked by GlobalSignOut, AdminUserGlobalSignOut, RevokeToken or disabling the user: AWS says so.
         guard !record.revoked else { throw Self.revoked }
@@ -76,9 +76,10 @@ struct RefreshTokens {
         table.register(Operations.GetTokensFromRefreshToken.self) { input, _ in
             let (pool, client) = try await ClientGate(deps: deps).resolve(clientID: input.clientId)
             try ClientGate(deps: deps).requireClientSecret(input.clientSecret, client)
-            return GetTokensFromRefreshTokenResponse(authenticationResult: try await refresh(
-                input.refreshToken, pool: pool, client: client, deviceKey: input.deviceKey,
-                generation: TokenGeneration(.refreshTokens, clientMetadata: input.clientMetadata), rotates: true))
+            return GetTokensFromRefreshTokenResponse(
+                authenticationResult: try await refresh(
+                    input.refreshToken, pool: pool, client: client, deviceKey: input.deviceKey,
+                    generation: TokenGeneration(.refreshTokens, clientMetadata: input.clientMetadata), rotates: true))
         }
     }
 }

@@ -12,8 +12,10 @@ public struct TokenEndpoint: Sendable {
 
     public init(_ deps: ServiceDependencies) {
         self.deps = deps
-        let all: [any TokenGrant] = [ClientCredentialsGrant(deps: deps), AuthorizationCodeGrant(deps: deps), RefreshTokenGrant(deps: deps),
-                                   TokenExchangeGrant(deps: deps)]
+        let all: [any TokenGrant] = [
+            ClientCredentialsGrant(deps: deps), AuthorizationCodeGrant(deps: deps), RefreshTokenGrant(deps: deps),
+            TokenExchangeGrant(deps: deps),
+        ]
         grants = Dictionary(uniqueKeysWithValues: all.map { (type(of: $0).grantType, $0) })
     }
 
@@ -50,7 +52,7 @@ public struct TokenEndpoint: Sendable {
         let hash = OpaqueToken.hash(token)
         do {
             guard let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: hash) }),
-                  record.clientID == request.client.clientID
+                record.clientID == request.client.clientID
             else { return }
             try await deps.storage.revokeRefreshToken(hash: hash)
         } catch {

@@ -115,8 +115,10 @@ struct TokenExchange {
             // Another app client is no audience: a token bound to it would be a sign-in to that client minted
             // by this one (an ID token whose `aud` is the other app). The exchanging client may name itself.
             if first != request.client.clientID,
-               try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: first) }) != nil {
-                throw Errors.invalidParameter("Audience \(first.prefix(128)) is an app client; a derived token cannot be issued to another app client.")
+                try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: first) }) != nil
+            {
+                throw Errors.invalidParameter(
+                    "Audience \(first.prefix(128)) is an app client; a derived token cannot be issued to another app client.")
             }
             return first
         }
@@ -159,11 +161,11 @@ struct TokenExchange {
         }
         let invalid = CognitoError(.notAuthorizedException, "Invalid \(role) token.")
         guard token.utf8.count <= 16_384, let parts = JWTParts(token), parts.alg == "RS256", let kid = parts.kid,
-              let claims = try? JSONDecoder().decode([String: Claim].self, from: parts.payload),
-              claims["iss"]?.string == deps.configuration.issuer(poolID: pool.id)
+            let claims = try? JSONDecoder().decode([String: Claim].self, from: parts.payload),
+            claims["iss"]?.string == deps.configuration.issuer(poolID: pool.id)
         else { throw invalid }
         guard let signer = try await deps.keyRing.signers(poolID: pool.id).first(where: { $0.kid == kid }),
-              signer.isValidSignature(parts.signature, for: parts.signingInput)
+            signer.isValidSignature(parts.signature, for: parts.signingInput)
         else { throw invalid }
         guard claims["token_use"]?.string == (type == .accessToken ? "access" : "id") else {
             throw Errors.invalidParameter("The \(role) token is not of type \(type.rawValue).")
@@ -175,7 +177,7 @@ struct TokenExchange {
         // revoked nor expired. A user's token without one is no token this pool issued to a user.
         if claims["sub"]?.string != claims["client_id"]?.string {
             guard let origin = claims["origin_jti"]?.string,
-                  let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(originJTI: origin) }), !record.revoked
+                let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(originJTI: origin) }), !record.revoked
             else {
                 throw CognitoError(.notAuthorizedException, "The \(role) token has been revoked.")
             }

@@ -42,14 +42,23 @@ enum Claim: Codable, Equatable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let v = try? c.decode(Bool.self) { self = .bool(v) }
-        else if let v = try? c.decode(Int.self) { self = .int(v) }
-        else if let v = try? c.decode(Double.self) { self = .number(v) }
-        else if let v = try? c.decode(String.self) { self = .string(v) }
-        else if let v = try? c.decode([String].self) { self = .strings(v) }
-        else if let v = try? c.decode([Claim].self) { self = .list(v) }
-        else { self = .object(try c.decode([String: Claim].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let v = try? c.decode(Bool.self) {
+            self = .bool(v)
+        } else if let v = try? c.decode(Int.self) {
+            self = .int(v)
+        } else if let v = try? c.decode(Double.self) {
+            self = .number(v)
+        } else if let v = try? c.decode(String.self) {
+            self = .string(v)
+        } else if let v = try? c.decode([String].self) {
+            self = .strings(v)
+        } else if let v = try? c.decode([Claim].self) {
+            self = .list(v)
+        } else {
+            self = .object(try c.decode([String: Claim].self))
+        }
     }
 
     var string: String? { if case .string(let v) = self { v } else { nil } }
@@ -186,20 +195,21 @@ struct TokenIssuer {
     /// `dateCreated` are strings, as in Cognito's tokens.
     static func identities(_ text: String) -> Claim {
         guard case .array(let list)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return .string(text) }
-        return .list(list.compactMap { item -> Claim? in
-            guard case .object(let fields) = item else { return nil }
-            var out: [String: Claim] = [:]
-            for (key, value) in fields {
-                switch value {
-                case .string(let s): out[key] = .string(s)
-                case .bool(let b): out[key] = .string(b ? "true" : "false")
-                case .number(let n): out[key] = .string(String(Int(n)))
-                case .null: out[key] = .null
-                default: continue
+        return .list(
+            list.compactMap { item -> Claim? in
+                guard case .object(let fields) = item else { return nil }
+                var out: [String: Claim] = [:]
+                for (key, value) in fields {
+                    switch value {
+                    case .string(let s): out[key] = .string(s)
+                    case .bool(let b): out[key] = .string(b ? "true" : "false")
+                    case .number(let n): out[key] = .string(String(Int(n)))
+                    case .null: out[key] = .null
+                    default: continue
+                    }
                 }
-            }
-            return .object(out)
-        })
+                return .object(out)
+            })
     }
 
     /// The user's groups, first by precedence (then name): the order of `cognito:groups`.

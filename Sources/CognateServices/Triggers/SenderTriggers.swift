@@ -56,7 +56,8 @@ struct SenderTriggers {
         case .returned:
             return .invoked
         case .functionError(let message), .invocationFailed(let message):
-            deps.logger.warning("custom sender: the invocation failed", metadata: ["pool": "\(pool.id)", "function": "\(function)", "error": "\(message)"])
+            deps.logger.warning(
+                "custom sender: the invocation failed", metadata: ["pool": "\(pool.id)", "function": "\(function)", "error": "\(message)"])
             return .failed(message)
         }
     }

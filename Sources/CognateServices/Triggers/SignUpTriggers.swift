@@ -33,7 +33,8 @@ struct SignUpTriggers {
 
     /// Runs PostConfirmation (`PostConfirmation_ConfirmSignUp`, `PostConfirmation_ConfirmForgotPassword`)
     /// after the change is stored; a failure reaches the caller, and the change stands.
-    func postConfirmation(source: String, pool: UserPool, user: User, clientID: String?, clientMetadata: [String: String]?) async throws(CognitoError) {
+    func postConfirmation(source: String, pool: UserPool, user: User, clientID: String?, clientMetadata: [String: String]?) async throws(CognitoError)
+    {
         guard let function = Triggers.function(.postConfirmation, in: pool) else { return }
         var request: [String: JSONValue] = ["userAttributes": TriggerEvent.attributes(of: user)]
         if let metadata = TriggerEvent.strings(clientMetadata) { request["clientMetadata"] = metadata }

@@ -35,7 +35,9 @@ struct TokenTriggers {
     }
 
     enum Version: String {
-        case v1 = "V1_0", v2 = "V2_0", v3 = "V3_0"
+        case v1 = "V1_0"
+        case v2 = "V2_0"
+        case v3 = "V3_0"
 
         var eventVersion: String {
             switch self {
@@ -150,7 +152,9 @@ struct TokenTriggers {
             if let texts = try? items.map({ item throws(CognitoError) -> String in
                 guard case .string(let text) = item else { throw Triggers.unrecognizable }
                 return text
-            }) { return .strings(texts) }
+            }) {
+                return .strings(texts)
+            }
             var out: [Claim] = []
             for item in items {
                 guard let claim = claim(item, anyJSON: true) else { return nil }

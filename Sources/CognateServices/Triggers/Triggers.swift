@@ -75,7 +75,7 @@ struct Triggers {
     /// as the post triggers may leave it).
     static func response(_ body: [UInt8]) throws(CognitoError) -> [String: JSONValue] {
         guard body.count <= maxAnswer, let answer = try? JSONDecoder().decode(JSONValue.self, from: Data(body)),
-              case .object(let event) = answer
+            case .object(let event) = answer
         else { throw unrecognizable }
         switch event["response"] {
         case .object(let response)?: return response

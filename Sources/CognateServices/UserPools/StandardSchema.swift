@@ -9,7 +9,7 @@ enum StandardSchema {
 
     static var attributes: [SchemaAttributeType] {
         var out: [SchemaAttributeType] = [
-            string("sub", required: true, mutable: false, minLength: "1", maxLength: "2048"),
+            string("sub", required: true, mutable: false, minLength: "1", maxLength: "2048")
         ]
         for name in stringNames {
             // A birthdate is YYYY-MM-DD: AWS reports it at exactly 10 characters.
@@ -18,14 +18,16 @@ enum StandardSchema {
             if name == "email" { out.append(boolean("email_verified")) }
             if name == "phone_number" { out.append(boolean("phone_number_verified")) }
         }
-        out.append(SchemaAttributeType(
-            name: "updated_at", attributeDataType: .number, developerOnlyAttribute: false, mutable: true, required: false,
-            numberAttributeConstraints: NumberAttributeConstraintsType(minValue: "0")
-        ))
-        out.append(SchemaAttributeType(
-            name: "identities", attributeDataType: .string, developerOnlyAttribute: false, mutable: true, required: false,
-            stringAttributeConstraints: StringAttributeConstraintsType()
-        ))
+        out.append(
+            SchemaAttributeType(
+                name: "updated_at", attributeDataType: .number, developerOnlyAttribute: false, mutable: true, required: false,
+                numberAttributeConstraints: NumberAttributeConstraintsType(minValue: "0")
+            ))
+        out.append(
+            SchemaAttributeType(
+                name: "identities", attributeDataType: .string, developerOnlyAttribute: false, mutable: true, required: false,
+                stringAttributeConstraints: StringAttributeConstraintsType()
+            ))
         return out
     }
 

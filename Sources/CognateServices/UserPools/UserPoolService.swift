@@ -78,7 +78,8 @@ struct UserPoolService {
         // MFA turned on at creation is SMS MFA (the other factors come with SetUserPoolMfaConfig), which
         // needs a way to send texts and verified phone numbers.
         if let mfa = input.mfaConfiguration, mfa != .off,
-           input.smsConfiguration == nil || !(input.autoVerifiedAttributes ?? []).contains(.phoneNumber) {
+            input.smsConfiguration == nil || !(input.autoVerifiedAttributes ?? []).contains(.phoneNumber)
+        {
             throw Errors.invalidParameter("SMS configuration and Auto verification for phone_number are required when MFA is required/optional")
         }
         let schema = try StandardSchema.build(from: input.schema ?? [])
@@ -92,7 +93,8 @@ struct UserPoolService {
         settings.usernameConfiguration = input.usernameConfiguration
         Self.apply(input, to: &settings, previousTier: nil)
         let tags = input.userPoolTags ?? [:]
-        let id = try tags[Self.customIDTag].map { try Self.checkCustomID($0, region: context.region) }
+        let id =
+            try tags[Self.customIDTag].map { try Self.checkCustomID($0, region: context.region) }
             ?? Identifiers(random: deps.random).userPoolID(region: context.region)
         let now = deps.clock.now()
         let pool = UserPool(

@@ -45,7 +45,8 @@ struct AttributeRules {
     func checkKnown(_ names: [String]) throws(CognitoError) {
         let unknown = names.filter { schema($0) == nil }
         if !unknown.isEmpty {
-            throw Errors.invalidParameter("Invalid user attributes: " + unknown.map { "user.\($0): Attribute does not exist in the schema.\n" }.joined())
+            throw Errors.invalidParameter(
+                "Invalid user attributes: " + unknown.map { "user.\($0): Attribute does not exist in the schema.\n" }.joined())
         }
     }
 
@@ -91,7 +92,8 @@ struct AttributeRules {
     static func isEmail(_ value: String) -> Bool {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].count >= 3, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
+        else { return false }
         return !value.contains(where: \.isWhitespace)
     }
 

@@ -156,7 +156,8 @@ struct UserAdminService {
                 user.password = credential
                 user.temporaryPasswordExpiry = now.addingTimeInterval(Double(rules.temporaryPasswordValidityDays) * 86_400)
             }
-            try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums, clientMetadata: input.clientMetadata)
+            try await messenger.sendInvitation(
+                pool: pool, user: user, temporaryPassword: password, mediums: mediums, clientMetadata: input.clientMetadata)
             return AdminCreateUserResponse(user: user.wireType)
         }
 
@@ -181,7 +182,8 @@ struct UserAdminService {
         user.aliasKeys = directory.aliasKeys(of: user)
         try await store(user, in: pool, forceAliasCreation: input.forceAliasCreation == true)
         if input.messageAction != .suppress {
-            try await messenger.sendInvitation(pool: pool, user: user, temporaryPassword: password, mediums: mediums, clientMetadata: input.clientMetadata)
+            try await messenger.sendInvitation(
+                pool: pool, user: user, temporaryPassword: password, mediums: mediums, clientMetadata: input.clientMetadata)
         }
         return AdminCreateUserResponse(user: user.wireType)
     }
@@ -228,7 +230,8 @@ struct UserAdminService {
         }
         let limit = input.limit ?? 60
         let page = try await StorageError.map(notFound: Errors.invalidToken) {
-            try await deps.storage.listUsers(poolID: pool.id, filter: filter, PageRequest(token: input.paginationToken, limit: limit == 0 ? 60 : limit))
+            try await deps.storage.listUsers(
+                poolID: pool.id, filter: filter, PageRequest(token: input.paginationToken, limit: limit == 0 ? 60 : limit))
         }
         var users = page.items.map(\.wireType)
         if let wanted = input.attributesToGet {

@@ -48,7 +48,9 @@ struct UserDirectory {
     /// `preferred_username`), for the answer to a refused write.
     func takenAlias(of user: User) async throws -> String? {
         for key in aliasKeys(of: user) {
-            if let other = try await StorageError.ifPresent({ try await storage.user(poolID: pool.id, aliasKey: key) }), other.usernameKey != user.usernameKey {
+            if let other = try await StorageError.ifPresent({ try await storage.user(poolID: pool.id, aliasKey: key) }),
+                other.usernameKey != user.usernameKey
+            {
                 return String(key.prefix { $0 != ":" })
             }
         }
@@ -66,7 +68,8 @@ struct UserDirectory {
             return try await storage.user(poolID: pool.id, usernameKey: usernameKey(name))
         } catch StorageError.notFound {
             for attribute in signInAttributes {
-                if let user = try await StorageError.ifPresent({ try await storage.user(poolID: pool.id, aliasKey: aliasKey(attribute.name, name)) }) {
+                if let user = try await StorageError.ifPresent({ try await storage.user(poolID: pool.id, aliasKey: aliasKey(attribute.name, name)) })
+                {
                     return user
                 }
             }

@@ -33,11 +33,12 @@ extension SealedStorage {
         poolID: String, name: String, _ change: @escaping @Sendable (inout IdentityProvider) throws -> Void
     ) async throws -> IdentityProvider {
         let box = self
-        return try opened(try await inner.updateIdentityProvider(poolID: poolID, name: name) { stored in
-            var provider = try box.opened(stored)
-            try change(&provider)
-            stored = try box.sealed(provider)
-        })
+        return try opened(
+            try await inner.updateIdentityProvider(poolID: poolID, name: name) { stored in
+                var provider = try box.opened(stored)
+                try change(&provider)
+                stored = try box.sealed(provider)
+            })
     }
     public func deleteIdentityProvider(poolID: String, name: String) async throws {
         try await inner.deleteIdentityProvider(poolID: poolID, name: name)

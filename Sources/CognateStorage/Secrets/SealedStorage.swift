@@ -86,11 +86,12 @@ public struct SealedStorage: Storage {
         poolID: String, clientID: String, _ change: @escaping @Sendable (inout AppClient) throws -> Void
     ) async throws -> AppClient {
         let box = self
-        return try opened(try await inner.updateAppClient(poolID: poolID, clientID: clientID) { stored in
-            var client = try box.opened(stored)
-            try change(&client)
-            stored = try box.sealed(client)
-        })
+        return try opened(
+            try await inner.updateAppClient(poolID: poolID, clientID: clientID) { stored in
+                var client = try box.opened(stored)
+                try change(&client)
+                stored = try box.sealed(client)
+            })
     }
     public func deleteAppClient(poolID: String, clientID: String) async throws { try await inner.deleteAppClient(poolID: poolID, clientID: clientID) }
 
@@ -112,11 +113,12 @@ public struct SealedStorage: Storage {
         poolID: String, usernameKey: String, _ change: @escaping @Sendable (inout User) throws -> Void
     ) async throws -> User {
         let box = self
-        return try opened(try await inner.updateUser(poolID: poolID, usernameKey: usernameKey) { stored in
-            var user = try box.opened(stored)
-            try change(&user)
-            stored = try box.sealed(user)
-        })
+        return try opened(
+            try await inner.updateUser(poolID: poolID, usernameKey: usernameKey) { stored in
+                var user = try box.opened(stored)
+                try change(&user)
+                stored = try box.sealed(user)
+            })
     }
     public func deleteUser(poolID: String, usernameKey: String) async throws { try await inner.deleteUser(poolID: poolID, usernameKey: usernameKey) }
 

@@ -15,9 +15,10 @@ public struct ConstraintViolation: Sendable, Equatable {
         if sensitive {
             return "Value at '\(path)' failed to satisfy constraint: \(constraint)"
         }
-        let value = renderedValue.map { text in
-            text.utf16.count > Self.maxRenderedLength ? "'\(text.prefix(Self.maxRenderedLength))...'" : "'\(text)'"
-        } ?? "null"
+        let value =
+            renderedValue.map { text in
+                text.utf16.count > Self.maxRenderedLength ? "'\(text.prefix(Self.maxRenderedLength))...'" : "'\(text)'"
+            } ?? "null"
         return "Value \(value) at '\(path)' failed to satisfy constraint: \(constraint)"
     }
 }
@@ -90,7 +91,8 @@ public struct ConstraintChecker: Sendable {
     ) {
         for constraint in Self.lengthFailures(count, min: min, max: max) {
             let hide = sensitive || hidesValues
-            violations.append(.init(path: join(parent, name), renderedValue: hide ? nil : value.renderedCollection, sensitive: hide, constraint: constraint))
+            violations.append(
+                .init(path: join(parent, name), renderedValue: hide ? nil : value.renderedCollection, sensitive: hide, constraint: constraint))
         }
     }
 
@@ -121,10 +123,11 @@ public struct ConstraintChecker: Sendable {
         if !failures.isEmpty {
             let hide = sensitive || hidesValues
             let rendered = hide ? nil : "[" + values.map(\.renderedForConstraint).joined(separator: ", ") + "]"
-            violations.append(.init(
-                path: join(parent, name), renderedValue: rendered, sensitive: hide,
-                constraint: "Member must satisfy constraint: [" + failures.joined(separator: ", ") + "]"
-            ))
+            violations.append(
+                .init(
+                    path: join(parent, name), renderedValue: rendered, sensitive: hide,
+                    constraint: "Member must satisfy constraint: [" + failures.joined(separator: ", ") + "]"
+                ))
         }
     }
 

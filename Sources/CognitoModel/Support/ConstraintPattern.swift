@@ -27,8 +27,9 @@ public final class ConstraintPattern: Sendable {
         self.regex = try? NSRegularExpression(pattern: "\\A(?:" + source + ")\\z", options: [])
         let whole = NSRange(source.startIndex..<source.endIndex, in: source)
         if let match = Self.repeatedClass.firstMatch(in: source, range: whole),
-           let inner = Range(match.range(at: 1), in: source), let quantifier = Range(match.range(at: 2), in: source),
-           let single = try? NSRegularExpression(pattern: "\\A[" + source[inner] + "]\\z") {
+            let inner = Range(match.range(at: 1), in: source), let quantifier = Range(match.range(at: 2), in: source),
+            let single = try? NSRegularExpression(pattern: "\\A[" + source[inner] + "]\\z")
+        {
             asciiClass = (0..<128).map { code in
                 let text = String(UnicodeScalar(UInt8(code)))
                 return single.firstMatch(in: text, range: NSRange(location: 0, length: (text as NSString).length)) != nil

@@ -12,7 +12,8 @@ struct NewPasswordResponder: ChallengeResponder {
             return try await step.auth.secondFactor(
                 user: updated, pool: step.pool, client: step.client, deviceKey: step.deviceKey, source: .newPasswordChallenge)
         } catch let error as CognitoError
-            where [.invalidPasswordException, .invalidParameterException, .passwordHistoryPolicyViolationException].contains(error.code) {
+            where [.invalidPasswordException, .invalidParameterException, .passwordHistoryPolicyViolationException].contains(error.code)
+        {
             try await step.auth.sessions.restore(step.session)
             throw error
         }

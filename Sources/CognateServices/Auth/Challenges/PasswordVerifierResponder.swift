@@ -16,11 +16,12 @@ struct PasswordVerifierResponder: ChallengeResponder {
         if let block = step.session.state.secretBlock, block != step.responses["PASSWORD_CLAIM_SECRET_BLOCK"] {
             throw SignInPolicy.incorrect
         }
-        let holds = try user.password.map { credential throws(CognitoError) in
-            try SRPExchange(deps: step.deps).claimHolds(
-                step.responses, srp: step.session.state.srp, verifier: Array(credential.verifier), signingName: pool.id,
-                userID: user.username)
-        } ?? false
+        let holds =
+            try user.password.map { credential throws(CognitoError) in
+                try SRPExchange(deps: step.deps).claimHolds(
+                    step.responses, srp: step.session.state.srp, verifier: Array(credential.verifier), signingName: pool.id,
+                    userID: user.username)
+            } ?? false
         try await auth.users.require(holds, user: user, pool: pool)
         try auth.users.checkState(user)
         if CustomAuthentication.isCustom(step.session) {

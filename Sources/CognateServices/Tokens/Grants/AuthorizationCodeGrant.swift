@@ -18,19 +18,22 @@ struct AuthorizationCodeGrant: TokenGrant {
         let code = request.form.code ?? ""
         // Taken before anything else is checked: a code presented wrongly is spent, as RFC 6749 §10.5 advises.
         guard let stored = try await StorageError.ifPresent({ try await deps.storage.takeAuthorizationCode(hash: OpaqueToken.hash(code)) }),
-              stored.clientID == client.clientID, stored.poolID == request.pool.id, stored.expiresAt > deps.clock.now(),
-              request.form.redirectURI == stored.redirectURI
+            stored.clientID == client.clientID, stored.poolID == request.pool.id, stored.expiresAt > deps.clock.now(),
+            request.form.redirectURI == stored.redirectURI
         else { throw OAuthError.invalidGrant }
         if let challenge = stored.codeChallenge {
             guard let verifier = request.form.codeVerifier, (43...128).contains(verifier.utf8.count),
-                  ConstantTime.equal(Array(Self.challenge(verifier).utf8), Array(challenge.utf8))
+                ConstantTime.equal(Array(Self.challenge(verifier).utf8), Array(challenge.utf8))
             else { throw OAuthError.invalidGrant }
         }
-        guard let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: stored.poolID, usernameKey: stored.usernameKey) }), user.enabled else {
+        guard let user = try await StorageError.ifPresent({ try await deps.storage.user(poolID: stored.poolID, usernameKey: stored.usernameKey) }),
+            user.enabled
+        else {
             throw OAuthError.invalidGrant
         }
         let result = try await TokenIssuer(deps: deps).signIn(
-            TokenGeneration(.hostedAuth), pool: request.pool, client: client, user: user, authTime: stored.authTime, scopes: stored.scopes, nonce: stored.nonce)
+            TokenGeneration(.hostedAuth), pool: request.pool, client: client, user: user, authTime: stored.authTime, scopes: stored.scopes,
+            nonce: stored.nonce)
         return TokenResponse(
             accessToken: result.accessToken ?? "", expiresIn: result.expiresIn ?? 3_600, idToken: result.idToken,
             refreshToken: result.refreshToken)
