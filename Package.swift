@@ -256,6 +256,12 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // The command: settings resolved from the command line, the environment and a config file.
+        .testTarget(
+            name: "CognateCommandTests",
+            dependencies: ["Cognate", "CognateLambda", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "CognateCryptoTests",
             dependencies: [

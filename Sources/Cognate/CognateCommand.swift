@@ -192,10 +192,12 @@ extension CognateCommand {
     static func printCoverage() async throws {
         var logger = Logger(label: "cognate")
         logger.logLevel = .error
-        let storage = try await SQLiteStorage.open(.memory, logger: logger)
-        let table = Services.operationTable(ServiceDependencies(storage: storage, logger: logger))
-        print(CoverageReport.markdown(implemented: table.implemented))
-        try await storage.close()
+        var settings = Settings()
+        settings.inMemory = true
+        let implemented = try await Launcher(settings: settings).withStorage(logger: logger, serving: false) { dependencies in
+            Services.operationTable(dependencies).implemented
+        }
+        print(CoverageReport.markdown(implemented: implemented))
     }
 }
 

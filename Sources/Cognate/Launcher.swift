@@ -19,10 +19,25 @@ import Prometheus
 struct Launcher {
     let settings: Settings
 
-    /// The storage, sealed with the secrets key, and the services' dependencies.
+    /// Opens the storage, gives `body` the services' dependencies over it (sealed with the secrets key), and
+    /// closes the storage whatever happens: the one place storage is closed.
     /// `serving`: the process will serve the database, so an SQLite file is locked against a second server
     /// (an export only reads, beside a running server).
-    func open(logger: Logger, serving: Bool = true) async throws -> (SQLStorage, ServiceDependencies) {
+    func withStorage<T>(logger: Logger, serving: Bool = true, _ body: (ServiceDependencies) async throws -> T) async throws -> T {
+        let (storage, key) = try await open(logger: logger, serving: serving)
+        do {
+            let dependencies = try await dependencies(storage: storage, key: key, logger: logger)
+            let result = try await body(dependencies)
+            try await storage.close()
+            return result
+        } catch {
+            try? await storage.close()
+            throw error
+        }
+    }
+
+    /// The storage the settings name, and the secrets key that seals it.
+    private func open(logger: Logger, serving: Bool) async throws -> (SQLStorage, SymmetricKey) {
         // Every file Cognate makes (the database, its WAL files) is the owner's alone.
         umask(0o077)
         let location: DatabaseLocation
@@ -31,33 +46,30 @@ struct Launcher {
         } catch let unusable as DatabaseLocation.Unusable {
             throw StartFailure("cannot use the database \(DatabaseLocation.redacted(settings.db)): \(unusable.description)")
         }
-        let key: SymmetricKey
-        let storage: SQLStorage
         do {
-            key = try secretsKey(location)
+            let key = try secretsKey(location)
             // SQL statements are for trace logging; debug is one line per request.
             var sqlLogger = logger
             if logger.logLevel == .debug { sqlLogger.logLevel = .info }
             switch location {
             case _ where settings.inMemory:
-                storage = try await SQLiteStorage.open(.memory, logger: sqlLogger)
+                return (try await SQLiteStorage.open(.memory, logger: sqlLogger), key)
             case .sqlite(let path):
-                storage = try await SQLiteStorage.open(.file(path: path), logger: sqlLogger, exclusive: serving)
+                return (try await SQLiteStorage.open(.file(path: path), logger: sqlLogger, exclusive: serving), key)
             case .postgres(let url):
-                storage = try await PostgresStorage.open(url: url, logger: sqlLogger)
+                return (try await PostgresStorage.open(url: url, logger: sqlLogger), key)
             }
         } catch let unusable as DatabaseLocation.Unusable {
             throw StartFailure("cannot use the database \(location.display): \(unusable.description)")
         } catch {
             throw StartFailure("cannot open the database at \(location.display): \(Self.reason(error))")
         }
+    }
+
+    /// The services' dependencies over the opened storage, once the secrets key is known to open what it sealed.
+    private func dependencies(storage: SQLStorage, key: SymmetricKey, logger: Logger) async throws -> ServiceDependencies {
         let sealed = SealedStorage(storage, sealer: AESGCMSealer(key: key))
-        do {
-            try await Self.checkSecretsKey(sealed)
-        } catch {
-            try await storage.close()
-            throw error
-        }
+        try await Self.checkSecretsKey(sealed)
         var configuration = ServiceConfiguration(
             defaultRegion: settings.region, accountID: settings.accountId,
             publicBaseURL: (settings.publicUrl ?? "\(settings.tlsCert == nil ? "http" : "https")://\(settings.host):\(settings.port)").trimmingSuffix(
@@ -67,32 +79,29 @@ struct Launcher {
                 inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
             awsFormIssuer: settings.awsIssuer, socialIssuers: try settings.parsedSocialIssuers())
         configuration.providerURLs = ProviderURLPolicy(allowsLocal: settings.allowLocalProviders)
-        let dependencies = ServiceDependencies(
+        return ServiceDependencies(
             storage: sealed,
             clock: settings.testEndpoints ? OffsetClock() : SystemClock(),
             configuration: configuration,
             logger: logger,
             functions: LambdaInvoker(
                 endpoint: settings.lambdaEndpoint.flatMap(URL.init(string:)), attemptTimeout: .seconds(Int64(settings.lambdaTimeout)),
-                attempts: settings.lambdaAttempts, logger: logger),
-            keys: KMSClient(endpoint: settings.kmsEndpoint.flatMap(URL.init(string:)), logger: logger),
+                attempts: settings.lambdaAttempts, logger: logger, credentials: settings.awsCredentials),
+            keys: KMSClient(endpoint: settings.kmsEndpoint.flatMap(URL.init(string:)), logger: logger, credentials: settings.awsCredentials),
             web: HTTPWebClient(logger: logger)
         )
-        return (storage, dependencies)
     }
 
     /// `--export-seed POOL_ID`: the pool as a seed file (YAML), without serving.
     func exportSeed(poolID: String) async throws -> String {
         var logger = Logger(label: "cognate")
         logger.logLevel = .error
-        let (storage, dependencies) = try await open(logger: logger, serving: false)
-        do {
-            let document = try await SeedExport(dependencies).export(poolID: poolID)
-            try await storage.close()
-            return try SeedFile.yaml(document)
-        } catch let error as CognitoError {
-            try? await storage.close()
-            throw StartFailure("cannot export \(poolID): \(error.message)")
+        return try await withStorage(logger: logger, serving: false) { dependencies in
+            do {
+                return try SeedFile.yaml(try await SeedExport(dependencies).export(poolID: poolID))
+            } catch let error as CognitoError {
+                throw StartFailure("cannot export \(poolID): \(error.message)")
+            }
         }
     }
 
@@ -107,23 +116,25 @@ struct Launcher {
             .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
         ]
         MetricsSystem.bootstrap(factory)
-        let (storage, dependencies) = try await open(logger: logger)
-        if let seedFile = settings.seed {
-            do {
-                let report = try await Seeder(dependencies).apply(try SeedFile.load(path: seedFile))
-                logger.notice("Seed \(seedFile) applied: \(report.created.isEmpty ? "nothing was missing" : "\(report.created.count) created")")
-            } catch {
-                try? await storage.close()
-                throw StartFailure("\(error)")
+        try await withStorage(logger: logger) { dependencies in
+            if let seedFile = settings.seed {
+                do {
+                    let report = try await Seeder(dependencies).apply(try SeedFile.load(path: seedFile))
+                    logger.notice("Seed \(seedFile) applied: \(report.created.isEmpty ? "nothing was missing" : "\(report.created.count) created")")
+                } catch {
+                    throw StartFailure("\(error)")
+                }
             }
+            let accessKeys = try AccessKeys.load(
+                file: settings.credentials, accessKeyID: settings.accessKeyId, secretAccessKey: settings.secretAccessKey)
+            let metricsAccess = try warnAndCheck(accessKeys: accessKeys, logger: logger)
+            try await serve(dependencies: dependencies, accessKeys: accessKeys, metricsAccess: metricsAccess, registry: registry, logger: logger)
         }
-        let accessKeys: AccessKeys?
-        do {
-            accessKeys = try AccessKeys.load(file: settings.credentials, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            try await storage.close()
-            throw error
-        }
+        logger.notice("Cognate stopped")
+    }
+
+    /// Says what the settings expose beyond this machine, and who may read /metrics.
+    private func warnAndCheck(accessKeys: AccessKeys?, logger: Logger) throws -> MetricsAccess {
         if settings.publicUrl == nil && (settings.host == "0.0.0.0" || settings.host == "::") {
             logger.warning(
                 "Without --public-url, token issuers and page links name \(settings.host), which no client can reach. In a container, give --public-url with the address clients use (for example http://localhost:\(settings.port))."
@@ -143,12 +154,19 @@ struct Launcher {
             settings.metrics.flatMap(MetricsAccess.init(rawValue:))
             ?? MetricsAccess.defaultAccess(hasAccessKeys: accessKeys != nil, loopback: Self.isLoopback(settings.host))
         if metricsAccess == .signed && accessKeys == nil {
-            try? await storage.close()
             throw StartFailure("--metrics signed needs access keys (--credentials, or COGNATE_ACCESS_KEY_ID and COGNATE_SECRET_ACCESS_KEY).")
         }
         if metricsAccess == .open && !Self.isLoopback(settings.host) {
             logger.warning("/metrics is served to anyone who reaches \(settings.host) (--metrics open).")
         }
+        return metricsAccess
+    }
+
+    /// Serves the API and the pages until the process is stopped.
+    private func serve(
+        dependencies: ServiceDependencies, accessKeys: AccessKeys?, metricsAccess: MetricsAccess, registry: PrometheusCollectorRegistry,
+        logger: Logger
+    ) async throws {
         let limits = ConnectionLimits(
             idleTimeout: .seconds(settings.idleTimeout), requestTimeout: .seconds(settings.requestTimeout), maxConnections: settings.maxConnections)
         let scheme = settings.tlsCert == nil ? "http" : "https"
@@ -168,11 +186,8 @@ struct Launcher {
             try await app.runService()
         } catch {
             // Nothing listens: the storage closes before the process ends, and the reason is said plainly.
-            try? await storage.close()
             throw StartFailure("cannot serve on \(settings.host):\(settings.port): \(Self.reason(error))")
         }
-        try await storage.close()
-        logger.notice("Cognate stopped")
     }
 
     /// What went wrong, in a sentence (not a type dump).
@@ -187,7 +202,7 @@ struct Launcher {
     /// (made on first start); an in-memory database, which keeps nothing, gets a fresh one.
     func secretsKey(_ location: DatabaseLocation) throws -> SymmetricKey {
         if let file = settings.secretsKeyFile { return try SecretsKey.load(path: file) }
-        if let text = ProcessInfo.processInfo.environment["COGNATE_SECRETS_KEY"] { return try SecretsKey.parse(text, source: "COGNATE_SECRETS_KEY") }
+        if let text = settings.secretsKey { return try SecretsKey.parse(text, source: "COGNATE_SECRETS_KEY") }
         if settings.inMemory { return SymmetricKey(size: .bits256) }
         guard case .sqlite(let path) = location else {
             // Every node on one PostgreSQL database must open what the others sealed.

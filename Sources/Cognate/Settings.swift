@@ -1,5 +1,6 @@
 import ArgumentParser
 import CognateHTTP
+import CognateLambda
 import Configuration
 import Foundation
 import Logging
@@ -36,16 +37,18 @@ struct Settings: Sendable {
     /// Who may read /metrics; nil: the default for the address and keys (`MetricsAccess.defaultAccess`).
     var metrics: String?
     var allowLocalProviders = false
+    /// The secrets key itself (`COGNATE_SECRETS_KEY`), when no `secretsKeyFile` names one. Not an option:
+    /// a key on the command line shows in every process listing.
+    var secretsKey: String?
+    /// One more access key beside `credentials`' (`COGNATE_ACCESS_KEY_ID`, `COGNATE_SECRET_ACCESS_KEY`).
+    var accessKeyId: String?
+    var secretAccessKey: String?
+    /// What signs Cognate's calls to Lambda and KMS: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+    /// `AWS_SESSION_TOKEN`, else a placeholder any local endpoint accepts.
+    var awsCredentials = AWSCredentials.placeholder
 
     /// The database `db` names (checked: a URL Cognate cannot use is refused).
     func database() throws -> DatabaseLocation { try DatabaseLocation.parse(db) }
-
-    /// Every option, with the key it has in the environment (after `COGNATE_`) and in a config file.
-    static let keys = [
-        "host", "port", "db", "inMemory", "region", "accountId", "publicUrl", "logLevel", "testEndpoints", "idleTimeout",
-        "requestTimeout", "maxConnections", "credentials", "secretsKeyFile", "tlsCert", "tlsKey", "awsIssuer", "logCodes", "seed",
-        "lambdaEndpoint", "lambdaTimeout", "lambdaAttempts", "kmsEndpoint", "socialIssuers", "metrics", "allowLocalProviders",
-    ]
 
     /// `COGNATE_PUBLIC_URL` for `publicUrl`: what swift-configuration's environment provider reads.
     static func environmentName(_ key: String) -> String {
@@ -156,6 +159,13 @@ struct Settings: Sendable {
         s.socialIssuers = try string("socialIssuers", command.socialIssuers)
         s.metrics = try string("metrics", command.metrics)
         s.allowLocalProviders = try bool("allowLocalProviders", command.allowLocalProviders) ?? s.allowLocalProviders
+        s.secretsKey = try string("secretsKey", nil)
+        s.accessKeyId = try string("accessKeyId", nil)
+        s.secretAccessKey = try string("secretAccessKey", nil)
+        s.awsCredentials = AWSCredentials(
+            accessKeyID: environment["AWS_ACCESS_KEY_ID"] ?? s.awsCredentials.accessKeyID,
+            secretAccessKey: environment["AWS_SECRET_ACCESS_KEY"] ?? s.awsCredentials.secretAccessKey,
+            sessionToken: environment["AWS_SESSION_TOKEN"])
         try s.validate()
         return s
     }

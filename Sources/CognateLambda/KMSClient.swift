@@ -10,17 +10,17 @@ import NIOHTTP1
 /// the KMS endpoint of the key ARN's region.
 public struct KMSClient: DataKeySource {
     let endpoint: URL?
-    let credentials: SigV4Signer.Credentials
+    let credentials: AWSCredentials
     let timeout: TimeAmount
     let client: HTTPClient
     let logger: Logger
 
     public init(
         endpoint: URL?, timeout: TimeAmount = .seconds(5), logger: Logger,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        credentials: AWSCredentials = .placeholder
     ) {
         self.endpoint = endpoint
-        self.credentials = .environment(environment)
+        self.credentials = credentials
         self.timeout = timeout
         self.client = HTTPClient.shared
         self.logger = logger

@@ -12,7 +12,7 @@ import NIOHTTP1
 /// `attemptTimeout` (5 seconds), and a call that times out or cannot connect is tried `attempts` times (3).
 public struct LambdaInvoker: FunctionInvoker {
     let endpoint: URL?
-    let credentials: SigV4Signer.Credentials
+    let credentials: AWSCredentials
     let attemptTimeout: TimeAmount
     let attempts: Int
     let client: HTTPClient
@@ -22,10 +22,10 @@ public struct LambdaInvoker: FunctionInvoker {
 
     public init(
         endpoint: URL?, attemptTimeout: TimeAmount = .seconds(5), attempts: Int = 3, logger: Logger,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        credentials: AWSCredentials = .placeholder
     ) {
         self.endpoint = endpoint
-        self.credentials = .environment(environment)
+        self.credentials = credentials
         self.attemptTimeout = attemptTimeout
         self.attempts = max(1, attempts)
         self.client = HTTPClient.shared

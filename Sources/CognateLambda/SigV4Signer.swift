@@ -6,22 +6,7 @@ import Foundation
 /// canonical URI's segments encoded twice (every service but S3), `host` and `x-amz-date` signed, and
 /// the session token sent and signed when the credentials have one.
 struct SigV4Signer: Sendable {
-    struct Credentials: Sendable, Equatable {
-        var accessKeyID: String
-        var secretAccessKey: String
-        var sessionToken: String?
-
-        /// The usual AWS environment variables; local endpoints accept any value, so without them a
-        /// placeholder signs.
-        static func environment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Credentials {
-            Credentials(
-                accessKeyID: environment["AWS_ACCESS_KEY_ID"] ?? "cognate-local",
-                secretAccessKey: environment["AWS_SECRET_ACCESS_KEY"] ?? "cognate-local",
-                sessionToken: environment["AWS_SESSION_TOKEN"])
-        }
-    }
-
-    var credentials: Credentials
+    var credentials: AWSCredentials
     var service: String
 
     /// The headers to add: `x-amz-date`, `Authorization`, and `x-amz-security-token` when there is one.

@@ -124,7 +124,7 @@ import Testing
             try AccessKeys.parse("[p]\naws_access_key_id = X\naws_secret_access_key = password\n", source: "creds")
         }
         #expect(throws: AccessKeys.LoadError.self) {
-            try AccessKeys.load(file: nil, environment: ["COGNATE_ACCESS_KEY_ID": "AKID", "COGNATE_SECRET_ACCESS_KEY": "password"])
+            try AccessKeys.load(file: nil, accessKeyID: "AKID", secretAccessKey: "password")
         }
         #expect(throws: AccessKeys.LoadError.self) { try AccessKeys.parse("[p]\naws_access_key_id = X\n", source: "creds") }
         #expect(throws: AccessKeys.LoadError.self) { try AccessKeys.parse("nonsense\n", source: "creds") }

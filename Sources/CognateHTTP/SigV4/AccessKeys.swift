@@ -60,8 +60,9 @@ public struct AccessKeys: Sendable, Equatable {
         return AccessKeys(secrets)
     }
 
-    /// The keys from `file` and from the environment together, or nil when neither gives any.
-    public static func load(file: String?, environment: [String: String]) throws -> AccessKeys? {
+    /// The keys from `file` and the one pair given by the settings (`COGNATE_ACCESS_KEY_ID` with
+    /// `COGNATE_SECRET_ACCESS_KEY`) together, or nil when neither gives any.
+    public static func load(file: String?, accessKeyID: String?, secretAccessKey: String?) throws -> AccessKeys? {
         var secrets: [String: String] = [:]
         if let file {
             let text: String
@@ -72,7 +73,7 @@ public struct AccessKeys: Sendable, Equatable {
             }
             secrets.merge(try parse(text, source: file).secrets) { $1 }
         }
-        if let id = environment["COGNATE_ACCESS_KEY_ID"], let secret = environment["COGNATE_SECRET_ACCESS_KEY"], !id.isEmpty, !secret.isEmpty {
+        if let id = accessKeyID, let secret = secretAccessKey, !id.isEmpty, !secret.isEmpty {
             guard secret.count >= minimumSecretLength else { throw LoadError(description: "COGNATE_SECRET_ACCESS_KEY: \(shortSecret)") }
             secrets[id] = secret
         }
