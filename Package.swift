@@ -6,9 +6,8 @@ let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-// libxml2's headers live in their own directory (pkg-config libxml-2.0); every module that sees CognateSAML's
-// interface needs it to read CLibXML2.
-let libxml2: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
+// The packaged binary (Scripts/package.sh) links OpenSSL's libcrypto and libxml2 statically.
+let staticBinary = Context.environment["COGNATE_STATIC_OPENSSL"] == "1"
 
 let package = Package(
     name: "cognate",
@@ -118,8 +117,10 @@ let package = Package(
         // Its shim names the package to install when the headers are missing. Linked dynamically, or statically
         // for the packaged binary (COGNATE_STATIC_OPENSSL=1, set by Scripts/package.sh), which then needs no libssl3.
         .systemLibrary(name: "CCognateOpenSSL"),
-        // libxml2 from the system (Debian: libxml2-dev) for SAML's XML: parsing and canonicalization.
-        .systemLibrary(name: "CLibXML2"),
+        // libxml2 from the system (Debian: libxml2-dev) for SAML's XML: parsing and canonicalization. pkg-config
+        // (libxml-2.0) gives its include directory to every module that sees it, and the library to link; the
+        // static binary names the archives itself, so Scripts/package.sh passes pkg-config's include flags.
+        .systemLibrary(name: "CLibXML2", pkgConfig: staticBinary ? nil : "libxml-2.0", providers: [.apt(["libxml2-dev", "pkg-config"])]),
         // SAML 2.0: XML trees, canonicalization, XML signatures and encryption, metadata, the messages and
         // the complete check of a response.
         .target(
@@ -131,15 +132,15 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
-            swiftSettings: upcoming + libxml2,
-            linkerSettings: Context.environment["COGNATE_STATIC_OPENSSL"] == "1"
+            swiftSettings: upcoming,
+            linkerSettings: staticBinary
                 ? [
                     .unsafeFlags([
                         "-Xlinker", "-l:libxml2.a", "-Xlinker", "-l:libicui18n.a", "-Xlinker", "-l:libicuuc.a",
                         "-Xlinker", "-l:libicudata.a", "-Xlinker", "-l:liblzma.a", "-Xlinker", "-lz", "-Xlinker", "-lstdc++",
                     ])
                 ]
-                : [.linkedLibrary("xml2"), .linkedLibrary("z")]
+                : [.linkedLibrary("z")]
         ),
         // Cryptography: Montgomery arithmetic, Cognito's SRP, token signing.
         .target(
@@ -154,7 +155,7 @@ let package = Package(
                 .unsafeFlags(["-O"], .when(configuration: .debug)),
                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
             ],
-            linkerSettings: Context.environment["COGNATE_STATIC_OPENSSL"] == "1"
+            linkerSettings: staticBinary
                 ? [.unsafeFlags(["-Xlinker", "-l:libcrypto.a"])] : [.linkedLibrary("crypto")]
         ),
         // WebAuthn for passkeys: CBOR, COSE keys, authenticator data, attestation and assertion checks.
@@ -192,7 +193,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            swiftSettings: upcoming + libxml2
+            swiftSettings: upcoming
         ),
         // HTTP front on Hummingbird 2: the AWS endpoint and Cognate's own endpoints.
         .target(
@@ -236,7 +237,7 @@ let package = Package(
             name: "CognateTesting",
             dependencies: [
                 "CognateServices", "CognateHTTP", "CognateSQL", "CognateSQLite", "CognateStorage", "CognateWire", "CognitoModel",
-                "CognateCrypto",
+                "CognateCrypto", "CognateWebAuthn",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -285,7 +286,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")],
-            swiftSettings: upcoming + libxml2
+            swiftSettings: upcoming
         ),
         .testTarget(
             name: "CognitoModelTests",

@@ -12,18 +12,21 @@ commit="$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
 configuration="${PACKAGE_CONFIGURATION:-release}"
 # OpenSSL's libcrypto linked in too (Package.swift reads this), so the binary needs no libssl3.
 export COGNATE_STATIC_OPENSSL=1
+# Package.swift then leaves libxml2 to this script: its include directory from pkg-config, its archives linked.
+xml_include=()
+for flag in $(pkg-config --cflags-only-I libxml-2.0); do xml_include+=(-Xcc "$flag"); done
 case "$configuration" in
     release)
-        swift build -c release --product cognate --static-swift-stdlib --scratch-path .build-release >&2
+        swift build -c release --product cognate --static-swift-stdlib --scratch-path .build-release "${xml_include[@]}" >&2
         binary=".build-release/release/cognate" ;;
     debug)
         # A scratch path of its own: objects compiled for static linking do not link the usual way.
-        swift build --product cognate --static-swift-stdlib --scratch-path .build-static >&2
+        swift build --product cognate --static-swift-stdlib --scratch-path .build-static "${xml_include[@]}" >&2
         binary=".build-static/debug/cognate" ;;
     *) echo "package.sh: PACKAGE_CONFIGURATION is release or debug" >&2; exit 64 ;;
 esac
-if ldd "$binary" | grep -iE "swift|libcrypto|libssl" >&2; then
-    echo "package.sh: the binary still loads Swift or OpenSSL libraries" >&2
+if ldd "$binary" | grep -iE "swift|libcrypto|libssl|libxml2" >&2; then
+    echo "package.sh: the binary still loads Swift, OpenSSL or libxml2 libraries" >&2
     exit 1
 fi
 name="cognate-$version-linux-$(uname -m)"

@@ -6,12 +6,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-if [ ! -f /usr/include/openssl/evp.h ] || [ ! -f /usr/include/libxml2/libxml/c14n.h ]; then
-    echo "==> libssl-dev and libxml2-dev: OpenSSL 3's libcrypto (tokens, SRP) and libxml2 (SAML's XML)"
+if [ ! -f /usr/include/openssl/evp.h ] || ! pkg-config --exists libxml-2.0 2>/dev/null; then
+    echo "==> libssl-dev, libxml2-dev and pkg-config: OpenSSL 3's libcrypto (tokens, SRP) and libxml2 (SAML's XML), found by pkg-config"
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev libxml2-dev >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev libxml2-dev pkg-config >/dev/null
 fi
 
 echo "==> formatting (swift-format with .swift-format; generated code is left as generated)"

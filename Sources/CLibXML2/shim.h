@@ -1,6 +1,6 @@
 // libxml2 (Debian: libxml2-dev) for SAML: parsing with no network, no DTD and no entity expansion, and its
 // canonicalization (exclusive and inclusive C14N) for XML signatures. Only what Cognate calls.
-// The include path (/usr/include/libxml2) comes from Package.swift; so does the library, linked dynamically,
+// The include path comes from pkg-config (libxml-2.0) through Package.swift; so does the library, linked dynamically,
 // or statically for the packaged binary (COGNATE_STATIC_OPENSSL=1).
 #ifndef CCOGNATE_LIBXML2_H
 #define CCOGNATE_LIBXML2_H

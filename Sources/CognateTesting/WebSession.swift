@@ -28,7 +28,18 @@ public final class WebSession: Sendable {
         public func field(_ name: String) -> String? {
             guard let range = body.range(of: "name=\"\(name)\" value=\"") else { return nil }
             let rest = body[range.upperBound...]
-            return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+            return rest.firstIndex(of: "\"").map { Self.unescaped(String(rest[..<$0])) }
+        }
+
+        /// An attribute's text with HTML's character references read back.
+        static func unescaped(_ text: String) -> String {
+            var out = text
+            for (reference, character) in [
+                ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&#x27;", "'"), ("&#x2F;", "/"), ("&#x3D;", "="),
+            ] {
+                out = out.replacingOccurrences(of: reference, with: character)
+            }
+            return out.replacingOccurrences(of: "&amp;", with: "&")
         }
 
         /// The body as JSON.

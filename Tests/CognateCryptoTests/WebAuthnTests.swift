@@ -15,29 +15,8 @@ import _CryptoExtras
     static let rpID = "login.example.com"
     static let origin = "https://login.example.com"
 
-    /// Just enough CBOR encoding to build attestation objects and COSE keys.
-    static func cbor(_ item: CBOR) -> [UInt8] {
-        func head(_ major: UInt8, _ n: UInt64) -> [UInt8] {
-            switch n {
-            case 0..<24: return [major << 5 | UInt8(n)]
-            case 24..<256: return [major << 5 | 24, UInt8(n)]
-            case 256..<65536: return [major << 5 | 25, UInt8(n >> 8), UInt8(n & 0xFF)]
-            default: return [major << 5 | 26] + (0..<4).reversed().map { UInt8((n >> (8 * UInt64($0))) & 0xFF) }
-            }
-        }
-        switch item {
-        case .unsigned(let n): return head(0, n)
-        case .negative(let n): return head(1, n)
-        case .bytes(let b): return head(2, UInt64(b.count)) + b
-        case .text(let t): return head(3, UInt64(t.utf8.count)) + Array(t.utf8)
-        case .array(let a): return head(4, UInt64(a.count)) + a.flatMap(cbor)
-        case .map(let m):
-            // Canonical order (keys sorted by their encoding), so equal maps encode to equal bytes.
-            let entries = m.map { (cbor($0.key), cbor($0.value)) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
-            return head(5, UInt64(m.count)) + entries.flatMap { $0.0 + $0.1 }
-        default: fatalError("not needed")
-        }
-    }
+    /// CognateWebAuthn's encoder builds the attestation objects and COSE keys.
+    static func cbor(_ item: CBOR) -> [UInt8] { item.encoded }
 
     enum Key {
         case ec(P256.Signing.PrivateKey)
@@ -245,5 +224,21 @@ import _CryptoExtras
         #expect(throws: CBORError.self) { try CBORDecoder.decodeWhole(Array(repeating: 0x81, count: 40) + [0x00]) }  // too deep
         #expect(throws: CBORError.self) { try CBORDecoder.decodeWhole([0x01, 0x02]) }  // trailing bytes
         #expect(try CBORDecoder.decodeWhole([0x38, 0x18]) == .int(-25))
+    }
+
+    @Test func cborEncodingReadsBack() throws {
+        let items: [CBOR] = [
+            .int(0), .int(23), .int(24), .int(255), .int(256), .int(65_535), .int(65_536), .int(-1), .int(-25), .unsigned(1 << 40),
+            .bytes([]), .bytes(Array(repeating: 9, count: 300)), .text("fmt"), .text(String(repeating: "é", count: 40)),
+            .array([.int(1), .text("x")]), .map([.int(3): .int(-7), .text("alg"): .bool(true), .int(-2): .null]),
+            .tagged(24, .bytes([1, 2])), .float(1.5),
+        ]
+        for item in items {
+            #expect(try CBORDecoder.decodeWhole(item.encoded) == item)
+        }
+        // RFC 8949 Appendix A's examples.
+        #expect(CBOR.int(1_000_000).encoded == [0x1A, 0x00, 0x0F, 0x42, 0x40])
+        #expect(CBOR.int(-1000).encoded == [0x39, 0x03, 0xE7])
+        #expect(CBOR.text("IETF").encoded == [0x64, 0x49, 0x45, 0x54, 0x46])
     }
 }

@@ -80,8 +80,8 @@ struct IDTokenVerifier {
     private func verify(_ signature: [UInt8], of message: [UInt8], algorithm: String, key: [String: Any]) -> Bool {
         switch algorithm {
         case "RS256", "RS384", "RS512":
-            guard key["kty"] as? String == "RSA", let n = (key["n"] as? String).flatMap { Base64URL.decode($0) },
-                let e = (key["e"] as? String).flatMap { Base64URL.decode($0) }, n.count >= 256, n.count <= 1024,
+            guard key["kty"] as? String == "RSA", let n = (key["n"] as? String).flatMap(Base64URL.decode),
+                let e = (key["e"] as? String).flatMap(Base64URL.decode), n.count >= 256, n.count <= 1024,
                 let publicKey = try? _RSA.Signing.PublicKey(n: n, e: e)
             else { return false }
             let rsa = _RSA.Signing.RSASignature(rawRepresentation: signature)
@@ -91,15 +91,15 @@ struct IDTokenVerifier {
             default: return publicKey.isValidSignature(rsa, for: SHA512.hash(data: message), padding: .insecurePKCS1v1_5)
             }
         case "ES256":
-            guard key["kty"] as? String == "EC", key["crv"] as? String == "P-256", let x = (key["x"] as? String).flatMap { Base64URL.decode($0) },
-                let y = (key["y"] as? String).flatMap { Base64URL.decode($0) }, x.count == 32, y.count == 32,
+            guard key["kty"] as? String == "EC", key["crv"] as? String == "P-256", let x = (key["x"] as? String).flatMap(Base64URL.decode),
+                let y = (key["y"] as? String).flatMap(Base64URL.decode), x.count == 32, y.count == 32,
                 let publicKey = try? P256.Signing.PublicKey(rawRepresentation: x + y),
                 let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
             else { return false }
             return publicKey.isValidSignature(ecdsa, for: SHA256.hash(data: message))
         case "ES384":
-            guard key["kty"] as? String == "EC", key["crv"] as? String == "P-384", let x = (key["x"] as? String).flatMap { Base64URL.decode($0) },
-                let y = (key["y"] as? String).flatMap { Base64URL.decode($0) }, x.count == 48, y.count == 48,
+            guard key["kty"] as? String == "EC", key["crv"] as? String == "P-384", let x = (key["x"] as? String).flatMap(Base64URL.decode),
+                let y = (key["y"] as? String).flatMap(Base64URL.decode), x.count == 48, y.count == 48,
                 let publicKey = try? P384.Signing.PublicKey(rawRepresentation: x + y),
                 let ecdsa = try? P384.Signing.ECDSASignature(rawRepresentation: signature)
             else { return false }
