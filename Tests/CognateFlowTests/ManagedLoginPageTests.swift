@@ -199,4 +199,43 @@ import Testing
             }
         }
     }
+
+    @Test func theImplicitGrantPutsTokensInTheFragment() async throws {
+        try await TestCognate.with { cognate in
+            let pool = try await cognate.pool()
+            let spa = try await cognate.client(pool, flows: [.allowRefreshTokenAuth]) {
+                $0.allowedOAuthFlows = [.implicit]
+                $0.allowedOAuthFlowsUserPoolClient = true
+                $0.allowedOAuthScopes = ["openid"]
+                $0.callbackURLs = [Self.callback]
+                $0.supportedIdentityProviders = ["COGNITO"]
+            }
+            try await cognate.confirmedUser(pool, "ivy", password: Self.password)
+            try await cognate.http { web in
+                let query = WebSession.encode([
+                    "response_type": "token", "client_id": spa.id, "redirect_uri": Self.callback, "scope": "openid", "state": "st",
+                ])
+                let form = try await web.get("/login?" + query)
+                let answer = try await web.post(
+                    "/login?" + query, form: ["_csrf": form.field("_csrf") ?? "", "username": "ivy", "password": Self.password])
+                #expect(answer.status == 302)
+                let location = try #require(answer.location)
+                #expect(location.hasPrefix(Self.callback + "#"))
+                let fragment = Dictionary(
+                    (URLComponents(string: "x:?" + (location.split(separator: "#", maxSplits: 1).last.map(String.init) ?? ""))?.queryItems ?? []).map
+                    {
+                        ($0.name, $0.value ?? "")
+                    }, uniquingKeysWith: { first, _ in first })
+                #expect(fragment["token_type"] == "Bearer" && fragment["state"] == "st")
+                #expect(JWTClaims.of(fragment["access_token"])[member: "username"]?.text == "ivy")
+                #expect(JWTClaims.of(fragment["id_token"])[member: "aud"]?.text == spa.id)
+                // The implicit grant never hands out a refresh token, nor a code.
+                #expect(fragment["refresh_token"] == nil && fragment["code"] == nil)
+                // A code request by a client allowed only the implicit flow is refused.
+                let code = try await web.get(
+                    "/login?" + WebSession.encode(["response_type": "code", "client_id": spa.id, "redirect_uri": Self.callback, "scope": "openid"]))
+                #expect(code.status != 200 || !code.body.contains("name=\"password\""))
+            }
+        }
+    }
 }

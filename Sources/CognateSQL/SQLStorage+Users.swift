@@ -1,0 +1,277 @@
+import CognateStorage
+import Foundation
+import SQLKit
+
+/// Users: their stored binary form, the alias rows, filtered listing on indexed columns, the cache.
+extension SQLStorage {
+    /// Users are written in their binary record form (`BinaryRecord`: a fraction of JSON's decoding cost,
+    /// which dominated ListUsers pages that missed the cache); rows written before it hold JSON text.
+    static func userData(_ user: User) -> Data {
+        Data(user.recordBytes)
+    }
+
+    static func user(row: any SQLRow) throws -> User {
+        if let bytes = try? row.decode(column: "data", as: Data.self) {
+            return try User(recordBytes: bytes)
+        }
+        return try record(User.self, try row.decode(column: "data", as: String.self))
+    }
+
+    private static func oneUser(_ db: any SQLDatabase, _ query: SQLQueryString) async throws -> User {
+        guard let row = try await db.raw(query).first() else { throw StorageError.notFound }
+        return try user(row: row)
+    }
+
+    /// The indexed column behind each filterable field.
+    static func column(_ field: UserFilter.Field) -> String {
+        switch field {
+        case .username: return "username_key"
+        case .email: return "email"
+        case .phoneNumber: return "phone_number"
+        case .name: return "name"
+        case .givenName: return "given_name"
+        case .familyName: return "family_name"
+        case .preferredUsername: return "preferred_username"
+        case .userStatus: return "user_status"
+        case .status: return "enabled_status"
+        case .sub: return "sub"
+        }
+    }
+
+    private static let indexedFields: [UserFilter.Field] = [
+        .email, .phoneNumber, .name, .givenName, .familyName, .preferredUsername, .userStatus, .status,
+    ]
+
+    /// Writes the user's alias rows; `replacing` first removes the ones it had (a new user has none).
+    private static func writeAliases(_ db: any SQLDatabase, _ user: User, replacing: Bool) async throws {
+        if replacing {
+            try await db.raw("DELETE FROM user_aliases WHERE pool_id = \(bind: user.poolID) AND username_key = \(bind: user.usernameKey)").run()
+        }
+        // An alias another user holds fails the insert (the table's primary key): no read first, which on
+        // PostgreSQL would lock the index page against every concurrent insert (see `userConflict`).
+        for alias in user.aliasKeys {
+            try await db.raw(
+                """
+                INSERT INTO user_aliases (pool_id, alias_key, username_key)
+                VALUES (\(bind: user.poolID), \(bind: alias), \(bind: user.usernameKey))
+                """
+            ).run()
+        }
+    }
+
+    /// What a unique violation of a user's write names: "alias" (user_aliases' primary key), "sub", or
+    /// "username" (users' primary key). The engines name the violated constraint (PostgreSQL) or its columns
+    /// (SQLite). The database's keys decide, not a read before the insert: on PostgreSQL a read that finds
+    /// no row locks the index page it looked in, so concurrent creates would refuse each other's inserts.
+    static func userConflict(_ key: String) -> String {
+        if key.contains("user_aliases") { return "alias" }
+        if key.contains("sub") { return "sub" }
+        return "username"
+    }
+
+    public func createUser(_ user: User) async throws {
+        let data = Self.userData(user)
+        do {
+            try await insertUser(user, data: data)
+        } catch StorageError.alreadyExists(let key) {
+            throw StorageError.alreadyExists(key: Self.userConflict(key))
+        }
+    }
+
+    private func insertUser(_ user: User, data: Data) async throws {
+        try await transaction { db in
+            guard try await db.raw("SELECT 1 AS one FROM user_pools WHERE id = \(bind: user.poolID)").first() != nil else {
+                throw StorageError.notFound
+            }
+            let v = Self.indexedFields.map { user.filterValue($0) }
+            try await db.raw(
+                """
+                INSERT INTO users (pool_id, username_key, sub, email, phone_number, name, given_name, family_name,
+                    preferred_username, user_status, enabled_status, data)
+                VALUES (\(bind: user.poolID), \(bind: user.usernameKey), \(bind: user.sub), \(bind: v[0]), \(bind: v[1]),
+                    \(bind: v[2]), \(bind: v[3]), \(bind: v[4]), \(bind: v[5]), \(bind: v[6] ?? ""), \(bind: v[7] ?? ""), \(bind: data))
+                """
+            ).run()
+            try await Self.writeAliases(db, user, replacing: false)
+        } committed: { _ in
+            self.cache.adjustUserCount(user.poolID, by: 1)
+            self.cache(user)
+        }
+    }
+
+    public func user(poolID: String, usernameKey: String) async throws -> User {
+        if let user = users[Self.userKey(poolID, usernameKey)] { return user }
+        let generation = users.generation
+        return try await read { db in
+            let user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            self.fill(user, since: generation)
+            return user
+        }
+    }
+
+    public func user(poolID: String, sub: String) async throws -> User {
+        if let user = users.value(secondKey: Self.subKey(poolID, sub)) { return user }
+        let generation = users.generation
+        return try await read { db in
+            let user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
+            self.fill(user, since: generation)
+            return user
+        }
+    }
+
+    public func user(poolID: String, aliasKey: String) async throws -> User {
+        let generation = users.generation
+        return try await read { db in
+            let user = try await Self.oneUser(
+                db,
+                """
+                SELECT u.data AS data FROM user_aliases a
+                JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
+                WHERE a.pool_id = \(bind: poolID) AND a.alias_key = \(bind: aliasKey)
+                """)
+            self.fill(user, since: generation)
+            return user
+        }
+    }
+
+    public func listUsers(poolID: String, filter: UserFilter?, _ page: PageRequest) async throws -> Page<User> {
+        if let filter, filter.field != .username {
+            let column = Self.column(filter.field)
+            let after = try PageToken.decode(page.token, parts: 2)
+            return try await read { db in
+                var q: SQLQueryString = "SELECT username_key, data FROM users WHERE pool_id = \(bind: poolID)"
+                switch filter.match {
+                case .equals:
+                    q.appendInterpolation(unsafeRaw: " AND \(column) = ")
+                    q.appendInterpolation(bind: filter.value)
+                case .prefix:
+                    q.appendInterpolation(unsafeRaw: " AND \(column) >= ")
+                    q.appendInterpolation(bind: filter.value)
+                    q.appendInterpolation(unsafeRaw: " AND \(column) < ")
+                    q.appendInterpolation(bind: filter.value + "\u{10FFFF}")
+                }
+                if let after {
+                    q.appendInterpolation(unsafeRaw: " AND (\(column) > ")
+                    q.appendInterpolation(bind: after[0])
+                    q.appendInterpolation(unsafeRaw: " OR (\(column) = ")
+                    q.appendInterpolation(bind: after[0])
+                    q.appendInterpolation(unsafeRaw: " AND username_key > ")
+                    q.appendInterpolation(bind: after[1])
+                    q.appendInterpolation(unsafeRaw: "))")
+                }
+                q.appendInterpolation(unsafeRaw: " ORDER BY \(column), username_key")
+                return try await self.userPage(poolID: poolID, db, q, limit: page.limit) { [$0.filterValue(filter.field) ?? "", $0.usernameKey] }
+            }
+        }
+        let after = try PageToken.decode(page.token, parts: 1)
+        return try await read { db in
+            var q: SQLQueryString = "SELECT username_key, data FROM users WHERE pool_id = \(bind: poolID)"
+            if let filter {
+                switch filter.match {
+                case .equals:
+                    q.appendInterpolation(unsafeRaw: " AND username_key = ")
+                    q.appendInterpolation(bind: filter.value)
+                case .prefix:
+                    q.appendInterpolation(unsafeRaw: " AND username_key >= ")
+                    q.appendInterpolation(bind: filter.value)
+                    q.appendInterpolation(unsafeRaw: " AND username_key < ")
+                    q.appendInterpolation(bind: filter.value + "\u{10FFFF}")
+                }
+            }
+            if let after {
+                q.appendInterpolation(unsafeRaw: " AND username_key > ")
+                q.appendInterpolation(bind: after[0])
+            }
+            q.appendInterpolation(unsafeRaw: " ORDER BY username_key")
+            return try await self.userPage(poolID: poolID, db, q, limit: page.limit) { [$0.usernameKey] }
+        }
+    }
+
+    /// A page of users from rows of `username_key, data`: users in the cache are not decoded again.
+    private func userPage(
+        poolID: String, _ db: any SQLDatabase, _ query: SQLQueryString, limit: Int, key: (User) -> [String]
+    ) async throws -> Page<User> {
+        var q = query
+        q.appendInterpolation(unsafeRaw: " LIMIT \(limit + 1)")
+        let rows = try await db.raw(q).all()
+        var items: [User] = []
+        items.reserveCapacity(min(rows.count, limit))
+        // The row past the limit only tells that there is a next page: it is not decoded.
+        for row in rows.prefix(limit) {
+            let name = try row.decode(column: "username_key", as: String.self)
+            if let cached = users[Self.userKey(poolID, name)] {
+                items.append(cached)
+            } else {
+                items.append(try Self.user(row: row))
+            }
+        }
+        let next = rows.count > limit ? items.last.map { PageToken.encode(key($0)) } : nil
+        return Page(items: items, nextToken: next)
+    }
+
+    public func countUsers(poolID: String) async throws -> Int {
+        let known = cache.userCount(poolID)
+        if let count = known.count, !known.read { return count }
+        let generation = cache.generation
+        do {
+            return try await read { db in
+                let count =
+                    try await db.raw("SELECT COUNT(*) AS n FROM users WHERE pool_id = \(bind: poolID)")
+                    .first(decodingColumn: "n", as: Int.self) ?? 0
+                self.cache.storeUserCount(count, poolID: poolID, since: generation)
+                return count
+            }
+        } catch {
+            cache.countFailed(poolID)
+            throw error
+        }
+    }
+
+    public func updateUser(poolID: String, usernameKey: String, _ change: @escaping @Sendable (inout User) throws -> Void) async throws -> User {
+        do {
+            return try await changeUser(poolID: poolID, usernameKey: usernameKey, change)
+        } catch StorageError.alreadyExists(let key) {
+            throw StorageError.alreadyExists(key: Self.userConflict(key))
+        }
+    }
+
+    private func changeUser(poolID: String, usernameKey: String, _ change: @escaping @Sendable (inout User) throws -> Void) async throws -> User {
+        try await transaction { db in
+            // Read from the database, never the cache: an earlier transaction of the same group commit may
+            // have changed this user, and the cache learns of it only after the commit.
+            var user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            let before = user.aliasKeys
+            try change(&user)
+            // Identity columns never change through an update.
+            user.poolID = poolID
+            user.usernameKey = usernameKey
+            let data = Self.userData(user)
+            let v = Self.indexedFields.map { user.filterValue($0) }
+            try await db.raw(
+                """
+                UPDATE users SET email = \(bind: v[0]), phone_number = \(bind: v[1]), name = \(bind: v[2]),
+                    given_name = \(bind: v[3]), family_name = \(bind: v[4]), preferred_username = \(bind: v[5]),
+                    user_status = \(bind: v[6] ?? ""), enabled_status = \(bind: v[7] ?? ""), data = \(bind: data)
+                WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)
+                """
+            ).run()
+            if before != user.aliasKeys {
+                try await Self.writeAliases(db, user, replacing: true)
+            }
+            return user
+        } committed: {
+            self.cache($0)
+        }
+    }
+
+    public func deleteUser(poolID: String, usernameKey: String) async throws {
+        try await transaction { db in
+            try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            try await db.raw("DELETE FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)").run()
+        } committed: { _ in
+            self.cache.adjustUserCount(poolID, by: -1)
+            self.users.forget(Self.userKey(poolID, usernameKey))
+            self.refreshTokens.forgetAll { $0.poolID == poolID && $0.usernameKey == usernameKey }
+        }
+    }
+}
