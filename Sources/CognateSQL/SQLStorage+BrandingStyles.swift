@@ -5,11 +5,7 @@ import SQLKit
 extension SQLStorage {
     static let brandingStyles = PoolDocumentTable<BrandingStyle>(
         table: "branding_styles", keyColumn: "branding_id", poolID: \.poolID, key: \.brandingID,
-        keep: { stored, changed in
-            changed.poolID = stored.poolID
-            changed.brandingID = stored.brandingID
-            changed.clientID = stored.clientID
-        },
+        fixed: [\.clientID],
         columns: { [("client_id", $0.clientID)] })
 
     public func createBrandingStyle(_ style: BrandingStyle) async throws {

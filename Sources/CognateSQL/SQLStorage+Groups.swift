@@ -1,15 +1,10 @@
 import CognateStorage
-import Foundation
 import SQLKit
 
 /// Groups and their members.
 extension SQLStorage {
     static let groups = PoolDocumentTable<Group>(
         table: "groups", keyColumn: "name", poolID: \.poolID, key: \.name,
-        keep: { stored, changed in
-            changed.poolID = stored.poolID
-            changed.name = stored.name
-        },
         duplicateKey: "group")
 
     public func createGroup(_ group: Group) async throws {
@@ -68,11 +63,7 @@ extension SQLStorage {
                 JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
                 WHERE m.pool_id = \(bind: poolID) AND m.username_key = \(bind: memberKey)
                 """
-            if let after {
-                q.appendInterpolation(unsafeRaw: " AND m.group_name > ")
-                q.appendInterpolation(bind: after[0])
-            }
-            q.appendInterpolation(unsafeRaw: " ORDER BY m.group_name")
+            q.appendPage(after: after, orderedBy: ["m.group_name"])
             return try await Self.page(Group.self, db, q, limit: page.limit) { [$0.name] }
         }
     }
@@ -86,11 +77,7 @@ extension SQLStorage {
                 JOIN users u ON u.pool_id = m.pool_id AND u.username_key = m.username_key
                 WHERE m.pool_id = \(bind: poolID) AND m.group_name = \(bind: groupName)
                 """
-            if let after {
-                q.appendInterpolation(unsafeRaw: " AND m.username_key > ")
-                q.appendInterpolation(bind: after[0])
-            }
-            q.appendInterpolation(unsafeRaw: " ORDER BY m.username_key")
+            q.appendPage(after: after, orderedBy: ["m.username_key"])
             return try await Self.page(db, q, limit: page.limit, decode: Self.user(row:)) { [$0.usernameKey] }
         }
     }

@@ -6,10 +6,6 @@ import SQLKit
 extension SQLStorage {
     static let identityProviders = PoolDocumentTable<IdentityProvider>(
         table: "identity_providers", keyColumn: "name", poolID: \.poolID, key: \.name,
-        keep: { stored, changed in
-            changed.poolID = stored.poolID
-            changed.name = stored.name
-        },
         duplicateKey: "name")
 
     public func createIdentityProvider(_ provider: IdentityProvider) async throws {

@@ -1,5 +1,4 @@
 import CognateStorage
-import Foundation
 import SQLKit
 
 /// The outbox of messages Cognate sent.

@@ -4,11 +4,7 @@ import SQLKit
 /// `ResourceServerStorage` in SQL: one row per pool and identifier.
 extension SQLStorage {
     static let resourceServers = PoolDocumentTable<ResourceServer>(
-        table: "resource_servers", keyColumn: "identifier", poolID: \.poolID, key: \.identifier,
-        keep: { stored, changed in
-            changed.poolID = stored.poolID
-            changed.identifier = stored.identifier
-        })
+        table: "resource_servers", keyColumn: "identifier", poolID: \.poolID, key: \.identifier)
 
     public func createResourceServer(_ server: ResourceServer) async throws {
         try await Self.resourceServers.create(server, in: self)

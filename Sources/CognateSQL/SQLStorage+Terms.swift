@@ -5,11 +5,7 @@ import SQLKit
 extension SQLStorage {
     static let termsDocuments = PoolDocumentTable<TermsDocument>(
         table: "terms", keyColumn: "terms_id", poolID: \.poolID, key: \.termsID,
-        keep: { stored, changed in
-            changed.poolID = stored.poolID
-            changed.termsID = stored.termsID
-            changed.clientID = stored.clientID
-        },
+        fixed: [\.clientID],
         columns: { [("client_id", $0.clientID), ("name", $0.name)] })
 
     public func createTerms(_ terms: TermsDocument) async throws {

@@ -1,5 +1,4 @@
 import CognateStorage
-import Foundation
 import SQLKit
 
 /// `UICustomizationStorage` in SQL: one row per pool and client.

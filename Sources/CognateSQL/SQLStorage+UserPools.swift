@@ -1,5 +1,4 @@
 import CognateStorage
-import Foundation
 import SQLKit
 
 /// User pools: pools, their limits, and what deleting one removes.
@@ -26,9 +25,9 @@ extension SQLStorage {
     public func listUserPools(_ page: PageRequest) async throws -> Page<UserPool> {
         let after = try PageToken.decode(page.token, parts: 1)
         return try await read { db in
-            var q: SQLQueryString = "SELECT data FROM user_pools"
-            if let after { q = "SELECT data FROM user_pools WHERE id > \(bind: after[0])" }
-            q.appendInterpolation(unsafeRaw: " ORDER BY id")
+            // Every pool: the constant condition only opens the WHERE clause the page adds to.
+            var q: SQLQueryString = "SELECT data FROM user_pools WHERE 1 = 1"
+            q.appendPage(after: after, orderedBy: ["id"])
             return try await Self.page(UserPool.self, db, q, limit: page.limit) { [$0.id] }
         }
     }

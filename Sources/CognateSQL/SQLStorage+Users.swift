@@ -100,38 +100,35 @@ extension SQLStorage {
     }
 
     public func user(poolID: String, usernameKey: String) async throws -> User {
-        if let user = users[Self.userKey(poolID, usernameKey)] { return user }
-        let generation = users.generation
-        return try await read { db in
-            let user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
-            self.fill(user, since: generation)
-            return user
-        }
+        try await readUser(
+            cached: users[Self.userKey(poolID, usernameKey)],
+            "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
     }
 
     public func user(poolID: String, sub: String) async throws -> User {
-        if let user = users.value(secondKey: Self.subKey(poolID, sub)) { return user }
+        try await readUser(
+            cached: users.value(secondKey: Self.subKey(poolID, sub)), "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
+    }
+
+    /// The cached user, else the one `query` reads, cached unless a write came since the read began.
+    private func readUser(cached: User?, _ query: SQLQueryString) async throws -> User {
+        if let cached { return cached }
         let generation = users.generation
         return try await read { db in
-            let user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
+            let user = try await Self.oneUser(db, query)
             self.fill(user, since: generation)
             return user
         }
     }
 
     public func user(poolID: String, aliasKey: String) async throws -> User {
-        let generation = users.generation
-        return try await read { db in
-            let user = try await Self.oneUser(
-                db,
-                """
-                SELECT u.data AS data FROM user_aliases a
-                JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
-                WHERE a.pool_id = \(bind: poolID) AND a.alias_key = \(bind: aliasKey)
-                """)
-            self.fill(user, since: generation)
-            return user
-        }
+        try await readUser(
+            cached: nil,
+            """
+            SELECT u.data AS data FROM user_aliases a
+            JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
+            WHERE a.pool_id = \(bind: poolID) AND a.alias_key = \(bind: aliasKey)
+            """)
     }
 
     public func listUsers(poolID: String, filter: UserFilter?, _ page: PageRequest) async throws -> Page<User> {
@@ -140,49 +137,16 @@ extension SQLStorage {
             let after = try PageToken.decode(page.token, parts: 2)
             return try await read { db in
                 var q: SQLQueryString = "SELECT username_key, data FROM users WHERE pool_id = \(bind: poolID)"
-                switch filter.match {
-                case .equals:
-                    q.appendInterpolation(unsafeRaw: " AND \(column) = ")
-                    q.appendInterpolation(bind: filter.value)
-                case .prefix:
-                    q.appendInterpolation(unsafeRaw: " AND \(column) >= ")
-                    q.appendInterpolation(bind: filter.value)
-                    q.appendInterpolation(unsafeRaw: " AND \(column) < ")
-                    q.appendInterpolation(bind: filter.value + "\u{10FFFF}")
-                }
-                if let after {
-                    q.appendInterpolation(unsafeRaw: " AND (\(column) > ")
-                    q.appendInterpolation(bind: after[0])
-                    q.appendInterpolation(unsafeRaw: " OR (\(column) = ")
-                    q.appendInterpolation(bind: after[0])
-                    q.appendInterpolation(unsafeRaw: " AND username_key > ")
-                    q.appendInterpolation(bind: after[1])
-                    q.appendInterpolation(unsafeRaw: "))")
-                }
-                q.appendInterpolation(unsafeRaw: " ORDER BY \(column), username_key")
+                q.appendMatch(column, filter.match, filter.value)
+                q.appendPage(after: after, orderedBy: [column, "username_key"])
                 return try await self.userPage(poolID: poolID, db, q, limit: page.limit) { [$0.filterValue(filter.field) ?? "", $0.usernameKey] }
             }
         }
         let after = try PageToken.decode(page.token, parts: 1)
         return try await read { db in
             var q: SQLQueryString = "SELECT username_key, data FROM users WHERE pool_id = \(bind: poolID)"
-            if let filter {
-                switch filter.match {
-                case .equals:
-                    q.appendInterpolation(unsafeRaw: " AND username_key = ")
-                    q.appendInterpolation(bind: filter.value)
-                case .prefix:
-                    q.appendInterpolation(unsafeRaw: " AND username_key >= ")
-                    q.appendInterpolation(bind: filter.value)
-                    q.appendInterpolation(unsafeRaw: " AND username_key < ")
-                    q.appendInterpolation(bind: filter.value + "\u{10FFFF}")
-                }
-            }
-            if let after {
-                q.appendInterpolation(unsafeRaw: " AND username_key > ")
-                q.appendInterpolation(bind: after[0])
-            }
-            q.appendInterpolation(unsafeRaw: " ORDER BY username_key")
+            if let filter { q.appendMatch("username_key", filter.match, filter.value) }
+            q.appendPage(after: after, orderedBy: ["username_key"])
             return try await self.userPage(poolID: poolID, db, q, limit: page.limit) { [$0.usernameKey] }
         }
     }

@@ -26,19 +26,12 @@ extension SealedStorage {
         try opened(try await inner.identityProvider(poolID: poolID, identifier: identifier))
     }
     public func listIdentityProviders(poolID: String, _ page: PageRequest) async throws -> Page<IdentityProvider> {
-        let page = try await inner.listIdentityProviders(poolID: poolID, page)
-        return Page(items: try page.items.map(opened), nextToken: page.nextToken)
+        try opened(try await inner.listIdentityProviders(poolID: poolID, page), opened)
     }
     public func updateIdentityProvider(
         poolID: String, name: String, _ change: @escaping @Sendable (inout IdentityProvider) throws -> Void
     ) async throws -> IdentityProvider {
-        let box = self
-        return try opened(
-            try await inner.updateIdentityProvider(poolID: poolID, name: name) { stored in
-                var provider = try box.opened(stored)
-                try change(&provider)
-                stored = try box.sealed(provider)
-            })
+        try opened(try await inner.updateIdentityProvider(poolID: poolID, name: name, throughSeal(change, open: opened, seal: sealed)))
     }
     public func deleteIdentityProvider(poolID: String, name: String) async throws {
         try await inner.deleteIdentityProvider(poolID: poolID, name: name)

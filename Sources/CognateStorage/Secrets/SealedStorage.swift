@@ -57,8 +57,22 @@ public struct SealedStorage: Storage {
         return key
     }
 
-    func opened(_ page: Page<User>) throws -> Page<User> {
-        Page(items: try page.items.map(opened), nextToken: page.nextToken)
+    /// A page with each record opened.
+    func opened<Record>(_ page: Page<Record>, _ open: (Record) throws -> Record) throws -> Page<Record> {
+        Page(items: try page.items.map(open), nextToken: page.nextToken)
+    }
+
+    /// A caller's change to a record, made on the stored form inside the backend's transaction: opened,
+    /// changed, sealed again.
+    func throughSeal<Record>(
+        _ change: @escaping @Sendable (inout Record) throws -> Void, open: @escaping @Sendable (Record) throws -> Record,
+        seal: @escaping @Sendable (Record) throws -> Record
+    ) -> @Sendable (inout Record) throws -> Void {
+        { stored in
+            var record = try open(stored)
+            try change(&record)
+            stored = try seal(record)
+        }
     }
 
     // MARK: User pools (nothing sealed)
@@ -79,19 +93,12 @@ public struct SealedStorage: Storage {
     }
     public func appClient(clientID: String) async throws -> AppClient { try opened(try await inner.appClient(clientID: clientID)) }
     public func listAppClients(poolID: String, _ page: PageRequest) async throws -> Page<AppClient> {
-        let listed = try await inner.listAppClients(poolID: poolID, page)
-        return Page(items: try listed.items.map(opened), nextToken: listed.nextToken)
+        try opened(try await inner.listAppClients(poolID: poolID, page), opened)
     }
     public func updateAppClient(
         poolID: String, clientID: String, _ change: @escaping @Sendable (inout AppClient) throws -> Void
     ) async throws -> AppClient {
-        let box = self
-        return try opened(
-            try await inner.updateAppClient(poolID: poolID, clientID: clientID) { stored in
-                var client = try box.opened(stored)
-                try change(&client)
-                stored = try box.sealed(client)
-            })
+        try opened(try await inner.updateAppClient(poolID: poolID, clientID: clientID, throughSeal(change, open: opened, seal: sealed)))
     }
     public func deleteAppClient(poolID: String, clientID: String) async throws { try await inner.deleteAppClient(poolID: poolID, clientID: clientID) }
 
@@ -106,19 +113,13 @@ public struct SealedStorage: Storage {
         try opened(try await inner.user(poolID: poolID, aliasKey: aliasKey))
     }
     public func listUsers(poolID: String, filter: UserFilter?, _ page: PageRequest) async throws -> Page<User> {
-        try opened(try await inner.listUsers(poolID: poolID, filter: filter, page))
+        try opened(try await inner.listUsers(poolID: poolID, filter: filter, page), opened)
     }
     public func countUsers(poolID: String) async throws -> Int { try await inner.countUsers(poolID: poolID) }
     public func updateUser(
         poolID: String, usernameKey: String, _ change: @escaping @Sendable (inout User) throws -> Void
     ) async throws -> User {
-        let box = self
-        return try opened(
-            try await inner.updateUser(poolID: poolID, usernameKey: usernameKey) { stored in
-                var user = try box.opened(stored)
-                try change(&user)
-                stored = try box.sealed(user)
-            })
+        try opened(try await inner.updateUser(poolID: poolID, usernameKey: usernameKey, throughSeal(change, open: opened, seal: sealed)))
     }
     public func deleteUser(poolID: String, usernameKey: String) async throws { try await inner.deleteUser(poolID: poolID, usernameKey: usernameKey) }
 
@@ -141,7 +142,7 @@ public struct SealedStorage: Storage {
         try await inner.listGroups(poolID: poolID, memberKey: memberKey, page)
     }
     public func listMembers(poolID: String, groupName: String, _ page: PageRequest) async throws -> Page<User> {
-        try opened(try await inner.listMembers(poolID: poolID, groupName: groupName, page))
+        try opened(try await inner.listMembers(poolID: poolID, groupName: groupName, page), opened)
     }
 
     // MARK: Signing keys
