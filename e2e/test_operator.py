@@ -6,6 +6,8 @@ import signal
 import subprocess
 import time
 
+import boto3
+import jwt
 import pytest
 import requests
 from botocore.exceptions import ClientError
@@ -54,6 +56,21 @@ def test_start_and_stop_lines_and_port_zero(tmp_path):
             line = next(line for line in log.read_text().splitlines() if "serving the cognito-idp API" in line)
             port = int(re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1))
             assert port != 0 and requests.get(f"http://127.0.0.1:{port}/_cognate/health", timeout=5).ok
+            # Issuers, discovery and the keys' address name the port bound, so a verifier accepts the tokens.
+            base = f"http://127.0.0.1:{port}"
+            cognito = boto3.client("cognito-idp", endpoint_url=base, region_name="us-east-1",
+                                   aws_access_key_id="local", aws_secret_access_key="local")
+            pool = cognito.create_user_pool(PoolName="port-zero")["UserPool"]["Id"]
+            client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+            cognito.admin_create_user(UserPoolId=pool, Username="zero", MessageAction="SUPPRESS")
+            cognito.admin_set_user_password(UserPoolId=pool, Username="zero", Password="Port-Zero-Passw0rd!", Permanent=True)
+            token = cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                          AuthParameters={"USERNAME": "zero", "PASSWORD": "Port-Zero-Passw0rd!"})["AuthenticationResult"]["IdToken"]
+            discovery = requests.get(f"{base}/{pool}/.well-known/openid-configuration", timeout=5).json()
+            assert discovery["issuer"] == f"{base}/{pool}" and discovery["jwks_uri"].startswith(base + "/")
+            key = jwt.PyJWKClient(discovery["jwks_uri"]).get_signing_key_from_jwt(token)
+            claims = jwt.decode(token, key.key, algorithms=["RS256"], issuer=discovery["issuer"], audience=client)
+            assert claims["cognito:username"] == "zero"
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=15)

@@ -179,7 +179,9 @@ struct Launcher {
                     accessKeys: accessKeys, tls: settings.tlsCert.flatMap { cert in settings.tlsKey.map { (cert, $0) } }, metrics: registry,
                     metricsAccess: metricsAccess),
                 dependencies: dependencies, logger: logger,
-                onRunning: { [logger, host = settings.host] bound in
+                onRunning: { [logger, host = settings.host, address = dependencies.configuration.publicAddress] bound in
+                    // With --port 0 and no --public-url, issuers and links name the port actually bound.
+                    address.bind(port: bound)
                     logger.notice("Cognate \(BuildInfo.version) serving the cognito-idp API on \(scheme)://\(host):\(bound) (database: \(place))")
                 }
             )

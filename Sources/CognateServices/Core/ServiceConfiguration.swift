@@ -6,8 +6,13 @@ public struct ServiceConfiguration: Sendable {
     public var defaultRegion: String
     /// The account ID in ARNs.
     public var accountID: String
+    /// Where clients reach Cognate (completed with the bound port when the server listens on port 0).
+    public var publicAddress: PublicAddress
     /// The URL clients reach Cognate at, without a trailing slash: token issuers are this plus the pool ID.
-    public var publicBaseURL: String
+    public var publicBaseURL: String {
+        get { publicAddress.url }
+        set { publicAddress = PublicAddress(newValue) }
+    }
     /// Keep the messages Cognate would have sent (codes and temporary passwords included) for the test
     /// endpoints to read. Off, nothing of them is stored.
     public var keepsOutbox: Bool
@@ -35,7 +40,7 @@ public struct ServiceConfiguration: Sendable {
         self.simulationKey = simulationKey
         self.defaultRegion = defaultRegion
         self.accountID = accountID
-        self.publicBaseURL = publicBaseURL
+        self.publicAddress = PublicAddress(publicBaseURL)
         self.keepsOutbox = keepsOutbox
         self.logsCodes = logsCodes
     }
