@@ -25,8 +25,14 @@ echo "==> PostgreSQL for the PostgreSQL backend's tests"
 COGNATE_TEST_POSTGRES_URL="$(bash Scripts/start-postgres.sh)"
 export COGNATE_TEST_POSTGRES_URL
 
-echo "==> swift build"
-swift build
+echo "==> swift build (Cognate's own sources build without warnings)"
+build_log="$(mktemp)"
+swift build --build-tests 2>&1 | tee "$build_log"
+if grep -E "^$root/(Sources|Tests)/.*: warning: " "$build_log" | sort -u; then
+    echo "Cognate's sources build with the warnings above: fix them" >&2
+    exit 1
+fi
+rm -f "$build_log"
 echo "==> swift test (the storage conformance suite on SQLite and on PostgreSQL among them)"
 swift test
 

@@ -73,7 +73,7 @@ extension SQLStorage {
     }
 
     public func revokeRefreshToken(hash: String) async throws {
-        try await transaction { db in
+        _ = try await transaction { db in
             var record = try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE token_hash = \(bind: hash)")
             record.revoked = true
             let data = try Self.json(record)

@@ -85,7 +85,7 @@ import Testing
         do {
             let extra = 200
             for index in 0..<(OutboxMessage.retained + extra) {
-                try await storage.appendMessage(
+                _ = try await storage.appendMessage(
                     OutboxMessage(
                         poolID: "p", username: "u", medium: .email, recipient: "r@example.com", purpose: "signup", subject: nil,
                         body: "code \(index)", code: "\(index)", sentAt: Date()))

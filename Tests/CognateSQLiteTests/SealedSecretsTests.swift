@@ -70,7 +70,7 @@ import Testing
             try await raw.createAppClient(Self.client(secret: "legacy-secret"))
             let storage = SealedStorage(raw, sealer: AESGCMSealer(key: SymmetricKey(size: .bits256)))
             #expect(try await storage.appClient(clientID: "client1").secrets.first?.value == "legacy-secret")
-            try await storage.updateAppClient(poolID: "us-east-1_S", clientID: "client1") { _ in }
+            _ = try await storage.updateAppClient(poolID: "us-east-1_S", clientID: "client1") { _ in }
             #expect(try await raw.appClient(clientID: "client1").secrets.first?.value.hasPrefix("sealed:v1:") == true)
             #expect(try await storage.appClient(clientID: "client1").secrets.first?.value == "legacy-secret")
         } catch {
