@@ -13,11 +13,19 @@ import Prometheus
 public enum CognateApp {
     public static func router(configuration: AppConfiguration, dependencies: ServiceDependencies) -> Router<CognateRequestContext> {
         let router = Router(context: CognateRequestContext.self)
+        let pages = Pages()
         router.add(middleware: AWSErrorMiddleware())
-        router.add(middleware: ServerFailureMiddleware(pages: Pages(), logger: dependencies.logger))
+        router.add(middleware: ServerFailureMiddleware(pages: pages, logger: dependencies.logger))
         let table = Services.operationTable(dependencies)
         let endpoint = AWSEndpoint(table: table, configuration: configuration)
         router.post("/") { request, context in try await endpoint.handle(request, context: context) }
+        // A browser at Cognate's address finds what it is and where the console and the endpoints are.
+        let consoleOpen = configuration.testEndpoints || configuration.accessKeys != nil
+        router.get("/") { _, _ -> Response in
+            pages.home(
+                base: dependencies.configuration.publicBaseURL, consolePath: consoleOpen ? ConsoleEndpoints.root : nil,
+                testEndpoints: configuration.testEndpoints)
+        }
         // A fixed answer: the benchmark also uses it to measure the HTTP stack alone.
         router.get("/_cognate/health") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
@@ -38,7 +46,7 @@ public enum CognateApp {
             TestSupportEndpoints(storage: dependencies.storage, reset: reset, guarding: guarding, signature: operatorSignature).add(to: router)
         }
         // The admin console: open with the test endpoints, behind an access key's sign-in once SigV4 credentials are set.
-        if configuration.testEndpoints || configuration.accessKeys != nil {
+        if consoleOpen {
             ConsoleEndpoints(
                 api: ConsoleAPI(table: table, defaultRegion: configuration.region, logger: dependencies.logger),
                 inspector: AccountInspector(dependencies),
@@ -61,7 +69,7 @@ public enum CognateApp {
         WellKnownEndpoints(dependencies: dependencies).add(to: router)
         OAuthEndpoints(tokens: TokenEndpoint(dependencies), userInfo: UserInfo(dependencies)).add(to: router)
         ManagedLoginEndpoints(
-            login: ManagedLogin(dependencies), pages: Pages(), random: dependencies.random,
+            login: ManagedLogin(dependencies), pages: pages, random: dependencies.random,
             secure: dependencies.configuration.publicBaseURL.hasPrefix("https://")
         ).add(to: router)
         return router

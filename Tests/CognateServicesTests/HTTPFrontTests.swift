@@ -90,8 +90,23 @@ import Testing
                 let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
                 #expect((json?["message"] as? String)?.contains("/nothing-here") == true)
             }
-            try await client.execute(uri: "/", method: .get) { response in
+            // The API is POST /: another method there is refused.
+            try await client.execute(uri: "/", method: .put) { response in
                 #expect((400..<500).contains(Int(response.status.code)))
+            }
+        }
+    }
+
+    @Test func aBrowserAtTheAddressFindsTheConsoleAndTheEndpoints() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                let page = String(buffer: response.body)
+                #expect(page.contains("<h1>Cognate</h1>"))
+                #expect(page.contains("href=\"/_cognate/console\"") || page.contains("The console"))
+                #expect(page.contains("/.well-known/openid-configuration"))
             }
         }
     }

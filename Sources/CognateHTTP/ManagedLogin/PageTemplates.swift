@@ -214,4 +214,24 @@ enum PageTemplates {
         {{/body}}
         {{/layout}}
         """#
+
+    /// `GET /`: what a browser finds at Cognate's address, and where to go from there.
+    static let home = #"""
+        {{<layout}}
+        {{$body}}
+        <p>This server answers the Amazon Cognito user pools API (cognito-idp) and the web side of its pools. Point an
+        AWS SDK, the AWS CLI or Amplify at <code>{{base}}</code> as the cognito-idp endpoint.</p>
+        <ul class="note">
+        {{#console}}<li><a href="{{console}}">The console</a>: pools, app clients and users.</li>{{/console}}
+        <li>Each pool's OpenID Connect discovery: <code>{{base}}/POOL_ID/.well-known/openid-configuration</code>, its keys at
+        <code>/POOL_ID/.well-known/jwks.json</code>.</li>
+        <li>The managed login: <code>/oauth2/authorize</code>, <code>/login</code>, <code>/oauth2/token</code>, <code>/logout</code>.</li>
+        {{#testEndpoints}}<li>For tests: <code>/_cognate/outbox</code> (every message sent, codes included), <code>/_cognate/clock</code>,
+        <code>/_cognate/reset</code>.</li>{{/testEndpoints}}
+        <li>Health: <a href="/_cognate/health"><code>/_cognate/health</code></a>, readiness: <a href="/_cognate/ready"><code>/_cognate/ready</code></a>.</li>
+        </ul>
+        <p class="note">The README and <code>docs/</code> (configuration, coverage, seeds) come with the source and with the package.</p>
+        {{/body}}
+        {{/layout}}
+        """#
 }

@@ -19,6 +19,7 @@ struct Pages: Sendable {
         try! library.register(PageTemplates.challenge, named: "challenge")
         try! library.register(PageTemplates.form, named: "form")
         try! library.register(PageTemplates.passkey, named: "passkey")
+        try! library.register(PageTemplates.home, named: "home")
         self.library = library
     }
 
@@ -203,5 +204,13 @@ struct Pages: Sendable {
         var values: [String: Any] = ["title": title, "message": message, "poolName": poolName]
         if let detail { values["detail"] = detail }
         return render("message", values, branding: branding, status: status)
+    }
+
+    /// `GET /` for a browser: what this server is and where its pages and endpoints are.
+    func home(base: String, consolePath: String?, testEndpoints: Bool) -> Response {
+        var values: [String: Any] = ["title": "Cognate", "base": base]
+        if let consolePath { values["console"] = consolePath }
+        if testEndpoints { values["testEndpoints"] = true }
+        return render("home", values)
     }
 }
