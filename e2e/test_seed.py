@@ -126,6 +126,13 @@ def test_a_json_seed_from_the_environment(tmp_path):
     ("pools:\n  - Id: us-east-1_Bad3\n    PoolName: bad\n    Users:\n      - Username: u\n        Pasword: x\n",
      ":5: pools[0].Users[0]: Pasword is not a user field"),
     ("pools: [\n  {Id: x,\n", "is not valid YAML or JSON"),
+    # A misspelt key stops the start with its line, wherever it is.
+    ("pools:\n  - Id: us-east-1_Bad4\n    PoolName: bad\n    Userz:\n      - Username: u\n",
+     ":4: pools[0]: Userz is not a key here"),
+    ("pools:\n  - Id: us-east-1_Bad5\n    PoolName: bad\n    Groups:\n      - GroupName: g\n        Precedance: 1\n",
+     ":6: pools[0].Groups[0]: Precedance is not a key here (CreateGroup has no such member)"),
+    ("pools:\n  - Id: us-east-1_Bad6\n    PoolName: bad\n    MfaConfig: {MfaConfiguraton: OFF}\n",
+     ":4: pools[0].MfaConfig: MfaConfiguraton is not a key here"),
 ])
 def test_a_bad_seed_names_the_file_line_and_entry(tmp_path, text, expected):
     seed = tmp_path / "bad.yaml"

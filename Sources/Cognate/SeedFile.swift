@@ -17,7 +17,7 @@ import Yams
 ///     MfaConfig: {MfaConfiguration: OPTIONAL, SoftwareTokenMfaConfiguration: {Enabled: true}}
 /// ```
 enum SeedFile {
-    static let nested = ["Clients", "Groups", "ResourceServers", "Domains", "Users"]
+    static let nested = SeedKeys.poolLists
 
     static func load(path: String) throws -> Seed {
         let text: String
@@ -53,6 +53,7 @@ enum SeedFile {
                     throw SeedError(file: file, line: item.mark?.line, path: path, "must be a map of the pool's settings.")
                 }
                 var fields: [String: JSONValue] = [:]
+                let keyLines = lines(of: members)
                 var lists: [String: [Seed.Entry]] = [:]
                 var mfaConfig: Seed.Entry?
                 for (name, member) in members {
@@ -62,7 +63,8 @@ enum SeedFile {
                             throw SeedError(
                                 file: file, line: member.mark?.line, path: "\(path).MfaConfig", "must be a map of SetUserPoolMfaConfig's members.")
                         }
-                        mfaConfig = Seed.Entry(fields: object, path: "\(path).MfaConfig", line: member.mark?.line)
+                        mfaConfig = Seed.Entry(
+                            fields: object, path: "\(path).MfaConfig", line: member.mark?.line, keyLines: member.mapping.map(lines) ?? [:])
                     } else if nested.contains(key) {
                         guard case .sequence(let entries) = member else {
                             throw SeedError(file: file, line: member.mark?.line, path: "\(path).\(key)", "must be a list.")
@@ -72,13 +74,13 @@ enum SeedFile {
                             guard case .object(let object) = try json(entry, file: file, path: entryPath) else {
                                 throw SeedError(file: file, line: entry.mark?.line, path: entryPath, "must be a map.")
                             }
-                            return Seed.Entry(fields: object, path: entryPath, line: entry.mark?.line)
+                            return Seed.Entry(fields: object, path: entryPath, line: entry.mark?.line, keyLines: entry.mapping.map(lines) ?? [:])
                         }
                     } else {
                         fields[key] = try json(member, file: file, path: "\(path).\(key)")
                     }
                 }
-                var pool = Seed.Pool(pool: Seed.Entry(fields: fields, path: path, line: item.mark?.line))
+                var pool = Seed.Pool(pool: Seed.Entry(fields: fields, path: path, line: item.mark?.line, keyLines: keyLines))
                 pool.clients = lists["Clients"] ?? []
                 pool.groups = lists["Groups"] ?? []
                 pool.resourceServers = lists["ResourceServers"] ?? []
@@ -89,6 +91,13 @@ enum SeedFile {
             }
         }
         return Seed(file: file, pools: pools)
+    }
+
+    /// The line of each key of a map.
+    static func lines(of mapping: Node.Mapping) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (key, _) in mapping { if let name = key.string, let line = key.mark?.line { out[name] = line } }
+        return out
     }
 
     /// A node as the API's JSON value: YAML's resolved types for scalars (quote a value to keep it text).

@@ -13,11 +13,14 @@ public struct Seed: Sendable {
         /// Where the entry is: `pools[0].Users[2]`, and its line in the file.
         public var path: String
         public var line: Int?
+        /// The line of each of its keys, when the file tells.
+        public var keyLines: [String: Int]
 
-        public init(fields: [String: JSONValue], path: String, line: Int?) {
+        public init(fields: [String: JSONValue], path: String, line: Int?, keyLines: [String: Int] = [:]) {
             self.fields = fields
             self.path = path
             self.line = line
+            self.keyLines = keyLines
         }
     }
 
@@ -69,6 +72,7 @@ public struct Seeder: Sendable {
     }
 
     public func apply(_ seed: Seed) async throws -> Report {
+        try SeedKeys.check(seed)
         var report = Report()
         for pool in seed.pools { try await apply(pool, file: seed.file, report: &report) }
         return report
@@ -163,12 +167,6 @@ public struct Seeder: Sendable {
     /// A user: created with the API (attributes, a permanent or temporary password), then put in its groups,
     /// enabled or disabled, and given its MFA settings. An existing user is left alone.
     private func applyUser(_ user: Seed.Entry, poolID: String, file: String, region: String) async throws -> Bool {
-        let known: Set<String> = ["Username", "Password", "Permanent", "Attributes", "Groups", "Enabled", "Mfa"]
-        if let unknown = user.fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw SeedError(
-                file: file, line: user.line, path: user.path,
-                "\(unknown) is not a user field (Username, Password, Permanent, Attributes, Groups, Enabled, Mfa).")
-        }
         guard case .string(let username)? = user.fields["Username"] else {
             throw SeedError(file: file, line: user.line, path: user.path, "Username is required.")
         }
