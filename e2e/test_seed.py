@@ -149,7 +149,9 @@ def test_export_and_round_trip(seeded, tmp_path):
     done = subprocess.run([BINARY, *server.db_args, "--export-seed", "us-east-1_Seeded1"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     exported = done.stdout
-    assert exported.startswith("pools:") and "ClientSecret: a_fixed_secret_for_tests_0123456789" in exported
+    assert exported.startswith("# The pool us-east-1_Seeded1 as a seed file") and "\npools:" in exported
+    assert "ClientSecret: a_fixed_secret_for_tests_0123456789" in exported
+    assert "# Passwords are not exported" in exported  # what re-applying it gives users is said in the file
     assert "SoftwareTokenSecret: JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" in exported
     assert not re.search(r"^\s*Password:", exported, re.M)  # Cognate keeps only verifiers
     # The export seeds a fresh server with the same pool, which exports the same file again.
@@ -171,3 +173,24 @@ def test_export_and_round_trip(seeded, tmp_path):
     assert strip(second.stdout) == strip(exported)
     missing = subprocess.run([BINARY, *server.db_args, "--export-seed", "us-east-1_Nothing"], capture_output=True, text=True, timeout=30)
     assert missing.returncode == 1 and "cannot export us-east-1_Nothing" in missing.stderr
+
+
+def test_an_export_can_give_every_user_a_temporary_password(seeded, tmp_path):
+    server, _ = seeded
+    done = subprocess.run([BINARY, *server.db_args, "--export-seed", "us-east-1_Seeded1", "--export-password", "Temp0rary-Passw0rd!"],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert "# Every user has the temporary password" in done.stdout
+    assert len(re.findall(r"^\s*Password: Temp0rary-Passw0rd!$", done.stdout, re.M)) == 4
+    (tmp_path / "seed.yaml").write_text(done.stdout)
+    copy = Server(str(tmp_path / "copy.sqlite"), extra_args=["--seed", str(tmp_path / "seed.yaml")]).start()
+    try:
+        cognito = copy.client()
+        assert cognito.admin_get_user(UserPoolId="us-east-1_Seeded1", Username="alice")["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+        started = cognito.initiate_auth(ClientId="seededwebclient1", AuthFlow="USER_PASSWORD_AUTH",
+                                        AuthParameters={"USERNAME": "alice", "PASSWORD": "Temp0rary-Passw0rd!"})
+        assert started["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    finally:
+        copy.stop()
+    alone = subprocess.run([BINARY, "--export-password", "x"], capture_output=True, text=True, timeout=30)
+    assert alone.returncode == 64 and "--export-password goes with --export-seed" in alone.stderr

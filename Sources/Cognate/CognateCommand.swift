@@ -146,6 +146,12 @@ struct CognateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Print the pool with this ID as a seed file (YAML) and exit: the input of --seed.", valueName: "pool-id"))
     var exportSeed: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "With --export-seed: give every exported user this temporary password (passwords themselves are never exported), so that each can sign in once the file is applied and choose their own.",
+            valueName: "password"))
+    var exportPassword: String?
+
     @Flag(help: "Ask the server running with these settings for /_cognate/health; exit status 0 when it is up (a container's HEALTHCHECK).")
     var checkHealth = false
 
@@ -154,6 +160,10 @@ struct CognateCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the version and exit.")
     var version = false
+
+    func validate() throws {
+        if exportPassword != nil && exportSeed == nil { throw ValidationError("--export-password goes with --export-seed.") }
+    }
 
     func run() async throws {
         if version {
@@ -175,7 +185,7 @@ struct CognateCommand: AsyncParsableCommand {
             return
         }
         if let exportSeed {
-            print(try await Launcher(settings: settings).exportSeed(poolID: exportSeed), terminator: "")
+            print(try await Launcher(settings: settings).exportSeed(poolID: exportSeed, temporaryPassword: exportPassword), terminator: "")
             return
         }
         try await Launcher(settings: settings).run()

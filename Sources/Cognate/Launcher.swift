@@ -92,13 +92,15 @@ struct Launcher {
         )
     }
 
-    /// `--export-seed POOL_ID`: the pool as a seed file (YAML), without serving.
-    func exportSeed(poolID: String) async throws -> String {
+    /// `--export-seed POOL_ID`: the pool as a seed file (YAML), without serving; with `--export-password`,
+    /// every user has it as a temporary password.
+    func exportSeed(poolID: String, temporaryPassword: String? = nil) async throws -> String {
         var logger = Logger(label: "cognate")
         logger.logLevel = .error
         return try await withStorage(logger: logger, serving: false) { dependencies in
             do {
-                return try SeedFile.yaml(try await SeedExport(dependencies).export(poolID: poolID))
+                let document = try await SeedExport(dependencies).export(poolID: poolID, temporaryPassword: temporaryPassword)
+                return SeedFile.exportHeader(poolID: poolID, withPasswords: temporaryPassword != nil) + (try SeedFile.yaml(document))
             } catch let error as CognitoError {
                 throw StartFailure("cannot export \(poolID): \(error.message)")
             }

@@ -134,6 +134,27 @@ enum SeedFile {
         }
     }
 
+    /// The comment an export starts with: what it holds, and what re-applying it gives users.
+    static func exportHeader(poolID: String, withPasswords: Bool) -> String {
+        let passwords =
+            withPasswords
+            ? """
+            # Every user has the temporary password given with --export-password: applied, each signs in with it once
+            # and chooses their own (FORCE_CHANGE_PASSWORD).
+            """
+            : """
+            # Passwords are not exported (Cognate keeps only verifiers). Applied as it is, this file makes users no one
+            # can sign in as until an administrator sets a password: give each user a Password (Permanent: false for a
+            # temporary one), or export again with --export-password TEXT to give every user a temporary password.
+            """
+        return """
+            # The pool \(poolID) as a seed file (cognate --export-seed), the input of --seed.
+            \(passwords)
+            # It holds client secrets and TOTP seeds: keep it as safe as the database.
+
+            """
+    }
+
     /// A document as YAML, members in a stable order (`Id` and the names first, then alphabetical).
     static func yaml(_ document: JSONValue) throws -> String {
         try Yams.serialize(node: node(document))

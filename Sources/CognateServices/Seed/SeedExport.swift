@@ -28,8 +28,9 @@ public struct SeedExport: Sendable {
         "EnableTokenRevocation", "EnablePropagateAdditionalUserContextData", "AuthSessionValidity", "RefreshTokenRotation", "ClientId",
     ]
 
-    /// `{"pools": [ … ]}` for one pool.
-    public func export(poolID: String) async throws -> JSONValue {
+    /// `{"pools": [ … ]}` for one pool. With `temporaryPassword`, every user is given it as a temporary
+    /// password (`Permanent: false`): applied, each signs in with it once and chooses their own.
+    public func export(poolID: String, temporaryPassword: String? = nil) async throws -> JSONValue {
         let described = try await object("DescribeUserPool", ["UserPoolId": .string(poolID)])
         guard case .object(let poolFields)? = described["UserPool"] else { throw Errors.poolNotFound(poolID) }
         var pool: [String: JSONValue] = ["Id": .string(poolID)]
@@ -80,6 +81,10 @@ public struct SeedExport: Sendable {
         for listed in try await pages("ListUsers", ["UserPoolId": .string(poolID), "Limit": .number(60)], list: "Users", token: "PaginationToken") {
             guard case .object(let u) = listed, case .string(let username)? = u["Username"] else { continue }
             var user: [String: JSONValue] = ["Username": .string(username)]
+            if let temporaryPassword {
+                user["Password"] = .string(temporaryPassword)
+                user["Permanent"] = .bool(false)
+            }
             var attributes: [String: JSONValue] = [:]
             if case .array(let list)? = u["Attributes"] {
                 for case .object(let attribute) in list {
