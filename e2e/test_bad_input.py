@@ -71,7 +71,10 @@ def test_oversized_member(server):
 def test_wrong_path_and_method(server):
     r = requests.get(server.url + "/nowhere", timeout=5)
     assert r.status_code == 404 and "nowhere" in r.json()["message"]
+    # GET / is a page for the browser; the API is POST /, and another method there is refused.
     r = requests.get(server.url + "/", timeout=5)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html") and "_cognate/console" in r.text
+    r = requests.put(server.url + "/", data="{}", timeout=5)
     assert 400 <= r.status_code < 500
 
 
