@@ -89,6 +89,11 @@ python3 -m venv .venv-ministack
 .venv-ministack/bin/pip install --quiet --disable-pip-version-check -r e2e/requirements-ministack.txt
 
 if [ "$quick" = 1 ]; then
+    # (The whole run tests them through the wheel, at the end.)
+    echo "==> the Python module and pytest plugin (python/), against the binary just built"
+    COGNATE_BINARY="$root/.build/debug/cognate" PYTHONPATH="$root/python" \
+        .venv-e2e/bin/python -m pytest python/tests -q -p no:cacheprovider -p cognate.plugin
+
     echo "==> end-to-end suite (quick: Cognate on SQLite, without the suites that need PostgreSQL)"
     COGNATE_BIN="$root/.build/debug/cognate" AWS_CLI="$root/.venv-cli/bin/aws" \
         .venv-e2e/bin/python -m pytest e2e -q -p no:cacheprovider --deselect e2e/test_multi_node.py --deselect e2e/test_failover.py \
@@ -109,3 +114,12 @@ echo "==> the packaged binary in a clean Debian root"
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo -E"; fi
 PACKAGE_CONFIGURATION=debug $sudo bash Scripts/test-package.sh
+
+echo "==> the Python wheel around the packaged binary, installed in a fresh virtual environment (pytest-xdist, two workers)"
+version="$(sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/Cognate/BuildInfo.swift)"
+wheel="$(bash Scripts/package-python.sh "dist/cognate-$version-linux-$(uname -m)-debug.tar.gz")"
+rm -rf .venv-wheel
+python3 -m venv .venv-wheel
+.venv-wheel/bin/pip install --quiet --disable-pip-version-check "$wheel" -r python/tests/requirements.txt
+# Only what the wheel installed: its `cognate` command, module and plugin (not python/ nor .build).
+(cd python/tests && env -u COGNATE_BINARY "$root/.venv-wheel/bin/python" -m pytest -q -p no:cacheprovider -n 2 .)
