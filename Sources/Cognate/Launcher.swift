@@ -25,15 +25,16 @@ struct Launcher {
     /// (an export only reads, beside a running server).
     func withStorage<T>(logger: Logger, serving: Bool = true, _ body: (ServiceDependencies) async throws -> T) async throws -> T {
         let (storage, key) = try await open(logger: logger, serving: serving)
+        let result: T
         do {
-            let dependencies = try await dependencies(storage: storage, key: key, logger: logger)
-            let result = try await body(dependencies)
-            try await storage.close()
-            return result
+            result = try await body(try await dependencies(storage: storage, key: key, logger: logger))
         } catch {
             try? await storage.close()
             throw error
         }
+        // Closed once: a close that fails after the work succeeded is reported, not tried again.
+        try await storage.close()
+        return result
     }
 
     /// The storage the settings name, and the secrets key that seals it.

@@ -80,7 +80,7 @@ class Server:
     """
 
     def __init__(self, binary: Optional[str] = None, *, db: Optional[str] = None, region: str = "us-east-1",
-                 startup_timeout: float = 30.0, extra_args: Sequence[str] = (), **options: Any) -> None:
+                 startup_timeout: float = 30.0, extra_args: Sequence[str] = (), keep_log: bool = False, **options: Any) -> None:
         self.binary = find_binary(binary)
         self.region = region
         self.startup_timeout = startup_timeout
@@ -93,8 +93,11 @@ class Server:
         self.arguments = [self.binary, *_arguments(settings), *extra_args]
         self.process: Optional[subprocess.Popen] = None
         self.endpoint = ""
+        # The process's output goes to a file (a pipe nobody reads would fill and stop it); removed at stop
+        # unless `keep_log`.
         self._log = tempfile.NamedTemporaryFile(prefix="cognate-", suffix=".log", delete=False)
         self.log_path = self._log.name
+        self.keep_log = keep_log
         self._session = requests.Session()
 
     # Starting and stopping
@@ -102,6 +105,8 @@ class Server:
     def start(self) -> "Server":
         if self.process is not None:
             return self
+        if self._log.closed:
+            self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(self.arguments, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + self.startup_timeout
         while True:
@@ -111,10 +116,13 @@ class Server:
                 self.endpoint = f"{scheme}://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
                 break
             if self.process.poll() is not None:
-                raise CognateError(f"Cognate exited with status {self.process.returncode} before serving:\n{self.log()[-2000:]}")
-            if time.monotonic() > deadline:
+                status, output = self.process.returncode, self.log()[-2000:]
                 self.stop()
-                raise CognateError(f"Cognate did not start within {self.startup_timeout:.0f} s:\n{self.log()[-2000:]}")
+                raise CognateError(f"Cognate exited with status {status} before serving:\n{output}")
+            if time.monotonic() > deadline:
+                output = self.log()[-2000:]
+                self.stop()
+                raise CognateError(f"Cognate did not start within {self.startup_timeout:.0f} s:\n{output}")
             time.sleep(0.02)
         return self
 
@@ -130,6 +138,13 @@ class Server:
                 self.process.wait(timeout=10)
         self.process = None
         self._session.close()
+        self._session = requests.Session()
+        self._log.close()
+        if not self.keep_log:
+            try:
+                os.unlink(self.log_path)
+            except FileNotFoundError:
+                pass
 
     def __enter__(self) -> "Server":
         return self.start()
@@ -138,9 +153,13 @@ class Server:
         self.stop()
 
     def log(self) -> str:
-        """What the process has written so far (the start line, warnings, the access log at `log_level="debug"`)."""
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
+        """What the process has written so far (the start line, warnings, the access log at `log_level="debug"`);
+        after `stop()`, only with `keep_log=True`."""
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
 
     # Clients
 

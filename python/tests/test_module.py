@@ -51,3 +51,14 @@ def test_the_version_is_the_binarys():
     shown = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10).stdout
     if cognate.__version__ != "0.0.0+source":  # the wheel's: the version of the binary it carries
         assert shown.startswith(f"cognate {cognate.__version__} ")
+
+
+def test_the_log_is_removed_at_stop_unless_kept():
+    with Server() as server:
+        path = server.log_path
+        assert "serving the cognito-idp API" in server.log()
+    assert not os.path.exists(path)
+    with Server(keep_log=True) as kept:
+        pass
+    assert "Cognate stopped" in kept.log()
+    os.unlink(kept.log_path)
