@@ -249,8 +249,25 @@ def test_default_sms_medium_without_phone_still_creates(server, cognito, pool):
                                      UserAttributes=[{"Name": "email", "Value": "np@example.com"}])["User"]
     assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
     assert outbox(server, poolId=pool) == []
+    # Not silently: the log says why nothing was sent.
+    with open(server.log_path, encoding="utf-8") as log:
+        assert "The invitation of nophone in " + pool + " was not sent by SMS: the user has no phone_number" in log.read()
     cognito.admin_create_user(UserPoolId=pool, Username="both", DesiredDeliveryMediums=["EMAIL", "SMS"],
                               UserAttributes=[{"Name": "email", "Value": "b@example.com"},
                                               {"Name": "phone_number", "Value": "+15555550111"}])
     mediums = sorted(m["medium"] for m in outbox(server, poolId=pool))
     assert mediums == ["EMAIL", "SMS"]
+
+
+def test_a_named_medium_needs_its_attribute(server, cognito, pool):
+    for medium, attributes, message in (
+            ("EMAIL", [{"Name": "phone_number", "Value": "+15555550112"}], "No email provided but desired delivery medium was Email"),
+            ("SMS", [{"Name": "email", "Value": "ns@example.com"}], "No phone_number provided but desired delivery medium was Sms")):
+        with pytest.raises(ClientError) as e:
+            cognito.admin_create_user(UserPoolId=pool, Username="unreachable", DesiredDeliveryMediums=[medium], UserAttributes=attributes)
+        assert error_code(e) == "InvalidParameterException" and e.value.response["Error"]["Message"] == message
+        with pytest.raises(ClientError) as e:
+            cognito.admin_get_user(UserPoolId=pool, Username="unreachable")
+        assert error_code(e) == "UserNotFoundException"
+    # With nothing to send, nothing is needed.
+    cognito.admin_create_user(UserPoolId=pool, Username="unreachable", DesiredDeliveryMediums=["EMAIL"], MessageAction="SUPPRESS")

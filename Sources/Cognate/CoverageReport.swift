@@ -34,5 +34,6 @@ enum CoverageReport {
         "A pool holds at most 20,000 live sign-in sessions and 10,000 sign-ins waiting at identity providers; past that, TooManyRequestsException (or temporarily_unavailable at the client's redirect URI).",
         "LambdaConfig ARNs must be AWS ARNs of a Lambda function (KMSKeyID: of a KMS key) in a known partition, with a region such as us-east-1 and a 12-digit account; anything else is InvalidParameterException.",
         "Sign-in codes (EMAIL_OTP, SMS_OTP, SMS and email MFA) count toward the same hourly bound as other codes (10 per user), and a locked-out user gets none (NotAuthorizedException \"Password attempts exceeded\").",
+        "AdminCreateUser with a DesiredDeliveryMediums medium whose attribute the user lacks (and a message to send) is InvalidParameterException: AWS's words for EMAIL (\"No email provided but desired delivery medium was Email\"), and the same for SMS (\"No phone_number provided but desired delivery medium was Sms\"). With the default medium (SMS) and no phone number the user is created and nothing is sent, as in AWS; Cognate's log says so.",
     ]
 }

@@ -38,18 +38,32 @@ struct Messenger {
             }
             switch medium {
             case .email:
-                guard let email = user.attribute("email") else { continue }
+                guard let email = user.attribute("email") else {
+                    unsent(user, pool: pool, medium: "EMAIL", attribute: "email")
+                    continue
+                }
                 let body = Self.render(
                     custom?.email ?? template?.emailMessage ?? Self.defaultInviteEmail, username: user.username, code: temporaryPassword)
                 try await deliver(
                     pool: pool, user: user, medium: .email, recipient: email,
                     subject: custom?.subject ?? template?.emailSubject ?? Self.defaultInviteSubject, body: body, code: temporaryPassword)
             default:
-                guard let phone = user.attribute("phone_number") else { continue }
+                guard let phone = user.attribute("phone_number") else {
+                    unsent(user, pool: pool, medium: "SMS", attribute: "phone_number")
+                    continue
+                }
                 let body = Self.render(custom?.sms ?? template?.smsMessage ?? Self.defaultInviteSMS, username: user.username, code: temporaryPassword)
                 try await deliver(pool: pool, user: user, medium: .sms, recipient: phone, subject: nil, body: body, code: temporaryPassword)
             }
         }
+    }
+
+    /// An invitation that has nowhere to go (the default medium, SMS, for a user without a phone number) is
+    /// not sent, as in AWS, but never silently: the log says so and why.
+    private func unsent(_ user: User, pool: UserPool, medium: String, attribute: String) {
+        deps.logger.warning(
+            "The invitation of \(user.username) in \(pool.id) was not sent by \(medium): the user has no \(attribute). Give DesiredDeliveryMediums with a medium the user has an attribute for (EMAIL or SMS)."
+        )
     }
 
     static let defaultVerificationMessage = "Your verification code is {####}."

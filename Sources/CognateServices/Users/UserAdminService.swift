@@ -143,12 +143,24 @@ struct UserAdminService {
         let messenger = Messenger(deps: deps)
         let mediums = input.desiredDeliveryMediums ?? [.sms]
         let now = deps.clock.now()
+        /// A medium the request names needs its attribute (AWS: "No email provided but desired delivery medium
+        /// was Email"); the default one, SMS, is skipped when there is no phone number.
+        func checkRecipients(_ attribute: (String) -> String?) throws {
+            guard input.messageAction != .suppress, let named = input.desiredDeliveryMediums else { return }
+            if named.contains(.email), attribute("email") == nil {
+                throw Errors.invalidParameter("No email provided but desired delivery medium was Email")
+            }
+            if named.contains(.sms), attribute("phone_number") == nil {
+                throw Errors.invalidParameter("No phone_number provided but desired delivery medium was Sms")
+            }
+        }
 
         if input.messageAction == .resend {
             let existing = try await directory.find(input.username)
             guard existing.status == .forceChangePassword else {
                 throw CognitoError(.unsupportedUserStateException, "Resend not possible. \(existing.username) status is not FORCE_CHANGE_PASSWORD.")
             }
+            try checkRecipients(existing.attribute)
             let password = input.temporaryPassword ?? rules.temporaryPassword(deps.random)
             try rules.check(password)
             let credential = PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: existing.username, at: now)
@@ -175,6 +187,7 @@ struct UserAdminService {
         )
         for attribute in given { user.setAttribute(attribute.name, attribute.value ?? "") }
         try AttributeRules(pool: pool).checkRequired(user)
+        try checkRecipients(user.attribute)
         // PreSignUp may refuse the user; its auto-confirm and auto-verify answers do not apply here (AWS ignores them).
         _ = try await SignUpTriggers(deps: deps).preSignUp(
             source: "PreSignUp_AdminCreateUser", pool: pool, userName: username, clientID: nil, attributes: given,
