@@ -604,7 +604,7 @@ def report(args, rows, meta, scale, postgres=None, postgres_meta=None):
     lines += ["", "Notes: CPU ms/req is the server's own CPU time divided by the requests it answered; with the load",
               "generator on the same two cores it includes contention. The full SRP sign-in clients are Python processes",
               "computing three 3072-bit exponentiations per sign-in on the same cores.",
-              "", "Reproduce: `Scripts/bench.sh` (see the README for its options).", ""]
+              "", "Reproduce: `Scripts/bench.sh` (see docs/DEVELOPMENT.md for its options).", ""]
     # The measured causes of each missed target, written by hand (Benchmarks/analysis.md).
     with open(os.path.join(HERE, "analysis.md")) as f:
         lines += ["", f.read().rstrip(), ""]

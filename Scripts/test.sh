@@ -115,11 +115,7 @@ sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo -E"; fi
 PACKAGE_CONFIGURATION=debug $sudo bash Scripts/test-package.sh
 
-echo "==> the Python wheel around the packaged binary, installed in a fresh virtual environment (pytest-xdist, two workers)"
+echo "==> the Python wheel around the packaged binary, in a fresh virtual environment in the clean Debian root (pytest-xdist, two workers)"
 version="$(sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/Cognate/BuildInfo.swift)"
 wheel="$(bash Scripts/package-python.sh "dist/cognate-$version-linux-$(uname -m)-debug.tar.gz")"
-rm -rf .venv-wheel
-python3 -m venv .venv-wheel
-.venv-wheel/bin/pip install --quiet --disable-pip-version-check "$wheel" -r python/tests/requirements.txt
-# Only what the wheel installed: its `cognate` command, module and plugin (not python/ nor .build).
-(cd python/tests && env -u COGNATE_BINARY "$root/.venv-wheel/bin/python" -m pytest -q -p no:cacheprovider -n 2 .)
+$sudo bash Scripts/test-wheel.sh "$wheel"

@@ -1,4 +1,4 @@
-"""The README's local trigger example, run as written with the AWS CLI against ministack and Cognate (both
+"""The local trigger example of docs/LAMBDA_TRIGGERS.md, run as written with the AWS CLI against ministack and Cognate (both
 already started by the fixtures: the example's own start lines are the only ones left out), the pool and
 client IDs filled in from the commands' answers as a reader would."""
 import json
@@ -13,7 +13,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def commands():
-    readme = open(os.path.join(ROOT, "README.md")).read()
+    readme = open(os.path.join(ROOT, "docs", "LAMBDA_TRIGGERS.md")).read()
     section = readme.split("A local Python trigger, with ministack:", 1)[1]
     block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
     out, current = [], ""

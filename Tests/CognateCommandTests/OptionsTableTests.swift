@@ -4,7 +4,7 @@ import Testing
 
 @testable import Cognate
 
-/// The README's options table and `cognate --help` name the same options, so neither can fall behind.
+/// The options table of `docs/CONFIGURATION.md` and `cognate --help` name the same options, so neither can fall behind.
 @Suite struct OptionsTableTests {
     /// `--name` of every option `--help` lists (`--[no-]x` and `--x/--no-x` as `--x`).
     static func helpOptions() -> Set<String> {
@@ -21,10 +21,10 @@ import Testing
         return names
     }
 
-    /// `--name` of every option in the first column of the README's options table.
-    static func readmeOptions() throws -> Set<String> {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md")
-        let text = try String(contentsOf: readme, encoding: .utf8)
+    /// `--name` of every option in the first column of the options table of docs/CONFIGURATION.md.
+    static func documentedOptions() throws -> Set<String> {
+        let table = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/CONFIGURATION.md")
+        let text = try String(contentsOf: table, encoding: .utf8)
         var names: Set<String> = []
         for line in text.split(separator: "\n") where line.hasPrefix("| `--") {
             let cell = line.split(separator: "|").first.map(String.init) ?? ""
@@ -36,11 +36,11 @@ import Testing
         return names
     }
 
-    @Test func theReadmeTableAndHelpAgree() throws {
+    @Test func theConfigurationTableAndHelpAgree() throws {
         let help = Self.helpOptions()
-        let readme = try Self.readmeOptions()
+        let documented = try Self.documentedOptions()
         #expect(help.count > 25)
-        #expect(help.subtracting(readme).sorted() == [], "in --help, not in the README's table")
-        #expect(readme.subtracting(help).sorted() == [], "in the README's table, not in --help")
+        #expect(help.subtracting(documented).sorted() == [], "in --help, not in docs/CONFIGURATION.md")
+        #expect(documented.subtracting(help).sorted() == [], "in docs/CONFIGURATION.md, not in --help")
     }
 }

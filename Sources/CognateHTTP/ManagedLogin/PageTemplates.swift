@@ -230,7 +230,7 @@ enum PageTemplates {
         <code>/_cognate/reset</code>.</li>{{/testEndpoints}}
         <li>Health: <a href="/_cognate/health"><code>/_cognate/health</code></a>, readiness: <a href="/_cognate/ready"><code>/_cognate/ready</code></a>.</li>
         </ul>
-        <p class="note">The README and <code>docs/</code> (configuration, coverage, seeds) come with the source and with the package.</p>
+        <p class="note">The README and <code>docs/</code> (configuration, sign-in, the web side, federation, triggers, self-hosting, coverage) come with the source and with the package.</p>
         {{/body}}
         {{/layout}}
         """#
