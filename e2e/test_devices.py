@@ -75,9 +75,10 @@ def test_a_remembered_device_signs_in_without_mfa(server, cognito, device_pool):
     assert claims["device_key"] == metadata["DeviceKey"]
     assert cognito.get_device(AccessToken=result["AccessToken"], DeviceKey=metadata["DeviceKey"])["Device"]["DeviceLastAuthenticatedDate"]
 
-    # A refresh token issued to a confirmed device refreshes only with its key.
-    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+    # A refresh token issued to a confirmed device refreshes only with its key (AWS's words, with the period).
+    with pytest.raises(cognito.exceptions.NotAuthorizedException) as refused:
         cognito.initiate_auth(ClientId=cid, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": result["RefreshToken"]})
+    assert refused.value.response["Error"]["Message"] == "Invalid Refresh Token."
     refreshed = cognito.initiate_auth(ClientId=cid, AuthFlow="REFRESH_TOKEN_AUTH",
                                       AuthParameters={"REFRESH_TOKEN": result["RefreshToken"], "DEVICE_KEY": metadata["DeviceKey"]})
     assert refreshed["AuthenticationResult"]["AccessToken"]

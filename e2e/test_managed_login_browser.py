@@ -555,3 +555,62 @@ def test_terms_documents_and_their_links_on_the_sign_up_page(server, cognito, we
     with pytest.raises(ClientError) as e:
         cognito.describe_terms(UserPoolId=pool, TermsId=terms["TermsId"])
     assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_the_new_password_page_asks_for_missing_required_attributes(server, cognito, app_site, browser):
+    forget_session(server, browser)
+    pool = cognito.create_user_pool(PoolName="required-" + uuid.uuid4().hex[:6], Schema=[
+        {"Name": "name", "AttributeDataType": "String", "Required": True, "Mutable": True},
+        {"Name": "family_name", "AttributeDataType": "String", "Required": True, "Mutable": True}])["UserPool"]["Id"]
+    try:
+        client = cognito.create_user_pool_client(
+            UserPoolId=pool, ClientName="web", AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
+            AllowedOAuthScopes=["openid"], CallbackURLs=[app_site + "/callback"], SupportedIdentityProviders=["COGNITO"])["UserPoolClient"]
+        # An invitation without the required attributes, as AWS allows; the page asks for the missing one.
+        cognito.admin_create_user(UserPoolId=pool, Username="invitee", TemporaryPassword="Temp-Passw0rd!1", MessageAction="SUPPRESS",
+                                  UserAttributes=[{"Name": "family_name", "Value": "Doe"}])
+        browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+            "client_id": client["ClientId"], "response_type": "code", "redirect_uri": app_site + "/callback", "scope": "openid"}))
+        sign_in(browser, "invitee", "Temp-Passw0rd!1")
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Change password"
+        field = browser.find_element(By.NAME, "userAttributes.name")
+        assert browser.find_element(By.CSS_SELECTOR, "label[for=attribute-name]").text == "Name"
+        assert field.get_attribute("autocomplete") == "name" and field.get_attribute("required") == "true"
+        assert not browser.find_elements(By.NAME, "userAttributes.family_name")  # it has a value already
+        shot(browser, "new-password-attributes")
+        # Left empty, the page says what AWS says; then the name goes in with the password.
+        browser.find_element(By.NAME, "answer").send_keys("N3w-Passw0rd!")
+        browser.execute_script("document.querySelector('form').noValidate = true; document.getElementsByName('userAttributes.name')[0].required = false")
+        submit(browser)
+        assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").text == "Invalid attributes given, name is missing"
+        browser.find_element(By.NAME, "userAttributes.name").send_keys("Jane")
+        browser.find_element(By.NAME, "answer").send_keys("N3w-Passw0rd!")
+        submit(browser)
+        assert browser.current_url.startswith(app_site + "/callback?code=")
+        user = cognito.admin_get_user(UserPoolId=pool, Username="invitee")
+        assert user["UserStatus"] == "CONFIRMED"
+        assert {a["Name"]: a["Value"] for a in user["UserAttributes"]}["name"] == "Jane"
+    finally:
+        cognito.delete_user_pool(UserPoolId=pool)
+
+
+def test_prompt_none_shows_no_page(server, web, browser):
+    query = {"client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "scope": "openid", "state": "st"}
+    # Without a session: login_required at the redirect URI, with the state, and no page.
+    answer = requests.get(server.url + "/oauth2/authorize", params={**query, "prompt": "none"}, allow_redirects=False, timeout=5)
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == web["callback"] + "?error=login_required&state=st"
+    # none cannot go with another value.
+    answer = requests.get(server.url + "/oauth2/authorize", params={**query, "prompt": "none login"}, allow_redirects=False, timeout=5)
+    assert answer.headers["Location"] == web["callback"] + "?error=invalid_request&state=st"
+    # With the browser's session: a code, without the form.
+    browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode(query))
+    sign_in(browser, "alice", PASSWORD)
+    browser.get(server.url + "/oauth2/authorize?" + urllib.parse.urlencode({**query, "prompt": "none"}))
+    assert browser.current_url.startswith(web["callback"] + "?code=") and "state=st" in browser.current_url
+
+
+def test_the_authorize_endpoint_takes_get_only(server, web):
+    answer = requests.post(server.url + "/oauth2/authorize", data={"client_id": web["client"], "response_type": "code",
+                                                                   "redirect_uri": web["callback"]}, allow_redirects=False, timeout=5)
+    assert answer.status_code == 405 and answer.headers["Allow"] == "GET"

@@ -173,7 +173,7 @@ def test_get_derived_token_refusals(server, cognito, exchange):
             api.get_derived_token(**kwargs)
         return error_code(e), e.value.response["Error"]["Message"]
     assert refused(ClientSecret=None) == \
-        ("NotAuthorizedException", f"Client {service['ClientId']} is configured for secret but secret was not received")
+        ("NotAuthorizedException", f"Client {service['ClientId']} is configured with secret but ClientSecret was not received")
     assert refused(ClientSecret="x" * 40)[0] == "NotAuthorizedException"
     assert refused(SubjectTokenType="ID_TOKEN")[0] == "InvalidParameterException"
     assert refused(SubjectToken=tokens["access_token"][:-4] + "AAAA")[0] == "NotAuthorizedException"

@@ -46,6 +46,13 @@ PATCHES = {
                   "requests carry one, with the model's own validation message.",
         "changes": {"required": []},
     },
+    "ClientIdType": {
+        "reason": "AWS echoes a client ID that fails its constraints (\"Value 'ap-northeast-1_xxxxxxxxx' at 'clientId' failed to "
+                  "satisfy constraint: ...\", captured from real pools in public threads) although the model marks the shape "
+                  "sensitive; a client ID is no secret (every browser app carries it). Other sensitive shapes stay withheld.",
+        "changes": {},
+        "remove": ["sensitive"],
+    },
     "ExplicitAuthFlowsType": {
         "reason": "GetClientToken needs a client whose only flow is ALLOW_CLIENT_TOKEN_AUTH (the operation's own "
                   "documentation), yet the 1.44.8 enum lacks that value.",

@@ -66,7 +66,9 @@ import Testing
             _ = try await cognate.signIn(client, "alice", "Passw0rd!")
             var withoutSecret = client
             withoutSecret.secret = nil
-            await #expect(throws: CognitoError(.notAuthorizedException, "Client \(client.id) is configured for secret but secret was not received")) {
+            await #expect(
+                throws: CognitoError(.notAuthorizedException, "Client \(client.id) is configured with secret but SECRET_HASH was not received")
+            ) {
                 try await cognate.signIn(withoutSecret, "alice", "Passw0rd!")
             }
             var wrongSecret = client

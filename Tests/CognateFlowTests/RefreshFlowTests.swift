@@ -44,7 +44,7 @@ import Testing
             // The refreshed tokens keep the sign-in's authentication time.
             #expect(claims[member: "auth_time"] != nil)
             #expect(claims[member: "auth_time"] == JWTClaims.of(tokens.accessToken)[member: "auth_time"])
-            await #expect(throws: CognitoError(.notAuthorizedException, "Invalid Refresh Token")) {
+            await #expect(throws: CognitoError(.notAuthorizedException, "Invalid Refresh Token.")) {
                 try await refreshAuth(cognate, client, "not-a-token")
             }
         }
@@ -54,7 +54,7 @@ import Testing
         try await TestCognate.with { cognate in
             let (client, tokens) = try await signedIn(cognate)
             let other = try await cognate.client(client.poolID)
-            await #expect(throws: CognitoError(.notAuthorizedException, "Invalid Refresh Token")) {
+            await #expect(throws: CognitoError(.notAuthorizedException, "Invalid Refresh Token.")) {
                 try await refreshAuth(cognate, other, tokens.refreshToken)
             }
         }
@@ -69,7 +69,7 @@ import Testing
             cognate.clock.advance(by: 59 * 60)
             #expect(try await refreshAuth(cognate, client, tokens.refreshToken) != nil)
             cognate.clock.advance(by: 2 * 60)
-            await #expect(throws: CognitoError(.notAuthorizedException, "Invalid Refresh Token")) {
+            await #expect(throws: CognitoError(.notAuthorizedException, "Invalid Refresh Token.")) {
                 try await refreshAuth(cognate, client, tokens.refreshToken)
             }
         }

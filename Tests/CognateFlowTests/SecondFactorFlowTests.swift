@@ -38,6 +38,36 @@ import Testing
         }
     }
 
+    @Test func anInvitationLeavesRequiredAttributesToTheNewPassword() async throws {
+        try await TestCognate.with { cognate in
+            let pool = try await cognate.pool {
+                $0.schema = [
+                    SchemaAttributeType(name: "name", attributeDataType: .string, mutable: true, required: true),
+                    SchemaAttributeType(name: "email", attributeDataType: .string, mutable: true, required: true),
+                ]
+            }
+            let client = try await cognate.client(pool)
+            try await cognate.call(
+                Operations.AdminCreateUser.self,
+                AdminCreateUserRequest(
+                    userPoolId: pool, username: "ivy", userAttributes: [AttributeType(name: "email", value: "ivy@example.com")],
+                    temporaryPassword: "Temp-Passw0rd!", messageAction: .suppress))
+            let started = try await cognate.initiate(client, .userPasswordAuth, "ivy", ["PASSWORD": "Temp-Passw0rd!"])
+            #expect(started.challengeParameters?["requiredAttributes"] == #"["userAttributes.name"]"#)
+            await #expect(throws: CognitoError(.invalidParameterException, "Invalid attributes given, name is missing")) {
+                try await cognate.respond(client, .newPasswordRequired, session: started.session, "ivy", ["NEW_PASSWORD": "New-Passw0rd!"])
+            }
+            await #expect(throws: CognitoError(.notAuthorizedException, "Cannot modify an already provided email")) {
+                try await cognate.respond(
+                    client, .newPasswordRequired, session: started.session, "ivy",
+                    ["NEW_PASSWORD": "New-Passw0rd!", "userAttributes.name": "Ivy", "userAttributes.email": "ivy@example.com"])
+            }
+            let done = try await cognate.respond(
+                client, .newPasswordRequired, session: started.session, "ivy", ["NEW_PASSWORD": "New-Passw0rd!", "userAttributes.name": "Ivy"])
+            #expect(done.authenticationResult?.accessToken != nil)
+        }
+    }
+
     @Test func smsMfaTakesTheCodeThatWasSent() async throws {
         try await TestCognate.with { cognate in
             let pool = try await mfaPool(cognate)

@@ -24,6 +24,14 @@ struct ManagedLoginEndpoints {
             case .failure(let failure):
                 return refuse(failure)
             case .success(let authorize):
+                // prompt=none shows no page: the live session's user, or login_required.
+                if authorize.silent {
+                    guard
+                        let (user, authTime) = try await login.sessionUser(
+                            cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool)
+                    else { return Self.redirect(authorize.errorRedirect("login_required")) }
+                    return Self.redirect(try await login.complete(authorize, user: user, authTime: authTime))
+                }
                 // A request that names a provider goes straight there.
                 if let (name, identifier) = FederatedSignIn.requestedProvider(query) {
                     return try await toProvider(request, authorize, query: query, name: name, identifier: identifier)
@@ -36,6 +44,15 @@ struct ManagedLoginEndpoints {
                 }
                 return Self.redirect("/login?" + raw)
             }
+        }
+        // AWS's authorize endpoint takes GET only.
+        router.post("/oauth2/authorize") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.allow] = "GET"
+            headers[.contentType] = "text/plain; charset=utf-8"
+            return Response(
+                status: .methodNotAllowed, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: "The authorize endpoint takes GET requests only.\n")))
         }
         router.get("/login") { request, _ -> Response in
             if let query = Self.query(request).parameters, let (name, identifier) = FederatedSignIn.requestedProvider(query),
@@ -135,9 +152,12 @@ struct ManagedLoginEndpoints {
                     secret: form["secret"])
             else { return loginForm(authorize, raw: raw, error: "Your sign-in form expired. Please sign in again.", status: .forbidden) }
             step.restoreSetupURI(issuer: authorize.pool.name)
+            step.restoreRequiredAttributes(form["requiredAttributes"], pool: authorize.pool)
+            var attributes: [String: String] = [:]
+            for name in step.requiredAttributes { attributes[name] = String((form["userAttributes." + name] ?? "").prefix(2_048)) }
             // A passkey's credential is a JSON document of a few kilobytes; every other answer is short.
             let answer = String((form["answer"] ?? "").prefix(step.kind == .webAuthn ? 16_384 : 256))
-            let outcome = try await login.answer(authorize, step: step, value: answer)
+            let outcome = try await login.answer(authorize, step: step, value: answer, attributes: attributes)
             if case .failed(let message) = outcome, [.password, .webAuthn, .selectChallenge].contains(step.kind) {
                 // These answers use up the sign-in session: the user starts again from the username.
                 return loginForm(authorize, raw: raw, username: step.username, error: message)

@@ -124,8 +124,13 @@ enum PageTemplates {
           </fieldset>
           {{/hasChoices}}
           {{^hasChoices}}
+          {{#requiredNames}}<input type="hidden" name="requiredAttributes" value="{{requiredNames}}">{{/requiredNames}}
+          {{#attributes}}
+          <label for="attribute-{{id}}">{{label}}</label>
+          <input type="{{type}}" id="attribute-{{id}}" name="userAttributes.{{name}}" autocomplete="{{autocomplete}}" required{{#first}} autofocus{{/first}}>
+          {{/attributes}}
           <label for="answer">{{label}}</label>
-          <input type="{{inputType}}" id="answer" name="answer" autocomplete="{{autocomplete}}" {{#numeric}}inputmode="numeric" maxlength="6"{{/numeric}} required autofocus>
+          <input type="{{inputType}}" id="answer" name="answer" autocomplete="{{autocomplete}}" {{#numeric}}inputmode="numeric" maxlength="6"{{/numeric}} required{{^requiredNames}} autofocus{{/requiredNames}}>
           {{/hasChoices}}
           <button type="submit" class="submitButton-customizable" name="signInSubmitButton" value="Continue">{{button}}</button>
         </form>

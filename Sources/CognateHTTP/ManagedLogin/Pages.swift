@@ -82,6 +82,28 @@ struct Pages: Sendable {
         return render("login", values, branding: branding, status: status, headers: headers)
     }
 
+    /// A form field for a user attribute: its label, input type and autocomplete token.
+    static func attributeField(_ name: String) -> [String: Any] {
+        let known: [String: (label: String, type: String, autocomplete: String)] = [
+            "email": ("Email", "email", "email"), "phone_number": ("Phone number", "tel", "tel"), "name": ("Name", "text", "name"),
+            "given_name": ("Given name", "text", "given-name"), "family_name": ("Family name", "text", "family-name"),
+            "middle_name": ("Middle name", "text", "additional-name"), "nickname": ("Nickname", "text", "nickname"),
+            "preferred_username": ("Preferred username", "text", "username"), "address": ("Address", "text", "street-address"),
+            "birthdate": ("Birthdate", "text", "bday"), "gender": ("Gender", "text", "sex"), "locale": ("Locale", "text", "language"),
+            "picture": ("Picture", "url", "photo"), "profile": ("Profile", "url", "url"), "website": ("Website", "url", "url"),
+            "zoneinfo": ("Time zone", "text", "off"),
+        ]
+        let field =
+            known[name]
+            ?? {
+                let bare = name.hasPrefix("custom:") ? String(name.dropFirst("custom:".count)) : name
+                let words = bare.replacingOccurrences(of: "_", with: " ")
+                return (words.prefix(1).uppercased() + words.dropFirst(), "text", "off")
+            }()
+        let id = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
+        return ["name": name, "id": id, "label": field.label, "type": field.type, "autocomplete": field.autocomplete]
+    }
+
     /// The page of a step after the password.
     func challenge(
         _ step: PageChallenge, poolName: String, action: String, csrf: String, error: String? = nil,
@@ -103,6 +125,14 @@ struct Pages: Sendable {
                 "title": "Change password", "intro": "You must choose a new password to continue.", "label": "New password",
                 "inputType": "password", "autocomplete": "new-password", "numeric": false, "button": "Change password",
             ]) { $1 }
+            if !step.requiredAttributes.isEmpty {
+                // The required attributes the account has no value for yet are asked for with the password.
+                values["intro"] = "Choose a new password, and fill in the details your account still needs."
+                values["requiredNames"] = step.requiredAttributes.joined(separator: " ")
+                values["attributes"] = step.requiredAttributes.enumerated().map { index, name in
+                    Self.attributeField(name).merging(["first": index == 0]) { $1 }
+                }
+            }
         case .softwareToken:
             values.merge([
                 "title": "Multi-factor authentication", "intro": "Enter the six-digit code from your authenticator app.",

@@ -115,7 +115,8 @@ struct AuthService {
 
     /// What every flow that names a user begins with: the flow allowed, USERNAME and SECRET_HASH, the user
     /// (one UserMigration brings in, for the plain-password flows; a stand-in where the client hides which
-    /// users exist), then PreAuthentication with InitiateAuth's ClientMetadata as its validationData.
+    /// users exist), refused if unconfirmed (`SignInPolicy.refuseUnconfirmed`), then PreAuthentication with
+    /// InitiateAuth's ClientMetadata as its validationData.
     /// `needs`: the flow's own parameters, checked before the secret hash (PASSWORD, SRP_A).
     private func begin(
         _ flow: AuthFlowType, _ params: [String: String], pool: UserPool, client: AppClient, metadata: [String: String]?,
@@ -125,7 +126,7 @@ struct AuthService {
         let username = try Self.required("USERNAME", params)
         for name in needs { _ = try Self.required(name, params) }
         if let srpA = params["SRP_A"], needs.contains("SRP_A") { try SRPExchange.checkClientPublic(srpA) }
-        try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client)
+        try gate.requireSecretHash(params["SECRET_HASH"], usernames: [username], client, in: .parameters)
         let user: User
         if needs.contains("PASSWORD"), let password = params["PASSWORD"] {
             user = try await UserMigration(deps: deps).find(
@@ -133,6 +134,7 @@ struct AuthService {
         } else {
             user = try await users.find(username, pool: pool, client: client)
         }
+        try SignInPolicy.refuseUnconfirmed(user, client: client)
         try await AuthTriggers(deps: deps).preAuthentication(pool: pool, user: user, client: client, validationData: metadata)
         return user
     }
@@ -154,11 +156,14 @@ struct AuthService {
                 attributes[attribute.name] = attribute.value
             }
             let json = String(decoding: try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]), as: UTF8.self)
+            // The required attributes the user has no value for yet, which the answer must supply.
+            let required = AttributeRules(pool: pool).missingRequired(user).map { "userAttributes." + $0 }
+            let requiredJSON = String(decoding: try JSONSerialization.data(withJSONObject: required), as: UTF8.self)
             let session = try await sessions.create(
                 challenge: .newPasswordRequired, user: user, pool: pool, client: client, state: SignInState(deviceKey: deviceKey))
             return AuthOutcome(
                 challengeName: .newPasswordRequired, session: session,
-                parameters: ["USER_ID_FOR_SRP": user.username, "requiredAttributes": "[]", "userAttributes": json]
+                parameters: ["USER_ID_FOR_SRP": user.username, "requiredAttributes": requiredJSON, "userAttributes": json]
             )
         }
         if let outcome = try await DeviceAuthentication(deps: deps).challenge(deviceKey: deviceKey, user: user, pool: pool, client: client) {
@@ -254,7 +259,7 @@ struct AuthService {
         let result = try await RefreshTokens(deps: deps).refresh(
             token, pool: pool, client: client, deviceKey: deviceKey, generation: TokenGeneration(.refreshTokens), rotates: false
         ) { user in
-            try gate.requireSecretHash(secretHash, usernames: [username, user.username, user.sub].compactMap { $0 }, client)
+            try gate.requireSecretHash(secretHash, usernames: [username, user.username, user.sub].compactMap { $0 }, client, in: .parameters)
         }
         return AuthOutcome(result: result)
     }
@@ -269,7 +274,7 @@ struct AuthService {
     ) async throws -> AuthOutcome {
         let (pool, client) = try await gate.resolve(clientID: clientID, poolID: poolID)
         let username = try Self.required("USERNAME", responses)
-        try gate.requireSecretHash(responses["SECRET_HASH"], usernames: [username], client)
+        try gate.requireSecretHash(responses["SECRET_HASH"], usernames: [username], client, in: .parameters)
         guard let responder = ChallengeResponders.responder(for: challenge) else {
             throw Errors.invalidParameter("Cognate does not support the \(challenge.rawValue) challenge yet.")
         }

@@ -47,27 +47,42 @@ struct ClientGate {
         }
     }
 
-    /// AWS's answer when a client with a secret sends no SECRET_HASH (or ClientSecret).
-    static func secretNotReceived(_ client: AppClient) -> CognitoError {
-        CognitoError(.notAuthorizedException, "Client \(client.clientID) is configured for secret but secret was not received")
+    /// Where a request carries its SECRET_HASH, which decides AWS's words when it is missing.
+    enum SecretHashPlace {
+        /// In AuthParameters or ChallengeResponses (InitiateAuth, RespondToAuthChallenge and their Admin forms):
+        /// "Client <id> is configured with secret but SECRET_HASH was not received".
+        case parameters
+        /// The request's SecretHash member (SignUp, ConfirmSignUp, ForgotPassword, …): AWS answers a missing
+        /// one as a wrong one, "Unable to verify secret hash for client <id>".
+        case member
+    }
+
+    static func secretHashMismatch(_ client: AppClient) -> CognitoError {
+        CognitoError(.notAuthorizedException, "Unable to verify secret hash for client \(client.clientID)")
+    }
+
+    /// AWS's answer when a client with a secret sends no SECRET_HASH in the request's parameters; `name` is
+    /// what was expected (a ClientSecret member is answered in the same form).
+    static func secretNotReceived(_ client: AppClient, name: String = "SECRET_HASH") -> CognitoError {
+        CognitoError(.notAuthorizedException, "Client \(client.clientID) is configured with secret but \(name) was not received")
     }
 
     /// Checks a client secret sent as such (GetTokensFromRefreshToken, GetDerivedToken): one of the client's
     /// secrets, compared in constant time. A client without a secret takes none.
     func requireClientSecret(_ given: String?, _ client: AppClient) throws(CognitoError) {
         guard !client.secrets.isEmpty else { return }
-        guard let given else { throw Self.secretNotReceived(client) }
+        guard let given else { throw Self.secretNotReceived(client, name: "ClientSecret") }
         guard client.secrets.contains(where: { ConstantTime.equal(Array($0.value.utf8), Array(given.utf8)) }) else {
             throw CognitoError(.notAuthorizedException, "Unable to verify the client secret for client \(client.clientID).")
         }
     }
 
     /// Checks SECRET_HASH against each of the client's secrets; `usernames` are the names it may have been
-    /// computed with. A client without a secret takes none.
-    func requireSecretHash(_ given: String?, usernames: [String], _ client: AppClient) throws(CognitoError) {
+    /// computed with, `place` where the request carries it. A client without a secret takes none.
+    func requireSecretHash(_ given: String?, usernames: [String], _ client: AppClient, in place: SecretHashPlace) throws(CognitoError) {
         guard !client.secrets.isEmpty else { return }
-        let failure = CognitoError(.notAuthorizedException, "Unable to verify secret hash for client \(client.clientID)")
-        guard let given else { throw Self.secretNotReceived(client) }
+        let failure = Self.secretHashMismatch(client)
+        guard let given else { throw place == .parameters ? Self.secretNotReceived(client) : failure }
         guard let givenBytes = Data(base64Encoded: given) else { throw failure }
         for secret in client.secrets {
             for username in usernames {

@@ -16,6 +16,8 @@ struct SignInPolicy {
 
     static let disabled = CognitoError(.notAuthorizedException, "User is disabled.")
 
+    static let notConfirmed = CognitoError(.userNotConfirmedException, "User is not confirmed.")
+
     /// Whether the client hides which users exist (PreventUserExistenceErrors ENABLED).
     static func hidesExistence(_ client: AppClient?) -> Bool {
         client?.settings.preventUserExistenceErrors == .enabled
@@ -58,10 +60,18 @@ struct SignInPolicy {
     /// A client that hides which users exist learns that a user is disabled only from a right proof.
     func admit(_ user: User, client: AppClient? = nil) throws(CognitoError) {
         if !Self.hidesExistence(client) { guard user.enabled else { throw Self.disabled } }
+        try Self.refuseUnconfirmed(user, client: client)
         if lockout(user) != nil {
             ServiceMetrics.lockedOut()
             throw Self.attemptsExceeded
         }
+    }
+
+    /// AWS tells a user who never confirmed sign-up so before it looks at any proof: a wrong password answers
+    /// "User is not confirmed." too, and SRP stops at InitiateAuth. A client that hides which users exist
+    /// learns it only from a right proof (`checkState`), so a wrong one answers as for anyone.
+    static func refuseUnconfirmed(_ user: User, client: AppClient?) throws(CognitoError) {
+        if user.status == .unconfirmed && !hidesExistence(client) { throw notConfirmed }
     }
 
     /// Counts a failed proof against the lockout and throws `failure`; a proof that holds passes, unless
@@ -87,7 +97,7 @@ struct SignInPolicy {
     func checkState(_ user: User) throws(CognitoError) {
         switch user.status {
         case .unconfirmed:
-            throw CognitoError(.userNotConfirmedException, "User is not confirmed.")
+            throw Self.notConfirmed
         case .resetRequired:
             throw CognitoError(.passwordResetRequiredException, "Password reset required for the user")
         case .forceChangePassword:

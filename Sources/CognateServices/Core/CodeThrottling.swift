@@ -12,7 +12,7 @@ enum CodeThrottling {
     static let sendsPerWindow = 10
     static let failuresPerWindow = 20
 
-    static let limitExceeded = CognitoError(.limitExceededException, "Attempt limit exceeded, please try after some time.")
+    static let limitExceeded = Errors.attemptLimitExceeded
 
     /// Inside a user update: records a code sent now, or throws when the window holds as many already.
     static func recordSend(_ user: inout User, now: Date) throws(CognitoError) {

@@ -16,6 +16,8 @@ enum Errors {
     }
 
     static let userNotFound = CognitoError(.userNotFoundException, "User does not exist.")
+    /// Too many codes or wrong guesses (codes, ChangePassword's previous password) for now.
+    static let attemptLimitExceeded = CognitoError(.limitExceededException, "Attempt limit exceeded, please try after some time.")
     static let groupNotFound = CognitoError(.resourceNotFoundException, "Group not found.")
     static let invalidToken = CognitoError(.invalidParameterException, "Invalid pagination token.")
 }

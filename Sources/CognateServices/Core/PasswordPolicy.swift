@@ -26,10 +26,13 @@ struct PasswordRules {
         temporaryPasswordValidityDays = p.temporaryPasswordValidityDays ?? 7
     }
 
-    /// Throws InvalidPasswordException naming the first rule the password breaks.
-    func check(_ password: String) throws(CognitoError) {
+    /// Throws InvalidPasswordException naming the first rule the password breaks. AWS words it two ways: an
+    /// administrator's temporary password (AdminCreateUser) "did not conform with password policy", a password
+    /// set anywhere else "does not conform to policy".
+    func check(_ password: String, temporary: Bool = false) throws(CognitoError) {
         func fail(_ reason: String) -> CognitoError {
-            CognitoError(.invalidPasswordException, "Password does not conform to policy: \(reason)")
+            let prefix = temporary ? "Password did not conform with password policy" : "Password does not conform to policy"
+            return CognitoError(.invalidPasswordException, "\(prefix): \(reason)")
         }
         if password.count < minimumLength { throw fail("Password not long enough") }
         if requireLowercase && !password.contains(where: { Alphabets.lower.contains($0) }) {

@@ -87,7 +87,7 @@ struct UserMfaService {
         pool: UserPool, user: User, sms: SMSMfaSettingsType?, totp: SoftwareTokenMfaSettingsType?, email: EmailMfaSettingsType?,
         webAuthn: WebAuthnMfaSettingsType?
     ) async throws {
-        if user.status == .unconfirmed { throw CognitoError(.userNotConfirmedException, "User is not confirmed.") }
+        if user.status == .unconfirmed { throw SignInPolicy.notConfirmed }
         if user.status == .resetRequired { throw CognitoError(.passwordResetRequiredException, "Password reset required for the user") }
         let requests: [(MfaFactor, Bool?, Bool?)] = [
             (.sms, sms?.enabled, sms?.preferredMfa), (.softwareToken, totp?.enabled, totp?.preferredMfa),

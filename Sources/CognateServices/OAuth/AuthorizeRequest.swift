@@ -20,6 +20,9 @@ public struct AuthorizeRequest: Sendable {
     public var nonce: String?
     /// `prompt=login`: show the form even with a live session.
     public var forcesLogin: Bool
+    /// `prompt=none`: no page may be shown; without a live session the answer is `login_required` at the
+    /// redirect URI (OpenID Connect Core 3.1.2.6).
+    public var silent = false
     /// The client's branding for the pages (SetUICustomization, or the managed login style), if any.
     public var branding: PageBranding?
     /// The domain's branding version: 1 for the classic pages, 2 for managed login.
@@ -70,6 +73,11 @@ public enum AuthorizeFailure: Error, Sendable {
 }
 
 extension AuthorizeRequest {
+    /// Where an error goes once the client and its redirect URI are known.
+    public func errorRedirect(_ error: String) -> String {
+        OAuthRedirect.query(redirectURI, ["error": error, "state": state])
+    }
+
     /// Longest parameter value taken; the rest are refused, never echoed.
     static let maxParameter = 2_048
 
@@ -103,6 +111,9 @@ extension AuthorizeRequest {
         } else if challenge != nil {
             return back("invalid_request")
         }
+        // OpenID Connect's prompt: space-separated values, of which none must stand alone.
+        let prompts = Set((query["prompt"] ?? "").split(separator: " ").map(String.init))
+        if prompts.contains("none") && prompts.count > 1 { return back("invalid_request") }
         let flow: OAuthFlowType = responseType == .code ? .code : .implicit
         guard client.settings.allowedOAuthFlowsUserPoolClient == true, client.settings.allowedOAuthFlows?.contains(flow) == true else {
             return back("unauthorized_client")
@@ -139,8 +150,8 @@ extension AuthorizeRequest {
         return .success(
             AuthorizeRequest(
                 pool: pool, client: client, responseType: responseType, redirectURI: redirect, scopes: scopes, state: state,
-                codeChallenge: challenge, nonce: query["nonce"], forcesLogin: query["prompt"] == "login", branding: branding,
-                managedLoginVersion: version))
+                codeChallenge: challenge, nonce: query["nonce"], forcesLogin: prompts.contains("login"), silent: prompts.contains("none"),
+                branding: branding, managedLoginVersion: version))
     }
 }
 

@@ -66,8 +66,10 @@ public struct ManagedLogin: Sendable {
     }
 
     /// Answers a step shown by the pages: `value` is what the user typed (a new password or a code) or
-    /// chose (an MFA factor).
-    public func answer(_ request: AuthorizeRequest, step: PageChallenge, value: String) async throws -> SignInOutcome {
+    /// chose (an MFA factor); `attributes` the values of the step's required attributes.
+    public func answer(
+        _ request: AuthorizeRequest, step: PageChallenge, value: String, attributes: [String: String] = [:]
+    ) async throws -> SignInOutcome {
         guard let challenge = step.challengeName else { return .failed("This step cannot be answered here.") }
         if step.kind == .selectChallenge && value == ChallengeNameType.password.rawValue {
             // The password is asked for on a page of its own and answers the same SELECT_CHALLENGE session.
@@ -76,6 +78,9 @@ public struct ManagedLogin: Sendable {
         var responses = ["USERNAME": step.username]
         if let field = step.responseName { responses[field] = value }
         if step.kind == .password { responses["ANSWER"] = ChallengeNameType.password.rawValue }
+        for name in step.requiredAttributes {
+            if let given = attributes[name], !given.isEmpty { responses["userAttributes." + name] = given }
+        }
         if let secret = request.client.secrets.first {
             responses["SECRET_HASH"] = Self.secretHash(username: step.username, clientID: request.client.clientID, secret: secret.value)
         }

@@ -1,4 +1,5 @@
 import CognateCrypto
+import CognateStorage
 import CognitoModel
 import Foundation
 
@@ -37,6 +38,9 @@ public struct PageChallenge: Sendable, Equatable {
     public var setupURI: String?
     /// The PublicKeyCredentialRequestOptions (JSON) of a WEB_AUTHN step.
     public var passkeyOptions: String?
+    /// The required attributes a NEW_PASSWORD_REQUIRED step asks for with the new password (the challenge's
+    /// `requiredAttributes`, without their `userAttributes.` prefix).
+    public var requiredAttributes: [String] = []
 
     public init?(_ name: ChallengeNameType, session: String, username: String, parameters: [String: String]) {
         // MFA_SETUP takes a secret first (`init(setup:…)`); without one it is not a page of its own.
@@ -47,6 +51,16 @@ public struct PageChallenge: Sendable, Equatable {
         destination = parameters["CODE_DELIVERY_DESTINATION"]
         choices = (try? JSONDecoder().decode([String].self, from: Data((parameters["MFAS_CAN_CHOOSE"] ?? "[]").utf8))) ?? []
         passkeyOptions = parameters["CREDENTIAL_REQUEST_OPTIONS"]
+        let required = (try? JSONDecoder().decode([String].self, from: Data((parameters["requiredAttributes"] ?? "[]").utf8))) ?? []
+        requiredAttributes = required.map { $0.hasPrefix("userAttributes.") ? String($0.dropFirst("userAttributes.".count)) : $0 }
+    }
+
+    /// The required attributes of a NEW_PASSWORD_REQUIRED step as its page posts them back (names separated
+    /// by spaces): only names the pool's schema requires are kept, so the form cannot widen what is asked.
+    public mutating func restoreRequiredAttributes(_ posted: String?, pool: UserPool) {
+        guard kind == .newPassword, let posted else { return }
+        let required = Set(pool.schema.compactMap { $0.required == true ? $0.name : nil })
+        requiredAttributes = posted.split(separator: " ").prefix(required.count).map(String.init).filter(required.contains)
     }
 
     /// A choice-based step made by the pages: choosing a first factor among `choices`, or the password.

@@ -18,7 +18,7 @@ struct PasswordRecoveryService {
 
     func forgot(_ input: ForgotPasswordRequest) async throws -> ForgotPasswordResponse {
         let (pool, client) = try await gate.resolve(clientID: input.clientId)
-        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client, in: .member)
         // A pool whose only recovery is by an administrator says so to every caller, before any user is looked up.
         let mechanisms = Self.recoveryMechanisms(pool)
         if !mechanisms.isEmpty && mechanisms.allSatisfy({ $0 == .adminOnly }) {
@@ -50,7 +50,7 @@ struct PasswordRecoveryService {
 
     func confirmForgot(_ input: ConfirmForgotPasswordRequest) async throws -> ConfirmForgotPasswordResponse {
         let (pool, client) = try await gate.resolve(clientID: input.clientId)
-        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client, in: .member)
         let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
         if SimulatedUser.isSimulated(user) || (!user.enabled && SignInPolicy.hidesExistence(client)) {
             try await SimulatedUser.matchWrite(deps, pool: pool)

@@ -24,7 +24,8 @@ struct SelfService {
         table.register(Operations.ChangePassword.self) { input, _ in
             let (pool, user, _) = try await verifier.verify(input.accessToken)
             let policy = SignInPolicy(deps: deps)
-            if policy.lockout(user) != nil { throw SignInPolicy.attemptsExceeded }
+            // Wrong previous passwords count toward the sign-in lockout; while it lasts, AWS answers LimitExceededException.
+            if policy.lockout(user) != nil { throw Errors.attemptLimitExceeded }
             guard let previous = input.previousPassword, let credential = user.password,
                 PasswordHasher.matches(previous, poolID: pool.id, username: user.username, credential)
             else {

@@ -18,7 +18,7 @@ struct SignUpService {
 
     func confirm(_ input: ConfirmSignUpRequest) async throws -> ConfirmSignUpResponse {
         let (pool, client) = try await gate.resolve(clientID: input.clientId)
-        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client, in: .member)
         let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
         // A name nobody has answers as a code that has run out (AWS's user-existence behaviour).
         if SimulatedUser.isSimulated(user) {
@@ -43,7 +43,7 @@ struct SignUpService {
 
     func resend(_ input: ResendConfirmationCodeRequest) async throws -> ResendConfirmationCodeResponse {
         let (pool, client) = try await gate.resolve(clientID: input.clientId)
-        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client, in: .member)
         let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
         if SimulatedUser.isSimulated(user) {
             try await SimulatedUser.matchWrite(deps, pool: pool)
@@ -89,7 +89,7 @@ struct SignUpService {
         if pool.settings.adminCreateUserConfig?.allowAdminCreateUserOnly == true {
             throw CognitoError(.notAuthorizedException, "SignUp is not permitted for this user pool")
         }
-        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client)
+        try gate.requireSecretHash(input.secretHash, usernames: [input.username], client, in: .member)
         guard let password = input.password else {
             throw Errors.invalidParameter("Password is required to sign up with a password.")
         }

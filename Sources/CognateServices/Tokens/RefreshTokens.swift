@@ -8,7 +8,7 @@ import Foundation
 struct RefreshTokens {
     let deps: ServiceDependencies
 
-    static let invalid = CognitoError(.notAuthorizedException, "Invalid Refresh Token")
+    static let invalid = CognitoError(.notAuthorizedException, "Invalid Refresh Token.")
     static let revoked = CognitoError(.notAuthorizedException, "Refresh Token has been revoked")
 
     /// The record and its user, when the token is the client's, live, not revoked, and not rotated out

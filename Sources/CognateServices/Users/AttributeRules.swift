@@ -50,13 +50,20 @@ struct AttributeRules {
         }
     }
 
+    /// The schema's required attributes, in its order (`sub` aside: Cognito sets it).
+    var requiredNames: [String] {
+        pool.schema.compactMap { $0.required == true && $0.name != "sub" ? $0.name : nil }
+    }
+
+    /// The required attributes `user` has no value for, in the schema's order.
+    func missingRequired(_ user: User) -> [String] {
+        requiredNames.filter { user.attribute($0)?.isEmpty ?? true }
+    }
+
     /// Throws when a required attribute of the schema has no value.
     func checkRequired(_ user: User) throws(CognitoError) {
-        for definition in pool.schema where definition.required == true {
-            guard let name = definition.name, name != "sub" else { continue }
-            if user.attribute(name)?.isEmpty ?? true {
-                throw Errors.invalidParameter("Attributes did not conform to the schema: \(name): The attribute \(name) is required")
-            }
+        if let name = missingRequired(user).first {
+            throw Errors.invalidParameter("Attributes did not conform to the schema: \(name): The attribute \(name) is required")
         }
     }
 

@@ -162,7 +162,7 @@ struct UserAdminService {
             }
             try checkRecipients(existing.attribute)
             let password = input.temporaryPassword ?? rules.temporaryPassword(deps.random)
-            try rules.check(password)
+            try rules.check(password, temporary: true)
             let credential = PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: existing.username, at: now)
             let user = try await update(pool, existing) { user in
                 user.password = credential
@@ -177,7 +177,7 @@ struct UserAdminService {
         let (username, given) = try directory.newUser(name: input.username, sub: sub, attributes: attributes)
 
         let password = input.temporaryPassword ?? rules.temporaryPassword(deps.random)
-        try rules.check(password)
+        try rules.check(password, temporary: true)
         var user = User(
             poolID: pool.id, username: username, usernameKey: directory.usernameKey(username), sub: sub,
             attributes: [UserAttribute(name: "sub", value: sub)], status: .forceChangePassword, enabled: true,
@@ -186,7 +186,8 @@ struct UserAdminService {
             temporaryPasswordExpiry: now.addingTimeInterval(Double(rules.temporaryPasswordValidityDays) * 86_400)
         )
         for attribute in given { user.setAttribute(attribute.name, attribute.value ?? "") }
-        try AttributeRules(pool: pool).checkRequired(user)
+        // Required attributes may be missing here, as AWS documents: the user supplies them in the
+        // NEW_PASSWORD_REQUIRED answer, whose challenge lists them (`requiredAttributes`).
         try checkRecipients(user.attribute)
         // PreSignUp may refuse the user; its auto-confirm and auto-verify answers do not apply here (AWS ignores them).
         _ = try await SignUpTriggers(deps: deps).preSignUp(

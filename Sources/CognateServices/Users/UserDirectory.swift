@@ -88,19 +88,33 @@ struct UserDirectory {
 
     /// The username and attributes of a new user signing up (or created) with `name`: in pools that sign
     /// in with an email address or phone number, `name` must be one, becomes that attribute, and the
-    /// user's real username is their `sub`; in pools with an email or phone alias, `name` may not look like one.
+    /// user's real username is their `sub` (an attribute of that name given too must be the same); in pools with
+    /// an email or phone alias, `name` may not look like one.
     func newUser(name: String, sub: String, attributes: [AttributeType]) throws(CognitoError) -> (username: String, attributes: [AttributeType]) {
         var given = attributes
         if let usernameAttributes = pool.settings.usernameAttributes, !usernameAttributes.isEmpty {
+            let email = usernameAttributes.contains(.email)
+            let phone = usernameAttributes.contains(.phoneNumber)
             let attribute: String
-            if usernameAttributes.contains(.email) && AttributeRules.isEmail(name) {
+            if email && AttributeRules.isEmail(name) {
                 attribute = "email"
-            } else if usernameAttributes.contains(.phoneNumber) && AttributeRules.isPhoneNumber(name) {
+            } else if phone && AttributeRules.isPhoneNumber(name) {
                 attribute = "phone_number"
             } else {
-                throw Errors.invalidParameter("Username should be either an email or a phone number.")
+                // AWS names what the pool's usernames must be.
+                let expected = email && phone ? "either an email or a phone number" : email ? "an email" : "a phone number"
+                throw Errors.invalidParameter("Username should be \(expected).")
             }
-            if !given.contains(where: { $0.name == attribute }) { given.append(AttributeType(name: attribute, value: name)) }
+            if let value = given.first(where: { $0.name == attribute })?.value, !value.isEmpty {
+                let same = attribute == "email" ? value.lowercased() == name.lowercased() : value == name
+                guard same else {
+                    let label = attribute == "email" ? "email" : "phone number"
+                    throw Errors.invalidParameter("User \(label) should be empty or same as username, since username attribute is \(label)")
+                }
+            } else {
+                given.removeAll { $0.name == attribute }
+                given.append(AttributeType(name: attribute, value: name))
+            }
             return (sub, given)
         }
         if pool.settings.aliasAttributes?.contains(.email) == true && AttributeRules.isEmail(name) {

@@ -261,7 +261,7 @@ public struct AddUserPoolClientSecretRequest: Codable, Sendable, Equatable, Vali
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.clientSecret { checker.string(v, parent, "clientSecret", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
     }
 }
@@ -1215,7 +1215,7 @@ public struct AdminInitiateAuthRequest: Codable, Sendable, Equatable, Validatabl
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         do { let v = self.authFlow; checker.oneOf(v.rawValue, AuthFlowType.allRawValues, parent, "authFlow") }
         if let v = self.authParameters { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "authParameters", sensitive: true) }
         if let v = self.clientMetadata { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "clientMetadata") }
@@ -1822,7 +1822,7 @@ public struct AdminRespondToAuthChallengeRequest: Codable, Sendable, Equatable, 
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         do { let v = self.challengeName; checker.oneOf(v.rawValue, ChallengeNameType.allRawValues, parent, "challengeName") }
         if let v = self.challengeResponses { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "challengeResponses", sensitive: true) }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }

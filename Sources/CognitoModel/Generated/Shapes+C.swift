@@ -54,7 +54,7 @@ public struct CIMDPolicySummaryType: Codable, Sendable, Equatable, ValidatableSh
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.cimdPolicyId; checker.string(v, parent, "cIMDPolicyId", min: 1, max: 64, pattern: ModelPatterns.p14) }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         do { let v = self.policyName; checker.string(v, parent, "policyName", min: 1, max: 32, pattern: ModelPatterns.p15) }
         if let v = self.cacheDuration { checker.number(Int64(v), parent, "cacheDuration", min: 86400, max: 31556952) }
     }
@@ -122,7 +122,7 @@ public struct CIMDPolicyType: Codable, Sendable, Equatable, ValidatableShape, Ze
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.cimdPolicyId; checker.string(v, parent, "cIMDPolicyId", min: 1, max: 64, pattern: ModelPatterns.p14) }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         do { let v = self.policyName; checker.string(v, parent, "policyName", min: 1, max: 32, pattern: ModelPatterns.p15) }
         if let v = self.cacheDuration { checker.number(Int64(v), parent, "cacheDuration", min: 86400, max: 31556952) }
         if let v = self.urlPatterns { checker.count(v.count, v, parent, "uRLPatterns", min: 1, max: 5); checker.elements(v, ConstraintRule.string(min: 12, max: 256, pattern: ModelPatterns.p16), parent, "uRLPatterns") }
@@ -757,7 +757,7 @@ public struct ConfirmForgotPasswordRequest: Codable, Sendable, Equatable, Valida
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         do { let v = self.confirmationCode; checker.string(v, parent, "confirmationCode", min: 1, max: 2048, pattern: ModelPatterns.p4) }
@@ -852,7 +852,7 @@ public struct ConfirmSignUpRequest: Codable, Sendable, Equatable, ValidatableSha
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         do { let v = self.confirmationCode; checker.string(v, parent, "confirmationCode", min: 1, max: 2048, pattern: ModelPatterns.p4) }
@@ -991,7 +991,7 @@ public struct CreateCIMDPolicyRequest: Codable, Sendable, Equatable, Validatable
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         do { let v = self.policyName; checker.string(v, parent, "policyName", min: 1, max: 32, pattern: ModelPatterns.p15) }
         if let v = self.cacheDuration { checker.number(Int64(v), parent, "cacheDuration", min: 86400, max: 31556952) }
         do { let v = self.urlPatterns; checker.count(v.count, v, parent, "uRLPatterns", min: 1, max: 5); checker.elements(v, ConstraintRule.string(min: 12, max: 256, pattern: ModelPatterns.p16), parent, "uRLPatterns") }
@@ -1249,7 +1249,7 @@ public struct CreateManagedLoginBrandingRequest: Codable, Sendable, Equatable, V
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.assets { checker.count(v.count, v, parent, "assets", min: 0, max: 40); for (i, e) in v.enumerated() { e.validate(&checker, parent: checker.join(parent, "assets.\(i + 1).member")) } }
     }
 }
@@ -1410,7 +1410,7 @@ public struct CreateTermsRequest: Codable, Sendable, Equatable, ValidatableShape
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         do { let v = self.termsName; checker.string(v, parent, "termsName", pattern: ModelPatterns.p23) }
         do { let v = self.termsSource; checker.oneOf(v.rawValue, TermsSourceType.allRawValues, parent, "termsSource") }
         do { let v = self.enforcement; checker.oneOf(v.rawValue, TermsEnforcementType.allRawValues, parent, "enforcement") }

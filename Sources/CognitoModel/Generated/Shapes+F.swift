@@ -152,7 +152,7 @@ public struct ForgotPasswordRequest: Codable, Sendable, Equatable, ValidatableSh
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
         if let v = self.userContextData { checker.hidingValues { v.validate(&$0, parent: $0.join(parent, "userContextData")) } }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }

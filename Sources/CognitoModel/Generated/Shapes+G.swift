@@ -107,7 +107,7 @@ public struct GetClientTokenRequest: Codable, Sendable, Equatable, ValidatableSh
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         do { let v = self.secret; checker.string(v, parent, "secret", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.scopes { checker.count(v.count, v, parent, "scopes", max: 50); checker.elements(v, ConstraintRule.string(min: 1, max: 256, pattern: ModelPatterns.p0), parent, "scopes") }
         if let v = self.clientMetadata { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "clientMetadata") }
@@ -223,7 +223,7 @@ public struct GetDerivedTokenRequest: Codable, Sendable, Equatable, ValidatableS
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.clientSecret { checker.string(v, parent, "clientSecret", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
         do { let v = self.subjectToken; checker.string(v, parent, "subjectToken", min: 0, max: 131072, pattern: ModelPatterns.p34, sensitive: true) }
         do { let v = self.subjectTokenType; checker.oneOf(v.rawValue, TokenTypeIdentifierType.allRawValues, parent, "subjectTokenType") }
@@ -702,7 +702,7 @@ public struct GetTokensFromRefreshTokenRequest: Codable, Sendable, Equatable, Va
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.refreshToken; checker.string(v, parent, "refreshToken", pattern: ModelPatterns.p12, sensitive: true) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.clientSecret { checker.string(v, parent, "clientSecret", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.deviceKey { checker.string(v, parent, "deviceKey", min: 1, max: 55, pattern: ModelPatterns.p6) }
         if let v = self.clientMetadata { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "clientMetadata") }
@@ -769,7 +769,7 @@ public struct GetUICustomizationRequest: Codable, Sendable, Equatable, Validatab
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
     }
 }
 
@@ -979,7 +979,7 @@ public struct GetUserPoolClientSessionConfigurationRequest: Codable, Sendable, E
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
     }
 }
 
@@ -1019,7 +1019,7 @@ public struct GetUserPoolClientSessionConfigurationResponse: Codable, Sendable, 
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.ssoSession { v.validate(&checker, parent: checker.join(parent, "sSOSession")) }
     }
 }

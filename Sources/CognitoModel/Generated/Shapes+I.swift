@@ -171,7 +171,7 @@ public struct InitiateAuthRequest: Codable, Sendable, Equatable, ValidatableShap
         do { let v = self.authFlow; checker.oneOf(v.rawValue, AuthFlowType.allRawValues, parent, "authFlow") }
         if let v = self.authParameters { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "authParameters", sensitive: true) }
         if let v = self.clientMetadata { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "clientMetadata") }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.analyticsMetadata { v.validate(&checker, parent: checker.join(parent, "analyticsMetadata")) }
         if let v = self.userContextData { checker.hidingValues { v.validate(&$0, parent: $0.join(parent, "userContextData")) } }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }

@@ -974,7 +974,7 @@ public struct ListUserPoolClientSecretsRequest: Codable, Sendable, Equatable, Va
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.nextToken { checker.string(v, parent, "nextToken", min: 1, max: 131072, pattern: ModelPatterns.p4) }
     }
 }

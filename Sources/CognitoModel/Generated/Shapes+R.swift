@@ -123,7 +123,7 @@ public struct ResendConfirmationCodeRequest: Codable, Sendable, Equatable, Valid
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
         if let v = self.userContextData { checker.hidingValues { v.validate(&$0, parent: $0.join(parent, "userContextData")) } }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
@@ -304,7 +304,7 @@ public struct RespondToAuthChallengeRequest: Codable, Sendable, Equatable, Valid
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         do { let v = self.challengeName; checker.oneOf(v.rawValue, ChallengeNameType.allRawValues, parent, "challengeName") }
         if let v = self.session { checker.string(v, parent, "session", min: 20, max: 4096, sensitive: true) }
         if let v = self.challengeResponses { checker.elements(Array(v.values), ConstraintRule.string(min: 0, max: 131072), parent, "challengeResponses", sensitive: true) }
@@ -543,7 +543,7 @@ public struct RevokeTokenRequest: Codable, Sendable, Equatable, ValidatableShape
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.token; checker.string(v, parent, "token", pattern: ModelPatterns.p12, sensitive: true) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.clientSecret { checker.string(v, parent, "clientSecret", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.revokeAssociatedSessions { checker.oneOf(v.rawValue, RevokeAssociatedSessionsType.allRawValues, parent, "revokeAssociatedSessions") }
     }
@@ -679,7 +679,7 @@ public struct RiskConfigurationType: Codable, Sendable, Equatable, ValidatableSh
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.compromisedCredentialsRiskConfiguration { v.validate(&checker, parent: checker.join(parent, "compromisedCredentialsRiskConfiguration")) }
         if let v = self.accountTakeoverRiskConfiguration { v.validate(&checker, parent: checker.join(parent, "accountTakeoverRiskConfiguration")) }
         if let v = self.riskExceptionConfiguration { v.validate(&checker, parent: checker.join(parent, "riskExceptionConfiguration")) }

@@ -198,7 +198,7 @@ public struct SessionDescriptionType: Codable, Sendable, Equatable, ValidatableS
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.sessionId { checker.string(v, parent, "sessionId", min: 28, max: 28, pattern: ModelPatterns.p7) }
         if let v = self.sessionType { checker.oneOf(v.rawValue, SessionTypeType.allRawValues, parent, "sessionType") }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.deviceType { checker.string(v, parent, "deviceType", min: 0, max: 1024) }
         if let v = self.lastIPAddress { checker.string(v, parent, "lastIPAddress", min: 0, max: 128, sensitive: true) }
         if let v = self.lastLocation { v.validate(&checker, parent: checker.join(parent, "lastLocation")) }
@@ -351,7 +351,7 @@ public struct SetRiskConfigurationRequest: Codable, Sendable, Equatable, Validat
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.compromisedCredentialsRiskConfiguration { v.validate(&checker, parent: checker.join(parent, "compromisedCredentialsRiskConfiguration")) }
         if let v = self.accountTakeoverRiskConfiguration { v.validate(&checker, parent: checker.join(parent, "accountTakeoverRiskConfiguration")) }
         if let v = self.riskExceptionConfiguration { v.validate(&checker, parent: checker.join(parent, "riskExceptionConfiguration")) }
@@ -428,7 +428,7 @@ public struct SetUICustomizationRequest: Codable, Sendable, Equatable, Validatab
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.css { checker.string(v, parent, "cSS", min: 0, max: 131072) }
     }
 }
@@ -570,7 +570,7 @@ public struct SetUserPoolClientSessionConfigurationRequest: Codable, Sendable, E
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         do { let v = self.ssoSession; v.validate(&checker, parent: checker.join(parent, "sSOSession")) }
     }
 }
@@ -611,7 +611,7 @@ public struct SetUserPoolClientSessionConfigurationResponse: Codable, Sendable, 
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.ssoSession { v.validate(&checker, parent: checker.join(parent, "sSOSession")) }
     }
 }
@@ -958,7 +958,7 @@ public struct SignUpRequest: Codable, Sendable, Equatable, ValidatableShape, Zer
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.secretHash { checker.string(v, parent, "secretHash", min: 1, max: 128, pattern: ModelPatterns.p19, sensitive: true) }
         do { let v = self.username; checker.string(v, parent, "username", min: 1, max: 128, pattern: ModelPatterns.p3, sensitive: true) }
         if let v = self.password { checker.string(v, parent, "password", max: 256, pattern: ModelPatterns.p4, sensitive: true) }

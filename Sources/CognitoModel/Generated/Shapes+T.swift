@@ -175,7 +175,7 @@ public struct TermsType: Codable, Sendable, Equatable, ValidatableShape, ZeroVal
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.termsId; checker.string(v, parent, "termsId", pattern: ModelPatterns.p28) }
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         do { let v = self.termsName; checker.string(v, parent, "termsName", pattern: ModelPatterns.p23) }
         do { let v = self.termsSource; checker.oneOf(v.rawValue, TermsSourceType.allRawValues, parent, "termsSource") }
         do { let v = self.enforcement; checker.oneOf(v.rawValue, TermsEnforcementType.allRawValues, parent, "enforcement") }

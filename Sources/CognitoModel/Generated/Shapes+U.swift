@@ -59,7 +59,7 @@ public struct UICustomizationType: Codable, Sendable, Equatable, ValidatableShap
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.css { checker.string(v, parent, "cSS", min: 0, max: 131072) }
     }
 }
@@ -242,7 +242,7 @@ public struct UpdateCIMDPolicyRequest: Codable, Sendable, Equatable, Validatable
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         do { let v = self.cimdPolicyId; checker.string(v, parent, "cIMDPolicyId", min: 1, max: 64, pattern: ModelPatterns.p14) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.policyName { checker.string(v, parent, "policyName", min: 1, max: 32, pattern: ModelPatterns.p15) }
         if let v = self.cacheDuration { checker.number(Int64(v), parent, "cacheDuration", min: 86400, max: 31556952) }
         do { let v = self.urlPatterns; checker.count(v.count, v, parent, "uRLPatterns", min: 1, max: 5); checker.elements(v, ConstraintRule.string(min: 12, max: 256, pattern: ModelPatterns.p16), parent, "uRLPatterns") }
@@ -1092,7 +1092,7 @@ public struct UpdateUserPoolClientRequest: Codable, Sendable, Equatable, Validat
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         do { let v = self.userPoolId; checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
-        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        do { let v = self.clientId; checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.clientName { checker.string(v, parent, "clientName", min: 1, max: 128, pattern: ModelPatterns.p22) }
         if let v = self.refreshTokenValidity { checker.number(Int64(v), parent, "refreshTokenValidity", min: 0, max: 315360000) }
         if let v = self.accessTokenValidity { checker.number(Int64(v), parent, "accessTokenValidity", min: 1, max: 86400) }
@@ -1732,7 +1732,7 @@ public struct UserPoolClientDescription: Codable, Sendable, Equatable, Validatab
     }
 
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientName { checker.string(v, parent, "clientName", min: 1, max: 128, pattern: ModelPatterns.p22) }
     }
@@ -1900,7 +1900,7 @@ public struct UserPoolClientType: Codable, Sendable, Equatable, ValidatableShape
     public func validate(_ checker: inout ConstraintChecker, parent: String) {
         if let v = self.userPoolId { checker.string(v, parent, "userPoolId", min: 1, max: 55, pattern: ModelPatterns.p1) }
         if let v = self.clientName { checker.string(v, parent, "clientName", min: 1, max: 128, pattern: ModelPatterns.p22) }
-        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2, sensitive: true) }
+        if let v = self.clientId { checker.string(v, parent, "clientId", min: 1, max: 128, pattern: ModelPatterns.p2) }
         if let v = self.clientSecret { checker.string(v, parent, "clientSecret", min: 24, max: 64, pattern: ModelPatterns.p2, sensitive: true) }
         if let v = self.clientSecretArn { checker.string(v, parent, "clientSecretArn", min: 20, max: 2048, pattern: ModelPatterns.p42) }
         if let v = self.refreshTokenValidity { checker.number(Int64(v), parent, "refreshTokenValidity", min: 0, max: 315360000) }
