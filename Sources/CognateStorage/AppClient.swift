@@ -8,6 +8,9 @@ public struct AppClient: Codable, Sendable, Equatable {
     public var clientID: String
     public var settings: UserPoolClientType
     public var secrets: [ClientSecret]
+    /// SetUserPoolClientSessionConfiguration's SSO validity in minutes; nil until it is called (60 then). Kept,
+    /// dormant, while the pool's session tracking is off.
+    public var ssoSessionMaxValidityMinutes: Int?
 
     public init(poolID: String, clientID: String, settings: UserPoolClientType, secrets: [ClientSecret]) {
         self.poolID = poolID

@@ -15,6 +15,8 @@ public struct UserPool: Codable, Sendable, Equatable {
     public var tags: [String: String]
     public var domain: String?
     public var customDomain: String?
+    /// SetUserPoolSessionConfiguration's settings; nil until it is called (AWS's defaults apply).
+    public var sessionConfiguration: PoolSessionConfiguration?
 
     public init(
         id: String, name: String, arn: String, creationDate: Date, lastModifiedDate: Date,

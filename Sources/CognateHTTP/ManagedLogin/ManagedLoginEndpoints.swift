@@ -27,8 +27,8 @@ struct ManagedLoginEndpoints {
                 // prompt=none shows no page: the live session's user, or login_required.
                 if authorize.silent {
                     guard
-                        let (user, authTime) = try await login.sessionUser(
-                            cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool)
+                        let (user, authTime) = try await login.reusableSession(
+                            cookie: Cookies.value(Cookies.session, in: request), for: authorize)
                     else { return Self.redirect(authorize.errorRedirect("login_required")) }
                     return Self.redirect(try await login.complete(authorize, user: user, authTime: authTime))
                 }
@@ -37,8 +37,8 @@ struct ManagedLoginEndpoints {
                     return try await toProvider(request, authorize, query: query, name: name, identifier: identifier)
                 }
                 if !authorize.forcesLogin,
-                    let (user, authTime) = try await login.sessionUser(
-                        cookie: Cookies.value(Cookies.session, in: request), pool: authorize.pool)
+                    let (user, authTime) = try await login.reusableSession(
+                        cookie: Cookies.value(Cookies.session, in: request), for: authorize)
                 {
                     return Self.redirect(try await login.complete(authorize, user: user, authTime: authTime))
                 }

@@ -66,6 +66,7 @@ public enum Services {
         ManagedLoginBrandingService(deps).register(in: &table)
         ClientTokenService(deps).register(in: &table)
         DerivedTokenService(deps).register(in: &table)
+        SessionConfigurationService(deps).register(in: &table)
         return table
     }
 }

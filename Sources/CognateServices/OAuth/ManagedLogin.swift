@@ -288,6 +288,18 @@ public struct ManagedLogin: Sendable {
         return (user, session.authTime)
     }
 
+    /// The live session `request`'s client may reuse without asking again. With the pool's session tracking on,
+    /// only within the client's SSO validity (SetUserPoolClientSessionConfiguration), counted from the last fresh
+    /// authentication; 0 minutes: never.
+    public func reusableSession(cookie: String?, for request: AuthorizeRequest) async throws -> (user: User, authTime: Date)? {
+        guard let found = try await sessionUser(cookie: cookie, pool: request.pool) else { return nil }
+        if request.pool.sessionConfiguration?.tracking == true {
+            let minutes = request.client.ssoSessionMaxValidityMinutes ?? PoolSessionConfiguration.defaultSSOValidityMinutes
+            guard deps.clock.now().timeIntervalSince(found.authTime) < Double(minutes) * 60 else { return nil }
+        }
+        return found
+    }
+
     public func endSession(cookie: String?) async throws {
         guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256 else { return }
         _ = try await StorageError.ifPresent({ try await deps.storage.deleteLoginSession(hash: OpaqueToken.hash(cookie)) })
