@@ -12,7 +12,7 @@ import requests
 from botocore.config import Config
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import REGION, Server, chromium
 from test_managed_login_browser import shot
@@ -184,6 +184,25 @@ def test_browse_search_and_administer_a_user(own_server, seeded, browser):
     submit(browser, "sign-out")
     wait_for(browser, "[role=status]", "Signed out everywhere")
     assert [row[1] for row in table(browser, "Refresh tokens")] == ["revoked"]
+
+    # With session tracking on, the user's sessions are listed, and one can be revoked.
+    assert table(browser, "Sessions") == [["No sessions (session tracking is off for the pool, or the user has none)."]]
+    cognito.set_user_pool_session_configuration(UserPoolId=pool, UserSessionTracking="ENABLED", TokenSession={"MaxPerUser": 20})
+    signed_in = [cognito.admin_initiate_auth(
+        UserPoolId=pool, ClientId=seeded["client"]["ClientId"], AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD, "SECRET_HASH": secret_hash(seeded["client"], "alice")}
+    )["AuthenticationResult"] for _ in range(2)]
+    browser.refresh()
+    rows = table(browser, "Sessions")
+    assert len(rows) == 2 and all(row[0].startswith("tkn") and row[1] == "TOKEN" for row in rows)
+    assert_accessible(browser)
+    Select(browser.find_element(By.ID, "sessionId")).select_by_value(rows[0][0])
+    submit(browser, "revoke-session")
+    wait_for(browser, "[role=status]", "Session revoked")
+    assert [row[0] for row in table(browser, "Sessions")] == [rows[1][0]]
+    assert len(cognito.admin_list_user_sessions(UserPoolId=pool, Username="alice")["Sessions"]) == 1
+    assert signed_in[0]["AccessToken"]
+    cognito.set_user_pool_session_configuration(UserPoolId=pool, UserSessionTracking="DISABLED", TokenSession={"MaxPerUser": 20})
 
     # Resetting the password sends a code, which the user's messages and the outbox show.
     submit(browser, "reset-password")

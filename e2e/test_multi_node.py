@@ -90,6 +90,24 @@ def test_every_node_reads_what_another_acknowledged(cluster):
         a.get_user(AccessToken=tokens["AccessToken"])
 
 
+def test_a_session_revoked_on_one_node_ends_on_the_other_at_once(cluster):
+    a, b = cluster.clients
+    pool, client = pool_with_client(a)
+    a.set_user_pool_session_configuration(UserPoolId=pool, UserSessionTracking="ENABLED", TokenSession={"MaxPerUser": 20})
+    a.admin_create_user(UserPoolId=pool, Username="traveller", MessageAction="SUPPRESS")
+    a.admin_set_user_password(UserPoolId=pool, Username="traveller", Password=PASSWORD, Permanent=True)
+    tokens = a.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                             AuthParameters={"USERNAME": "traveller", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    sessions = b.admin_list_user_sessions(UserPoolId=pool, Username="traveller")["Sessions"]
+    assert len(sessions) == 1
+    b.admin_revoke_user_session(UserPoolId=pool, Username="traveller", SessionId=sessions[0]["SessionId"])
+    with pytest.raises(a.exceptions.NotAuthorizedException):
+        a.get_user(AccessToken=tokens["AccessToken"])
+    with pytest.raises(a.exceptions.NotAuthorizedException):
+        a.initiate_auth(ClientId=client, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
+    assert a.admin_list_user_sessions(UserPoolId=pool, Username="traveller")["Sessions"] == []
+
+
 def test_estimated_number_of_users_is_exact_for_a_nodes_own_writes_and_at_most_two_seconds_behind_anothers(cluster):
     a, b = cluster.clients
     pool, _ = pool_with_client(a)

@@ -15,6 +15,9 @@ public struct AuthorizationCode: Codable, Sendable, Equatable {
     public var nonce: String?
     public var authTime: Date
     public var expiresAt: Date
+    /// The tracked SSO session of the browser the code was issued to: the token session its exchange starts
+    /// names it as its origin.
+    public var ssoSessionID: String?
 
     public init(
         codeHash: String, poolID: String, clientID: String, usernameKey: String, redirectURI: String, scopes: [String],

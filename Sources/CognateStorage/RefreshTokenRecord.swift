@@ -21,6 +21,8 @@ public struct RefreshTokenRecord: Codable, Sendable, Equatable {
     /// The OAuth scopes granted at the sign-in (managed login, the token endpoint); nil for API sign-ins,
     /// whose tokens carry `aws.cognito.signin.user.admin`.
     public var scopes: [String]?
+    /// The tracked token session the token belongs to (session management); a rotation's successor keeps it.
+    public var sessionID: String?
 
     public init(
         tokenHash: String, poolID: String, clientID: String, usernameKey: String, originJTI: String, authTime: Date,

@@ -14,6 +14,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
     case brandingStyles
     case identityProviders
     case federationStates
+    case userSessions
 
     public var checks: [String: StorageConformance.Check] {
         switch self {
@@ -26,6 +27,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .brandingStyles: StorageConformance.brandingStyleChecks
         case .identityProviders: StorageConformance.identityProviderChecks
         case .federationStates: StorageConformance.federationStateChecks
+        case .userSessions: StorageConformance.userSessionChecks
         }
     }
 
@@ -45,6 +47,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .brandingStyles: ["branding_styles"]
         case .identityProviders: ["identity_providers", "identity_provider_identifiers"]
         case .federationStates: ["federation_states"]
+        case .userSessions: ["user_sessions"]
         }
     }
 }

@@ -320,6 +320,22 @@ struct ConsoleEndpoints: Sendable {
                     .init(token.scopes?.joined(separator: " ") ?? "aws.cognito.signin.user.admin"),
                 ]
             }, empty: "No refresh tokens: the user has not signed in.")
+        let sessions = ((try? await api.call("AdminListUserSessions", target))?["Sessions"]?.array ?? []).map(\.object)
+        values["sessions"] = ConsolePages.table(
+            caption: "Sessions", columns: ["Session", "Type", "Client", "Device", "Address", "Last active", "Started", "Origin"],
+            rows: sessions.map { session in
+                [
+                    .init(session["SessionId"]?.string ?? "", code: true), .init(session["SessionType"]?.string ?? ""),
+                    .init(session["ClientId"]?.string ?? "", code: true), .init(session["DeviceType"]?.string ?? ""),
+                    .init(session["LastIPAddress"]?.string ?? ""), .init(ConsolePages.date(session["LastActiveDate"])),
+                    .init(ConsolePages.date(session["CreateDate"])), .init(session["OriginSessionId"]?.string ?? "", code: true),
+                ]
+            }, empty: "No sessions (session tracking is off for the pool, or the user has none).")
+        values["hasSessions"] = !sessions.isEmpty
+        values["sessionOptions"] = sessions.map { session -> [String: String] in
+            let id = session["SessionId"]?.string ?? ""
+            return ["id": id, "label": "\(id) (\(session["SessionType"]?.string ?? ""), \(session["DeviceType"]?.string ?? ""))"]
+        }
         if inspector.keepsOutbox {
             let messages = (try? await inspector.messages(poolID: poolID, username: name)) ?? []
             values["messages"] = Self.messageTable(messages, caption: "Messages sent to \(name)", withUser: false)
@@ -365,6 +381,7 @@ struct ConsoleEndpoints: Sendable {
         "password-set": "Password set.",
         "password-reset": "Password reset: the user must set a new one with the code sent to them.",
         "signed-out": "Signed out everywhere: every refresh token of the user is revoked.",
+        "session-revoked": "Session revoked: its tokens no longer work.",
     ]
 
     /// The actions that are one operation on the user: the operation, and the notice shown after it.
@@ -390,6 +407,12 @@ struct ConsoleEndpoints: Sendable {
                 input["Permanent"] = .bool(form["permanent"] == "true")
                 _ = try await api.call("AdminSetUserPassword", input)
                 done = "password-set"
+            case "revoke-session":
+                var input = target
+                input["SessionId"] = .string(form["sessionId"] ?? "")
+                input["RevokeAssociatedSessions"] = .string(form["linked"] == "true" ? "LINKED" : "NONE")
+                _ = try await api.call("AdminRevokeUserSession", input)
+                done = "session-revoked"
             case "delete":
                 guard form["confirm"] == "yes" else {
                     return await user(poolID: poolID, username: username, frame, error: "Tick the box to confirm the deletion.", status: .badRequest)

@@ -213,6 +213,19 @@ enum ConsoleTemplates {
         </div>
         <section class="card">{{#devices}}{{>table}}{{/devices}}</section>
         <section class="card">{{#tokens}}{{>table}}{{/tokens}}</section>
+        <section class="card">
+          {{#sessions}}{{>table}}{{/sessions}}
+          {{#hasSessions}}
+          <form method="post" action="{{actionPath}}" aria-labelledby="revoke-session-heading">
+            <h2 id="revoke-session-heading">Revoke a session</h2>
+            <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="username" value="{{username}}">
+            <label for="sessionId">Session</label>
+            <select id="sessionId" name="sessionId" required>{{#sessionOptions}}<option value="{{id}}">{{label}}</option>{{/sessionOptions}}</select>
+            <label class="check"><input type="checkbox" name="linked" value="true"> With its linked sessions (an SSO session's token sessions, a token session's SSO session)</label>
+            <button type="submit" class="secondary" name="action" value="revoke-session">Revoke session</button>
+          </form>
+          {{/hasSessions}}
+        </section>
         {{#showOutbox}}<section class="card">{{#messages}}{{>table}}{{/messages}}</section>{{/showOutbox}}
         {{/body}}
         {{/layout}}

@@ -30,7 +30,8 @@ struct ManagedLoginEndpoints {
                         let (user, authTime) = try await login.reusableSession(
                             cookie: Cookies.value(Cookies.session, in: request), for: authorize)
                     else { return Self.redirect(authorize.errorRedirect("login_required")) }
-                    return Self.redirect(try await login.complete(authorize, user: user, authTime: authTime))
+                    return Self.redirect(
+                        try await login.complete(authorize, user: user, authTime: authTime, cookie: Cookies.value(Cookies.session, in: request)))
                 }
                 // A request that names a provider goes straight there.
                 if let (name, identifier) = FederatedSignIn.requestedProvider(query) {
@@ -40,7 +41,8 @@ struct ManagedLoginEndpoints {
                     let (user, authTime) = try await login.reusableSession(
                         cookie: Cookies.value(Cookies.session, in: request), for: authorize)
                 {
-                    return Self.redirect(try await login.complete(authorize, user: user, authTime: authTime))
+                    return Self.redirect(
+                        try await login.complete(authorize, user: user, authTime: authTime, cookie: Cookies.value(Cookies.session, in: request)))
                 }
                 return Self.redirect("/login?" + raw)
             }
@@ -272,8 +274,8 @@ struct ManagedLoginEndpoints {
     /// The user is signed in: a session cookie, and the way back to the client.
     func signedIn(_ user: User, _ authorize: AuthorizeRequest, saml: SAMLSession? = nil) async throws -> Response {
         let now = login.now()
-        let session = try await login.startSession(user: user, authTime: now, saml: saml)
-        var response = Self.redirect(try await login.complete(authorize, user: user, authTime: now))
+        let session = try await login.startSession(user: user, authTime: now, saml: saml, for: authorize)
+        var response = Self.redirect(try await login.complete(authorize, user: user, authTime: now, cookie: session))
         response.headers[values: .setCookie] = [
             Cookies.set(Cookies.session, session, maxAge: Int(LoginSession.lifetime), secure: secure),
             Cookies.clear(Cookies.csrf, secure: secure),

@@ -6,7 +6,24 @@
 /// compares their tables, columns and indexes.
 public enum SharedMigrations {
     /// The shared steps, in order; each is one migration (one transaction).
-    static let steps: [[SchemaChange]] = []
+    static let steps: [[SchemaChange]] = [
+        // Tracked user sessions (SetUserPoolSessionConfiguration).
+        [
+            .portable(
+                """
+                CREATE TABLE user_sessions (
+                    id {key} PRIMARY KEY NOT NULL,
+                    pool_id {key} NOT NULL,
+                    username_key {key} NOT NULL,
+                    login_session_hash {key},
+                    data {text} NOT NULL,
+                    FOREIGN KEY (pool_id, username_key) REFERENCES users(pool_id, username_key) ON DELETE CASCADE
+                )
+                """),
+            .portable("CREATE INDEX user_sessions_by_user ON user_sessions(pool_id, username_key)"),
+            .portable("CREATE INDEX user_sessions_by_login_session ON user_sessions(login_session_hash)"),
+        ]
+    ]
 
     /// The shared steps as `dialect`'s migrations, numbered from `last + 1`.
     public static func migrations(_ dialect: SchemaDialect, after last: Int) -> [Migration] {

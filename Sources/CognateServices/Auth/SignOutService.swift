@@ -13,11 +13,13 @@ struct SignOutService {
         table.register(Operations.GlobalSignOut.self) { input, _ in
             let (pool, user, _) = try await AccessTokenVerifier(deps: deps).verify(input.accessToken)
             try await deps.storage.revokeRefreshTokens(poolID: pool.id, usernameKey: user.usernameKey)
+            try await UserSessions(deps: deps).endAll(poolID: pool.id, usernameKey: user.usernameKey)
             return GlobalSignOutResponse()
         }
         table.register(Operations.AdminUserGlobalSignOut.self) { input, _ in
             let (pool, user) = try await UserAdminService(deps).find(input.userPoolId, input.username)
             try await deps.storage.revokeRefreshTokens(poolID: pool.id, usernameKey: user.usernameKey)
+            try await UserSessions(deps: deps).endAll(poolID: pool.id, usernameKey: user.usernameKey)
             return AdminUserGlobalSignOutResponse()
         }
         table.register(Operations.RevokeToken.self) { input, _ in
@@ -39,7 +41,7 @@ struct SignOutService {
                 guard record.clientID == client.clientID else {
                     throw CognitoError(.unauthorizedException, "The token was not issued to client \(client.clientID).")
                 }
-                try await deps.storage.revokeRefreshToken(hash: hash)
+                try await UserSessions(deps: deps).revoke(record, linked: input.revokeAssociatedSessions == .linked)
             }
             return RevokeTokenResponse()
         }

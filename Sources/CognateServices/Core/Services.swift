@@ -67,6 +67,7 @@ public enum Services {
         ClientTokenService(deps).register(in: &table)
         DerivedTokenService(deps).register(in: &table)
         SessionConfigurationService(deps).register(in: &table)
+        UserSessionService(deps).register(in: &table)
         return table
     }
 }

@@ -267,13 +267,16 @@ public struct ManagedLogin: Sendable {
             .base64EncodedString()
     }
 
-    /// Starts the browser's session; answers the cookie's value.
-    public func startSession(user: User, authTime: Date, saml: SAMLSession? = nil) async throws -> String {
+    /// Starts the browser's session (and, where the pool tracks sessions, its SSO session, signed in through
+    /// `request`'s client); answers the cookie's value.
+    public func startSession(user: User, authTime: Date, saml: SAMLSession? = nil, for request: AuthorizeRequest) async throws -> String {
         let token = OpaqueToken.make(deps.random)
-        try await deps.storage.createLoginSession(
-            LoginSession(
-                sessionHash: OpaqueToken.hash(token), poolID: user.poolID, usernameKey: user.usernameKey, authTime: authTime,
-                expiresAt: authTime.addingTimeInterval(LoginSession.lifetime), saml: saml))
+        let session = LoginSession(
+            sessionHash: OpaqueToken.hash(token), poolID: user.poolID, usernameKey: user.usernameKey, authTime: authTime,
+            expiresAt: authTime.addingTimeInterval(LoginSession.lifetime), saml: saml)
+        try await deps.storage.createLoginSession(session)
+        _ = try await UserSessions(deps: deps).startSSOSession(
+            pool: request.pool, client: request.client, user: user, loginSessionHash: session.sessionHash, expiresAt: session.expiresAt)
         return token
     }
 
@@ -302,27 +305,38 @@ public struct ManagedLogin: Sendable {
 
     public func endSession(cookie: String?) async throws {
         guard let cookie, !cookie.isEmpty, cookie.utf8.count <= 256 else { return }
-        _ = try await StorageError.ifPresent({ try await deps.storage.deleteLoginSession(hash: OpaqueToken.hash(cookie)) })
+        let hash = OpaqueToken.hash(cookie)
+        _ = try await StorageError.ifPresent({ try await deps.storage.deleteLoginSession(hash: hash) })
+        if let sso = try await UserSessions(deps: deps).ssoSession(loginSessionHash: hash) {
+            try await deps.storage.deleteUserSession(id: sso.id)
+        }
     }
 
     /// Where the browser goes once the user is signed in: the redirect URI with a code (a UUID, as
-    /// Cognito's are), or with the tokens in the fragment for the implicit grant.
-    public func complete(_ request: AuthorizeRequest, user: User, authTime: Date) async throws -> String {
+    /// Cognito's are), or with the tokens in the fragment for the implicit grant. `cookie`: the browser's
+    /// session, whose tracked SSO session the code's token session will name as its origin.
+    public func complete(_ request: AuthorizeRequest, user: User, authTime: Date, cookie: String?) async throws -> String {
+        var sso: UserSession?
+        if let cookie, !cookie.isEmpty, cookie.utf8.count <= 256 {
+            sso = try await UserSessions(deps: deps).ssoSession(loginSessionHash: OpaqueToken.hash(cookie))
+            if let sso { try await UserSessions(deps: deps).touch(sso.id) }
+        }
         switch request.responseType {
         case .code:
             let code = deps.random.uuid()
-            try await deps.storage.createAuthorizationCode(
-                AuthorizationCode(
-                    codeHash: OpaqueToken.hash(code), poolID: request.pool.id, clientID: request.client.clientID,
-                    usernameKey: user.usernameKey, redirectURI: request.redirectURI, scopes: request.scopes,
-                    codeChallenge: request.codeChallenge, nonce: request.nonce, authTime: authTime,
-                    expiresAt: deps.clock.now().addingTimeInterval(AuthorizationCode.lifetime)))
+            var stored = AuthorizationCode(
+                codeHash: OpaqueToken.hash(code), poolID: request.pool.id, clientID: request.client.clientID,
+                usernameKey: user.usernameKey, redirectURI: request.redirectURI, scopes: request.scopes,
+                codeChallenge: request.codeChallenge, nonce: request.nonce, authTime: authTime,
+                expiresAt: deps.clock.now().addingTimeInterval(AuthorizationCode.lifetime))
+            stored.ssoSessionID = sso?.id
+            try await deps.storage.createAuthorizationCode(stored)
             return OAuthRedirect.query(request.redirectURI, ["code": code, "state": request.state])
         case .token:
             // The implicit grant never hands out a refresh token.
             let result = try await TokenIssuer(deps: deps).signIn(
                 TokenGeneration(.hostedAuth), pool: request.pool, client: request.client, user: user, authTime: authTime, scopes: request.scopes,
-                nonce: request.nonce)
+                nonce: request.nonce, session: .none)
             return OAuthRedirect.fragment(
                 request.redirectURI,
                 [

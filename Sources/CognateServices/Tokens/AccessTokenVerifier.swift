@@ -34,7 +34,9 @@ struct AccessTokenVerifier {
             let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(originJTI: origin) }),
             record.usernameKey == user.usernameKey
         else { throw Self.invalid }
-        guard !record.revoked else { throw CognitoError(.notAuthorizedException, "Access Token has been revoked") }
+        guard !record.revoked, try await UserSessions(deps: deps).holds(record.sessionID) else {
+            throw CognitoError(.notAuthorizedException, "Access Token has been revoked")
+        }
         return (pool, user, claims)
     }
 

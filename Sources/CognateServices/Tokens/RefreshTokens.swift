@@ -22,6 +22,8 @@ struct RefreshTokens {
         else { throw Self.invalid }
         // Revoked by GlobalSignOut, AdminUserGlobalSignOut, RevokeToken or disabling the user: AWS says so.
         guard !record.revoked else { throw Self.revoked }
+        // Its tracked session ended (revoked, evicted at the user's maximum): so did the token.
+        guard try await UserSessions(deps: deps).holds(record.sessionID) else { throw Self.revoked }
         try Self.checkNotRotatedOut(record, client: client, now: now)
         let user = try await StorageError.map(notFound: Self.invalid) {
             try await deps.storage.user(poolID: pool.id, usernameKey: record.usernameKey)
@@ -59,6 +61,7 @@ struct RefreshTokens {
         try check(user)
         let issuer = TokenIssuer(deps: deps)
         guard rotates, client.settings.refreshTokenRotation?.feature == .enabled else {
+            try await UserSessions(deps: deps).touch(record.sessionID)
             return try await issuer.tokens(
                 generation, pool: pool, client: client, user: user, originJTI: record.originJTI, authTime: record.authTime,
                 deviceKey: record.deviceKey, scopes: record.scopes)
@@ -69,7 +72,8 @@ struct RefreshTokens {
         }
         try Self.checkNotRotatedOut(before, client: client, now: now)
         return try await issuer.signIn(
-            generation, pool: pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey, scopes: record.scopes)
+            generation, pool: pool, client: client, user: user, authTime: record.authTime, deviceKey: record.deviceKey, scopes: record.scopes,
+            session: .continuing(record.sessionID))
     }
 
     func register(in table: inout OperationTable) {

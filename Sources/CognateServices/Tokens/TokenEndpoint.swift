@@ -54,7 +54,7 @@ public struct TokenEndpoint: Sendable {
             guard let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: hash) }),
                 record.clientID == request.client.clientID
             else { return }
-            try await deps.storage.revokeRefreshToken(hash: hash)
+            try await UserSessions(deps: deps).revoke(record, linked: false)
         } catch {
             deps.logger.error("revocation: \(error)")
             throw OAuthError.serverFailure(error)

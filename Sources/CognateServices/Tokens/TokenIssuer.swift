@@ -65,6 +65,15 @@ enum Claim: Codable, Equatable {
     var int: Int? { if case .int(let v) = self { v } else { nil } }
 }
 
+/// How a new refresh token relates to the tracked sessions: a fresh authentication starts a token session
+/// (through managed login, from an SSO session); a rotation continues its predecessor's.
+enum TokenSessionLink {
+    case new(ssoSessionID: String?)
+    case continuing(String?)
+    /// No token session: the implicit grant hands the client no refresh token.
+    case none
+}
+
 /// Mints the ID, access and refresh tokens of a successful sign-in, as Cognito shapes them.
 struct TokenIssuer {
     let deps: ServiceDependencies
@@ -82,7 +91,7 @@ struct TokenIssuer {
     /// whose `origin_jti` the access and ID tokens carry.
     func signIn(
         _ generation: TokenGeneration, pool: UserPool, client: AppClient, user: User, authTime: Date? = nil, deviceKey: String? = nil,
-        scopes: [String]? = nil, nonce: String? = nil
+        scopes: [String]? = nil, nonce: String? = nil, session link: TokenSessionLink = .new(ssoSessionID: nil)
     ) async throws -> AuthenticationResultType {
         ServiceMetrics.signedIn(scopes == nil ? "api" : "oauth")
         let now = deps.clock.now()
@@ -95,6 +104,17 @@ struct TokenIssuer {
             originJTI: originJTI, authTime: authTime, issuedAt: now, expiresAt: now.addingTimeInterval(Double(lifetimes.refresh)))
         record.deviceKey = deviceKey
         record.scopes = scopes
+        let sessions = UserSessions(deps: deps)
+        switch link {
+        case .new(let ssoSessionID):
+            record.sessionID = try await sessions.startTokenSession(
+                pool: pool, client: client, user: user, originSessionID: ssoSessionID, expiresAt: record.expiresAt)
+        case .continuing(let id):
+            record.sessionID = id
+            try await sessions.touch(id, expiresAt: record.expiresAt)
+        case .none:
+            break
+        }
         try await deps.storage.createRefreshToken(record)
         var result = try await tokens(
             generation, pool: pool, client: client, user: user, originJTI: originJTI, authTime: authTime, deviceKey: deviceKey, scopes: scopes,

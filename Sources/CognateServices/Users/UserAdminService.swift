@@ -67,6 +67,7 @@ struct UserAdminService {
             try await update(pool, user) { $0.enabled = false }
             // As in Cognito, disabling signs the user out everywhere: enabling them again brings no old token back.
             try await deps.storage.revokeRefreshTokens(poolID: pool.id, usernameKey: user.usernameKey)
+            try await UserSessions(deps: deps).endAll(poolID: pool.id, usernameKey: user.usernameKey)
             return .init()
         }
         table.register(Operations.AdminEnableUser.self) { input, _ in

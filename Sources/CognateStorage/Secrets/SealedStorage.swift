@@ -213,6 +213,22 @@ extension SealedStorage {
     }
 }
 
+// Tracked sessions hold no secrets.
+extension SealedStorage {
+    public func createUserSession(_ session: UserSession) async throws { try await inner.createUserSession(session) }
+    public func userSession(id: String) async throws -> UserSession { try await inner.userSession(id: id) }
+    public func userSession(loginSessionHash: String) async throws -> UserSession {
+        try await inner.userSession(loginSessionHash: loginSessionHash)
+    }
+    public func userSessions(poolID: String, usernameKey: String) async throws -> [UserSession] {
+        try await inner.userSessions(poolID: poolID, usernameKey: usernameKey)
+    }
+    public func updateUserSession(id: String, _ change: @escaping @Sendable (inout UserSession) throws -> Void) async throws -> UserSession {
+        try await inner.updateUserSession(id: id, change)
+    }
+    public func deleteUserSession(id: String) async throws { try await inner.deleteUserSession(id: id) }
+}
+
 // Branding holds no secrets.
 extension SealedStorage {
     public func putUICustomization(_ customization: UICustomization) async throws { try await inner.putUICustomization(customization) }

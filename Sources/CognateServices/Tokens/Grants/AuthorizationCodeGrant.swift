@@ -33,7 +33,7 @@ struct AuthorizationCodeGrant: TokenGrant {
         }
         let result = try await TokenIssuer(deps: deps).signIn(
             TokenGeneration(.hostedAuth), pool: request.pool, client: client, user: user, authTime: stored.authTime, scopes: stored.scopes,
-            nonce: stored.nonce)
+            nonce: stored.nonce, session: .new(ssoSessionID: stored.ssoSessionID))
         return TokenResponse(
             accessToken: result.accessToken ?? "", expiresIn: result.expiresIn ?? 3_600, idToken: result.idToken,
             refreshToken: result.refreshToken)
