@@ -317,7 +317,7 @@ public struct ManagedLogin: Sendable {
     /// session, whose tracked SSO session the code's token session will name as its origin.
     public func complete(_ request: AuthorizeRequest, user: User, authTime: Date, cookie: String?) async throws -> String {
         var sso: UserSession?
-        if let cookie, !cookie.isEmpty, cookie.utf8.count <= 256 {
+        if UserSessions.tracks(request.pool), let cookie, !cookie.isEmpty, cookie.utf8.count <= 256 {
             sso = try await UserSessions(deps: deps).ssoSession(loginSessionHash: OpaqueToken.hash(cookie))
             if let sso { try await UserSessions(deps: deps).touch(sso.id) }
         }
