@@ -24,7 +24,10 @@ work=/tmp/wheel-test
 rm -rf "${chroot_dir:?}$work"
 mkdir -p "$chroot_dir$work/wheels"
 target="$(chroot "$chroot_dir" "${clean[@]}" python3 -c 'import sys; print("%d%d" % sys.version_info[:2])')"
-python3 -m pip download --quiet --disable-pip-version-check --dest "$chroot_dir$work/wheels" --only-binary=:all: \
+# The test command's virtual environment has pip (a bare Debian python3 may not).
+host_python=python3
+[ -x "$root/.venv-e2e/bin/python" ] && host_python="$root/.venv-e2e/bin/python"
+"$host_python" -m pip download --quiet --disable-pip-version-check --dest "$chroot_dir$work/wheels" --only-binary=:all: \
     --python-version "$target" --platform manylinux_2_36_x86_64 --platform manylinux2014_x86_64 --platform any \
     "$wheel" -r python/tests/requirements.txt
 mkdir "$chroot_dir$work/tests"
