@@ -5,7 +5,7 @@ import Crypto
 import Foundation
 
 /// A claim value of a token payload.
-enum Claim: Codable, Equatable {
+enum Claim: Codable, Equatable, Sendable {
     case string(String)
     case int(Int)
     case bool(Bool)
@@ -67,7 +67,7 @@ enum Claim: Codable, Equatable {
 
 /// How a new refresh token relates to the tracked sessions: a fresh authentication starts a token session
 /// (through managed login, from an SSO session); a rotation continues its predecessor's.
-enum TokenSessionLink {
+enum TokenSessionLink: Sendable {
     case new(ssoSessionID: String?)
     case continuing(String?)
     /// No token session: the implicit grant hands the client no refresh token.
