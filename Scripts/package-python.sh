@@ -31,7 +31,9 @@ mkdir -p "$scripts"
 install -m 0755 "$stage/bin/cognate" "$scripts/cognate"
 .venv-build/bin/wheel pack --dest-dir "$stage/wheels" "$stage/unpacked/cognate-$version" >&2
 # The binary needs the C library (and nothing else of the system) at least as new as the one it was built on.
-glibc="$(ldd --version | head -1 | grep -oE '[0-9]+\.[0-9]+$')"
+# (getconf, not `ldd --version | head -1`: under pipefail, head closing the pipe early fails the build with SIGPIPE.)
+glibc="$(getconf GNU_LIBC_VERSION)"
+glibc="${glibc##* }"
 tag="manylinux_${glibc/./_}_$(uname -m)"
 .venv-build/bin/wheel tags --remove --platform-tag "$tag" "$stage"/wheels/cognate-*.whl >&2
 mkdir -p dist

@@ -14,7 +14,7 @@ if [ ! -x "$chroot_dir/bin/sh" ]; then
     debootstrap --variant=minbase bookworm "$chroot_dir" http://deb.debian.org/debian >/dev/null
 fi
 # No Swift toolchain in the root: nothing of it may be found there.
-if find "$chroot_dir" -name 'libswiftCore*' | grep -q .; then echo "the clean root has Swift libraries" >&2; exit 1; fi
+if [ -n "$(find "$chroot_dir" -name 'libswiftCore*' -print -quit)" ]; then echo "the clean root has Swift libraries" >&2; exit 1; fi
 # A container has /proc (Swift reads its arguments there), and so does the root while the test runs.
 mountpoint -q "$chroot_dir/proc" || mount -t proc proc "$chroot_dir/proc"
 cleanup() { kill "${pid:-0}" 2>/dev/null || true; umount "$chroot_dir/proc" 2>/dev/null || true; }

@@ -11,7 +11,7 @@ wheel="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 cd "$root"
 chroot_dir="$root/.build-root/bookworm"
 [ -x "$chroot_dir/bin/sh" ] || { echo "no clean root in $chroot_dir: run Scripts/test-package.sh first" >&2; exit 1; }
-if find "$chroot_dir" -name 'libswiftCore*' | grep -q .; then echo "the clean root has Swift libraries" >&2; exit 1; fi
+if [ -n "$(find "$chroot_dir" -name 'libswiftCore*' -print -quit)" ]; then echo "the clean root has Swift libraries" >&2; exit 1; fi
 mountpoint -q "$chroot_dir/proc" || mount -t proc proc "$chroot_dir/proc"
 trap 'umount "$chroot_dir/proc" 2>/dev/null || true' EXIT
 cp /etc/resolv.conf "$chroot_dir/etc/resolv.conf"
