@@ -121,6 +121,15 @@ let package = Package(
         // (libxml-2.0) gives its include directory to every module that sees it, and the library to link; the
         // static binary names the archives itself, so Scripts/package.sh passes pkg-config's include flags.
         .systemLibrary(name: "CLibXML2", pkgConfig: staticBinary ? nil : "libxml-2.0", providers: [.apt(["libxml2-dev", "pkg-config"])]),
+        // libmaxminddb from the system (Debian: libmaxminddb-dev), the reader of MaxMind DB geo-IP databases.
+        .systemLibrary(name: "CMaxMindDB", pkgConfig: staticBinary ? nil : "libmaxminddb", providers: [.apt(["libmaxminddb-dev", "pkg-config"])]),
+        // Places clients' addresses with an operator's geo-IP database (--geoip-database).
+        .target(
+            name: "CognateGeoIP",
+            dependencies: ["CMaxMindDB", "CognateServices"],
+            swiftSettings: upcoming,
+            linkerSettings: staticBinary ? [.unsafeFlags(["-Xlinker", "-l:libmaxminddb.a"])] : []
+        ),
         // SAML 2.0: XML trees, canonicalization, XML signatures and encryption, metadata, the messages and
         // the complete check of a response.
         .target(
@@ -219,6 +228,7 @@ let package = Package(
             name: "Cognate",
             dependencies: [
                 "CognateHTTP", "CognateSQL", "CognateSQLite", "CognatePostgres", "CognateServices", "CognateWire", "CognateStorage", "CognateLambda",
+                "CognateGeoIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -285,6 +295,12 @@ let package = Package(
                 "CognateSAML", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "CognateGeoIPTests",
+            dependencies: ["CognateGeoIP", "CognateServices"],
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),

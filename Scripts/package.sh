@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds a release binary with the Swift runtime and OpenSSL's libcrypto linked in statically (it runs where
-# no Swift toolchain or libssl3 is installed), checks that ldd names neither, and packs it with the commit it was built from:
+# Builds a release binary with the Swift runtime, OpenSSL's libcrypto, libxml2 and libmaxminddb linked in
+# statically (it runs where no Swift toolchain or those libraries are installed), checks that ldd names none, and packs it with the commit it was built from:
 # dist/cognate-VERSION-linux-ARCH.tar.gz (cognate, cognate.commit, the docs). Prints the tarball's path.
 # PACKAGE_CONFIGURATION=debug packs the debug build, linked the same way: CI's check of the package uses
 # it, since a release build of every dependency takes well over half an hour on two cores.
@@ -25,8 +25,8 @@ case "$configuration" in
         binary=".build-static/debug/cognate" ;;
     *) echo "package.sh: PACKAGE_CONFIGURATION is release or debug" >&2; exit 64 ;;
 esac
-if ldd "$binary" | grep -iE "swift|libcrypto|libssl|libxml2" >&2; then
-    echo "package.sh: the binary still loads Swift, OpenSSL or libxml2 libraries" >&2
+if ldd "$binary" | grep -iE "swift|libcrypto|libssl|libxml2|maxminddb" >&2; then
+    echo "package.sh: the binary still loads Swift, OpenSSL, libxml2 or libmaxminddb libraries" >&2
     exit 1
 fi
 name="cognate-$version-linux-$(uname -m)"

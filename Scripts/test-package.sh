@@ -20,12 +20,12 @@ mountpoint -q "$chroot_dir/proc" || mount -t proc proc "$chroot_dir/proc"
 cleanup() { kill "${pid:-0}" 2>/dev/null || true; umount "$chroot_dir/proc" 2>/dev/null || true; }
 trap cleanup EXIT
 cp "$tarball" "$chroot_dir/tmp/cognate.tar.gz"
-cp Scripts/install-in-image.sh examples/seed.yaml "$chroot_dir/tmp/"
+cp Scripts/install-in-image.sh examples/seed.yaml Tests/CognateGeoIPTests/Fixtures/test-city.mmdb "$chroot_dir/tmp/"
 chroot "$chroot_dir" /bin/sh /tmp/install-in-image.sh /tmp/cognate.tar.gz
 port=$((20000 + RANDOM % 20000))
 chroot --userspec=10001:10001 "$chroot_dir" /usr/local/bin/cognate --version
 chroot --userspec=10001:10001 "$chroot_dir" /usr/bin/env HOME=/data COGNATE_HOST=127.0.0.1 COGNATE_PORT=$port \
-    COGNATE_DB=/data/cognate.sqlite COGNATE_SEED=/tmp/seed.yaml /usr/local/bin/cognate > "$root/.build-root/cognate.log" 2>&1 &
+    COGNATE_DB=/data/cognate.sqlite COGNATE_SEED=/tmp/seed.yaml COGNATE_GEOIP_DATABASE=/tmp/test-city.mmdb /usr/local/bin/cognate > "$root/.build-root/cognate.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
     chroot --userspec=10001:10001 "$chroot_dir" /usr/bin/env COGNATE_PORT=$port /usr/local/bin/cognate --check-health && break
@@ -53,6 +53,18 @@ provider = cognito.create_identity_provider(UserPoolId=pool, ProviderName="Packa
                                             ProviderDetails={"MetadataFile": metadata})["IdentityProvider"]
 assert provider["ProviderDetails"]["SSORedirectBindingURI"] == "https://idp.example.test/sso"
 print("package: SAML metadata is read in the clean root")
+# libmaxminddb (linked in) places a session's address with the tests' geo-IP database.
+pool = cognito.create_user_pool(PoolName="package-geoip", UserPoolTier="ESSENTIALS")["UserPool"]["Id"]
+cognito.set_user_pool_session_configuration(UserPoolId=pool, UserSessionTracking="ENABLED", TokenSession={"MaxPerUser": 5})
+client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="app",
+                                         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+cognito.admin_create_user(UserPoolId=pool, Username="geo", MessageAction="SUPPRESS")
+cognito.admin_set_user_password(UserPoolId=pool, Username="geo", Password="Example-Passw0rd", Permanent=True)
+cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                      AuthParameters={"USERNAME": "geo", "PASSWORD": "Example-Passw0rd"})
+[session] = cognito.admin_list_user_sessions(UserPoolId=pool, Username="geo")["Sessions"]
+assert session["LastLocation"] == {"City": "Loopback City", "Country": "Testland"}, session
+print("package: a geo-IP database places sessions in the clean root")
 PY
 kill $pid
 wait $pid || true

@@ -17,12 +17,12 @@ if [ "${1:-}" = "--quick" ]; then
     shift
 fi
 
-if [ ! -f /usr/include/openssl/evp.h ] || ! pkg-config --exists libxml-2.0 2>/dev/null; then
-    echo "==> libssl-dev, libxml2-dev and pkg-config: OpenSSL 3's libcrypto (tokens, SRP) and libxml2 (SAML's XML), found by pkg-config"
+if [ ! -f /usr/include/openssl/evp.h ] || ! pkg-config --exists libxml-2.0 libmaxminddb 2>/dev/null; then
+    echo "==> libssl-dev, libxml2-dev, libmaxminddb-dev and pkg-config: OpenSSL 3's libcrypto (tokens, SRP), libxml2 (SAML's XML) and libmaxminddb (geo-IP), found by pkg-config"
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev libxml2-dev pkg-config >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev libxml2-dev libmaxminddb-dev pkg-config >/dev/null
 fi
 
 echo "==> formatting (swift-format with .swift-format; generated code is left as generated)"

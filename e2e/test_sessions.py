@@ -89,10 +89,10 @@ def test_the_lite_plan_and_bad_values_are_refused(server, cognito, pools):
     assert refused(cognito.get_user_pool_session_configuration, UserPoolId="us-east-1_Missing")[0] == "ResourceNotFoundException"
 
 
-def test_the_cli_sets_and_reads_the_configuration(server, cognito, pools, tmp_path):
-    """No AWS CLI release knows these operations yet (its newest pins an older botocore), so the CLI is given
-    botocore 1.44.8's model with its own `configure add-model`, as a user of a new operation would."""
-    pool = pools()
+def cli_with_the_model(server, tmp_path):
+    """No AWS CLI release knows the session operations yet (its newest pins an older botocore), so the CLI is
+    given botocore 1.44.8's model with its own `configure add-model`, as a user of a new operation would.
+    Answers a function that runs `aws cognito-idp …` against `server` and reads its JSON."""
     model = tmp_path / "cognito-idp.json"
     source = os.path.join(os.path.dirname(botocore.__file__), "data", "cognito-idp", "2016-04-18", "service-2.json.gz")
     model.write_bytes(gzip.open(source).read())
@@ -106,10 +106,21 @@ def test_the_cli_sets_and_reads_the_configuration(server, cognito, pools, tmp_pa
         done = subprocess.run([AWS, "--endpoint-url", server.url, "cognito-idp", *args, "--output", "json"],
                               capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
+        return json.loads(done.stdout) if done.stdout.strip() else {}
+    return cli
+
+
+def test_the_cli_sets_and_reads_the_configuration(server, cognito, pools, tmp_path):
+    pool = pools()
+    cli = cli_with_the_model(server, tmp_path)
     cli("set-user-pool-session-configuration", "--user-pool-id", pool, "--user-session-tracking", "ENABLED",
         "--token-session", "MaxPerUser=7")
     assert cli("get-user-pool-session-configuration", "--user-pool-id", pool)["TokenSession"] == {"MaxPerUser": 7}
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="web")["UserPoolClient"]["ClientId"]
+    cli("set-user-pool-client-session-configuration", "--user-pool-id", pool, "--client-id", client,
+        "--sso-session", "MaxValidityMinutes=5")
+    assert cli("get-user-pool-client-session-configuration", "--user-pool-id", pool,
+               "--client-id", client)["SSOSession"] == {"MaxValidityMinutes": 5}
 
 
 PASSWORD = "Str0ng-Passw0rd!"
@@ -165,6 +176,72 @@ def test_each_sign_in_is_a_token_session_that_refresh_keeps(cognito, tracked, cl
     assert after.keys() == before.keys() and after[first_id] > before[first_id]
     assert [k for k in after if after[k] == before[k]] == [k for k in after if k != first_id]
     assert second["AccessToken"]
+
+
+def test_the_cli_lists_and_revokes_sessions(server, cognito, tracked, tmp_path):
+    pool, client = tracked
+    cli = cli_with_the_model(server, tmp_path)
+    tokens = [sign_in(cognito, client) for _ in range(4)]
+    listed = cli("admin-list-user-sessions", "--user-pool-id", pool, "--username", "sam")["Sessions"]
+    assert len(listed) == 4 and all(SESSION_ID.match(s["SessionId"]) for s in listed)
+    mine = cli("list-user-sessions", "--access-token", tokens[0]["AccessToken"])["Sessions"]
+    own = next(s["SessionId"] for s in mine if s["IsCurrentSession"])
+    others = [s["SessionId"] for s in mine if not s["IsCurrentSession"]]
+    assert len(others) == 3
+    cli("revoke-user-session", "--access-token", tokens[0]["AccessToken"], "--session-id", others[0])
+    cli("admin-revoke-user-session", "--user-pool-id", pool, "--username", "sam", "--session-id", others[1],
+        "--revoke-associated-sessions", "LINKED")
+    left = {s["SessionId"] for s in cli("admin-list-user-sessions", "--user-pool-id", pool, "--username", "sam")["Sessions"]}
+    assert left == {own, others[2]}
+    # The CLI's own refusal: a session that is gone is not found.
+    env = {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path)}
+    gone = subprocess.run([AWS, "--endpoint-url", server.url, "cognito-idp", "admin-revoke-user-session", "--user-pool-id", pool,
+                           "--username", "sam", "--session-id", others[0]], capture_output=True, text=True, env=env, timeout=60)
+    assert gone.returncode != 0 and "ResourceNotFoundException" in gone.stderr and "Session not found." in gone.stderr
+
+
+def test_sessions_are_placed_with_the_operators_geoip_database(tmp_path):
+    """`--geoip-database` names a MaxMind DB file (here one the tests' own writer made): LastLocation is the
+    English city and country of the session's last address; an address it does not cover stays `unknown`."""
+    import mmdb_writer
+    from conftest import Server
+
+    def last_location(networks):
+        database = tmp_path / f"city-{len(list(tmp_path.iterdir()))}.mmdb"
+        mmdb_writer.write(str(database), networks)
+        placed = Server(str(database) + ".sqlite", extra_args=["--in-memory", "--geoip-database", str(database)]).start()
+        try:
+            cognito = placed.client()
+            pool = cognito.create_user_pool(PoolName="geo", UserPoolTier="ESSENTIALS")["UserPool"]["Id"]
+            cognito.set_user_pool_session_configuration(UserPoolId=pool, UserSessionTracking="ENABLED",
+                                                        TokenSession={"MaxPerUser": 20})
+            client = cognito.create_user_pool_client(
+                UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+            cognito.admin_create_user(UserPoolId=pool, Username="sam", MessageAction="SUPPRESS")
+            cognito.admin_set_user_password(UserPoolId=pool, Username="sam", Password=PASSWORD, Permanent=True)
+            sign_in(cognito, client)
+            [session] = cognito.admin_list_user_sessions(UserPoolId=pool, Username="sam")["Sessions"]
+            assert session["LastIPAddress"] == "127.0.0.1"
+            return session["LastLocation"]
+        finally:
+            placed.stop()
+
+    assert last_location({"127.0.0.0/8": mmdb_writer.city_record("Loopback City", "Testland", "TL")}) == \
+        {"City": "Loopback City", "Country": "Testland"}
+    # A database of other places does not cover loopback: unknown, as without one.
+    assert last_location({"192.0.2.0/24": mmdb_writer.city_record("Elsewhere", "Farland", "FL")}) == {"Country": "unknown"}
+
+
+def test_a_file_that_is_no_geoip_database_stops_the_start(tmp_path):
+    from conftest import BINARY
+    junk = tmp_path / "junk.mmdb"
+    junk.write_text("not a database")
+    for path in (str(junk), str(tmp_path / "missing.mmdb")):
+        done = subprocess.run([BINARY, "--in-memory", "--port", "0", "--geoip-database", path], capture_output=True, text=True,
+                              timeout=30)
+        assert done.returncode != 0
+        assert f"cannot read the geo-IP database {path}" in done.stderr
 
 
 def test_revoking_a_session_ends_its_tokens(cognito, tracked):

@@ -90,6 +90,12 @@ struct CognateCommand: AsyncParsableCommand {
 
     @Option(
         help:
+            "A geo-IP database in the MaxMind DB format (GeoLite2-City and the like) that places sessions' IP addresses (their LastLocation). Without one, locations are unknown. COGNATE_GEOIP_DATABASE."
+    )
+    var geoipDatabase: String?
+
+    @Option(
+        help:
             "Who may read GET /metrics: open (anyone who reaches the port), signed (SigV4 by one of --credentials' keys) or off. Default: signed with --credentials, else open on loopback and off beyond it. COGNATE_METRICS."
     )
     var metrics: String?

@@ -1,3 +1,4 @@
+import CognateGeoIP
 import CognateHTTP
 import CognateLambda
 import CognatePostgres
@@ -89,7 +90,14 @@ struct Launcher {
                 endpoint: settings.lambdaEndpoint.flatMap(URL.init(string:)), attemptTimeout: .seconds(Int64(settings.lambdaTimeout)),
                 attempts: settings.lambdaAttempts, logger: logger, credentials: settings.awsCredentials),
             keys: KMSClient(endpoint: settings.kmsEndpoint.flatMap(URL.init(string:)), logger: logger, credentials: settings.awsCredentials),
-            web: HTTPWebClient(logger: logger)
+            web: HTTPWebClient(logger: logger),
+            geoIP: try settings.geoipDatabase.map { path in
+                do {
+                    return try MaxMindDatabase(path: path)
+                } catch {
+                    throw StartFailure("cannot read the geo-IP database \(path): \(error)")
+                }
+            }
         )
     }
 

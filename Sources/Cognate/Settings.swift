@@ -37,6 +37,8 @@ struct Settings: Sendable {
     /// Who may read /metrics; nil: the default for the address and keys (`MetricsAccess.defaultAccess`).
     var metrics: String?
     var allowLocalProviders = false
+    /// A geo-IP database in the MaxMind DB format, to place sessions' addresses.
+    var geoipDatabase: String?
     /// The secrets key itself (`COGNATE_SECRETS_KEY`), when no `secretsKeyFile` names one. Not an option:
     /// a key on the command line shows in every process listing.
     var secretsKey: String?
@@ -159,6 +161,7 @@ struct Settings: Sendable {
         s.socialIssuers = try string("socialIssuers", command.socialIssuers)
         s.metrics = try string("metrics", command.metrics)
         s.allowLocalProviders = try bool("allowLocalProviders", command.allowLocalProviders) ?? s.allowLocalProviders
+        s.geoipDatabase = try string("geoipDatabase", command.geoipDatabase)
         s.secretsKey = try string("secretsKey", nil)
         s.accessKeyId = try string("accessKeyId", nil)
         s.secretAccessKey = try string("secretAccessKey", nil)

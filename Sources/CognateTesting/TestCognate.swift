@@ -31,7 +31,7 @@ public struct TestCognate: Sendable {
     public static let region = "us-east-1"
 
     public static func start(
-        seed: UInt64 = 1, configure: (inout ServiceConfiguration) -> Void = { _ in }
+        seed: UInt64 = 1, geoIP: (any GeoLocator)? = nil, configure: (inout ServiceConfiguration) -> Void = { _ in }
     ) async throws -> TestCognate {
         let logger = Logger(label: "cognate-test")
         let storage = try await SQLiteStorage.open(.memory, logger: logger)
@@ -43,7 +43,8 @@ public struct TestCognate: Sendable {
         configuration.defaultRegion = region
         configure(&configuration)
         let dependencies = ServiceDependencies(
-            storage: storage, clock: clock, random: random, configuration: configuration, logger: logger, functions: functions, web: web)
+            storage: storage, clock: clock, random: random, configuration: configuration, logger: logger, functions: functions, web: web,
+            geoIP: geoIP)
         return TestCognate(
             storage: storage, clock: clock, random: random, functions: functions, web: web, dependencies: dependencies,
             table: Services.operationTable(dependencies))
@@ -55,9 +56,10 @@ public struct TestCognate: Sendable {
 
     /// Runs `body` with a fresh Cognate, closed afterwards whatever happens.
     public static func with<T>(
-        seed: UInt64 = 1, configure: (inout ServiceConfiguration) -> Void = { _ in }, _ body: (TestCognate) async throws -> T
+        seed: UInt64 = 1, geoIP: (any GeoLocator)? = nil, configure: (inout ServiceConfiguration) -> Void = { _ in },
+        _ body: (TestCognate) async throws -> T
     ) async throws -> T {
-        let cognate = try await start(seed: seed, configure: configure)
+        let cognate = try await start(seed: seed, geoIP: geoIP, configure: configure)
         let result: T
         do {
             result = try await body(cognate)

@@ -59,6 +59,50 @@ import Testing
         }
     }
 
+    /// Sessions are placed by their last address in the operator's geo-IP database; what it cannot place is
+    /// `unknown`, and a database that cannot be read is a server error, not an unknown place.
+    @Test func sessionsArePlacedByTheirLastAddress() async throws {
+        struct Atlas: GeoLocator {
+            struct Unreadable: Error {}
+            func locate(_ address: String) throws -> GeoLocation? {
+                switch address {
+                case "192.0.2.1": return GeoLocation(city: "Seattle", country: "United States")
+                case "192.0.2.2": return GeoLocation(city: nil, country: "Canada")
+                case "192.0.2.66": throw Unreadable()
+                default: return nil
+                }
+            }
+        }
+        try await TestCognate.with(geoIP: Atlas()) { cognate in
+            let pool = try await cognate.pool()
+            let client = try await cognate.client(pool)
+            try await cognate.confirmedUser(pool, "alice", password: Self.password)
+            _ = try await cognate.call(
+                Operations.SetUserPoolSessionConfiguration.self,
+                SetUserPoolSessionConfigurationRequest(
+                    userPoolId: pool, userSessionTracking: .enabled, tokenSession: UserPoolTokenSessionConfigType(maxPerUser: 20)))
+            let list = { () async throws -> [SessionDescriptionType] in
+                try await cognate.call(Operations.AdminListUserSessions.self, AdminListUserSessionsRequest(userPoolId: pool, username: "alice"))
+                    .sessions ?? []
+            }
+            for address in ["192.0.2.1", "192.0.2.2", "203.0.113.5"] {
+                cognate.clock.advance(by: 1)
+                _ = try await RequestOrigin.$current.withValue(RequestOrigin(ipAddress: address, userAgent: "Boto3/1.44.8")) {
+                    try await cognate.signIn(client, "alice", Self.password)
+                }
+            }
+            let places = Dictionary(uniqueKeysWithValues: try await list().map { ($0.lastIPAddress ?? "", $0.lastLocation) })
+            #expect(places["192.0.2.1"] == SessionLocationType(city: "Seattle", country: "United States"))
+            #expect(places["192.0.2.2"] == SessionLocationType(city: nil, country: "Canada"))
+            #expect(places["203.0.113.5"] == SessionLocationType(city: nil, country: "unknown"))
+            _ = try await RequestOrigin.$current.withValue(RequestOrigin(ipAddress: "192.0.2.66", userAgent: nil)) {
+                try await cognate.signIn(client, "alice", Self.password)
+            }
+            let failure = await #expect(throws: CognitoError.self) { _ = try await list() }
+            #expect(failure?.code == .internalErrorException)
+        }
+    }
+
     @Test(arguments: [
         ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36", "Chrome on Linux"),
         ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1", "Safari on iOS"),

@@ -77,11 +77,18 @@ enum TestDatabase {
         components.path = "/" + name
         do {
             try await body(components.string!)
+        } catch let error as PSQLError {
+            try? await admin(server, "DROP DATABASE \(name) WITH (FORCE)")
+            throw TestFailure("PostgreSQL refused a statement: \(String(reflecting: error))")
         } catch {
             try? await admin(server, "DROP DATABASE \(name) WITH (FORCE)")
             throw error
         }
-        try await admin(server, "DROP DATABASE \(name) WITH (FORCE)")
+        do {
+            try await admin(server, "DROP DATABASE \(name) WITH (FORCE)")
+        } catch {
+            throw TestFailure("DROP DATABASE failed: \(String(reflecting: error))")
+        }
     }
 
     static func admin(_ server: String, _ statement: String) async throws {

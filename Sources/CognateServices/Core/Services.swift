@@ -18,12 +18,15 @@ public struct ServiceDependencies: Sendable {
     public var keys: (any DataKeySource)?
     /// Outgoing HTTP, for identity providers.
     public var web: (any WebClient)?
+    /// The operator's geo-IP database; nil: no address can be placed.
+    public var geoIP: (any GeoLocator)?
 
     public init(
         storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
         configuration: ServiceConfiguration = .init(), logger: Logger, functions: (any FunctionInvoker)? = nil,
-        keys: (any DataKeySource)? = nil, web: (any WebClient)? = nil
+        keys: (any DataKeySource)? = nil, web: (any WebClient)? = nil, geoIP: (any GeoLocator)? = nil
     ) {
+        self.geoIP = geoIP
         self.functions = functions
         self.keys = keys
         self.web = web

@@ -16,11 +16,11 @@ struct UserSessionService {
         let sessions = UserSessions(deps: deps)
         table.register(Operations.AdminListUserSessions.self) { input, _ in
             let (pool, user) = try await UserAdminService(deps).find(input.userPoolId, input.username)
-            return AdminListUserSessionsResponse(sessions: try await sessions.active(pool: pool, user: user).map { Self.describe($0, current: nil) })
+            return AdminListUserSessionsResponse(sessions: try await sessions.active(pool: pool, user: user).map { try describe($0, current: nil) })
         }
         table.register(Operations.ListUserSessions.self) { input, _ in
             let (pool, user, current) = try await caller(input.accessToken)
-            return ListUserSessionsResponse(sessions: try await sessions.active(pool: pool, user: user).map { Self.describe($0, current: current) })
+            return ListUserSessionsResponse(sessions: try await sessions.active(pool: pool, user: user).map { try describe($0, current: current) })
         }
         table.register(Operations.AdminRevokeUserSession.self) { input, _ in
             let (pool, user) = try await UserAdminService(deps).find(input.userPoolId, input.username)
@@ -53,13 +53,15 @@ struct UserSessionService {
         try await UserSessions(deps: deps).end(session, linked: linked)
     }
 
-    /// A session as the list operations describe it. Without a geo-IP database Cognate cannot place an
-    /// address, and says so as AWS does (`unknown`).
-    static func describe(_ session: UserSession, current: String?) -> SessionDescriptionType {
-        SessionDescriptionType(
+    /// A session as the list operations describe it, placed by its last address in the operator's geo-IP
+    /// database. What cannot be placed (no database, an address it does not cover) has the country `unknown` and
+    /// no city, as AWS reports what it cannot place.
+    func describe(_ session: UserSession, current: String?) throws -> SessionDescriptionType {
+        let location = try session.lastIPAddress.flatMap { try deps.geoIP?.locate($0) }
+        return SessionDescriptionType(
             sessionId: session.id, sessionType: session.kind == .token ? .token : .sso, clientId: session.clientID, createDate: session.createdAt,
             lastActiveDate: session.lastActiveAt, deviceType: session.deviceType, lastIPAddress: session.lastIPAddress,
-            lastLocation: SessionLocationType(country: "unknown"), originSessionId: session.kind == .token ? session.originSessionID : nil,
-            isCurrentSession: session.id == current)
+            lastLocation: SessionLocationType(city: location?.city, country: location?.country ?? "unknown"),
+            originSessionId: session.kind == .token ? session.originSessionID : nil, isCurrentSession: session.id == current)
     }
 }
