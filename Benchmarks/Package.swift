@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // Benchmarks live in their own package so the main build and test suite never build them.
-// Run from the repository root: Scripts/bench-modexp.sh
+// Run from the repository root: Scripts/bench-modexp.sh (modular exponentiation), Scripts/bench.sh (the floor).
 import PackageDescription
 
 let package = Package(
@@ -24,6 +24,12 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/ModExpBenchmark"
+        ),
+        // The cryptographic floor of each benchmark scenario, with Cognate's own code (Scripts/bench.sh).
+        .executableTarget(
+            name: "cognate-floor-bench",
+            dependencies: [.product(name: "CognateCrypto", package: "main")],
+            path: "Sources/FloorBenchmark"
         ),
     ]
 )

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks Cognate (the packaged release binary) against moto's server and ministack in one run and
+# Benchmarks Cognate (the packaged release binary) against moto's server and ministack in one run, beside the
+# cryptographic floor of each scenario measured in the same run (Benchmarks/Sources/FloorBenchmark), and
 # writes docs/BENCHMARKS.md. Options go to Benchmarks/bench.py: --users N (default 1000), --duration S (10),
 # --connections C (32), --srp-processes P (4), --scale 10000,100000 (Cognate alone at growing pool sizes),
 # --out FILE. Cognate is measured on Debian's PostgreSQL too (one node and two; the scale runs as well), which
@@ -27,7 +28,15 @@ if [ "${BENCH_POSTGRES:-1}" != 0 ]; then
     echo "==> PostgreSQL, the shared database"
     postgres=(--postgres "$(bash Scripts/start-postgres.sh)")
 fi
+echo "==> the cryptographic floor: each primitive a request needs, timed with Cognate's own code"
+# A stale build description once kept compiling an old copy of the main package: always plan afresh.
+rm -f "$root/.build-bench/release.yaml" "$root/.build-bench/build.db"
+(cd Benchmarks && swift build -c release --scratch-path "$root/.build-bench" --product cognate-floor-bench >&2)
+floor="$(mktemp)"
+trap 'rm -f "$floor"' EXIT
+"$root/.build-bench/release/cognate-floor-bench" > "$floor"
+cat "$floor"
 echo "==> benchmark"
-.venv-bench/bin/python Benchmarks/bench.py --cognate "$root/$binary" "${postgres[@]}" \
+.venv-bench/bin/python Benchmarks/bench.py --cognate "$root/$binary" "${postgres[@]}" --floor "$floor" \
     --moto-server "$root/.venv-bench/bin/moto_server" --moto-version 5.2.5 \
     --ministack "$root/.venv-ministack/bin/ministack" --ministack-version 1.5.33 --out docs/BENCHMARKS.md "$@"
