@@ -31,7 +31,7 @@ struct ClientTokenMinter {
         ])
         try await TokenTriggers(deps: deps).apply(
             TokenGeneration(.clientCredentials, clientMetadata: clientMetadata), pool: pool, client: client, user: nil, groups: [], claims: &claims)
-        let token = try await deps.keyRing.signer(poolID: client.poolID).sign(payload: try Claim.encoder.encode(claims.access))
+        let token = try await deps.keyRing.signer(poolID: client.poolID).sign(payload: Claim.payload(claims.access))
         return (token, lifetime)
     }
 }

@@ -104,7 +104,7 @@ struct TokenExchange {
             claims["exp"] = .int(subjectExpiry)
             expiresIn = max(0, subjectExpiry - iat)
         }
-        let token = try await deps.keyRing.signer(poolID: request.pool.id).sign(payload: try Claim.encoder.encode(claims))
+        let token = try await deps.keyRing.signer(poolID: request.pool.id).sign(payload: Claim.payload(claims))
         return Issued(token: token, type: issuedType, expiresIn: expiresIn, scopes: scopes)
     }
 

@@ -5,7 +5,7 @@ import Crypto
 import Foundation
 
 /// A claim value of a token payload.
-enum Claim: Codable, Equatable, Sendable {
+enum Claim: Codable, Equatable, Sendable, WireEncodable {
     case string(String)
     case int(Int)
     case bool(Bool)
@@ -19,11 +19,12 @@ enum Claim: Codable, Equatable, Sendable {
     /// A nested claim set, such as RFC 8693's `act`.
     indirect case object([String: Claim])
 
-    /// Token payloads are encoded with sorted keys and unescaped slashes, as Cognito's look.
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
+    /// A token's payload: JSON with sorted keys and unescaped slashes, as Cognito's look, written directly
+    /// (no `Encoder` tree: every sign-in writes two).
+    static func payload(_ claims: [String: Claim]) -> Data {
+        var json = JSONWriter(capacity: 1_024)
+        Claim.object(claims).write(to: &json)
+        return Data(json.bytes)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -37,6 +38,22 @@ enum Claim: Codable, Equatable, Sendable {
         case .list(let v): try c.encode(v)
         case .object(let v): try c.encode(v)
         case .null: try c.encodeNil()
+        }
+    }
+
+    func write(to json: inout JSONWriter) {
+        switch self {
+        case .string(let v): json.string(v)
+        case .int(let v): json.integer(Int64(v))
+        case .bool(let v): json.raw(v ? "true" : "false")
+        case .strings(let v): v.write(to: &json)
+        case .number(let v): json.number(v)
+        case .list(let v): v.write(to: &json)
+        case .null: json.raw("null")
+        case .object(let v):
+            json.beginObject()
+            for key in v.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { json.member(dynamic: key, v[key]!) }
+            json.endObject()
         }
     }
 
@@ -141,18 +158,17 @@ struct TokenIssuer {
         var sets = TokenTriggers.Claims(access: access, id: claims)
         try await TokenTriggers(deps: deps).apply(generation, pool: pool, client: client, user: user, groups: memberships, claims: &sets)
         var id = sets.id ?? claims
-        let encoder = Claim.encoder
-        let accessToken = try signer.sign(payload: encoder.encode(sets.access))
+        let accessToken = try signer.sign(payload: Claim.payload(sets.access))
         var idToken: String?
         if let scopes {
             if scopes.contains("openid") {
                 // OIDC Core §3.1.3.6: the left half of SHA-256 of the access token, base64url.
                 id["at_hash"] = .string(Base64URL.encode(Array(SHA256.hash(data: Array(accessToken.utf8)).prefix(16))))
                 if let nonce { id["nonce"] = .string(nonce) }
-                idToken = try signer.sign(payload: encoder.encode(id))
+                idToken = try signer.sign(payload: Claim.payload(id))
             }
         } else {
-            idToken = try signer.sign(payload: encoder.encode(id))
+            idToken = try signer.sign(payload: Claim.payload(id))
         }
         return AuthenticationResultType(accessToken: accessToken, expiresIn: lifetimes.access, tokenType: "Bearer", idToken: idToken)
     }

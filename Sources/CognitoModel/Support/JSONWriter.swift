@@ -43,7 +43,7 @@ public struct JSONWriter {
     }
 
     /// `"key":value` with a key known only at run time (map keys).
-    mutating func member(dynamic key: String, _ value: some WireEncodable) {
+    public mutating func member(dynamic key: String, _ value: some WireEncodable) {
         separate()
         string(key)
         bytes.append(UInt8(ascii: ":"))
