@@ -28,10 +28,19 @@ def chromium(window_size="1000,800"):
     return webdriver.Chrome(options=options, service=Service(executable_path=shutil.which("chromedriver")))
 
 
+_ports_given = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on, never one handed out before in this process: a server stopped earlier may
+    leave kept-alive connections to its port in a client's pool, which a new server on that port must not meet."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _ports_given:
+            _ports_given.add(port)
+            return port
 
 
 # With COGNATE_E2E_POSTGRES_URL (a PostgreSQL server's URL), every Server runs on PostgreSQL: its database
@@ -69,6 +78,25 @@ def secrets_key_file(path):
     return path
 
 
+# The servers started and not yet stopped: a failing test's report shows the end of their logs.
+RUNNING = set()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        for server in list(RUNNING):
+            try:
+                with open(server.log_path, "rb") as f:
+                    tail = f.read()[-4000:].decode(errors="replace")
+            except OSError:
+                continue
+            if tail.strip():
+                report.sections.append((f"cognate log ({server.url})", tail))
+
+
 class Server:
     """One cognate process on a free port, with its own database file (or, with `database_url` or
     COGNATE_E2E_POSTGRES_URL, a PostgreSQL database)."""
@@ -96,6 +124,7 @@ class Server:
         return ["--db", self.db_path]
 
     def start(self):
+        RUNNING.add(self)
         self.log = open(self.log_path, "ab")
         args = [BINARY, "--port", str(self.port), *self.db_args, "--log-level", "warning", *self.extra_args]
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
@@ -118,6 +147,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        RUNNING.discard(self)
         self.log.close()
 
     def client(self, region=REGION):

@@ -81,6 +81,7 @@ class SamlIdP:
 
     def close(self):
         self.httpd.shutdown()
+        self.httpd.server_close()
 
     # -- configuration
     def _rebuild(self):

@@ -2,6 +2,7 @@ import CognateSAML
 import CognateStorage
 import CognitoModel
 import Foundation
+import Logging
 
 /// The ProviderDetails of a SAML identity provider: its metadata (`MetadataURL`, read once here, or
 /// `MetadataFile`), the switches (`IDPSignout`, `IDPInit`, `EncryptedResponses`), `RequestSigningAlgorithm`,
@@ -66,9 +67,12 @@ extension ProviderDetails {
         do {
             response = try await web.send(WebRequest(url: url, headers: [("Accept", "application/samlmetadata+xml, application/xml, text/xml")]))
         } catch {
+            deps.logger.warning("SAML metadata: \(error)", metadata: ["url": "\(url.prefix(256))"])
             throw failure
         }
         guard response.status == 200, response.body.count <= SAMLMetadata.maximumSize, let text = String(bytes: response.body, encoding: .utf8) else {
+            deps.logger.warning(
+                "SAML metadata: an answer of status \(response.status) and \(response.body.count) bytes", metadata: ["url": "\(url.prefix(256))"])
             throw failure
         }
         return text
