@@ -10,7 +10,7 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -71,11 +71,13 @@ def table(browser, caption):
 
 
 def wait_for(browser, selector, text):
-    """Waits until an element the selector finds shows the text (a click's next page has loaded)."""
+    """Waits until an element the selector finds shows the text (a click's next page has loaded). While the
+    page changes, chromium may also answer that a node it just found no longer belongs to the document: the
+    wait asks again."""
     def shown(_):
         return any(text in element.text for element in browser.find_elements(By.CSS_SELECTOR, selector))
     try:
-        WebDriverWait(browser, 5, ignored_exceptions=[StaleElementReferenceException]).until(shown)
+        WebDriverWait(browser, 5, ignored_exceptions=[StaleElementReferenceException, WebDriverException]).until(shown)
     except TimeoutException:
         raise AssertionError(f"{text!r} not shown in {selector} on {browser.current_url}: " + browser.find_element(By.TAG_NAME, "main").text[:300])
 

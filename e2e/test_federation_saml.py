@@ -132,6 +132,38 @@ def test_provider_details_are_completed_from_the_metadata(server, idp):
     assert from_file["SSORedirectBindingURI"] == idp.url + "/sso/redirect" and "MetadataURL" not in from_file
 
 
+def test_a_metadata_server_that_drops_a_kept_alive_connection_is_asked_again(server, idp, pool):
+    """A server that closes the connection it was asked on without answering (what a kept-alive connection
+    from the pool meets when its server just closed it): the read is sent again on a new connection."""
+    import socket
+    import threading
+    from conftest import free_port
+    port, metadata = free_port(), idp.metadata().encode()
+    listener = socket.create_server(("127.0.0.1", port))
+    asked = []
+
+    def serve():
+        for _ in range(2):
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                asked.append(1)
+                if len(asked) == 1:
+                    continue  # closed unanswered
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nConnection: close\r\n"
+                                   b"Content-Length: " + str(len(metadata)).encode() + b"\r\n\r\n" + metadata)
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        made = server.client().create_identity_provider(
+            UserPoolId=pool, ProviderName="Dropped", ProviderType="SAML",
+            ProviderDetails={"MetadataURL": f"http://127.0.0.1:{port}/metadata"})["IdentityProvider"]
+        assert made["ProviderDetails"]["SSORedirectBindingURI"] == idp.url + "/sso/redirect"
+        assert len(asked) == 2
+    finally:
+        listener.close()
+
+
 @pytest.mark.parametrize("details, words", [
     ({}, "MetadataURL or MetadataFile"),
     ({"MetadataFile": "<md:EntityDescriptor"}, "Unable to read the SAML metadata"),

@@ -25,14 +25,27 @@ public struct HTTPWebClient: WebClient {
         outgoing.headers.add(name: "User-Agent", value: "Amazon/Cognito")
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         if !request.body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: request.body)) }
-        do {
-            let response = try await client.execute(outgoing, timeout: timeout, logger: logger)
-            let body = try await response.body.collect(upTo: Self.maxAnswer)
-            var headers: [String: String] = [:]
-            for (name, value) in response.headers { headers[name.lowercased()] = value }
-            return WebResponse(status: Int(response.status.code), headers: headers, body: Array(body.readableBytesView))
-        } catch {
-            throw WebError("\(request.url) could not be reached: \(error)")
+        // A read may be sent again when a kept-alive connection from the pool turns out closed by the server
+        // (each such connection leaves the pool as it fails); anything else is answered as it came.
+        let attempts = ["GET", "HEAD"].contains(request.method) ? 3 : 1
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await execute(outgoing)
+            } catch let error as HTTPClientError where error == .remoteConnectionClosed && attempt < attempts {
+                logger.debug("\(request.url): a pooled connection was closed; sending again")
+            } catch {
+                throw WebError("\(request.url) could not be reached: \(error)")
+            }
         }
+    }
+
+    private func execute(_ outgoing: HTTPClientRequest) async throws -> WebResponse {
+        let response = try await client.execute(outgoing, timeout: timeout, logger: logger)
+        let body = try await response.body.collect(upTo: Self.maxAnswer)
+        var headers: [String: String] = [:]
+        for (name, value) in response.headers { headers[name.lowercased()] = value }
+        return WebResponse(status: Int(response.status.code), headers: headers, body: Array(body.readableBytesView))
     }
 }
