@@ -284,7 +284,7 @@ let package = Package(
         .testTarget(
             name: "CognatePostgresTests",
             dependencies: [
-                "CognatePostgres", "CognateSQL", "CognateSQLite", "CognateStorage", "CognateStorageConformance",
+                "CognatePostgres", "CognateSQL", "CognateSQLite", "CognateStorage", "CognateStorageConformance", "CognitoModel",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming

@@ -90,6 +90,40 @@ def test_every_node_reads_what_another_acknowledged(cluster):
         a.get_user(AccessToken=tokens["AccessToken"])
 
 
+def test_a_pool_client_or_domain_cached_on_one_node_is_never_served_stale_after_another_changes_it(cluster):
+    a, b = cluster.clients
+    pool, client = pool_with_client(a)
+    a.admin_create_user(UserPoolId=pool, Username="cached", MessageAction="SUPPRESS")
+    a.admin_set_user_password(UserPoolId=pool, Username="cached", Password=PASSWORD, Permanent=True)
+    for i in range(8):
+        writer, reader = (a, b) if i % 2 == 0 else (b, a)
+        # Both nodes hold the pool, the client and the domain list in their caches.
+        for node in (a, b):
+            node.describe_user_pool(UserPoolId=pool)
+            node.describe_user_pool_client(UserPoolId=pool, ClientId=client)
+            node.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "cached", "PASSWORD": PASSWORD})
+        writer.update_user_pool(UserPoolId=pool, AutoVerifiedAttributes=["email"], UserPoolAddOns={"AdvancedSecurityMode": "OFF"},
+                                AdminCreateUserConfig={"AllowAdminCreateUserOnly": i % 2 == 0})
+        writer.update_user_pool_client(UserPoolId=pool, ClientId=client, ClientName=f"app-{i}",
+                                       ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+        if i:
+            writer.delete_user_pool_domain(UserPoolId=pool, Domain=f"cached-{pool.split('_')[1].lower()}-{i - 1}")
+        writer.create_user_pool_domain(UserPoolId=pool, Domain=f"cached-{pool.split('_')[1].lower()}-{i}")
+        described = reader.describe_user_pool(UserPoolId=pool)["UserPool"]
+        assert described["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] == (i % 2 == 0)
+        assert described["Domain"] == f"cached-{pool.split('_')[1].lower()}-{i}"
+        assert reader.describe_user_pool_client(UserPoolId=pool, ClientId=client)["UserPoolClient"]["ClientName"] == f"app-{i}"
+    # A flow one node takes away is refused by the other at once, and a deleted client is gone there.
+    for node in (a, b):
+        node.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "cached", "PASSWORD": PASSWORD})
+    a.update_user_pool_client(UserPoolId=pool, ClientId=client, ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"])
+    with pytest.raises(b.exceptions.InvalidParameterException):
+        b.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "cached", "PASSWORD": PASSWORD})
+    b.delete_user_pool_client(UserPoolId=pool, ClientId=client)
+    with pytest.raises(a.exceptions.ResourceNotFoundException):
+        a.describe_user_pool_client(UserPoolId=pool, ClientId=client)
+
+
 def test_a_session_revoked_on_one_node_ends_on_the_other_at_once(cluster):
     a, b = cluster.clients
     pool, client = pool_with_client(a)

@@ -12,7 +12,7 @@ import Synchronization
 /// transactions (a read-change-write on the same row by two nodes, two sign-ups of one name), and that one
 /// runs again from the start against what the other committed, so no write is lost and every uniqueness
 /// check sees the winner. A write is answered after its COMMIT returns, so it is durable (and on a
-/// synchronous standby too when the server is set up so). Nothing is cached: `isShared`.
+/// synchronous standby too when the server is set up so). Caches are checked against `cache_epoch`: `isShared`.
 public final class PostgresEngine: SQLEngine {
     /// A connection pool and the task that runs it.
     final class Pool: Sendable {
@@ -44,9 +44,27 @@ public final class PostgresEngine: SQLEngine {
 
     public var isShared: Bool { true }
 
+    /// The count is kept in the engine's own table `cache_epoch`, beside `schema_migrations` and like it not
+    /// the schema's: a reset leaves it, so that no node mistakes a restarted count for one it has seen.
+    public func cacheEpoch(_ db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw("SELECT value FROM cache_epoch WHERE id = 1").first(decodingColumn: "value", as: Int64.self) ?? 0
+    }
+
+    /// The row lock the update takes keeps the other writers of cached records waiting until this one
+    /// commits (under SERIALIZABLE they then run again), so the counts follow the commits.
+    public func advanceCacheEpoch(_ db: any SQLDatabase) async throws -> Int64? {
+        guard
+            let value = try await db.raw("UPDATE cache_epoch SET value = value + 1 WHERE id = 1 RETURNING value")
+                .first(decodingColumn: "value", as: Int64.self)
+        else { throw StorageError.unavailable("the cache_epoch row is missing") }
+        return value
+    }
+
     public func tables(_ db: any SQLDatabase) async throws -> [String] {
-        try await db.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'")
-            .all(decodingColumn: "tablename", as: String.self)
+        try await db.raw(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN ('schema_migrations', 'cache_epoch')"
+        )
+        .all(decodingColumn: "tablename", as: String.self)
     }
 
     public func describeSchema(_ db: any SQLDatabase) async throws -> SchemaDescription {
@@ -56,7 +74,7 @@ public final class PostgresEngine: SQLEngine {
             SELECT table_name::text AS table_name, column_name::text AS column_name, data_type::text AS data_type,
                    (is_nullable = 'NO') AS not_null
             FROM information_schema.columns
-            WHERE table_schema = current_schema() AND table_name <> 'schema_migrations'
+            WHERE table_schema = current_schema() AND table_name NOT IN ('schema_migrations', 'cache_epoch')
             ORDER BY table_name, ordinal_position
             """
         ).all()
@@ -77,7 +95,7 @@ public final class PostgresEngine: SQLEngine {
             JOIN pg_class i ON i.oid = ix.indexrelid
             JOIN pg_class t ON t.oid = ix.indrelid
             JOIN pg_namespace n ON n.oid = t.relnamespace
-            WHERE n.nspname = current_schema() AND t.relname <> 'schema_migrations'
+            WHERE n.nspname = current_schema() AND t.relname NOT IN ('schema_migrations', 'cache_epoch')
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid)
             """
         ).all()
@@ -278,6 +296,8 @@ public final class PostgresEngine: SQLEngine {
                 try await db.raw("SELECT pg_advisory_lock(\(bind: Self.migrationLock))").run()
                 do {
                     try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY NOT NULL)").run()
+                    try await db.raw("CREATE TABLE IF NOT EXISTS cache_epoch (id INTEGER PRIMARY KEY NOT NULL, value BIGINT NOT NULL)").run()
+                    try await db.raw("INSERT INTO cache_epoch (id, value) VALUES (1, 0) ON CONFLICT (id) DO NOTHING").run()
                     let applied = try await db.raw("SELECT version FROM schema_migrations").all(decodingColumn: "version", as: Int.self)
                     for migration in PostgresMigrations.all where !applied.contains(migration.version) {
                         try await db.raw("BEGIN").run()

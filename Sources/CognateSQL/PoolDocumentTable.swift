@@ -113,12 +113,13 @@ struct PoolDocumentTable<Record: Codable & Sendable>: Sendable {
     }
 
     /// Reads, changes and writes the record in one transaction; what `keep` names stays as stored.
-    /// `committed` sees the record once the transaction commits (a cache keeps it).
+    /// `committed` sees the record once the transaction commits (a cache keeps it); `cached`: the nodes'
+    /// caches hold such records (see `SQLStorage.transaction`).
     func update(
-        poolID: String, key: String, in storage: SQLStorage, _ change: @escaping @Sendable (inout Record) throws -> Void,
+        poolID: String, key: String, in storage: SQLStorage, cached: Bool = false, _ change: @escaping @Sendable (inout Record) throws -> Void,
         alongside: (@Sendable (any SQLDatabase, Record) async throws -> Void)? = nil, committed: @escaping @Sendable (Record) -> Void = { _ in }
     ) async throws -> Record {
-        try await storage.transaction { db in
+        try await storage.transaction(changingCachedRecords: cached) { db in
             let stored = try await self.one(db, poolID: poolID, key: key)
             var record = stored
             try change(&record)
@@ -144,10 +145,10 @@ struct PoolDocumentTable<Record: Codable & Sendable>: Sendable {
     /// Deletes the record (`notFound` when there is none); `before` runs first in the same transaction, and
     /// `committed` once it commits.
     func delete(
-        poolID: String, key: String, in storage: SQLStorage, before: (@Sendable (any SQLDatabase) async throws -> Void)? = nil,
+        poolID: String, key: String, in storage: SQLStorage, cached: Bool = false, before: (@Sendable (any SQLDatabase) async throws -> Void)? = nil,
         committed: @escaping @Sendable () -> Void = {}
     ) async throws {
-        try await storage.transaction { db in
+        try await storage.transaction(changingCachedRecords: cached) { db in
             try await SQLStorage.requireRow(db, self.query("SELECT \(self.keyColumn) FROM \(self.table)", poolID, key))
             try await before?(db)
             try await db.raw(self.query("DELETE FROM \(self.table)", poolID, key)).run()

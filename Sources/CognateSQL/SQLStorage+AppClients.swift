@@ -17,6 +17,7 @@ extension SQLStorage {
     }
 
     public func appClient(clientID: String) async throws -> AppClient {
+        try await validateCache()
         if let client = cache.client(clientID) { return client }
         let generation = cache.generation
         return try await read { db in
@@ -33,12 +34,12 @@ extension SQLStorage {
     public func updateAppClient(
         poolID: String, clientID: String, _ change: @escaping @Sendable (inout AppClient) throws -> Void
     ) async throws -> AppClient {
-        try await Self.appClients.update(poolID: poolID, key: clientID, in: self, change, committed: { self.cache.store($0) })
+        try await Self.appClients.update(poolID: poolID, key: clientID, in: self, cached: true, change, committed: { self.cache.store($0) })
     }
 
     public func deleteAppClient(poolID: String, clientID: String) async throws {
         try await Self.appClients.delete(
-            poolID: poolID, key: clientID, in: self,
+            poolID: poolID, key: clientID, in: self, cached: true,
             before: { db in
                 // The client's branding style goes with it.
                 try await db.raw("DELETE FROM branding_styles WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)").run()

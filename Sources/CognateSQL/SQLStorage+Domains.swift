@@ -6,7 +6,7 @@ import SQLKit
 extension SQLStorage {
     public func createDomain(_ domain: UserPoolDomain) async throws {
         let data = try Self.json(domain)
-        try await transaction { db in
+        try await transaction(changingCachedRecords: true) { db in
             try await Self.requireRow(db, "SELECT id FROM user_pools WHERE id = \(bind: domain.poolID)")
             try await db.raw(
                 """
@@ -26,6 +26,7 @@ extension SQLStorage {
     }
 
     public func domains(poolID: String) async throws -> [UserPoolDomain] {
+        try await validateCache()
         if let known = cache.domains(poolID) { return known }
         let generation = cache.generation
         return try await read { db in
@@ -37,7 +38,7 @@ extension SQLStorage {
     }
 
     public func updateDomain(name: String, _ change: @escaping @Sendable (inout UserPoolDomain) throws -> Void) async throws -> UserPoolDomain {
-        try await transaction { db in
+        try await transaction(changingCachedRecords: true) { db in
             let stored = try await Self.one(UserPoolDomain.self, db, "SELECT data FROM user_pool_domains WHERE domain = \(bind: name)")
             var domain = stored
             try change(&domain)
@@ -53,7 +54,7 @@ extension SQLStorage {
     }
 
     public func deleteDomain(name: String) async throws {
-        try await transaction { db in
+        try await transaction(changingCachedRecords: true) { db in
             try await Self.requireRow(db, "SELECT domain FROM user_pool_domains WHERE domain = \(bind: name)")
             try await db.raw("DELETE FROM user_pool_domains WHERE domain = \(bind: name)").run()
         } committed: { _ in

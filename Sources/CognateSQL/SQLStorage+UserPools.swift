@@ -13,6 +13,7 @@ extension SQLStorage {
     }
 
     public func userPool(id: String) async throws -> UserPool {
+        try await validateCache()
         if let pool = cache.pool(id) { return pool }
         let generation = cache.generation
         return try await read { db in
@@ -33,7 +34,7 @@ extension SQLStorage {
     }
 
     public func updateUserPool(id: String, _ change: @escaping @Sendable (inout UserPool) throws -> Void) async throws -> UserPool {
-        try await transaction { db in
+        try await transaction(changingCachedRecords: true) { db in
             var pool = try await Self.one(UserPool.self, db, "SELECT data FROM user_pools WHERE id = \(bind: id)")
             try change(&pool)
             pool.id = id
@@ -46,7 +47,7 @@ extension SQLStorage {
     }
 
     public func deleteUserPool(id: String) async throws {
-        try await transaction { db in
+        try await transaction(changingCachedRecords: true) { db in
             try await Self.requireRow(db, "SELECT id AS data FROM user_pools WHERE id = \(bind: id)")
             try await db.raw("DELETE FROM user_pools WHERE id = \(bind: id)").run()
         } committed: { _ in

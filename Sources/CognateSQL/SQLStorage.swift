@@ -10,9 +10,10 @@ import Synchronization
 /// or `PostgresEngine` (a connection pool, serializable transactions retried on conflict).
 ///
 /// Pools, clients, users and refresh tokens are cached in memory when the engine says one process owns
-/// the database (SQLite); on a database several nodes share there is no cache, so no node is ever behind
-/// another's write. The one figure a shared node keeps is a pool's user count (EstimatedNumberOfUsers), for
-/// two seconds: see `RecordCache`.
+/// the database (SQLite). On a database several nodes share, pools, app clients and domains are cached and
+/// checked once per request against the database's cache epoch, so that no node is behind a write another
+/// acknowledged before the request (see `RecordCache`); users and refresh tokens, which sign-ins change,
+/// are not; a pool's user count (EstimatedNumberOfUsers) is kept for two seconds.
 public final class SQLStorage: Storage {
     let engine: any SQLEngine
     let cache: RecordCache
@@ -52,7 +53,7 @@ public final class SQLStorage: Storage {
         self.engine = engine
         self.liveLimits = liveLimits
         let capacity = engine.isShared ? 0 : cachedUsers
-        self.cache = RecordCache(enabled: !engine.isShared)
+        self.cache = RecordCache(shared: engine.isShared)
         self.users = FIFOCache(capacity: capacity) { Self.subKey($0.poolID, $0.sub) }
         self.refreshTokens = FIFOCache(capacity: capacity) { $0.originJTI }
     }
@@ -76,13 +77,37 @@ public final class SQLStorage: Storage {
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. `committed`
     /// runs after the commit (the place to update the caches). Answered only once the changes are durable.
+    /// `changingCachedRecords`: the body changes pools, app clients or domains, which every node caches; on a
+    /// shared database the transaction then advances the cache epoch, so that other nodes drop their entries.
     func transaction<T: Sendable>(
+        changingCachedRecords: Bool = false,
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T,
         committed: @escaping @Sendable (T) -> Void = { _ in }
     ) async throws -> T {
         let started = ContinuousClock.now
         defer { writeTimer.record(duration: ContinuousClock.now - started) }
-        return try await engine.write(body, committed: committed)
+        guard changingCachedRecords && cache.shared else { return try await engine.write(body, committed: committed) }
+        let (result, _) = try await engine.write(
+            { [engine] db in
+                // First, so that a writer waiting on the count has done no work it must repeat.
+                let epoch = try await engine.advanceCacheEpoch(db)
+                return (try await body(db), epoch)
+            },
+            committed: { [cache] result, epoch in
+                committed(result)
+                if let epoch { cache.advance(to: epoch) }
+            })
+        return result
+    }
+
+    /// Before a cached read: on a shared database, checks the entries against the cache epoch read after the
+    /// request began (once per request, see `CacheValidation`).
+    func validateCache() async throws {
+        guard cache.shared else { return }
+        let read: () async throws -> Int64 = { try await self.read { db in try await self.engine.cacheEpoch(db) ?? 0 } }
+        let epoch: Int64
+        if let validation = CacheValidation.current { epoch = try await validation.epoch(read) } else { epoch = try await read() }
+        cache.validate(epoch: epoch)
     }
 
     /// Runs a read. A read that fills a cache takes the cache's generation before calling this (see `FIFOCache`).
@@ -139,7 +164,7 @@ public final class SQLStorage: Storage {
     // MARK: Maintenance
 
     public func reset() async throws {
-        try await transaction { [engine] db in
+        try await transaction(changingCachedRecords: true) { [engine] db in
             // Every table the schema has: foreign keys cascade, so the order does not matter.
             for table in try await engine.tables(db) {
                 try await db.raw("DELETE FROM \(ident: table)").run()

@@ -20,6 +20,10 @@ final class SQLiteEngine: SQLEngine {
 
     var isShared: Bool { false }
 
+    /// One process owns the file: its caches change with its own writes, and no count is kept.
+    func cacheEpoch(_ db: any SQLDatabase) async throws -> Int64? { nil }
+    func advanceCacheEpoch(_ db: any SQLDatabase) async throws -> Int64? { nil }
+
     func tables(_ db: any SQLDatabase) async throws -> [String] {
         try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'")
             .all(decodingColumn: "name", as: String.self)

@@ -63,7 +63,7 @@ import Testing
     /// caller reads it again while the others take the older figure; a failed read hands the read on.
     @Test func sharedCountsLiveTwoSecondsAndOneCallerRefreshes() {
         let clock = Mutex(ContinuousClock.now)
-        let cache = RecordCache(enabled: false, countLifetime: .seconds(2), now: { clock.withLock { $0 } })
+        let cache = RecordCache(shared: true, countLifetime: .seconds(2), now: { clock.withLock { $0 } })
         #expect(cache.userCount("p") == (nil, true))
         cache.storeUserCount(10, poolID: "p", since: cache.generation)
         cache.adjustUserCount("p", by: 1)
@@ -72,7 +72,7 @@ import Testing
             UserPool(
                 id: "p", name: "n", arn: "a", creationDate: Date(), lastModifiedDate: Date(), settings: UserPoolSettings(),
                 schema: [], tags: [:]))
-        #expect(cache.pool("p") == nil, "no pool is kept on a shared database")
+        #expect(cache.pool("p") == nil, "a writer's record is forgotten on a shared database, not kept")
 
         clock.withLock { $0 += .seconds(2) }
         #expect(cache.userCount("p") == (11, true), "the first caller past the lifetime reads")
@@ -87,5 +87,44 @@ import Testing
         #expect(cache.userCount("p") == (10, false))
         cache.forgetPool("p")
         #expect(cache.userCount("p") == (nil, true))
+    }
+
+    /// On a shared database the entries hold for one cache epoch: a higher one seen by a read drops them, a
+    /// node's own write that follows the entries' epoch keeps them, and one that skipped another node's write
+    /// drops them.
+    @Test func sharedEntriesHoldForOneEpoch() {
+        let date = Date(timeIntervalSince1970: 1_700_000_000)
+        let pool = UserPool(
+            id: "us-east-1_Epoch", name: "epoch", arn: "arn", creationDate: date, lastModifiedDate: date,
+            settings: UserPoolSettings(), schema: [], tags: [:])
+        let cache = RecordCache(shared: true)
+        cache.validate(epoch: 5)
+        cache.store(pool, since: cache.generation)
+        #expect(cache.pool(pool.id)?.name == "epoch", "a reader's fill is kept")
+        cache.validate(epoch: 5)
+        cache.validate(epoch: 4)
+        #expect(cache.pool(pool.id) != nil, "the same or an older count keeps the entries")
+
+        let filling = cache.generation
+        cache.validate(epoch: 6)
+        #expect(cache.pool(pool.id) == nil, "another node wrote: the entries go")
+        cache.store(pool, since: filling)
+        #expect(cache.pool(pool.id) == nil, "a fill read before the drop is not kept")
+
+        cache.store(pool, since: cache.generation)
+        cache.advance(to: 7)  // this node's own write, the next count
+        #expect(cache.pool(pool.id) != nil)
+        cache.advance(to: 6)
+        #expect(cache.pool(pool.id) != nil, "a count the entries already include changes nothing")
+        cache.advance(to: 9)  // another node's write came between
+        #expect(cache.pool(pool.id) == nil)
+        cache.store(pool, since: cache.generation)
+        cache.validate(epoch: 9)
+        #expect(cache.pool(pool.id) != nil)
+
+        cache.clear()
+        cache.validate(epoch: 9)
+        cache.store(pool, since: cache.generation)
+        #expect(cache.pool(pool.id) != nil, "a clear keeps the epoch the node knows")
     }
 }
