@@ -46,8 +46,19 @@ public final class PostgresEngine: SQLEngine {
 
     /// The count is kept in the engine's own table `cache_epoch`, beside `schema_migrations` and like it not
     /// the schema's: a reset leaves it, so that no node mistakes a restarted count for one it has seen.
-    public func cacheEpoch(_ db: any SQLDatabase) async throws -> Int64? {
-        try await db.raw("SELECT value FROM cache_epoch WHERE id = 1").first(decodingColumn: "value", as: Int64.self) ?? 0
+    /// Every request that reads a cached record asks this once: a statement prepared once per connection.
+    public func cacheEpoch() async throws -> Int64? {
+        let leased = Leased()
+        do {
+            return try await withLease(leased) { connection in
+                var value: Int64?
+                for try await row in try await connection.execute(CacheEpochQuery(), logger: self.logger) { value = row }
+                guard let value else { throw StorageError.unavailable("the cache_epoch row is missing") }
+                return value
+            }
+        } catch {
+            throw Self.translate(error, leased: leased.value)
+        }
     }
 
     /// The row lock the update takes keeps the other writers of cached records waiting until this one

@@ -17,8 +17,9 @@ public protocol SQLEngine: Sendable {
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
     /// On a shared database, the count of committed changes to the records every node caches (pools, app
-    /// clients, domains): its cache epoch (nil: one process owns the database, and no count is kept).
-    func cacheEpoch(_ db: any SQLDatabase) async throws -> Int64?
+    /// clients, domains): its cache epoch (nil: one process owns the database, and no count is kept). Read
+    /// on a connection of its own, outside any transaction.
+    func cacheEpoch() async throws -> Int64?
 
     /// Inside a write's transaction that changes a cached record: advances the count and answers the new
     /// one. Writers of cached records take turns on the count, so counts are in commit order.

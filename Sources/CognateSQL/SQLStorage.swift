@@ -104,7 +104,7 @@ public final class SQLStorage: Storage {
     /// request began (once per request, see `CacheValidation`).
     func validateCache() async throws {
         guard cache.shared else { return }
-        let read: () async throws -> Int64 = { try await self.read { db in try await self.engine.cacheEpoch(db) ?? 0 } }
+        let read: () async throws -> Int64 = { try await self.engine.cacheEpoch() ?? 0 }
         let epoch: Int64
         if let validation = CacheValidation.current { epoch = try await validation.epoch(read) } else { epoch = try await read() }
         cache.validate(epoch: epoch)

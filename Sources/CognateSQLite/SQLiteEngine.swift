@@ -21,7 +21,7 @@ final class SQLiteEngine: SQLEngine {
     var isShared: Bool { false }
 
     /// One process owns the file: its caches change with its own writes, and no count is kept.
-    func cacheEpoch(_ db: any SQLDatabase) async throws -> Int64? { nil }
+    func cacheEpoch() async throws -> Int64? { nil }
     func advanceCacheEpoch(_ db: any SQLDatabase) async throws -> Int64? { nil }
 
     func tables(_ db: any SQLDatabase) async throws -> [String] {
