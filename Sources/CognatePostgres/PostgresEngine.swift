@@ -195,6 +195,32 @@ public final class PostgresEngine: SQLEngine {
         }
     }
 
+    /// Each keyed read runs as a statement prepared once per connection (`KeyedReadStatement`).
+    public func rows<T: Sendable>(
+        _ read: KeyedRead, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T
+    ) async throws -> [T] {
+        precondition(keys.count == read.keyCount, "\(read) reads by \(read.keyCount) keys")
+        return try await rows(KeyedReadShapes.of(read), keys, decode: decode)
+    }
+
+    private func rows<Shape: KeyedReadShape, T: Sendable>(
+        _ shape: Shape.Type, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T
+    ) async throws -> [T] {
+        let leased = Leased()
+        let statement = KeyedReadStatement<Shape>(keys: keys)
+        do {
+            return try await withLease(leased) { connection in
+                var rows: [T] = []
+                for try await row in try await connection.execute(statement, logger: self.logger) {
+                    rows.append(try decode(row.sql()))
+                }
+                return rows
+            }
+        } catch {
+            throw Self.translate(error, leased: leased.value)
+        }
+    }
+
     /// How long a request waits for a connection before it is told the database is unavailable (while the
     /// server is down the pool keeps trying to connect, for a minute before it gives up on its own).
     static let leaseTimeout: Duration = .seconds(5)

@@ -16,6 +16,10 @@ public protocol SQLEngine: Sendable {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
+    /// The rows `read` answers for `keys`, each through `decode`, read as `read` reads. An engine may run
+    /// it as a statement prepared once per connection; the default runs `KeyedRead.query`.
+    func rows<T: Sendable>(_ read: KeyedRead, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T) async throws -> [T]
+
     /// On a shared database, the count of committed changes to the records every node caches (pools, app
     /// clients, domains): its cache epoch (nil: one process owns the database, and no count is kept). Read
     /// on a connection of its own, outside any transaction.
@@ -46,5 +50,14 @@ public struct Migration: Sendable {
     public init(_ version: Int, _ statements: [String]) {
         self.version = version
         self.statements = statements
+    }
+}
+
+extension SQLEngine {
+    public func rows<T: Sendable>(
+        _ read: KeyedRead, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T
+    ) async throws -> [T] {
+        let query = read.query(keys)
+        return try await self.read { db in try await db.raw(query).all().map(decode) }
     }
 }

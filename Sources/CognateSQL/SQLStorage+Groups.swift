@@ -54,18 +54,23 @@ extension SQLStorage {
         }
     }
 
+    /// One query answers both whether the user exists and their groups (token issuance asks this on every
+    /// sign-in): see `KeyedRead.groupsOfMember`.
     public func listGroups(poolID: String, memberKey: String, _ page: PageRequest) async throws -> Page<Group> {
-        let after = try PageToken.decode(page.token, parts: 1)
-        return try await read { db in
-            try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: memberKey)")
-            var q: SQLQueryString = """
-                SELECT g.data AS data FROM group_members m
-                JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
-                WHERE m.pool_id = \(bind: poolID) AND m.username_key = \(bind: memberKey)
-                """
-            q.appendPage(after: after, orderedBy: ["m.group_name"])
-            return try await Self.page(Group.self, db, q, limit: page.limit) { [$0.name] }
+        let limit = String(page.limit + 1)
+        let rows: [Group?]
+        let decode: @Sendable (any SQLRow) throws -> Group? = { row in
+            try row.decodeNil(column: "data") ? nil : try Self.record(Group.self, try row.decode(column: "data", as: String.self))
         }
+        if let after = try PageToken.decode(page.token, parts: 1) {
+            rows = try await self.rows(.groupsOfMemberAfter, [after[0], poolID, memberKey, limit], decode: decode)
+        } else {
+            rows = try await self.rows(.groupsOfMember, [poolID, memberKey, limit], decode: decode)
+        }
+        guard !rows.isEmpty else { throw StorageError.notFound }
+        let groups = rows.compactMap { $0 }
+        let items = Array(groups.prefix(page.limit))
+        return Page(items: items, nextToken: groups.count > page.limit ? items.last.map { PageToken.encode([$0.name]) } : nil)
     }
 
     public func listMembers(poolID: String, groupName: String, _ page: PageRequest) async throws -> Page<User> {

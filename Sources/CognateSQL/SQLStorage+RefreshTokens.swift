@@ -20,22 +20,25 @@ extension SQLStorage {
 
     public func refreshToken(hash: String) async throws -> RefreshTokenRecord {
         if let record = refreshTokens[hash] { return record }
-        let generation = refreshTokens.generation
-        return try await read { db in
-            let record = try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE token_hash = \(bind: hash)")
-            self.refreshTokens.fill(record, key: record.tokenHash, since: generation)
-            return record
-        }
+        return try await readRefreshToken(.refreshTokenByHash, hash)
     }
 
     public func refreshToken(originJTI: String) async throws -> RefreshTokenRecord {
         if let record = refreshTokens.value(secondKey: originJTI) { return record }
+        return try await readRefreshToken(.refreshTokenByOrigin, originJTI)
+    }
+
+    /// The record `read` reads by `key`, cached unless a write came since the read began.
+    private func readRefreshToken(_ read: KeyedRead, _ key: String) async throws -> RefreshTokenRecord {
         let generation = refreshTokens.generation
-        return try await read { db in
-            let record = try await Self.one(RefreshTokenRecord.self, db, "SELECT data FROM refresh_tokens WHERE origin_jti = \(bind: originJTI)")
-            self.refreshTokens.fill(record, key: record.tokenHash, since: generation)
-            return record
-        }
+        guard
+            let record = try await rows(
+                read, [key], decode: { try Self.record(RefreshTokenRecord.self, try $0.decode(column: "data", as: String.self)) }
+            )
+            .first
+        else { throw StorageError.notFound }
+        refreshTokens.fill(record, key: record.tokenHash, since: generation)
+        return record
     }
 
     public func refreshTokens(poolID: String, usernameKey: String) async throws -> [RefreshTokenRecord] {

@@ -100,35 +100,24 @@ extension SQLStorage {
     }
 
     public func user(poolID: String, usernameKey: String) async throws -> User {
-        try await readUser(
-            cached: users[Self.userKey(poolID, usernameKey)],
-            "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+        try await readUser(cached: users[Self.userKey(poolID, usernameKey)], .userByUsernameKey, [poolID, usernameKey])
     }
 
     public func user(poolID: String, sub: String) async throws -> User {
-        try await readUser(
-            cached: users.value(secondKey: Self.subKey(poolID, sub)), "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND sub = \(bind: sub)")
+        try await readUser(cached: users.value(secondKey: Self.subKey(poolID, sub)), .userBySub, [poolID, sub])
     }
 
-    /// The cached user, else the one `query` reads, cached unless a write came since the read began.
-    private func readUser(cached: User?, _ query: SQLQueryString) async throws -> User {
+    /// The cached user, else the one `read` reads, cached unless a write came since the read began.
+    private func readUser(cached: User?, _ read: KeyedRead, _ keys: [String]) async throws -> User {
         if let cached { return cached }
         let generation = users.generation
-        return try await read { db in
-            let user = try await Self.oneUser(db, query)
-            self.fill(user, since: generation)
-            return user
-        }
+        guard let user = try await rows(read, keys, decode: Self.user(row:)).first else { throw StorageError.notFound }
+        fill(user, since: generation)
+        return user
     }
 
     public func user(poolID: String, aliasKey: String) async throws -> User {
-        try await readUser(
-            cached: nil,
-            """
-            SELECT u.data AS data FROM user_aliases a
-            JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
-            WHERE a.pool_id = \(bind: poolID) AND a.alias_key = \(bind: aliasKey)
-            """)
+        try await readUser(cached: nil, .userByAlias, [poolID, aliasKey])
     }
 
     public func listUsers(poolID: String, filter: UserFilter?, _ page: PageRequest) async throws -> Page<User> {
@@ -143,9 +132,20 @@ extension SQLStorage {
             }
         }
         let after = try PageToken.decode(page.token, parts: 1)
+        guard let filter else {
+            // The listing every console and sync job pages through: a keyed read.
+            let limit = String(page.limit + 1)
+            let rows: [any SQLRow]
+            if let after {
+                rows = try await self.rows(.usersPageAfter, [poolID, after[0], limit]) { $0 }
+            } else {
+                rows = try await self.rows(.usersPage, [poolID, limit]) { $0 }
+            }
+            return try userPage(poolID: poolID, rows, limit: page.limit) { [$0.usernameKey] }
+        }
         return try await read { db in
             var q: SQLQueryString = "SELECT username_key, data FROM users WHERE pool_id = \(bind: poolID)"
-            if let filter { q.appendMatch("username_key", filter.match, filter.value) }
+            q.appendMatch("username_key", filter.match, filter.value)
             q.appendPage(after: after, orderedBy: ["username_key"])
             return try await self.userPage(poolID: poolID, db, q, limit: page.limit) { [$0.usernameKey] }
         }
@@ -157,7 +157,11 @@ extension SQLStorage {
     ) async throws -> Page<User> {
         var q = query
         q.appendInterpolation(unsafeRaw: " LIMIT \(limit + 1)")
-        let rows = try await db.raw(q).all()
+        return try userPage(poolID: poolID, try await db.raw(q).all(), limit: limit, key: key)
+    }
+
+    /// A page of users from the rows of a query asking for one more than `limit`.
+    private func userPage(poolID: String, _ rows: [any SQLRow], limit: Int, key: (User) -> [String]) throws -> Page<User> {
         var items: [User] = []
         items.reserveCapacity(min(rows.count, limit))
         // The row past the limit only tells that there is a next page: it is not decoded.

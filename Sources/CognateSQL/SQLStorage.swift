@@ -117,6 +117,13 @@ public final class SQLStorage: Storage {
         return try await engine.read(body)
     }
 
+    /// Runs a keyed read (see `KeyedRead`), timed as any read.
+    func rows<T: Sendable>(_ read: KeyedRead, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T) async throws -> [T] {
+        let started = ContinuousClock.now
+        defer { readTimer.record(duration: ContinuousClock.now - started) }
+        return try await engine.rows(read, keys, decode: decode)
+    }
+
     static func json<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }

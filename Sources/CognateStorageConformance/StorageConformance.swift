@@ -338,6 +338,18 @@ public enum StorageConformance {
         }
         let groups = try await s.listGroups(poolID: "us-east-1_Pool1", memberKey: "u1", PageRequest(limit: 1))
         try expect(groups.items.map(\.name) == ["admins"] && groups.nextToken != nil, "first page of u1's groups")
+        let rest = try await s.listGroups(poolID: "us-east-1_Pool1", memberKey: "u1", PageRequest(token: groups.nextToken, limit: 1))
+        try expect(rest.items.map(\.name) == ["readers"] && rest.nextToken == nil, "last page of u1's groups")
+        try await s.createUser(user("u3"))
+        let none = try await s.listGroups(poolID: "us-east-1_Pool1", memberKey: "u3", PageRequest(limit: 10))
+        try expect(none.items.isEmpty && none.nextToken == nil, "a user in no group has an empty list")
+        try await s.removeMember(poolID: "us-east-1_Pool1", groupName: "readers", usernameKey: "u1")
+        let past = try await s.listGroups(poolID: "us-east-1_Pool1", memberKey: "u1", PageRequest(token: groups.nextToken, limit: 10))
+        try expect(past.items.isEmpty && past.nextToken == nil, "a page past a member's last group is empty, not 'no such user'")
+        try await s.addMember(poolID: "us-east-1_Pool1", groupName: "readers", usernameKey: "u1")
+        try await expectError(.notFound, "groups of a missing user") {
+            _ = try await s.listGroups(poolID: "us-east-1_Pool1", memberKey: "ghost", PageRequest(limit: 10))
+        }
         let members = try await s.listMembers(poolID: "us-east-1_Pool1", groupName: "admins", PageRequest(limit: 10))
         try expect(members.items.map(\.username) == ["u1", "u2"], "admins' members")
         try await s.removeMember(poolID: "us-east-1_Pool1", groupName: "admins", usernameKey: "u2")
