@@ -284,8 +284,8 @@ let package = Package(
         .testTarget(
             name: "CognatePostgresTests",
             dependencies: [
-                "CognatePostgres", "CognateSQL", "CognateSQLite", "CognateStorage", "CognateStorageConformance", "CognitoModel",
-                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                "CognateCrypto", "CognatePostgres", "CognateServices", "CognateSQL", "CognateSQLite", "CognateStorage", "CognateStorageConformance",
+                "CognitoModel", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

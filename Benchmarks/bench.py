@@ -691,7 +691,8 @@ def postgres_report(args, sqlite, sqlite_meta, postgres, postgres_meta):
              "one node, and two nodes on one database with the load split evenly between them (rates added; latencies "
              "are the slower node's). CPU ms/req is Cognate's processes + PostgreSQL's. On a shared database each node "
              "caches pools, app clients and domains and checks them once per request against the database's change "
-             "count (one small query); users and refresh tokens are read from the database each time.", "",
+             "count (one small query); users and refresh tokens are read from the database each time, the reads by key "
+             "as statements each connection prepares once.", "",
              "- Startup to first answer: SQLite " + f"{sqlite_meta['startup_ms']:.0f} ms, "
              + ", ".join(f"{layout} {postgres_meta[layout]['startup_ms']:.0f} ms" for layout in layouts)
              + " (including the migrations on a fresh database). Seeding (AdminCreateUser + AdminSetUserPassword): SQLite "

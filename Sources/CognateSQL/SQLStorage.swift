@@ -102,12 +102,19 @@ public final class SQLStorage: Storage {
 
     /// Before a cached read: on a shared database, checks the entries against the cache epoch read after the
     /// request began (once per request, see `CacheValidation`).
-    func validateCache() async throws {
-        guard cache.shared else { return }
+    /// Answers the epoch (nil on a database one process owns).
+    @discardableResult
+    func validateCache() async throws -> Int64? {
+        guard cache.shared else { return nil }
         let read: () async throws -> Int64 = { try await self.engine.cacheEpoch() ?? 0 }
         let epoch: Int64
         if let validation = CacheValidation.current { epoch = try await validation.epoch(read) } else { epoch = try await read() }
         cache.validate(epoch: epoch)
+        return epoch
+    }
+
+    public func sharedChangeCount() async throws -> Int64? {
+        try await validateCache()
     }
 
     /// Runs a read. A read that fills a cache takes the cache's generation before calling this (see `FIFOCache`).

@@ -66,6 +66,11 @@ public protocol Storage: DomainStorage, ResourceServerStorage, OAuthCodeStorage,
     func ensureSigningKey(_ candidate: SigningKey) async throws -> SigningKey
     /// The pool's signing keys, newest first.
     func signingKeys(poolID: String) async throws -> [SigningKey]
+    /// On a database several nodes share, the count of changes to pools, app clients and domains as the
+    /// current request first read it: what a node checks what it keeps derived from a pool against (a
+    /// pool's parsed signing keys: a pool deleted and made again under its ID on another node has new
+    /// ones). Nil when one process owns the database, whose own writes are all it needs to know of.
+    func sharedChangeCount() async throws -> Int64?
 
     // MARK: Authentication sessions
     func createSession(_ session: AuthSession) async throws

@@ -151,6 +151,7 @@ public struct SealedStorage: Storage {
         try opened(try await inner.ensureSigningKey(try sealed(candidate)))
     }
     public func signingKeys(poolID: String) async throws -> [SigningKey] { try await inner.signingKeys(poolID: poolID).map(opened) }
+    public func sharedChangeCount() async throws -> Int64? { try await inner.sharedChangeCount() }
 
     // MARK: Sessions, refresh tokens, outbox, maintenance (nothing sealed)
 
