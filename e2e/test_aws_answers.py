@@ -196,9 +196,13 @@ def test_password_policy_texts(cognito, pools):
     # An administrator's temporary password "did not conform with password policy" ...
     assert refused(cognito.admin_create_user, UserPoolId=pool, Username="tom", TemporaryPassword="NoDigitsHere") == \
         ("InvalidPasswordException", "Password did not conform with password policy: Password must have numeric characters")
-    # ... a password set anywhere else "does not conform to policy".
+    # ... SignUp's "did not conform with policy" ...
     assert refused(cognito.sign_up, ClientId=cid, Username="tom", Password="NoDigitsHere") == \
-        ("InvalidPasswordException", "Password does not conform to policy: Password must have numeric characters")
+        ("InvalidPasswordException", "Password did not conform with policy: Password must have numeric characters")
+    # ... and a password set anywhere else "does not conform to policy".
+    cognito.admin_create_user(UserPoolId=pool, Username="tom", TemporaryPassword="Temp0rary", MessageAction="SUPPRESS")
+    assert refused(cognito.admin_set_user_password, UserPoolId=pool, Username="tom", Password="short1", Permanent=True) == \
+        ("InvalidPasswordException", "Password does not conform to policy: Password not long enough")
 
 
 def test_validation_errors_echo_values_that_are_not_secret(cognito, pools):

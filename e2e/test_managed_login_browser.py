@@ -431,7 +431,7 @@ def test_sign_up_confirm_and_forgot_password_on_the_pages(server, cognito, app_s
         shot(browser, "signup")
         fill(browser, username="sam", email="sam@example.com", password="weak")
         submit(browser)
-        assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").text.startswith("Password does not conform to policy")
+        assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").text.startswith("Password did not conform with policy")
         fill(browser, password=PASSWORD)
         submit(browser)
         assert browser.find_element(By.TAG_NAME, "h1").text == "Confirm your account"

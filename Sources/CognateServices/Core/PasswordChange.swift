@@ -9,7 +9,7 @@ struct PasswordChange {
 
     func credential(for password: String, pool: UserPool, user: User) throws(CognitoError) -> PasswordCredential {
         let policy = pool.settings.policies?.passwordPolicy
-        try PasswordRules(policy).check(password)
+        try PasswordRules(policy).check(password, setting: .change)
         let size = policy?.passwordHistorySize ?? 0
         if size > 0 {
             let recent = ([user.password].compactMap { $0 } + (user.passwordHistory ?? [])).prefix(size)

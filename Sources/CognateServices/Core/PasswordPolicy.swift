@@ -26,13 +26,30 @@ struct PasswordRules {
         temporaryPasswordValidityDays = p.temporaryPasswordValidityDays ?? 7
     }
 
-    /// Throws InvalidPasswordException naming the first rule the password breaks. AWS words it two ways: an
-    /// administrator's temporary password (AdminCreateUser) "did not conform with password policy", a password
-    /// set anywhere else "does not conform to policy".
-    func check(_ password: String, temporary: Bool = false) throws(CognitoError) {
+    /// Where a password is being set: AWS words its refusal differently in each (texts captured from AWS).
+    enum Setting {
+        /// SignUp: "Password did not conform with policy".
+        case signUp
+        /// An administrator's temporary password (AdminCreateUser): "Password did not conform with password policy".
+        case temporary
+        /// Every other place (ChangePassword, ConfirmForgotPassword, AdminSetUserPassword, NEW_PASSWORD_REQUIRED):
+        /// "Password does not conform to policy".
+        case change
+
+        var prefix: String {
+            switch self {
+            case .signUp: "Password did not conform with policy"
+            case .temporary: "Password did not conform with password policy"
+            case .change: "Password does not conform to policy"
+            }
+        }
+    }
+
+    /// Throws InvalidPasswordException naming the first rule the password breaks, in the words AWS uses where the
+    /// password is being set.
+    func check(_ password: String, setting: Setting) throws(CognitoError) {
         func fail(_ reason: String) -> CognitoError {
-            let prefix = temporary ? "Password did not conform with password policy" : "Password does not conform to policy"
-            return CognitoError(.invalidPasswordException, "\(prefix): \(reason)")
+            CognitoError(.invalidPasswordException, "\(setting.prefix): \(reason)")
         }
         if password.count < minimumLength { throw fail("Password not long enough") }
         if requireLowercase && !password.contains(where: { Alphabets.lower.contains($0) }) {

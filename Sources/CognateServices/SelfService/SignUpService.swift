@@ -93,7 +93,7 @@ struct SignUpService {
         guard let password = input.password else {
             throw Errors.invalidParameter("Password is required to sign up with a password.")
         }
-        try PasswordRules(pool.settings.policies?.passwordPolicy).check(password)
+        try PasswordRules(pool.settings.policies?.passwordPolicy).check(password, setting: .signUp)
         let attributes = input.userAttributes ?? []
         try AttributeRules(pool: pool).check(attributes, creating: true)
         try AttributePermissions(client: client).checkWrite(attributes.map(\.name))

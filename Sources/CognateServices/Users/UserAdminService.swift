@@ -163,7 +163,7 @@ struct UserAdminService {
             }
             try checkRecipients(existing.attribute)
             let password = input.temporaryPassword ?? rules.temporaryPassword(deps.random)
-            try rules.check(password, temporary: true)
+            try rules.check(password, setting: .temporary)
             let credential = PasswordHasher(random: deps.random).credential(for: password, poolID: pool.id, username: existing.username, at: now)
             let user = try await update(pool, existing) { user in
                 user.password = credential
@@ -178,7 +178,7 @@ struct UserAdminService {
         let (username, given) = try directory.newUser(name: input.username, sub: sub, attributes: attributes)
 
         let password = input.temporaryPassword ?? rules.temporaryPassword(deps.random)
-        try rules.check(password, temporary: true)
+        try rules.check(password, setting: .temporary)
         var user = User(
             poolID: pool.id, username: username, usernameKey: directory.usernameKey(username), sub: sub,
             attributes: [UserAttribute(name: "sub", value: sub)], status: .forceChangePassword, enabled: true,
