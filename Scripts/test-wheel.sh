@@ -34,8 +34,17 @@ mkdir "$chroot_dir$work/tests"
 cp python/tests/*.py python/tests/*.yaml python/tests/requirements.txt "$chroot_dir$work/tests/"
 chown -R 10001:10001 "$chroot_dir$work"
 user=(chroot --userspec=10001:10001 "$chroot_dir" "${clean[@]}" HOME=$work PIP_DISABLE_PIP_VERSION_CHECK=1)
+# A newcomer's first minute, timed: from a fresh virtual environment and `pip install` of the wheel to a passing
+# suite (the packages come from local files here; a newcomer's download time depends on their network).
+started=$(date +%s%N)
 "${user[@]}" python3 -m venv "$work/venv"
 "${user[@]}" "$work/venv/bin/pip" install --quiet --no-index --find-links "$work/wheels" \
     "$work/wheels/$(basename "$wheel")" -r "$work/tests/requirements.txt"
 "${user[@]}" sh -c "cd $work/tests && $work/venv/bin/python -m pytest -q -p no:cacheprovider -n 2 ."
+elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+echo "wheel: from a fresh virtual environment to a passing suite in $((elapsed_ms / 1000)).$(printf '%03d' $((elapsed_ms % 1000))) s"
+if [ "$elapsed_ms" -ge 60000 ]; then
+    echo "wheel: over the minute a newcomer is promised (pip install to a first passing test)" >&2
+    exit 1
+fi
 echo "wheel: $(basename "$wheel") passes the sample suite in a clean Debian root"
