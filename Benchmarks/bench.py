@@ -690,9 +690,10 @@ def postgres_report(args, sqlite, sqlite_meta, postgres, postgres_meta):
              "settings: each commit is flushed to disk before Cognate answers) over loopback TCP on the same two cores: "
              "one node, and two nodes on one database with the load split evenly between them (rates added; latencies "
              "are the slower node's). CPU ms/req is Cognate's processes + PostgreSQL's. On a shared database each node "
-             "caches pools, app clients and domains and checks them once per request against the database's change "
-             "count (one small query); users and refresh tokens are read from the database each time, the reads by key "
-             "as statements each connection prepares once.", "",
+             "caches pools, app clients and domains and checks them in every request against the database's change "
+             "count; users and refresh tokens are read from the database each time, by statements each connection "
+             "prepares once that bring the change count in the same round trip (a request without such a read checks "
+             "it in one small query).", "",
              "- Startup to first answer: SQLite " + f"{sqlite_meta['startup_ms']:.0f} ms, "
              + ", ".join(f"{layout} {postgres_meta[layout]['startup_ms']:.0f} ms" for layout in layouts)
              + " (including the migrations on a fresh database). Seeding (AdminCreateUser + AdminSetUserPassword): SQLite "

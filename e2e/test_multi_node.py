@@ -122,6 +122,12 @@ def test_a_pool_client_or_domain_cached_on_one_node_is_never_served_stale_after_
     b.delete_user_pool_client(UserPoolId=pool, ClientId=client)
     with pytest.raises(a.exceptions.ResourceNotFoundException):
         a.describe_user_pool_client(UserPoolId=pool, ClientId=client)
+    # A pool deleted on one node: the other, which holds it, does not answer for its users.
+    b.describe_user_pool(UserPoolId=pool)
+    a.delete_user_pool_domain(UserPoolId=pool, Domain=f"cached-{pool.split('_')[1].lower()}-7")
+    a.delete_user_pool(UserPoolId=pool)
+    with pytest.raises(b.exceptions.ResourceNotFoundException):
+        b.admin_get_user(UserPoolId=pool, Username="cached")
 
 
 def test_a_session_revoked_on_one_node_ends_on_the_other_at_once(cluster):

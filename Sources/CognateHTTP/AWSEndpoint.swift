@@ -72,10 +72,13 @@ struct AWSEndpoint {
     func bodyLimit(_ target: String?) -> Int {
         guard let target, target.hasSuffix("ManagedLoginBranding") else { return configuration.maxBodySize }
         switch try? Target.operation(from: target) {
-        case .createManagedLoginBranding?, .updateManagedLoginBranding?: return max(configuration.maxBodySize, 2 << 20)
+        case .createManagedLoginBranding?, .updateManagedLoginBranding?: return Self.largestBody(configuration)
         default: return configuration.maxBodySize
         }
     }
+
+    /// The largest body any operation takes.
+    static func largestBody(_ configuration: AppConfiguration) -> Int { max(configuration.maxBodySize, 2 << 20) }
 
     enum SignaturePolicy { case none, optional, required }
 

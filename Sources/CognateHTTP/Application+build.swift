@@ -17,7 +17,7 @@ public enum CognateApp {
         router.add(middleware: AWSErrorMiddleware())
         router.add(middleware: ServerFailureMiddleware(pages: pages, logger: dependencies.logger))
         router.add(middleware: RequestOriginMiddleware())
-        router.add(middleware: CacheValidationMiddleware())
+        router.add(middleware: CacheValidationMiddleware(bodyLimit: AWSEndpoint.largestBody(configuration)))
         let table = Services.operationTable(dependencies)
         let endpoint = AWSEndpoint(table: table, configuration: configuration)
         router.post("/") { request, context in try await endpoint.handle(request, context: context) }

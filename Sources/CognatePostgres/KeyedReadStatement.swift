@@ -29,7 +29,17 @@ protocol KeyedReadShape: SendableMetatype {
 enum KeyedReadShapes {
     /// Each read's statement name and its text with PostgreSQL's `$n`, made once.
     static let names = Dictionary(uniqueKeysWithValues: KeyedRead.allCases.map { ($0, "cognate.\($0)") })
-    static let texts = Dictionary(uniqueKeysWithValues: KeyedRead.allCases.map { ($0, $0.text { "$\($0)" }) })
+    static let texts = Dictionary(uniqueKeysWithValues: KeyedRead.allCases.map { ($0, withEpoch($0.text { "$\($0)" })) })
+
+    /// The select-list item that brings the cache epoch (an uncorrelated subquery: PostgreSQL reads it once).
+    static let epochSelection = "(\(CacheEpochQuery.sql)) AS \(KeyedRows<Int>.epochColumn), "
+
+    /// `text`, a SELECT, with the cache epoch as its first column.
+    static func withEpoch(_ text: String) -> String {
+        let select = "SELECT "
+        precondition(text.hasPrefix(select), "a keyed read is a SELECT: \(text)")
+        return select + epochSelection + text.dropFirst(select.count)
+    }
 
     /// The shape of each read.
     static func of(_ read: KeyedRead) -> any KeyedReadShape.Type {

@@ -195,26 +195,31 @@ public final class PostgresEngine: SQLEngine {
         }
     }
 
-    /// Each keyed read runs as a statement prepared once per connection (`KeyedReadStatement`).
+    public var epochSelection: String? { KeyedReadShapes.epochSelection }
+
+    /// Each keyed read runs as a statement prepared once per connection (`KeyedReadStatement`), which also
+    /// reads the cache epoch: a request's caches are checked in the round trip it makes anyway.
     public func rows<T: Sendable>(
         _ read: KeyedRead, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T
-    ) async throws -> [T] {
+    ) async throws -> KeyedRows<T> {
         precondition(keys.count == read.keyCount, "\(read) reads by \(read.keyCount) keys")
         return try await rows(KeyedReadShapes.of(read), keys, decode: decode)
     }
 
     private func rows<Shape: KeyedReadShape, T: Sendable>(
         _ shape: Shape.Type, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T
-    ) async throws -> [T] {
+    ) async throws -> KeyedRows<T> {
         let leased = Leased()
         let statement = KeyedReadStatement<Shape>(keys: keys)
         do {
             return try await withLease(leased) { connection in
-                var rows: [T] = []
+                var answer = KeyedRows<T>(rows: [], epoch: nil)
                 for try await row in try await connection.execute(statement, logger: self.logger) {
-                    rows.append(try decode(row.sql()))
+                    let row = row.sql()
+                    if answer.epoch == nil { answer.epoch = try row.decode(column: KeyedRows<T>.epochColumn, as: Int64.self) }
+                    answer.rows.append(try decode(row))
                 }
-                return rows
+                return answer
             }
         } catch {
             throw Self.translate(error, leased: leased.value)

@@ -79,3 +79,18 @@ public enum KeyedRead: Sendable, CaseIterable {
         return query
     }
 }
+
+/// A keyed read's answer: its rows, and on a shared database the cache epoch the same statement read
+/// (nil when it found no row, or one process owns the database).
+public struct KeyedRows<T: Sendable>: Sendable {
+    public var rows: [T]
+    public var epoch: Int64?
+
+    /// The column a row brings the cache epoch in (`SQLEngine.epochSelection`).
+    public static var epochColumn: String { "cognate_epoch" }
+
+    public init(rows: [T], epoch: Int64?) {
+        self.rows = rows
+        self.epoch = epoch
+    }
+}

@@ -77,6 +77,9 @@ final class RecordCache: Sendable {
         }
     }
 
+    /// The cache epoch the entries were last checked at (nil: never; on a shared database only).
+    var epoch: Int64? { state.withLock { $0.epoch } }
+
     /// A check with the cache epoch a read saw after its request began: a higher one than the entries'
     /// means another node wrote since they were read, and they are dropped.
     func validate(epoch observed: Int64) {

@@ -17,13 +17,20 @@ public protocol SQLEngine: Sendable {
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
     /// The rows `read` answers for `keys`, each through `decode`, read as `read` reads. An engine may run
-    /// it as a statement prepared once per connection; the default runs `KeyedRead.query`.
-    func rows<T: Sendable>(_ read: KeyedRead, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T) async throws -> [T]
+    /// it as a statement prepared once per connection; the default runs `KeyedRead.query`. On a shared
+    /// database the answer may bring the cache epoch, read in the same statement (when any row was found).
+    func rows<T: Sendable>(
+        _ read: KeyedRead, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T
+    ) async throws -> KeyedRows<T>
 
     /// On a shared database, the count of committed changes to the records every node caches (pools, app
     /// clients, domains): its cache epoch (nil: one process owns the database, and no count is kept). Read
     /// on a connection of its own, outside any transaction.
     func cacheEpoch() async throws -> Int64?
+
+    /// On a shared database, the select-list item (with its comma) by which a query brings the cache epoch
+    /// in the column `KeyedRows.epochColumn`; nil where no count is kept.
+    var epochSelection: String? { get }
 
     /// Inside a write's transaction that changes a cached record: advances the count and answers the new
     /// one. Writers of cached records take turns on the count, so counts are in commit order.
@@ -54,10 +61,12 @@ public struct Migration: Sendable {
 }
 
 extension SQLEngine {
+    public var epochSelection: String? { nil }
+
     public func rows<T: Sendable>(
         _ read: KeyedRead, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T
-    ) async throws -> [T] {
+    ) async throws -> KeyedRows<T> {
         let query = read.query(keys)
-        return try await self.read { db in try await db.raw(query).all().map(decode) }
+        return KeyedRows(rows: try await self.read { db in try await db.raw(query).all().map(decode) }, epoch: nil)
     }
 }

@@ -124,11 +124,11 @@ extension SQLStorage {
         if let filter, filter.field != .username {
             let column = Self.column(filter.field)
             let after = try PageToken.decode(page.token, parts: 2)
-            return try await read { db in
-                var q: SQLQueryString = "SELECT username_key, data FROM users WHERE pool_id = \(bind: poolID)"
-                q.appendMatch(column, filter.match, filter.value)
-                q.appendPage(after: after, orderedBy: [column, "username_key"])
-                return try await self.userPage(poolID: poolID, db, q, limit: page.limit) { [$0.filterValue(filter.field) ?? "", $0.usernameKey] }
+            var q = usersSelect(poolID: poolID)
+            q.appendMatch(column, filter.match, filter.value)
+            q.appendPage(after: after, orderedBy: [column, "username_key"])
+            return try userPage(poolID: poolID, try await rowsBringingEpoch(q, limit: page.limit), limit: page.limit) {
+                [$0.filterValue(filter.field) ?? "", $0.usernameKey]
             }
         }
         let after = try PageToken.decode(page.token, parts: 1)
@@ -143,21 +143,27 @@ extension SQLStorage {
             }
             return try userPage(poolID: poolID, rows, limit: page.limit) { [$0.usernameKey] }
         }
-        return try await read { db in
-            var q: SQLQueryString = "SELECT username_key, data FROM users WHERE pool_id = \(bind: poolID)"
-            q.appendMatch("username_key", filter.match, filter.value)
-            q.appendPage(after: after, orderedBy: ["username_key"])
-            return try await self.userPage(poolID: poolID, db, q, limit: page.limit) { [$0.usernameKey] }
-        }
+        var q = usersSelect(poolID: poolID)
+        q.appendMatch("username_key", filter.match, filter.value)
+        q.appendPage(after: after, orderedBy: ["username_key"])
+        return try userPage(poolID: poolID, try await rowsBringingEpoch(q, limit: page.limit), limit: page.limit) { [$0.usernameKey] }
     }
 
-    /// A page of users from rows of `username_key, data`: users in the cache are not decoded again.
-    private func userPage(
-        poolID: String, _ db: any SQLDatabase, _ query: SQLQueryString, limit: Int, key: (User) -> [String]
-    ) async throws -> Page<User> {
+    /// A filtered listing's query: `username_key, data`, and on a shared database the cache epoch.
+    private func usersSelect(poolID: String) -> SQLQueryString {
+        "SELECT \(unsafeRaw: engine.epochSelection ?? "")username_key, data FROM users WHERE pool_id = \(bind: poolID)"
+    }
+
+    /// The rows of a listing's query, one more than `limit`; the epoch they bring checks the caches (as a
+    /// keyed read's does).
+    private func rowsBringingEpoch(_ query: SQLQueryString, limit: Int) async throws -> [any SQLRow] {
         var q = query
         q.appendInterpolation(unsafeRaw: " LIMIT \(limit + 1)")
-        return try userPage(poolID: poolID, try await db.raw(q).all(), limit: limit, key: key)
+        let rows = try await read { [q] db in try await db.raw(q).all() }
+        if engine.epochSelection != nil, let first = rows.first {
+            try observe(epoch: try first.decode(column: KeyedRows<Int>.epochColumn, as: Int64.self))
+        }
+        return rows
     }
 
     /// A page of users from the rows of a query asking for one more than `limit`.

@@ -84,6 +84,7 @@ public final class SQLStorage: Storage {
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> T,
         committed: @escaping @Sendable (T) -> Void = { _ in }
     ) async throws -> T {
+        try await confirmCachedAnswers()
         let started = ContinuousClock.now
         defer { writeTimer.record(duration: ContinuousClock.now - started) }
         guard changingCachedRecords && cache.shared else { return try await engine.write(body, committed: committed) }
@@ -101,16 +102,32 @@ public final class SQLStorage: Storage {
     }
 
     /// Before a cached read: on a shared database, checks the entries against the cache epoch read after the
-    /// request began (once per request, see `CacheValidation`).
+    /// request began (once per request), or provisionally against the epoch they were last checked at, to be
+    /// confirmed by the request's later reads (see `CacheValidation`).
     /// Answers the epoch (nil on a database one process owns).
     @discardableResult
     func validateCache() async throws -> Int64? {
         guard cache.shared else { return nil }
-        let read: () async throws -> Int64 = { try await self.engine.cacheEpoch() ?? 0 }
+        let read: @Sendable () async throws -> Int64 = { [engine, cache] in
+            let epoch = try await engine.cacheEpoch() ?? 0
+            cache.validate(epoch: epoch)
+            return epoch
+        }
         let epoch: Int64
-        if let validation = CacheValidation.current { epoch = try await validation.epoch(read) } else { epoch = try await read() }
+        if let validation = CacheValidation.current {
+            epoch = try await validation.epoch(cached: cache.epoch, read)
+        } else {
+            epoch = try await read()
+        }
         cache.validate(epoch: epoch)
         return epoch
+    }
+
+    /// Before a write: a request's provisional cached answers are confirmed (or it is found stale, and
+    /// runs again) before it changes anything.
+    func confirmCachedAnswers() async throws {
+        guard cache.shared else { return }
+        try await CacheValidation.confirmCurrent()
     }
 
     public func sharedChangeCount() async throws -> Int64? {
@@ -125,10 +142,21 @@ public final class SQLStorage: Storage {
     }
 
     /// Runs a keyed read (see `KeyedRead`), timed as any read.
+    /// On a shared database the read brings the cache epoch: the caches are checked against it, and it
+    /// confirms (or finds stale) the request's provisional cached answers.
     func rows<T: Sendable>(_ read: KeyedRead, _ keys: [String], decode: @escaping @Sendable (any SQLRow) throws -> T) async throws -> [T] {
         let started = ContinuousClock.now
         defer { readTimer.record(duration: ContinuousClock.now - started) }
-        return try await engine.rows(read, keys, decode: decode)
+        let answer = try await engine.rows(read, keys, decode: decode)
+        if let epoch = answer.epoch { try observe(epoch: epoch) }
+        return answer.rows
+    }
+
+    /// A cache epoch a read brought: the caches are checked against it, and it confirms (or finds stale)
+    /// the request's provisional cached answers.
+    func observe(epoch: Int64) throws {
+        cache.validate(epoch: epoch)
+        try CacheValidation.current?.observe(epoch)
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

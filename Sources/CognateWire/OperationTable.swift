@@ -37,6 +37,9 @@ public struct OperationTable: Sendable {
             return WireResponse(status: 200, body: output)
         } catch let error as CognitoError {
             return .error(error)
+        } catch is any RequestRunsAgain {
+            // Not sent: the request runs again (see `RequestRunsAgain`).
+            return .error(CognitoError(.internalErrorException, "An internal error occurred (request \(context.requestID))."))
         } catch let error as any CognitoErrorConvertible where error.cognitoError != nil {
             logger.error("unavailable", metadata: ["error": "\(String(reflecting: error))", "requestID": "\(context.requestID)"])
             return .error(error.cognitoError!)

@@ -32,6 +32,9 @@ import Testing
             #expect(types == read.keyCount)
             for n in 1...read.keyCount { #expect(sql.contains("$\(n)")) }
             #expect(!sql.contains("$\(read.keyCount + 1)"))
+            // Each brings the cache epoch, so that a request's caches are checked in the same round trip.
+            #expect(sql.hasPrefix("SELECT (SELECT value FROM cache_epoch WHERE id = 1) AS cognate_epoch, SELECT") == false)
+            #expect(sql.hasPrefix("SELECT (SELECT value FROM cache_epoch WHERE id = 1) AS cognate_epoch, "))
         }
     }
 }

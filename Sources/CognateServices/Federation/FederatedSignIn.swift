@@ -195,6 +195,7 @@ public struct FederatedSignIn: Sendable {
 
     private func claims(code: String, verifier: String, nonce: String, provider: IdentityProvider) async throws -> ProviderAnswer {
         guard let web = deps.web else { throw ProviderFailure("Cognate cannot reach identity providers.") }
+        try await CallingOut.confirmCachedAnswers()
         let clientID = provider.details["client_id"] ?? ""
         let tokenRequest: WebRequest
         do {

@@ -51,6 +51,11 @@ struct SenderTriggers {
         } catch {
             return .failed("the event could not be encoded")
         }
+        do {
+            try await CallingOut.confirmCachedAnswers()
+        } catch {
+            return .failed(error.message)
+        }
         let invoker = deps.functions ?? UnavailableInvoker()
         switch await invoker.invoke(function: function, payload: payload, asynchronous: true) {
         case .returned:

@@ -55,6 +55,7 @@ struct Triggers {
         } catch {
             throw CognitoError(.internalErrorException, "The \(name.rawValue) event could not be encoded.")
         }
+        try await CallingOut.confirmCachedAnswers()
         let invoker = deps.functions ?? UnavailableInvoker()
         switch await invoker.invoke(function: function, payload: payload, asynchronous: false) {
         case .functionError(let message):
