@@ -207,3 +207,29 @@ def outbox(server, **params):
 
 def error_code(excinfo):
     return excinfo.value.response["Error"]["Code"]
+
+
+def refused(call, **kwargs):
+    """The error code and message of a call that must fail."""
+    from botocore.exceptions import ClientError
+    with pytest.raises(ClientError) as e:
+        call(**kwargs)
+    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
+
+
+@pytest.fixture
+def pools(cognito, request):
+    """Makes pools (`pools(**CreateUserPool arguments)`, named after the test's module); deleted afterwards."""
+    made = []
+    prefix = request.module.__name__.removeprefix("test_").replace("_", "-")[:20]
+
+    def make(**kwargs):
+        made.append(cognito.create_user_pool(PoolName=prefix + "-" + uuid.uuid4().hex[:6], **kwargs)["UserPool"]["Id"])
+        return made[-1]
+    yield make
+    for pool in made:
+        try:
+            cognito.delete_user_pool(UserPoolId=pool)
+        except cognito.exceptions.ResourceNotFoundException:
+            pass
+

@@ -2,32 +2,14 @@
 the behaviours and the exact codes and texts. Each test names the situation and asserts AWS's code and message."""
 import json
 import time
-import uuid
 
 import pytest
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
+from conftest import refused
 
 
 PASSWORD = "Str0ng-Passw0rd!"
-
-
-def refused(call, **kwargs):
-    with pytest.raises(ClientError) as e:
-        call(**kwargs)
-    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
-
-
-@pytest.fixture
-def pools(cognito):
-    made = []
-
-    def make(**kwargs):
-        made.append(cognito.create_user_pool(PoolName="answers-" + uuid.uuid4().hex[:6], **kwargs)["UserPool"]["Id"])
-        return made[-1]
-    yield make
-    for pool in made:
-        cognito.delete_user_pool(UserPoolId=pool)
 
 
 def app(cognito, pool, **kwargs):

@@ -4,33 +4,14 @@ import uuid
 
 import pyotp
 import pytest
-from botocore.exceptions import ClientError
 
-from conftest import outbox
+from conftest import outbox, refused
 
 PASSWORD = "Str0ng-Passw0rd!"
 
 
-def refused(call, **kwargs):
-    with pytest.raises(ClientError) as e:
-        call(**kwargs)
-    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
-
-
 def new_pool(cognito, **kwargs):
     return cognito.create_user_pool(PoolName="parity-" + uuid.uuid4().hex[:6], **kwargs)["UserPool"]["Id"]
-
-
-@pytest.fixture
-def pools(cognito):
-    made = []
-
-    def make(**kwargs):
-        made.append(new_pool(cognito, **kwargs))
-        return made[-1]
-    yield make
-    for pool in made:
-        cognito.delete_user_pool(UserPoolId=pool)
 
 
 # User pool schema ---------------------------------------------------------------------------------------

@@ -4,34 +4,15 @@ import json
 import os
 import re
 import subprocess
-import uuid
 
 import boto3
 import botocore
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from test_cli import AWS
 from test_managed_login_browser import app_site, browser  # noqa: F401 (fixtures)
-
-
-def refused(call, **kwargs):
-    with pytest.raises(ClientError) as e:
-        call(**kwargs)
-    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
-
-
-@pytest.fixture
-def pools(cognito):
-    made = []
-
-    def make(**kwargs):
-        made.append(cognito.create_user_pool(PoolName="sessions-" + uuid.uuid4().hex[:6], **kwargs)["UserPool"]["Id"])
-        return made[-1]
-    yield make
-    for pool in made:
-        cognito.delete_user_pool(UserPoolId=pool)
+from conftest import refused
 
 
 def test_a_pool_answers_aws_defaults_until_it_sets_its_own(cognito, pools):

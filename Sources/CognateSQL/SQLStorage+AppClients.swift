@@ -41,8 +41,10 @@ extension SQLStorage {
         try await Self.appClients.delete(
             poolID: poolID, key: clientID, in: self, cached: true,
             before: { db in
-                // The client's branding style goes with it.
+                // The client's branding style goes with it,
                 try await db.raw("DELETE FROM branding_styles WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)").run()
+                // and so does its risk configuration.
+                try await db.raw("DELETE FROM risk_configurations WHERE pool_id = \(bind: poolID) AND client_id = \(bind: clientID)").run()
             },
             committed: { self.cache.forgetClient(clientID) })
     }

@@ -17,6 +17,8 @@ public struct UserPool: Codable, Sendable, Equatable {
     public var customDomain: String?
     /// SetUserPoolSessionConfiguration's settings; nil until it is called (AWS's defaults apply).
     public var sessionConfiguration: PoolSessionConfiguration?
+    /// SetLogDeliveryConfiguration's destinations; nil until it is called (nothing is exported).
+    public var logDelivery: [LogConfigurationType]?
 
     public init(
         id: String, name: String, arn: String, creationDate: Date, lastModifiedDate: Date,

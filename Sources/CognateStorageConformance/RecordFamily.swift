@@ -15,6 +15,8 @@ public enum RecordFamily: String, CaseIterable, Sendable {
     case identityProviders
     case federationStates
     case userSessions
+    case riskConfigurations
+    case authEvents
 
     public var checks: [String: StorageConformance.Check] {
         switch self {
@@ -28,6 +30,8 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .identityProviders: StorageConformance.identityProviderChecks
         case .federationStates: StorageConformance.federationStateChecks
         case .userSessions: StorageConformance.userSessionChecks
+        case .riskConfigurations: StorageConformance.riskConfigurationChecks
+        case .authEvents: StorageConformance.authEventChecks
         }
     }
 
@@ -48,6 +52,8 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .identityProviders: ["identity_providers", "identity_provider_identifiers"]
         case .federationStates: ["federation_states"]
         case .userSessions: ["user_sessions"]
+        case .riskConfigurations: ["risk_configurations"]
+        case .authEvents: ["auth_events"]
         }
     }
 }

@@ -22,7 +22,31 @@ public enum SharedMigrations {
                 """),
             .portable("CREATE INDEX user_sessions_by_user ON user_sessions(pool_id, username_key)"),
             .portable("CREATE INDEX user_sessions_by_login_session ON user_sessions(login_session_hash)"),
-        ]
+        ],
+        // Threat protection: risk configurations (a pool's under client_id '') and users' auth events.
+        [
+            .portable(
+                """
+                CREATE TABLE risk_configurations (
+                    pool_id {key} NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                    client_id {key} NOT NULL,
+                    data {text} NOT NULL,
+                    PRIMARY KEY (pool_id, client_id)
+                )
+                """),
+            .portable(
+                """
+                CREATE TABLE auth_events (
+                    id {key} PRIMARY KEY NOT NULL,
+                    pool_id {key} NOT NULL,
+                    username_key {key} NOT NULL,
+                    created_at {time} NOT NULL,
+                    data {text} NOT NULL,
+                    FOREIGN KEY (pool_id, username_key) REFERENCES users(pool_id, username_key) ON DELETE CASCADE
+                )
+                """),
+            .portable("CREATE INDEX auth_events_by_user ON auth_events(pool_id, username_key, created_at, id)"),
+        ],
     ]
 
     /// The shared steps as `dialect`'s migrations, numbered from `last + 1`.

@@ -71,6 +71,9 @@ public enum Services {
         DerivedTokenService(deps).register(in: &table)
         SessionConfigurationService(deps).register(in: &table)
         UserSessionService(deps).register(in: &table)
+        RiskConfigurationService(deps).register(in: &table)
+        AuthEventService(deps).register(in: &table)
+        LogDeliveryService(deps).register(in: &table)
         return table
     }
 }

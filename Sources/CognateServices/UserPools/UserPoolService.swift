@@ -87,6 +87,7 @@ struct UserPoolService {
             throw Errors.invalidParameter("A user pool can have at most \(Self.maxCustomAttributes) custom attributes.")
         }
         if let config = input.lambdaConfig { try AWSARN.check(config) }
+        try ThreatProtectionMode.checkTier(input.userPoolAddOns, tier: input.userPoolTier ?? .essentials)
         var settings = UserPoolSettings()
         settings.usernameAttributes = input.usernameAttributes
         settings.aliasAttributes = input.aliasAttributes
@@ -116,6 +117,7 @@ struct UserPoolService {
         try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
             try await deps.storage.updateUserPool(id: input.userPoolId) { pool in
                 if let name = input.poolName { pool.name = name }
+                try ThreatProtectionMode.checkTier(input.userPoolAddOns, tier: input.userPoolTier ?? pool.settings.userPoolTier ?? .essentials)
                 Self.apply(input, to: &pool.settings, previousTier: pool.settings.userPoolTier)
                 if let tags = input.userPoolTags { pool.tags = tags }
                 pool.lastModifiedDate = deps.clock.now()

@@ -270,3 +270,25 @@ extension SealedStorage {
         try await inner.deleteBrandingStyle(poolID: poolID, brandingID: brandingID)
     }
 }
+
+extension SealedStorage {
+    public func putRiskConfiguration(_ configuration: RiskConfiguration) async throws { try await inner.putRiskConfiguration(configuration) }
+    public func riskConfiguration(poolID: String, clientID: String?) async throws -> RiskConfiguration {
+        try await inner.riskConfiguration(poolID: poolID, clientID: clientID)
+    }
+    public func deleteRiskConfiguration(poolID: String, clientID: String?) async throws {
+        try await inner.deleteRiskConfiguration(poolID: poolID, clientID: clientID)
+    }
+    public func appendAuthEvent(_ event: AuthEvent) async throws { try await inner.appendAuthEvent(event) }
+    public func authEvents(poolID: String, usernameKey: String, after: String?, limit: Int) async throws -> [AuthEvent] {
+        try await inner.authEvents(poolID: poolID, usernameKey: usernameKey, after: after, limit: limit)
+    }
+    public func authEvent(poolID: String, usernameKey: String, id: String) async throws -> AuthEvent {
+        try await inner.authEvent(poolID: poolID, usernameKey: usernameKey, id: id)
+    }
+    public func updateAuthEvent(
+        poolID: String, usernameKey: String, id: String, _ change: @escaping @Sendable (inout AuthEvent) throws -> Void
+    ) async throws -> AuthEvent {
+        try await inner.updateAuthEvent(poolID: poolID, usernameKey: usernameKey, id: id, change)
+    }
+}
