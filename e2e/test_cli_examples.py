@@ -50,6 +50,11 @@ ALLOWED = {
     # Real answers to InitiateAuth carry "ChallengeParameters": {} beside the tokens (boto3 output in public code shows it, as the
     # CLI's respond-to-auth-challenge example does); this one example leaves it out.
     ("InitiateAuth", "ChallengeParameters"): "the example omits the empty map real answers carry",
+    # The example's request came with city and country (AWS places addresses); this server runs without a geo-IP
+    # database, and reads a device from the User-Agent, which the example's event lacks.
+    ("AdminListUserAuthEvents", "AuthEvents[].EventContextData.City"): "no geo-IP database in this test",
+    ("AdminListUserAuthEvents", "AuthEvents[].EventContextData.Country"): "no geo-IP database in this test",
+    ("AdminListUserAuthEvents", "AuthEvents[].EventContextData.DeviceName"): "boto3's User-Agent names a device; the example's had none",
 }
 # Members the API gained after an example was captured (the example's dates are in its output).
 NEWER = {
@@ -424,12 +429,68 @@ def call(name, w):
                 Assets=[{"Category": "PAGE_FOOTER_BACKGROUND", "ColorMode": "DARK", "Extension": "PNG", "Bytes": LOGO}])
         finally:
             c.delete_managed_login_branding(UserPoolId=pool, ManagedLoginBrandingId=made["ManagedLoginBrandingId"])
+    if name in ("DescribeRiskConfiguration", "SetRiskConfiguration", "AdminListUserAuthEvents", "GetLogDeliveryConfiguration",
+                "SetLogDeliveryConfiguration"):
+        return threat_protection_call(name, w, suffix)
     if name == "VerifySoftwareToken":
         enable_totp(w)
         access = fresh_user(w, "vst-" + suffix)["AccessToken"]
         secret = c.associate_software_token(AccessToken=access)["SecretCode"]
         return c.verify_software_token(AccessToken=access, UserCode=pyotp.TOTP(secret).now())
     raise LookupError(name)
+
+
+def example_input(name):
+    """The JSON the example's command gives (its `Contents of …json` block)."""
+    path = os.path.join(EXAMPLES, re.sub(r"(?<!^)(?=[A-Z][a-z])", "-", name).lower() + ".rst")
+    lines = open(path).read().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("Contents of"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].strip().startswith("Output::"))
+    return json.loads("\n".join(line for line in lines[start + 1:end] if line.strip() and not line.startswith("For more")))
+
+
+def threat_protection_call(name, w, suffix):
+    """Threat protection's examples, in a pool of their own on the Plus plan with it enforced."""
+    c, server = w["cognito"], w["server"]
+    pool = c.create_user_pool(PoolName="examples-plus-" + suffix, UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"},
+                              AutoVerifiedAttributes=["email"], EmailConfiguration={
+                                  "EmailSendingAccount": "DEVELOPER", "From": "admin@example.com",
+                                  "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/admin@example.com"})["UserPool"]["Id"]
+    try:
+        cid = c.create_user_pool_client(UserPoolId=pool, ClientName="app",
+                                        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        config = example_input("SetRiskConfiguration")
+        config.update(UserPoolId=pool, ClientId=cid)
+        if name == "SetRiskConfiguration":
+            return c.set_risk_configuration(**config)
+        if name == "DescribeRiskConfiguration":  # the example's pool: no exceptions, configured for the pool
+            del config["ClientId"], config["RiskExceptionConfiguration"]
+            c.set_risk_configuration(**config)
+            return c.describe_risk_configuration(UserPoolId=pool)
+        notices = {"LogLevel": "ERROR", "EventSource": "userNotification",
+                   "CloudWatchLogsConfiguration": {"LogGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:cognito-exported"}}
+        if name == "SetLogDeliveryConfiguration":  # as the example's command: notices to a log group, activity to S3
+            return c.set_log_delivery_configuration(UserPoolId=pool, LogConfigurations=[notices, {
+                "LogLevel": "INFO", "EventSource": "userAuthEvents", "S3Configuration": {"BucketArn": "arn:aws:s3:::amzn-s3-demo-bucket1"}}])
+        if name == "GetLogDeliveryConfiguration":  # the example's pool: activity to Firehose, then notices
+            c.set_log_delivery_configuration(UserPoolId=pool, LogConfigurations=[{
+                "LogLevel": "INFO", "EventSource": "userAuthEvents",
+                "FirehoseConfiguration": {"StreamArn": "arn:aws:firehose:us-east-1:123456789012:deliverystream/my-test-deliverystream"}}, notices])
+            return c.get_log_delivery_configuration(UserPoolId=pool)
+        # AdminListUserAuthEvents: the example's newest event is a Medium-risk sign-in stepped up to MFA.
+        c.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OPTIONAL", EmailMfaConfiguration={"Message": "{####}", "Subject": "Code"})
+        c.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={"Actions": {
+            "MediumAction": {"Notify": False, "EventAction": "MFA_IF_CONFIGURED"}}})
+        c.admin_create_user(UserPoolId=pool, Username="diego", MessageAction="SUPPRESS", UserAttributes=[
+            {"Name": "email", "Value": "diego@example.com"}, {"Name": "email_verified", "Value": "true"}])
+        c.admin_set_user_password(UserPoolId=pool, Username="diego", Password=PASSWORD, Permanent=True)
+        sign_in = {"ClientId": cid, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "diego", "PASSWORD": PASSWORD}}
+        c.initiate_auth(**sign_in)
+        requests.post(server.url + "/_cognate/risk", json={"userPoolId": pool, "username": "diego", "riskLevel": "Medium"}, timeout=5)
+        assert c.initiate_auth(**sign_in)["ChallengeName"] == "EMAIL_OTP"
+        return c.admin_list_user_auth_events(UserPoolId=pool, Username="diego", MaxResults=1)
+    finally:
+        c.delete_user_pool(UserPoolId=pool)
 
 
 def requests_clock(w, seconds):

@@ -2,10 +2,13 @@
 configurations and users' auth events, as boto3 and the AWS CLI see them."""
 import json
 
+import jwt
 import pytest
+import requests
+from pycognito.aws_srp import AWSSRP
 
 from test_cli import aws, cli  # noqa: F401 (fixture)
-from conftest import refused
+from conftest import outbox, refused
 
 PLUS_ON = {"UserPoolTier": "PLUS", "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}}
 SES = "arn:aws:ses:us-east-1:123456789012:identity/security@example.com"
@@ -66,7 +69,8 @@ def test_risk_configuration_of_the_pool_and_a_client(cognito, pools):
         "RiskExceptionConfiguration": {"BlockedIPRangeList": ["192.0.2.0/24", "2001:db8::/32"], "SkippedIPRangeList": ["198.51.100.7/32"]},
     }
     answer = cognito.set_risk_configuration(UserPoolId=pool, **pool_level)["RiskConfiguration"]
-    assert answer["UserPoolId"] == pool and "ClientId" not in answer and "LastModifiedDate" in answer
+    # As AWS's captured answers: no LastModifiedDate.
+    assert answer["UserPoolId"] == pool and "ClientId" not in answer and "LastModifiedDate" not in answer
     assert {k: answer[k] for k in pool_level} == pool_level
     described = cognito.describe_risk_configuration(UserPoolId=pool)["RiskConfiguration"]
     assert {k: described[k] for k in pool_level} == pool_level
@@ -167,3 +171,216 @@ def test_log_delivery_configuration(cognito, pools):
     code, _ = refused(cognito.set_log_delivery_configuration, UserPoolId=plus, LogConfigurations=[notifications] * 3)
     assert code == "InvalidParameterException"
     assert cognito.get_log_delivery_configuration(UserPoolId=plus)["LogDeliveryConfiguration"]["LogConfigurations"] == []
+
+
+# Sign-ins under threat protection ------------------------------------------------------------------------
+
+PASSWORD = "Str0ng-Passw0rd!"
+
+
+def risky_pool(cognito, pools, mode="ENFORCED", **kwargs):
+    pool = pools(UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": mode}, **kwargs)
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+                                                               "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    return pool, client
+
+
+def make_user(cognito, pool, name="alice", password=PASSWORD, **attributes):
+    cognito.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()])
+    cognito.admin_set_user_password(UserPoolId=pool, Username=name, Password=password, Permanent=True)
+
+
+def sign_in(cognito, client, name="alice", password=PASSWORD):
+    return cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": name, "PASSWORD": password})
+
+
+def set_risk(server, pool, level, name="alice"):
+    answer = requests.post(server.url + "/_cognate/risk", json={"userPoolId": pool, "username": name, "riskLevel": level}, timeout=5)
+    assert answer.status_code == 200, answer.text
+
+
+def events(cognito, pool, name="alice", **kwargs):
+    return cognito.admin_list_user_auth_events(UserPoolId=pool, Username=name, **kwargs)["AuthEvents"]
+
+
+def test_sign_ins_are_recorded_newest_first_and_name_their_event_in_the_tokens(server, cognito, pools):
+    pool, client = risky_pool(cognito, pools, mode="AUDIT")
+    make_user(cognito, pool)
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        sign_in(cognito, client, password="Wr0ng-Passw0rd!")
+    tokens = sign_in(cognito, client)["AuthenticationResult"]
+    listed = events(cognito, pool)
+    assert [(e["EventType"], e["EventResponse"]) for e in listed] == [("SignIn", "Pass"), ("SignIn", "Fail")]
+    passed, failed = listed
+    assert passed["ChallengeResponses"] == [{"ChallengeName": "Password", "ChallengeResponse": "Success"}]
+    assert failed["ChallengeResponses"] == [{"ChallengeName": "Password", "ChallengeResponse": "Failure"}]
+    assert passed["EventRisk"] == {"RiskDecision": "NoRisk", "CompromisedCredentialsDetected": False}
+    assert passed["EventContextData"]["IpAddress"] == "127.0.0.1" and passed["EventContextData"]["DeviceName"]
+    claims = jwt.decode(tokens["AccessToken"], options={"verify_signature": False})
+    assert claims["event_id"] == passed["EventId"]
+    assert jwt.decode(tokens["IdToken"], options={"verify_signature": False})["event_id"] == passed["EventId"]
+    # SRP is evaluated too (pycognito drives it).
+    AWSSRP(username="alice", password=PASSWORD, pool_id=pool, client_id=client, client=cognito).authenticate_user()
+    assert len(events(cognito, pool)) == 3
+    # Paging: one at a time, newest first, with AWS's token form.
+    first = cognito.admin_list_user_auth_events(UserPoolId=pool, Username="alice", MaxResults=1)
+    assert first["AuthEvents"][0]["EventId"] == events(cognito, pool)[0]["EventId"]
+    assert first["NextToken"].startswith(first["AuthEvents"][0]["EventId"] + "#")
+    rest = cognito.admin_list_user_auth_events(UserPoolId=pool, Username="alice", MaxResults=5, NextToken=first["NextToken"])
+    assert [e["EventId"] for e in rest["AuthEvents"]] == [passed["EventId"], failed["EventId"]] and "NextToken" not in rest
+    code, _ = refused(cognito.admin_list_user_auth_events, UserPoolId=pool, Username="alice", NextToken="nothing#2024")
+    assert code == "InvalidParameterException"
+    # A pool with threat protection off records nothing, and its users' events cannot be listed.
+    plain = pools(UserPoolTier="PLUS")
+    plain_client = cognito.create_user_pool_client(UserPoolId=plain, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+    make_user(cognito, plain)
+    sign_in(cognito, plain_client["UserPoolClient"]["ClientId"])
+    code, _ = refused(cognito.admin_list_user_auth_events, UserPoolId=plain, Username="alice")
+    assert code == "UserPoolAddOnNotEnabledException"
+    # Turned on later, the pool shows no events from the time it was off.
+    cognito.update_user_pool(UserPoolId=plain, UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "AUDIT"})
+    assert events(cognito, plain) == []
+
+
+def test_audit_records_risk_and_changes_nothing(server, cognito, pools):
+    pool, client = risky_pool(cognito, pools, mode="AUDIT")
+    cognito.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={"Actions": {
+        "HighAction": {"Notify": False, "EventAction": "BLOCK"}}},
+        RiskExceptionConfiguration={"BlockedIPRangeList": ["127.0.0.0/8"]})
+    make_user(cognito, pool)
+    set_risk(server, pool, "High")
+    assert "AuthenticationResult" in sign_in(cognito, client)
+    assert events(cognito, pool)[0]["EventRisk"] == {"RiskDecision": "NoRisk", "RiskLevel": "High", "CompromisedCredentialsDetected": False}
+
+
+@pytest.mark.parametrize("action, expect", [
+    ("BLOCK", "blocked"), ("NO_ACTION", "tokens"), ("MFA_IF_CONFIGURED", "tokens"), ("MFA_REQUIRED", "blocked")])
+def test_enforced_actions_for_a_user_without_a_second_factor(server, cognito, pools, action, expect):
+    pool, client = risky_pool(cognito, pools)
+    cognito.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={"Actions": {
+        "MediumAction": {"Notify": False, "EventAction": action}}})
+    make_user(cognito, pool)
+    set_risk(server, pool, "Medium")
+    if expect == "blocked":
+        assert refused(sign_in, cognito=cognito, client=client) == (
+            "NotAuthorizedException", "Unable to login because of security reasons.")
+        assert events(cognito, pool)[0]["EventRisk"]["RiskDecision"] == "Block"
+    else:
+        assert "AuthenticationResult" in sign_in(cognito, client)
+    # The risk was for one sign-in: the next one is judged by the model (same address and device: no risk).
+    assert "AuthenticationResult" in sign_in(cognito, client)
+
+
+def test_step_up_to_a_second_factor(server, cognito, pools):
+    pool, client = risky_pool(cognito, pools, AutoVerifiedAttributes=["email"], EmailConfiguration={
+        "EmailSendingAccount": "DEVELOPER", "SourceArn": SES, "From": "security@example.com"})
+    cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OPTIONAL",
+                                     EmailMfaConfiguration={"Message": "Code {####}", "Subject": "Code"})
+    cognito.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={"Actions": {
+        "HighAction": {"Notify": False, "EventAction": "MFA_REQUIRED"}}})
+    make_user(cognito, pool, email="alice@example.com", email_verified="true")
+    set_risk(server, pool, "High")
+    challenge = sign_in(cognito, client)
+    assert challenge["ChallengeName"] == "EMAIL_OTP"
+    event = events(cognito, pool)[0]
+    assert (event["EventResponse"], event["EventRisk"]["RiskDecision"], event["EventRisk"]["RiskLevel"]) == (
+        "InProgress", "AccountTakeover", "High")
+    code = outbox(server, poolId=pool)[-1]["code"]
+    done = cognito.respond_to_auth_challenge(ClientId=client, ChallengeName="EMAIL_OTP", Session=challenge["Session"],
+                                             ChallengeResponses={"USERNAME": "alice", "EMAIL_OTP_CODE": code})
+    assert "AuthenticationResult" in done
+    event = events(cognito, pool)[0]
+    assert event["EventResponse"] == "Pass"
+    assert event["ChallengeResponses"] == [{"ChallengeName": "Password", "ChallengeResponse": "Success"},
+                                           {"ChallengeName": "Mfa", "ChallengeResponse": "Success"}]
+    claims = jwt.decode(done["AuthenticationResult"]["AccessToken"], options={"verify_signature": False})
+    assert claims["event_id"] == event["EventId"]
+
+
+def test_ip_lists_apply_in_enforced_mode(server, cognito, pools):
+    pool, client = risky_pool(cognito, pools)
+    make_user(cognito, pool)
+    tokens = sign_in(cognito, client)["AuthenticationResult"]
+    cognito.set_risk_configuration(UserPoolId=pool, RiskExceptionConfiguration={"BlockedIPRangeList": ["127.0.0.0/8", "::1/128"]})
+    assert refused(sign_in, cognito=cognito, client=client) == ("NotAuthorizedException", "Request not allowed due to security reasons.")
+    assert events(cognito, pool)[0]["EventRisk"]["RiskDecision"] == "Block"
+    # Token refresh is not affected.
+    refreshed = cognito.initiate_auth(ClientId=client, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
+    assert "AccessToken" in refreshed["AuthenticationResult"]
+    # An always-allow address skips adaptive authentication.
+    cognito.set_risk_configuration(UserPoolId=pool, RiskExceptionConfiguration={"SkippedIPRangeList": ["127.0.0.1/32"]},
+                                   AccountTakeoverRiskConfiguration={"Actions": {"HighAction": {"Notify": False, "EventAction": "BLOCK"}}})
+    set_risk(server, pool, "High")
+    assert "AuthenticationResult" in sign_in(cognito, client)
+    assert "RiskLevel" not in events(cognito, pool)[0]["EventRisk"]
+
+
+def test_a_compromised_password_is_blocked_and_the_user_must_reset(server, cognito, pools):
+    pool, client = risky_pool(cognito, pools)
+    cognito.update_user_pool(UserPoolId=pool, UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"},
+                             Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": False, "RequireLowercase": False,
+                                                          "RequireNumbers": False, "RequireSymbols": False}})
+    cognito.set_risk_configuration(UserPoolId=pool, CompromisedCredentialsRiskConfiguration={
+        "EventFilter": ["SIGN_IN"], "Actions": {"EventAction": "BLOCK"}})
+    make_user(cognito, pool, password="password1")
+    # SRP never shows the password: it is not checked.
+    AWSSRP(username="alice", password="password1", pool_id=pool, client_id=client, client=cognito).authenticate_user()
+    code, _ = refused(sign_in, cognito=cognito, client=client, password="password1")
+    assert code == "PasswordResetRequiredException"
+    assert cognito.admin_get_user(UserPoolId=pool, Username="alice")["UserStatus"] == "RESET_REQUIRED"
+    event = events(cognito, pool)[0]
+    assert event["EventRisk"] == {"RiskDecision": "Block", "CompromisedCredentialsDetected": True}
+    # A strong password is not in the list.
+    make_user(cognito, pool, name="bob")
+    assert "AuthenticationResult" in sign_in(cognito, client, name="bob")
+    assert events(cognito, pool, name="bob")[0]["EventRisk"]["CompromisedCredentialsDetected"] is False
+
+
+def test_feedback_marks_the_event_and_the_address(server, cognito, pools):
+    pool, client = risky_pool(cognito, pools, mode="AUDIT")
+    make_user(cognito, pool)
+    sign_in(cognito, client)
+    sign_in(cognito, client)
+    latest = events(cognito, pool)[0]
+    assert "RiskLevel" not in latest["EventRisk"]
+    cognito.admin_update_auth_event_feedback(UserPoolId=pool, Username="alice", EventId=latest["EventId"], FeedbackValue="Invalid")
+    marked = events(cognito, pool)[0]
+    assert marked["EventFeedback"]["FeedbackValue"] == "Invalid" and marked["EventFeedback"]["Provider"] == "Admin"
+    # The address an Invalid sign-in came from makes the next one High.
+    sign_in(cognito, client)
+    assert events(cognito, pool)[0]["EventRisk"]["RiskLevel"] == "High"
+    code, message = refused(cognito.admin_update_auth_event_feedback, UserPoolId=pool, Username="alice", EventId="unknown-event",
+                            FeedbackValue="Valid")
+    assert (code, message) == ("ResourceNotFoundException", "Auth event not found.")
+    # Without the email's token, the user's own operation is refused.
+    code, _ = refused(cognito.update_auth_event_feedback, UserPoolId=pool, Username="alice", EventId=latest["EventId"],
+                      FeedbackToken="made-up", FeedbackValue="Valid")
+    assert code == "NotAuthorizedException"
+    # The events go with the user.
+    cognito.admin_delete_user(UserPoolId=pool, Username="alice")
+    make_user(cognito, pool)
+    assert events(cognito, pool) == []
+
+
+def test_events_with_the_aws_cli(server, cli, cognito, pools):
+    pool, client = risky_pool(cognito, pools, mode="AUDIT")
+    make_user(cognito, pool)
+    sign_in(cognito, client)
+    listed = cli_json(server, "admin-list-user-auth-events", "--user-pool-id", pool, "--username", "alice", "--max-results", "1")
+    event = listed["AuthEvents"][0]
+    assert event["EventType"] == "SignIn" and event["EventResponse"] == "Pass"
+    cli_json(server, "admin-update-auth-event-feedback", "--user-pool-id", pool, "--username", "alice", "--event-id", event["EventId"],
+             "--feedback-value", "Valid")
+    assert events(cognito, pool)[0]["EventFeedback"]["FeedbackValue"] == "Valid"
+
+
+def test_the_risk_endpoint_refuses_what_it_cannot_set(server, cognito, pools):
+    pool, _ = risky_pool(cognito, pools)
+    make_user(cognito, pool)
+    assert requests.post(server.url + "/_cognate/risk", json={"userPoolId": pool, "username": "alice", "riskLevel": "Extreme"},
+                         timeout=5).status_code == 400
+    assert requests.post(server.url + "/_cognate/risk", json={"userPoolId": pool, "username": "nobody", "riskLevel": "High"},
+                         timeout=5).status_code == 404
+    assert requests.post(server.url + "/_cognate/risk", data="{", timeout=5).status_code == 400

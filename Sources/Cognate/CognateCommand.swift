@@ -96,6 +96,12 @@ struct CognateCommand: AsyncParsableCommand {
 
     @Option(
         help:
+            "A file of passwords, or of their SHA-1 hashes in hex (one per line, HASH:count as breach corpora publish them), that threat protection treats as compromised, besides the built-in list of common passwords. COGNATE_COMPROMISED_PASSWORDS."
+    )
+    var compromisedPasswords: String?
+
+    @Option(
+        help:
             "Who may read GET /metrics: open (anyone who reaches the port), signed (SigV4 by one of --credentials' keys) or off. Default: signed with --credentials, else open on loopback and off beyond it. COGNATE_METRICS."
     )
     var metrics: String?

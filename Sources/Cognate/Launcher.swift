@@ -81,6 +81,13 @@ struct Launcher {
                 inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
             awsFormIssuer: settings.awsIssuer, socialIssuers: try settings.parsedSocialIssuers())
         configuration.providerURLs = ProviderURLPolicy(allowsLocal: settings.allowLocalProviders)
+        if let path = settings.compromisedPasswords {
+            do {
+                configuration.compromisedPasswords = try CompromisedPasswords.loading(path)
+            } catch {
+                throw StartFailure("cannot read the compromised-password list \(path): \(Self.reason(error))")
+            }
+        }
         return ServiceDependencies(
             storage: sealed,
             clock: settings.testEndpoints ? OffsetClock() : SystemClock(),

@@ -39,6 +39,8 @@ struct Settings: Sendable {
     var allowLocalProviders = false
     /// A geo-IP database in the MaxMind DB format, to place sessions' addresses.
     var geoipDatabase: String?
+    /// A file of passwords or SHA-1 hashes threat protection treats as compromised, besides the built-in list.
+    var compromisedPasswords: String?
     /// The secrets key itself (`COGNATE_SECRETS_KEY`), when no `secretsKeyFile` names one. Not an option:
     /// a key on the command line shows in every process listing.
     var secretsKey: String?
@@ -162,6 +164,7 @@ struct Settings: Sendable {
         s.metrics = try string("metrics", command.metrics)
         s.allowLocalProviders = try bool("allowLocalProviders", command.allowLocalProviders) ?? s.allowLocalProviders
         s.geoipDatabase = try string("geoipDatabase", command.geoipDatabase)
+        s.compromisedPasswords = try string("compromisedPasswords", command.compromisedPasswords)
         s.secretsKey = try string("secretsKey", nil)
         s.accessKeyId = try string("accessKeyId", nil)
         s.secretAccessKey = try string("secretAccessKey", nil)

@@ -1,5 +1,6 @@
 import CognateServices
 import CognateStorage
+import CognitoModel
 import Foundation
 import Hummingbird
 
@@ -38,6 +39,23 @@ struct TestSupportEndpoints {
                 try await reset.run()
                 return try Self.json(["status": "reset"])
             }
+        }
+        router.post("/_cognate/risk") { request, _ -> Response in
+            let (body, refused) = await refusal(request)
+            if let refused { return refused }
+            let change: RiskChange
+            do {
+                change = try JSONDecoder().decode(RiskChange.self, from: Data(body.readableBytesView))
+            } catch {
+                throw HTTPError(.badRequest, message: "The risk endpoint takes a JSON object with userPoolId, username and riskLevel.")
+            }
+            do {
+                try await NextSignInRisk(storage: storage).set(poolID: change.userPoolId, username: change.username, level: change.riskLevel)
+            } catch let error as CognitoError {
+                let status: HTTPResponse.Status = error.code == .invalidParameterException ? .badRequest : .notFound
+                throw HTTPError(status, message: error.message)
+            }
+            return try Self.json(["userPoolId": change.userPoolId, "username": change.username, "riskLevel": change.riskLevel ?? "model"])
         }
         if let clock {
             router.get("/_cognate/clock") { request, _ -> Response in
@@ -136,4 +154,11 @@ struct ClockState: Encodable {
         now = clock.now().timeIntervalSince1970
         offsetSeconds = clock.offset
     }
+}
+
+/// `POST /_cognate/risk`: the risk of a user's next evaluated sign-in (Low, Medium or High; null: the model's).
+struct RiskChange: Decodable {
+    var userPoolId: String
+    var username: String
+    var riskLevel: String?
 }

@@ -41,20 +41,23 @@ extension SQLStorage {
         let data = try Self.json(event)
         let created = event.createdAt.timeIntervalSince1970
         let oldest = event.createdAt.addingTimeInterval(-AuthEvent.retention).timeIntervalSince1970
+        let (pool, user) = (event.poolID, event.usernameKey)
         try await transaction { db in
             // The events past the newest retained ones (the new one counted), and those too old, go first.
             try await db.raw(
                 """
-                DELETE FROM auth_events WHERE pool_id = \(bind: event.poolID) AND username_key = \(bind: event.usernameKey)
+                DELETE FROM auth_events WHERE pool_id = \(bind: pool) AND username_key = \(bind: user)
                 AND (created_at < \(bind: oldest) OR id IN (
-                    SELECT id FROM auth_events WHERE pool_id = \(bind: event.poolID) AND username_key = \(bind: event.usernameKey)
-                    ORDER BY created_at DESC, id DESC LIMIT 1000000000 OFFSET \(unsafeRaw: String(AuthEvent.retainedPerUser - 1))))
+                    SELECT id FROM auth_events WHERE pool_id = \(bind: pool) AND username_key = \(bind: user)
+                    ORDER BY seq DESC, id DESC LIMIT 1000000000 OFFSET \(unsafeRaw: String(AuthEvent.retainedPerUser - 1))))
                 """
             ).run()
             try await db.raw(
                 """
-                INSERT INTO auth_events (id, pool_id, username_key, created_at, data)
-                VALUES (\(bind: event.id), \(bind: event.poolID), \(bind: event.usernameKey), \(bind: created), \(bind: data))
+                INSERT INTO auth_events (id, pool_id, username_key, seq, created_at, data)
+                VALUES (\(bind: event.id), \(bind: pool), \(bind: user),
+                        (SELECT COALESCE(MAX(seq), 0) + 1 FROM auth_events WHERE pool_id = \(bind: pool) AND username_key = \(bind: user)),
+                        \(bind: created), \(bind: data))
                 """
             ).run()
         }
@@ -65,21 +68,21 @@ extension SQLStorage {
             var query: SQLQueryString = "SELECT data FROM auth_events WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)"
             if let after {
                 guard
-                    let created = try await db.raw(
+                    let seq = try await db.raw(
                         """
-                        SELECT created_at FROM auth_events WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey) AND id = \(bind: after)
+                        SELECT seq FROM auth_events WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey) AND id = \(bind: after)
                         """
-                    ).first(decodingColumn: "created_at", as: Double.self)
+                    ).first(decodingColumn: "seq", as: Int64.self)
                 else { throw StorageError.invalidPageToken }
-                query.appendInterpolation(unsafeRaw: " AND (created_at < ")
-                query.appendInterpolation(bind: created)
-                query.appendInterpolation(unsafeRaw: " OR (created_at = ")
-                query.appendInterpolation(bind: created)
+                query.appendInterpolation(unsafeRaw: " AND (seq < ")
+                query.appendInterpolation(bind: seq)
+                query.appendInterpolation(unsafeRaw: " OR (seq = ")
+                query.appendInterpolation(bind: seq)
                 query.appendInterpolation(unsafeRaw: " AND id < ")
                 query.appendInterpolation(bind: after)
                 query.appendInterpolation(unsafeRaw: "))")
             }
-            query.appendInterpolation(unsafeRaw: " ORDER BY created_at DESC, id DESC LIMIT \(max(0, limit))")
+            query.appendInterpolation(unsafeRaw: " ORDER BY seq DESC, id DESC LIMIT \(max(0, limit))")
             return try await db.raw(query).all(decodingColumn: "data", as: String.self).map { try Self.record(AuthEvent.self, $0) }
         }
     }

@@ -46,7 +46,8 @@ public struct AuthEvent: Codable, Sendable, Equatable {
     public static let retention: TimeInterval = 2 * 366 * 24 * 3600
 }
 
-/// Users' authentication events, newest first. A deleted user or pool takes theirs along.
+/// Users' authentication events, newest first: in the order they were recorded, whatever their times say.
+/// A deleted user or pool takes theirs along.
 public protocol AuthEventStorage: Sendable {
     /// Stores the event, and removes the user's events beyond the newest `AuthEvent.retainedPerUser` and
     /// those older than `AuthEvent.retention` before the new one.

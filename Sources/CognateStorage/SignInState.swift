@@ -25,6 +25,8 @@ public struct SignInState: Codable, Sendable, Equatable {
     public var softwareTokenVerified: Bool?
     /// WEB_AUTHN: the challenge the passkey must sign (base64url).
     public var webAuthnChallenge: String?
+    /// The auth event threat protection records for this sign-in, which the later steps complete.
+    public var authEventID: String?
     /// CUSTOM_AUTH's rounds and the step in progress; present exactly in a custom sign-in.
     public var custom: CustomSignIn?
 

@@ -28,6 +28,9 @@ public struct User: Codable, Sendable, Equatable {
     public var failedSignIns: Int?
     /// When the last failed sign-in happened.
     public var lastFailedSignIn: Date?
+    /// The risk threat protection gives this user's next evaluated sign-in, set through the test endpoint
+    /// (`POST /_cognate/risk`); used up by that sign-in.
+    public var nextSignInRisk: RiskLevelType?
     /// Codes sent to the user and not yet used, by purpose (`signup`, `forgot-password`, `verify:email`, …).
     public var codes: [String: PendingCode]?
     /// Multi-factor settings; absent until the user or an administrator sets any.

@@ -24,6 +24,7 @@ import Testing
         user.passwordHistory = [PasswordCredential(saltHex: "0f", verifier: Data([1, 2]), setAt: date.addingTimeInterval(-5))]
         user.failedSignIns = -3
         user.lastFailedSignIn = date.addingTimeInterval(4)
+        user.nextSignInRisk = .medium
         user.codes = [
             "signup": PendingCode(hash: "h1", expiresAt: date.addingTimeInterval(5), attribute: "email", failedAttempts: 2),
             "forgot-password": PendingCode(hash: "h2", expiresAt: date.addingTimeInterval(6), attribute: "phone_number", failedAttempts: 0),
@@ -91,12 +92,15 @@ import Testing
 
     @Test func olderRecordsAreReadWithoutTheNewerFields() throws {
         var user = Self.fullUser()
+        user.nextSignInRisk = nil
+        // A format 3 record is the format 4 layout without the last field (an absent optional is one byte).
+        let formatThree = [3] + user.recordBytes.dropFirst().dropLast()
+        #expect(try User(recordBytes: formatThree) == user)
         user.linkedIdentities = nil
-        // A format 2 record is the format 3 layout without the last field (an absent optional is one byte).
-        let formatTwo = [2] + user.recordBytes.dropFirst().dropLast()
+        let formatTwo = [2] + user.recordBytes.dropFirst().dropLast(2)
         #expect(try User(recordBytes: formatTwo) == user)
         user.codeThrottle = nil
-        let formatOne = [1] + user.recordBytes.dropFirst().dropLast(2)
+        let formatOne = [1] + user.recordBytes.dropFirst().dropLast(3)
         #expect(try User(recordBytes: formatOne) == user)
     }
 

@@ -23,7 +23,8 @@ public enum SharedMigrations {
             .portable("CREATE INDEX user_sessions_by_user ON user_sessions(pool_id, username_key)"),
             .portable("CREATE INDEX user_sessions_by_login_session ON user_sessions(login_session_hash)"),
         ],
-        // Threat protection: risk configurations (a pool's under client_id '') and users' auth events.
+        // Threat protection: risk configurations (a pool's under client_id '') and users' auth events (seq: the
+        // order a user's events were recorded in, which times alone do not give when a clock stands still).
         [
             .portable(
                 """
@@ -40,12 +41,13 @@ public enum SharedMigrations {
                     id {key} PRIMARY KEY NOT NULL,
                     pool_id {key} NOT NULL,
                     username_key {key} NOT NULL,
+                    seq {integer} NOT NULL,
                     created_at {time} NOT NULL,
                     data {text} NOT NULL,
                     FOREIGN KEY (pool_id, username_key) REFERENCES users(pool_id, username_key) ON DELETE CASCADE
                 )
                 """),
-            .portable("CREATE INDEX auth_events_by_user ON auth_events(pool_id, username_key, created_at, id)"),
+            .portable("CREATE INDEX auth_events_by_user ON auth_events(pool_id, username_key, seq, id)"),
         ],
     ]
 

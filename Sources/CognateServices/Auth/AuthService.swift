@@ -90,9 +90,7 @@ struct AuthService {
         switch flow {
         case .userPasswordAuth, .adminUserPasswordAuth, .adminNoSrpAuth:
             let user = try await begin(flow, params, pool: pool, client: client, metadata: metadata, needs: ["PASSWORD"])
-            let password = params["PASSWORD"] ?? ""
-            try await users.checkPassword(password, user: user, pool: pool, client: client)
-            return try await afterPassword(user: user, pool: pool, client: client, deviceKey: params["DEVICE_KEY"])
+            return try await passwordSignIn(params["PASSWORD"] ?? "", user: user, pool: pool, client: client, deviceKey: params["DEVICE_KEY"])
         case .userSrpAuth:
             let user = try await begin(flow, params, pool: pool, client: client, metadata: metadata, needs: ["SRP_A"])
             let srpA = params["SRP_A"] ?? ""
@@ -144,6 +142,15 @@ struct AuthService {
             throw Errors.invalidParameter("Missing required parameter \(name)")
         }
         return value
+    }
+
+    /// A sign-in with a plain password (the API's password flows, USER_AUTH's PASSWORD, the managed login):
+    /// the password checked and what follows it, under the pool's threat protection.
+    func passwordSignIn(_ password: String, user: User, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> AuthOutcome {
+        try await ThreatProtection(deps: deps).signIn(
+            user: user, pool: pool, client: client, password: password,
+            check: { try await users.checkPassword(password, user: user, pool: pool, client: client) },
+            then: { try await afterPassword(user: user, pool: pool, client: client, deviceKey: deviceKey) })
     }
 
     /// After a verified password: a new password if the current one is temporary, then device SRP for a
@@ -288,6 +295,9 @@ struct AuthService {
         let user = try await users.find(username, pool: pool, client: client)
         guard user.usernameKey == stored.usernameKey else { throw SessionStore.expired }
         if !SignInPolicy.hidesExistence(client) { guard user.enabled else { throw SignInPolicy.disabled } }
-        return try await responder.answer(ChallengeStep(request: request, session: stored, user: user, auth: self))
+        let step = ChallengeStep(request: request, session: stored, user: user, auth: self)
+        return try await ThreatProtection(deps: deps).continueSignIn(
+            eventID: stored.state.authEventID, challenge: challenge, user: user, pool: pool
+        ) { try await responder.answer(step) }
     }
 }

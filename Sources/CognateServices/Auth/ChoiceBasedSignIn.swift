@@ -132,8 +132,7 @@ struct ChoiceBasedSignIn {
                 let session = try await sessions.create(challenge: .password, user: user, pool: pool, client: client)
                 return AuthOutcome(challengeName: .password, session: session, parameters: [:])
             }
-            try await SignInPolicy(deps: deps).checkPassword(password, user: user, pool: pool, client: client)
-            return try await auth.afterPassword(user: user, pool: pool, client: client, deviceKey: deviceKey)
+            return try await auth.passwordSignIn(password, user: user, pool: pool, client: client, deviceKey: deviceKey)
         case .passwordSrp:
             guard let srpA = params["SRP_A"], !srpA.isEmpty else {
                 let session = try await sessions.create(challenge: .passwordSrp, user: user, pool: pool, client: client)

@@ -33,10 +33,13 @@ struct MfaChallenges {
     /// The challenge after a verified password, or nil when the user gets their tokens.
     func challenge(user: User, pool: UserPool, client: AppClient, carrying carried: SignInState = SignInState()) async throws -> AuthOutcome? {
         let mode = pool.settings.mfaConfiguration ?? .off
-        guard mode != .off else { return nil }
+        // Threat protection's step-up (MFA_IF_CONFIGURED, MFA_REQUIRED) asks for a second factor whatever the
+        // pool's setting, where the user has one or can receive a code.
+        let stepUp = AuthEventTrail.current?.stepUp
+        guard mode != .off || stepUp != nil else { return nil }
         let factors = Self.usableFactors(user, pool)
         if factors.isEmpty {
-            guard mode == .on else { return nil }
+            guard mode == .on || stepUp != nil else { return nil }
             // Required MFA: a phone number or email address the pool can send codes to serves as the factor.
             let offered = pool.settings.mfaFactors
             if offered.contains(.sms), user.attribute("phone_number") != nil {
@@ -44,6 +47,12 @@ struct MfaChallenges {
             }
             if offered.contains(.email), user.attribute("email") != nil {
                 return try await issue(.email, user: user, pool: pool, client: client, carrying: carried)
+            }
+            if mode != .on {
+                // A step-up the user has no factor for: MFA_REQUIRED blocks, MFA_IF_CONFIGURED lets them in.
+                guard stepUp == .required else { return nil }
+                AuthEventTrail.current?.blocked = true
+                throw AuthEventTrail.blockedSignIn
             }
             let session = try await sessions.create(challenge: .mfaSetup, user: user, pool: pool, client: client, state: carried)
             return AuthOutcome(

@@ -16,6 +16,9 @@ struct SessionStore {
         handle: String? = nil
     ) async throws -> String {
         let token = handle ?? OpaqueToken.make(deps.random, bytes: 64)
+        var state = state
+        // The steps that follow complete the sign-in's auth event.
+        if let event = AuthEventTrail.current?.eventID { state.authEventID = event }
         let minutes = client.settings.authSessionValidity ?? 3
         try await deps.storage.createSession(
             AuthSession(

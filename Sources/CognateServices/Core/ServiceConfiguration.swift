@@ -29,6 +29,8 @@ public struct ServiceConfiguration: Sendable {
     public var socialIssuers: [String: String] = [:]
     /// Which provider URLs Cognate calls (`--allow-local-providers` lets plain http and local addresses in).
     public var providerURLs = ProviderURLPolicy(allowsLocal: false)
+    /// The passwords threat protection treats as compromised (`--compromised-passwords` adds to the built-in list).
+    public var compromisedPasswords = CompromisedPasswords.builtIn
 
     public init(
         defaultRegion: String = "us-east-1", accountID: String = "000000000000", publicBaseURL: String = "http://127.0.0.1:9229",

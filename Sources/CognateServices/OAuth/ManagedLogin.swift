@@ -58,9 +58,8 @@ public struct ManagedLogin: Sendable {
         return try await attempt {
             let user = try await policy.find(username, pool: request.pool, client: request.client)
             try await AuthTriggers(deps: deps).preAuthentication(pool: request.pool, user: user, client: request.client, validationData: nil)
-            try await policy.checkPassword(password, user: user, pool: request.pool, client: request.client)
-            let outcome = try await AuthService(deps, issuesTokens: false).afterPassword(
-                user: user, pool: request.pool, client: request.client, deviceKey: nil)
+            let outcome = try await AuthService(deps, issuesTokens: false).passwordSignIn(
+                password, user: user, pool: request.pool, client: request.client, deviceKey: nil)
             return try await map(outcome, username: user.username, request: request)
         }
     }

@@ -46,14 +46,14 @@ struct RiskConfigurationService {
         }
     }
 
-    /// A configuration as the API shows it; none stored: the pool's (and client's) ID alone.
+    /// A configuration as the API shows it; none stored: the pool's (and client's) ID alone. AWS's captured
+    /// answers (the CLI's examples) carry no LastModifiedDate, although the model has the member.
     static func wire(_ configuration: RiskConfiguration?, poolID: String, clientID: String? = nil) -> RiskConfigurationType {
         guard let configuration else { return RiskConfigurationType(userPoolId: poolID, clientId: clientID) }
         return RiskConfigurationType(
             userPoolId: configuration.poolID, clientId: configuration.clientID,
             compromisedCredentialsRiskConfiguration: configuration.compromisedCredentials,
-            accountTakeoverRiskConfiguration: configuration.accountTakeover, riskExceptionConfiguration: configuration.exceptions,
-            lastModifiedDate: configuration.lastModifiedDate)
+            accountTakeoverRiskConfiguration: configuration.accountTakeover, riskExceptionConfiguration: configuration.exceptions)
     }
 
     /// What the model's constraints leave to say: IP lists of CIDR ranges (200 at most each), the

@@ -184,7 +184,8 @@ struct TokenIssuer {
         let memberships: [Group]
         if let given { memberships = given } else { memberships = try await self.memberships(pool: pool, user: user) }
         let groups = memberships.map(\.name)
-        let eventID = deps.random.uuid()
+        // The sign-in's auth event where threat protection recorded one (AWS's tokens name it), else a new ID.
+        let eventID = AuthEventTrail.current?.eventID ?? deps.random.uuid()
         let issuer = deps.configuration.issuer(poolID: pool.id)
         let iat = Int(now.timeIntervalSince1970)
         let auth = Int(authTime.timeIntervalSince1970)

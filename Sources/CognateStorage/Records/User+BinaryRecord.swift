@@ -6,9 +6,9 @@ import Foundation
 // reader for the old layout; UserRecordTests fails when a field is left out.
 
 extension User: BinaryRecord {
-    /// 2 added `codeThrottle`, 3 `linkedIdentities`; older records are read without them.
-    public static let recordFormat: UInt8 = 3
-    public static let readableFormats: ClosedRange<UInt8> = 1...3
+    /// 2 added `codeThrottle`, 3 `linkedIdentities`, 4 `nextSignInRisk`; older records are read without them.
+    public static let recordFormat: UInt8 = 4
+    public static let readableFormats: ClosedRange<UInt8> = 1...4
 
     public func write(to writer: inout RecordWriter) {
         writer.write(poolID)
@@ -34,6 +34,7 @@ extension User: BinaryRecord {
         writer.write(pendingWebAuthnRegistration)
         writer.write(codeThrottle)
         writer.write(linkedIdentities)
+        writer.write(nextSignInRisk?.rawValue)
     }
 
     public init(from reader: inout RecordReader) throws(RecordError) {
@@ -56,6 +57,7 @@ extension User: BinaryRecord {
         pendingWebAuthnRegistration = try reader.readOptional()
         if reader.format >= 2 { codeThrottle = try reader.readOptional() }
         if reader.format >= 3 { linkedIdentities = try reader.readOptional() }
+        if reader.format >= 4 { nextSignInRisk = try reader.readOptional(String.self).map(RiskLevelType.init(rawValue:)) }
     }
 }
 

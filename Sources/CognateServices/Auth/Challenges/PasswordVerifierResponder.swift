@@ -22,12 +22,20 @@ struct PasswordVerifierResponder: ChallengeResponder {
                     step.responses, srp: step.session.state.srp, verifier: Array(credential.verifier), signingName: pool.id,
                     userID: user.username)
             } ?? false
-        try await auth.users.require(holds, user: user, pool: pool)
-        try auth.users.checkState(user)
         if CustomAuthentication.isCustom(step.session) {
+            try await auth.users.require(holds, user: user, pool: pool)
+            try auth.users.checkState(user)
             return try await CustomAuthentication(deps: step.deps, auth: auth).afterPassword(
                 session: step.session, user: user, pool: pool, client: client)
         }
-        return try await auth.afterPassword(user: user, pool: pool, client: client, deviceKey: step.responses["DEVICE_KEY"] ?? step.deviceKey)
+        // SRP under threat protection: adaptive authentication applies; compromised credentials cannot (the
+        // server never sees the password).
+        return try await ThreatProtection(deps: step.deps).signIn(
+            user: user, pool: pool, client: client, password: nil,
+            check: {
+                try await auth.users.require(holds, user: user, pool: pool)
+                try auth.users.checkState(user)
+            },
+            then: { try await auth.afterPassword(user: user, pool: pool, client: client, deviceKey: step.responses["DEVICE_KEY"] ?? step.deviceKey) })
     }
 }

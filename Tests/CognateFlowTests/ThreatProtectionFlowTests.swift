@@ -1,0 +1,120 @@
+import CognateServices
+import CognateTesting
+import CognitoModel
+import Testing
+
+/// Threat protection in process: Cognate's risk model as documented (new address, device and country, recent
+/// failures, feedback), the always-block list for IPv4 and IPv6, and the compromised-password list.
+@Suite struct ThreatProtectionFlowTests {
+    static let password = "Passw0rd!"
+
+    struct Atlas: GeoLocator {
+        func locate(_ address: String) throws -> GeoLocation? {
+            address.hasPrefix("203.0.113.")
+                ? GeoLocation(city: "Lisbon", country: "Portugal") : GeoLocation(city: "Seattle", country: "United States")
+        }
+    }
+
+    func events(_ cognate: TestCognate, _ pool: String) async throws -> [AuthEventType] {
+        try await cognate.call(Operations.AdminListUserAuthEvents.self, AdminListUserAuthEventsRequest(userPoolId: pool, username: "alice"))
+            .authEvents ?? []
+    }
+
+    func signIn(
+        _ cognate: TestCognate, _ client: TestCognate.Client, from address: String, agent: String = "Boto3/1.44.8", password: String = password
+    )
+        async throws
+    {
+        _ = try await RequestOrigin.$current.withValue(RequestOrigin(ipAddress: address, userAgent: agent)) {
+            try await cognate.signIn(client, "alice", password)
+        }
+    }
+
+    func auditedPool(_ cognate: TestCognate) async throws -> (String, TestCognate.Client) {
+        let pool = try await cognate.pool {
+            $0.userPoolTier = .plus
+            $0.userPoolAddOns = UserPoolAddOnsType(advancedSecurityMode: .audit)
+        }
+        let client = try await cognate.client(pool)
+        try await cognate.confirmedUser(pool, "alice", password: Self.password)
+        return (pool, client)
+    }
+
+    @Test func theModelCountsWhatIsNewAboutASignIn() async throws {
+        try await TestCognate.with(geoIP: Atlas()) { cognate in
+            let (pool, client) = try await auditedPool(cognate)
+            try await signIn(cognate, client, from: "192.0.2.1")
+            try await signIn(cognate, client, from: "192.0.2.1")
+            try await signIn(cognate, client, from: "192.0.2.2")
+            try await signIn(cognate, client, from: "198.51.100.1", agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0")
+            try await signIn(cognate, client, from: "203.0.113.9", agent: "Mozilla/5.0 (Windows NT 10.0) Firefox/128.0")
+            let levels = try await events(cognate, pool).reversed().map { $0.eventRisk?.riskLevel?.rawValue ?? "none" }
+            // First: nothing to compare with; same place: none; a new address: Low; address and device: Medium;
+            // address, device and country: High.
+            #expect(levels == ["none", "none", "Low", "Medium", "High"])
+            let newest = try #require(try await events(cognate, pool).first)
+            #expect(newest.eventContextData?.country == "Portugal" && newest.eventContextData?.city == "Lisbon")
+            #expect(newest.eventContextData?.deviceName == "Firefox on Windows")
+        }
+    }
+
+    @Test func recentFailuresAndFeedbackChangeTheRisk() async throws {
+        try await TestCognate.with { cognate in
+            let (pool, client) = try await auditedPool(cognate)
+            try await signIn(cognate, client, from: "192.0.2.1")
+            for _ in 0..<3 {
+                await #expect(throws: CognitoError.self) { try await signIn(cognate, client, from: "192.0.2.1", password: "Wr0ng!pass") }
+            }
+            try await signIn(cognate, client, from: "192.0.2.1")
+            #expect(try await events(cognate, pool).first?.eventRisk?.riskLevel == .low)
+            // An hour later the failures no longer count.
+            cognate.clock.advance(by: 3_601)
+            try await signIn(cognate, client, from: "192.0.2.1")
+            #expect(try await events(cognate, pool).first?.eventRisk?.riskLevel == nil)
+            // A sign-in marked Valid makes its address and device trusted; Invalid makes its address High.
+            try await signIn(cognate, client, from: "198.51.100.7")
+            let strange = try #require(try await events(cognate, pool).first)
+            #expect(strange.eventRisk?.riskLevel == .low)
+            try await cognate.call(
+                Operations.AdminUpdateAuthEventFeedback.self,
+                AdminUpdateAuthEventFeedbackRequest(userPoolId: pool, username: "alice", eventId: strange.eventId ?? "", feedbackValue: .valid))
+            try await signIn(cognate, client, from: "198.51.100.7")
+            #expect(try await events(cognate, pool).first?.eventRisk?.riskLevel == nil)
+            try await cognate.call(
+                Operations.AdminUpdateAuthEventFeedback.self,
+                AdminUpdateAuthEventFeedbackRequest(userPoolId: pool, username: "alice", eventId: strange.eventId ?? "", feedbackValue: .invalid))
+            try await signIn(cognate, client, from: "198.51.100.7")
+            #expect(try await events(cognate, pool).first?.eventRisk?.riskLevel == .high)
+        }
+    }
+
+    @Test func theAlwaysBlockListTakesIPv4AndIPv6Ranges() async throws {
+        try await TestCognate.with { cognate in
+            let (pool, client) = try await auditedPool(cognate)
+            try await cognate.call(
+                Operations.UpdateUserPool.self,
+                UpdateUserPoolRequest(userPoolId: pool, userPoolAddOns: UserPoolAddOnsType(advancedSecurityMode: .enforced)))
+            try await cognate.call(
+                Operations.SetRiskConfiguration.self,
+                SetRiskConfigurationRequest(
+                    userPoolId: pool,
+                    riskExceptionConfiguration: RiskExceptionConfigurationType(blockedIPRangeList: ["2001:db8::/32", "192.0.2.128/25"])))
+            let refusal = CognitoError(.notAuthorizedException, "Request not allowed due to security reasons.")
+            for address in ["2001:db8:1::5", "192.0.2.200", "::ffff:192.0.2.129"] {
+                await #expect(throws: refusal) { try await signIn(cognate, client, from: address) }
+            }
+            for address in ["2001:db9::1", "192.0.2.127"] { try await signIn(cognate, client, from: address) }
+        }
+    }
+
+    @Test func compromisedPasswordsMatchAsGivenOrInLowercase() {
+        let list = CompromisedPasswords(
+            lines: ["# a comment", "", "summer2024!", "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8:3861493"], adding: .builtIn)
+        #expect(list.contains("summer2024!") && list.contains("Summer2024!") && !list.contains("Summer2025!"))
+        // The SHA-1 of "password", given as a breach corpus gives it.
+        #expect(list.contains("password") && list.contains("Password"))
+        #expect(CompromisedPasswords.builtIn.contains("123456") && CompromisedPasswords.builtIn.contains("qwerty"))
+        #expect(!CompromisedPasswords.builtIn.contains("correct horse battery staple 91!"))
+        #expect(CompromisedPasswords.builtIn.count > 3_000)
+    }
+}
