@@ -229,6 +229,10 @@ def pools(cognito, request):
     yield make
     for pool in made:
         try:
+            described = cognito.describe_user_pool(UserPoolId=pool)["UserPool"]
+            for domain in (described.get("Domain"), described.get("CustomDomain")):
+                if domain:
+                    cognito.delete_user_pool_domain(Domain=domain, UserPoolId=pool)
             cognito.delete_user_pool(UserPoolId=pool)
         except cognito.exceptions.ResourceNotFoundException:
             pass

@@ -1,6 +1,12 @@
 """Threat protection (issue 32): the feature plan that gates it, risk configurations, log delivery
 configurations and users' auth events, as boto3 and the AWS CLI see them."""
+import base64
+import hashlib
+import hmac
+import html
 import json
+import os
+import re
 
 import jwt
 import pytest
@@ -9,6 +15,7 @@ from pycognito.aws_srp import AWSSRP
 
 from test_cli import aws, cli  # noqa: F401 (fixture)
 from conftest import outbox, refused
+from test_managed_login_browser import browser  # noqa: F401 (fixture)
 
 PLUS_ON = {"UserPoolTier": "PLUS", "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}}
 SES = "arn:aws:ses:us-east-1:123456789012:identity/security@example.com"
@@ -384,3 +391,176 @@ def test_the_risk_endpoint_refuses_what_it_cannot_set(server, cognito, pools):
     assert requests.post(server.url + "/_cognate/risk", json={"userPoolId": pool, "username": "nobody", "riskLevel": "High"},
                          timeout=5).status_code == 404
     assert requests.post(server.url + "/_cognate/risk", data="{", timeout=5).status_code == 400
+
+
+def test_sign_up_reset_change_and_resent_codes_are_events(server, cognito, pools):
+    pool, client = risky_pool(cognito, pools, mode="AUDIT", AutoVerifiedAttributes=["email"])
+    cognito.sign_up(ClientId=client, Username="carol", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "carol@example.com"}])
+    cognito.resend_confirmation_code(ClientId=client, Username="carol")
+    code = outbox(server, recipient="carol@example.com")[-1]["code"]
+    cognito.confirm_sign_up(ClientId=client, Username="carol", ConfirmationCode=code)
+    cognito.forgot_password(ClientId=client, Username="carol")
+    code = outbox(server, recipient="carol@example.com")[-1]["code"]
+    with pytest.raises(cognito.exceptions.CodeMismatchException):
+        cognito.confirm_forgot_password(ClientId=client, Username="carol", ConfirmationCode="000000" if code != "000000" else "111111",
+                                        Password="An0ther-Passw0rd!")
+    cognito.confirm_forgot_password(ClientId=client, Username="carol", ConfirmationCode=code, Password="An0ther-Passw0rd!")
+    access = sign_in(cognito, client, name="carol", password="An0ther-Passw0rd!")["AuthenticationResult"]["AccessToken"]
+    cognito.change_password(AccessToken=access, PreviousPassword="An0ther-Passw0rd!", ProposedPassword="Th1rd-Passw0rd!")
+    listed = [(e["EventType"], e["EventResponse"]) for e in reversed(events(cognito, pool, name="carol"))]
+    assert listed == [("SignUp", "InProgress"), ("ResendCode", "Pass"), ("ForgotPassword", "Pass"), ("ForgotPassword", "Fail"),
+                      ("ForgotPassword", "Pass"), ("SignIn", "Pass"), ("PasswordChange", "Pass")]
+
+
+def test_compromised_passwords_at_sign_up_and_in_changes(server, cognito, pools, tmp_path):
+    pool, client = risky_pool(cognito, pools, AutoVerifiedAttributes=["email"])
+    cognito.update_user_pool(UserPoolId=pool, UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"},
+                             AutoVerifiedAttributes=["email"],
+                             Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": False, "RequireLowercase": False,
+                                                          "RequireNumbers": False, "RequireSymbols": False}})
+    cognito.set_risk_configuration(UserPoolId=pool, CompromisedCredentialsRiskConfiguration={
+        "EventFilter": ["SIGN_UP", "PASSWORD_CHANGE"], "Actions": {"EventAction": "BLOCK"}})
+    code, message = refused(cognito.sign_up, ClientId=client, Username="dave", Password="iloveyou")
+    assert code == "InvalidPasswordException" and "compromised" in message
+    code, _ = refused(cognito.admin_get_user, UserPoolId=pool, Username="dave")
+    assert code == "UserNotFoundException"
+    make_user(cognito, pool, name="erin", email="erin@example.com", email_verified="true")
+    access = sign_in(cognito, client, name="erin")["AuthenticationResult"]["AccessToken"]
+    code, _ = refused(cognito.change_password, AccessToken=access, PreviousPassword=PASSWORD, ProposedPassword="sunshine")
+    assert code == "InvalidPasswordException"
+    event = events(cognito, pool, name="erin")[0]
+    assert (event["EventType"], event["EventResponse"], event["EventRisk"]["RiskDecision"],
+            event["EventRisk"]["CompromisedCredentialsDetected"]) == ("PasswordChange", "Fail", "Block", True)
+    cognito.forgot_password(ClientId=client, Username="erin")
+    reset = outbox(server, recipient="erin@example.com")[-1]["code"]
+    code, _ = refused(cognito.confirm_forgot_password, ClientId=client, Username="erin", ConfirmationCode=reset, Password="princess")
+    assert code == "InvalidPasswordException"
+    # Sign-in is not in the filter: a compromised password signs in (and is recorded as found).
+    make_user(cognito, pool, name="fay", password="password1")
+    assert "AuthenticationResult" in sign_in(cognito, client, name="fay", password="password1")
+    assert events(cognito, pool, name="fay")[0]["EventRisk"]["CompromisedCredentialsDetected"] is True
+
+
+def test_the_operators_list_of_compromised_passwords(tmp_path):
+    from conftest import Server
+    words = tmp_path / "leaked.txt"
+    words.write_text("# leaked from example.com\nCorrect-Horse-9\n" + hashlib.sha1(b"Battery-Staple-7").hexdigest().upper() + ":42\n")
+    s = Server(str(tmp_path / "db.sqlite"), extra_args=["--compromised-passwords", str(words)]).start()
+    try:
+        c = s.client()
+        pool = c.create_user_pool(PoolName="leaks", UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "AUDIT"})["UserPool"]["Id"]
+        client = c.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+        for name, password, found in [("a", "Correct-Horse-9", True), ("b", "Battery-Staple-7", True), ("c", "Unlisted-Passw0rd!", False)]:
+            make_user(c, pool, name=name, password=password)
+            sign_in(c, client["UserPoolClient"]["ClientId"], name=name, password=password)
+            assert events(c, pool, name=name)[0]["EventRisk"]["CompromisedCredentialsDetected"] is found
+    finally:
+        s.stop()
+    missing = Server(str(tmp_path / "db2.sqlite"), extra_args=["--compromised-passwords", str(tmp_path / "nothing.txt")])
+    with pytest.raises(RuntimeError):
+        missing.start()
+    assert "cannot read the compromised-password list" in open(missing.log_path).read()
+
+
+def test_the_address_claimed_by_context_data(server, cognito, pools):
+    pool, _ = risky_pool(cognito, pools)
+    secret_client = cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="server-app", GenerateSecret=True, EnablePropagateAdditionalUserContextData=True,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]
+    public_client = cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="public-app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    cognito.set_risk_configuration(UserPoolId=pool, RiskExceptionConfiguration={"BlockedIPRangeList": ["203.0.113.0/24"]})
+    make_user(cognito, pool)
+    cid, secret = secret_client["ClientId"], secret_client["ClientSecret"]
+    digest = base64.b64encode(hmac.new(secret.encode(), ("alice" + cid).encode(), hashlib.sha256).digest()).decode()
+    params = {"USERNAME": "alice", "PASSWORD": PASSWORD, "SECRET_HASH": digest}
+    # UserContextData counts for a client with a secret that propagates it.
+    assert refused(cognito.initiate_auth, ClientId=cid, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=params,
+                   UserContextData={"IpAddress": "203.0.113.5"})[0] == "NotAuthorizedException"
+    assert events(cognito, pool)[0]["EventContextData"]["IpAddress"] == "203.0.113.5"
+    ok = cognito.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=params, UserContextData={"IpAddress": "192.0.2.9"})
+    assert "AuthenticationResult" in ok and events(cognito, pool)[0]["EventContextData"]["IpAddress"] == "192.0.2.9"
+    code, message = refused(cognito.initiate_auth, ClientId=cid, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=params,
+                            UserContextData={"IpAddress": "not-an-address"})
+    assert (code, message) == ("InvalidParameterException", "IpAddress is not a valid IPv4 or IPv6 address.")
+    # A public client's claim is not taken: the request's own address is evaluated.
+    assert "AuthenticationResult" in cognito.initiate_auth(
+        ClientId=public_client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
+        UserContextData={"IpAddress": "203.0.113.5"})
+    assert events(cognito, pool)[0]["EventContextData"]["IpAddress"] == "127.0.0.1"
+    # An administrator's ContextData always counts.
+    context = {"IpAddress": "203.0.113.77", "ServerName": "app.example.com", "ServerPath": "/login", "HttpHeaders": []}
+    assert refused(cognito.admin_initiate_auth, UserPoolId=pool, ClientId=cid, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                   AuthParameters=params, ContextData=context)[0] == "NotAuthorizedException"
+    assert events(cognito, pool)[0]["EventContextData"]["IpAddress"] == "203.0.113.77"
+    # Sign-up from a blocked address is refused too.
+    code, message = refused(cognito.sign_up, ClientId=cid, Username="zed", Password=PASSWORD, SecretHash=base64.b64encode(
+        hmac.new(secret.encode(), ("zed" + cid).encode(), hashlib.sha256).digest()).decode(), UserContextData={"IpAddress": "203.0.113.1"})
+    assert (code, message) == ("NotAuthorizedException", "Request not allowed due to security reasons.")
+
+
+def test_a_notice_with_one_click_feedback(server, cognito, pools):
+    pool, client = risky_pool(cognito, pools)
+    cognito.create_user_pool_domain(UserPoolId=pool, Domain="notice-" + pool.split("_")[1].lower())
+    cognito.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={
+        "NotifyConfiguration": {"From": "security@example.com", "SourceArn": SES,
+                                "BlockEmail": {"Subject": "Blocked sign-in for {username}",
+                                               "TextBody": "From {ip-address} at {login-time}. Yours? {one-click-link-valid} Not yours? {one-click-link-invalid}"}},
+        "Actions": {"HighAction": {"Notify": True, "EventAction": "BLOCK"}, "LowAction": {"Notify": True, "EventAction": "NO_ACTION"}}})
+    make_user(cognito, pool, email="alice@example.com", email_verified="true")
+    set_risk(server, pool, "High")
+    refused(sign_in, cognito=cognito, client=client)
+    notice = [m for m in outbox(server, poolId=pool) if m["purpose"] == "risk-notification"][-1]
+    assert notice["recipient"] == "alice@example.com" and notice["subject"] == "Blocked sign-in for alice"
+    assert "From 127.0.0.1 at " in notice["body"]
+    valid, invalid = re.findall(r"http\S+/feedback\?\S+", notice["body"])
+    assert "feedback_value=Valid" in valid and "feedback_value=Invalid" in invalid
+    event = events(cognito, pool)[0]
+    assert event["EventRisk"]["RiskDecision"] == "Block"
+    # The link opens a page that asks for a confirming click; following it changes nothing by itself.
+    session = requests.Session()
+    page = session.get(invalid, timeout=5)
+    assert page.status_code == 200 and "this sign-in was not me" in page.text
+    assert "EventFeedback" not in events(cognito, pool)[0]
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+    form = {k: html.unescape(v) for k, v in form.items()}
+    # Without the page's CSRF cookie the POST is refused.
+    assert requests.post(server.url + "/feedback", data=form, timeout=5).status_code == 403
+    done = session.post(server.url + "/feedback", data=form, timeout=5)
+    assert done.status_code == 200 and "not yours" in done.text
+    feedback = events(cognito, pool)[0]["EventFeedback"]
+    assert (feedback["FeedbackValue"], feedback["Provider"]) == ("Invalid", "User")
+    # The token works once per event through the API too, and only for its own event.
+    cognito.update_auth_event_feedback(UserPoolId=pool, Username="alice", EventId=event["EventId"], FeedbackToken=notice["code"],
+                                       FeedbackValue="Valid")
+    assert events(cognito, pool)[0]["EventFeedback"]["FeedbackValue"] == "Valid"
+    set_risk(server, pool, "Low")
+    assert "AuthenticationResult" in sign_in(cognito, client)
+    other = events(cognito, pool)[0]
+    code, _ = refused(cognito.update_auth_event_feedback, UserPoolId=pool, Username="alice", EventId=other["EventId"],
+                      FeedbackToken=notice["code"], FeedbackValue="Valid")
+    assert code == "NotAuthorizedException"
+    low_notice = [m for m in outbox(server, poolId=pool) if m["purpose"] == "risk-notification"][-1]
+    assert low_notice["subject"] == "A new sign-in to your account" and "feedback?" in low_notice["body"]
+    # A tampered link is refused on the page.
+    page = session.get(valid.replace("feedback_token=", "feedback_token=x"), timeout=5)
+    form = {k: html.unescape(v) for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text)}
+    assert session.post(server.url + "/feedback", data=form, timeout=5).status_code == 400
+
+
+def test_the_feedback_page_in_a_browser(server, cognito, pools, browser, tmp_path):
+    pool, client = risky_pool(cognito, pools)
+    cognito.create_user_pool_domain(UserPoolId=pool, Domain="browser-" + pool.split("_")[1].lower())
+    cognito.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={"Actions": {
+        "MediumAction": {"Notify": True, "EventAction": "NO_ACTION"}}})
+    make_user(cognito, pool, email="alice@example.com", email_verified="true")
+    set_risk(server, pool, "Medium")
+    sign_in(cognito, client)
+    notice = [m for m in outbox(server, poolId=pool) if m["purpose"] == "risk-notification"][-1]
+    valid = re.findall(r"http\S+/feedback\?\S+", notice["body"])[0]
+    browser.get(valid)
+    browser.save_screenshot(os.environ.get("COGNATE_SCREENSHOT_DIR", str(tmp_path)) + "/feedback.png")
+    browser.find_element("css selector", "button[type=submit]").click()
+    assert "You told us this sign-in was yours." in browser.page_source
+    feedback = events(cognito, pool)[0]["EventFeedback"]
+    assert (feedback["FeedbackValue"], feedback["Provider"]) == ("Valid", "User")

@@ -1,4 +1,5 @@
 import CognateServices
+import CognateStorage
 import CognateTesting
 import CognitoModel
 import Testing
@@ -116,5 +117,53 @@ import Testing
         #expect(CompromisedPasswords.builtIn.contains("123456") && CompromisedPasswords.builtIn.contains("qwerty"))
         #expect(!CompromisedPasswords.builtIn.contains("correct horse battery staple 91!"))
         #expect(CompromisedPasswords.builtIn.count > 3_000)
+    }
+
+    /// With a CustomEmailSender, the notice of a risky sign-in goes to the function (AccountTakeOverNotification,
+    /// no code, the event's details among the user's attributes), and the outbox only says so.
+    @Test func aNoticeGoesToTheCustomEmailSender() async throws {
+        try await TestCognate.with { cognate in
+            let sender = "arn:aws:lambda:us-east-1:123456789012:function:sender"
+            let pool = try await cognate.pool {
+                $0.userPoolTier = .plus
+                $0.userPoolAddOns = UserPoolAddOnsType(advancedSecurityMode: .enforced)
+                $0.lambdaConfig = LambdaConfigType(
+                    customEmailSender: CustomEmailLambdaVersionConfigType(lambdaVersion: .v10, lambdaArn: sender),
+                    kmsKeyID: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+            }
+            let client = try await cognate.client(pool)
+            try await cognate.confirmedUser(pool, "alice", password: Self.password, email: "alice@example.com")
+            try await cognate.call(
+                Operations.SetRiskConfiguration.self,
+                SetRiskConfigurationRequest(
+                    userPoolId: pool,
+                    accountTakeoverRiskConfiguration: AccountTakeoverRiskConfigurationType(
+                        actions: AccountTakeoverActionsType(highAction: AccountTakeoverActionType(notify: true, eventAction: .block)))))
+            try await NextSignInRisk(storage: cognate.storage).set(poolID: pool, username: "alice", level: "High")
+            await #expect(throws: CognitoError(.notAuthorizedException, "Unable to login because of security reasons.")) {
+                try await signIn(cognate, client, from: "192.0.2.1")
+            }
+            let notice = try #require(cognate.functions.invocations.last)
+            #expect(notice.function == sender && notice.asynchronous)
+            #expect(notice.triggerSource == "CustomEmailSender_AccountTakeOverNotification")
+            let request = notice.event[member: "request"]
+            #expect(request?[member: "code"] == .null)
+            let attributes = request?[member: "userAttributes"]
+            let event = try #require(try await events(cognate, pool).first)
+            #expect(attributes?[member: "EVENT_ID"]?.text == event.eventId)
+            #expect(attributes?[member: "ACCOUNT_TAKE_OVER_ACTION"]?.text == "BLOCK")
+            #expect(attributes?[member: "IP_ADDRESS"]?.text == "192.0.2.1")
+            #expect(attributes?[member: "email"]?.text == "alice@example.com")
+            // The token the function was given is the one UpdateAuthEventFeedback takes.
+            let token = try #require(attributes?[member: "FEEDBACK_TOKEN"]?.text)
+            try await cognate.call(
+                Operations.UpdateAuthEventFeedback.self,
+                UpdateAuthEventFeedbackRequest(
+                    userPoolId: pool, username: "alice", eventId: event.eventId ?? "", feedbackToken: token, feedbackValue: .valid),
+                iamAuthorized: false)
+            #expect(try await events(cognate, pool).first?.eventFeedback?.feedbackValue == .valid)
+            let outbox = try await cognate.messages(to: "alice@example.com")
+            #expect(outbox.last?.purpose == "risk-notification" && outbox.last?.body.contains("CustomEmailSender") == true)
+        }
     }
 }

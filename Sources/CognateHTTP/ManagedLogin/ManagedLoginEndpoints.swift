@@ -172,6 +172,7 @@ struct ManagedLoginEndpoints {
         }
         addAccountPages(to: router)
         addPasskeyPages(to: router)
+        addFeedbackPages(to: router)
         router.get("/logout") { request, _ -> Response in
             let (query, _) = Self.query(request)
             guard let query, query["client_id"] != nil else {

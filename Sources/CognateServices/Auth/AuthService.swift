@@ -41,17 +41,18 @@ struct AuthService {
 
     func register(in table: inout OperationTable) {
         table.register(Operations.InitiateAuth.self) { input, _ in
-            let o = try await initiate(
-                input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: nil,
-                metadata: input.clientMetadata)
+            let o = try await ClaimedContext.with(input.userContextData) {
+                try await initiate(input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: nil, metadata: input.clientMetadata)
+            }
             return InitiateAuthResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
         }
         table.register(Operations.AdminInitiateAuth.self) { input, _ in
-            let o = try await initiate(
-                input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: input.userPoolId,
-                metadata: input.clientMetadata)
+            let o = try await ClaimedContext.with(input.contextData) {
+                try await initiate(
+                    input.authFlow, input.authParameters ?? [:], clientID: input.clientId, poolID: input.userPoolId, metadata: input.clientMetadata)
+            }
             return AdminInitiateAuthResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
@@ -59,8 +60,10 @@ struct AuthService {
         table.register(Operations.RespondToAuthChallenge.self) { input, _ in
             var service = self
             service.clientMetadata = input.clientMetadata
-            let o = try await service.respond(
-                input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: nil)
+            let o = try await ClaimedContext.with(input.userContextData) {
+                try await service.respond(
+                    input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: nil)
+            }
             return RespondToAuthChallengeResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)
@@ -68,8 +71,11 @@ struct AuthService {
         table.register(Operations.AdminRespondToAuthChallenge.self) { input, _ in
             var service = self
             service.clientMetadata = input.clientMetadata
-            let o = try await service.respond(
-                input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId, poolID: input.userPoolId)
+            let o = try await ClaimedContext.with(input.contextData) {
+                try await service.respond(
+                    input.challengeName, input.challengeResponses ?? [:], session: input.session, clientID: input.clientId,
+                    poolID: input.userPoolId)
+            }
             return AdminRespondToAuthChallengeResponse(
                 challengeName: o.challengeName, session: o.session, challengeParameters: o.wireParameters, authenticationResult: o.result,
                 availableChallenges: o.availableChallenges)

@@ -248,6 +248,21 @@ public struct ManagedLogin: Sendable {
     }
 
     /// A message for the page, from the API's error (its own words) or a generic one for faults.
+    /// The feedback a threat-protection notice's one-click link gives, once the user confirms it on the page.
+    public func eventFeedback(poolID: String, username: String, eventID: String, token: String, value: String) async throws -> Result<
+        Void, PageError
+    > {
+        try await run {
+            guard FeedbackValueType.allRawValues.contains(value) else {
+                throw Errors.invalidParameter("The link's feedback is not Valid or Invalid.")
+            }
+            _ = try await AuthEventService(deps).updateFeedback(
+                UpdateAuthEventFeedbackRequest(
+                    userPoolId: poolID, username: username, eventId: eventID, feedbackToken: token, feedbackValue: FeedbackValueType(rawValue: value))
+            )
+        }
+    }
+
     public struct PageError: Error, Sendable {
         public let message: String
     }

@@ -131,6 +131,38 @@ struct Messenger {
         return Codes.mask(destination, medium: .sms)
     }
 
+    /// Threat protection's notice of a risky sign-in: to the pool's CustomEmailSender when it has one (source
+    /// AccountTakeOverNotification, no code, the event's details among the user's attributes, as AWS sends
+    /// them), else by email. The feedback token is the message's secret: the log masks it.
+    func sendRiskNotification(
+        subject: String, body: String, token: String, kind: RiskNotification.Kind, event: AuthEvent,
+        links: (valid: String, invalid: String)?, pool: UserPool, user: User
+    ) async throws {
+        let recipient = user.attribute("email") ?? ""
+        if let sender = SenderTriggers.function(for: .email, in: pool) {
+            var details: [String: String] = [
+                "EVENT_ID": event.id, "USER_NAME": user.username, "IP_ADDRESS": event.context.ipAddress ?? "",
+                "ACCOUNT_TAKE_OVER_ACTION": kind.action, "ONE_CLICK_LINK_VALID": links?.valid ?? "", "ONE_CLICK_LINK_INVALID": links?.invalid ?? "",
+                "LOGIN_TIME": RiskNotification.loginTime(event.createdAt), "FEEDBACK_TOKEN": token,
+            ]
+            if let city = event.context.city { details["CITY"] = city }
+            if let country = event.context.country { details["COUNTRY"] = country }
+            if let device = event.context.deviceName { details["DEVICE_NAME"] = device }
+            let outcome = await SenderTriggers(deps: deps).notify(
+                function: sender, source: "AccountTakeOverNotification", details: details, pool: pool, user: user)
+            let note: String
+            switch outcome {
+            case .invoked: note = "Handed to the pool's CustomEmailSender (\(sender)); Cognate sent nothing itself."
+            case .failed(let why): note = "Not delivered: the pool's CustomEmailSender could not be given the notice (\(why.prefix(300)))."
+            }
+            try await deliver(
+                pool: pool, user: user, medium: .email, recipient: recipient, subject: subject, body: note, code: token, purpose: "risk-notification")
+            return
+        }
+        try await deliver(
+            pool: pool, user: user, medium: .email, recipient: recipient, subject: subject, body: body, code: token, purpose: "risk-notification")
+    }
+
     /// What the pool's CustomMessage function makes of this message, if the pool has one.
     private func customMessage(_ trigger: MessageTrigger, pool: UserPool, user: User) async throws -> MessageTriggers.CustomMessage? {
         try await MessageTriggers(deps: deps).customMessage(trigger, pool: pool, user: user)

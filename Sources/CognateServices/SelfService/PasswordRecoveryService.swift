@@ -11,8 +11,11 @@ struct PasswordRecoveryService {
     var gate: ClientGate { ClientGate(deps: deps) }
 
     func register(in table: inout OperationTable) {
-        table.register(Operations.ForgotPassword.self) { input, _ in try await forgot(input) }
-        table.register(Operations.ConfirmForgotPassword.self) { input, _ in try await confirmForgot(input) }
+        table.register(Operations.ForgotPassword.self) { input, _ in try await ClaimedContext.with(input.userContextData) { try await forgot(input) }
+        }
+        table.register(Operations.ConfirmForgotPassword.self) { input, _ in
+            try await ClaimedContext.with(input.userContextData) { try await confirmForgot(input) }
+        }
         registerAdminReset(in: &table)
     }
 
@@ -40,12 +43,14 @@ struct PasswordRecoveryService {
                 codeDeliveryDetails: SimulatedUser.delivery(
                     name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: Self.simulatedRecoveryByPhone(pool)))
         }
-        guard user.enabled else { throw SignInPolicy.disabled }
-        try Self.requireResettable(user)
-        return ForgotPasswordResponse(
-            codeDeliveryDetails: try await sendResetCode(
-                pool: pool, user: user,
-                trigger: MessageTrigger(source: "ForgotPassword", clientID: client.clientID, clientMetadata: input.clientMetadata)))
+        return try await ThreatProtection(deps: deps).recording(.forgotPassword, user: user, pool: pool, client: client) {
+            guard user.enabled else { throw SignInPolicy.disabled }
+            try Self.requireResettable(user)
+            return ForgotPasswordResponse(
+                codeDeliveryDetails: try await sendResetCode(
+                    pool: pool, user: user,
+                    trigger: MessageTrigger(source: "ForgotPassword", clientID: client.clientID, clientMetadata: input.clientMetadata)))
+        }
     }
 
     func confirmForgot(_ input: ConfirmForgotPasswordRequest) async throws -> ConfirmForgotPasswordResponse {
@@ -56,9 +61,20 @@ struct PasswordRecoveryService {
             try await SimulatedUser.matchWrite(deps, pool: pool)
             throw Codes.mismatch
         }
-        // No reset code outstanding (never sent, or used already): AWS asks for a new one.
-        guard user.codes?[Codes.forgotPassword] != nil else { throw Codes.expired }
-        try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.forgotPassword, pool: pool, user: user)
+        let guarding = ThreatProtection(deps: deps)
+        return try await guarding.recording(.forgotPassword, user: user, pool: pool, client: client) {
+            // No reset code outstanding (never sent, or used already): AWS asks for a new one.
+            guard user.codes?[Codes.forgotPassword] != nil else { throw Codes.expired }
+            try await CodeRedemption(deps: deps).check(input.confirmationCode, purpose: Codes.forgotPassword, pool: pool, user: user)
+            try await guarding.screen(input.password, for: .passwordChange, pool: pool, clientID: client.clientID)
+            return try await resetPassword(input, user: user, pool: pool, client: client)
+        }
+    }
+
+    /// ConfirmForgotPassword once its code holds: the new password set, the user confirmed, PostConfirmation.
+    private func resetPassword(
+        _ input: ConfirmForgotPasswordRequest, user: User, pool: UserPool, client: AppClient
+    ) async throws -> ConfirmForgotPasswordResponse {
         let credential = try PasswordChange(deps: deps).credential(for: input.password, pool: pool, user: user)
         let now = deps.clock.now()
         let changed = try await UserAdminService(deps).update(pool, user) { user in

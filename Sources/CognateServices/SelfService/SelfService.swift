@@ -22,23 +22,27 @@ struct SelfService {
                 preferredMfaSetting: mfa.preferred, userMFASettingList: mfa.list)
         }
         table.register(Operations.ChangePassword.self) { input, _ in
-            let (pool, user, _) = try await verifier.verify(input.accessToken)
-            let policy = SignInPolicy(deps: deps)
-            // Wrong previous passwords count toward the sign-in lockout; while it lasts, AWS answers LimitExceededException.
-            if policy.lockout(user) != nil { throw Errors.attemptLimitExceeded }
-            guard let previous = input.previousPassword, let credential = user.password,
-                PasswordHasher.matches(previous, poolID: pool.id, username: user.username, credential)
-            else {
-                try await policy.recordFailure(user: user, pool: pool)
-                throw SignInPolicy.incorrect
+            let (pool, user, claims) = try await verifier.verify(input.accessToken)
+            let guarding = ThreatProtection(deps: deps)
+            return try await guarding.recording(.passwordChange, user: user, pool: pool, client: nil) {
+                let policy = SignInPolicy(deps: deps)
+                // Wrong previous passwords count toward the sign-in lockout; while it lasts, AWS answers LimitExceededException.
+                if policy.lockout(user) != nil { throw Errors.attemptLimitExceeded }
+                guard let previous = input.previousPassword, let credential = user.password,
+                    PasswordHasher.matches(previous, poolID: pool.id, username: user.username, credential)
+                else {
+                    try await policy.recordFailure(user: user, pool: pool)
+                    throw SignInPolicy.incorrect
+                }
+                try await guarding.screen(input.proposedPassword, for: .passwordChange, pool: pool, clientID: claims["client_id"]?.string)
+                let updated = try PasswordChange(deps: deps).credential(for: input.proposedPassword, pool: pool, user: user)
+                try await admin.update(pool, user) { user in
+                    PasswordChange.apply(updated, to: &user, pool: pool)
+                    user.failedSignIns = nil
+                    user.lastFailedSignIn = nil
+                }
+                return ChangePasswordResponse()
             }
-            let updated = try PasswordChange(deps: deps).credential(for: input.proposedPassword, pool: pool, user: user)
-            try await admin.update(pool, user) { user in
-                PasswordChange.apply(updated, to: &user, pool: pool)
-                user.failedSignIns = nil
-                user.lastFailedSignIn = nil
-            }
-            return ChangePasswordResponse()
         }
         table.register(Operations.UpdateUserAttributes.self) { input, _ in
             let (pool, user, claims) = try await verifier.verify(input.accessToken)

@@ -11,9 +11,12 @@ struct SignUpService {
     var gate: ClientGate { ClientGate(deps: deps) }
 
     func register(in table: inout OperationTable) {
-        table.register(Operations.SignUp.self) { input, _ in try await signUp(input) }
-        table.register(Operations.ConfirmSignUp.self) { input, _ in try await confirm(input) }
-        table.register(Operations.ResendConfirmationCode.self) { input, _ in try await resend(input) }
+        table.register(Operations.SignUp.self) { input, _ in try await ClaimedContext.with(input.userContextData) { try await signUp(input) } }
+        table.register(Operations.ConfirmSignUp.self) { input, _ in try await ClaimedContext.with(input.userContextData) { try await confirm(input) }
+        }
+        table.register(Operations.ResendConfirmationCode.self) { input, _ in
+            try await ClaimedContext.with(input.userContextData) { try await resend(input) }
+        }
     }
 
     func confirm(_ input: ConfirmSignUpRequest) async throws -> ConfirmSignUpResponse {
@@ -52,14 +55,16 @@ struct SignUpService {
                 codeDeliveryDetails: SimulatedUser.delivery(
                     name: input.username, pool: pool, key: deps.configuration.simulationKey, preferPhone: phone))
         }
-        guard user.status == .unconfirmed else { throw Errors.invalidParameter("User is already confirmed.") }
-        guard let attribute = Self.confirmationAttribute(pool, user) else {
-            throw Errors.invalidParameter("Auto verification not turned on.")
+        return try await ThreatProtection(deps: deps).recording(.resendCode, user: user, pool: pool, client: client) {
+            guard user.status == .unconfirmed else { throw Errors.invalidParameter("User is already confirmed.") }
+            guard let attribute = Self.confirmationAttribute(pool, user) else {
+                throw Errors.invalidParameter("Auto verification not turned on.")
+            }
+            return ResendConfirmationCodeResponse(
+                codeDeliveryDetails: try await sendCode(
+                    Codes.signUp, attribute: attribute, pool: pool, user: user,
+                    trigger: MessageTrigger(source: "ResendCode", clientID: client.clientID, clientMetadata: input.clientMetadata)))
         }
-        return ResendConfirmationCodeResponse(
-            codeDeliveryDetails: try await sendCode(
-                Codes.signUp, attribute: attribute, pool: pool, user: user,
-                trigger: MessageTrigger(source: "ResendCode", clientID: client.clientID, clientMetadata: input.clientMetadata)))
     }
 
     /// The attribute a sign-up code goes to: a phone number if the pool verifies them, else an email address.
@@ -94,6 +99,10 @@ struct SignUpService {
             throw Errors.invalidParameter("Password is required to sign up with a password.")
         }
         try PasswordRules(pool.settings.policies?.passwordPolicy).check(password, setting: .signUp)
+        // Threat protection: no sign-up from an always-blocked address, nor with a compromised password it blocks.
+        let guarding = ThreatProtection(deps: deps)
+        try await guarding.admitAddress(pool: pool, client: client)
+        let compromised = try await guarding.screen(password, for: .signUp, pool: pool, clientID: client.clientID)
         let attributes = input.userAttributes ?? []
         try AttributeRules(pool: pool).check(attributes, creating: true)
         try AttributePermissions(client: client).checkWrite(attributes.map(\.name))
@@ -135,6 +144,8 @@ struct SignUpService {
             }
             throw CognitoError(.usernameExistsException, "User already exists")
         }
+        try await guarding.record(
+            .signUp, user: user, pool: pool, client: client, response: user.status == .confirmed ? .pass : .inProgress, compromised: compromised)
         if user.status == .confirmed {
             // Confirmed by PreSignUp: no code, and PostConfirmation runs as after ConfirmSignUp.
             try await SignUpTriggers(deps: deps).postConfirmation(

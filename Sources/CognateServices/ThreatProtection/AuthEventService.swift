@@ -37,16 +37,19 @@ struct AuthEventService {
             try await giveFeedback(input.feedbackValue, provider: "Admin", eventID: input.eventId, pool: pool, user: user) { _ in }
             return .init()
         }
-        table.register(Operations.UpdateAuthEventFeedback.self) { input, _ in
-            let (pool, user) = try await find(input.userPoolId, input.username)
-            let presented = OpaqueToken.hash(input.feedbackToken)
-            try await giveFeedback(input.feedbackValue, provider: "User", eventID: input.eventId, pool: pool, user: user) { event in
-                guard let expected = event.feedbackTokenHash, ConstantTime.equal(Array(expected.utf8), Array(presented.utf8)) else {
-                    throw CognitoError(.notAuthorizedException, "The feedback token is not valid for this event.")
-                }
+        table.register(Operations.UpdateAuthEventFeedback.self) { input, _ in try await updateFeedback(input) }
+    }
+
+    /// UpdateAuthEventFeedback: the user's own feedback, with the token of the notice about the event.
+    func updateFeedback(_ input: UpdateAuthEventFeedbackRequest) async throws -> UpdateAuthEventFeedbackResponse {
+        let (pool, user) = try await find(input.userPoolId, input.username)
+        let presented = OpaqueToken.hash(input.feedbackToken)
+        try await giveFeedback(input.feedbackValue, provider: "User", eventID: input.eventId, pool: pool, user: user) { event in
+            guard let expected = event.feedbackTokenHash, ConstantTime.equal(Array(expected.utf8), Array(presented.utf8)) else {
+                throw CognitoError(.notAuthorizedException, "The feedback token is not valid for this event.")
             }
-            return .init()
         }
+        return .init()
     }
 
     /// The pool, with threat protection on, and the user a username, alias or `sub` names.

@@ -18,6 +18,7 @@ final class AuthEventTrail: Sendable {
     let eventID: String
     let stepUp: StepUp?
     private let blockedBox = Mutex(false)
+    private let compromisedBox = Mutex(false)
 
     init(eventID: String, stepUp: StepUp?) {
         self.eventID = eventID
@@ -28,6 +29,12 @@ final class AuthEventTrail: Sendable {
     var blocked: Bool {
         get { blockedBox.withLock { $0 } }
         set { blockedBox.withLock { $0 = newValue } }
+    }
+
+    /// Whether a password the event's request gave was found compromised.
+    var compromisedFound: Bool {
+        get { compromisedBox.withLock { $0 } }
+        set { compromisedBox.withLock { $0 = newValue } }
     }
 
     @TaskLocal static var current: AuthEventTrail?

@@ -21,7 +21,7 @@ struct ThreatProtection {
             try await check()
             return try await then()
         }
-        let context = try context()
+        let context = try context(client: client)
         var event = AuthEvent(
             id: deps.random.uuid(), poolID: pool.id, usernameKey: user.usernameKey, clientID: client.clientID, type: .signIn,
             createdAt: deps.clock.now(), response: .inProgress, risk: EventRiskType(riskDecision: .noRisk, compromisedCredentialsDetected: false),
@@ -61,17 +61,21 @@ struct ThreatProtection {
         if address == nil || !Self.matches(address!, exceptions?.skippedIPRangeList) {
             let level = try await judge(user: user, pool: pool, context: context)
             event.risk.riskLevel = level
-            if let level, mode == .enforced {
-                switch Self.action(for: level, configuration)?.eventAction {
-                case .block?:
+            if let level, mode == .enforced, let action = Self.action(for: level, configuration) {
+                if action.notify {
+                    event.feedbackTokenHash = try await RiskNotification(deps: deps).send(
+                        RiskNotification.Kind(action.eventAction), event: event, user: user, pool: pool, configuration: configuration)
+                }
+                switch action.eventAction {
+                case .block:
                     event.response = .fail
                     event.risk.riskDecision = .block
                     try await deps.storage.appendAuthEvent(event)
                     throw AuthEventTrail.blockedSignIn
-                case .mfaIfConfigured?:
+                case .mfaIfConfigured:
                     stepUp = .ifPossible
                     event.risk.riskDecision = .accountTakeover
-                case .mfaRequired?:
+                case .mfaRequired:
                     stepUp = .required
                     event.risk.riskDecision = .accountTakeover
                 default:
@@ -89,6 +93,71 @@ struct ThreatProtection {
             event.response = .fail
             if trail.blocked { event.risk.riskDecision = .block }
             try await deps.storage.appendAuthEvent(event)
+            throw error
+        }
+    }
+
+    // MARK: Sign-up, password changes and resets, resent codes
+
+    /// AWS leaves the answer to a blocked compromised password outside sign-in undocumented; this is Cognate's.
+    static let compromisedPassword = CognitoError(
+        .invalidPasswordException, "The password is in a list of compromised passwords. Choose another password.")
+
+    /// A password about to be accepted (at sign-up, in a change or reset, as a new password at sign-in) checked
+    /// against compromised ones; refused where, in ENFORCED mode, the configuration blocks `filter`. Answers
+    /// whether it was found, and marks the event being recorded.
+    @discardableResult
+    func screen(_ password: String, for filter: EventFilterType, pool: UserPool, clientID: String?) async throws -> Bool {
+        let mode = ThreatProtectionMode.standard(pool)
+        guard mode != .off, deps.configuration.compromisedPasswords.contains(password) else { return false }
+        AuthEventTrail.current?.compromisedFound = true
+        let configuration = try await RiskConfigurations(storage: deps.storage).effective(poolID: pool.id, clientID: clientID)
+        if mode == .enforced, let rule = configuration?.compromisedCredentials, rule.actions.eventAction == .block,
+            rule.eventFilter?.contains(filter) ?? true
+        {
+            AuthEventTrail.current?.blocked = true
+            throw Self.compromisedPassword
+        }
+        return true
+    }
+
+    /// In ENFORCED mode, a request from an address on the always-block list may not sign up.
+    func admitAddress(pool: UserPool, client: AppClient) async throws {
+        guard ThreatProtectionMode.standard(pool) == .enforced,
+            let address = (try ClaimedContext.address(for: client) ?? RequestOrigin.current?.ipAddress).flatMap(IPAddress.init)
+        else { return }
+        let configuration = try await RiskConfigurations(storage: deps.storage).effective(poolID: pool.id, clientID: client.clientID)
+        if Self.matches(address, configuration?.exceptions?.blockedIPRangeList) { throw AuthEventTrail.blockedAddress }
+    }
+
+    /// Records an event of `user` other than a sign-in.
+    func record(
+        _ type: EventType, user: User, pool: UserPool, client: AppClient?, response: EventResponseType, compromised: Bool = false,
+        blocked: Bool = false
+    ) async throws {
+        guard ThreatProtectionMode.standard(pool) != .off, !SimulatedUser.isSimulated(user) else { return }
+        let event = AuthEvent(
+            id: deps.random.uuid(), poolID: pool.id, usernameKey: user.usernameKey, clientID: client?.clientID, type: type,
+            createdAt: deps.clock.now(), response: response,
+            risk: EventRiskType(riskDecision: blocked ? .block : .noRisk, compromisedCredentialsDetected: compromised),
+            context: try context(client: client))
+        try await deps.storage.appendAuthEvent(event)
+    }
+
+    /// Runs an operation that is one event of `user` (a resent code, a password reset or change) and records
+    /// it: Pass when it succeeds, Fail when it is refused (a server error records nothing).
+    func recording<T>(
+        _ type: EventType, user: User, pool: UserPool, client: AppClient?, _ body: () async throws -> T
+    ) async throws -> T {
+        guard ThreatProtectionMode.standard(pool) != .off, !SimulatedUser.isSimulated(user) else { return try await body() }
+        let trail = AuthEventTrail(eventID: deps.random.uuid(), stepUp: nil)
+        do {
+            let result = try await AuthEventTrail.$current.withValue(trail) { try await body() }
+            try await record(type, user: user, pool: pool, client: client, response: .pass, compromised: trail.compromisedFound)
+            return result
+        } catch let error as CognitoError where error.code != .internalErrorException {
+            try await record(
+                type, user: user, pool: pool, client: client, response: .fail, compromised: trail.compromisedFound, blocked: trail.blocked)
             throw error
         }
     }
@@ -137,10 +206,11 @@ struct ThreatProtection {
         return RiskModel(now: deps.clock.now()).level(user: user, context: context, history: history)
     }
 
-    /// Where the request came from, as the event shows it.
-    func context() throws -> EventContextDataType {
+    /// Where the request came from, as the event shows it: the address its body claims where that counts
+    /// (`ClaimedContext`), else the peer's.
+    func context(client: AppClient?) throws -> EventContextDataType {
         let origin = RequestOrigin.current
-        let address = origin?.ipAddress
+        let address = try ClaimedContext.address(for: client) ?? origin?.ipAddress
         let place = try address.flatMap { try deps.geoIP?.locate($0) }
         return EventContextDataType(
             ipAddress: address, deviceName: RequestOrigin.deviceType(origin?.userAgent), city: place?.city, country: place?.country)

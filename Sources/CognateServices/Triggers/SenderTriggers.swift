@@ -45,6 +45,25 @@ struct SenderTriggers {
         let event = TriggerEvent(
             source: (email ? "CustomEmailSender_" : "CustomSMSSender_") + source, pool: pool, userName: user.username,
             clientID: trigger.clientID, request: request, response: [:])
+        return await invoke(function, event, pool: pool)
+    }
+
+    /// Hands a notice that carries no secret to the pool's CustomEmailSender (AccountTakeOverNotification):
+    /// `code` null, and `details` among the user's attributes.
+    func notify(function: String, source: String, details: [String: String], pool: UserPool, user: User) async -> Outcome {
+        var attributes = TriggerEvent.attributes(of: user)
+        if case .object(var fields) = attributes {
+            for (name, value) in details { fields[name] = .string(value) }
+            attributes = .object(fields)
+        }
+        let request: [String: JSONValue] = ["type": .string("customEmailSenderRequestV1"), "code": .null, "userAttributes": attributes]
+        let event = TriggerEvent(
+            source: "CustomEmailSender_" + source, pool: pool, userName: user.username, clientID: nil, request: request, response: [:])
+        return await invoke(function, event, pool: pool)
+    }
+
+    /// Invokes the sender asynchronously (as AWS invokes custom senders) once the request's cached answers hold.
+    private func invoke(_ function: String, _ event: TriggerEvent, pool: UserPool) async -> Outcome {
         let payload: [UInt8]
         do {
             payload = Array(try JSONEncoder().encode(event.json))
@@ -56,8 +75,7 @@ struct SenderTriggers {
         } catch {
             return .failed(error.message)
         }
-        let invoker = deps.functions ?? UnavailableInvoker()
-        switch await invoker.invoke(function: function, payload: payload, asynchronous: true) {
+        switch await (deps.functions ?? UnavailableInvoker()).invoke(function: function, payload: payload, asynchronous: true) {
         case .returned:
             return .invoked
         case .functionError(let message), .invocationFailed(let message):

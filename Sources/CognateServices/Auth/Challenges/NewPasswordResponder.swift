@@ -50,6 +50,7 @@ struct NewPasswordResponder: ChallengeResponder {
         try AttributePermissions(client: client).checkWrite(attributes.map(\.name))
         try AttributeRules(pool: pool).check(attributes, creating: false)
         try Self.checkRequired(attributes, user: step.user, pool: pool)
+        try await ThreatProtection(deps: step.deps).screen(password, for: .passwordChange, pool: pool, clientID: client.clientID)
         let credential = try PasswordChange(deps: step.deps).credential(for: password, pool: pool, user: step.user)
         return try await UserAdminService(step.deps).update(pool, step.user) { user in
             PasswordChange.apply(credential, to: &user, pool: pool)
