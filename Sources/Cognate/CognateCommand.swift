@@ -102,6 +102,18 @@ struct CognateCommand: AsyncParsableCommand {
 
     @Option(
         help:
+            "Where pools' exported logs (SetLogDeliveryConfiguration) are sent instead of AWS's endpoints: a stand-in for CloudWatch Logs, S3 and Firehose (moto's or ministack's server). COGNATE_LOG_DELIVERY_ENDPOINT."
+    )
+    var logDeliveryEndpoint: String?
+
+    @Option(
+        help:
+            "A file every exported log record is also appended to, one JSON object a line, for teams without AWS. COGNATE_LOG_DELIVERY_FILE."
+    )
+    var logDeliveryFile: String?
+
+    @Option(
+        help:
             "Who may read GET /metrics: open (anyone who reaches the port), signed (SigV4 by one of --credentials' keys) or off. Default: signed with --credentials, else open on loopback and off beyond it. COGNATE_METRICS."
     )
     var metrics: String?

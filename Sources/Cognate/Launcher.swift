@@ -104,8 +104,27 @@ struct Launcher {
                 } catch {
                     throw StartFailure("cannot read the geo-IP database \(path): \(error)")
                 }
-            }
+            },
+            logExport: try logExport(logger: logger)
         )
+    }
+
+    /// Log export: to AWS (or `--log-delivery-endpoint`) with the process's AWS credentials, and to
+    /// `--log-delivery-file` when one is named.
+    private func logExport(logger: Logger) throws -> LogExport {
+        var endpoint: URL?
+        if let text = settings.logDeliveryEndpoint {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw StartFailure("--log-delivery-endpoint must be an http or https URL, not \(text)")
+            }
+            endpoint = url
+        }
+        let shipper = AWSLogShipper(endpoint: endpoint, accountID: settings.accountId, credentials: settings.awsCredentials, logger: logger)
+        do {
+            return try LogExport(shipper: shipper, file: settings.logDeliveryFile, logger: logger)
+        } catch {
+            throw StartFailure("cannot write the log delivery file \(settings.logDeliveryFile ?? ""): \(Self.reason(error))")
+        }
     }
 
     /// `--export-seed POOL_ID`: the pool as a seed file (YAML), without serving; with `--export-password`,

@@ -41,6 +41,10 @@ struct Settings: Sendable {
     var geoipDatabase: String?
     /// A file of passwords or SHA-1 hashes threat protection treats as compromised, besides the built-in list.
     var compromisedPasswords: String?
+    /// A stand-in for CloudWatch Logs, S3 and Firehose that log export calls instead of AWS.
+    var logDeliveryEndpoint: String?
+    /// A file every exported log record is appended to.
+    var logDeliveryFile: String?
     /// The secrets key itself (`COGNATE_SECRETS_KEY`), when no `secretsKeyFile` names one. Not an option:
     /// a key on the command line shows in every process listing.
     var secretsKey: String?
@@ -165,6 +169,8 @@ struct Settings: Sendable {
         s.allowLocalProviders = try bool("allowLocalProviders", command.allowLocalProviders) ?? s.allowLocalProviders
         s.geoipDatabase = try string("geoipDatabase", command.geoipDatabase)
         s.compromisedPasswords = try string("compromisedPasswords", command.compromisedPasswords)
+        s.logDeliveryEndpoint = try string("logDeliveryEndpoint", command.logDeliveryEndpoint)
+        s.logDeliveryFile = try string("logDeliveryFile", command.logDeliveryFile)
         s.secretsKey = try string("secretsKey", nil)
         s.accessKeyId = try string("accessKeyId", nil)
         s.secretAccessKey = try string("secretAccessKey", nil)

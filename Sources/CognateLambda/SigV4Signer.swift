@@ -14,11 +14,13 @@ struct SigV4Signer: Sendable {
     func headers(method: String, host: String, path: String, region: String, body: [UInt8], date: Date) -> [(String, String)] {
         let amzDate = SigV4.timestamp(date)
         let day = String(amzDate.prefix(8))
+        let payloadHash = SigV4.hex(SHA256.hash(data: body))
         var signed: [(name: String, value: String)] = [("host", host), ("x-amz-date", amzDate)]
         if let token = credentials.sessionToken { signed.append(("x-amz-security-token", token)) }
+        // S3 takes the payload's hash as a header too, and signed.
+        if service == "s3" { signed.append(("x-amz-content-sha256", payloadHash)) }
         signed.sort { $0.name < $1.name }
-        let canonical = SigV4.canonicalRequest(
-            method: method, path: path, query: "", headers: signed, payloadHash: SigV4.hex(SHA256.hash(data: body)))
+        let canonical = SigV4.canonicalRequest(method: method, path: path, query: "", headers: signed, payloadHash: payloadHash)
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         let signature = SigV4.signature(
             secret: credentials.secretAccessKey, day: day, region: region, service: service,

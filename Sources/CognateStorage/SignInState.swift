@@ -27,6 +27,9 @@ public struct SignInState: Codable, Sendable, Equatable {
     public var webAuthnChallenge: String?
     /// The auth event threat protection records for this sign-in, which the later steps complete.
     public var authEventID: String?
+    /// The second factor threat protection asked of this sign-in (MFA_IF_CONFIGURED, MFA_REQUIRED), for a step
+    /// after the password's (a new password) to ask for.
+    public var riskStepUp: RiskStepUp?
     /// CUSTOM_AUTH's rounds and the step in progress; present exactly in a custom sign-in.
     public var custom: CustomSignIn?
 
@@ -82,4 +85,12 @@ public struct CustomChallengeRound: Codable, Sendable, Equatable {
         self.challengeResult = challengeResult
         self.challengeMetadata = challengeMetadata
     }
+}
+
+/// What adaptive authentication asks of a sign-in's MFA step.
+public enum RiskStepUp: String, Codable, Sendable, Equatable {
+    /// MFA_IF_CONFIGURED: a challenge where the user has or can receive a second factor, else sign in.
+    case ifPossible
+    /// MFA_REQUIRED: a challenge where the user has or can receive a second factor, else block.
+    case required
 }

@@ -166,4 +166,90 @@ import Testing
             #expect(outbox.last?.purpose == "risk-notification" && outbox.last?.body.contains("CustomEmailSender") == true)
         }
     }
+
+    /// CUSTOM_AUTH is evaluated under CustomAuthMode: its event has no password step, BLOCK refuses it at
+    /// InitiateAuth, and its completion passes the event.
+    @Test func customAuthenticationUnderItsOwnMode() async throws {
+        try await TestCognate.with { cognate in
+            cognate.functions.answer(CustomAuthFlowTests.challenges)
+            let function = CustomAuthFlowTests.function
+            let pool = try await cognate.pool {
+                $0.userPoolTier = .plus
+                $0.userPoolAddOns = UserPoolAddOnsType(
+                    advancedSecurityMode: .enforced, advancedSecurityAdditionalFlows: AdvancedSecurityAdditionalFlowsType(customAuthMode: .enforced))
+                $0.lambdaConfig = LambdaConfigType(
+                    defineAuthChallenge: function, createAuthChallenge: function, verifyAuthChallengeResponse: function)
+            }
+            let client = try await cognate.client(pool, flows: [.allowCustomAuth])
+            try await cognate.confirmedUser(pool, "alice", password: Self.password, email: "alice@example.com")
+            let first = try await cognate.initiate(client, .customAuth, "alice")
+            #expect(try await events(cognate, pool).first?.eventResponse == .inProgress)
+            let done = try await cognate.respond(client, .customChallenge, session: first.session, "alice", ["ANSWER": "100000"])
+            #expect(done.authenticationResult != nil)
+            let event = try #require(try await events(cognate, pool).first)
+            #expect(event.eventResponse == .pass && event.challengeResponses == [])
+            try await cognate.call(
+                Operations.SetRiskConfiguration.self,
+                SetRiskConfigurationRequest(
+                    userPoolId: pool,
+                    accountTakeoverRiskConfiguration: AccountTakeoverRiskConfigurationType(
+                        actions: AccountTakeoverActionsType(highAction: AccountTakeoverActionType(notify: false, eventAction: .block)))))
+            try await NextSignInRisk(storage: cognate.storage).set(poolID: pool, username: "alice", level: "High")
+            await #expect(throws: CognitoError(.notAuthorizedException, "Unable to login because of security reasons.")) {
+                _ = try await cognate.initiate(client, .customAuth, "alice")
+            }
+            // Without CustomAuthMode, custom sign-ins are not evaluated.
+            try await cognate.call(
+                Operations.UpdateUserPool.self,
+                UpdateUserPoolRequest(
+                    userPoolId: pool,
+                    lambdaConfig: LambdaConfigType(
+                        defineAuthChallenge: function, createAuthChallenge: function, verifyAuthChallengeResponse: function),
+                    userPoolAddOns: UserPoolAddOnsType(advancedSecurityMode: .enforced)))
+            let before = try await events(cognate, pool).count
+            try await NextSignInRisk(storage: cognate.storage).set(poolID: pool, username: "alice", level: "High")
+            _ = try await cognate.initiate(client, .customAuth, "alice")
+            #expect(try await events(cognate, pool).count == before)
+        }
+    }
+
+    /// A step-up asked for at the password is carried through a new-password step to the MFA challenge.
+    @Test func aStepUpOutlivesTheNewPasswordStep() async throws {
+        try await TestCognate.with { cognate in
+            let pool = try await cognate.pool {
+                $0.userPoolTier = .plus
+                $0.userPoolAddOns = UserPoolAddOnsType(advancedSecurityMode: .enforced)
+                $0.emailConfiguration = EmailConfigurationType(
+                    sourceArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com", emailSendingAccount: .developer,
+                    from: "no-reply@example.com")
+            }
+            try await cognate.call(
+                Operations.SetUserPoolMfaConfig.self,
+                SetUserPoolMfaConfigRequest(
+                    userPoolId: pool, emailMfaConfiguration: EmailMfaConfigType(message: "{####}", subject: "Code"), mfaConfiguration: .optional))
+            try await cognate.call(
+                Operations.SetRiskConfiguration.self,
+                SetRiskConfigurationRequest(
+                    userPoolId: pool,
+                    accountTakeoverRiskConfiguration: AccountTakeoverRiskConfigurationType(
+                        actions: AccountTakeoverActionsType(highAction: AccountTakeoverActionType(notify: false, eventAction: .mfaRequired)))))
+            let client = try await cognate.client(pool)
+            try await cognate.call(
+                Operations.AdminCreateUser.self,
+                AdminCreateUserRequest(
+                    userPoolId: pool, username: "alice",
+                    userAttributes: [AttributeType(name: "email", value: "alice@example.com"), AttributeType(name: "email_verified", value: "true")],
+                    temporaryPassword: "Tempor4ry!Pass", messageAction: .suppress))
+            try await NextSignInRisk(storage: cognate.storage).set(poolID: pool, username: "alice", level: "High")
+            let first = try await cognate.initiate(client, .userPasswordAuth, "alice", ["PASSWORD": "Tempor4ry!Pass"])
+            #expect(first.challengeName == .newPasswordRequired)
+            let second = try await cognate.respond(client, .newPasswordRequired, session: first.session, "alice", ["NEW_PASSWORD": Self.password])
+            #expect(second.challengeName == .emailOtp)
+            let code = try await cognate.lastCode(to: "alice@example.com")
+            let done = try await cognate.respond(client, .emailOtp, session: second.session, "alice", ["EMAIL_OTP_CODE": code])
+            #expect(done.authenticationResult != nil)
+            let event = try #require(try await events(cognate, pool).first)
+            #expect(event.eventResponse == .pass && event.eventRisk?.riskDecision == .accountTakeover)
+        }
+    }
 }

@@ -106,7 +106,9 @@ struct AuthService {
             return try await ChoiceBasedSignIn(deps: deps, auth: self).initiate(params, user: user, pool: pool, client: client)
         case .customAuth:
             let user = try await begin(flow, params, pool: pool, client: client, metadata: metadata)
-            return try await CustomAuthentication(deps: deps, auth: self).initiate(params, user: user, pool: pool, client: client)
+            return try await ThreatProtection(deps: deps).signIn(user: user, pool: pool, client: client, password: nil, custom: true) {
+                try await CustomAuthentication(deps: deps, auth: self).initiate(params, user: user, pool: pool, client: client)
+            }
         case .refreshTokenAuth, .refreshToken:
             try ClientGate.requireFlow(flow, client)
             return try await refresh(
@@ -302,8 +304,8 @@ struct AuthService {
         guard user.usernameKey == stored.usernameKey else { throw SessionStore.expired }
         if !SignInPolicy.hidesExistence(client) { guard user.enabled else { throw SignInPolicy.disabled } }
         let step = ChallengeStep(request: request, session: stored, user: user, auth: self)
-        return try await ThreatProtection(deps: deps).continueSignIn(
-            eventID: stored.state.authEventID, challenge: challenge, user: user, pool: pool
-        ) { try await responder.answer(step) }
+        return try await ThreatProtection(deps: deps).continueSignIn(stored.state, challenge: challenge, user: user, pool: pool) {
+            try await responder.answer(step)
+        }
     }
 }

@@ -18,7 +18,10 @@ struct SessionStore {
         let token = handle ?? OpaqueToken.make(deps.random, bytes: 64)
         var state = state
         // The steps that follow complete the sign-in's auth event.
-        if let event = AuthEventTrail.current?.eventID { state.authEventID = event }
+        if let trail = AuthEventTrail.current {
+            state.authEventID = trail.eventID
+            state.riskStepUp = trail.stepUp
+        }
         let minutes = client.settings.authSessionValidity ?? 3
         try await deps.storage.createSession(
             AuthSession(

@@ -20,13 +20,16 @@ public struct ServiceDependencies: Sendable {
     public var web: (any WebClient)?
     /// The operator's geo-IP database; nil: no address can be placed.
     public var geoIP: (any GeoLocator)?
+    /// Where pools' logs are exported (SetLogDeliveryConfiguration); nil: nowhere.
+    public var logExport: LogExport?
 
     public init(
         storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
         configuration: ServiceConfiguration = .init(), logger: Logger, functions: (any FunctionInvoker)? = nil,
-        keys: (any DataKeySource)? = nil, web: (any WebClient)? = nil, geoIP: (any GeoLocator)? = nil
+        keys: (any DataKeySource)? = nil, web: (any WebClient)? = nil, geoIP: (any GeoLocator)? = nil, logExport: LogExport? = nil
     ) {
         self.geoIP = geoIP
+        self.logExport = logExport
         self.functions = functions
         self.keys = keys
         self.web = web

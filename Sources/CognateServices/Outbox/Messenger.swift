@@ -64,6 +64,13 @@ struct Messenger {
         deps.logger.warning(
             "The invitation of \(user.username) in \(pool.id) was not sent by \(medium): the user has no \(attribute). Give DesiredDeliveryMediums with a medium the user has an attribute for (EMAIL or SMS)."
         )
+        deliveryError("The invitation was not sent by \(medium): the user has no \(attribute).", pool: pool)
+    }
+
+    /// A message that could not be delivered, for the pool's message-delivery error log (userNotification).
+    private func deliveryError(_ details: String, pool: UserPool) {
+        deps.logExport?.submit(
+            LogRecords.notificationError(details, pool: pool, at: deps.clock.now(), id: deps.random.uuid()), source: .userNotification, pool: pool)
     }
 
     static let defaultVerificationMessage = "Your verification code is {####}."
@@ -153,7 +160,9 @@ struct Messenger {
             let note: String
             switch outcome {
             case .invoked: note = "Handed to the pool's CustomEmailSender (\(sender)); Cognate sent nothing itself."
-            case .failed(let why): note = "Not delivered: the pool's CustomEmailSender could not be given the notice (\(why.prefix(300)))."
+            case .failed(let why):
+                note = "Not delivered: the pool's CustomEmailSender could not be given the notice (\(why.prefix(300)))."
+                deliveryError("The pool's CustomEmailSender \(sender) could not be given a threat protection notice: \(why.prefix(300))", pool: pool)
             }
             try await deliver(
                 pool: pool, user: user, medium: .email, recipient: recipient, subject: subject, body: note, code: token, purpose: "risk-notification")
@@ -180,7 +189,9 @@ struct Messenger {
         let note: String
         switch outcome {
         case .invoked: note = "Handed to the pool's \(name) (\(function)); Cognate sent nothing itself."
-        case .failed(let why): note = "Not delivered: the pool's \(name) could not be given the code (\(why.prefix(300)))."
+        case .failed(let why):
+            note = "Not delivered: the pool's \(name) could not be given the code (\(why.prefix(300)))."
+            deliveryError("The pool's \(name) \(function) could not be given a message (\(purpose)): \(why.prefix(300))", pool: pool)
         }
         try await deliver(pool: pool, user: user, medium: medium, recipient: recipient, subject: nil, body: note, code: secret, purpose: purpose)
     }

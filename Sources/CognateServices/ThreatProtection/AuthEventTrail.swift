@@ -7,13 +7,7 @@ import Synchronization
 /// reads the step-up threat protection asked for and says when it had to block, and the tokens carry the
 /// event's ID as their `event_id`.
 final class AuthEventTrail: Sendable {
-    /// What adaptive authentication asks of the MFA step.
-    enum StepUp: Sendable, Equatable {
-        /// MFA_IF_CONFIGURED: a challenge where the user has or can receive a second factor, else sign in.
-        case ifPossible
-        /// MFA_REQUIRED: a challenge where the user has or can receive a second factor, else block.
-        case required
-    }
+    typealias StepUp = RiskStepUp
 
     let eventID: String
     let stepUp: StepUp?

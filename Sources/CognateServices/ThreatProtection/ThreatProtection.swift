@@ -11,12 +11,14 @@ struct ThreatProtection {
     let deps: ServiceDependencies
 
     /// Runs a sign-in's proof (`check`) and the steps after it (`then`) under the pool's threat protection.
-    /// `password`: the password given, for the compromised-credentials check; nil for SRP.
+    /// `password`: the password given, for the compromised-credentials check; nil for SRP and custom
+    /// authentication. `custom`: a CUSTOM_AUTH sign-in (its mode is CustomAuthMode; it has no password step to
+    /// record, and its challenges, the pool's functions', stand in for MFA).
     func signIn(
-        user: User, pool: UserPool, client: AppClient, password: String?, check: () async throws -> Void,
+        user: User, pool: UserPool, client: AppClient, password: String?, custom: Bool = false, check: () async throws -> Void = {},
         then: () async throws -> AuthOutcome
     ) async throws -> AuthOutcome {
-        let mode = ThreatProtectionMode.standard(pool)
+        let mode = custom ? ThreatProtectionMode.custom(pool) : ThreatProtectionMode.standard(pool)
         guard mode != .off, !SimulatedUser.isSimulated(user) else {
             try await check()
             return try await then()
@@ -32,18 +34,18 @@ struct ThreatProtection {
         if mode == .enforced, let address, Self.matches(address, exceptions?.blockedIPRangeList) {
             event.response = .fail
             event.risk.riskDecision = .block
-            try await deps.storage.appendAuthEvent(event)
+            try await store(event, user: user, pool: pool)
             throw AuthEventTrail.blockedAddress
         }
         do {
             try await check()
         } catch let error as CognitoError where error.code != .internalErrorException {
             event.response = .fail
-            event.challenges = [ChallengeResponseType(challengeName: .password, challengeResponse: .failure)]
-            try await deps.storage.appendAuthEvent(event)
+            if !custom { event.challenges = [ChallengeResponseType(challengeName: .password, challengeResponse: .failure)] }
+            try await store(event, user: user, pool: pool)
             throw error
         }
-        event.challenges = [ChallengeResponseType(challengeName: .password, challengeResponse: .success)]
+        if !custom { event.challenges = [ChallengeResponseType(challengeName: .password, challengeResponse: .success)] }
         // Compromised credentials: checked on every evaluated sign-in with a password; blocked where configured.
         if let password, deps.configuration.compromisedPasswords.contains(password) {
             event.risk.compromisedCredentialsDetected = true
@@ -52,7 +54,7 @@ struct ThreatProtection {
                 event.response = .fail
                 event.risk.riskDecision = .block
                 try await UserAdminService(deps).update(pool, user) { $0.status = .resetRequired }
-                try await deps.storage.appendAuthEvent(event)
+                try await store(event, user: user, pool: pool)
                 throw CognitoError(.passwordResetRequiredException, "Password reset required for the user")
             }
         }
@@ -70,13 +72,13 @@ struct ThreatProtection {
                 case .block:
                     event.response = .fail
                     event.risk.riskDecision = .block
-                    try await deps.storage.appendAuthEvent(event)
+                    try await store(event, user: user, pool: pool)
                     throw AuthEventTrail.blockedSignIn
                 case .mfaIfConfigured:
-                    stepUp = .ifPossible
+                    if !custom { stepUp = .ifPossible }
                     event.risk.riskDecision = .accountTakeover
                 case .mfaRequired:
-                    stepUp = .required
+                    if !custom { stepUp = .required }
                     event.risk.riskDecision = .accountTakeover
                 default:
                     break
@@ -87,12 +89,12 @@ struct ThreatProtection {
         do {
             let outcome = try await AuthEventTrail.$current.withValue(trail) { try await then() }
             event.response = outcome.challengeName == nil ? .pass : .inProgress
-            try await deps.storage.appendAuthEvent(event)
+            try await store(event, user: user, pool: pool)
             return outcome
         } catch let error as CognitoError where error.code != .internalErrorException {
             event.response = .fail
             if trail.blocked { event.risk.riskDecision = .block }
-            try await deps.storage.appendAuthEvent(event)
+            try await store(event, user: user, pool: pool)
             throw error
         }
     }
@@ -141,7 +143,7 @@ struct ThreatProtection {
             createdAt: deps.clock.now(), response: response,
             risk: EventRiskType(riskDecision: blocked ? .block : .noRisk, compromisedCredentialsDetected: compromised),
             context: try context(client: client))
-        try await deps.storage.appendAuthEvent(event)
+        try await store(event, user: user, pool: pool)
     }
 
     /// Runs an operation that is one event of `user` (a resent code, a password reset or change) and records
@@ -165,11 +167,12 @@ struct ThreatProtection {
     /// A later step of a sign-in whose event was recorded (an MFA code, a new password): the event completed
     /// with the step's outcome.
     func continueSignIn(
-        eventID: String?, challenge: ChallengeNameType, user: User, pool: UserPool, then: () async throws -> AuthOutcome
+        _ state: SignInState, challenge: ChallengeNameType, user: User, pool: UserPool, then: () async throws -> AuthOutcome
     ) async throws -> AuthOutcome {
-        guard let eventID else { return try await then() }
+        guard let eventID = state.authEventID else { return try await then() }
         let isMfa: Set<ChallengeNameType> = [.smsMfa, .softwareTokenMfa, .emailOtp, .selectMfaType, .mfaSetup]
-        let trail = AuthEventTrail(eventID: eventID, stepUp: nil)
+        // A step-up asked for at the password still applies after a step in between (a new password).
+        let trail = AuthEventTrail(eventID: eventID, stepUp: state.riskStepUp)
         let outcome: AuthOutcome
         do {
             outcome = try await AuthEventTrail.$current.withValue(trail) { try await then() }
@@ -191,9 +194,16 @@ struct ThreatProtection {
 
     private func complete(_ eventID: String, user: User, pool: UserPool, _ change: @escaping @Sendable (inout AuthEvent) -> Void) async throws {
         // An event that is gone (the history's bound, the user deleted) is not brought back.
-        _ = try await StorageError.ifPresent {
+        let completed = try await StorageError.ifPresent {
             try await deps.storage.updateAuthEvent(poolID: pool.id, usernameKey: user.usernameKey, id: eventID, change)
         }
+        if let completed { deps.logExport?.submit(LogRecords.activity(completed, user: user, pool: pool), source: .userAuthEvents, pool: pool) }
+    }
+
+    /// Stores an event and exports it where the pool sends user activity.
+    private func store(_ event: AuthEvent, user: User, pool: UserPool) async throws {
+        try await deps.storage.appendAuthEvent(event)
+        deps.logExport?.submit(LogRecords.activity(event, user: user, pool: pool), source: .userAuthEvents, pool: pool)
     }
 
     /// The risk of this sign-in: the one set for it through the test endpoint (used up), else the model's.
