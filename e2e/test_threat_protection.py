@@ -7,6 +7,7 @@ import html
 import json
 import os
 import re
+import urllib.parse
 
 import jwt
 import pytest
@@ -15,7 +16,7 @@ from pycognito.aws_srp import AWSSRP
 
 from test_cli import aws, cli  # noqa: F401 (fixture)
 from conftest import outbox, refused
-from test_managed_login_browser import browser  # noqa: F401 (fixture)
+from test_managed_login_browser import app_site, browser, web  # noqa: F401 (fixtures)
 
 PLUS_ON = {"UserPoolTier": "PLUS", "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}}
 SES = "arn:aws:ses:us-east-1:123456789012:identity/security@example.com"
@@ -564,3 +565,82 @@ def test_the_feedback_page_in_a_browser(server, cognito, pools, browser, tmp_pat
     assert "You told us this sign-in was yours." in browser.page_source
     feedback = events(cognito, pool)[0]["EventFeedback"]
     assert (feedback["FeedbackValue"], feedback["Provider"]) == ("Valid", "User")
+
+
+def start_sign_in(cognito, pool, client, flow):
+    """The first answer of a sign-in by `flow`: tokens or a challenge (SRP's password step answered)."""
+    if flow == "USER_PASSWORD_AUTH":
+        return sign_in(cognito, client)
+    if flow == "ADMIN_USER_PASSWORD_AUTH":
+        return cognito.admin_initiate_auth(UserPoolId=pool, ClientId=client, AuthFlow=flow,
+                                           AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})
+    srp = AWSSRP(username="alice", password=PASSWORD, pool_id=pool, client_id=client, client=cognito)
+    params = srp.get_auth_params()
+    first = cognito.initiate_auth(ClientId=client, AuthFlow="USER_SRP_AUTH", AuthParameters=params)
+    return cognito.respond_to_auth_challenge(ClientId=client, ChallengeName="PASSWORD_VERIFIER",
+                                             ChallengeResponses=srp.process_challenge(first["ChallengeParameters"], params))
+
+
+@pytest.mark.parametrize("action", ["BLOCK", "MFA_IF_CONFIGURED", "MFA_REQUIRED", "NO_ACTION"])
+@pytest.mark.parametrize("mode", ["AUDIT", "ENFORCED"])
+@pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_SRP_AUTH"])
+def test_each_flow_mode_and_action(server, cognito, pools, flow, mode, action):
+    pool, client = risky_pool(cognito, pools, mode=mode, AutoVerifiedAttributes=["email"], EmailConfiguration={
+        "EmailSendingAccount": "DEVELOPER", "SourceArn": SES, "From": "security@example.com"})
+    cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OPTIONAL", EmailMfaConfiguration={"Message": "{####}", "Subject": "Code"})
+    cognito.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={"Actions": {
+        "MediumAction": {"Notify": False, "EventAction": action}}})
+    make_user(cognito, pool, email="alice@example.com", email_verified="true")
+    set_risk(server, pool, "Medium")
+    enforced = mode == "ENFORCED"
+    if enforced and action == "BLOCK":
+        assert refused(start_sign_in, cognito=cognito, pool=pool, client=client, flow=flow) == (
+            "NotAuthorizedException", "Unable to login because of security reasons.")
+        expected = ("Fail", "Block")
+    else:
+        answer = start_sign_in(cognito, pool, client, flow)
+        if enforced and action.startswith("MFA"):
+            assert answer["ChallengeName"] == "EMAIL_OTP"
+            expected = ("InProgress", "AccountTakeover")
+        else:
+            assert "AuthenticationResult" in answer
+            expected = ("Pass", "NoRisk")
+    event = events(cognito, pool)[0]
+    assert (event["EventResponse"], event["EventRisk"]["RiskDecision"], event["EventRisk"]["RiskLevel"]) == (*expected, "Medium")
+    # Compromised credentials are never checked on SRP, which never sees the password.
+    assert event["EventRisk"]["CompromisedCredentialsDetected"] is False
+
+
+def test_step_up_and_block_on_the_managed_login_pages(server, cognito, web, browser):
+    from test_managed_login_browser import By, shot
+    from test_managed_login_browser import sign_in as page_sign_in
+    from test_managed_login_browser import submit
+    pool = web["pool"]
+    cognito.update_user_pool(UserPoolId=pool, UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"},
+                             EmailConfiguration={"EmailSendingAccount": "DEVELOPER", "SourceArn": SES, "From": "security@example.com"})
+    cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OPTIONAL", EmailMfaConfiguration={"Message": "{####}", "Subject": "Code"})
+    cognito.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={"Actions": {
+        "MediumAction": {"Notify": False, "EventAction": "MFA_REQUIRED"}, "HighAction": {"Notify": False, "EventAction": "BLOCK"}}})
+    authorize = server.url + "/oauth2/authorize?" + urllib.parse.urlencode({
+        "client_id": web["client"], "response_type": "code", "redirect_uri": web["callback"], "scope": "openid"})
+    # Medium risk: the page asks for the code sent by email, as the API's challenge would.
+    set_risk(server, pool, "Medium")
+    browser.get(authorize)
+    page_sign_in(browser, "alice", PASSWORD)
+    assert "We sent a code to a***@e***" in browser.find_element(By.CSS_SELECTOR, ".note").text
+    shot(browser, "risk-step-up")
+    browser.find_element(By.NAME, "answer").send_keys(outbox(server, poolId=pool)[-1]["code"])
+    submit(browser)
+    assert browser.current_url.startswith(web["callback"] + "?code=")
+    event = events(cognito, pool)[0]
+    assert (event["EventResponse"], event["EventRisk"]["RiskDecision"], event["EventRisk"]["RiskLevel"]) == ("Pass", "AccountTakeover", "Medium")
+    assert event["ChallengeResponses"][-1] == {"ChallengeName": "Mfa", "ChallengeResponse": "Success"}
+    # High risk: the page says it was refused, in AWS's words.
+    browser.get(server.url + "/_cognate/health")
+    browser.delete_all_cookies()
+    set_risk(server, pool, "High")
+    browser.get(authorize)
+    page_sign_in(browser, "alice", PASSWORD)
+    assert browser.find_element(By.ID, "loginErrorMessage").text == "Unable to login because of security reasons."
+    shot(browser, "risk-blocked")
+    assert events(cognito, pool)[0]["EventRisk"]["RiskDecision"] == "Block"
