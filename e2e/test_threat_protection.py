@@ -314,6 +314,12 @@ def test_ip_lists_apply_in_enforced_mode(server, cognito, pools):
     cognito.set_risk_configuration(UserPoolId=pool, RiskExceptionConfiguration={"BlockedIPRangeList": ["127.0.0.0/8", "::1/128"]})
     assert refused(sign_in, cognito=cognito, client=client) == ("NotAuthorizedException", "Request not allowed due to security reasons.")
     assert events(cognito, pool)[0]["EventRisk"]["RiskDecision"] == "Block"
+    # A client that hides which users exist answers a name nobody has the same way there.
+    hiding = cognito.create_user_pool_client(UserPoolId=pool, ClientName="hiding", PreventUserExistenceErrors="ENABLED",
+                                             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    for name in ("alice", "nobody-" + pool[-6:]):
+        assert refused(sign_in, cognito=cognito, client=hiding, name=name, password="Any-Passw0rd!") == (
+            "NotAuthorizedException", "Request not allowed due to security reasons.")
     # Token refresh is not affected.
     refreshed = cognito.initiate_auth(ClientId=client, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
     assert "AccessToken" in refreshed["AuthenticationResult"]

@@ -19,7 +19,14 @@ struct ThreatProtection {
         then: () async throws -> AuthOutcome
     ) async throws -> AuthOutcome {
         let mode = custom ? ThreatProtectionMode.custom(pool) : ThreatProtectionMode.standard(pool)
-        guard mode != .off, !SimulatedUser.isSimulated(user) else {
+        guard mode != .off else {
+            try await check()
+            return try await then()
+        }
+        if SimulatedUser.isSimulated(user) {
+            // A name nobody has (a client that hides which users exist) is refused from an always-blocked address
+            // as a user's would be, so that the answer there tells nothing of who exists. It has no events.
+            if mode == .enforced, try await addressBlocked(pool: pool, client: client) { throw AuthEventTrail.blockedAddress }
             try await check()
             return try await then()
         }
@@ -125,11 +132,17 @@ struct ThreatProtection {
 
     /// In ENFORCED mode, a request from an address on the always-block list may not sign up.
     func admitAddress(pool: UserPool, client: AppClient) async throws {
-        guard ThreatProtectionMode.standard(pool) == .enforced,
-            let address = (try ClaimedContext.address(for: client) ?? RequestOrigin.current?.ipAddress).flatMap(IPAddress.init)
-        else { return }
+        guard ThreatProtectionMode.standard(pool) == .enforced else { return }
+        if try await addressBlocked(pool: pool, client: client) { throw AuthEventTrail.blockedAddress }
+    }
+
+    /// Whether the request's evaluated address is on the always-block list that applies to `client`.
+    private func addressBlocked(pool: UserPool, client: AppClient) async throws -> Bool {
+        guard let address = (try ClaimedContext.address(for: client) ?? RequestOrigin.current?.ipAddress).flatMap(IPAddress.init) else {
+            return false
+        }
         let configuration = try await RiskConfigurations(storage: deps.storage).effective(poolID: pool.id, clientID: client.clientID)
-        if Self.matches(address, configuration?.exceptions?.blockedIPRangeList) { throw AuthEventTrail.blockedAddress }
+        return Self.matches(address, configuration?.exceptions?.blockedIPRangeList)
     }
 
     /// Records an event of `user` other than a sign-in.
