@@ -432,6 +432,8 @@ def call(name, w):
     if name in ("DescribeRiskConfiguration", "SetRiskConfiguration", "AdminListUserAuthEvents", "GetLogDeliveryConfiguration",
                 "SetLogDeliveryConfiguration"):
         return threat_protection_call(name, w, suffix)
+    if name in ("CreateUserImportJob", "DescribeUserImportJob", "ListUserImportJobs", "StartUserImportJob", "StopUserImportJob"):
+        return user_import_call(name, w, suffix)
     if name == "VerifySoftwareToken":
         enable_totp(w)
         access = fresh_user(w, "vst-" + suffix)["AccessToken"]
@@ -491,6 +493,66 @@ def threat_protection_call(name, w, suffix):
         return c.admin_list_user_auth_events(UserPoolId=pool, Username="diego", MaxResults=1)
     finally:
         c.delete_user_pool(UserPoolId=pool)
+
+
+def user_import_call(name, w, suffix):
+    """The import examples, in a pool of their own: a job made, and for the list one of each end the example shows."""
+    c = w["cognito"]
+    pool = c.create_user_pool(PoolName="examples-import-" + suffix, AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+    role = "arn:aws:iam::123456789012:role/example-cloudwatch-logs-role"
+    header = c.get_csv_header(UserPoolId=pool)["CSVHeader"]
+
+    def job(rows, start=True):
+        made = c.create_user_import_job(UserPoolId=pool, JobName="Customer import", CloudWatchLogsRoleArn=role)["UserImportJob"]
+        lines = [",".join(header)] + [",".join({"cognito:username": n, "cognito:mfa_enabled": "FALSE", "email": f"{n}@example.com",
+                                                 "email_verified": v}.get(col, "") for col in header) for n, v in rows]
+        requests.put(made["PreSignedUrl"], data="\n".join(lines) + "\n", headers={"x-amz-server-side-encryption": "aws:kms"}, timeout=30)
+        if start:
+            c.start_user_import_job(UserPoolId=pool, JobId=made["JobId"])
+            for _ in range(600):
+                if c.describe_user_import_job(UserPoolId=pool, JobId=made["JobId"])["UserImportJob"]["Status"] in ("Succeeded", "Failed"):
+                    break
+                time.sleep(0.05)
+        return made["JobId"]
+    try:
+        if name == "CreateUserImportJob":
+            return c.create_user_import_job(UserPoolId=pool, JobName="MyImportJob", CloudWatchLogsRoleArn=role)
+        if name == "DescribeUserImportJob":
+            return c.describe_user_import_job(UserPoolId=pool, JobId=job([], start=False))
+        if name == "StartUserImportJob":
+            made = job([("one", "TRUE")], start=False)
+            try:
+                return c.start_user_import_job(UserPoolId=pool, JobId=made)
+            finally:
+                c.stop_user_import_job(UserPoolId=pool, JobId=made)
+        if name == "StopUserImportJob":
+            made = job([(f"u{i}", "TRUE") for i in range(2000)], start=False)
+            c.start_user_import_job(UserPoolId=pool, JobId=made)
+            stopped = c.stop_user_import_job(UserPoolId=pool, JobId=made)
+            for _ in range(600):
+                if c.describe_user_import_job(UserPoolId=pool, JobId=made)["UserImportJob"]["Status"] == "Stopped":
+                    break
+                time.sleep(0.05)
+            return stopped
+        # ListUserImportJobs: the example's three, newest first — expired, failed, succeeded — and an older one,
+        # for the example's PaginationToken.
+        job([("first", "TRUE")])
+        job([(f"ok{i}", "TRUE") for i in range(6)])
+        job([("bad", "FALSE")])
+        job([], start=False)
+        requests_clock(w, 86_400)
+        return c.list_user_import_jobs(UserPoolId=pool, MaxResults=3)
+    finally:
+        requests.post(w["server"].url + "/_cognate/clock", json={"offsetSeconds": 0}, timeout=5)
+        for listed in c.list_user_import_jobs(UserPoolId=pool, MaxResults=60).get("UserImportJobs", []):
+            if listed["Status"] in ("Pending", "InProgress"):
+                c.stop_user_import_job(UserPoolId=pool, JobId=listed["JobId"])
+        for _ in range(600):
+            try:
+                c.delete_user_pool(UserPoolId=pool)
+                break
+            except c.exceptions.UserImportInProgressException:
+                time.sleep(0.05)
 
 
 def requests_clock(w, seconds):

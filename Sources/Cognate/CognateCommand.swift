@@ -114,6 +114,12 @@ struct CognateCommand: AsyncParsableCommand {
 
     @Option(
         help:
+            "Where user import jobs' per-line results go besides Cognate's own record: local (nowhere else) or cloudwatch (CloudWatch Logs' group /aws/cognito/userpools/<pool>/<name>, at --log-delivery-endpoint or AWS). Default: local. COGNATE_USER_IMPORT_LOGS."
+    )
+    var userImportLogs: String?
+
+    @Option(
+        help:
             "Who may read GET /metrics: open (anyone who reaches the port), signed (SigV4 by one of --credentials' keys) or off. Default: signed with --credentials, else open on loopback and off beyond it. COGNATE_METRICS."
     )
     var metrics: String?

@@ -105,13 +105,24 @@ struct Launcher {
                     throw StartFailure("cannot read the geo-IP database \(path): \(error)")
                 }
             },
-            logExport: try logExport(logger: logger)
+            logExport: try logExport(logger: logger),
+            userImportLogs: settings.userImportLogs == "cloudwatch" ? try logShipper(logger: logger) : nil
         )
     }
 
     /// Log export: to AWS (or `--log-delivery-endpoint`) with the process's AWS credentials, and to
     /// `--log-delivery-file` when one is named.
     private func logExport(logger: Logger) throws -> LogExport {
+        let shipper = try logShipper(logger: logger)
+        do {
+            return try LogExport(shipper: shipper, file: settings.logDeliveryFile, logger: logger)
+        } catch {
+            throw StartFailure("cannot write the log delivery file \(settings.logDeliveryFile ?? ""): \(Self.reason(error))")
+        }
+    }
+
+    /// What delivers logs to AWS (or `--log-delivery-endpoint`) with the process's AWS credentials.
+    private func logShipper(logger: Logger) throws -> AWSLogShipper {
         var endpoint: URL?
         if let text = settings.logDeliveryEndpoint {
             guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
@@ -119,12 +130,7 @@ struct Launcher {
             }
             endpoint = url
         }
-        let shipper = AWSLogShipper(endpoint: endpoint, accountID: settings.accountId, credentials: settings.awsCredentials, logger: logger)
-        do {
-            return try LogExport(shipper: shipper, file: settings.logDeliveryFile, logger: logger)
-        } catch {
-            throw StartFailure("cannot write the log delivery file \(settings.logDeliveryFile ?? ""): \(Self.reason(error))")
-        }
+        return AWSLogShipper(endpoint: endpoint, accountID: settings.accountId, credentials: settings.awsCredentials, logger: logger)
     }
 
     /// `--export-seed POOL_ID`: the pool as a seed file (YAML), without serving; with `--export-password`,
@@ -222,6 +228,9 @@ struct Launcher {
                     logger.notice("Cognate \(BuildInfo.version) serving the cognito-idp API on \(scheme)://\(host):\(bound) (database: \(place))")
                 }
             )
+            // Import jobs a restart interrupted go on, and nodes take over the jobs of nodes that left.
+            let imports = Task { await dependencies.userImports.sweep(dependencies, every: .seconds(5)) }
+            defer { imports.cancel() }
             try await app.runService()
         } catch {
             // Nothing listens: the storage closes before the process ends, and the reason is said plainly.

@@ -45,6 +45,8 @@ struct Settings: Sendable {
     var logDeliveryEndpoint: String?
     /// A file every exported log record is appended to.
     var logDeliveryFile: String?
+    /// `local` or `cloudwatch`: whether import jobs' results also go to CloudWatch Logs.
+    var userImportLogs = "local"
     /// The secrets key itself (`COGNATE_SECRETS_KEY`), when no `secretsKeyFile` names one. Not an option:
     /// a key on the command line shows in every process listing.
     var secretsKey: String?
@@ -171,6 +173,7 @@ struct Settings: Sendable {
         s.compromisedPasswords = try string("compromisedPasswords", command.compromisedPasswords)
         s.logDeliveryEndpoint = try string("logDeliveryEndpoint", command.logDeliveryEndpoint)
         s.logDeliveryFile = try string("logDeliveryFile", command.logDeliveryFile)
+        s.userImportLogs = try string("userImportLogs", command.userImportLogs) ?? s.userImportLogs
         s.secretsKey = try string("secretsKey", nil)
         s.accessKeyId = try string("accessKeyId", nil)
         s.secretAccessKey = try string("secretAccessKey", nil)
@@ -183,6 +186,9 @@ struct Settings: Sendable {
     }
 
     func validate() throws {
+        guard ["local", "cloudwatch"].contains(userImportLogs) else {
+            throw ValidationError("--user-import-logs must be local or cloudwatch, not \(userImportLogs).")
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (0: any free port).") }
         guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("--idle-timeout and --request-timeout must be positive.") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }

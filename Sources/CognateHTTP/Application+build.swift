@@ -68,6 +68,7 @@ public enum CognateApp {
                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
             }
         }
+        UserImportUploadEndpoint(upload: UserImportUpload(dependencies)).add(to: router)
         WellKnownEndpoints(dependencies: dependencies).add(to: router)
         OAuthEndpoints(tokens: TokenEndpoint(dependencies), userInfo: UserInfo(dependencies)).add(to: router)
         ManagedLoginEndpoints(

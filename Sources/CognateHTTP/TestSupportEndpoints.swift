@@ -57,6 +57,18 @@ struct TestSupportEndpoints {
             }
             return try Self.json(["userPoolId": change.userPoolId, "username": change.username, "riskLevel": change.riskLevel ?? "model"])
         }
+        // An import job's per-line results, as its CloudWatch Logs stream has them.
+        router.get("/_cognate/user-import-log") { request, _ -> Response in
+            if let refusal = await refusal(request).refusal { return refusal }
+            let query = request.uri.queryParameters
+            guard let pool = query["userPoolId"].map(String.init), let job = query["jobId"].map(String.init) else {
+                throw HTTPError(.badRequest, message: "The user import log takes userPoolId and jobId.")
+            }
+            guard let log = try await UserImportLog.read(poolID: pool, jobID: job, storage: storage) else {
+                throw HTTPError(.notFound, message: "There is no import job \(job.prefix(64)) in the user pool.")
+            }
+            return try Self.json(log)
+        }
         if let clock {
             router.get("/_cognate/clock") { request, _ -> Response in
                 if let refusal = await refusal(request).refusal { return refusal }

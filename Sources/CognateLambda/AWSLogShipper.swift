@@ -140,3 +140,43 @@ public final class AWSLogShipper: LogShipping {
         return String(format: "%04d/%02d/%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }
+
+extension AWSLogShipper: UserImportLogDelivery {
+    /// CloudWatch Logs' CreateLogGroup and CreateLogStream (each once, an existing one taken as it is), then
+    /// PutLogEvents, in pieces within its limits (10,000 events and 1 MB a call).
+    public func putImportLog(group: String, stream: String, region: String, events: [(timestamp: Date, message: String)]) async throws {
+        if !streams.withLock({ $0.contains(group + "\n" + stream) }) {
+            for (target, body) in [
+                ("Logs_20140328.CreateLogGroup", ["logGroupName": group]),
+                ("Logs_20140328.CreateLogStream", ["logGroupName": group, "logStreamName": stream]),
+            ] {
+                let (status, answer) = try await call(service: "logs", region: region, target: target, body: body)
+                guard status == 200 || String(decoding: answer, as: UTF8.self).contains("ResourceAlreadyExistsException") else {
+                    throw Failure("CloudWatch Logs answered \(status) to \(target): \(String(decoding: answer.prefix(300), as: UTF8.self))")
+                }
+            }
+            streams.withLock { _ = $0.insert(group + "\n" + stream) }
+        }
+        var piece: [[String: Any]] = []
+        var bytes = 0
+        func flush() async throws {
+            guard !piece.isEmpty else { return }
+            let (status, answer) = try await call(
+                service: "logs", region: region, target: "Logs_20140328.PutLogEvents",
+                body: ["logGroupName": group, "logStreamName": stream, "logEvents": piece])
+            guard status == 200 else {
+                if String(decoding: answer, as: UTF8.self).contains("ResourceNotFoundException") { streams.withLock { $0 = [] } }
+                throw Failure("CloudWatch Logs answered \(status) to PutLogEvents: \(String(decoding: answer.prefix(300), as: UTF8.self))")
+            }
+            piece = []
+            bytes = 0
+        }
+        for event in events {
+            let size = event.message.utf8.count + 26
+            if piece.count == 10_000 || bytes + size > 1_000_000 { try await flush() }
+            piece.append(["timestamp": Int64(event.timestamp.timeIntervalSince1970 * 1000), "message": event.message])
+            bytes += size
+        }
+        try await flush()
+    }
+}

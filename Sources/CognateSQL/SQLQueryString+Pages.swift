@@ -39,4 +39,20 @@ extension SQLQueryString {
             appendInterpolation(bind: value + "\u{10FFFF}")
         }
     }
+
+    /// ` AND` the rows before the one at (`seq`, `id`) in newest-first order, then ` ORDER BY seq DESC, id DESC
+    /// LIMIT limit` (listings whose rows carry a sequence number in the order they were recorded; `seq` nil:
+    /// from the newest).
+    mutating func appendNewestFirst(before seq: Int64?, id: String, limit: Int) {
+        if let seq {
+            appendInterpolation(unsafeRaw: " AND (seq < ")
+            appendInterpolation(bind: seq)
+            appendInterpolation(unsafeRaw: " OR (seq = ")
+            appendInterpolation(bind: seq)
+            appendInterpolation(unsafeRaw: " AND id < ")
+            appendInterpolation(bind: id)
+            appendInterpolation(unsafeRaw: "))")
+        }
+        appendInterpolation(unsafeRaw: " ORDER BY seq DESC, id DESC LIMIT \(max(0, limit))")
+    }
 }

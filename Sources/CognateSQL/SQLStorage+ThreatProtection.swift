@@ -74,15 +74,10 @@ extension SQLStorage {
                         """
                     ).first(decodingColumn: "seq", as: Int64.self)
                 else { throw StorageError.invalidPageToken }
-                query.appendInterpolation(unsafeRaw: " AND (seq < ")
-                query.appendInterpolation(bind: seq)
-                query.appendInterpolation(unsafeRaw: " OR (seq = ")
-                query.appendInterpolation(bind: seq)
-                query.appendInterpolation(unsafeRaw: " AND id < ")
-                query.appendInterpolation(bind: after)
-                query.appendInterpolation(unsafeRaw: "))")
+                query.appendNewestFirst(before: seq, id: after, limit: limit)
+            } else {
+                query.appendNewestFirst(before: nil, id: "", limit: limit)
             }
-            query.appendInterpolation(unsafeRaw: " ORDER BY seq DESC, id DESC LIMIT \(max(0, limit))")
             return try await db.raw(query).all(decodingColumn: "data", as: String.self).map { try Self.record(AuthEvent.self, $0) }
         }
     }

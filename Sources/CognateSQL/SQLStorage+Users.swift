@@ -38,7 +38,7 @@ extension SQLStorage {
         }
     }
 
-    private static let indexedFields: [UserFilter.Field] = [
+    static let indexedFields: [UserFilter.Field] = [
         .email, .phoneNumber, .name, .givenName, .familyName, .preferredUsername, .userStatus, .status,
     ]
 

@@ -17,6 +17,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
     case userSessions
     case riskConfigurations
     case authEvents
+    case userImports
 
     public var checks: [String: StorageConformance.Check] {
         switch self {
@@ -32,6 +33,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .userSessions: StorageConformance.userSessionChecks
         case .riskConfigurations: StorageConformance.riskConfigurationChecks
         case .authEvents: StorageConformance.authEventChecks
+        case .userImports: StorageConformance.userImportChecks
         }
     }
 
@@ -54,6 +56,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .userSessions: ["user_sessions"]
         case .riskConfigurations: ["risk_configurations"]
         case .authEvents: ["auth_events"]
+        case .userImports: ["user_import_jobs", "user_import_chunks", "user_import_log"]
         }
     }
 }

@@ -49,6 +49,46 @@ public enum SharedMigrations {
                 """),
             .portable("CREATE INDEX auth_events_by_user ON auth_events(pool_id, username_key, seq, id)"),
         ],
+        // User import jobs (CreateUserImportJob): the jobs (seq: a pool's jobs in the order they were made), the
+        // chunks of their uploaded files, and their per-line logs (a batch's lines per row).
+        [
+            .portable(
+                """
+                CREATE TABLE user_import_jobs (
+                    pool_id {key} NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                    id {key} NOT NULL,
+                    seq {integer} NOT NULL,
+                    status {key} NOT NULL,
+                    data {text} NOT NULL,
+                    PRIMARY KEY (pool_id, id)
+                )
+                """),
+            .portable("CREATE INDEX user_import_jobs_by_pool ON user_import_jobs(pool_id, seq, id)"),
+            .portable("CREATE INDEX user_import_jobs_by_status ON user_import_jobs(status)"),
+            .portable(
+                """
+                CREATE TABLE user_import_chunks (
+                    pool_id {key} NOT NULL,
+                    job_id {key} NOT NULL,
+                    upload_id {key} NOT NULL,
+                    seq {integer} NOT NULL,
+                    data {bytes} NOT NULL,
+                    PRIMARY KEY (pool_id, job_id, upload_id, seq),
+                    FOREIGN KEY (pool_id, job_id) REFERENCES user_import_jobs(pool_id, id) ON DELETE CASCADE
+                )
+                """),
+            .portable(
+                """
+                CREATE TABLE user_import_log (
+                    pool_id {key} NOT NULL,
+                    job_id {key} NOT NULL,
+                    seq {integer} NOT NULL,
+                    lines {text} NOT NULL,
+                    PRIMARY KEY (pool_id, job_id, seq),
+                    FOREIGN KEY (pool_id, job_id) REFERENCES user_import_jobs(pool_id, id) ON DELETE CASCADE
+                )
+                """),
+        ],
     ]
 
     /// The shared steps as `dialect`'s migrations, numbered from `last + 1`.

@@ -240,7 +240,15 @@ struct AuthService {
     func passwordVerifierChallenge(
         user: User, srpA: String, deviceKey: String?, pool: UserPool, client: AppClient, carrying: SignInState? = nil
     ) async throws -> AuthOutcome {
-        guard let credential = user.password else {
+        try SignInPolicy.refusePasswordless(user, client: client)
+        // A user without a password, through a client that hides which users exist, gets the challenge a
+        // name nobody has gets: the answer tells nothing until a proof fails.
+        let standIn = {
+            SimulatedUser.make(
+                name: user.username, pool: pool, key: deps.configuration.simulationKey, directory: UserDirectory(pool: pool, storage: deps.storage)
+            ).password
+        }
+        guard let credential = user.password ?? (SignInPolicy.hidesExistence(client) ? standIn() : nil) else {
             throw CognitoError(.notAuthorizedException, "Incorrect username or password.")
         }
         let (srp, srpB, secretBlock) = try SRPExchange(deps: deps).start(srpA: srpA, verifier: Array(credential.verifier))

@@ -84,8 +84,17 @@ struct SignInPolicy {
         guard user.enabled else { throw Self.disabled }
     }
 
+    /// A user who must reset a password they never had (imported from a CSV file) is told so at once: no
+    /// proof can hold. A client that hides which users exist answers as for a wrong password.
+    static func refusePasswordless(_ user: User, client: AppClient?) throws(CognitoError) {
+        if user.status == .resetRequired && user.password == nil && !hidesExistence(client) {
+            throw CognitoError(.passwordResetRequiredException, "Password reset required for the user")
+        }
+    }
+
     func checkPassword(_ password: String, user: User, pool: UserPool, client: AppClient? = nil) async throws {
         try admit(user, client: client)
+        try Self.refusePasswordless(user, client: client)
         let holds = user.password.map { PasswordHasher.matches(password, poolID: pool.id, username: user.username, $0) } ?? false
         try await require(holds, user: user, pool: pool)
         // The failure count is cleared when the sign-in completes, so wrong MFA codes after a right

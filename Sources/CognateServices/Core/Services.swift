@@ -22,12 +22,18 @@ public struct ServiceDependencies: Sendable {
     public var geoIP: (any GeoLocator)?
     /// Where pools' logs are exported (SetLogDeliveryConfiguration); nil: nowhere.
     public var logExport: LogExport?
+    /// Runs started user import jobs in the background.
+    public var userImports = UserImportRunner()
+    /// Where import jobs' results also go (CloudWatch Logs); nil: only Cognate's own record.
+    public var userImportLogs: (any UserImportLogDelivery)?
 
     public init(
         storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
         configuration: ServiceConfiguration = .init(), logger: Logger, functions: (any FunctionInvoker)? = nil,
-        keys: (any DataKeySource)? = nil, web: (any WebClient)? = nil, geoIP: (any GeoLocator)? = nil, logExport: LogExport? = nil
+        keys: (any DataKeySource)? = nil, web: (any WebClient)? = nil, geoIP: (any GeoLocator)? = nil, logExport: LogExport? = nil,
+        userImportLogs: (any UserImportLogDelivery)? = nil
     ) {
+        self.userImportLogs = userImportLogs
         self.geoIP = geoIP
         self.logExport = logExport
         self.functions = functions
@@ -77,6 +83,7 @@ public enum Services {
         RiskConfigurationService(deps).register(in: &table)
         AuthEventService(deps).register(in: &table)
         LogDeliveryService(deps).register(in: &table)
+        UserImportService(deps).register(in: &table)
         return table
     }
 }

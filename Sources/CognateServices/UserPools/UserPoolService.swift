@@ -22,6 +22,7 @@ struct UserPoolService {
         table.register(Operations.UpdateUserPool.self) { try await update($0, $1) }
         table.register(Operations.DeleteUserPool.self) { input, _ in
             let pool = try await load(input.userPoolId)
+            try await UserImportService.refuseWhileImporting(pool.id, deps)
             if pool.settings.deletionProtection == .active {
                 throw Errors.invalidParameter("The user pool \(pool.id) cannot be deleted because deletion protection is activated.")
             }
@@ -41,6 +42,7 @@ struct UserPoolService {
             return ListUserPoolsResponse(userPools: page.items.map(\.summary), nextToken: page.nextToken)
         }
         table.register(Operations.AddCustomAttributes.self) { input, _ in
+            try await UserImportService.refuseWhileImporting(input.userPoolId, deps)
             try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
                 try await deps.storage.updateUserPool(id: input.userPoolId) { pool in
                     for attribute in input.customAttributes {
@@ -114,6 +116,7 @@ struct UserPoolService {
     private func update(_ input: UpdateUserPoolRequest, _ context: OperationContext) async throws -> UpdateUserPoolResponse {
         // As AWS documents: settings the request leaves out return to their defaults.
         if let config = input.lambdaConfig { try AWSARN.check(config) }
+        try await UserImportService.refuseWhileImporting(input.userPoolId, deps)
         try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
             try await deps.storage.updateUserPool(id: input.userPoolId) { pool in
                 if let name = input.poolName { pool.name = name }

@@ -292,3 +292,38 @@ extension SealedStorage {
         try await inner.updateAuthEvent(poolID: poolID, usernameKey: usernameKey, id: id, change)
     }
 }
+
+extension SealedStorage {
+    public func createUserImportJob(_ job: UserImportJob) async throws { try await inner.createUserImportJob(job) }
+    public func userImportJob(poolID: String, id: String) async throws -> UserImportJob { try await inner.userImportJob(poolID: poolID, id: id) }
+    public func listUserImportJobs(poolID: String, after: String?, limit: Int) async throws -> [UserImportJob] {
+        try await inner.listUserImportJobs(poolID: poolID, after: after, limit: limit)
+    }
+    public func countUserImportJobs(poolID: String) async throws -> Int { try await inner.countUserImportJobs(poolID: poolID) }
+    public func updateUserImportJob(
+        poolID: String, id: String, _ change: @escaping @Sendable (inout UserImportJob) throws -> Void
+    ) async throws -> UserImportJob {
+        try await inner.updateUserImportJob(poolID: poolID, id: id, change)
+    }
+    public func hasActiveUserImportJob(poolID: String) async throws -> Bool { try await inner.hasActiveUserImportJob(poolID: poolID) }
+    public func claimUserImportJob(node: String, now: Date, until: Date) async throws -> UserImportJob? {
+        try await inner.claimUserImportJob(node: node, now: now, until: until)
+    }
+    public func putUserImportChunk(poolID: String, id: String, upload: String, index: Int, bytes: Data) async throws {
+        try await inner.putUserImportChunk(poolID: poolID, id: id, upload: upload, index: index, bytes: bytes)
+    }
+    public func userImportChunk(poolID: String, id: String, upload: String, index: Int) async throws -> Data {
+        try await inner.userImportChunk(poolID: poolID, id: id, upload: upload, index: index)
+    }
+    public func deleteUserImportChunks(poolID: String, id: String, upload: String?) async throws {
+        try await inner.deleteUserImportChunks(poolID: poolID, id: id, upload: upload)
+    }
+    public func importUsers(
+        poolID: String, id: String, users: [User], _ record: @escaping @Sendable (inout UserImportJob, [UserImportOutcome]) throws -> String
+    ) async throws -> UserImportJob {
+        try await inner.importUsers(poolID: poolID, id: id, users: try users.map(sealed), record)
+    }
+    public func userImportLog(poolID: String, id: String, after: Int, limit: Int) async throws -> [(seq: Int, lines: String)] {
+        try await inner.userImportLog(poolID: poolID, id: id, after: after, limit: limit)
+    }
+}
