@@ -497,6 +497,66 @@ def scale_run(cognate_command, sizes, args, workdir, backend, measured=lambda ro
     return results
 
 
+def import_run(cognate_command, users, args, workdir, backend):
+    """A user import job of `users` lines on a fresh Cognate (`backend` as in scale_run): the upload to its pre-signed
+    URL, then Start to Succeeded (users/s), peak RSS sampled meanwhile, and DescribeUserPool's latency while the
+    import runs (the API keeps answering)."""
+    import boto3
+    if backend == "PostgreSQL":
+        db = fresh_database(args.postgres, "cognate_bench_import")
+    else:
+        db = os.path.join(workdir, "import.sqlite")
+    port = free_port()
+    server = Server("cognate-import", cognate_command(db, port), port, workdir)
+    server.database = backend == "PostgreSQL"
+    server.start()
+    try:
+        c = boto3.client("cognito-idp", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id="bench",
+                         aws_secret_access_key="bench")
+        pool = c.create_user_pool(PoolName="import", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+        header = c.get_csv_header(UserPoolId=pool)["CSVHeader"]
+        at = {name: index for index, name in enumerate(header)}
+        lines = [",".join(header)]
+        for i in range(users):
+            row = [""] * len(header)
+            for name, value in (("cognito:username", f"imported{i:07d}"), ("cognito:mfa_enabled", "FALSE"),
+                                ("email", f"imported{i}@example.com"), ("email_verified", "TRUE"), ("given_name", f"Given{i}")):
+                row[at[name]] = value
+            lines.append(",".join(row))
+        body = ("\n".join(lines) + "\n").encode()
+        job = c.create_user_import_job(UserPoolId=pool, JobName="bench", CloudWatchLogsRoleArn="arn:aws:iam::123456789012:role/Import")
+        job = job["UserImportJob"]
+        started = time.time()
+        answer = requests.put(job["PreSignedUrl"], data=body, headers={"x-amz-server-side-encryption": "aws:kms"}, timeout=600)
+        answer.raise_for_status()
+        upload_s = time.time() - started
+        started = time.time()
+        c.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])
+        peak, latencies = server.rss_mb(), []
+        while True:
+            asked = time.time()
+            c.describe_user_pool(UserPoolId=pool)
+            latencies.append((time.time() - asked) * 1000)
+            described = c.describe_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]
+            peak = max(peak, server.rss_mb())
+            if described["Status"] not in ("Pending", "InProgress"):
+                break
+            time.sleep(0.1)
+        elapsed = time.time() - started
+        assert described["Status"] == "Succeeded" and described["ImportedUsers"] == users, described
+        latencies.sort()
+        result = {"backend": backend, "users": users, "file_mb": len(body) / 1e6, "upload_s": upload_s, "rate": users / elapsed,
+                  "seconds": elapsed, "rss_peak": peak, "api_p50": latencies[len(latencies) // 2],
+                  "api_max": latencies[-1]}
+        print(f"  import {backend} {users}: {result['rate']:.0f} users/s, peak RSS {peak:.1f} MB, DescribeUserPool meanwhile "
+              f"p50 {result['api_p50']:.1f} ms, max {result['api_max']:.1f} ms", flush=True)
+        return result
+    finally:
+        server.stop()
+        if backend == "PostgreSQL":
+            psql(args.postgres, 'DROP DATABASE IF EXISTS "cognate_bench_import" WITH (FORCE)')
+
+
 # Each scenario's cryptographic floor: how many of each primitive a request needs at the least, priced by
 # cognate-floor-bench in the same run (thread CPU ms, Cognate's own code). Scenarios without cryptography have
 # no floor. A refresh token is random bytes, not a signature; SRP's proof is an HMAC (negligible).
@@ -572,7 +632,7 @@ TARGETS = {
     "Full SRP sign-in": ("≤ 3.5 ms of server CPU", lambda rows, n: rows["cognate"][n]["cpu_ms"] <= 3.5),
 }
 
-def report(args, rows, meta, scale, postgres=None, postgres_meta=None, floor=None):
+def report(args, rows, meta, scale, postgres=None, postgres_meta=None, floor=None, imports=()):
     peers = [name for name in rows if name != "cognate"]
     versions = {"moto": f"moto[server] {args.moto_version}", "ministack": f"ministack {args.ministack_version}"}
     lines = [
@@ -657,6 +717,20 @@ def report(args, rows, meta, scale, postgres=None, postgres_meta=None, floor=Non
             cells = " | ".join(f"{s['rps']:.0f} ({s['p50']:.2f}/{s['p99']:.2f})" for s in row["scenarios"].values())
             lines.append(f"| {row['size']:,} | {row['backend']} | {row['seed_rate']:.0f} | {row['bytes_per_user']:.0f} | "
                          f"{row['rss_after']:.0f} | {cells} |")
+    if imports:
+        create = rows["cognate"].get("AdminCreateUser (new users)", {}).get("rps")
+        lines += ["", "## User import", "",
+                  "A user import job (CreateUserImportJob) of the given number of lines on a fresh Cognate: the CSV uploaded to "
+                  "its pre-signed URL, then StartUserImportJob to Succeeded, timed by polling DescribeUserImportJob; peak RSS "
+                  "sampled meanwhile, and DescribeUserPool's latency while the import runs (one request at a time). "
+                  "AdminCreateUser's rate is the scenario's above (new users, each with a temporary password, under load).", "",
+                  "| Database | Users | File MB | Upload s | Import users/s | Import s | Peak RSS MB | DescribeUserPool meanwhile "
+                  "p50/max ms | AdminCreateUser users/s |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for row in imports:
+            lines.append(f"| {row['backend']} | {row['users']:,} | {row['file_mb']:.1f} | {row['upload_s']:.2f} | {row['rate']:.0f} | "
+                         f"{row['seconds']:.1f} | {row['rss_peak']:.0f} | {row['api_p50']:.1f}/{row['api_max']:.1f} | "
+                         + (f"{create:.0f}" if create else "–") + " |")
     lines += ["", "Notes: CPU ms/req is the server's own CPU time divided by the requests it answered; with the load",
               "generator on the same two cores it includes contention. The full SRP sign-in clients are Python processes",
               "computing three 3072-bit exponentiations per sign-in on the same cores.",
@@ -734,6 +808,8 @@ def main():
     parser.add_argument("--scale", default="", help="comma-separated pool sizes for Cognate alone, e.g. 10000,100000")
     parser.add_argument("--postgres", default="", help="a PostgreSQL server's URL (Scripts/start-postgres.sh prints one): "
                         "Cognate is measured on it too, one node and two, and the scale runs repeated on it")
+    parser.add_argument("--import-users", type=int, default=100_000, help="lines of the user import job timed on each database "
+                        "(0: none)")
     parser.add_argument("--out", default="")
     parser.add_argument("--floor", default="", help="the JSON cognate-floor-bench printed in this run: each primitive's CPU ms")
     parser.add_argument("--report-only", action="store_true", help="with --checkpoint: the report from what it holds, "
@@ -816,8 +892,15 @@ def main():
 
                 done = scale_run(cognate_command, sizes, args, workdir, backend, measured)
             scale += done
+    imports = saved.setdefault("imports", [])
+    if args.import_users and not args.report_only:
+        for backend in ["SQLite"] + (["PostgreSQL"] if args.postgres else []):
+            if not any(row["backend"] == backend and row["users"] == args.import_users for row in imports):
+                imports.append(import_run(cognate_command, args.import_users, args, workdir, backend))
+                checkpoint()
     if set(results) != {"cognate", "moto", "ministack"}:  # a development run: no report
-        print(json.dumps({"results": results, "meta": meta, "postgres": postgres, "postgres_meta": postgres_meta, "scale": scale},
+        print(json.dumps({"results": results, "meta": meta, "postgres": postgres, "postgres_meta": postgres_meta, "scale": scale,
+                          "imports": imports},
                          indent=1))
         return
     if not args.report_only:
@@ -833,7 +916,7 @@ def main():
     if args.floor:
         with open(args.floor) as f:
             floor = json.load(f)
-    text = report(args, results, meta, scale, postgres, postgres_meta, floor)
+    text = report(args, results, meta, scale, postgres, postgres_meta, floor, imports)
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)

@@ -294,3 +294,41 @@ def test_a_postgres_restart_fails_requests_clearly_and_the_nodes_recover(cluster
             time.sleep(0.2)
     assert b.admin_get_user(UserPoolId=pool, Username="after")["Username"] == "after"
     assert requests.get(node.url + "/_cognate/ready", timeout=5).status_code == 200
+
+
+def test_one_node_runs_an_import_and_another_takes_it_over_when_it_dies(cluster):
+    """A user import job runs on exactly one node; killed mid-import, its node's claim lapses and the other node
+    finishes the job from the last batch: every line imported once, none skipped."""
+    from urllib.parse import urlsplit
+    a, b = cluster.clients
+    pool = a.create_user_pool(PoolName="import-" + uuid.uuid4().hex[:6], AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+    header = a.get_csv_header(UserPoolId=pool)["CSVHeader"]
+    total = 20_000
+
+    def line(i):
+        row = {"cognito:username": f"m{i:06d}", "cognito:mfa_enabled": "FALSE", "email": f"m{i}@example.com", "email_verified": "TRUE"}
+        return ",".join(row.get(column, "") for column in header)
+    text = ",".join(header) + "\n" + "\n".join(line(i) for i in range(total)) + "\n"
+    job = a.create_user_import_job(UserPoolId=pool, JobName="nodes", CloudWatchLogsRoleArn="arn:aws:iam::123456789012:role/Import")["UserImportJob"]
+    # The URL names the public address the nodes share; the request goes to the first node with that Host.
+    url = urlsplit(job["PreSignedUrl"])
+    answer = requests.put(cluster.nodes[0].url + url.path + "?" + url.query, data=text.encode(), timeout=60,
+                          headers={"Host": url.netloc, "x-amz-server-side-encryption": "aws:kms"})
+    assert answer.status_code == 200, answer.text
+    a.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])
+    deadline = time.time() + 60
+    while b.describe_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]["ImportedUsers"] == 0:
+        assert time.time() < deadline
+        time.sleep(0.05)
+    cluster.nodes[0].stop(sig=signal.SIGKILL)
+    deadline = time.time() + 150
+    while True:
+        done = b.describe_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]
+        if done["Status"] in ("Succeeded", "Failed") or time.time() > deadline:
+            break
+        time.sleep(0.5)
+    assert done["Status"] == "Succeeded", done
+    assert (done["ImportedUsers"], done["SkippedUsers"], done["FailedUsers"]) == (total, 0, 0)
+    events = requests.get(cluster.nodes[1].url + "/_cognate/user-import-log", params={"userPoolId": pool, "jobId": job["JobId"]},
+                          timeout=30).json()["events"]
+    assert sorted(int(e.split("Line Number ")[1].split(" ")[0]) for e in events) == list(range(2, total + 2))
