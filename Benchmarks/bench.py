@@ -718,7 +718,8 @@ def report(args, rows, meta, scale, postgres=None, postgres_meta=None, floor=Non
             lines.append(f"| {row['size']:,} | {row['backend']} | {row['seed_rate']:.0f} | {row['bytes_per_user']:.0f} | "
                          f"{row['rss_after']:.0f} | {cells} |")
     if imports:
-        create = rows["cognate"].get("AdminCreateUser (new users)", {}).get("rps")
+        # AdminCreateUser's rate on the same database: SQLite's scenario, or PostgreSQL's one node.
+        creates = {"SQLite": rows["cognate"], "PostgreSQL": (postgres or {}).get("one node", {})}
         lines += ["", "## User import", "",
                   "A user import job (CreateUserImportJob) of the given number of lines on a fresh Cognate: the CSV uploaded to "
                   "its pre-signed URL, then StartUserImportJob to Succeeded, timed by polling DescribeUserImportJob; peak RSS "
@@ -728,6 +729,7 @@ def report(args, rows, meta, scale, postgres=None, postgres_meta=None, floor=Non
                   "p50/max ms | AdminCreateUser users/s |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for row in imports:
+            create = creates.get(row["backend"], {}).get("AdminCreateUser (new users)", {}).get("rps")
             lines.append(f"| {row['backend']} | {row['users']:,} | {row['file_mb']:.1f} | {row['upload_s']:.2f} | {row['rate']:.0f} | "
                          f"{row['seconds']:.1f} | {row['rss_peak']:.0f} | {row['api_p50']:.1f}/{row['api_max']:.1f} | "
                          + (f"{create:.0f}" if create else "–") + " |")
