@@ -118,6 +118,19 @@ struct CognateCommand: AsyncParsableCommand {
     )
     var userImportLogs: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Enforce AWS's request-rate quotas: each API operation and web endpoint counted in its category (UserAuthentication 120/s, UserCreation 50/s, …) at its default or provisioned rate, TooManyRequestsException or HTTP 429 past it (default: off). COGNATE_ENFORCE_QUOTAS."
+    )
+    var enforceQuotas: Bool?
+
+    @Option(
+        help:
+            "The account's maximum for adjustable quota categories, standing in for Service Quotas: CATEGORY=RPS pairs separated by commas (UserAuthentication=1000). Default: ten times each category's default. COGNATE_QUOTA_MAXIMUMS."
+    )
+    var quotaMaximums: String?
+
     @Option(
         help:
             "Who may read GET /metrics: open (anyone who reaches the port), signed (SigV4 by one of --credentials' keys) or off. Default: signed with --credentials, else open on loopback and off beyond it. COGNATE_METRICS."

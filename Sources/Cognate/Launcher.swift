@@ -81,6 +81,8 @@ struct Launcher {
                 inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
             awsFormIssuer: settings.awsIssuer, socialIssuers: try settings.parsedSocialIssuers())
         configuration.providerURLs = ProviderURLPolicy(allowsLocal: settings.allowLocalProviders)
+        configuration.enforcesQuotas = settings.enforceQuotas
+        configuration.quotaMaximums = try settings.parsedQuotaMaximums()
         if let path = settings.compromisedPasswords {
             do {
                 configuration.compromisedPasswords = try CompromisedPasswords.loading(path)

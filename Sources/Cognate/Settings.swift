@@ -1,6 +1,7 @@
 import ArgumentParser
 import CognateHTTP
 import CognateLambda
+import CognateServices
 import Configuration
 import Foundation
 import Logging
@@ -47,6 +48,10 @@ struct Settings: Sendable {
     var logDeliveryFile: String?
     /// `local` or `cloudwatch`: whether import jobs' results also go to CloudWatch Logs.
     var userImportLogs = "local"
+    /// Count requests against AWS's request-rate quotas.
+    var enforceQuotas = false
+    /// `CATEGORY=RPS,…`: the account's maximum for adjustable categories (UpdateProvisionedLimit's ceiling).
+    var quotaMaximums: String?
     /// The secrets key itself (`COGNATE_SECRETS_KEY`), when no `secretsKeyFile` names one. Not an option:
     /// a key on the command line shows in every process listing.
     var secretsKey: String?
@@ -174,6 +179,8 @@ struct Settings: Sendable {
         s.logDeliveryEndpoint = try string("logDeliveryEndpoint", command.logDeliveryEndpoint)
         s.logDeliveryFile = try string("logDeliveryFile", command.logDeliveryFile)
         s.userImportLogs = try string("userImportLogs", command.userImportLogs) ?? s.userImportLogs
+        s.enforceQuotas = try bool("enforceQuotas", command.enforceQuotas) ?? s.enforceQuotas
+        s.quotaMaximums = try string("quotaMaximums", command.quotaMaximums)
         s.secretsKey = try string("secretsKey", nil)
         s.accessKeyId = try string("accessKeyId", nil)
         s.secretAccessKey = try string("secretAccessKey", nil)
@@ -197,6 +204,7 @@ struct Settings: Sendable {
             throw ValidationError("--lambda-timeout must be positive and --lambda-attempts between 1 and 10.")
         }
         _ = try parsedSocialIssuers()
+        _ = try parsedQuotaMaximums()
         if let metrics, MetricsAccess(rawValue: metrics) == nil {
             throw ValidationError("--metrics must be open, signed or off.")
         }
@@ -206,6 +214,26 @@ struct Settings: Sendable {
                 throw ValidationError("\(option) must be an http or https URL, such as http://localhost:4566.")
             }
         }
+    }
+
+    /// `--quota-maximums UserAuthentication=1000,UserRead=500`: adjustable categories' maximums, each at least the
+    /// category's default.
+    func parsedQuotaMaximums() throws -> [QuotaCategory: Int] {
+        guard let text = quotaMaximums, !text.isEmpty else { return [:] }
+        var out: [QuotaCategory: Int] = [:]
+        let adjustable = QuotaCategory.allCases.filter(\.isAdjustable)
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let category = QuotaCategory(rawValue: parts[0]), category.isAdjustable, let value = Int(parts[1]),
+                value >= category.defaultRate, value <= 1_000_000
+            else {
+                throw ValidationError(
+                    "--quota-maximums takes CATEGORY=RPS pairs separated by commas: CATEGORY one of the adjustable categories (\(adjustable.map(\.rawValue).joined(separator: ", "))), RPS at least the category's default (\(adjustable.map { "\($0.rawValue) \($0.defaultRate)" }.joined(separator: ", ")))."
+                )
+            }
+            out[category] = value
+        }
+        return out
     }
 
     static let socialTypes: Set<String> = ["Google", "Facebook", "LoginWithAmazon", "SignInWithApple"]

@@ -18,6 +18,7 @@ public enum CognateApp {
         router.add(middleware: ServerFailureMiddleware(pages: pages, logger: dependencies.logger))
         router.add(middleware: RequestOriginMiddleware())
         router.add(middleware: CacheValidationMiddleware(bodyLimit: AWSEndpoint.largestBody(configuration)))
+        if let quotas = dependencies.quotas { router.add(middleware: QuotaMiddleware(gate: quotas, region: configuration.region, pages: pages)) }
         let table = Services.operationTable(dependencies)
         let endpoint = AWSEndpoint(table: table, configuration: configuration)
         router.post("/") { request, context in try await endpoint.handle(request, context: context) }
@@ -70,7 +71,9 @@ public enum CognateApp {
         }
         UserImportUploadEndpoint(upload: UserImportUpload(dependencies)).add(to: router)
         WellKnownEndpoints(dependencies: dependencies).add(to: router)
-        OAuthEndpoints(tokens: TokenEndpoint(dependencies), userInfo: UserInfo(dependencies)).add(to: router)
+        OAuthEndpoints(
+            tokens: TokenEndpoint(dependencies), userInfo: UserInfo(dependencies), quotas: dependencies.quotas, region: configuration.region
+        ).add(to: router)
         ManagedLoginEndpoints(
             login: ManagedLogin(dependencies), pages: pages, random: dependencies.random,
             secure: dependencies.configuration.publicBaseURL.hasPrefix("https://")

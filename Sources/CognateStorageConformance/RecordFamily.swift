@@ -18,6 +18,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
     case riskConfigurations
     case authEvents
     case userImports
+    case provisionedLimits
 
     public var checks: [String: StorageConformance.Check] {
         switch self {
@@ -34,6 +35,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .riskConfigurations: StorageConformance.riskConfigurationChecks
         case .authEvents: StorageConformance.authEventChecks
         case .userImports: StorageConformance.userImportChecks
+        case .provisionedLimits: StorageConformance.provisionedLimitChecks
         }
     }
 
@@ -57,6 +59,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .riskConfigurations: ["risk_configurations"]
         case .authEvents: ["auth_events"]
         case .userImports: ["user_import_jobs", "user_import_chunks", "user_import_log"]
+        case .provisionedLimits: ["provisioned_limits"]
         }
     }
 }

@@ -9,6 +9,11 @@ public struct OperationTable: Sendable {
 
     private var handlers: [CognitoOperation: ErasedHandler] = [:]
 
+    /// Asked before each implemented operation runs, with the request as it came: throws the error a request
+    /// refused before any work answers with (the request-rate quotas' `TooManyRequestsException`).
+    public typealias Admission = @Sendable (CognitoOperation, Data, OperationContext) async throws -> Void
+    public var admission: Admission?
+
     public init() {}
 
     /// Registers the handler of one operation; the input it receives has passed every model constraint.
@@ -33,6 +38,7 @@ public struct OperationTable: Sendable {
             guard let handler = handlers[operation] else {
                 throw CognitoError(.unsupportedOperationException, "Cognate does not implement \(operation.rawValue) yet.")
             }
+            try await admission?(operation, body, context)
             let output = try await handler(body, context)
             return WireResponse(status: 200, body: output)
         } catch let error as CognitoError {

@@ -8,6 +8,10 @@ import Hummingbird
 struct OAuthEndpoints {
     let tokens: TokenEndpoint
     let userInfo: UserInfo
+    /// Counts token requests (`--enforce-quotas`): client_credentials as ClientAuthentication, the other grants
+    /// as UserAuthentication.
+    var quotas: QuotaGate?
+    var region = ""
 
     /// Larger token requests are refused unread.
     static let maxFormSize = 64 * 1024
@@ -17,6 +21,14 @@ struct OAuthEndpoints {
         router.post("/oauth2/token") { request, _ -> Response in
             guard let (form, basic) = await Self.form(request) else { return Self.error(.invalidRequest) }
             let answer: TokenResponse
+            if let quotas {
+                let category: QuotaCategory = form["grant_type"] == "client_credentials" ? .clientAuthentication : .userAuthentication
+                do {
+                    guard try await quotas.admits(category, region: region) else { return QuotaRefusal.json }
+                } catch {
+                    return Self.error(OAuthError.serverFailure(error))
+                }
+            }
             do {
                 answer = try await tokens.exchange(form, basic: basic)
             } catch let error as OAuthError {

@@ -89,6 +89,18 @@ public enum SharedMigrations {
                 )
                 """),
         ],
+        // Provisioned request-rate limits (UpdateProvisionedLimit): the account's, one per Region and category.
+        [
+            .portable(
+                """
+                CREATE TABLE provisioned_limits (
+                    region {key} NOT NULL,
+                    category {key} NOT NULL,
+                    data {text} NOT NULL,
+                    PRIMARY KEY (region, category)
+                )
+                """)
+        ],
     ]
 
     /// The shared steps as `dialect`'s migrations, numbered from `last + 1`.

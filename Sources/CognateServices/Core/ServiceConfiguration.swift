@@ -31,6 +31,14 @@ public struct ServiceConfiguration: Sendable {
     public var providerURLs = ProviderURLPolicy(allowsLocal: false)
     /// The passwords threat protection treats as compromised (`--compromised-passwords` adds to the built-in list).
     public var compromisedPasswords = CompromisedPasswords.builtIn
+    /// Count requests in AWS's rate categories and refuse those past the rate (`--enforce-quotas`).
+    public var enforcesQuotas = false
+    /// The account's maximum for adjustable categories, standing in for Service Quotas (`--quota-maximums`).
+    public var quotaMaximums: [QuotaCategory: Int] = [:]
+
+    /// The most UpdateProvisionedLimit may provision for the category: the configured maximum, else ten times
+    /// the default.
+    public func quotaMaximum(_ category: QuotaCategory) -> Int { quotaMaximums[category] ?? category.defaultRate * 10 }
 
     public init(
         defaultRegion: String = "us-east-1", accountID: String = "000000000000", publicBaseURL: String = "http://127.0.0.1:9229",

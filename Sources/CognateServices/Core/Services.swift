@@ -26,6 +26,8 @@ public struct ServiceDependencies: Sendable {
     public var userImports = UserImportRunner()
     /// Where import jobs' results also go (CloudWatch Logs); nil: only Cognate's own record.
     public var userImportLogs: (any UserImportLogDelivery)?
+    /// Counts requests against AWS's rates (`--enforce-quotas`); nil: nothing is counted.
+    public var quotas: QuotaGate?
 
     public init(
         storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
@@ -45,6 +47,7 @@ public struct ServiceDependencies: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.keyRing = KeyRing(storage: storage, clock: clock)
+        self.quotas = configuration.enforcesQuotas ? QuotaGate(storage: storage, clock: clock) : nil
     }
 }
 
@@ -52,6 +55,10 @@ public struct ServiceDependencies: Sendable {
 public enum Services {
     public static func operationTable(_ deps: ServiceDependencies) -> OperationTable {
         var table = OperationTable()
+        if let quotas = deps.quotas {
+            table.admission = { operation, body, context in try await quotas.admit(operation, body: body, region: context.region) }
+        }
+        ProvisionedLimitService(deps).register(in: &table)
         UserPoolService(deps).register(in: &table)
         AppClientService(deps).register(in: &table)
         UserAdminService(deps).register(in: &table)

@@ -273,6 +273,8 @@ extension SealedStorage {
 
 extension SealedStorage {
     public func putRiskConfiguration(_ configuration: RiskConfiguration) async throws { try await inner.putRiskConfiguration(configuration) }
+    public func putProvisionedLimit(_ limit: ProvisionedLimit) async throws { try await inner.putProvisionedLimit(limit) }
+    public func provisionedLimits(region: String) async throws -> [ProvisionedLimit] { try await inner.provisionedLimits(region: region) }
     public func riskConfiguration(poolID: String, clientID: String?) async throws -> RiskConfiguration {
         try await inner.riskConfiguration(poolID: poolID, clientID: clientID)
     }
