@@ -13,6 +13,7 @@ import jwt
 import pytest
 import requests
 from pycognito.aws_srp import AWSSRP
+from selenium.webdriver.support.ui import WebDriverWait
 
 from test_cli import aws, cli  # noqa: F401 (fixture)
 from conftest import outbox, refused
@@ -568,7 +569,8 @@ def test_the_feedback_page_in_a_browser(server, cognito, pools, browser, tmp_pat
     browser.get(valid)
     browser.save_screenshot(os.environ.get("COGNATE_SCREENSHOT_DIR", str(tmp_path)) + "/feedback.png")
     browser.find_element("css selector", "button[type=submit]").click()
-    assert "You told us this sign-in was yours." in browser.page_source
+    # The click submits a form: wait for the answer page rather than reading the page still being left.
+    WebDriverWait(browser, 10).until(lambda b: "You told us this sign-in was yours." in b.page_source)
     feedback = events(cognito, pool)[0]["EventFeedback"]
     assert (feedback["FeedbackValue"], feedback["Provider"]) == ("Valid", "User")
 

@@ -84,7 +84,7 @@ struct CognateCommand: AsyncParsableCommand {
     @Flag(
         inversion: .prefixedNo,
         help:
-            "Let identity providers' URLs (OIDC issuers and endpoints, SAML MetadataURL) use plain http and local or private addresses, for providers run locally (default: off: https to public hosts only). COGNATE_ALLOW_LOCAL_PROVIDERS."
+            "Let identity providers' URLs (OIDC issuers and endpoints, SAML MetadataURL) use plain http and local or private addresses, and client metadata documents come from special-use addresses, for servers run locally (default: off: https to public hosts only; documents on loopback while Cognate listens on loopback). COGNATE_ALLOW_LOCAL_PROVIDERS."
     )
     var allowLocalProviders: Bool?
 
@@ -99,6 +99,12 @@ struct CognateCommand: AsyncParsableCommand {
             "A file of passwords, or of their SHA-1 hashes in hex (one per line, HASH:count as breach corpora publish them), that threat protection treats as compromised, besides the built-in list of common passwords. COGNATE_COMPROMISED_PASSWORDS."
     )
     var compromisedPasswords: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Trust the CA certificates in this PEM file, besides the system's, when Cognate calls out over HTTPS (client metadata documents, identity providers): for servers with a private or self-signed certificate. COGNATE_CA_FILE.",
+            valueName: "file"))
+    var caFile: String?
 
     @Option(
         help:

@@ -81,6 +81,13 @@ struct Launcher {
                 inputKeyMaterial: key, info: Array("cognate: stand-ins for missing users".utf8), outputByteCount: 32),
             awsFormIssuer: settings.awsIssuer, socialIssuers: try settings.parsedSocialIssuers())
         configuration.providerURLs = ProviderURLPolicy(allowsLocal: settings.allowLocalProviders)
+        if let caFile = settings.caFile, (try? String(contentsOfFile: caFile, encoding: .utf8))?.contains("-----BEGIN CERTIFICATE-----") != true {
+            throw StartFailure("cannot read CA certificates (PEM) from \(caFile)")
+        }
+        // The draft's exception for local testing: documents on loopback while the server itself listens there.
+        configuration.metadataDocumentAddresses =
+            settings.allowLocalProviders
+            ? .any : .publicOnly(allowingLoopback: SpecialUseAddresses.isLoopback(settings.host) || settings.host == "localhost")
         configuration.enforcesQuotas = settings.enforceQuotas
         configuration.quotaMaximums = try settings.parsedQuotaMaximums()
         if let path = settings.compromisedPasswords {
@@ -99,7 +106,7 @@ struct Launcher {
                 endpoint: settings.lambdaEndpoint.flatMap(URL.init(string:)), attemptTimeout: .seconds(Int64(settings.lambdaTimeout)),
                 attempts: settings.lambdaAttempts, logger: logger, credentials: settings.awsCredentials),
             keys: KMSClient(endpoint: settings.kmsEndpoint.flatMap(URL.init(string:)), logger: logger, credentials: settings.awsCredentials),
-            web: HTTPWebClient(logger: logger),
+            web: HTTPWebClient(trustedCertificates: settings.caFile, logger: logger),
             geoIP: try settings.geoipDatabase.map { path in
                 do {
                     return try MaxMindDatabase(path: path)

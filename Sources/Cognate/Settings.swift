@@ -42,6 +42,7 @@ struct Settings: Sendable {
     var geoipDatabase: String?
     /// A file of passwords or SHA-1 hashes threat protection treats as compromised, besides the built-in list.
     var compromisedPasswords: String?
+    var caFile: String?
     /// A stand-in for CloudWatch Logs, S3 and Firehose that log export calls instead of AWS.
     var logDeliveryEndpoint: String?
     /// A file every exported log record is appended to.
@@ -176,6 +177,7 @@ struct Settings: Sendable {
         s.allowLocalProviders = try bool("allowLocalProviders", command.allowLocalProviders) ?? s.allowLocalProviders
         s.geoipDatabase = try string("geoipDatabase", command.geoipDatabase)
         s.compromisedPasswords = try string("compromisedPasswords", command.compromisedPasswords)
+        s.caFile = try string("caFile", command.caFile)
         s.logDeliveryEndpoint = try string("logDeliveryEndpoint", command.logDeliveryEndpoint)
         s.logDeliveryFile = try string("logDeliveryFile", command.logDeliveryFile)
         s.userImportLogs = try string("userImportLogs", command.userImportLogs) ?? s.userImportLogs

@@ -22,9 +22,13 @@ struct WellKnownEndpoints {
                 return Self.notFound(poolID)
             }
             let issuer = dependencies.configuration.issuer(poolID: poolID)
-            return try TestSupportEndpoints.json(
-                OpenIDConfiguration(
-                    issuer: issuer, jwksURI: dependencies.configuration.jwksURI(poolID: poolID), endpoints: dependencies.configuration.publicBaseURL))
+            var configuration = OpenIDConfiguration(
+                issuer: issuer, jwksURI: dependencies.configuration.jwksURI(poolID: poolID), endpoints: dependencies.configuration.publicBaseURL)
+            // Said only while it is true: a pool with a CIMD policy accepts clients named by their metadata URL.
+            if try await !dependencies.storage.listCIMDPolicies(poolID: poolID, PageRequest(limit: 1)).items.isEmpty {
+                configuration.clientIDMetadataDocumentSupported = true
+            }
+            return try TestSupportEndpoints.json(configuration)
         }
     }
 
@@ -48,6 +52,8 @@ struct OpenIDConfiguration: Encodable {
     var subjectTypesSupported = ["public"]
     var idTokenSigningAlgValuesSupported = ["RS256"]
     var scopesSupported = ["openid", "email", "phone", "profile"]
+    /// draft-ietf-oauth-client-id-metadata-document: present (true) only when the pool has a CIMD policy.
+    var clientIDMetadataDocumentSupported: Bool?
     var claimsSupported = [
         "sub", "iss", "aud", "exp", "iat", "auth_time", "email", "email_verified", "phone_number", "phone_number_verified",
         "cognito:username", "cognito:groups",
@@ -78,5 +84,6 @@ struct OpenIDConfiguration: Encodable {
         case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"
         case scopesSupported = "scopes_supported"
         case claimsSupported = "claims_supported"
+        case clientIDMetadataDocumentSupported = "client_id_metadata_document_supported"
     }
 }

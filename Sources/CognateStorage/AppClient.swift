@@ -11,6 +11,9 @@ public struct AppClient: Codable, Sendable, Equatable {
     /// SetUserPoolClientSessionConfiguration's SSO validity in minutes; nil until it is called (60 then). Kept,
     /// dormant, while the pool's session tracking is off.
     public var ssoSessionMaxValidityMinutes: Int?
+    /// Never stored: set on the client a CIMD client acts as (its policy's app client, narrowed by its
+    /// metadata document), to the document's URL, which its codes and refresh tokens are then bound to.
+    public var metadataURL: String?
 
     public init(poolID: String, clientID: String, settings: UserPoolClientType, secrets: [ClientSecret]) {
         self.poolID = poolID

@@ -18,6 +18,8 @@ public struct AuthorizationCode: Codable, Sendable, Equatable {
     /// The tracked SSO session of the browser the code was issued to: the token session its exchange starts
     /// names it as its origin.
     public var ssoSessionID: String?
+    /// The client metadata document URL of the CIMD client the code was issued to; only it redeems the code.
+    public var metadataURL: String?
 
     public init(
         codeHash: String, poolID: String, clientID: String, usernameKey: String, redirectURI: String, scopes: [String],

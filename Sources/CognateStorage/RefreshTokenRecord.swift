@@ -23,6 +23,8 @@ public struct RefreshTokenRecord: Codable, Sendable, Equatable {
     public var scopes: [String]?
     /// The tracked token session the token belongs to (session management); a rotation's successor keeps it.
     public var sessionID: String?
+    /// The client metadata document URL of the CIMD client the token was issued to; only it refreshes with it.
+    public var metadataURL: String?
 
     public init(
         tokenHash: String, poolID: String, clientID: String, usernameKey: String, originJTI: String, authTime: Date,

@@ -19,6 +19,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
     case authEvents
     case userImports
     case provisionedLimits
+    case cimdPolicies
 
     public var checks: [String: StorageConformance.Check] {
         switch self {
@@ -36,6 +37,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .authEvents: StorageConformance.authEventChecks
         case .userImports: StorageConformance.userImportChecks
         case .provisionedLimits: StorageConformance.provisionedLimitChecks
+        case .cimdPolicies: StorageConformance.cimdPolicyChecks
         }
     }
 
@@ -60,6 +62,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .authEvents: ["auth_events"]
         case .userImports: ["user_import_jobs", "user_import_chunks", "user_import_log"]
         case .provisionedLimits: ["provisioned_limits"]
+        case .cimdPolicies: ["cimd_policies", "client_metadata_documents"]
         }
     }
 }

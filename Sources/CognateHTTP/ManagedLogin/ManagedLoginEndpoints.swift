@@ -218,8 +218,11 @@ struct ManagedLoginEndpoints {
         router.get("/error") { request, _ -> Response in
             let (query, _) = Self.query(request)
             let error = String((query?["error"] ?? "").prefix(64))
+            // Why (a CIMD client's refusal): shown as text, escaped like every value on the pages.
+            let description = String((query?["error_description"] ?? "").prefix(400))
+            let detail = [error, description].filter { !$0.isEmpty }.joined(separator: ": ")
             return pages.message(
-                title: "Error", "An error was encountered with the requested page.", detail: error.isEmpty ? nil : error,
+                title: "Error", "An error was encountered with the requested page.", detail: detail.isEmpty ? nil : detail,
                 status: .badRequest)
         }
     }
@@ -318,7 +321,7 @@ struct ManagedLoginEndpoints {
             usernameOnly: authorize.choiceBased,
             providers: Self.providers(authorize).map { ($0, "/oauth2/authorize?" + raw + "&identity_provider=" + OAuthRedirect.escape($0)) },
             showForm: authorize.client.settings.supportedIdentityProviders?.contains("COGNITO") != false,
-            branding: authorize.branding, status: status, headers: csrf.headers)
+            metadataClient: authorize.metadataClient, branding: authorize.branding, status: status, headers: csrf.headers)
     }
 
     /// A fresh CSRF token and the cookie that carries it.
@@ -370,6 +373,8 @@ struct ManagedLoginEndpoints {
             var target = "/error?error=" + OAuthRedirect.escape(error)
             if let clientID { target += "&client_id=" + OAuthRedirect.escape(clientID) }
             return Self.redirect(target)
+        case .clientMetadata(let reason):
+            return Self.redirect("/error?error=invalid_client&error_description=" + OAuthRedirect.escape(reason))
         case .redirect(let target):
             return Self.redirect(target)
         }

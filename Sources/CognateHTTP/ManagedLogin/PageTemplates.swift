@@ -38,6 +38,7 @@ enum PageTemplates {
           legend { font-weight: 600; font-size: 14px; margin-bottom: 6px; }
           label.choice { font-weight: 400; margin: 8px 0; }
           .info { margin: 0 0 8px; padding: 10px 12px; border-radius: 8px; background: #e8f1fd; color: #1d4f9a; font-size: 14px; }
+          .client { margin: 0 0 12px; padding: 10px 12px; border: 1px solid var(--input-border); border-radius: 8px; font-size: 14px; overflow-wrap: anywhere; }
           a { color: var(--link); }
           button.secondary { background: var(--form-bg); color: var(--accent); border: 1px solid var(--input-border); margin-top: 12px; }
           figure.qr { margin: 16px auto 8px; width: 232px; padding: 0; border: 1px solid #e1e5ec; border-radius: 8px; overflow: hidden; }
@@ -70,6 +71,7 @@ enum PageTemplates {
     static let login = #"""
         {{<layout}}
         {{$body}}
+        {{#metadataClient}}<p class="client" id="metadataClient">Signing in to {{#clientName}}<strong>{{clientName}}</strong>, an application at {{/clientName}}<strong>{{host}}</strong></p>{{/metadataClient}}
         {{#error}}<p class="alert" role="alert" id="loginErrorMessage">{{error}}</p>{{/error}}
         {{#info}}<p class="info" role="status">{{info}}</p>{{/info}}
         {{#hasProviders}}

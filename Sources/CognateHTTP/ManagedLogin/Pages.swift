@@ -68,7 +68,8 @@ struct Pages: Sendable {
         federateAction: String? = nil, poolName: String, action: String, csrf: String, username: String = "", error: String? = nil,
         info: String? = nil,
         forgotLink: String, signUpLink: String?, usernameOnly: Bool = false, providers: [(name: String, link: String)] = [],
-        showForm: Bool = true, branding: PageBranding? = nil, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+        showForm: Bool = true, metadataClient: MetadataClientName? = nil, branding: PageBranding? = nil, status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:]
     ) -> Response {
         var values: [String: Any] = [
             "title": "Sign in", "poolName": poolName, "action": action, "csrf": csrf, "username": username, "forgotLink": forgotLink,
@@ -79,6 +80,11 @@ struct Pages: Sendable {
         if let error { values["error"] = error }
         if let info { values["info"] = info }
         if let signUpLink { values["signUpLink"] = signUpLink }
+        if let metadataClient {
+            var client: [String: Any] = ["host": metadataClient.host]
+            if let name = metadataClient.clientName, !name.isEmpty { client["clientName"] = name }
+            values["metadataClient"] = client
+        }
         return render("login", values, branding: branding, status: status, headers: headers)
     }
 

@@ -30,7 +30,7 @@ struct OAuthEndpoints {
                 }
             }
             do {
-                answer = try await tokens.exchange(form, basic: basic)
+                answer = try await tokens.exchange(form, basic: basic, host: request.head.authority)
             } catch let error as OAuthError {
                 return Self.error(error)
             } catch {
@@ -44,7 +44,7 @@ struct OAuthEndpoints {
         router.post("/oauth2/revoke") { request, _ -> Response in
             guard let (form, basic) = await Self.form(request) else { return Self.error(.invalidRequest) }
             do {
-                try await tokens.revoke(form, basic: basic)
+                try await tokens.revoke(form, basic: basic, host: request.head.authority)
             } catch let error as OAuthError {
                 return Self.error(error)
             } catch {

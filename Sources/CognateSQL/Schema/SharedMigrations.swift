@@ -101,6 +101,30 @@ public enum SharedMigrations {
                 )
                 """)
         ],
+        // Client ID metadata document policies (CreateCIMDPolicy) and the documents cached for them.
+        [
+            .portable(
+                """
+                CREATE TABLE cimd_policies (
+                    pool_id {key} NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                    policy_id {key} NOT NULL,
+                    data {text} NOT NULL,
+                    PRIMARY KEY (pool_id, policy_id)
+                )
+                """),
+            .portable(
+                """
+                CREATE TABLE client_metadata_documents (
+                    pool_id {key} NOT NULL,
+                    policy_id {key} NOT NULL,
+                    url {key} NOT NULL,
+                    expires_at {time} NOT NULL,
+                    data {text} NOT NULL,
+                    PRIMARY KEY (pool_id, policy_id, url),
+                    FOREIGN KEY (pool_id, policy_id) REFERENCES cimd_policies(pool_id, policy_id) ON DELETE CASCADE
+                )
+                """),
+        ],
     ]
 
     /// The shared steps as `dialect`'s migrations, numbered from `last + 1`.

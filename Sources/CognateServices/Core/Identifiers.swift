@@ -23,6 +23,11 @@ struct Identifiers {
     }
 
     func sub() -> String { random.uuid() }
+
+    /// A CIMD policy's ID: 26 lowercase letters and digits (the model's `^[a-z0-9]+$`; AWS's length is not documented).
+    func cimdPolicyID() -> String {
+        random.string(26, from: Alphabets.lowerAlphanumeric)
+    }
 }
 
 /// ARNs of Cognito resources.

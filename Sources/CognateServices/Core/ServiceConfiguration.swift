@@ -29,6 +29,9 @@ public struct ServiceConfiguration: Sendable {
     public var socialIssuers: [String: String] = [:]
     /// Which provider URLs Cognate calls (`--allow-local-providers` lets plain http and local addresses in).
     public var providerURLs = ProviderURLPolicy(allowsLocal: false)
+    /// The addresses client metadata documents may be fetched from: none of the special-use ranges, loopback
+    /// as well when the server itself listens on loopback, any under `--allow-local-providers`.
+    public var metadataDocumentAddresses = AddressRule.publicOnly(allowingLoopback: false)
     /// The passwords threat protection treats as compromised (`--compromised-passwords` adds to the built-in list).
     public var compromisedPasswords = CompromisedPasswords.builtIn
     /// Count requests in AWS's rate categories and refuse those past the rate (`--enforce-quotas`).

@@ -59,6 +59,7 @@ public enum Services {
             table.admission = { operation, body, context in try await quotas.admit(operation, body: body, region: context.region) }
         }
         ProvisionedLimitService(deps).register(in: &table)
+        CIMDPolicyService(deps).register(in: &table)
         UserPoolService(deps).register(in: &table)
         AppClientService(deps).register(in: &table)
         UserAdminService(deps).register(in: &table)

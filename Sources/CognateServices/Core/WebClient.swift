@@ -9,6 +9,12 @@ public struct WebRequest: Sendable {
     public var url: String
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// False: a 3xx answer is returned as it is, never followed.
+    public var followsRedirects = true
+    /// Most bytes of the answer's body read; a longer one is an error. Nil: the client's own bound.
+    public var maxAnswer: Int?
+    /// The addresses the host name may resolve to; a name with any other address is not called.
+    public var addresses = AddressRule.any
 
     public init(method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.method = method

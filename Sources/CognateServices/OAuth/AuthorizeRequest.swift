@@ -27,6 +27,8 @@ public struct AuthorizeRequest: Sendable {
     public var branding: PageBranding?
     /// The domain's branding version: 1 for the classic pages, 2 for managed login.
     public var managedLoginVersion = 1
+    /// A CIMD client (its `client_id` the URL of its metadata document): what the pages name it by.
+    public var metadataClient: MetadataClientName?
 
     /// Managed login offers choice-based sign-in (username first, then passkey, one-time code or password)
     /// when the pool allows a first factor other than the password. The classic pages ask for a password.
@@ -61,11 +63,21 @@ public struct PageBranding: Sendable {
     }
 }
 
+/// How the pages name a CIMD client: the host of its document's URL, which the draft asks to be shown,
+/// and the document's `client_name`, which the client chose itself.
+public struct MetadataClientName: Sendable, Equatable {
+    public var host: String
+    public var clientName: String?
+}
+
 /// Why an authorize request is refused. With an unknown client or redirect URI the browser must not be
 /// sent anywhere (Cognito's own error page, `redirect_mismatch`); once both are known, the error goes back
 /// to the client's redirect URI.
 public enum AuthorizeFailure: Error, Sendable {
     case errorPage(error: String, clientID: String?)
+    /// A CIMD client that cannot be served (no policy, a document that cannot be fetched or is not valid):
+    /// `invalid_client` on the error page with why, since its redirect URIs are not known to be its own.
+    case clientMetadata(String)
     case redirect(String)
     /// The pool's domain serves managed login (version 2) and the client has no branding style: AWS's pages
     /// do not work then, and neither do Cognate's.
@@ -86,17 +98,34 @@ extension AuthorizeRequest {
     static func check(_ query: [String: String], host: String?, deps: ServiceDependencies) async throws -> Result<AuthorizeRequest, AuthorizeFailure>
     {
         let clientID = query["client_id"]
-        guard let clientID, !clientID.isEmpty, clientID.utf8.count <= 128,
-            let client = try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: clientID) }),
-            let pool = try await StorageError.ifPresent({ try await deps.storage.userPool(id: client.poolID) })
-        else { return .failure(.errorPage(error: "redirect_mismatch", clientID: nil)) }
         let hostDomain = try await domain(host: host, deps: deps)
+        let client: AppClient
+        let pool: UserPool
+        var metadataClient: MetadataClientName?
+        if let clientID, MetadataClients.isMetadataURL(clientID) {
+            switch try await MetadataClients(deps: deps).resolve(clientID, poolID: hostDomain?.poolID) {
+            case .failure(let refusal):
+                return .failure(.clientMetadata(refusal.reason))
+            case .success(let resolved):
+                (client, pool) = (resolved.client, resolved.pool)
+                metadataClient = MetadataClientName(host: URLComponents(string: clientID)?.host ?? clientID, clientName: resolved.document.clientName)
+            }
+        } else {
+            guard let clientID, !clientID.isEmpty, clientID.utf8.count <= 128,
+                let found = try await StorageError.ifPresent({ try await deps.storage.appClient(clientID: clientID) }),
+                let foundPool = try await StorageError.ifPresent({ try await deps.storage.userPool(id: found.poolID) })
+            else { return .failure(.errorPage(error: "redirect_mismatch", clientID: nil)) }
+            (client, pool) = (found, foundPool)
+        }
         if let hostDomain, hostDomain.poolID != pool.id {
-            return .failure(.errorPage(error: "redirect_mismatch", clientID: clientID))
+            return .failure(.errorPage(error: "redirect_mismatch", clientID: client.clientID))
         }
         let callbacks = client.settings.callbackURLs ?? []
         guard let redirect = query["redirect_uri"], callbacks.contains(redirect) else {
-            return .failure(.errorPage(error: "redirect_mismatch", clientID: clientID))
+            if metadataClient != nil {
+                return .failure(.clientMetadata("the redirect_uri is not one the client metadata document registers (they must match exactly)"))
+            }
+            return .failure(.errorPage(error: "redirect_mismatch", clientID: client.clientID))
         }
         let state = query["state"]
         func back(_ error: String) -> Result<AuthorizeRequest, AuthorizeFailure> {
@@ -139,7 +168,7 @@ extension AuthorizeRequest {
         if version == 2 {
             guard let style = try await StorageError.ifPresent({ try await deps.storage.brandingStyle(poolID: pool.id, clientID: client.clientID) })
             else {
-                return .failure(.noBrandingStyle(clientID: clientID))
+                return .failure(.noBrandingStyle(clientID: client.clientID))
             }
             branding = ManagedLoginTheme.pageBranding(style)
         } else {
@@ -151,7 +180,7 @@ extension AuthorizeRequest {
             AuthorizeRequest(
                 pool: pool, client: client, responseType: responseType, redirectURI: redirect, scopes: scopes, state: state,
                 codeChallenge: challenge, nonce: query["nonce"], forcesLogin: prompts.contains("login"), silent: prompts.contains("none"),
-                branding: branding, managedLoginVersion: version))
+                branding: branding, managedLoginVersion: version, metadataClient: metadataClient))
     }
 }
 

@@ -344,6 +344,7 @@ public struct ManagedLogin: Sendable {
                 codeChallenge: request.codeChallenge, nonce: request.nonce, authTime: authTime,
                 expiresAt: deps.clock.now().addingTimeInterval(AuthorizationCode.lifetime))
             stored.ssoSessionID = sso?.id
+            stored.metadataURL = request.client.metadataURL
             try await deps.storage.createAuthorizationCode(stored)
             return OAuthRedirect.query(request.redirectURI, ["code": code, "state": request.state])
         case .token:

@@ -18,7 +18,8 @@ struct RefreshTokens {
     func validate(_ token: String, pool: UserPool, client: AppClient, deviceKey: String?) async throws -> (RefreshTokenRecord, User) {
         let now = deps.clock.now()
         guard let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: OpaqueToken.hash(token)) }),
-            record.poolID == pool.id, record.clientID == client.clientID, record.expiresAt > now
+            record.poolID == pool.id, record.clientID == client.clientID, record.metadataURL == client.metadataURL,
+            record.expiresAt > now
         else { throw Self.invalid }
         // Revoked by GlobalSignOut, AdminUserGlobalSignOut, RevokeToken or disabling the user: AWS says so.
         guard !record.revoked else { throw Self.revoked }

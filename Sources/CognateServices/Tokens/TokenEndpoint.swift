@@ -19,12 +19,15 @@ public struct TokenEndpoint: Sendable {
         grants = Dictionary(uniqueKeysWithValues: all.map { (type(of: $0).grantType, $0) })
     }
 
-    /// `parameters` is the decoded form; `basic` the client ID and secret of an `Authorization: Basic` header.
-    public func exchange(_ parameters: [String: String], basic: (id: String, secret: String)?) async throws(OAuthError) -> TokenResponse {
+    /// `parameters` is the decoded form; `basic` the client ID and secret of an `Authorization: Basic` header;
+    /// `host` the request's `Host` (on a pool's domain, a CIMD client is matched against that pool's policies).
+    public func exchange(_ parameters: [String: String], basic: (id: String, secret: String)?, host: String? = nil) async throws(OAuthError)
+        -> TokenResponse
+    {
         let form = TokenForm(parameters)
         guard let grantType = form.grantType, !grantType.isEmpty else { throw OAuthError.invalidRequest }
         guard let grant = grants[grantType] else { throw OAuthError.unsupportedGrantType }
-        let request = try await authenticate(form, basic: basic)
+        let request = try await authenticate(form, basic: basic, host: host)
         for requirement in type(of: grant).requirements {
             try Self.check(requirement, request)
         }
@@ -43,16 +46,16 @@ public struct TokenEndpoint: Sendable {
 
     /// `POST /oauth2/revoke`: revokes a refresh token of the authenticated client and every token minted
     /// from it. An unknown token is no error (RFC 7009 §2.2).
-    public func revoke(_ parameters: [String: String], basic: (id: String, secret: String)?) async throws(OAuthError) {
+    public func revoke(_ parameters: [String: String], basic: (id: String, secret: String)?, host: String? = nil) async throws(OAuthError) {
         let form = TokenForm(parameters)
         guard let token = form.required(\.token, maxBytes: 16_384) else { throw OAuthError.invalidRequest }
-        let request = try await authenticate(form, basic: basic)
+        let request = try await authenticate(form, basic: basic, host: host)
         guard request.client.settings.enableTokenRevocation != false else { throw OAuthError.invalidRequest }
         if JWTParts(token) != nil { throw OAuthError("unsupported_token_type") }
         let hash = OpaqueToken.hash(token)
         do {
             guard let record = try await StorageError.ifPresent({ try await deps.storage.refreshToken(hash: hash) }),
-                record.clientID == request.client.clientID
+                record.clientID == request.client.clientID, record.metadataURL == request.client.metadataURL
             else { return }
             try await UserSessions(deps: deps).revoke(record, linked: false)
         } catch {
@@ -82,11 +85,12 @@ public struct TokenEndpoint: Sendable {
         }
     }
 
-    private func authenticate(_ form: TokenForm, basic: (id: String, secret: String)?) async throws(OAuthError) -> TokenRequest {
+    private func authenticate(_ form: TokenForm, basic: (id: String, secret: String)?, host: String?) async throws(OAuthError) -> TokenRequest {
         // RFC 6749 §2.3: one way of authenticating per request.
         if basic != nil && form.clientSecret != nil { throw OAuthError.invalidRequest }
         guard let clientID = basic?.id ?? form.clientID, !clientID.isEmpty else { throw OAuthError.invalidClient }
         if let named = form.clientID, basic != nil, named != clientID { throw OAuthError.invalidClient }
+        if MetadataClients.isMetadataURL(clientID) { return try await authenticateMetadataClient(clientID, form: form, basic: basic, host: host) }
         let client: AppClient
         let pool: UserPool
         do {
@@ -109,5 +113,29 @@ public struct TokenEndpoint: Sendable {
         guard let presented, client.secrets.contains(where: { ConstantTime.equal(Array($0.value.utf8), Array(presented.utf8)) })
         else { throw OAuthError.invalidClient }
         return TokenRequest(form: form, client: client, pool: pool, authenticated: true)
+    }
+
+    /// A CIMD client: public, so it presents no secret; its document (cached, or fetched again once
+    /// expired) must still be valid and a policy must still accept its URL.
+    private func authenticateMetadataClient(_ url: String, form: TokenForm, basic: (id: String, secret: String)?, host: String?)
+        async throws(OAuthError) -> TokenRequest
+    {
+        if basic != nil || form.clientSecret != nil {
+            throw OAuthError("invalid_client", status: 401, description: "CIMD clients are public clients and present no secret.")
+        }
+        do {
+            let poolID = try await AuthorizeRequest.domain(host: host, deps: deps)?.poolID
+            switch try await MetadataClients(deps: deps).resolve(url, poolID: poolID) {
+            case .failure(let refusal):
+                throw OAuthError("invalid_client", status: 401, description: refusal.reason)
+            case .success(let resolved):
+                return TokenRequest(form: form, client: resolved.client, pool: resolved.pool, authenticated: false)
+            }
+        } catch let error as OAuthError {
+            throw error
+        } catch {
+            deps.logger.error("token endpoint: \(error)")
+            throw OAuthError.serverFailure(error)
+        }
     }
 }

@@ -121,6 +121,7 @@ struct TokenIssuer {
             originJTI: originJTI, authTime: authTime, issuedAt: now, expiresAt: now.addingTimeInterval(Double(lifetimes.refresh)))
         record.deviceKey = deviceKey
         record.scopes = scopes
+        record.metadataURL = client.metadataURL
         let sessions = UserSessions(deps: deps)
         switch link {
         case .new(let ssoSessionID):

@@ -329,3 +329,34 @@ extension SealedStorage {
         try await inner.userImportLog(poolID: poolID, id: id, after: after, limit: limit)
     }
 }
+
+extension SealedStorage {
+    public func createCIMDPolicy(_ policy: CIMDPolicy) async throws { try await inner.createCIMDPolicy(policy) }
+    public func cimdPolicy(poolID: String, policyID: String) async throws -> CIMDPolicy {
+        try await inner.cimdPolicy(poolID: poolID, policyID: policyID)
+    }
+    public func listCIMDPolicies(poolID: String, _ page: PageRequest) async throws -> Page<CIMDPolicy> {
+        try await inner.listCIMDPolicies(poolID: poolID, page)
+    }
+    public func allCIMDPolicies(limit: Int) async throws -> [CIMDPolicy] { try await inner.allCIMDPolicies(limit: limit) }
+    public func updateCIMDPolicy(poolID: String, policyID: String, _ change: @escaping @Sendable (inout CIMDPolicy) throws -> Void) async throws
+        -> CIMDPolicy
+    {
+        try await inner.updateCIMDPolicy(poolID: poolID, policyID: policyID, change)
+    }
+    public func deleteCIMDPolicy(poolID: String, policyID: String) async throws {
+        try await inner.deleteCIMDPolicy(poolID: poolID, policyID: policyID)
+    }
+    public func putClientMetadata(_ metadata: CachedClientMetadata, keepingAtMost: Int) async throws {
+        try await inner.putClientMetadata(metadata, keepingAtMost: keepingAtMost)
+    }
+    public func clientMetadata(poolID: String, policyID: String, url: String) async throws -> CachedClientMetadata {
+        try await inner.clientMetadata(poolID: poolID, policyID: policyID, url: url)
+    }
+    public func listClientMetadata(poolID: String, policyID: String, _ page: PageRequest) async throws -> Page<CachedClientMetadata> {
+        try await inner.listClientMetadata(poolID: poolID, policyID: policyID, page)
+    }
+    public func deleteClientMetadata(poolID: String, policyID: String, url: String) async throws {
+        try await inner.deleteClientMetadata(poolID: poolID, policyID: policyID, url: url)
+    }
+}

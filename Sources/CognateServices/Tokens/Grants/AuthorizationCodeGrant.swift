@@ -18,7 +18,8 @@ struct AuthorizationCodeGrant: TokenGrant {
         let code = request.form.code ?? ""
         // Taken before anything else is checked: a code presented wrongly is spent, as RFC 6749 §10.5 advises.
         guard let stored = try await StorageError.ifPresent({ try await deps.storage.takeAuthorizationCode(hash: OpaqueToken.hash(code)) }),
-            stored.clientID == client.clientID, stored.poolID == request.pool.id, stored.expiresAt > deps.clock.now(),
+            stored.clientID == client.clientID, stored.metadataURL == client.metadataURL, stored.poolID == request.pool.id,
+            stored.expiresAt > deps.clock.now(),
             request.form.redirectURI == stored.redirectURI
         else { throw OAuthError.invalidGrant }
         if let challenge = stored.codeChallenge {
