@@ -218,11 +218,8 @@ struct ManagedLoginEndpoints {
         router.get("/error") { request, _ -> Response in
             let (query, _) = Self.query(request)
             let error = String((query?["error"] ?? "").prefix(64))
-            // Why (a CIMD client's refusal): shown as text, escaped like every value on the pages.
-            let description = String((query?["error_description"] ?? "").prefix(400))
-            let detail = [error, description].filter { !$0.isEmpty }.joined(separator: ": ")
             return pages.message(
-                title: "Error", "An error was encountered with the requested page.", detail: detail.isEmpty ? nil : detail,
+                title: "Error", "An error was encountered with the requested page.", detail: error.isEmpty ? nil : error,
                 status: .badRequest)
         }
     }
@@ -374,7 +371,10 @@ struct ManagedLoginEndpoints {
             if let clientID { target += "&client_id=" + OAuthRedirect.escape(clientID) }
             return Self.redirect(target)
         case .clientMetadata(let reason):
-            return Self.redirect("/error?error=invalid_client&error_description=" + OAuthRedirect.escape(reason))
+            // Shown here rather than through /error's query, so that no link can make Cognate's page say
+            // what its author wants.
+            return pages.message(
+                title: "Error", "An error was encountered with the requested page.", detail: "invalid_client: " + reason, status: .badRequest)
         case .redirect(let target):
             return Self.redirect(target)
         }

@@ -217,7 +217,7 @@ enum PageTemplates {
         {{<layout}}
         {{$body}}
         <p class="alert" role="alert">{{message}}</p>
-        {{#detail}}<p class="note">{{detail}}</p>{{/detail}}
+        {{#detail}}<p class="note" id="errorDetail">{{detail}}</p>{{/detail}}
         {{/body}}
         {{/layout}}
         """#
