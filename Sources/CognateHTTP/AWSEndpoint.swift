@@ -56,7 +56,9 @@ struct AWSEndpoint {
                 iamAuthorized = signed
             }
         }
-        let region = CredentialScope.region(fromAuthorization: request.headers[.authorization]) ?? configuration.region
+        let region =
+            CredentialScope.region(fromAuthorization: request.headers[.authorization]) ?? Self.region(fromHost: request.head.authority)
+            ?? configuration.region
         let started = ContinuousClock.now
         let answer = await table.dispatch(
             target: request.headers[Self.targetHeader], body: Data(buffer.readableBytesView),
@@ -141,5 +143,20 @@ struct AWSEndpoint {
             headers: headers,
             body: .init(byteBuffer: ByteBuffer(bytes: answer.body))
         )
+    }
+}
+
+extension AWSEndpoint {
+    /// The Region of an unsigned request sent to AWS's own host name for the service
+    /// (`cognito-idp.<region>.amazonaws.com`, as an SDK addresses it when that name leads to Cognate); nil for
+    /// any other host.
+    static func region(fromHost host: String?) -> String? {
+        guard var name = host?.lowercased(), name.utf8.count <= 253 else { return nil }
+        if let colon = name.lastIndex(of: ":") { name = String(name[..<colon]) }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count == 4, labels[0] == "cognito-idp" || labels[0] == "cognito-idp-fips", labels[2] == "amazonaws", labels[3] == "com",
+            (5...32).contains(labels[1].count), labels[1].allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") })
+        else { return nil }
+        return String(labels[1])
     }
 }

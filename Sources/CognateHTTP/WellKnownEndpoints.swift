@@ -18,10 +18,10 @@ struct WellKnownEndpoints {
         }
         router.get("/:poolId/.well-known/openid-configuration") { _, context -> Response in
             let poolID = try context.parameters.require("poolId")
-            guard (try await StorageError.ifPresent({ try await dependencies.storage.userPool(id: poolID) })) != nil else {
+            guard let pool = try await StorageError.ifPresent({ try await dependencies.storage.userPool(id: poolID) }) else {
                 return Self.notFound(poolID)
             }
-            let issuer = dependencies.configuration.issuer(poolID: poolID)
+            let issuer = dependencies.configuration.issuer(of: pool)
             var configuration = OpenIDConfiguration(
                 issuer: issuer, jwksURI: dependencies.configuration.jwksURI(poolID: poolID), endpoints: dependencies.configuration.publicBaseURL)
             // Said only while it is true: a pool with a CIMD policy accepts clients named by their metadata URL.

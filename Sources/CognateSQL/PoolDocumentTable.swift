@@ -101,6 +101,15 @@ struct PoolDocumentTable<Record: Codable & Sendable>: Sendable {
         }
     }
 
+    /// At most `limit` records of every pool, in pool and key order.
+    func all(limit: Int, in storage: SQLStorage) async throws -> [Record] {
+        try await storage.read { db in
+            var q: SQLQueryString = "SELECT data FROM \(unsafeRaw: self.table) ORDER BY pool_id, "
+            q.appendInterpolation(unsafeRaw: "\(self.keyColumn) LIMIT \(max(0, limit))")
+            return try await db.raw(q).all(decodingColumn: "data", as: String.self).map { try SQLStorage.record(Record.self, $0) }
+        }
+    }
+
     /// A page of the pool's records in key order.
     func list(poolID: String, _ page: PageRequest, in storage: SQLStorage) async throws -> Page<Record> {
         let after = try PageToken.decode(page.token, parts: 1)

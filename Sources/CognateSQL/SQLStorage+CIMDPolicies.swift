@@ -21,12 +21,10 @@ extension SQLStorage {
     }
 
     public func allCIMDPolicies(limit: Int) async throws -> [CIMDPolicy] {
-        try await read { db in
-            try await db.raw("SELECT data FROM cimd_policies ORDER BY pool_id, policy_id LIMIT \(unsafeRaw: String(max(0, limit)))")
-                .all(decodingColumn: "data", as: String.self).map { try Self.record(CIMDPolicy.self, $0) }
-        }
+        try await Self.cimdPolicies.all(limit: limit, in: self)
     }
 
+    @discardableResult
     public func updateCIMDPolicy(poolID: String, policyID: String, _ change: @escaping @Sendable (inout CIMDPolicy) throws -> Void) async throws
         -> CIMDPolicy
     {

@@ -20,6 +20,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
     case userImports
     case provisionedLimits
     case cimdPolicies
+    case replicas
 
     public var checks: [String: StorageConformance.Check] {
         switch self {
@@ -38,6 +39,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .userImports: StorageConformance.userImportChecks
         case .provisionedLimits: StorageConformance.provisionedLimitChecks
         case .cimdPolicies: StorageConformance.cimdPolicyChecks
+        case .replicas: StorageConformance.replicaChecks
         }
     }
 
@@ -63,6 +65,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .userImports: ["user_import_jobs", "user_import_chunks", "user_import_log"]
         case .provisionedLimits: ["provisioned_limits"]
         case .cimdPolicies: ["cimd_policies", "client_metadata_documents"]
+        case .replicas: ["user_pool_replicas"]
         }
     }
 }

@@ -125,6 +125,18 @@ public enum SharedMigrations {
                 )
                 """),
         ],
+        // Secondary replicas of user pools in other Regions (CreateUserPoolReplica).
+        [
+            .portable(
+                """
+                CREATE TABLE user_pool_replicas (
+                    pool_id {key} NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                    region {key} NOT NULL,
+                    data {text} NOT NULL,
+                    PRIMARY KEY (pool_id, region)
+                )
+                """)
+        ],
     ]
 
     /// The shared steps as `dialect`'s migrations, numbered from `last + 1`.

@@ -1,3 +1,5 @@
+import CognateStorage
+import CognitoModel
 import Crypto
 
 /// Server-wide settings the services need.
@@ -58,18 +60,27 @@ public struct ServiceConfiguration: Sendable {
         self.logsCodes = logsCodes
     }
 
-    /// The `iss` of a pool's tokens.
-    public func issuer(poolID: String) -> String {
+    /// The `iss` of a pool's tokens. Under `--aws-issuer`, AWS's form for the pool's `IssuerConfiguration`:
+    /// `https://cognito-idp.<region>.amazonaws.com/<id>` (ORIGINAL), or the multi-Region
+    /// `https://issuer-cognito-idp.<primary region>.amazonaws.com/<id>` (UPDATED).
+    public func issuer(poolID: String, form: IssuerType? = nil) -> String {
         guard awsFormIssuer else { return publicBaseURL + "/" + poolID }
         let region = poolID.split(separator: "_").first.map(String.init) ?? defaultRegion
-        return "https://cognito-idp.\(region).amazonaws.com/" + poolID
+        let host = form == .updated ? "issuer-cognito-idp" : "cognito-idp"
+        return "https://\(host).\(region).amazonaws.com/" + poolID
     }
 
-    /// The pool a token's `iss` names, when it is an issuer of this server.
+    /// The `iss` of the pool's tokens, in the form its configuration asks for.
+    public func issuer(of pool: UserPool) -> String {
+        issuer(poolID: pool.id, form: pool.settings.issuerConfiguration?.type)
+    }
+
+    /// The pool a token's `iss` names, when it is an issuer of this server (in either of AWS's forms).
     public func poolID(fromIssuer issuer: String) -> String? {
         guard let slash = issuer.lastIndex(of: "/") else { return nil }
         let poolID = String(issuer[issuer.index(after: slash)...])
-        return !poolID.isEmpty && issuer == self.issuer(poolID: poolID) ? poolID : nil
+        guard !poolID.isEmpty else { return nil }
+        return issuer == self.issuer(poolID: poolID) || issuer == self.issuer(poolID: poolID, form: .updated) ? poolID : nil
     }
 
     /// Where the pool's keys are served: always at Cognate's own address.

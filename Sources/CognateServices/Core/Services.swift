@@ -28,6 +28,8 @@ public struct ServiceDependencies: Sendable {
     public var userImportLogs: (any UserImportLogDelivery)?
     /// Counts requests against AWS's rates (`--enforce-quotas`); nil: nothing is counted.
     public var quotas: QuotaGate?
+    /// Serves the Regions of pools' secondary replicas as AWS's secondaries.
+    public var replicas: ReplicaGate?
 
     public init(
         storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
@@ -48,6 +50,7 @@ public struct ServiceDependencies: Sendable {
         self.logger = logger
         self.keyRing = KeyRing(storage: storage, clock: clock)
         self.quotas = configuration.enforcesQuotas ? QuotaGate(storage: storage, clock: clock) : nil
+        self.replicas = ReplicaGate(storage: storage, clock: clock)
     }
 }
 
@@ -55,11 +58,16 @@ public struct ServiceDependencies: Sendable {
 public enum Services {
     public static func operationTable(_ deps: ServiceDependencies) -> OperationTable {
         var table = OperationTable()
-        if let quotas = deps.quotas {
-            table.admission = { operation, body, context in try await quotas.admit(operation, body: body, region: context.region) }
+        let quotas = deps.quotas
+        let replicas = deps.replicas
+        // The rate first: a request refused by it does no work at all.
+        table.admission = { operation, body, context in
+            try await quotas?.admit(operation, body: body, region: context.region)
+            try await replicas?.admit(operation, body: body, region: context.region)
         }
         ProvisionedLimitService(deps).register(in: &table)
         CIMDPolicyService(deps).register(in: &table)
+        UserPoolReplicas(deps).register(in: &table)
         UserPoolService(deps).register(in: &table)
         AppClientService(deps).register(in: &table)
         UserAdminService(deps).register(in: &table)

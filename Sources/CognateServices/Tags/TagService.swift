@@ -26,8 +26,7 @@ struct TagService {
             return UntagResourceResponse()
         }
         table.register(Operations.ListTagsForResource.self) { input, _ in
-            let pool = try await pool(for: input.resourceArn)
-            return ListTagsForResourceResponse(tags: pool.tags)
+            return ListTagsForResourceResponse(tags: try await tags(input.resourceArn))
         }
         table.register(Operations.GetCSVHeader.self) { input, _ in
             let pool = try await UserPoolService(deps).load(input.userPoolId)
@@ -42,21 +41,32 @@ struct TagService {
         return standard + custom + ["cognito:mfa_enabled", "cognito:username"]
     }
 
-    private func pool(for arn: String) async throws -> UserPool {
-        guard let id = ARN.userPoolID(in: arn) else {
-            throw CognitoError(.resourceNotFoundException, "Resource \(arn) does not exist.")
-        }
-        let pool = try await StorageError.map(notFound: CognitoError(.resourceNotFoundException, "Resource \(arn) does not exist.")) {
-            try await deps.storage.userPool(id: id)
-        }
-        guard pool.arn == arn else { throw CognitoError(.resourceNotFoundException, "Resource \(arn) does not exist.") }
-        return pool
+    /// The pool an ARN names, and the Region of its secondary replica when the ARN is the replica's (a
+    /// replica keeps tags of its own).
+    private func resource(_ arn: String) async throws -> (pool: UserPool, replicaRegion: String?) {
+        let missing = CognitoError(.resourceNotFoundException, "Resource \(arn) does not exist.")
+        guard let id = ARN.userPoolID(in: arn) else { throw missing }
+        let pool = try await StorageError.map(notFound: missing) { try await deps.storage.userPool(id: id) }
+        if pool.arn == arn { return (pool, nil) }
+        guard let replica = try await deps.storage.replicas(poolID: pool.id).first(where: { UserPoolReplicas.arn(pool, region: $0.region) == arn })
+        else { throw missing }
+        return (pool, replica.region)
+    }
+
+    private func tags(_ arn: String) async throws -> [String: String] {
+        let (pool, region) = try await resource(arn)
+        guard let region else { return pool.tags }
+        return try await deps.storage.replicas(poolID: pool.id).first { $0.region == region }?.tags ?? [:]
     }
 
     private func changeTags(_ arn: String, _ change: @escaping @Sendable (inout [String: String]) throws -> Void) async throws {
-        let existing = try await pool(for: arn)
+        let (existing, region) = try await resource(arn)
         try await StorageError.map(notFound: CognitoError(.resourceNotFoundException, "Resource \(arn) does not exist.")) {
-            try await deps.storage.updateUserPool(id: existing.id) { try change(&$0.tags) }
+            if let region {
+                try await deps.storage.updateReplica(poolID: existing.id, region: region) { try change(&$0.tags) }
+            } else {
+                try await deps.storage.updateUserPool(id: existing.id) { try change(&$0.tags) }
+            }
         }
     }
 }

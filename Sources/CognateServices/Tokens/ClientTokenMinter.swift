@@ -26,7 +26,7 @@ struct ClientTokenMinter {
         var claims = TokenTriggers.Claims(access: [
             "sub": .string(client.clientID), "client_id": .string(client.clientID), "token_use": .string("access"),
             "scope": .string(scopes.joined(separator: " ")), "auth_time": .int(iat), "iat": .int(iat),
-            "exp": .int(iat + lifetime), "iss": .string(deps.configuration.issuer(poolID: client.poolID)),
+            "exp": .int(iat + lifetime), "iss": .string(deps.configuration.issuer(of: pool)),
             "jti": .string(deps.random.uuid()), "version": .int(2),
         ])
         try await TokenTriggers(deps: deps).apply(

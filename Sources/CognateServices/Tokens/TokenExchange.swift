@@ -162,7 +162,7 @@ struct TokenExchange {
         let invalid = CognitoError(.notAuthorizedException, "Invalid \(role) token.")
         guard token.utf8.count <= 16_384, let parts = JWTParts(token), parts.alg == "RS256", let kid = parts.kid,
             let claims = try? JSONDecoder().decode([String: Claim].self, from: parts.payload),
-            claims["iss"]?.string == deps.configuration.issuer(poolID: pool.id)
+            claims["iss"]?.string == deps.configuration.issuer(of: pool)
         else { throw invalid }
         guard let signer = try await deps.keyRing.signers(poolID: pool.id).first(where: { $0.kid == kid }),
             signer.isValidSignature(parts.signature, for: parts.signingInput)

@@ -187,7 +187,7 @@ struct TokenIssuer {
         let groups = memberships.map(\.name)
         // The sign-in's auth event where threat protection recorded one (AWS's tokens name it), else a new ID.
         let eventID = AuthEventTrail.current?.eventID ?? deps.random.uuid()
-        let issuer = deps.configuration.issuer(poolID: pool.id)
+        let issuer = deps.configuration.issuer(of: pool)
         let iat = Int(now.timeIntervalSince1970)
         let auth = Int(authTime.timeIntervalSince1970)
 

@@ -39,7 +39,15 @@ struct UserPoolService {
             let page = try await StorageError.map(notFound: Errors.invalidToken) {
                 try await deps.storage.listUserPools(PageRequest(token: input.nextToken, limit: input.maxResults))
             }
-            return ListUserPoolsResponse(userPools: page.items.map(\.summary), nextToken: page.nextToken)
+            var summaries: [UserPoolDescriptionType] = []
+            for pool in page.items {
+                var summary = pool.summary
+                // The Regions of its secondary replicas, where it has any.
+                let regions = try await deps.storage.replicas(poolID: pool.id).map(\.region)
+                if !regions.isEmpty { summary.replicaRegions = regions }
+                summaries.append(summary)
+            }
+            return ListUserPoolsResponse(userPools: summaries, nextToken: page.nextToken)
         }
         table.register(Operations.AddCustomAttributes.self) { input, _ in
             try await UserImportService.refuseWhileImporting(input.userPoolId, deps)

@@ -339,6 +339,7 @@ extension SealedStorage {
         try await inner.listCIMDPolicies(poolID: poolID, page)
     }
     public func allCIMDPolicies(limit: Int) async throws -> [CIMDPolicy] { try await inner.allCIMDPolicies(limit: limit) }
+    @discardableResult
     public func updateCIMDPolicy(poolID: String, policyID: String, _ change: @escaping @Sendable (inout CIMDPolicy) throws -> Void) async throws
         -> CIMDPolicy
     {
@@ -359,4 +360,17 @@ extension SealedStorage {
     public func deleteClientMetadata(poolID: String, policyID: String, url: String) async throws {
         try await inner.deleteClientMetadata(poolID: poolID, policyID: policyID, url: url)
     }
+}
+
+extension SealedStorage {
+    public func createReplica(_ replica: UserPoolReplica) async throws { try await inner.createReplica(replica) }
+    public func replicas(poolID: String) async throws -> [UserPoolReplica] { try await inner.replicas(poolID: poolID) }
+    public func allReplicas(limit: Int) async throws -> [UserPoolReplica] { try await inner.allReplicas(limit: limit) }
+    @discardableResult
+    public func updateReplica(poolID: String, region: String, _ change: @escaping @Sendable (inout UserPoolReplica) throws -> Void) async throws
+        -> UserPoolReplica
+    {
+        try await inner.updateReplica(poolID: poolID, region: region, change)
+    }
+    public func deleteReplica(poolID: String, region: String) async throws { try await inner.deleteReplica(poolID: poolID, region: region) }
 }
