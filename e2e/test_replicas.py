@@ -115,8 +115,22 @@ def test_a_replica_from_creation_to_deletion(server, cognito, replicated):
         assert (status, answer["__type"]) == (400, "OperationNotEnabledException"), operation
         assert "us-east-1" in answer["message"]
     assert refused(west.admin_create_user, UserPoolId=pool["Id"], Username="carol")[0] == "OperationNotEnabledException"
-    assert refused(west.update_user_pool, UserPoolId=pool["Id"], UserPoolTier="ESSENTIALS")[0] == "OperationNotEnabledException"
     assert refused(west.create_group, UserPoolId=pool["Id"], GroupName="g")[0] == "OperationNotEnabledException"
+    # UpdateUserPool there sets the Region's own settings only: its triggers, email and SMS configuration.
+    code, message = refused(west.update_user_pool, UserPoolId=pool["Id"], UserPoolTier="PLUS")
+    assert code == "InvalidParameterException" and "primary Region" in message
+    west_trigger = "arn:aws:lambda:us-west-2:000000000000:function:west-pre-auth"
+    west.update_user_pool(UserPoolId=pool["Id"], LambdaConfig={"PreAuthentication": west_trigger},
+                          EmailConfiguration={"EmailSendingAccount": "COGNITO_DEFAULT"},
+                          IssuerConfiguration={"Type": "UPDATED"})
+    seen_west = west.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+    assert seen_west["LambdaConfig"].get("PreAuthentication") == west_trigger
+    assert seen_west["Arn"] == replica["UserPoolArn"]
+    seen_east = cognito.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+    assert "PreAuthentication" not in seen_east.get("LambdaConfig", {}) and seen_east["Arn"] == pool["Arn"]
+    # Left out again, the Region's trigger returns to the primary's (none).
+    west.update_user_pool(UserPoolId=pool["Id"])
+    assert "PreAuthentication" not in west.describe_user_pool(UserPoolId=pool["Id"])["UserPool"].get("LambdaConfig", {})
     # The primary goes on as before.
     assert cognito.admin_initiate_auth(**sign_in)["AuthenticationResult"]["AccessToken"]
     status, _ = unsigned(server, "us-east-1", "SignUp", {"ClientId": client, "Username": "bob", "Password": PASSWORD})

@@ -1,3 +1,4 @@
+import CognitoModel
 import Foundation
 
 /// A secondary replica of a user pool in another Region (CreateUserPoolReplica): the same pool, answered
@@ -16,6 +17,10 @@ public struct UserPoolReplica: Codable, Sendable, Equatable {
     public var status: Status
     /// The replica's own tags, kept apart from the primary's.
     public var tags: [String: String]
+    /// The settings AWS keeps per Region, set by UpdateUserPool in the replica's Region; nil: the primary's.
+    public var lambdaConfig: LambdaConfigType?
+    public var emailConfiguration: EmailConfigurationType?
+    public var smsConfiguration: SmsConfigurationType?
     public var creationDate: Date
     public var lastModifiedDate: Date
 

@@ -13,6 +13,10 @@ public struct OperationTable: Sendable {
     /// refused before any work answers with (the request-rate quotas' `TooManyRequestsException`).
     public typealias Admission = @Sendable (CognitoOperation, Data, OperationContext) async throws -> Void
     public var admission: Admission?
+    /// Runs each admitted operation's handler (`run`), inside whatever the request's circumstances call for
+    /// (a secondary Region's own settings); nil: the handler runs as it is.
+    public typealias Scope = @Sendable (CognitoOperation, Data, OperationContext, @Sendable () async throws -> [UInt8]) async throws -> [UInt8]
+    public var scope: Scope?
 
     public init() {}
 
@@ -39,7 +43,12 @@ public struct OperationTable: Sendable {
                 throw CognitoError(.unsupportedOperationException, "Cognate does not implement \(operation.rawValue) yet.")
             }
             try await admission?(operation, body, context)
-            let output = try await handler(body, context)
+            let output: [UInt8]
+            if let scope {
+                output = try await scope(operation, body, context) { try await handler(body, context) }
+            } else {
+                output = try await handler(body, context)
+            }
             return WireResponse(status: 200, body: output)
         } catch let error as CognitoError {
             return .error(error)

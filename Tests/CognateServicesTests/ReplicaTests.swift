@@ -4,7 +4,11 @@ import CognateStorage
 import CognateWire
 import CognitoModel
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import Logging
+import NIOCore
 import Testing
 
 @testable import CognateHTTP
@@ -36,7 +40,8 @@ import Testing
 
     @Test func aSecondaryRegionServesOnlyWhatAWSsSecondaryDoes() async throws {
         #expect(ReplicaAccess(.initiateAuth) == .signIn && ReplicaAccess(.signUp) == .primaryOnly)
-        #expect(ReplicaAccess(.describeUserPool) == .administration && ReplicaAccess(.updateUserPool) == .primaryOnly)
+        #expect(ReplicaAccess(.describeUserPool) == .administration && ReplicaAccess(.deleteUserPool) == .primaryOnly)
+        #expect(ReplicaAccess(.updateUserPool) == .administration, "it sets the Region's own settings there")
         #expect(ReplicaAccess(.associateSoftwareToken) == .primaryOnly, "no TOTP in a secondary")
         let logger = Logger(label: "test")
         let storage = try await SQLiteStorage.open(.memory, logger: logger)
@@ -74,8 +79,72 @@ import Testing
             deps.replicas?.forget()
             #expect(await send("InitiateAuth", signIn, region: "us-west-2") != "OperationNotEnabledException", "ACTIVE")
             #expect(await send("InitiateAuth", signIn, region: "us-east-1") != "OperationNotEnabledException", "the primary")
-            #expect(await send("UpdateUserPool", describe, region: "us-west-2") == "OperationNotEnabledException")
-            #expect(await send("UpdateUserPool", describe, region: "eu-west-1") != "OperationNotEnabledException", "no replica there")
+            let shared = #"{"UserPoolId":"\#(pool)","UserPoolTier":"PLUS"}"#
+            #expect(await send("UpdateUserPool", shared, region: "us-west-2") == "InvalidParameterException", "the primary's setting")
+            let regional = #"{"UserPoolId":"\#(pool)","LambdaConfig":{"PreSignUp":"arn:aws:lambda:us-west-2:000000000000:function:f"}}"#
+            #expect(await send("UpdateUserPool", regional, region: "us-west-2") == nil)
+            #expect(try await storage.replicas(poolID: pool).first?.lambdaConfig?.preSignUp?.hasSuffix(":f") == true)
+            #expect(try await storage.userPool(id: pool).settings.lambdaConfig?.preSignUp == nil, "the primary's untouched")
+            #expect(await send("DeleteUserPool", describe, region: "us-west-2") == "OperationNotEnabledException")
+            #expect(await send("DeleteUserPool", describe, region: "eu-west-1") != "OperationNotEnabledException", "no replica there")
+        } catch {
+            try await storage.close()
+            throw error
+        }
+        try await storage.close()
+    }
+
+    @Test func theManagedLoginOfASecondaryRegionSignsInOnlyWhileActiveAndNeverSignsUp() async throws {
+        let logger = Logger(label: "test")
+        let storage = try await SQLiteStorage.open(.memory, logger: logger)
+        let configuration = ServiceConfiguration(defaultRegion: "us-west-2")
+        let deps = ServiceDependencies(storage: storage, configuration: configuration, logger: logger)
+        let app = try CognateApp.build(configuration: AppConfiguration(), dependencies: deps, logger: logger)
+        do {
+            let now = Date()
+            let pool = "us-east-1_Replicated"
+            try await storage.createUserPool(
+                UserPool(
+                    id: pool, name: "p", arn: "arn", creationDate: now, lastModifiedDate: now, settings: UserPoolSettings(), schema: [], tags: [:]))
+            var settings = UserPoolClientType(userPoolId: pool, clientName: "web", clientId: "web1")
+            settings.allowedOAuthFlows = [.code]
+            settings.allowedOAuthFlowsUserPoolClient = true
+            settings.allowedOAuthScopes = ["openid"]
+            settings.callbackURLs = ["https://app.example.com/cb"]
+            try await storage.createAppClient(AppClient(poolID: pool, clientID: "web1", settings: settings, secrets: []))
+            try await storage.createReplica(
+                UserPoolReplica(poolID: pool, region: "us-west-2", status: .inactive, tags: [:], creationDate: now, lastModifiedDate: now))
+            let query = "client_id=web1&response_type=code&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb"
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/oauth2/authorize?" + query, method: .get) { response in
+                    #expect(response.status == .serviceUnavailable && String(buffer: response.body).contains("INACTIVE"))
+                }
+                try await storage.updateReplica(poolID: pool, region: "us-west-2") { $0.status = .active }
+                deps.replicas?.forget()
+                try await client.execute(uri: "/login?" + query, method: .get) { response in
+                    #expect(response.status == .ok)
+                    let page = String(buffer: response.body)
+                    #expect(page.contains("signInSubmitButton") && !page.contains("/signup?"), "no sign-up in a secondary Region")
+                }
+            }
+            // The pages' own operations are held to the secondary's rule too.
+            let login = ManagedLogin(deps)
+            guard
+                case .success(let authorize) = try await login.check([
+                    "client_id": "web1", "response_type": "code", "redirect_uri": "https://app.example.com/cb",
+                ])
+            else {
+                Issue.record("the authorize request was refused")
+                return
+            }
+            #expect(authorize.replica?.region == "us-west-2" && !login.allowsSignUp(authorize))
+            guard case .failure(let signUp) = try await login.signUp(authorize, username: "bob", password: "Passw0rd!Passw0rd", email: nil),
+                case .failure(let recovery) = try await login.forgotPassword(authorize, username: "bob")
+            else {
+                Issue.record("sign-up or password recovery went through in a secondary Region")
+                return
+            }
+            #expect(signUp.message.contains("us-east-1") && recovery.message.contains("us-east-1"))
         } catch {
             try await storage.close()
             throw error

@@ -370,6 +370,8 @@ struct ManagedLoginEndpoints {
             var target = "/error?error=" + OAuthRedirect.escape(error)
             if let clientID { target += "&client_id=" + OAuthRedirect.escape(clientID) }
             return Self.redirect(target)
+        case .regionUnavailable(let reason):
+            return pages.message(title: "Sign in", reason, status: .serviceUnavailable)
         case .clientMetadata(let reason):
             // Shown here rather than through /error's query, so that no link can make Cognate's page say
             // what its author wants.

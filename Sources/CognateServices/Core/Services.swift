@@ -61,9 +61,11 @@ public enum Services {
         let quotas = deps.quotas
         let replicas = deps.replicas
         // The rate first: a request refused by it does no work at all.
-        table.admission = { operation, body, context in
-            try await quotas?.admit(operation, body: body, region: context.region)
-            try await replicas?.admit(operation, body: body, region: context.region)
+        if let quotas {
+            table.admission = { operation, body, context in try await quotas.admit(operation, body: body, region: context.region) }
+        }
+        if let replicas {
+            table.scope = { operation, body, context, run in try await replicas.serve(operation, body: body, region: context.region, run) }
         }
         ProvisionedLimitService(deps).register(in: &table)
         CIMDPolicyService(deps).register(in: &table)

@@ -29,6 +29,9 @@ public struct AuthorizeRequest: Sendable {
     public var managedLoginVersion = 1
     /// A CIMD client (its `client_id` the URL of its metadata document): what the pages name it by.
     public var metadataClient: MetadataClientName?
+    /// The pool's secondary replica when this node's Region (`--region`) is one: the pages then do what AWS's
+    /// secondary does (sign-in while ACTIVE; no sign-up, no password recovery).
+    public var replica: UserPoolReplica?
 
     /// Managed login offers choice-based sign-in (username first, then passkey, one-time code or password)
     /// when the pool allows a first factor other than the password. The classic pages ask for a password.
@@ -75,6 +78,8 @@ public struct MetadataClientName: Sendable, Equatable {
 /// to the client's redirect URI.
 public enum AuthorizeFailure: Error, Sendable {
     case errorPage(error: String, clientID: String?)
+    /// The pool's replica in this node's Region is INACTIVE: no end user is served here.
+    case regionUnavailable(String)
     /// A CIMD client that cannot be served (no policy, a document that cannot be fetched or is not valid):
     /// `invalid_client` on the error page with why, since its redirect URIs are not known to be its own.
     case clientMetadata(String)
@@ -120,6 +125,8 @@ extension AuthorizeRequest {
         if let hostDomain, hostDomain.poolID != pool.id {
             return .failure(.errorPage(error: "redirect_mismatch", clientID: client.clientID))
         }
+        let replica = try await deps.replicas?.secondary(poolID: pool.id, region: deps.configuration.defaultRegion)
+        if let replica, replica.status != .active { return .failure(.regionUnavailable(ReplicaGate.inactive(replica).message)) }
         let callbacks = client.settings.callbackURLs ?? []
         guard let redirect = query["redirect_uri"], callbacks.contains(redirect) else {
             if metadataClient != nil {
@@ -180,7 +187,7 @@ extension AuthorizeRequest {
             AuthorizeRequest(
                 pool: pool, client: client, responseType: responseType, redirectURI: redirect, scopes: scopes, state: state,
                 codeChallenge: challenge, nonce: query["nonce"], forcesLogin: prompts.contains("login"), silent: prompts.contains("none"),
-                branding: branding, managedLoginVersion: version, metadataClient: metadataClient))
+                branding: branding, managedLoginVersion: version, metadataClient: metadataClient, replica: replica))
     }
 }
 

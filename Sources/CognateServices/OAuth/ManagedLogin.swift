@@ -158,7 +158,7 @@ public struct ManagedLogin: Sendable {
 
     /// The PublicKeyCredentialCreationOptions for the signed-in user, as JSON for the page.
     public func passkeyOptions(_ request: AuthorizeRequest, user: User) async throws -> Result<String, PageError> {
-        try await run {
+        try await run(request, .startWebAuthnRegistration) {
             let options = try await PasskeyService(deps).start(pool: request.pool, user: user, clientID: request.client.clientID)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -171,7 +171,7 @@ public struct ManagedLogin: Sendable {
         guard let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(credential.utf8)) else {
             return .failure(PageError(message: "The browser sent no passkey. Please try again."))
         }
-        return try await run {
+        return try await run(request, .completeWebAuthnRegistration) {
             // The user as stored now: the options' challenge was kept on the record.
             let current = try await deps.storage.user(poolID: request.pool.id, usernameKey: user.usernameKey)
             try await PasskeyService(deps).complete(parsed, pool: request.pool, user: current, clientID: request.client.clientID)
@@ -192,13 +192,13 @@ public struct ManagedLogin: Sendable {
 
     /// Whether the pool lets users sign themselves up.
     public func allowsSignUp(_ request: AuthorizeRequest) -> Bool {
-        request.pool.settings.adminCreateUserConfig?.allowAdminCreateUserOnly != true
+        request.replica == nil && request.pool.settings.adminCreateUserConfig?.allowAdminCreateUserOnly != true
     }
 
     /// SignUp; answers where the confirmation code went (nil when none was sent), or the error's message.
     public func signUp(_ request: AuthorizeRequest, username: String, password: String, email: String?) async throws -> Result<String?, PageError> {
         let attributes = email.flatMap { $0.isEmpty ? nil : [AttributeType(name: "email", value: $0)] }
-        return try await run {
+        return try await run(request, .signUp) {
             let answer = try await SignUpService(deps).signUp(
                 SignUpRequest(
                     clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
@@ -208,7 +208,7 @@ public struct ManagedLogin: Sendable {
     }
 
     public func confirmSignUp(_ request: AuthorizeRequest, username: String, code: String) async throws -> Result<Void, PageError> {
-        try await run {
+        try await run(request, .confirmSignUp) {
             _ = try await SignUpService(deps).confirm(
                 ConfirmSignUpRequest(
                     clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
@@ -217,7 +217,7 @@ public struct ManagedLogin: Sendable {
     }
 
     public func resendCode(_ request: AuthorizeRequest, username: String) async throws -> Result<String?, PageError> {
-        try await run {
+        try await run(request, .resendConfirmationCode) {
             try await SignUpService(deps).resend(
                 ResendConfirmationCodeRequest(
                     clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username)
@@ -227,7 +227,7 @@ public struct ManagedLogin: Sendable {
     }
 
     public func forgotPassword(_ request: AuthorizeRequest, username: String) async throws -> Result<String?, PageError> {
-        try await run {
+        try await run(request, .forgotPassword) {
             try await PasswordRecoveryService(deps).forgot(
                 ForgotPasswordRequest(
                     clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username)
@@ -239,7 +239,7 @@ public struct ManagedLogin: Sendable {
     public func confirmForgotPassword(_ request: AuthorizeRequest, username: String, code: String, password: String) async throws -> Result<
         Void, PageError
     > {
-        try await run {
+        try await run(request, .confirmForgotPassword) {
             _ = try await PasswordRecoveryService(deps).confirmForgot(
                 ConfirmForgotPasswordRequest(
                     clientId: request.client.clientID, secretHash: secretHash(request, username: username), username: username,
@@ -273,6 +273,17 @@ public struct ManagedLogin: Sendable {
             return .success(try await body())
         } catch let error as CognitoError where error.code != .internalErrorException {
             return .failure(PageError(message: error.message))
+        }
+    }
+
+    /// `run`, for a page of an authorize request. In a
+    /// secondary Region the operation is held to what AWS's secondary does, and runs with its own settings.
+    private func run<T: Sendable>(_ request: AuthorizeRequest, _ operation: CognitoOperation, _ body: () async throws -> T) async throws -> Result<
+        T, PageError
+    > {
+        try await run {
+            if let replica = request.replica { try ReplicaGate.check(operation, replica) }
+            return try await ReplicaGate.$serving.withValue(request.replica) { try await body() }
         }
     }
 

@@ -8,8 +8,8 @@ import CognitoModel
 enum ReplicaAccess: Equatable {
     /// End users signing in and reading their own records: served while the replica is ACTIVE.
     case signIn
-    /// Administrators reading, and the replica operations (which check their own Region rules): served while
-    /// the replica is INACTIVE or ACTIVE.
+    /// Administrators reading, the replica operations (which check their own Region rules) and UpdateUserPool
+    /// (which sets only the Region's own settings there): served while the replica is INACTIVE or ACTIVE.
     case administration
     /// Creating or changing users, and the configuration the primary holds for every Region: the primary only.
     case primaryOnly
@@ -29,7 +29,7 @@ enum ReplicaAccess: Equatable {
             .describeManagedLoginBrandingByClient, .describeTerms, .describeTermsByClient, .listTerms, .listTagsForResource, .tagResource,
             .untagResource, .getUserPoolSessionConfiguration, .describeCIMDPolicy, .listCIMDPolicies, .listClientMetadataURLs,
             .describePointInTimeRecovery, .listPointInTimeRecoveries, .listUserPoolReplicas, .updateUserPoolReplica, .createUserPoolReplica,
-            .deleteUserPoolReplica, .getProvisionedLimit, .updateProvisionedLimit:
+            .deleteUserPoolReplica, .getProvisionedLimit, .updateProvisionedLimit, .updateUserPool:
             self = .administration
         case .signUp, .confirmSignUp, .adminCreateUser, .adminConfirmSignUp, .changePassword, .confirmForgotPassword, .forgotPassword,
             .adminResetUserPassword, .adminSetUserPassword, .adminAddUserToGroup, .adminDeleteUser, .adminDeleteUserAttributes,
@@ -38,7 +38,7 @@ enum ReplicaAccess: Equatable {
             .getUserAttributeVerificationCode, .resendConfirmationCode, .adminForgetDevice, .adminUpdateDeviceStatus, .associateSoftwareToken,
             .verifySoftwareToken, .adminSetUserMFAPreference, .setUserMFAPreference, .adminSetUserSettings, .setUserSettings,
             .adminUpdateAuthEventFeedback, .updateAuthEventFeedback, .startWebAuthnRegistration, .completeWebAuthnRegistration,
-            .deleteWebAuthnCredential, .adminDeleteSoftwareToken, .adminRevokeUserSession, .createUserPool, .updateUserPool, .deleteUserPool,
+            .deleteWebAuthnCredential, .adminDeleteSoftwareToken, .adminRevokeUserSession, .createUserPool, .deleteUserPool,
             .addCustomAttributes, .setUserPoolMfaConfig, .createGroup, .createIdentityProvider, .createResourceServer, .createUserImportJob,
             .createUserPoolDomain, .deleteGroup, .deleteIdentityProvider, .deleteResourceServer, .deleteUserPoolDomain, .setRiskConfiguration,
             .setUICustomization, .startUserImportJob, .stopUserImportJob, .updateGroup, .updateIdentityProvider, .updateResourceServer,

@@ -149,4 +149,38 @@ struct UserPoolReplicas {
         }
         return name
     }
+
+    /// UpdateUserPool in a secondary Region: it sets the settings AWS keeps per Region — LambdaConfig,
+    /// EmailConfiguration and SmsConfiguration, each returning to the primary's when left out — and takes the
+    /// others only as the primary has them (KeyConfiguration and IssuerConfiguration "must match"; the rest are
+    /// the primary's to change).
+    func updateRegionalSettings(_ input: UpdateUserPoolRequest, replica: UserPoolReplica) async throws -> UpdateUserPoolResponse {
+        let pool = try await UserPoolService(deps).load(input.userPoolId)
+        if let key = input.keyConfiguration, key != pool.settings.keyConfiguration {
+            throw Errors.invalidParameter("In a secondary Region, KeyConfiguration must match the primary's.")
+        }
+        if let issuer = input.issuerConfiguration, issuer != pool.settings.issuerConfiguration {
+            throw Errors.invalidParameter("In a secondary Region, IssuerConfiguration must match the primary's.")
+        }
+        var shared = input
+        (shared.lambdaConfig, shared.emailConfiguration, shared.smsConfiguration) = (nil, nil, nil)
+        (shared.keyConfiguration, shared.issuerConfiguration) = (nil, nil)
+        if shared != UpdateUserPoolRequest(userPoolId: input.userPoolId) {
+            throw Errors.invalidParameter(
+                "In \(replica.region), a secondary Region of user pool \(pool.id), UpdateUserPool sets only the Region's own LambdaConfig, EmailConfiguration and SmsConfiguration; the other settings are changed in the primary Region, \(Self.primaryRegion(pool.id))."
+            )
+        }
+        if let config = input.lambdaConfig { try AWSARN.check(config) }
+        let now = deps.clock.now()
+        try await StorageError.map(notFound: Self.noReplica(pool.id, replica.region)) {
+            try await deps.storage.updateReplica(poolID: pool.id, region: replica.region) { replica in
+                replica.lambdaConfig = input.lambdaConfig
+                replica.emailConfiguration = input.emailConfiguration
+                replica.smsConfiguration = input.smsConfiguration
+                replica.lastModifiedDate = now
+            }
+        }
+        deps.replicas?.forget()
+        return UpdateUserPoolResponse()
+    }
 }

@@ -13,7 +13,7 @@ struct SenderTriggers {
 
     /// The pool's sender function for a medium, if it has one.
     static func function(for medium: OutboxMessage.Medium, in pool: UserPool) -> String? {
-        let config = pool.settings.lambdaConfig
+        let config = RegionalSettings.lambdaConfig(pool)
         return medium == .email ? config?.customEmailSender?.lambdaArn : config?.customSMSSender?.lambdaArn
     }
 
@@ -87,7 +87,7 @@ struct SenderTriggers {
 
     /// The secret as the function receives it: an Encryption SDK message, base64.
     func encrypt(_ secret: String, pool: UserPool) async throws -> String {
-        guard let keyID = pool.settings.lambdaConfig?.kmsKeyID, !keyID.isEmpty else {
+        guard let keyID = RegionalSettings.lambdaConfig(pool)?.kmsKeyID, !keyID.isEmpty else {
             throw DataKeyError("the pool's LambdaConfig has no KMSKeyID")
         }
         guard let keys = deps.keys else { throw DataKeyError("no KMS is configured") }

@@ -50,7 +50,7 @@ struct TokenTriggers {
 
     static func configured(_ pool: UserPool) -> (function: String, version: Version)? {
         guard let function = Triggers.function(.preTokenGeneration, in: pool) else { return nil }
-        let version = pool.settings.lambdaConfig?.preTokenGenerationConfig.flatMap { Version(rawValue: $0.lambdaVersion.rawValue) } ?? .v1
+        let version = RegionalSettings.lambdaConfig(pool)?.preTokenGenerationConfig.flatMap { Version(rawValue: $0.lambdaVersion.rawValue) } ?? .v1
         return (function, version)
     }
 

@@ -28,7 +28,7 @@ struct Triggers {
 
     /// The function configured for a trigger, if any.
     static func function(_ name: Name, in pool: UserPool) -> String? {
-        let config = pool.settings.lambdaConfig
+        let config = RegionalSettings.lambdaConfig(pool)
         switch name {
         case .preSignUp: return config?.preSignUp
         case .postConfirmation: return config?.postConfirmation

@@ -72,6 +72,7 @@ struct UserPoolService {
 
     func describe(_ pool: UserPool) async throws -> UserPoolType {
         var description = pool.description(estimatedNumberOfUsers: try await deps.storage.countUsers(poolID: pool.id))
+        RegionalSettings.apply(to: &description, pool: pool)
         for domain in try await deps.storage.domains(poolID: pool.id) {
             switch domain.kind {
             case .prefix: description.domain = domain.domain
@@ -122,6 +123,9 @@ struct UserPoolService {
     }
 
     private func update(_ input: UpdateUserPoolRequest, _ context: OperationContext) async throws -> UpdateUserPoolResponse {
+        if let replica = ReplicaGate.serving, replica.poolID == input.userPoolId {
+            return try await UserPoolReplicas(deps).updateRegionalSettings(input, replica: replica)
+        }
         // As AWS documents: settings the request leaves out return to their defaults.
         if let config = input.lambdaConfig { try AWSARN.check(config) }
         try await UserImportService.refuseWhileImporting(input.userPoolId, deps)
