@@ -126,6 +126,13 @@ import Testing
         #expect(MetadataClients.problem("https://agents.example.com/" + String(repeating: "a", count: 300)) != nil)
     }
 
+    @Test func fetchesAtOnceAreBounded() async {
+        let limit = InFlightLimit(1)
+        let inner = await limit.run { await limit.run { 1 } }
+        #expect(inner == .some(nil), "no second place while the first is held")
+        #expect(await limit.run { 2 } == 2, "the place is free again")
+    }
+
     /// A web that answers from a table and counts what it was asked.
     final class StandInWeb: WebClient {
         let answers: Mutex<[String: WebResponse]> = Mutex([:])

@@ -55,10 +55,7 @@ import Testing
         }
         do {
             let now = Date()
-            let pool = "us-east-1_Replicated"
-            try await storage.createUserPool(
-                UserPool(
-                    id: pool, name: "p", arn: "arn", creationDate: now, lastModifiedDate: now, settings: UserPoolSettings(), schema: [], tags: [:]))
+            let pool = try await Self.replicatedPool(storage)
             try await storage.createAppClient(
                 AppClient(
                     poolID: pool, clientID: "client1", settings: UserPoolClientType(userPoolId: pool, clientName: "c", clientId: "client1"),
@@ -94,6 +91,16 @@ import Testing
         try await storage.close()
     }
 
+    /// A pool of us-east-1 with no replica yet.
+    static func replicatedPool(_ storage: SQLStorage) async throws -> String {
+        let now = Date()
+        try await storage.createUserPool(
+            UserPool(
+                id: "us-east-1_Replicated", name: "p", arn: "arn", creationDate: now, lastModifiedDate: now, settings: UserPoolSettings(), schema: [],
+                tags: [:]))
+        return "us-east-1_Replicated"
+    }
+
     @Test func theManagedLoginOfASecondaryRegionSignsInOnlyWhileActiveAndNeverSignsUp() async throws {
         let logger = Logger(label: "test")
         let storage = try await SQLiteStorage.open(.memory, logger: logger)
@@ -102,10 +109,7 @@ import Testing
         let app = try CognateApp.build(configuration: AppConfiguration(), dependencies: deps, logger: logger)
         do {
             let now = Date()
-            let pool = "us-east-1_Replicated"
-            try await storage.createUserPool(
-                UserPool(
-                    id: pool, name: "p", arn: "arn", creationDate: now, lastModifiedDate: now, settings: UserPoolSettings(), schema: [], tags: [:]))
+            let pool = try await Self.replicatedPool(storage)
             var settings = UserPoolClientType(userPoolId: pool, clientName: "web", clientId: "web1")
             settings.allowedOAuthFlows = [.code]
             settings.allowedOAuthFlowsUserPoolClient = true

@@ -110,7 +110,10 @@ struct MetadataClients {
         request.addresses = deps.configuration.metadataDocumentAddresses
         let response: WebResponse
         do {
-            response = try await web.send(request)
+            guard let answered = try await deps.metadataFetches.run({ try await web.send(request) }) else {
+                return .failure(Refusal(reason: "Cognate is fetching too many client metadata documents at once; try again in a moment"))
+            }
+            response = answered
         } catch {
             deps.logger.info("client metadata document \(url): \(error)")
             return .failure(Refusal(reason: "the client metadata document could not be retrieved: \(error)"))

@@ -30,6 +30,8 @@ public struct ServiceDependencies: Sendable {
     public var quotas: QuotaGate?
     /// Serves the Regions of pools' secondary replicas as AWS's secondaries.
     public var replicas: ReplicaGate?
+    /// Client metadata documents being fetched at once, at most.
+    public var metadataFetches = InFlightLimit(32)
 
     public init(
         storage: any Storage, clock: any Clock = SystemClock(), random: any RandomSource = SystemRandom(),
