@@ -1,15 +1,19 @@
 """Multi-Region replicas: CreateUserPoolReplica, ListUserPoolReplicas, UpdateUserPoolReplica and
 DeleteUserPoolReplica with AWS's prerequisites, and the secondary Region served as AWS's secondary replica —
 a client signing for that Region (or an unsigned request sent to AWS's host name for it) signs in while the
-replica is ACTIVE, is refused while it is INACTIVE, and can never create or change users there."""
+replica is ACTIVE, is refused while it is INACTIVE, and can never create or change users there; and two nodes on
+one PostgreSQL database, started with the two Regions' --region, serve as AWS's primary and secondary."""
+import os
+import time
 import uuid
 
 import boto3
+import botocore
 import pytest
 import requests
 from botocore.config import Config
 
-from conftest import refused
+from conftest import Server, postgres_database, refused
 
 PASSWORD = "Str0ng-Passw0rd!"
 MRK = "arn:aws:kms:us-east-1:000000000000:key/mrk-1234abcd12ab34cd56ef1234567890ab"
@@ -149,3 +153,64 @@ def test_a_replica_from_creation_to_deletion(server, cognito, replicated):
                    Status="ACTIVE")[0] == "ResourceNotFoundException"
     # Without a replica there, the Region is served as before (no secondary to hold it to).
     assert west.admin_initiate_auth(**sign_in)["AuthenticationResult"]["AccessToken"]
+
+
+@pytest.fixture
+def two_regions(tmp_path):
+    """Two nodes on one PostgreSQL database (COGNATE_TEST_POSTGRES_URL, which Scripts/test.sh sets), one with
+    --region us-east-1 and one with --region us-west-2: the local form of AWS's two Regions."""
+    url = os.environ.get("COGNATE_TEST_POSTGRES_URL")
+    assert url, "COGNATE_TEST_POSTGRES_URL is not set: run Scripts/test.sh, which starts PostgreSQL"
+    database = postgres_database(url, "regions_" + uuid.uuid4().hex[:12])
+    key = str(tmp_path / "shared")
+    nodes = [Server(key, extra_args=["--region", region], database_url=database) for region in ("us-east-1", "us-west-2")]
+    for index, node in enumerate(nodes):
+        node.log_path = str(tmp_path / f"node{index}.log")
+    nodes[0].start()
+    nodes[1].start()
+    yield nodes
+    for node in nodes:
+        node.stop()
+
+
+def test_a_second_node_with_the_replicas_region_serves_as_the_secondary(two_regions):
+    east, west = two_regions
+    admin = east.client()
+    pool = admin.create_user_pool(
+        PoolName="regions", UserPoolTier="ESSENTIALS", KeyConfiguration={"KeyType": "CUSTOMER_MANAGED_KEY", "KmsKeyArn": MRK},
+        IssuerConfiguration={"Type": "UPDATED"})["UserPool"]["Id"]
+    client = admin.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthScopes=["openid"],
+        CallbackURLs=["https://app.example.com/cb"], SupportedIdentityProviders=["COGNITO"])["UserPoolClient"]["ClientId"]
+    admin.admin_create_user(UserPoolId=pool, Username="alice", MessageAction="SUPPRESS")
+    admin.admin_set_user_password(UserPoolId=pool, Username="alice", Password=PASSWORD, Permanent=True)
+    admin.create_user_pool_replica(UserPoolId=pool, RegionName="us-west-2")
+    admin.update_user_pool_replica(UserPoolId=pool, RegionName="us-west-2", Status="ACTIVE")
+    # Unsigned requests to the second node are the secondary Region's (its --region).
+    end_user = boto3.client("cognito-idp", endpoint_url=west.url, region_name="us-west-2", config=Config(
+        signature_version=botocore.UNSIGNED, retries={"max_attempts": 1}))
+    sign_in = dict(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})
+    deadline = time.time() + 5
+    while True:
+        try:
+            assert end_user.initiate_auth(**sign_in)["AuthenticationResult"]["AccessToken"]
+            break
+        except end_user.exceptions.OperationNotEnabledException:
+            assert time.time() < deadline, "the replica's status did not reach the second node"
+            time.sleep(0.2)
+    assert refused(end_user.sign_up, ClientId=client, Username="bob", Password=PASSWORD)[0] == "OperationNotEnabledException"
+    # Its managed login signs in, and offers no sign-up.
+    query = {"client_id": client, "response_type": "code", "redirect_uri": "https://app.example.com/cb"}
+    login = requests.get(west.url + "/login", params=query, timeout=10)
+    assert login.status_code == 200 and "signInSubmitButton" in login.text and "/signup?" not in login.text
+    assert "/signup?" in requests.get(east.url + "/login", params=query, timeout=10).text
+    # Set INACTIVE on the primary's node: within a second or so the secondary serves no end user.
+    admin.update_user_pool_replica(UserPoolId=pool, RegionName="us-west-2", Status="INACTIVE")
+    deadline = time.time() + 5
+    while requests.get(west.url + "/oauth2/authorize", params=query, allow_redirects=False, timeout=10).status_code != 503:
+        assert time.time() < deadline, "the second node still serves the INACTIVE replica"
+        time.sleep(0.2)
+    assert refused(end_user.initiate_auth, **sign_in)[0] == "OperationNotEnabledException"
+    # The primary's node goes on.
+    assert east.client().initiate_auth(**sign_in)["AuthenticationResult"]["AccessToken"]
