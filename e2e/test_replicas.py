@@ -135,6 +135,12 @@ def test_a_replica_from_creation_to_deletion(server, cognito, replicated):
     # Left out again, the Region's trigger returns to the primary's (none).
     west.update_user_pool(UserPoolId=pool["Id"])
     assert "PreAuthentication" not in west.describe_user_pool(UserPoolId=pool["Id"])["UserPool"].get("LambdaConfig", {})
+    # The Region's log export is its own.
+    west_logs = [{"LogLevel": "ERROR", "EventSource": "userNotification", "CloudWatchLogsConfiguration": {
+        "LogGroupArn": "arn:aws:logs:us-west-2:000000000000:log-group:/aws/cognito/west"}}]
+    west.set_log_delivery_configuration(UserPoolId=pool["Id"], LogConfigurations=west_logs)
+    assert west.get_log_delivery_configuration(UserPoolId=pool["Id"])["LogDeliveryConfiguration"]["LogConfigurations"] == west_logs
+    assert cognito.get_log_delivery_configuration(UserPoolId=pool["Id"])["LogDeliveryConfiguration"]["LogConfigurations"] == []
     # The primary goes on as before.
     assert cognito.admin_initiate_auth(**sign_in)["AuthenticationResult"]["AccessToken"]
     status, _ = unsigned(server, "us-east-1", "SignUp", {"ClientId": client, "Username": "bob", "Password": PASSWORD})

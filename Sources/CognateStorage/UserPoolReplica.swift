@@ -21,6 +21,8 @@ public struct UserPoolReplica: Codable, Sendable, Equatable {
     public var lambdaConfig: LambdaConfigType?
     public var emailConfiguration: EmailConfigurationType?
     public var smsConfiguration: SmsConfigurationType?
+    /// The Region's own log export (SetLogDeliveryConfiguration there); nil: the primary's.
+    public var logDelivery: [LogConfigurationType]?
     public var creationDate: Date
     public var lastModifiedDate: Date
 

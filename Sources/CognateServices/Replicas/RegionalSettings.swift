@@ -9,6 +9,11 @@ enum RegionalSettings {
         return pool.settings.lambdaConfig
     }
 
+    static func logDelivery(_ pool: UserPool) -> [LogConfigurationType]? {
+        if let replica = ReplicaGate.serving, replica.poolID == pool.id, let own = replica.logDelivery { return own }
+        return pool.logDelivery
+    }
+
     /// The pool's description as the serving Region has it.
     static func apply(to description: inout UserPoolType, pool: UserPool) {
         guard let replica = ReplicaGate.serving, replica.poolID == pool.id else { return }

@@ -8,8 +8,9 @@ import CognitoModel
 enum ReplicaAccess: Equatable {
     /// End users signing in and reading their own records: served while the replica is ACTIVE.
     case signIn
-    /// Administrators reading, the replica operations (which check their own Region rules) and UpdateUserPool
-    /// (which sets only the Region's own settings there): served while the replica is INACTIVE or ACTIVE.
+    /// Administrators reading, the replica operations (which check their own Region rules), UpdateUserPool and
+    /// SetLogDeliveryConfiguration (which set only the Region's own settings there): served while the replica
+    /// is INACTIVE or ACTIVE.
     case administration
     /// Creating or changing users, and the configuration the primary holds for every Region: the primary only.
     case primaryOnly
@@ -29,7 +30,7 @@ enum ReplicaAccess: Equatable {
             .describeManagedLoginBrandingByClient, .describeTerms, .describeTermsByClient, .listTerms, .listTagsForResource, .tagResource,
             .untagResource, .getUserPoolSessionConfiguration, .describeCIMDPolicy, .listCIMDPolicies, .listClientMetadataURLs,
             .describePointInTimeRecovery, .listPointInTimeRecoveries, .listUserPoolReplicas, .updateUserPoolReplica, .createUserPoolReplica,
-            .deleteUserPoolReplica, .getProvisionedLimit, .updateProvisionedLimit, .updateUserPool:
+            .deleteUserPoolReplica, .getProvisionedLimit, .updateProvisionedLimit, .updateUserPool, .setLogDeliveryConfiguration:
             self = .administration
         case .signUp, .confirmSignUp, .adminCreateUser, .adminConfirmSignUp, .changePassword, .confirmForgotPassword, .forgotPassword,
             .adminResetUserPassword, .adminSetUserPassword, .adminAddUserToGroup, .adminDeleteUser, .adminDeleteUserAttributes,
@@ -42,7 +43,7 @@ enum ReplicaAccess: Equatable {
             .addCustomAttributes, .setUserPoolMfaConfig, .createGroup, .createIdentityProvider, .createResourceServer, .createUserImportJob,
             .createUserPoolDomain, .deleteGroup, .deleteIdentityProvider, .deleteResourceServer, .deleteUserPoolDomain, .setRiskConfiguration,
             .setUICustomization, .startUserImportJob, .stopUserImportJob, .updateGroup, .updateIdentityProvider, .updateResourceServer,
-            .updateUserPoolDomain, .setLogDeliveryConfiguration, .createManagedLoginBranding, .updateManagedLoginBranding,
+            .updateUserPoolDomain, .createManagedLoginBranding, .updateManagedLoginBranding,
             .deleteManagedLoginBranding, .createTerms, .updateTerms, .deleteTerms, .setUserPoolSessionConfiguration, .createCIMDPolicy,
             .updateCIMDPolicy, .deleteCIMDPolicy, .updateClientMetadataURLState, .initiatePointInTimeRecovery, .startPointInTimeRecovery,
             .cancelPointInTimeRecovery, .createUserPoolClient, .updateUserPoolClient, .deleteUserPoolClient, .addUserPoolClientSecret,

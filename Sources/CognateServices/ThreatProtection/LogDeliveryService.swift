@@ -15,10 +15,26 @@ struct LogDeliveryService {
         table.register(Operations.GetLogDeliveryConfiguration.self) { input, _ in
             let pool = try await UserPoolService(deps).load(input.userPoolId)
             return GetLogDeliveryConfigurationResponse(
-                logDeliveryConfiguration: LogDeliveryConfigurationType(userPoolId: pool.id, logConfigurations: pool.logDelivery ?? []))
+                logDeliveryConfiguration: LogDeliveryConfigurationType(
+                    userPoolId: pool.id, logConfigurations: RegionalSettings.logDelivery(pool) ?? []))
         }
         table.register(Operations.SetLogDeliveryConfiguration.self) { input, _ in
             let configurations = input.logConfigurations
+            // In a secondary Region: the Region's own export, kept on its replica.
+            if let replica = ReplicaGate.serving, replica.poolID == input.userPoolId {
+                let pool = try await UserPoolService(deps).load(input.userPoolId)
+                try Self.check(configurations, tier: pool.settings.userPoolTier ?? .essentials)
+                let now = deps.clock.now()
+                try await StorageError.map(notFound: UserPoolReplicas.noReplica(pool.id, replica.region)) {
+                    try await deps.storage.updateReplica(poolID: pool.id, region: replica.region) {
+                        $0.logDelivery = configurations
+                        $0.lastModifiedDate = now
+                    }
+                }
+                deps.replicas?.forget()
+                return SetLogDeliveryConfigurationResponse(
+                    logDeliveryConfiguration: LogDeliveryConfigurationType(userPoolId: pool.id, logConfigurations: configurations))
+            }
             let pool = try await StorageError.map(notFound: Errors.poolNotFound(input.userPoolId)) {
                 try await deps.storage.updateUserPool(id: input.userPoolId) { pool in
                     try Self.check(configurations, tier: pool.settings.userPoolTier ?? .essentials)

@@ -109,7 +109,7 @@ public final class LogExport: Sendable {
 
     /// Queues a record for the pool's destinations of `source`; nothing when the pool exports none.
     func submit(_ record: LogRecord, source: EventSourceName, pool: UserPool) {
-        let destinations = (pool.logDelivery ?? []).filter { $0.eventSource == source }.compactMap(LogDestination.init)
+        let destinations = (RegionalSettings.logDelivery(pool) ?? []).filter { $0.eventSource == source }.compactMap(LogDestination.init)
         guard !destinations.isEmpty else { return }
         if case .dropped = continuation.yield((record, destinations)) {
             Counter(label: "cognate_log_records_total", dimensions: [("destination", "queue"), ("outcome", "dropped")]).increment()
