@@ -36,7 +36,7 @@ public enum CognateApp {
         // Readiness, for load balancers: whether this node reaches its database now (a read, answered within a
         // second: the read is not waited for past that).
         router.get("/_cognate/ready") { _, _ -> Response in
-            let reachable = await Readiness.check(dependencies.storage, within: .seconds(1))
+            let reachable = await Readiness.check(dependencies.storage, within: .seconds(1), logger: dependencies.logger)
             return Response(
                 status: reachable ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                 body: .init(
