@@ -141,6 +141,11 @@ def test_a_replica_from_creation_to_deletion(server, cognito, replicated):
     west.set_log_delivery_configuration(UserPoolId=pool["Id"], LogConfigurations=west_logs)
     assert west.get_log_delivery_configuration(UserPoolId=pool["Id"])["LogDeliveryConfiguration"]["LogConfigurations"] == west_logs
     assert cognito.get_log_delivery_configuration(UserPoolId=pool["Id"])["LogDeliveryConfiguration"]["LogConfigurations"] == []
+    # Lockout counters are per Region: wrong passwords in the secondary lock the user out there only.
+    wrong = dict(sign_in, AuthParameters={"USERNAME": "alice", "PASSWORD": "Wr0ng-Passw0rd!"})
+    messages = [refused(west.admin_initiate_auth, **wrong)[1] for _ in range(6)]
+    assert messages[-1] == "Password attempts exceeded", messages
+    assert refused(west.admin_initiate_auth, **sign_in)[1] == "Password attempts exceeded"
     # The primary goes on as before.
     assert cognito.admin_initiate_auth(**sign_in)["AuthenticationResult"]["AccessToken"]
     status, _ = unsigned(server, "us-east-1", "SignUp", {"ClientId": client, "Username": "bob", "Password": PASSWORD})

@@ -28,6 +28,9 @@ public struct User: Codable, Sendable, Equatable {
     public var failedSignIns: Int?
     /// When the last failed sign-in happened.
     public var lastFailedSignIn: Date?
+    /// The failed sign-ins counted in the Regions of the pool's secondary replicas, which AWS keeps apart
+    /// from the primary's (the two members above).
+    public var regionalSignInFailures: [RegionalSignInFailures]?
     /// The risk threat protection gives this user's next evaluated sign-in, set through the test endpoint
     /// (`POST /_cognate/risk`); used up by that sign-in.
     public var nextSignInRisk: RiskLevelType?
@@ -161,6 +164,19 @@ public struct CodeThrottle: Codable, Sendable, Equatable {
     public init(sends: [Date] = [], failures: [Date] = []) {
         self.sends = sends
         self.failures = failures
+    }
+}
+
+/// The failed sign-ins of a user counted in one secondary Region.
+public struct RegionalSignInFailures: Codable, Sendable, Equatable {
+    public var region: String
+    public var count: Int
+    public var last: Date
+
+    public init(region: String, count: Int, last: Date) {
+        self.region = region
+        self.count = count
+        self.last = last
     }
 }
 

@@ -25,6 +25,7 @@ import Testing
         user.failedSignIns = -3
         user.lastFailedSignIn = date.addingTimeInterval(4)
         user.nextSignInRisk = .medium
+        user.regionalSignInFailures = [RegionalSignInFailures(region: "us-west-2", count: 4, last: date.addingTimeInterval(7))]
         user.codes = [
             "signup": PendingCode(hash: "h1", expiresAt: date.addingTimeInterval(5), attribute: "email", failedAttempts: 2),
             "forgot-password": PendingCode(hash: "h2", expiresAt: date.addingTimeInterval(6), attribute: "phone_number", failedAttempts: 0),
@@ -92,15 +93,18 @@ import Testing
 
     @Test func olderRecordsAreReadWithoutTheNewerFields() throws {
         var user = Self.fullUser()
+        user.regionalSignInFailures = nil
+        // A format 4 record is the format 5 layout without the last field (an absent optional is one byte).
+        let formatFour = [4] + user.recordBytes.dropFirst().dropLast()
+        #expect(try User(recordBytes: formatFour) == user)
         user.nextSignInRisk = nil
-        // A format 3 record is the format 4 layout without the last field (an absent optional is one byte).
-        let formatThree = [3] + user.recordBytes.dropFirst().dropLast()
+        let formatThree = [3] + user.recordBytes.dropFirst().dropLast(2)
         #expect(try User(recordBytes: formatThree) == user)
         user.linkedIdentities = nil
-        let formatTwo = [2] + user.recordBytes.dropFirst().dropLast(2)
+        let formatTwo = [2] + user.recordBytes.dropFirst().dropLast(3)
         #expect(try User(recordBytes: formatTwo) == user)
         user.codeThrottle = nil
-        let formatOne = [1] + user.recordBytes.dropFirst().dropLast(3)
+        let formatOne = [1] + user.recordBytes.dropFirst().dropLast(4)
         #expect(try User(recordBytes: formatOne) == user)
     }
 

@@ -35,10 +35,44 @@ struct SignInPolicy {
         }
     }
 
+    /// The Region whose failure count a sign-in of `user` uses: a secondary replica's serving the request
+    /// (AWS keeps lockout counters per Region), else nil for the primary's.
+    static func countingRegion(_ user: User) -> String? {
+        guard let replica = ReplicaGate.serving, replica.poolID == user.poolID else { return nil }
+        return replica.region
+    }
+
+    /// The failures counted against the user in the Region serving the request, and when the last was.
+    static func failures(_ user: User) -> (count: Int, last: Date?) {
+        failures(user, region: countingRegion(user))
+    }
+
+    /// The failures counted in `region` (nil: the primary's).
+    static func failures(_ user: User, region: String?) -> (count: Int, last: Date?) {
+        guard let region else { return (user.failedSignIns ?? 0, user.lastFailedSignIn) }
+        let regional = user.regionalSignInFailures?.first { $0.region == region }
+        return (regional?.count ?? 0, regional?.last)
+    }
+
+    /// Sets the Region's count: one more failure at `now`, or none (nil).
+    static func setFailures(_ user: inout User, region: String?, failedAt now: Date?) {
+        guard let region else {
+            user.failedSignIns = now.map { _ in (user.failedSignIns ?? 0) + 1 }
+            user.lastFailedSignIn = now
+            return
+        }
+        var others = (user.regionalSignInFailures ?? []).filter { $0.region != region }
+        if let now {
+            let count = (user.regionalSignInFailures?.first { $0.region == region }?.count ?? 0) + 1
+            others.append(RegionalSignInFailures(region: region, count: count, last: now))
+        }
+        user.regionalSignInFailures = others.isEmpty ? nil : others
+    }
+
     /// How long the user must still wait before another attempt, or nil.
     func lockout(_ user: User) -> TimeInterval? {
-        let failures = user.failedSignIns ?? 0
-        guard failures >= Self.freeFailures, let last = user.lastFailedSignIn else { return nil }
+        let (failures, last) = Self.failures(user)
+        guard failures >= Self.freeFailures, let last else { return nil }
         let remaining = last.addingTimeInterval(Self.wait(failures: failures)).timeIntervalSince(deps.clock.now())
         return remaining > 0 ? remaining : nil
     }
@@ -121,9 +155,9 @@ struct SignInPolicy {
     func recordFailure(user: User, pool: UserPool) async throws {
         if SimulatedUser.isSimulated(user) { return try await SimulatedUser.matchWrite(deps, pool: pool) }
         let now = deps.clock.now()
+        let region = Self.countingRegion(user)
         try await deps.storage.updateUser(poolID: pool.id, usernameKey: user.usernameKey) { user in
-            user.failedSignIns = (user.failedSignIns ?? 0) + 1
-            user.lastFailedSignIn = now
+            Self.setFailures(&user, region: region, failedAt: now)
         }
     }
 
@@ -131,14 +165,15 @@ struct SignInPolicy {
     /// again on the stored user inside the same update: a right guess racing wrong ones that locked the user
     /// meanwhile is refused.
     func recordSuccess(user: User, pool: UserPool) async throws {
-        guard (user.failedSignIns ?? 0) > 0 else { return }
+        guard Self.failures(user).count > 0 else { return }
         let policy = self
+        let region = Self.countingRegion(user)
         try await deps.storage.updateUser(poolID: pool.id, usernameKey: user.usernameKey) { user in
-            if let last = user.lastFailedSignIn, policy.lockedAt(last, failures: user.failedSignIns ?? 0) {
+            let (count, last) = Self.failures(user, region: region)
+            if let last, policy.lockedAt(last, failures: count) {
                 throw Self.attemptsExceeded
             }
-            user.failedSignIns = nil
-            user.lastFailedSignIn = nil
+            Self.setFailures(&user, region: region, failedAt: nil)
         }
     }
 }

@@ -55,7 +55,7 @@ public struct ManagedLogin: Sendable {
     /// steps as the API (new password, MFA, remembered devices) without handing out tokens.
     public func signIn(_ request: AuthorizeRequest, username: String, password: String) async throws -> SignInOutcome {
         let policy = SignInPolicy(deps: deps)
-        return try await attempt {
+        return try await attempt(request) {
             let user = try await policy.find(username, pool: request.pool, client: request.client)
             try await AuthTriggers(deps: deps).preAuthentication(pool: request.pool, user: user, client: request.client, validationData: nil)
             let outcome = try await AuthService(deps, issuesTokens: false).passwordSignIn(
@@ -83,7 +83,7 @@ public struct ManagedLogin: Sendable {
         if let secret = request.client.secrets.first {
             responses["SECRET_HASH"] = Self.secretHash(username: step.username, clientID: request.client.clientID, secret: secret.value)
         }
-        return try await attempt {
+        return try await attempt(request) {
             var session = step.session
             if step.kind == .mfaSetup {
                 // As an app would through the API: VerifySoftwareToken with the code, then the MFA_SETUP answer.
@@ -99,7 +99,7 @@ public struct ManagedLogin: Sendable {
     /// Choice-based sign-in (USER_AUTH) from the username alone, as `InitiateAuth` starts it without a
     /// preferred challenge: the pages then offer the user's first factors.
     public func startChoice(_ request: AuthorizeRequest, username: String) async throws -> SignInOutcome {
-        try await attempt {
+        try await attempt(request) {
             let auth = AuthService(deps, issuesTokens: false)
             let user = try await SignInPolicy(deps: deps).find(username, pool: request.pool, client: request.client)
             try await AuthTriggers(deps: deps).preAuthentication(pool: request.pool, user: user, client: request.client, validationData: nil)
@@ -110,9 +110,10 @@ public struct ManagedLogin: Sendable {
 
     /// A sign-in step whose refusals become the form's message, in the API's own words. Any other failure
     /// (a database that does not answer) is thrown on, to be answered as a server error, never as a refusal.
-    private func attempt(_ body: () async throws -> SignInOutcome) async throws -> SignInOutcome {
+    /// In a secondary Region, it runs with that Region's settings (its triggers, its lockout counters).
+    private func attempt(_ request: AuthorizeRequest, _ body: () async throws -> SignInOutcome) async throws -> SignInOutcome {
         do {
-            return try await body()
+            return try await ReplicaGate.$serving.withValue(request.replica) { try await body() }
         } catch let error as CognitoError where error.code != .internalErrorException {
             return .failed(error.message)
         }

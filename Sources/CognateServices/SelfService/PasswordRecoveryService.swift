@@ -84,6 +84,7 @@ struct PasswordRecoveryService {
             if user.status == .resetRequired || user.status == .forceChangePassword { user.status = .confirmed }
             user.failedSignIns = nil
             user.lastFailedSignIn = nil
+            user.regionalSignInFailures = nil
         }
         // The new password stands whatever PostConfirmation answers; its failure is the caller's error.
         try await SignUpTriggers(deps: deps).postConfirmation(

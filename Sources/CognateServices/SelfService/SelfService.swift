@@ -40,6 +40,7 @@ struct SelfService {
                     PasswordChange.apply(updated, to: &user, pool: pool)
                     user.failedSignIns = nil
                     user.lastFailedSignIn = nil
+                    user.regionalSignInFailures = nil
                 }
                 return ChangePasswordResponse()
             }

@@ -6,9 +6,10 @@ import Foundation
 // reader for the old layout; UserRecordTests fails when a field is left out.
 
 extension User: BinaryRecord {
-    /// 2 added `codeThrottle`, 3 `linkedIdentities`, 4 `nextSignInRisk`; older records are read without them.
-    public static let recordFormat: UInt8 = 4
-    public static let readableFormats: ClosedRange<UInt8> = 1...4
+    /// 2 added `codeThrottle`, 3 `linkedIdentities`, 4 `nextSignInRisk`, 5 `regionalSignInFailures`; older
+    /// records are read without them.
+    public static let recordFormat: UInt8 = 5
+    public static let readableFormats: ClosedRange<UInt8> = 1...5
 
     public func write(to writer: inout RecordWriter) {
         writer.write(poolID)
@@ -35,6 +36,7 @@ extension User: BinaryRecord {
         writer.write(codeThrottle)
         writer.write(linkedIdentities)
         writer.write(nextSignInRisk?.rawValue)
+        writer.write(regionalSignInFailures)
     }
 
     public init(from reader: inout RecordReader) throws(RecordError) {
@@ -58,6 +60,7 @@ extension User: BinaryRecord {
         if reader.format >= 2 { codeThrottle = try reader.readOptional() }
         if reader.format >= 3 { linkedIdentities = try reader.readOptional() }
         if reader.format >= 4 { nextSignInRisk = try reader.readOptional(String.self).map(RiskLevelType.init(rawValue:)) }
+        if reader.format >= 5 { regionalSignInFailures = try reader.readOptional() }
     }
 }
 
@@ -102,6 +105,18 @@ extension PasswordCredential: RecordField {
 
     public init(from reader: inout RecordReader) throws(RecordError) {
         self.init(saltHex: try reader.read(), verifier: try reader.read(), setAt: try reader.read())
+    }
+}
+
+extension RegionalSignInFailures: RecordField {
+    public func write(to writer: inout RecordWriter) {
+        writer.write(region)
+        writer.write(count)
+        writer.write(last)
+    }
+
+    public init(from reader: inout RecordReader) throws(RecordError) {
+        self.init(region: try reader.read(), count: try reader.read(), last: try reader.read())
     }
 }
 
