@@ -129,7 +129,7 @@ def test_a_replica_from_creation_to_deletion(server, cognito, replicated):
                           IssuerConfiguration={"Type": "UPDATED"})
     seen_west = west.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
     assert seen_west["LambdaConfig"].get("PreAuthentication") == west_trigger
-    assert seen_west["Arn"] == replica["UserPoolArn"]
+    assert seen_west["Arn"] == replica["UserPoolArn"] and seen_west["UserPoolTags"] == {"site": "west", "tier": "standby"}
     seen_east = cognito.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
     assert "PreAuthentication" not in seen_east.get("LambdaConfig", {}) and seen_east["Arn"] == pool["Arn"]
     # Left out again, the Region's trigger returns to the primary's (none).

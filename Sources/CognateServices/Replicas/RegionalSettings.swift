@@ -21,5 +21,6 @@ enum RegionalSettings {
         if let own = replica.emailConfiguration { description.emailConfiguration = own }
         if let own = replica.smsConfiguration { description.smsConfiguration = own }
         description.arn = UserPoolReplicas.arn(pool, region: replica.region)
+        description.userPoolTags = replica.tags
     }
 }

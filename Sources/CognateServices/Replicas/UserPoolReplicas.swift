@@ -5,8 +5,8 @@ import Foundation
 
 /// CreateUserPoolReplica, ListUserPoolReplicas, UpdateUserPoolReplica and DeleteUserPoolReplica: a pool served
 /// from a second Region under the same ID. The replica's Region is the Region of the requests it answers —
-/// a request's SigV4 scope, else the node's `--region` — and `ReplicaGate` holds them to what a secondary
-/// replica does. Creation is immediate here, so a new replica is INACTIVE at once (AWS's CREATING is passed
+/// a request's SigV4 scope, else the Region of AWS's host name it was sent to, else the node's `--region` —
+/// and `ReplicaGate` holds them to what a secondary replica does. Creation is immediate here, so a new replica is INACTIVE at once (AWS's CREATING is passed
 /// through in no time), and a deleted one is gone once DeleteUserPoolReplica answers DELETING.
 struct UserPoolReplicas {
     let deps: ServiceDependencies
