@@ -205,7 +205,7 @@ def test_a_second_node_with_the_replicas_region_serves_as_the_secondary(two_regi
     deadline = time.time() + 5
     while True:
         try:
-            assert end_user.initiate_auth(**sign_in)["AuthenticationResult"]["AccessToken"]
+            refresh_token = end_user.initiate_auth(**sign_in)["AuthenticationResult"]["RefreshToken"]
             break
         except end_user.exceptions.OperationNotEnabledException:
             assert time.time() < deadline, "the replica's status did not reach the second node"
@@ -223,5 +223,11 @@ def test_a_second_node_with_the_replicas_region_serves_as_the_secondary(two_regi
         assert time.time() < deadline, "the second node still serves the INACTIVE replica"
         time.sleep(0.2)
     assert refused(end_user.initiate_auth, **sign_in)[0] == "OperationNotEnabledException"
+    # Its token endpoint too: no refresh while INACTIVE.
+    answer = requests.post(west.url + "/oauth2/token", timeout=10, data={
+        "grant_type": "refresh_token", "client_id": client, "refresh_token": refresh_token})
+    assert answer.status_code == 503 and answer.json()["error"] == "temporarily_unavailable"
+    assert requests.post(east.url + "/oauth2/token", timeout=10, data={
+        "grant_type": "refresh_token", "client_id": client, "refresh_token": refresh_token}).status_code == 200
     # The primary's node goes on.
     assert east.client().initiate_auth(**sign_in)["AuthenticationResult"]["AccessToken"]

@@ -31,8 +31,9 @@ public struct TokenEndpoint: Sendable {
         for requirement in type(of: grant).requirements {
             try Self.check(requirement, request)
         }
+        let replica = try await servingReplica(request.pool)
         do {
-            return try await grant.issue(request)
+            return try await ReplicaGate.$serving.withValue(replica) { try await grant.issue(request) }
         } catch let error as OAuthError {
             throw error
         } catch let error as CognitoError where Triggers.failureCodes.contains(error.code) {
@@ -50,6 +51,7 @@ public struct TokenEndpoint: Sendable {
         let form = TokenForm(parameters)
         guard let token = form.required(\.token, maxBytes: 16_384) else { throw OAuthError.invalidRequest }
         let request = try await authenticate(form, basic: basic, host: host)
+        _ = try await servingReplica(request.pool)
         guard request.client.settings.enableTokenRevocation != false else { throw OAuthError.invalidRequest }
         if JWTParts(token) != nil { throw OAuthError("unsupported_token_type") }
         let hash = OpaqueToken.hash(token)
@@ -137,5 +139,21 @@ public struct TokenEndpoint: Sendable {
             deps.logger.error("token endpoint: \(error)")
             throw OAuthError.serverFailure(error)
         }
+    }
+
+    /// The pool's secondary replica when this node's Region (`--region`) is one: its settings serve the grant
+    /// while it is ACTIVE; while it is INACTIVE the Region serves no end user (`temporarily_unavailable`).
+    private func servingReplica(_ pool: UserPool) async throws(OAuthError) -> UserPoolReplica? {
+        let replica: UserPoolReplica?
+        do {
+            replica = try await deps.replicas?.secondary(poolID: pool.id, region: deps.configuration.defaultRegion)
+        } catch {
+            deps.logger.error("token endpoint: \(error)")
+            throw OAuthError.serverFailure(error)
+        }
+        if let replica, replica.status != .active {
+            throw OAuthError("temporarily_unavailable", status: 503, description: ReplicaGate.inactive(replica).message)
+        }
+        return replica
     }
 }
