@@ -131,6 +131,13 @@ struct CognateCommand: AsyncParsableCommand {
     )
     var enforceQuotas: Bool?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Journal every change to user data (users, groups, memberships) for point-in-time recovery, kept for the pool's plan's window (default: on). With --no-recovery-journal writes cost less and InitiatePointInTimeRecovery answers OperationNotEnabledException. COGNATE_RECOVERY_JOURNAL."
+    )
+    var recoveryJournal: Bool?
+
     @Option(
         help:
             "The account's maximum for adjustable quota categories, standing in for Service Quotas: CATEGORY=RPS pairs separated by commas (UserAuthentication=1000). Default: ten times each category's default. COGNATE_QUOTA_MAXIMUMS."

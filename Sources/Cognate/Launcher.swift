@@ -89,6 +89,7 @@ struct Launcher {
             settings.allowLocalProviders
             ? .any : .publicOnly(allowingLoopback: SpecialUseAddresses.isLoopback(settings.host) || settings.host == "localhost")
         configuration.enforcesQuotas = settings.enforceQuotas
+        configuration.keepsRecoveryJournal = settings.recoveryJournal
         configuration.quotaMaximums = try settings.parsedQuotaMaximums()
         if let path = settings.compromisedPasswords {
             do {
@@ -240,6 +241,9 @@ struct Launcher {
             // Import jobs a restart interrupted go on, and nodes take over the jobs of nodes that left.
             let imports = Task { await dependencies.userImports.sweep(dependencies, every: .seconds(5)) }
             defer { imports.cancel() }
+            // Recovery journals are kept to their pools' windows.
+            let pruning = Task { await RecoveryJournalPruning.run(dependencies, every: .seconds(600)) }
+            defer { pruning.cancel() }
             try await app.runService()
         } catch {
             // Nothing listens: the storage closes before the process ends, and the reason is said plainly.

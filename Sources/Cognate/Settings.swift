@@ -51,6 +51,8 @@ struct Settings: Sendable {
     var userImportLogs = "local"
     /// Count requests against AWS's request-rate quotas.
     var enforceQuotas = false
+    /// Journal changes to user data for point-in-time recovery.
+    var recoveryJournal = true
     /// `CATEGORY=RPS,…`: the account's maximum for adjustable categories (UpdateProvisionedLimit's ceiling).
     var quotaMaximums: String?
     /// The secrets key itself (`COGNATE_SECRETS_KEY`), when no `secretsKeyFile` names one. Not an option:
@@ -182,6 +184,7 @@ struct Settings: Sendable {
         s.logDeliveryFile = try string("logDeliveryFile", command.logDeliveryFile)
         s.userImportLogs = try string("userImportLogs", command.userImportLogs) ?? s.userImportLogs
         s.enforceQuotas = try bool("enforceQuotas", command.enforceQuotas) ?? s.enforceQuotas
+        s.recoveryJournal = try bool("recoveryJournal", command.recoveryJournal) ?? s.recoveryJournal
         s.quotaMaximums = try string("quotaMaximums", command.quotaMaximums)
         s.secretsKey = try string("secretsKey", nil)
         s.accessKeyId = try string("accessKeyId", nil)

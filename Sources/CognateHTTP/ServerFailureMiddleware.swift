@@ -24,6 +24,13 @@ struct ServerFailureMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError {
             throw error
+        } catch StorageError.recoveryInProgress where !Self.jsonPaths.contains(request.uri.path) && request.uri.path != "/" {
+            // A sign-in that would change the user (a federated user's new attributes, a new password) while a
+            // point-in-time recovery pauses writes: the pool's, not the server's, and over when the recovery ends.
+            var response = pages.message(
+                title: "Service unavailable", "User accounts are being restored just now. Please try again later.", status: .serviceUnavailable)
+            response.headers[.retryAfter] = "60"
+            return response
         } catch {
             logger.error("\(request.method.rawValue) \(request.uri.path): \(error)")
             let failure = OAuthError.serverFailure(error)

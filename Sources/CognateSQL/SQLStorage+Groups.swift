@@ -1,5 +1,7 @@
 import CognateStorage
+import Foundation
 import SQLKit
+import Synchronization
 
 /// Groups and their members.
 extension SQLStorage {
@@ -8,7 +10,9 @@ extension SQLStorage {
         duplicateKey: "group")
 
     public func createGroup(_ group: Group) async throws {
-        try await Self.groups.create(group, in: self)
+        try await Self.groups.create(group, in: self) { db, group in
+            try await self.recordChanges(db, poolID: group.poolID, [RecoveryJournalEntry(kind: .group, key: group.name, before: nil)])
+        }
     }
 
     public func group(poolID: String, name: String) async throws -> Group {
@@ -20,24 +24,50 @@ extension SQLStorage {
     }
 
     public func updateGroup(poolID: String, name: String, _ change: @escaping @Sendable (inout Group) throws -> Void) async throws -> Group {
-        try await Self.groups.update(poolID: poolID, key: name, in: self, change)
+        // The group as stored, for the journal: the change sees it first.
+        let stored = Mutex<Group?>(nil)
+        return try await Self.groups.update(
+            poolID: poolID, key: name, in: self,
+            { group in
+                stored.withLock { $0 = group }
+                try change(&group)
+            },
+            alongside: { db, group in
+                guard let before = stored.withLock({ $0 }), before != group else { return }
+                try await self.recordChanges(
+                    db, poolID: poolID, [RecoveryJournalEntry(kind: .group, key: name, before: Data(try Self.json(before).utf8))])
+            })
     }
 
     public func deleteGroup(poolID: String, name: String) async throws {
-        try await Self.groups.delete(poolID: poolID, key: name, in: self)
+        try await Self.groups.delete(poolID: poolID, key: name, in: self) { db in
+            let stored = try await Self.groups.one(db, poolID: poolID, key: name)
+            try await self.recordChanges(
+                db, poolID: poolID,
+                [RecoveryJournalEntry(kind: .group, key: name, before: Data(try Self.json(stored).utf8))]
+                    + (try await Self.membershipEntries(db, poolID: poolID, group: name)))
+        }
     }
 
     public func addMember(poolID: String, groupName: String, usernameKey: String) async throws {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT name FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: groupName)")
             try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
-            try await db.raw(
+            let added = try await db.raw(
                 """
                 INSERT INTO group_members (pool_id, group_name, username_key)
                 VALUES (\(bind: poolID), \(bind: groupName), \(bind: usernameKey))
-                ON CONFLICT DO NOTHING
+                ON CONFLICT DO NOTHING RETURNING username_key
                 """
-            ).run()
+            ).first()
+            if added != nil {
+                try await self.recordChanges(
+                    db, poolID: poolID,
+                    [
+                        RecoveryJournalEntry(
+                            kind: .membership, key: RecoveryJournalEntry.membershipKey(group: groupName, user: usernameKey), before: nil)
+                    ])
+            }
         }
     }
 
@@ -45,12 +75,22 @@ extension SQLStorage {
         try await transaction { db in
             try await Self.requireRow(db, "SELECT name FROM groups WHERE pool_id = \(bind: poolID) AND name = \(bind: groupName)")
             try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
-            try await db.raw(
+            let removed = try await db.raw(
                 """
                 DELETE FROM group_members
                 WHERE pool_id = \(bind: poolID) AND group_name = \(bind: groupName) AND username_key = \(bind: usernameKey)
+                RETURNING username_key
                 """
-            ).run()
+            ).first()
+            if removed != nil {
+                try await self.recordChanges(
+                    db, poolID: poolID,
+                    [
+                        RecoveryJournalEntry(
+                            kind: .membership, key: RecoveryJournalEntry.membershipKey(group: groupName, user: usernameKey),
+                            before: RecoveryJournalEntry.member)
+                    ])
+            }
         }
     }
 

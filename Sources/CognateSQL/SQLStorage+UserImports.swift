@@ -161,6 +161,7 @@ extension SQLStorage {
                 outcomes.append(outcome)
                 if outcome == .created { created.append(user) }
             }
+            try await self.recordChanges(db, poolID: poolID, created.map { RecoveryJournalEntry(kind: .user, key: $0.usernameKey, before: nil) })
             var lines = ""
             let job = try await Self.changeJob(db, poolID: poolID, id: id) { job in lines = try record(&job, outcomes) }
             if !lines.isEmpty {

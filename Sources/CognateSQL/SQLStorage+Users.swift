@@ -93,6 +93,7 @@ extension SQLStorage {
                 """
             ).run()
             try await Self.writeAliases(db, user, replacing: false)
+            try await self.recordChanges(db, poolID: user.poolID, [RecoveryJournalEntry(kind: .user, key: user.usernameKey, before: nil)])
         } committed: { _ in
             self.cache.adjustUserCount(user.poolID, by: 1)
             self.cache(user)
@@ -214,11 +215,16 @@ extension SQLStorage {
             // Read from the database, never the cache: an earlier transaction of the same group commit may
             // have changed this user, and the cache learns of it only after the commit.
             var user = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
-            let before = user.aliasKeys
+            let original = user
             try change(&user)
             // Identity columns never change through an update.
             user.poolID = poolID
             user.usernameKey = usernameKey
+            // Only a change to what a recovery restores is journaled (and paused by one): sign-in's counters are not.
+            if original.recoverable != user.recoverable {
+                try await self.recordChanges(
+                    db, poolID: poolID, [RecoveryJournalEntry(kind: .user, key: usernameKey, before: Self.userData(original))])
+            }
             let data = Self.userData(user)
             let v = Self.indexedFields.map { user.filterValue($0) }
             try await db.raw(
@@ -229,7 +235,7 @@ extension SQLStorage {
                 WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)
                 """
             ).run()
-            if before != user.aliasKeys {
+            if original.aliasKeys != user.aliasKeys {
                 try await Self.writeAliases(db, user, replacing: true)
             }
             return user
@@ -240,7 +246,11 @@ extension SQLStorage {
 
     public func deleteUser(poolID: String, usernameKey: String) async throws {
         try await transaction { db in
-            try await Self.requireRow(db, "SELECT sub FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            let stored = try await Self.oneUser(db, "SELECT data FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)")
+            try await self.recordChanges(
+                db, poolID: poolID,
+                [RecoveryJournalEntry(kind: .user, key: usernameKey, before: Self.userData(stored))]
+                    + (try await Self.membershipEntries(db, poolID: poolID, user: usernameKey)))
             try await db.raw("DELETE FROM users WHERE pool_id = \(bind: poolID) AND username_key = \(bind: usernameKey)").run()
         } committed: { _ in
             self.cache.adjustUserCount(poolID, by: -1)

@@ -35,6 +35,8 @@ public final class SQLStorage: Storage {
     let users: FIFOCache<User>
     /// Decoded refresh tokens by hash, also found by origin_jti (every presented access token is checked).
     let refreshTokens: FIFOCache<RefreshTokenRecord>
+    /// The recovery journal's switch and clock (see `PointInTimeRecoveryStorage`).
+    let journalSettings = Mutex(JournalSettings())
     /// Sessions created since start: every `sessionsPerSweep`-th also removes the expired ones.
     let sessionsCreated = Atomic<Int>(0)
     static let sessionsPerSweep = 64

@@ -2,14 +2,14 @@ import Foundation
 
 /// Everything Cognate keeps, behind one protocol with uniform verbs. Backends translate their driver's
 /// errors into `StorageError`; every backend passes the suite in `CognateStorageConformance`. Newer record
-/// families have protocols of their own (`DomainStorage`, `ResourceServerStorage`, `OAuthCodeStorage`, `LoginSessionStorage`, `UICustomizationStorage`, `TermsStorage`, `BrandingStyleStorage`, `IdentityProviderStorage`, `FederationStateStorage`, `UserSessionStorage`, `RiskConfigurationStorage`, `AuthEventStorage`, `UserImportJobStorage`, `ProvisionedLimitStorage`, `CIMDPolicyStorage`, `UserPoolReplicaStorage`) that this one gathers.
+/// families have protocols of their own (`DomainStorage`, `ResourceServerStorage`, `OAuthCodeStorage`, `LoginSessionStorage`, `UICustomizationStorage`, `TermsStorage`, `BrandingStyleStorage`, `IdentityProviderStorage`, `FederationStateStorage`, `UserSessionStorage`, `RiskConfigurationStorage`, `AuthEventStorage`, `UserImportJobStorage`, `ProvisionedLimitStorage`, `CIMDPolicyStorage`, `UserPoolReplicaStorage`, `PointInTimeRecoveryStorage`) that this one gathers.
 ///
 /// `update` verbs run their closure inside one transaction: the record read, changed and written back
 /// atomically, so concurrent writers never lose each other's changes. A closure that throws leaves
 /// the record as it was and rethrows.
 public protocol Storage: DomainStorage, ResourceServerStorage, OAuthCodeStorage, LoginSessionStorage, UICustomizationStorage, TermsStorage,
     BrandingStyleStorage, IdentityProviderStorage, FederationStateStorage, UserSessionStorage, RiskConfigurationStorage, AuthEventStorage,
-    UserImportJobStorage, ProvisionedLimitStorage, CIMDPolicyStorage, UserPoolReplicaStorage
+    UserImportJobStorage, ProvisionedLimitStorage, CIMDPolicyStorage, UserPoolReplicaStorage, PointInTimeRecoveryStorage
 {
     // MARK: User pools
     func createUserPool(_ pool: UserPool) async throws

@@ -13,6 +13,8 @@ public enum StorageError: Error, Sendable, Equatable {
     /// A record family that unauthenticated callers can fill holds as many live records of the pool as it
     /// may (`family` names it): the write is refused, so a flood ends in refusals, never in growth.
     case capacityReached(family: String)
+    /// A point-in-time recovery of the pool pauses writes to its user data (see `PointInTimeRecoveryStorage`).
+    case recoveryInProgress
 }
 
 extension StorageError: CognitoErrorConvertible {
@@ -23,6 +25,8 @@ extension StorageError: CognitoErrorConvertible {
             return CognitoError(.internalErrorException, "The database is unavailable; try again.")
         case .capacityReached:
             return CognitoError(.tooManyRequestsException, "Too many sign-ins are in progress for this user pool; try again later.")
+        case .recoveryInProgress:
+            return CognitoError(.operationNotEnabledException, StorageError.recoveryMessage)
         default:
             return nil
         }
@@ -41,4 +45,10 @@ extension StorageError {
             return nil
         }
     }
+}
+
+extension StorageError {
+    /// What a write refused during a point-in-time recovery answers (OperationNotEnabledException).
+    public static let recoveryMessage =
+        "A point-in-time recovery of this user pool is in progress: writes to user data are paused until it ends."
 }

@@ -21,6 +21,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
     case provisionedLimits
     case cimdPolicies
     case replicas
+    case recoveries
 
     public var checks: [String: StorageConformance.Check] {
         switch self {
@@ -40,6 +41,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .provisionedLimits: StorageConformance.provisionedLimitChecks
         case .cimdPolicies: StorageConformance.cimdPolicyChecks
         case .replicas: StorageConformance.replicaChecks
+        case .recoveries: StorageConformance.recoveryChecks
         }
     }
 
@@ -66,6 +68,7 @@ public enum RecordFamily: String, CaseIterable, Sendable {
         case .provisionedLimits: ["provisioned_limits"]
         case .cimdPolicies: ["cimd_policies", "client_metadata_documents"]
         case .replicas: ["user_pool_replicas"]
+        case .recoveries: ["recovery_journal", "point_in_time_recoveries"]
         }
     }
 }

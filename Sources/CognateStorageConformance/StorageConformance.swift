@@ -67,7 +67,8 @@ public enum StorageConformance {
             try await body()
         } catch let error as StorageError {
             switch (expected, error) {
-            case (.notFound, .notFound), (.invalidPageToken, .invalidPageToken), (.alreadyExists, .alreadyExists):
+            case (.notFound, .notFound), (.invalidPageToken, .invalidPageToken), (.alreadyExists, .alreadyExists),
+                (.recoveryInProgress, .recoveryInProgress):
                 return
             default:
                 throw ConformanceFailure("\(label): expected \(expected), got \(error)")

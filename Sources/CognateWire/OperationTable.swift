@@ -56,8 +56,15 @@ public struct OperationTable: Sendable {
             // Not sent: the request runs again (see `RequestRunsAgain`).
             return .error(CognitoError(.internalErrorException, "An internal error occurred (request \(context.requestID))."))
         } catch let error as any CognitoErrorConvertible where error.cognitoError != nil {
-            logger.error("unavailable", metadata: ["error": "\(String(reflecting: error))", "requestID": "\(context.requestID)"])
-            return .error(error.cognitoError!)
+            let answer = error.cognitoError!
+            // A database that failed is the operator's concern; a refusal storage words itself (a flood bound, a
+            // recovery's write pause) is the caller's.
+            if answer.code == .internalErrorException {
+                logger.error("unavailable", metadata: ["error": "\(String(reflecting: error))", "requestID": "\(context.requestID)"])
+            } else {
+                logger.debug("refused by storage", metadata: ["error": "\(String(reflecting: error))", "requestID": "\(context.requestID)"])
+            }
+            return .error(answer)
         } catch {
             logger.error("internal error", metadata: ["error": "\(String(reflecting: error))", "requestID": "\(context.requestID)"])
             return .error(CognitoError(.internalErrorException, "An internal error occurred (request \(context.requestID))."))

@@ -61,22 +61,22 @@ import Testing
         }
     }
 
-    @Test func unimplementedOperationNamesItself() async throws {
+    @Test func everyOperationOfTheModelIsImplemented() async throws {
         let logger = Logger(label: "test")
         let storage = try await SQLiteStorage.open(.memory, logger: logger)
         let implemented = Services.operationTable(ServiceDependencies(storage: storage, logger: logger)).implemented
         try await storage.close()
-        // Every operation of the model not implemented yet answers so, naming itself.
-        let missing = CognitoOperation.allCases.filter { !implemented.contains($0) }
-        try #require(!missing.isEmpty, "every operation is implemented: this test has nothing left to hold")
-        try await withApp { client in
-            for operation in missing {
-                let (status, body, _) = try await call(client, operation.rawValue, #"{"UserPoolId":"us-east-1_abc","Username":"u"}"#)
-                #expect(status == 400)
-                #expect(body["__type"] as? String == "UnsupportedOperationException")
-                #expect((body["message"] as? String)?.contains(operation.rawValue) == true)
-            }
-        }
+        #expect(CognitoOperation.allCases.filter { !implemented.contains($0) }.isEmpty)
+    }
+
+    @Test func anOperationWithoutAHandlerNamesItself() async throws {
+        // What an operation of a newer model answers until it is implemented: a table without its handler.
+        let answer = await OperationTable().dispatch(
+            target: "AWSCognitoIdentityProviderService.AdminGetUser", body: Data(#"{"UserPoolId":"us-east-1_abc","Username":"u"}"#.utf8),
+            context: OperationContext(region: "us-east-1", requestID: "r"), logger: Logger(label: "test"))
+        let body = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
+        #expect(answer.status == 400 && answer.errorCode == .unsupportedOperationException)
+        #expect((body?["message"] as? String)?.contains("AdminGetUser") == true)
     }
 
     @Test func malformedJSON() async throws {

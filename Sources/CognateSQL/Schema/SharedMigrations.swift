@@ -137,6 +137,35 @@ public enum SharedMigrations {
                 )
                 """)
         ],
+        // Point-in-time recovery: the journal of changes to pools' user data (each record as it was before the
+        // change; seq orders changes made in the same instant) and the recoveries (pauses_until: until when the
+        // recovery pauses writes, null once it has ended).
+        [
+            .portable(
+                """
+                CREATE TABLE recovery_journal (
+                    seq {serial},
+                    pool_id {key} NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                    changed_at {time} NOT NULL,
+                    kind {key} NOT NULL,
+                    entity_key {key} NOT NULL,
+                    image {bytes}
+                )
+                """),
+            .portable("CREATE INDEX recovery_journal_by_pool ON recovery_journal(pool_id, changed_at, seq)"),
+            .portable(
+                """
+                CREATE TABLE point_in_time_recoveries (
+                    pool_id {key} NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+                    restore_id {key} NOT NULL,
+                    triggered_at {time} NOT NULL,
+                    pauses_until {time},
+                    data {text} NOT NULL,
+                    PRIMARY KEY (pool_id, restore_id)
+                )
+                """),
+            .portable("CREATE INDEX point_in_time_recoveries_pausing ON point_in_time_recoveries(pool_id, pauses_until)"),
+        ],
     ]
 
     /// The shared steps as `dialect`'s migrations, numbered from `last + 1`.

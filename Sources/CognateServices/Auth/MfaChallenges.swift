@@ -124,6 +124,8 @@ struct MfaChallenges {
         let answer: CodeAnswer
         switch challenge {
         case .softwareTokenMfa:
+            // AWS names TOTP sign-in among what fails while a point-in-time recovery runs.
+            try await RecoveryPause.refuse(poolID: pool.id, deps)
             let code = try AuthService.required("SOFTWARE_TOKEN_MFA_CODE", responses)
             answer = try await redeemSoftwareTokenCode(code, user: user, pool: pool)
         default:

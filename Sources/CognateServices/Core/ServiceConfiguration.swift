@@ -38,6 +38,8 @@ public struct ServiceConfiguration: Sendable {
     public var compromisedPasswords = CompromisedPasswords.builtIn
     /// Count requests in AWS's rate categories and refuse those past the rate (`--enforce-quotas`).
     public var enforcesQuotas = false
+    /// Journal every change to user data, which point-in-time recovery reverts (`--recovery-journal`).
+    public var keepsRecoveryJournal = true
     /// The account's maximum for adjustable categories, standing in for Service Quotas (`--quota-maximums`).
     public var quotaMaximums: [QuotaCategory: Int] = [:]
 

@@ -53,6 +53,8 @@ public struct ServiceDependencies: Sendable {
         self.keyRing = KeyRing(storage: storage, clock: clock)
         self.quotas = configuration.enforcesQuotas ? QuotaGate(storage: storage, clock: clock) : nil
         self.replicas = ReplicaGate(storage: storage, clock: clock)
+        // The recovery journal's times, and the write pause of a recovery, are this clock's (the test clock's).
+        storage.configureRecoveryJournal(enabled: configuration.keepsRecoveryJournal, now: { [clock] in clock.now() })
     }
 }
 
@@ -72,6 +74,7 @@ public enum Services {
         ProvisionedLimitService(deps).register(in: &table)
         CIMDPolicyService(deps).register(in: &table)
         UserPoolReplicas(deps).register(in: &table)
+        PointInTimeRecoveryService(deps).register(in: &table)
         UserPoolService(deps).register(in: &table)
         AppClientService(deps).register(in: &table)
         UserAdminService(deps).register(in: &table)

@@ -23,6 +23,7 @@ struct SoftwareTokenService {
             case (let token?, nil):
                 let (pool, user, _) = try await AccessTokenVerifier(deps: deps).verify(token)
                 try Self.requireOffered(pool)
+                try await RecoveryPause.refuse(poolID: pool.id, deps)
                 try await UserAdminService(deps).update(pool, user) { user in
                     var mfa = user.mfa ?? UserMFA()
                     mfa.pendingSecret = secret

@@ -25,7 +25,8 @@ public struct OAuthError: Error, Equatable, Sendable {
     /// database cannot be reached, `server_error` (500) otherwise — never a verdict on the client or token.
     public static func serverFailure(_ error: any Error) -> OAuthError {
         switch error {
-        case StorageError.unavailable, StorageError.capacityReached: return OAuthError("temporarily_unavailable", status: 503)
+        case StorageError.unavailable, StorageError.capacityReached, StorageError.recoveryInProgress:
+            return OAuthError("temporarily_unavailable", status: 503)
         default: break
         }
         return OAuthError("server_error", status: 500)

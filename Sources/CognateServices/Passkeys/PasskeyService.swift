@@ -59,6 +59,7 @@ struct PasskeyService {
     /// The PublicKeyCredentialCreationOptions for the user's authenticator; the challenge is kept on the user,
     /// bound to the app client that asked (through an access token, or the managed login session's page).
     func start(pool: UserPool, user: User, clientID: String) async throws -> JSONValue {
+        try await RecoveryPause.refuse(poolID: pool.id, deps)
         let rp = try RelyingParty(pool)
         let credentials = user.webAuthnCredentials ?? []
         guard credentials.count < Self.maxCredentials else {

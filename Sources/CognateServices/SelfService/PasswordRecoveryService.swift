@@ -22,6 +22,7 @@ struct PasswordRecoveryService {
     func forgot(_ input: ForgotPasswordRequest) async throws -> ForgotPasswordResponse {
         let (pool, client) = try await gate.resolve(clientID: input.clientId)
         try gate.requireSecretHash(input.secretHash, usernames: [input.username], client, in: .member)
+        try await RecoveryPause.refuse(poolID: pool.id, deps)
         // A pool whose only recovery is by an administrator says so to every caller, before any user is looked up.
         let mechanisms = Self.recoveryMechanisms(pool)
         if !mechanisms.isEmpty && mechanisms.allSatisfy({ $0 == .adminOnly }) {

@@ -90,6 +90,7 @@ struct SelfService {
         }
         table.register(Operations.GetUserAttributeVerificationCode.self) { input, _ in
             let (pool, user, claims) = try await verifier.verify(input.accessToken)
+            try await RecoveryPause.refuse(poolID: pool.id, deps)
             guard ["email", "phone_number"].contains(input.attributeName), user.attribute(input.attributeName) != nil else {
                 throw Errors.invalidParameter("The user has no \(input.attributeName) to verify.")
             }

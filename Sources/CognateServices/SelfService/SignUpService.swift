@@ -47,6 +47,7 @@ struct SignUpService {
     func resend(_ input: ResendConfirmationCodeRequest) async throws -> ResendConfirmationCodeResponse {
         let (pool, client) = try await gate.resolve(clientID: input.clientId)
         try gate.requireSecretHash(input.secretHash, usernames: [input.username], client, in: .member)
+        try await RecoveryPause.refuse(poolID: pool.id, deps)
         let user = try await SignInPolicy(deps: deps).find(input.username, pool: pool, client: client)
         if SimulatedUser.isSimulated(user) {
             try await SimulatedUser.matchWrite(deps, pool: pool)
@@ -95,6 +96,7 @@ struct SignUpService {
             throw CognitoError(.notAuthorizedException, "SignUp is not permitted for this user pool")
         }
         try gate.requireSecretHash(input.secretHash, usernames: [input.username], client, in: .member)
+        try await RecoveryPause.refuse(poolID: pool.id, deps)
         guard let password = input.password else {
             throw Errors.invalidParameter("Password is required to sign up with a password.")
         }

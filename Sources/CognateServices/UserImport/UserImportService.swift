@@ -12,6 +12,7 @@ struct UserImportService {
     func register(in table: inout OperationTable) {
         table.register(Operations.CreateUserImportJob.self) { input, context in
             let pool = try await UserPoolService(deps).load(input.userPoolId)
+            try await RecoveryPause.refuse(poolID: pool.id, deps)
             if try await deps.storage.countUserImportJobs(poolID: pool.id) >= UserImportJobs.maxJobsPerPool {
                 throw CognitoError(.limitExceededException, "The user pool has reached its limit of \(UserImportJobs.maxJobsPerPool) import jobs.")
             }
@@ -49,6 +50,7 @@ struct UserImportService {
         }
         table.register(Operations.StartUserImportJob.self) { input, _ in
             let pool = try await UserPoolService(deps).load(input.userPoolId)
+            try await RecoveryPause.refuse(poolID: pool.id, deps)
             let job = try await load(pool.id, input.jobId)
             guard job.status == .created else {
                 throw CognitoError(

@@ -137,6 +137,7 @@ struct UserAdminService {
 
     private func create(_ input: AdminCreateUserRequest) async throws -> AdminCreateUserResponse {
         let pool = try await UserPoolService(deps).load(input.userPoolId)
+        try await RecoveryPause.refuse(poolID: pool.id, deps)
         let directory = UserDirectory(pool: pool, storage: deps.storage)
         let rules = PasswordRules(pool.settings.policies?.passwordPolicy)
         let attributes = AttributeRules.normalized(input.userAttributes ?? [])

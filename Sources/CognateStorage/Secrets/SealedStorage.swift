@@ -119,7 +119,22 @@ public struct SealedStorage: Storage {
     public func updateUser(
         poolID: String, usernameKey: String, _ change: @escaping @Sendable (inout User) throws -> Void
     ) async throws -> User {
-        try opened(try await inner.updateUser(poolID: poolID, usernameKey: usernameKey, throughSeal(change, open: opened, seal: sealed)))
+        try opened(
+            try await inner.updateUser(poolID: poolID, usernameKey: usernameKey) { stored in
+                let before = try opened(stored)
+                var user = before
+                try change(&user)
+                // A secret the change left alone keeps its sealed form: sealing again (under a fresh nonce) would
+                // make every write look like a change of the user's MFA settings.
+                let keptSecret = user.mfa?.softwareToken?.secret == before.mfa?.softwareToken?.secret
+                let keptPending = user.mfa?.pendingSecret == before.mfa?.pendingSecret
+                var resealed = try sealed(user)
+                if keptSecret, let secret = stored.mfa?.softwareToken?.secret, resealed.mfa?.softwareToken != nil {
+                    resealed.mfa?.softwareToken?.secret = secret
+                }
+                if keptPending, let pending = stored.mfa?.pendingSecret, resealed.mfa != nil { resealed.mfa?.pendingSecret = pending }
+                stored = resealed
+            })
     }
     public func deleteUser(poolID: String, usernameKey: String) async throws { try await inner.deleteUser(poolID: poolID, usernameKey: usernameKey) }
 
@@ -373,4 +388,38 @@ extension SealedStorage {
         try await inner.updateReplica(poolID: poolID, region: region, change)
     }
     public func deleteReplica(poolID: String, region: String) async throws { try await inner.deleteReplica(poolID: poolID, region: region) }
+}
+
+// Recoveries hold no secrets; the journal holds records in the form the backend stores them (sealed).
+extension SealedStorage {
+    public func configureRecoveryJournal(enabled: Bool, now: @escaping @Sendable () -> Date) {
+        inner.configureRecoveryJournal(enabled: enabled, now: now)
+    }
+    public var recoveryJournalEnabled: Bool { inner.recoveryJournalEnabled }
+    public func createRecovery(_ recovery: PointInTimeRecovery) async throws { try await inner.createRecovery(recovery) }
+    public func recovery(poolID: String, restoreID: String) async throws -> PointInTimeRecovery {
+        try await inner.recovery(poolID: poolID, restoreID: restoreID)
+    }
+    public func listRecoveries(poolID: String, _ page: PageRequest) async throws -> Page<PointInTimeRecovery> {
+        try await inner.listRecoveries(poolID: poolID, page)
+    }
+    public func recoveries(since: Date) async throws -> [PointInTimeRecovery] { try await inner.recoveries(since: since) }
+    public func updateRecovery(
+        poolID: String, restoreID: String, _ change: @escaping @Sendable (inout PointInTimeRecovery) throws -> Void
+    ) async throws -> PointInTimeRecovery {
+        try await inner.updateRecovery(poolID: poolID, restoreID: restoreID, change)
+    }
+    public func pausingRecovery(poolID: String) async throws -> PointInTimeRecovery? { try await inner.pausingRecovery(poolID: poolID) }
+    public func recoveryPreview(poolID: String, point: Date, through: Date) async throws -> [RecoveryCount] {
+        try await inner.recoveryPreview(poolID: poolID, point: point, through: through)
+    }
+    public func applyRecovery(poolID: String, restoreID: String, now: Date) async throws -> PointInTimeRecovery {
+        try await inner.applyRecovery(poolID: poolID, restoreID: restoreID, now: now)
+    }
+    public func pruneRecoveryJournal(poolID: String, before: Date) async throws -> Int {
+        try await inner.pruneRecoveryJournal(poolID: poolID, before: before)
+    }
+    public func recoveryJournalSize(poolID: String) async throws -> (entries: Int, bytes: Int) {
+        try await inner.recoveryJournalSize(poolID: poolID)
+    }
 }
