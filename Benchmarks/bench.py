@@ -557,6 +557,70 @@ def import_run(cognate_command, users, args, workdir, backend):
             psql(args.postgres, 'DROP DATABASE IF EXISTS "cognate_bench_import" WITH (FORCE)')
 
 
+JOURNAL_SCENARIOS = ["AdminCreateUser (new users)", "AdminUpdateUserAttributes (random user)", "SignUp (new users)"]
+
+
+def journal_run(cognate_command, args, workdir, backend):
+    """The recovery journal's cost: the write scenarios on a fresh Cognate with the journal off
+    (--no-recovery-journal), then on a fresh one with it on (the default), in the same run; then the journal's
+    size per change it recorded (on disk, and the before-images alone)."""
+    result = {"backend": backend, "scenarios": {}}
+    for journal in ("off", "on"):
+        if backend == "PostgreSQL":
+            db = fresh_database(args.postgres, "cognate_bench_journal")
+        else:
+            db = os.path.join(workdir, f"journal-{journal}.sqlite")
+        port = free_port()
+        extra = ["--no-recovery-journal"] if journal == "off" else []
+        server = Server(f"cognate-journal-{journal}", cognate_command(db, port) + extra, port, workdir)
+        server.database = backend == "PostgreSQL"
+        server.start()
+        try:
+            pool, app, _ = seed(server, args.users, threads=args.seed_threads)
+            users = write_lines(os.path.join(workdir, f"journal-{journal}-users.txt"), [f"user{i:07d}" for i in range(args.users)])
+            bodies = {
+                "AdminCreateUser (new users)": ("AdminCreateUser", json.dumps({
+                    "UserPoolId": pool, "Username": "{unique}", "MessageAction": "SUPPRESS", "TemporaryPassword": PASSWORD}), None),
+                "AdminUpdateUserAttributes (random user)": ("AdminUpdateUserAttributes", json.dumps({
+                    "UserPoolId": pool, "Username": "{item}", "UserAttributes": [{"Name": "given_name", "Value": "{unique}"}]}), users),
+                "SignUp (new users)": ("SignUp", json.dumps({"ClientId": app, "Username": "{unique}", "Password": PASSWORD}), None),
+            }
+            for name in JOURNAL_SCENARIOS:
+                operation, body, items = bodies[name]
+                row = run_wrk(server, operation, body, items, args.duration, args.connections)
+                result["scenarios"].setdefault(name, {})[journal] = row
+                print(f"  journal {journal:3} {backend:10} {name:40} {row['rps']:8.0f}/s p99 {row['p99']:.2f} ms", flush=True)
+        finally:
+            server.stop()
+        if journal == "on":
+            result.update(journal_size(db, backend, args))
+        if backend == "PostgreSQL":
+            psql(args.postgres, 'DROP DATABASE IF EXISTS "cognate_bench_journal" WITH (FORCE)')
+    print(f"  journal {backend}: {result['entries']} entries, {result['disk_bytes'] / max(result['entries'], 1):.0f} bytes each on disk "
+          f"({result['image_bytes'] / max(result['entries'], 1):.0f} of before-image)", flush=True)
+    return result
+
+
+def journal_size(db, backend, args):
+    """The journal's entries, its bytes on disk (table and index) and the bytes of its before-images."""
+    if backend == "PostgreSQL":
+        entries, images = psql(db, "SELECT COUNT(*), COALESCE(SUM(LENGTH(image)), 0) FROM recovery_journal").split("|")
+        disk = psql(db, "SELECT pg_total_relation_size('recovery_journal')")
+        return {"entries": int(entries), "image_bytes": int(images), "disk_bytes": int(disk)}
+    import sqlite3
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        entries, images = connection.execute("SELECT COUNT(*), COALESCE(SUM(LENGTH(image)), 0) FROM recovery_journal").fetchone()
+        try:
+            disk = connection.execute(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('recovery_journal', 'recovery_journal_by_pool')").fetchone()[0]
+        except sqlite3.OperationalError:  # an SQLite without the dbstat table: the images and their keys alone
+            disk = images + entries * 48
+        return {"entries": entries, "image_bytes": images, "disk_bytes": disk}
+    finally:
+        connection.close()
+
+
 # Each scenario's cryptographic floor: how many of each primitive a request needs at the least, priced by
 # cognate-floor-bench in the same run (thread CPU ms, Cognate's own code). Scenarios without cryptography have
 # no floor. A refresh token is random bytes, not a signature; SRP's proof is an HMAC (negligible).
@@ -632,7 +696,7 @@ TARGETS = {
     "Full SRP sign-in": ("≤ 3.5 ms of server CPU", lambda rows, n: rows["cognate"][n]["cpu_ms"] <= 3.5),
 }
 
-def report(args, rows, meta, scale, postgres=None, postgres_meta=None, floor=None, imports=()):
+def report(args, rows, meta, scale, postgres=None, postgres_meta=None, floor=None, imports=(), journals=()):
     peers = [name for name in rows if name != "cognate"]
     versions = {"moto": f"moto[server] {args.moto_version}", "ministack": f"ministack {args.ministack_version}"}
     lines = [
@@ -733,6 +797,23 @@ def report(args, rows, meta, scale, postgres=None, postgres_meta=None, floor=Non
             lines.append(f"| {row['backend']} | {row['users']:,} | {row['file_mb']:.1f} | {row['upload_s']:.2f} | {row['rate']:.0f} | "
                          f"{row['seconds']:.1f} | {row['rss_peak']:.0f} | {row['api_p50']:.1f}/{row['api_max']:.1f} | "
                          + (f"{create:.0f}" if create else "–") + " |")
+    if journals:
+        lines += ["", "## The recovery journal", "",
+                  "The write scenarios on a fresh Cognate with the point-in-time recovery journal off (`--no-recovery-journal`), "
+                  "then on (the default), one after the other in this run, each pool seeded with the same users; every write "
+                  "records the changed record as it was before, in its own transaction (docs/RECOVERY.md). Bytes per change: "
+                  "the journal's table and index on disk, and the before-images alone, divided by its entries after the run.", "",
+                  "| Database | Scenario | Off req/s | On req/s | On/off | p99 off/on ms | CPU ms/req off/on |",
+                  "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+        for row in journals:
+            for name, runs in row["scenarios"].items():
+                off, on = runs["off"], runs["on"]
+                lines.append(f"| {row['backend']} | {name} | {off['rps']:.0f} | {on['rps']:.0f} | {on['rps'] / max(off['rps'], 1e-9):.2f}x | "
+                             f"{off['p99']:.2f}/{on['p99']:.2f} | {off['cpu_ms']:.2f}/{on['cpu_ms']:.2f} |")
+        lines += ["", "| Database | Journal entries | Bytes per change on disk | Of which the before-image |", "| --- | ---: | ---: | ---: |"]
+        for row in journals:
+            n = max(row["entries"], 1)
+            lines.append(f"| {row['backend']} | {row['entries']:,} | {row['disk_bytes'] / n:.0f} | {row['image_bytes'] / n:.0f} |")
     lines += ["", "Notes: CPU ms/req is the server's own CPU time divided by the requests it answered; with the load",
               "generator on the same two cores it includes contention. The full SRP sign-in clients are Python processes",
               "computing three 3072-bit exponentiations per sign-in on the same cores.",
@@ -812,6 +893,8 @@ def main():
                         "Cognate is measured on it too, one node and two, and the scale runs repeated on it")
     parser.add_argument("--import-users", type=int, default=100_000, help="lines of the user import job timed on each database "
                         "(0: none)")
+    parser.add_argument("--journal", type=int, default=1, help="1: measure the recovery journal's cost (write scenarios with it "
+                        "off and on); 0: leave it out")
     parser.add_argument("--out", default="")
     parser.add_argument("--floor", default="", help="the JSON cognate-floor-bench printed in this run: each primitive's CPU ms")
     parser.add_argument("--report-only", action="store_true", help="with --checkpoint: the report from what it holds, "
@@ -900,9 +983,15 @@ def main():
             if not any(row["backend"] == backend and row["users"] == args.import_users for row in imports):
                 imports.append(import_run(cognate_command, args.import_users, args, workdir, backend))
                 checkpoint()
+    journals = saved.setdefault("journals", [])
+    if args.journal and not args.report_only:
+        for backend in ["SQLite"] + (["PostgreSQL"] if args.postgres else []):
+            if not any(row["backend"] == backend for row in journals):
+                journals.append(journal_run(cognate_command, args, workdir, backend))
+                checkpoint()
     if set(results) != {"cognate", "moto", "ministack"}:  # a development run: no report
         print(json.dumps({"results": results, "meta": meta, "postgres": postgres, "postgres_meta": postgres_meta, "scale": scale,
-                          "imports": imports},
+                          "imports": imports, "journals": journals},
                          indent=1))
         return
     if not args.report_only:
@@ -918,7 +1007,7 @@ def main():
     if args.floor:
         with open(args.floor) as f:
             floor = json.load(f)
-    text = report(args, results, meta, scale, postgres, postgres_meta, floor, imports)
+    text = report(args, results, meta, scale, postgres, postgres_meta, floor, imports, journals)
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)

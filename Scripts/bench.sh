@@ -3,7 +3,7 @@
 # cryptographic floor of each scenario measured in the same run (Benchmarks/Sources/FloorBenchmark), and
 # writes docs/BENCHMARKS.md. Options go to Benchmarks/bench.py: --users N (default 1000), --duration S (10),
 # --connections C (32), --srp-processes P (4), --scale 10000,100000 (Cognate alone at growing pool sizes),
-# --import-users N (100000), --out FILE. Cognate is measured on Debian's PostgreSQL too (one node and two; the scale runs as well), which
+# --import-users N (100000), --journal 0|1 (1: the recovery journal's cost), --out FILE. Cognate is measured on Debian's PostgreSQL too (one node and two; the scale runs as well), which
 # Scripts/start-postgres.sh installs and starts; BENCH_POSTGRES=0 leaves it out.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

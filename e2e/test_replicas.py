@@ -13,7 +13,7 @@ import pytest
 import requests
 from botocore.config import Config
 
-from conftest import Server, postgres_database, refused
+from conftest import Server, outbox, postgres_database, refused
 
 PASSWORD = "Str0ng-Passw0rd!"
 MRK = "arn:aws:kms:us-east-1:000000000000:key/mrk-1234abcd12ab34cd56ef1234567890ab"
@@ -182,6 +182,54 @@ def two_regions(tmp_path):
     yield nodes
     for node in nodes:
         node.stop()
+
+
+def test_risk_notifications_are_kept_per_region(server, cognito, pools):
+    """AWS keeps threat protection's notifications per Region: SetRiskConfiguration in the secondary sets the
+    Region's own NotifyConfiguration (the rest only as the primary has it), and a sign-in blocked there sends the
+    Region's notice."""
+    ses = "arn:aws:ses:us-east-1:000000000000:identity/example.com"
+    pool = pools(UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"},
+                 KeyConfiguration={"KeyType": "CUSTOMER_MANAGED_KEY", "KmsKeyArn": MRK}, IssuerConfiguration={"Type": "UPDATED"})
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="app",
+                                             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool, Username="alice", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": "alice@example.com"}])
+    cognito.admin_set_user_password(UserPoolId=pool, Username="alice", Password=PASSWORD, Permanent=True)
+    actions = {"HighAction": {"Notify": True, "EventAction": "BLOCK"}}
+
+    def notify(subject):
+        return {"From": "security@example.com", "SourceArn": ses, "BlockEmail": {"Subject": subject, "TextBody": "Blocked {username}."}}
+    cognito.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={"NotifyConfiguration": notify("Primary"), "Actions": actions})
+    cognito.create_user_pool_replica(UserPoolId=pool, RegionName="us-west-2")
+    west = regional(server, "us-west-2")
+    try:
+        west.update_user_pool_replica(UserPoolId=pool, RegionName="us-west-2", Status="ACTIVE")
+        answer = west.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={
+            "NotifyConfiguration": notify("Secondary"), "Actions": actions})["RiskConfiguration"]
+        assert answer["AccountTakeoverRiskConfiguration"]["NotifyConfiguration"]["BlockEmail"]["Subject"] == "Secondary"
+        code, message = refused(west.set_risk_configuration, UserPoolId=pool, AccountTakeoverRiskConfiguration={
+            "NotifyConfiguration": notify("Secondary"), "Actions": {"HighAction": {"Notify": True, "EventAction": "NO_ACTION"}}})
+        assert code == "InvalidParameterException" and "primary Region" in message
+        described = {region: client_.describe_risk_configuration(UserPoolId=pool)["RiskConfiguration"]
+                     ["AccountTakeoverRiskConfiguration"]["NotifyConfiguration"]["BlockEmail"]["Subject"]
+                     for region, client_ in (("us-east-1", cognito), ("us-west-2", west))}
+        assert described == {"us-east-1": "Primary", "us-west-2": "Secondary"}
+        # A blocked sign-in in each Region (sent, unsigned as SDKs send it, to AWS's host name for the Region) sends
+        # that Region's notice.
+        for region, subject in (("us-west-2", "Secondary"), ("us-east-1", "Primary")):
+            assert requests.post(server.url + "/_cognate/risk", json={"userPoolId": pool, "username": "alice", "riskLevel": "High"},
+                                 timeout=5).status_code == 200
+            status, body = unsigned(server, region, "InitiateAuth", {
+                "ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD}})
+            assert status == 400 and body["__type"] == "NotAuthorizedException", body
+            assert outbox(server, poolId=pool)[-1]["subject"] == subject
+        # Without NotifyConfiguration, the Region follows the primary again.
+        west.set_risk_configuration(UserPoolId=pool, AccountTakeoverRiskConfiguration={"Actions": actions})
+        assert west.describe_risk_configuration(UserPoolId=pool)["RiskConfiguration"]["AccountTakeoverRiskConfiguration"][
+            "NotifyConfiguration"]["BlockEmail"]["Subject"] == "Primary"
+    finally:
+        west.update_user_pool_replica(UserPoolId=pool, RegionName="us-west-2", Status="INACTIVE")
 
 
 def test_a_second_node_with_the_replicas_region_serves_as_the_secondary(two_regions):

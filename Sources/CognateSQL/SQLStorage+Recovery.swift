@@ -261,7 +261,7 @@ extension SQLStorage {
     }
 
     public func applyRecovery(poolID: String, restoreID: String, now: Date) async throws -> PointInTimeRecovery {
-        let (recovery, changed) = try await transaction { db in
+        let (recovery, _) = try await transaction { db in
             var recovery = try await Self.recoveryRow(db, poolID: poolID, restoreID: restoreID)
             guard recovery.status == .restoring else { return (recovery, RestoredKeys()) }
             let entries = try await Self.firstChanges(db, poolID: poolID, point: recovery.restoreTimestamp, through: recovery.triggerTimestamp)

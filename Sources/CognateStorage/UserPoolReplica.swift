@@ -23,6 +23,9 @@ public struct UserPoolReplica: Codable, Sendable, Equatable {
     public var smsConfiguration: SmsConfigurationType?
     /// The Region's own log export (SetLogDeliveryConfiguration there); nil: the primary's.
     public var logDelivery: [LogConfigurationType]?
+    /// The Region's own threat-protection notifications (SetRiskConfiguration there), by app client ID (the
+    /// pool's under ""); absent: the primary's.
+    public var riskNotifications: [String: NotifyConfigurationType]?
     public var creationDate: Date
     public var lastModifiedDate: Date
 

@@ -14,6 +14,17 @@ enum RegionalSettings {
         return pool.logDelivery
     }
 
+    /// A risk configuration as the serving Region has it: its own notification settings where it set them
+    /// (for the configuration's client, or the pool), else the primary's.
+    static func riskConfiguration(_ configuration: RiskConfiguration?, poolID: String) -> RiskConfiguration? {
+        guard let replica = ReplicaGate.serving, replica.poolID == poolID, let configuration,
+            let own = replica.riskNotifications?[configuration.clientID ?? ""]
+        else { return configuration }
+        var regional = configuration
+        if regional.accountTakeover != nil { regional.accountTakeover?.notifyConfiguration = own }
+        return regional
+    }
+
     /// The pool's description as the serving Region has it.
     static func apply(to description: inout UserPoolType, pool: UserPool) {
         guard let replica = ReplicaGate.serving, replica.poolID == pool.id else { return }

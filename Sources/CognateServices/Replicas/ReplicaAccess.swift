@@ -30,7 +30,8 @@ enum ReplicaAccess: Equatable {
             .describeManagedLoginBrandingByClient, .describeTerms, .describeTermsByClient, .listTerms, .listTagsForResource, .tagResource,
             .untagResource, .getUserPoolSessionConfiguration, .describeCIMDPolicy, .listCIMDPolicies, .listClientMetadataURLs,
             .describePointInTimeRecovery, .listPointInTimeRecoveries, .listUserPoolReplicas, .updateUserPoolReplica, .createUserPoolReplica,
-            .deleteUserPoolReplica, .getProvisionedLimit, .updateProvisionedLimit, .updateUserPool, .setLogDeliveryConfiguration:
+            .deleteUserPoolReplica, .getProvisionedLimit, .updateProvisionedLimit, .updateUserPool, .setLogDeliveryConfiguration,
+            .setRiskConfiguration:
             self = .administration
         case .signUp, .confirmSignUp, .adminCreateUser, .adminConfirmSignUp, .changePassword, .confirmForgotPassword, .forgotPassword,
             .adminResetUserPassword, .adminSetUserPassword, .adminAddUserToGroup, .adminDeleteUser, .adminDeleteUserAttributes,
@@ -41,7 +42,7 @@ enum ReplicaAccess: Equatable {
             .adminUpdateAuthEventFeedback, .updateAuthEventFeedback, .startWebAuthnRegistration, .completeWebAuthnRegistration,
             .deleteWebAuthnCredential, .adminDeleteSoftwareToken, .adminRevokeUserSession, .createUserPool, .deleteUserPool,
             .addCustomAttributes, .setUserPoolMfaConfig, .createGroup, .createIdentityProvider, .createResourceServer, .createUserImportJob,
-            .createUserPoolDomain, .deleteGroup, .deleteIdentityProvider, .deleteResourceServer, .deleteUserPoolDomain, .setRiskConfiguration,
+            .createUserPoolDomain, .deleteGroup, .deleteIdentityProvider, .deleteResourceServer, .deleteUserPoolDomain,
             .setUICustomization, .startUserImportJob, .stopUserImportJob, .updateGroup, .updateIdentityProvider, .updateResourceServer,
             .updateUserPoolDomain, .createManagedLoginBranding, .updateManagedLoginBranding,
             .deleteManagedLoginBranding, .createTerms, .updateTerms, .deleteTerms, .setUserPoolSessionConfiguration, .createCIMDPolicy,

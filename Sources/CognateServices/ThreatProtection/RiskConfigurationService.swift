@@ -26,6 +26,9 @@ struct RiskConfigurationService {
             try ThreatProtectionMode.requireOn(pool)
             if let clientID = input.clientId { _ = try await AppClientService(deps).load(pool.id, clientID) }
             try Self.check(input)
+            if let replica = ReplicaGate.serving, replica.poolID == pool.id {
+                return try await setRegionalNotifications(input, pool: pool, replica: replica)
+            }
             let configuration = RiskConfiguration(
                 poolID: pool.id, clientID: input.clientId, compromisedCredentials: input.compromisedCredentialsRiskConfiguration,
                 accountTakeover: input.accountTakeoverRiskConfiguration, exceptions: input.riskExceptionConfiguration,
@@ -44,6 +47,40 @@ struct RiskConfigurationService {
             }
             return SetRiskConfigurationResponse(riskConfiguration: Self.wire(empty ? nil : configuration, poolID: pool.id, clientID: input.clientId))
         }
+    }
+
+    /// SetRiskConfiguration in a secondary Region: it sets the Region's own notifications (AWS keeps risk
+    /// notifications per Region) and takes the other settings only as the primary has them.
+    func setRegionalNotifications(_ input: SetRiskConfigurationRequest, pool: UserPool, replica: UserPoolReplica) async throws
+        -> SetRiskConfigurationResponse
+    {
+        let stored = try await StorageError.ifPresent { try await deps.storage.riskConfiguration(poolID: pool.id, clientID: input.clientId) }
+        func withoutNotifications(_ takeover: AccountTakeoverRiskConfigurationType?) -> AccountTakeoverRiskConfigurationType? {
+            var takeover = takeover
+            takeover?.notifyConfiguration = nil
+            return takeover
+        }
+        guard input.compromisedCredentialsRiskConfiguration == stored?.compromisedCredentials,
+            input.riskExceptionConfiguration == stored?.exceptions,
+            withoutNotifications(input.accountTakeoverRiskConfiguration) == withoutNotifications(stored?.accountTakeover)
+        else {
+            throw Errors.invalidParameter(
+                "In \(replica.region), a secondary Region of user pool \(pool.id), SetRiskConfiguration sets only the Region's own NotifyConfiguration; the other settings are changed in the primary Region, \(UserPoolReplicas.primaryRegion(pool.id))."
+            )
+        }
+        let notify = input.accountTakeoverRiskConfiguration?.notifyConfiguration
+        let key = input.clientId ?? ""
+        let updated = try await StorageError.map(notFound: UserPoolReplicas.noReplica(pool.id, replica.region)) {
+            try await deps.storage.updateReplica(poolID: pool.id, region: replica.region) { replica in
+                var own = replica.riskNotifications ?? [:]
+                own[key] = notify
+                replica.riskNotifications = own.isEmpty ? nil : own
+                replica.lastModifiedDate = deps.clock.now()
+            }
+        }
+        deps.replicas?.forget()
+        let regional = ReplicaGate.$serving.withValue(updated) { RegionalSettings.riskConfiguration(stored, poolID: pool.id) }
+        return SetRiskConfigurationResponse(riskConfiguration: Self.wire(regional, poolID: pool.id, clientID: input.clientId))
     }
 
     /// A configuration as the API shows it; none stored: the pool's (and client's) ID alone. AWS's captured
@@ -100,10 +137,12 @@ struct RiskConfigurationService {
 struct RiskConfigurations {
     let storage: any Storage
 
+    /// As the serving Region has it (`RegionalSettings.riskConfiguration`).
     func effective(poolID: String, clientID: String?) async throws -> RiskConfiguration? {
         if let clientID, let own = try await StorageError.ifPresent({ try await storage.riskConfiguration(poolID: poolID, clientID: clientID) }) {
-            return own
+            return RegionalSettings.riskConfiguration(own, poolID: poolID)
         }
-        return try await StorageError.ifPresent { try await storage.riskConfiguration(poolID: poolID, clientID: nil) }
+        return RegionalSettings.riskConfiguration(
+            try await StorageError.ifPresent { try await storage.riskConfiguration(poolID: poolID, clientID: nil) }, poolID: poolID)
     }
 }
