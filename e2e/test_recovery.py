@@ -256,3 +256,16 @@ def test_the_counting_limits(fresh):
     advance(fresh, 20 * MINUTE)
     code, message = refused(cognito.initiate_point_in_time_recovery, UserPoolId=fresh_pool, RestoreTimestamp=server_now(fresh) - 16 * MINUTE)
     assert code == "LimitExceededException" and "active recoveries" in message
+
+
+def test_a_server_without_the_journal_says_so(tmp_path):
+    s = Server(str(tmp_path / "nojournal.sqlite"), extra_args=["--no-recovery-journal"]).start()
+    try:
+        cognito = s.client()
+        pool_id, _ = make_pool(cognito, UserPoolTier="PLUS")
+        advance(s, 20 * MINUTE)
+        code, message = refused(cognito.initiate_point_in_time_recovery, UserPoolId=pool_id, RestoreTimestamp=server_now(s) - 16 * MINUTE)
+        assert code == "OperationNotEnabledException" and "--recovery-journal" in message
+        add_user(cognito, pool_id, "alice")  # writes go on, unjournaled
+    finally:
+        s.stop()

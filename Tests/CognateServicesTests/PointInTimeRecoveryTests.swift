@@ -103,6 +103,44 @@ import Testing
         func advance(_ seconds: TimeInterval) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
     }
 
+    @Test func workALostNodeLeftIsFinishedByTheNextRead() async throws {
+        let logger = Logger(label: "test")
+        let storage = try await SQLiteStorage.open(.memory, logger: logger)
+        let clock = TestClock()
+        let deps = ServiceDependencies(storage: storage, clock: clock, logger: logger)
+        let service = PointInTimeRecoveryService(deps)
+        do {
+            let start = clock.now()
+            try await storage.createUserPool(
+                UserPool(
+                    id: "us-east-1_Lost", name: "p", arn: "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_Lost", creationDate: start,
+                    lastModifiedDate: start, settings: UserPoolSettings(), schema: [], tags: [:]))
+            var user = Self.user("ann")
+            user.poolID = "us-east-1_Lost"
+            try await storage.createUser(user)
+            clock.advance(1200)
+            try await storage.deleteUser(poolID: "us-east-1_Lost", usernameKey: "ann")
+            // A node recorded a preview to count, and stopped before counting it.
+            let lost = PointInTimeRecovery(
+                poolID: "us-east-1_Lost", restoreID: "00000000-0000-4000-8000-000000000001", status: .previewGenerating,
+                restoreTimestamp: start.addingTimeInterval(60), triggerTimestamp: clock.now())
+            try await storage.createRecovery(lost)
+            #expect(try await service.settle(lost).status == .previewGenerating, "within 30 seconds the work may still be running")
+            clock.advance(31)
+            let counted = try await service.settle(try await storage.recovery(poolID: lost.poolID, restoreID: lost.restoreID))
+            #expect(counted.status == .previewGenerated && counted.preview?.first == RecoveryCount(entity: "Users", create: 1))
+            // Then it was started, and the node stopped before restoring.
+            let restoring = try await storage.updateRecovery(poolID: lost.poolID, restoreID: lost.restoreID) {
+                $0.status = .restoring
+                $0.startedAt = clock.now()
+            }
+            clock.advance(31)
+            #expect(try await service.settle(restoring).status == .restoreCompleted)
+            #expect(try await storage.user(poolID: "us-east-1_Lost", usernameKey: "ann").sub == "sub-ann")
+        }
+        try await storage.close()
+    }
+
     @Test func theOperationsOnAClockTheTestMoves() async throws {
         let logger = Logger(label: "test")
         let storage = try await SQLiteStorage.open(.memory, logger: logger)
