@@ -330,14 +330,7 @@ extension SQLStorage {
             let v = indexedFields.map { user.filterValue($0) }
             journal.append(RecoveryJournalEntry(kind: .user, key: user.usernameKey, before: current[user.usernameKey]))
             if current[user.usernameKey] == nil {
-                try await db.raw(
-                    """
-                    INSERT INTO users (pool_id, username_key, sub, email, phone_number, name, given_name, family_name,
-                        preferred_username, user_status, enabled_status, data)
-                    VALUES (\(bind: poolID), \(bind: user.usernameKey), \(bind: user.sub), \(bind: v[0]), \(bind: v[1]),
-                        \(bind: v[2]), \(bind: v[3]), \(bind: v[4]), \(bind: v[5]), \(bind: v[6] ?? ""), \(bind: v[7] ?? ""), \(bind: data))
-                    """
-                ).run()
+                try await insertUserRow(db, user, data: data)
                 changed.created += 1
             } else {
                 try await db.raw(

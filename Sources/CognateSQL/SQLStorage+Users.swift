@@ -83,21 +83,26 @@ extension SQLStorage {
             guard try await db.raw("SELECT 1 AS one FROM user_pools WHERE id = \(bind: user.poolID)").first() != nil else {
                 throw StorageError.notFound
             }
-            let v = Self.indexedFields.map { user.filterValue($0) }
-            try await db.raw(
-                """
-                INSERT INTO users (pool_id, username_key, sub, email, phone_number, name, given_name, family_name,
-                    preferred_username, user_status, enabled_status, data)
-                VALUES (\(bind: user.poolID), \(bind: user.usernameKey), \(bind: user.sub), \(bind: v[0]), \(bind: v[1]),
-                    \(bind: v[2]), \(bind: v[3]), \(bind: v[4]), \(bind: v[5]), \(bind: v[6] ?? ""), \(bind: v[7] ?? ""), \(bind: data))
-                """
-            ).run()
+            try await Self.insertUserRow(db, user, data: data)
             try await Self.writeAliases(db, user, replacing: false)
             try await self.recordChanges(db, poolID: user.poolID, [RecoveryJournalEntry(kind: .user, key: user.usernameKey, before: nil)])
         } committed: { _ in
             self.cache.adjustUserCount(user.poolID, by: 1)
             self.cache(user)
         }
+    }
+
+    /// The user's row with its indexed columns (aliases apart).
+    static func insertUserRow(_ db: any SQLDatabase, _ user: User, data: Data) async throws {
+        let v = indexedFields.map { user.filterValue($0) }
+        try await db.raw(
+            """
+            INSERT INTO users (pool_id, username_key, sub, email, phone_number, name, given_name, family_name,
+                preferred_username, user_status, enabled_status, data)
+            VALUES (\(bind: user.poolID), \(bind: user.usernameKey), \(bind: user.sub), \(bind: v[0]), \(bind: v[1]),
+                \(bind: v[2]), \(bind: v[3]), \(bind: v[4]), \(bind: v[5]), \(bind: v[6] ?? ""), \(bind: v[7] ?? ""), \(bind: data))
+            """
+        ).run()
     }
 
     public func user(poolID: String, usernameKey: String) async throws -> User {
